@@ -1,0 +1,152 @@
+"""The root `counter-app` command: data folder, language, and turning errors into messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from counter_app import __version__
+from counter_app.core.clock import system_now
+from counter_app.core.errors import DomainError, NotFound, ValidationError
+from counter_app.core.roles import Actor, Role
+from counter_app.services.context import ServiceContext
+from counter_app.services.setup import open_context
+from counter_app.store import Store, open_store
+
+EXIT_BAD_INPUT = 2
+EXIT_REFUSED = 1
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("COUNTER_APP_DATA")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("counter-app", appauthor=False))
+
+
+@dataclass
+class CliState:
+    data_dir: Path
+    lang: str
+    data_dir_given: bool = False
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.data_dir)
+        return self._store
+
+    def context(self) -> ServiceContext:
+        # Until accounts land (security issue), the CLI acts as the station's operator.
+        actor = Actor(os.environ.get("COUNTER_APP_USER", "admin"), Role.ADMIN)
+        return open_context(self.store(), clock=system_now, actor=actor)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", message="counter-app %(version)s")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục dữ liệu (mặc định: COUNTER_APP_DATA, hoặc thư mục dữ liệu của người dùng).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=lambda: os.environ.get("COUNTER_APP_LANG", "vi"),
+    help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, lang: str) -> None:
+    """counter-app: phần mềm quầy một cửa của Trung tâm phục vụ hành chính công cấp xã."""
+    given = data_dir is not None or "COUNTER_APP_DATA" in os.environ
+    state = CliState(data_dir or default_data_dir(), lang, given)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def _register_commands() -> None:
+    from counter_app.cli import commands_catalogue, commands_dossier, commands_queue, commands_setup
+
+    for module in (commands_setup, commands_catalogue, commands_queue, commands_dossier):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register_commands()
+
+_CLICK_MESSAGES = {
+    click.MissingParameter: "Thiếu {param}.",
+    click.NoSuchOption: "Không có tùy chọn {option}.",
+    click.BadParameter: "Giá trị không hợp lệ cho {param}: {detail}",
+}
+
+
+def _usage_error_vi(error: click.UsageError) -> str:
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        return _CLICK_MESSAGES[click.MissingParameter].format(
+            param="/".join(getattr(error.param, "opts", [error.param.name]))
+        )
+    if isinstance(error, click.NoSuchOption):
+        return _CLICK_MESSAGES[click.NoSuchOption].format(option=error.option_name)
+    if isinstance(error, click.BadParameter) and error.param is not None:
+        return _CLICK_MESSAGES[click.BadParameter].format(
+            param="/".join(getattr(error.param, "opts", [error.param.name])),
+            detail=error.message,
+        )
+    return f"Lệnh không đúng: {error.format_message()}"
+
+
+def _language(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+    return os.environ.get("COUNTER_APP_LANG", "vi")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = _language(args)
+    try:
+        cli.main(args=args, prog_name="counter-app", standalone_mode=False)
+    except click.UsageError as error:
+        message = _usage_error_vi(error) if lang == "vi" else error.format_message()
+        hint = "Xem «counter-app --help»." if lang == "vi" else "See 'counter-app --help'."
+        click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {message}\n{hint}", err=True)
+        return _exit(EXIT_BAD_INPUT, argv)
+    except (ValidationError, NotFound) as error:
+        click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {error.message(lang)}", err=True)
+        return _exit(EXIT_BAD_INPUT, argv)
+    except DomainError as error:
+        click.echo(
+            f"{'Không thực hiện được' if lang == 'vi' else 'Refused'}: {error.message(lang)}",
+            err=True,
+        )
+        return _exit(EXIT_REFUSED, argv)
+    except click.exceptions.Exit as done:
+        return _exit(done.exit_code, argv)
+    except click.Abort:
+        click.echo("Đã hủy." if lang == "vi" else "Aborted.", err=True)
+        return _exit(EXIT_REFUSED, argv)
+    return _exit(0, argv)
+
+
+def _exit(code: int, argv: list[str] | None) -> int:
+    if argv is None:
+        sys.exit(code)
+    return code

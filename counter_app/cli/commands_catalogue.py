@@ -1,0 +1,81 @@
+"""Looking at the catalogue of procedures."""
+
+from __future__ import annotations
+
+import click
+
+from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.output import emit_json, to_jsonable
+from counter_app.core.catalogue import DocumentForm
+
+FORM_NAMES = {
+    DocumentForm.ORIGINAL: "bản chính",
+    DocumentForm.COPY: "bản sao",
+    DocumentForm.CERTIFIED_COPY: "bản sao có chứng thực",
+    DocumentForm.ORIGINAL_OR_COPY: "bản chính hoặc bản sao",
+    DocumentForm.PRESENT: "xuất trình bản chính",
+}
+
+
+def processing_text(processing) -> str:
+    if processing.is_same_day:
+        cutoff = processing.same_day_cutoff
+        text = "trong ngày"
+        if cutoff:
+            text += f" (sau {cutoff:%H:%M} trả vào ngày làm việc tiếp theo)"
+    else:
+        text = f"{processing.working_days} ngày làm việc"
+    if processing.verification_extra_days:
+        text += f"; cần xác minh: thêm {processing.verification_extra_days} ngày"
+    return text
+
+
+@click.group()
+def catalogue() -> None:
+    """Danh mục thủ tục hành chính."""
+
+
+@catalogue.command("list")
+@click.option("--group", help="Chỉ một nhóm dịch vụ (chữ cái).")
+@click.option("--search", "text", help="Tìm theo tên hoặc mã, có dấu hoặc không dấu.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_state
+def catalogue_list(state: CliState, group: str | None, text: str | None, as_json: bool) -> None:
+    """Liệt kê các thủ tục."""
+    cat = state.context().catalogue()
+    procedures = cat.search(text, limit=1000) if text else list(cat.procedures)
+    if group:
+        procedures = [p for p in procedures if p.service_group == group.upper()]
+    if as_json:
+        emit_json({"version": cat.version, "procedures": to_jsonable(procedures)})
+        return
+    for p in procedures:
+        click.echo(f"{p.code:<10} {p.service_group}  {p.name}  · {processing_text(p.processing)}")
+
+
+@catalogue.command("show")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_state
+def catalogue_show(state: CliState, code: str, as_json: bool) -> None:
+    """Xem một thủ tục: giấy tờ, thời hạn, lệ phí."""
+    p = state.context().catalogue().procedure(code)
+    if as_json:
+        emit_json(p)
+        return
+    click.echo(f"{p.code} · {p.name}")
+    click.echo(f"Lĩnh vực: {p.sector} · nhóm {p.service_group}")
+    click.echo(f"Thời hạn giải quyết: {processing_text(p.processing)}")
+    click.echo("Thành phần hồ sơ:")
+    for d in p.documents:
+        optional = " (nếu có)" if d.optional else ""
+        click.echo(f"  - {d.name}: {d.count} {FORM_NAMES[d.form]}{optional}")
+    for fee in p.fees:
+        amount = (
+            "tùy trường hợp" if fee.amount_vnd is None else f"{fee.amount_vnd:,}đ".replace(",", ".")
+        )
+        local = " (theo quy định của tỉnh)" if fee.province_specific else ""
+        click.echo(f"Lệ phí: {fee.description}: {amount}{local}")
+
+
+COMMANDS = (catalogue,)

@@ -1,0 +1,158 @@
+"""Setting up a store: init, demo data, the demo, clock confirmation, calendar overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.output import emit_json
+from counter_app.core.calendar import CalendarOverride
+from counter_app.core.clock import system_now
+from counter_app.core.dossier_code import SequenceBlock
+from counter_app.core.errors import ValidationError
+from counter_app.core.messages import register
+from counter_app.core.queue import TicketRange
+from counter_app.core.roles import Actor, Role
+from counter_app.services import admin
+from counter_app.services.setup import confirm_clock, initialise_store
+
+register(
+    {
+        "cli.bad_range": {
+            "vi": "Dải số phải có dạng ĐẦU-CUỐI, ví dụ 1-499.",
+            "en": "A range looks like START-END, e.g. 1-499.",
+        },
+        "cli.bad_date": {
+            "vi": "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-08-22.",
+            "en": "A date looks like YYYY-MM-DD, e.g. 2026-08-22.",
+        },
+    }
+)
+
+
+def parse_range(text: str) -> tuple[int, int]:
+    try:
+        start, end = (int(part) for part in text.split("-"))
+    except ValueError:
+        raise ValidationError("cli.bad_range", field="range") from None
+    return start, end
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("cli.bad_date", field="date") from None
+
+
+@click.command()
+@click.option("--agency-code", required=True, help="Mã định danh cơ quan, ví dụ 000.00.01.H22.")
+@click.option("--center-name", required=True, help="Tên Trung tâm phục vụ hành chính công.")
+@click.option("--counters", default=3, show_default=True, help="Số quầy tiếp nhận.")
+@click.option("--station-number", default=1, show_default=True, help="Số thứ tự của trạm.")
+@click.option("--ticket-range", default="1-999", show_default=True, help="Dải số thứ tự.")
+@click.option("--dossier-block", default="1-9999", show_default=True, help="Dải số hồ sơ.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_state
+def init(
+    state: CliState,
+    agency_code: str,
+    center_name: str,
+    counters: int,
+    station_number: int,
+    ticket_range: str,
+    dossier_block: str,
+    as_json: bool,
+) -> None:
+    """Khởi tạo kho dữ liệu cho một trạm (quầy) của Trung tâm."""
+    station = initialise_store(
+        state.store(),
+        agency_code=agency_code,
+        center_name=center_name,
+        now=system_now(),
+        actor=Actor("admin", Role.ADMIN),
+        counters=counters,
+        station_number=station_number,
+        ticket_range=TicketRange(*parse_range(ticket_range)),
+        dossier_block=SequenceBlock(*parse_range(dossier_block)),
+    )
+    if as_json:
+        emit_json({"station": station.to_settings(), "data_dir": str(state.data_dir)})
+        return
+    click.echo(f"Đã khởi tạo kho dữ liệu tại {state.data_dir}")
+    click.echo(f"Trung tâm: {station.center_name} · mã cơ quan {station.agency_code}")
+    click.echo(f"Trạm số {station.number} · {len(station.counters)} quầy")
+
+
+@click.command("demo-data")
+@click.option("--days", default=30, show_default=True, help="Số ngày làm việc được tạo.")
+@click.option("--seed", default=2026, show_default=True, help="Hạt giống ngẫu nhiên.")
+@pass_state
+def demo_data(state: CliState, days: int, seed: int) -> None:
+    """Tạo dữ liệu mẫu: vé, hồ sơ ở mọi trạng thái, tên tiếng Việt."""
+    from counter_app.services.demo import generate_demo_data
+
+    summary = generate_demo_data(state.store(), days=days, seed=seed, end=system_now())
+    click.echo(
+        f"Đã tạo {summary.tickets} vé và {summary.dossiers} hồ sơ trong {summary.days} ngày "
+        "làm việc."
+    )
+
+
+@click.command()
+@pass_state
+def demo(state: CliState) -> None:
+    """Mở chương trình trên kho dữ liệu mẫu (tạo mới nếu chưa có)."""
+    from counter_app.services.demo import run_cli_demo
+
+    run_cli_demo(state.data_dir if state.data_dir_given else None, echo=click.echo)
+
+
+@click.group()
+def clock() -> None:
+    """Đồng hồ của trạm."""
+
+
+@clock.command("confirm")
+@pass_state
+def clock_confirm(state: CliState) -> None:
+    """Quản trị viên xác nhận ngày giờ hiện tại của máy là đúng."""
+    now = confirm_clock(state.context())
+    click.echo(f"Đã xác nhận ngày giờ: {now:%H:%M %d/%m/%Y}.")
+
+
+@click.group()
+def calendar() -> None:
+    """Lịch làm việc: ngày nghỉ bù, ngày làm bù."""
+
+
+@calendar.command("set")
+@click.argument("day")
+@click.option(
+    "--kind", type=click.Choice(["off", "work"]), required=True, help="off: nghỉ; work: làm việc."
+)
+@click.option("--note", default="", help="Ghi chú, ví dụ số văn bản.")
+@pass_state
+def calendar_set(state: CliState, day: str, kind: str, note: str) -> None:
+    """Đặt một ngày nghỉ hoặc ngày làm việc bù."""
+    admin.set_calendar_override(state.context(), CalendarOverride(parse_day(day), kind, note))
+    label = "ngày nghỉ" if kind == "off" else "ngày làm việc"
+    click.echo(f"Đã đặt {parse_day(day):%d/%m/%Y} là {label}.")
+
+
+@calendar.command("list")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_state
+def calendar_list(state: CliState, as_json: bool) -> None:
+    """Liệt kê các ngày điều chỉnh."""
+    overrides = state.store().catalogue.overrides()
+    if as_json:
+        emit_json(overrides)
+        return
+    for o in overrides:
+        click.echo(f"{o.day:%d/%m/%Y}  {'nghỉ' if o.kind == 'off' else 'làm việc'}  {o.note}")
+
+
+COMMANDS = (init, demo_data, demo, clock, calendar)

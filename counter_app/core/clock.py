@@ -1,0 +1,57 @@
+"""Time, Vietnam style, and the rule that a clock which went backwards must not issue codes.
+
+The core has no clock of its own: services receive `now`. A PC whose CMOS battery died may
+wake in the year 2000; dossier codes and appointment dates issued then would be wrong on
+paper, so they are refused until an admin confirms the date.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from counter_app.core.errors import ClockError
+from counter_app.core.messages import register
+
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+# Small backward steps happen (NTP corrections, two processes racing); they are harmless.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+register(
+    {
+        "clock.behind": {
+            "vi": "Đồng hồ máy tính ({now}) đang chậm hơn lần ghi cuối cùng ({last}). "
+            "Không cấp mã hồ sơ hay ngày hẹn cho đến khi quản trị viên xác nhận ngày giờ.",
+            "en": "The computer clock ({now}) is earlier than the last recorded event ({last}). "
+            "No dossier code or appointment is issued until an admin confirms the date.",
+        },
+    }
+)
+
+
+def vn_time(dt: datetime) -> datetime:
+    """Aware datetime in Vietnam time; a naive one is taken to be Vietnam time already."""
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=VN_TZ)
+    return dt.astimezone(VN_TZ)
+
+
+def system_now() -> datetime:
+    return datetime.now(VN_TZ)
+
+
+def check_clock(now: datetime, last_event: datetime | None) -> None:
+    """Raise ClockError when `now` is before the most recently recorded event.
+
+    `last_event` is the time of the latest event written (by order of writing, not the
+    largest time): an admin's confirmation is itself an event written at the confirmed
+    `now`, so after it the station works on from the corrected date.
+    """
+    if last_event is None:
+        return
+    if vn_time(now) + CLOCK_TOLERANCE < vn_time(last_event):
+        raise ClockError(
+            "clock.behind",
+            now=vn_time(now).strftime("%H:%M %d/%m/%Y"),
+            last=vn_time(last_event).strftime("%H:%M %d/%m/%Y"),
+        )

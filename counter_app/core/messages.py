@@ -1,0 +1,18 @@
+"""The registry of user-facing messages, Vietnamese (vi) first, English (en) second.
+
+Each module registers the messages of the errors it raises, next to the rule that raises
+them, so a new rule cannot forget its Vietnamese text: `DomainError` refuses unknown codes.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {}
+
+
+def register(messages: dict[str, dict[str, str]]) -> None:
+    for code, texts in messages.items():
+        if "vi" not in texts or "en" not in texts:
+            raise ValueError(f"message {code!r} needs both 'vi' and 'en'")
+        if code in MESSAGES and MESSAGES[code] != texts:
+            raise ValueError(f"message {code!r} registered twice with different texts")
+        MESSAGES[code] = texts

@@ -1,0 +1,240 @@
+"""Queue tickets: numbering, priorities, states and who is called next.
+
+Tickets are numbered per service group and day (A012). A station numbers only inside its
+own range, so several stations of one center can hand out numbers while the hub is away
+without two citizens holding the same number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from counter_app.core.errors import DomainError, ValidationError
+from counter_app.core.messages import register
+
+
+class TicketState(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+
+
+STATE_NAMES = {
+    TicketState.WAITING: ("Đang chờ", "Waiting"),
+    TicketState.CALLED: ("Đã gọi", "Called"),
+    TicketState.SERVING: ("Đang phục vụ", "Serving"),
+    TicketState.DONE: ("Đã xong", "Done"),
+    TicketState.NO_SHOW: ("Vắng mặt", "No-show"),
+    TicketState.TRANSFERRED: ("Đã chuyển quầy", "Transferred"),
+    TicketState.CANCELLED: ("Đã hủy", "Cancelled"),
+}
+
+# A CALLED ticket may be called again (recall); TRANSFERRED ends this row and a new row
+# carries the citizen on in the other group.
+TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
+    TicketState.WAITING: frozenset({TicketState.CALLED, TicketState.CANCELLED}),
+    TicketState.CALLED: frozenset(
+        {
+            TicketState.CALLED,
+            TicketState.SERVING,
+            TicketState.DONE,
+            TicketState.NO_SHOW,
+            TicketState.TRANSFERRED,
+        }
+    ),
+    TicketState.SERVING: frozenset({TicketState.DONE, TicketState.TRANSFERRED}),
+    TicketState.DONE: frozenset(),
+    TicketState.NO_SHOW: frozenset(),
+    TicketState.TRANSFERRED: frozenset(),
+    TicketState.CANCELLED: frozenset(),
+}
+
+ACTIVE_STATES = frozenset({TicketState.CALLED, TicketState.SERVING})
+
+register(
+    {
+        "queue.bad_transition": {
+            "vi": "Số {label} đang ở trạng thái «{state}», không thể chuyển sang «{target}».",
+            "en": "Ticket {label} is {state_en} and cannot become {target_en}.",
+        },
+        "queue.range_full": {
+            "vi": "Đã hết số thứ tự của nhóm {group} trong ngày (tối đa {end}).",
+            "en": "No numbers left for group {group} today (last is {end}).",
+        },
+        "queue.bad_range": {
+            "vi": "Dải số thứ tự không hợp lệ: từ {start} đến {end}.",
+            "en": "Invalid ticket number range: {start} to {end}.",
+        },
+        "queue.unknown_priority": {
+            "vi": "Không có loại ưu tiên «{priority}».",
+            "en": "Unknown priority category '{priority}'.",
+        },
+        "queue.empty": {
+            "vi": "Không còn ai đang chờ ở các nhóm dịch vụ của quầy này.",
+            "en": "Nobody is waiting in this counter's service groups.",
+        },
+        "queue.same_group": {
+            "vi": "Số {label} đã thuộc nhóm {group}; hãy chọn nhóm khác để chuyển.",
+            "en": "Ticket {label} is already in group {group}; choose another group.",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class PriorityCategory:
+    key: str
+    name_vi: str
+    name_en: str
+    weight: int  # higher is called first; 0 is the ordinary queue
+
+
+DEFAULT_PRIORITIES: tuple[PriorityCategory, ...] = (
+    PriorityCategory("disability", "Người khuyết tật", "Person with disabilities", 30),
+    PriorityCategory("pregnant", "Phụ nữ mang thai", "Pregnant woman", 30),
+    PriorityCategory("child_under_6", "Người đi cùng trẻ dưới 6 tuổi", "With a child under 6", 20),
+    PriorityCategory("elderly", "Người cao tuổi", "Elderly person", 20),
+    PriorityCategory("veteran", "Người có công với cách mạng", "Person with merit", 20),
+)
+
+
+def priority_weight(key: str | None, categories: Iterable[PriorityCategory]) -> int:
+    if not key:
+        return 0
+    for category in categories:
+        if category.key == key:
+            return category.weight
+    raise ValidationError("queue.unknown_priority", field="priority", priority=key)
+
+
+@dataclass(frozen=True)
+class TicketRange:
+    """The numbers this station may hand out per group and day (1..999 for a lone station)."""
+
+    start: int = 1
+    end: int = 999
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.start <= self.end <= 9999:
+            raise ValidationError("queue.bad_range", start=self.start, end=self.end)
+
+    def next_number(self, last: int | None, group: str) -> int:
+        number = self.start if last is None or last < self.start else last + 1
+        if number > self.end:
+            raise DomainError("queue.range_full", group=group, end=self.end)
+        return number
+
+
+def ticket_label(group: str, number: int) -> str:
+    return f"{group}{number:03d}"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int | None
+    day: date
+    group: str  # the queue the ticket waits in now
+    letter: str  # the letter on the citizen's paper; stays when the ticket is transferred
+    number: int
+    state: TicketState
+    arrived_at: datetime  # kept across transfers: the citizen does not lose their place
+    station_id: str
+    priority: str = ""
+    priority_weight: int = 0
+    counter: int | None = None
+    recalls: int = 0
+    called_at: datetime | None = None
+    serving_at: datetime | None = None
+    finished_at: datetime | None = None
+    transferred_from: int | None = None
+
+    @property
+    def label(self) -> str:
+        return ticket_label(self.letter, self.number)
+
+
+def _check(ticket: Ticket, target: TicketState) -> None:
+    if target not in TRANSITIONS[ticket.state]:
+        raise DomainError(
+            "queue.bad_transition",
+            label=ticket.label,
+            state=STATE_NAMES[ticket.state][0],
+            target=STATE_NAMES[target][0],
+            state_en=STATE_NAMES[ticket.state][1],
+            target_en=STATE_NAMES[target][1],
+        )
+
+
+def call(ticket: Ticket, *, counter: int, at: datetime) -> Ticket:
+    _check(ticket, TicketState.CALLED)
+    return replace(ticket, state=TicketState.CALLED, counter=counter, called_at=at)
+
+
+def recall(ticket: Ticket, *, at: datetime, max_recalls: int) -> Ticket:
+    """Call the same number again; past `max_recalls` the citizen is marked absent."""
+    if ticket.state is TicketState.CALLED and ticket.recalls >= max_recalls:
+        return mark_no_show(ticket, at=at)
+    _check(ticket, TicketState.CALLED)
+    return replace(ticket, recalls=ticket.recalls + 1, called_at=at)
+
+
+def start_serving(ticket: Ticket, *, at: datetime) -> Ticket:
+    _check(ticket, TicketState.SERVING)
+    return replace(ticket, state=TicketState.SERVING, serving_at=at)
+
+
+def finish(ticket: Ticket, *, at: datetime) -> Ticket:
+    _check(ticket, TicketState.DONE)
+    serving_at = ticket.serving_at or ticket.called_at  # no explicit start: served since the call
+    return replace(ticket, state=TicketState.DONE, serving_at=serving_at, finished_at=at)
+
+
+def mark_no_show(ticket: Ticket, *, at: datetime) -> Ticket:
+    _check(ticket, TicketState.NO_SHOW)
+    return replace(ticket, state=TicketState.NO_SHOW, finished_at=at)
+
+
+def cancel(ticket: Ticket, *, at: datetime) -> Ticket:
+    _check(ticket, TicketState.CANCELLED)
+    return replace(ticket, state=TicketState.CANCELLED, finished_at=at)
+
+
+def transfer(ticket: Ticket, *, to_group: str, at: datetime) -> tuple[Ticket, Ticket]:
+    """End this ticket and open one in `to_group` with the same paper number and arrival."""
+    if to_group == ticket.group:
+        raise ValidationError("queue.same_group", field="group", label=ticket.label, group=to_group)
+    _check(ticket, TicketState.TRANSFERRED)
+    closed = replace(ticket, state=TicketState.TRANSFERRED, finished_at=at)
+    moved = replace(
+        ticket,
+        id=None,
+        group=to_group,
+        state=TicketState.WAITING,
+        counter=None,
+        recalls=0,
+        called_at=None,
+        serving_at=None,
+        finished_at=None,
+        transferred_from=ticket.id,
+    )
+    return closed, moved
+
+
+def call_order_key(ticket: Ticket) -> tuple[int, datetime, int]:
+    """Priority first, then arrival order; the id settles equal arrival times."""
+    return (-ticket.priority_weight, ticket.arrived_at, ticket.id or 0)
+
+
+def choose_next(waiting: Iterable[Ticket], groups: Iterable[str]) -> Ticket:
+    served = set(groups)
+    candidates = [t for t in waiting if t.state is TicketState.WAITING and t.group in served]
+    if not candidates:
+        raise DomainError("queue.empty")
+    return min(candidates, key=call_order_key)

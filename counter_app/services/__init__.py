@@ -1,0 +1,5 @@
+"""Use cases: the only entry points for the UI and the CLI.
+
+Each takes a ServiceContext (store, clock, station, acting user), runs as one transaction
+and returns what changed.
+"""

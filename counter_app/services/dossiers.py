@@ -1,0 +1,258 @@
+"""Dossier use cases: receive, change status, show, and compute an appointment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from counter_app.core import dossier as rules
+from counter_app.core.catalogue import Procedure, ReturnMethod
+from counter_app.core.citizen import Sex, normalize_name, normalize_phone, validate_citizen_id
+from counter_app.core.clock import vn_time
+from counter_app.core.dossier import (
+    Applicant,
+    Dossier,
+    DossierStatus,
+    ReceivedDocument,
+)
+from counter_app.core.dossier_code import format_dossier_code
+from counter_app.core.errors import NotFound, ValidationError
+from counter_app.core.messages import register
+from counter_app.core.portal_fields import dossier_record, progress_record
+from counter_app.core.queue import TicketState
+from counter_app.core.queue import start_serving as start_serving_ticket
+from counter_app.core.roles import Permission
+from counter_app.core.text import nfc
+from counter_app.services.context import ServiceContext
+from counter_app.services.queue import save_ticket_change
+
+register(
+    {
+        "dossier.unknown": {
+            "vi": "Không tìm thấy hồ sơ có mã {code}.",
+            "en": "No dossier with code {code}.",
+        },
+        "dossier.address_too_long": {
+            "vi": "Địa chỉ dài quá 250 ký tự.",
+            "en": "The address is longer than 250 characters.",
+        },
+        "dossier.bad_email": {
+            "vi": "Địa chỉ thư điện tử không đúng dạng (ví dụ ten@example.vn).",
+            "en": "The email address is not valid (e.g. name@example.vn).",
+        },
+        "dossier.received_in_future": {
+            "vi": "Thời điểm tiếp nhận không được muộn hơn thời điểm hiện tại.",
+            "en": "The time of receipt cannot be later than now.",
+        },
+        "dossier.bad_return_method": {
+            "vi": "Thủ tục này không trả kết quả theo hình thức đã chọn.",
+            "en": "This procedure does not return results that way.",
+        },
+    }
+)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class ApplicantInput:
+    """What the clerk typed or the scanner filled in, before validation."""
+
+    full_name: str
+    citizen_id: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+
+    def __repr__(self) -> str:  # personal data stays out of tracebacks
+        return "ApplicantInput(<hidden>)"
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    dossier: Dossier
+    events: list
+    overdue: bool
+
+
+def validate_applicant(raw: ApplicantInput) -> Applicant:
+    """Normalise every field; the first bad one raises with its own message."""
+    sex = Sex(raw.sex) if raw.sex else None
+    address = " ".join(nfc(raw.address).split())
+    if len(address) > 250:
+        raise ValidationError("dossier.address_too_long", field="address")
+    email = raw.email.strip()
+    if email and not _EMAIL.match(email):
+        raise ValidationError("dossier.bad_email", field="email")
+    return Applicant(
+        full_name=normalize_name(raw.full_name),
+        citizen_id=validate_citizen_id(raw.citizen_id, birth_date=raw.birth_date, sex=sex)
+        if raw.citizen_id.strip()
+        else "",
+        phone=normalize_phone(raw.phone) if raw.phone.strip() else "",
+        address=address,
+        email=email.lower(),
+        birth_date=raw.birth_date,
+        sex=sex.value if sex else "",
+    )
+
+
+def checklist(procedure: Procedure) -> tuple[ReceivedDocument, ...]:
+    """The procedure's documents, the required ones ticked as received."""
+    return tuple(
+        ReceivedDocument(doc.name, doc.form, doc.count, received=not doc.optional)
+        for doc in procedure.documents
+    )
+
+
+def default_fee(procedure: Procedure) -> int:
+    """The fee of a plain case; per-page and late fees are entered by the clerk."""
+    for fee in procedure.fees:
+        if fee.unit == "per_case" and fee.amount_vnd is not None:
+            return fee.amount_vnd
+    return 0
+
+
+def appointment(
+    ctx: ServiceContext, *, procedure_code: str, at: datetime, with_verification: bool = False
+) -> datetime:
+    """The due date and time for a dossier received at `at`; writes nothing."""
+    ctx.actor.require(Permission.LOOK_UP_PROCEDURES)
+    procedure = ctx.catalogue().procedure(procedure_code)
+    return ctx.calendar().due_at(
+        vn_time(at), procedure.processing, with_verification=with_verification
+    )
+
+
+def receive_dossier(
+    ctx: ServiceContext,
+    *,
+    procedure_code: str,
+    applicant: ApplicantInput,
+    documents: tuple[ReceivedDocument, ...] | None = None,
+    sets: int = 1,
+    return_method: ReturnMethod = ReturnMethod.COUNTER,
+    with_verification: bool = False,
+    fee_vnd: int | None = None,
+    ticket_id: int | None = None,
+    received_at: datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Accept a dossier at the counter: code, due time, event, outbox and audit at once."""
+    ctx.actor.require(Permission.RECEIVE_DOSSIER)
+    now = ctx.check_clock()
+    at = vn_time(received_at) if received_at else now
+    if at > now:
+        raise ValidationError("dossier.received_in_future", field="received_at")
+    procedure = ctx.catalogue().procedure(procedure_code)
+    if return_method not in procedure.return_methods:
+        raise ValidationError("dossier.bad_return_method", field="return_method")
+    person = validate_applicant(applicant)
+    docs = checklist(procedure) if documents is None else documents
+    rules.check_documents(docs, sets)
+    due = ctx.calendar().due_at(at, procedure.processing, with_verification=with_verification)
+    with ctx.store.transaction():
+        sequence = ctx.store.sequences.take(
+            f"dossier:{ctx.station.agency_code}",
+            at.date().isoformat(),
+            lambda last: ctx.station.dossier_block.next_number(last, at.date()),
+        )
+        entry = ctx.store.sequences.take("book", str(at.year), lambda last: (last or 0) + 1)
+        dossier = Dossier(
+            code=format_dossier_code(ctx.station.agency_code, at.date(), sequence),
+            procedure_code=procedure.code,
+            procedure_name=procedure.name,
+            status=DossierStatus.RECEIVED,
+            applicant=person,
+            received_at=at,
+            due_at=due,
+            documents=docs,
+            sets=sets,
+            fee_vnd=default_fee(procedure) if fee_vnd is None else fee_vnd,
+            return_method=return_method,
+            receiver=ctx.actor.username,
+            book_entry=entry,
+            ticket_id=ticket_id,
+            with_verification=with_verification,
+            note=note.strip(),
+            updated_at=now,
+        )
+        ctx.store.dossiers.insert(dossier, station_id=ctx.station.id)
+        ctx.store.dossiers.add_event(
+            dossier.code,
+            at=at,
+            kind="received",
+            actor=ctx.actor.username,
+            to_status=DossierStatus.RECEIVED,
+        )
+        if ticket_id is not None:
+            _link_ticket(ctx, ticket_id, dossier.code, now)
+        ctx.journal(
+            at=now,
+            action="dossier.receive",
+            entity="dossier",
+            entity_id=dossier.code,
+            detail={"procedure": procedure.code, "status": int(dossier.status)},
+            payload=dossier_record(dossier, sector=procedure.sector),
+        )
+    return dossier
+
+
+def _link_ticket(ctx: ServiceContext, ticket_id: int, code: str, now: datetime) -> None:
+    ticket = ctx.store.tickets.get(ticket_id)
+    if ticket is None:
+        raise NotFound("queue.unknown_ticket", label=str(ticket_id))
+    ctx.store.tickets.link_dossier(ticket_id, code)
+    if ticket.state is TicketState.CALLED:
+        save_ticket_change(ctx, ticket, start_serving_ticket(ticket, at=now), now)
+
+
+def get_dossier(ctx: ServiceContext, code: str) -> Dossier:
+    dossier = ctx.store.dossiers.get(code.strip().upper())
+    if dossier is None:
+        raise NotFound("dossier.unknown", code=code.strip().upper())
+    return dossier
+
+
+def show_dossier(ctx: ServiceContext, code: str) -> DossierDetail:
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    dossier = get_dossier(ctx, code)
+    return DossierDetail(
+        dossier, ctx.store.dossiers.events(dossier.code), dossier.is_overdue(ctx.now())
+    )
+
+
+def change_status(
+    ctx: ServiceContext, *, code: str, to: DossierStatus | int, note: str = ""
+) -> Dossier:
+    """Move a dossier along the portal's status machine, with a reason where one is due."""
+    ctx.actor.require(Permission.CHANGE_STATUS)
+    target = rules.parse_status(to)
+    now = ctx.check_clock()
+    with ctx.store.transaction():
+        before = get_dossier(ctx, code)
+        after = rules.change_status(before, target, at=now, note=note.strip())
+        ctx.store.dossiers.update(after)
+        ctx.store.dossiers.add_event(
+            after.code,
+            at=now,
+            kind="status",
+            actor=ctx.actor.username,
+            from_status=before.status,
+            to_status=after.status,
+            note=note.strip(),
+        )
+        ctx.journal(
+            at=now,
+            action="dossier.status",
+            entity="dossier",
+            entity_id=after.code,
+            detail={"from": int(before.status), "to": int(after.status)},
+            payload=progress_record(
+                after, previous=before.status, actor=ctx.actor.username, at=now, note=note
+            ),
+        )
+    return after

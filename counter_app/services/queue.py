@@ -1,0 +1,206 @@
+"""Queue use cases: take a ticket, call, recall, no-show, transfer, finish, look at the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from counter_app.core import queue as rules
+from counter_app.core.errors import DomainError, NotFound, ValidationError
+from counter_app.core.messages import register
+from counter_app.core.queue import Ticket, TicketState, ticket_label
+from counter_app.core.roles import Permission
+from counter_app.services.context import ServiceContext
+
+register(
+    {
+        "queue.counter_idle": {
+            "vi": "Quầy số {counter} chưa gọi số nào.",
+            "en": "Counter {counter} has not called anyone.",
+        },
+        "queue.unknown_ticket": {
+            "vi": "Không tìm thấy số {label} trong ngày hôm nay.",
+            "en": "Ticket {label} was not found today.",
+        },
+        "queue.bad_label": {
+            "vi": "Số thứ tự phải gồm chữ cái nhóm và số, ví dụ A012.",
+            "en": "A ticket number is a group letter and digits, e.g. A012.",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class TakenTicket:
+    ticket: Ticket
+    ahead: int  # people who will be called before this citizen in the same group
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    waiting: dict[str, list[Ticket]]  # by group letter, in call order
+    active: list[Ticket]  # called or being served, one per counter
+    served_today: int
+    no_show_today: int
+
+
+def save_ticket_change(
+    ctx: ServiceContext, before: Ticket | None, after: Ticket, at: datetime
+) -> Ticket:
+    """Write a ticket change with its event, its outbox row and its audit entry."""
+    if before is None or before.id is None:
+        after = ctx.store.tickets.insert(after)
+    else:
+        ctx.store.tickets.update(after)
+    ctx.store.tickets.add_event(after, at=at, actor=ctx.actor.username)
+    ctx.journal(
+        at=at,
+        action=f"ticket.{after.state.value}",
+        entity="ticket",
+        entity_id=f"{after.day.isoformat()}/{after.label}/{after.id}",
+        detail={"group": after.group, "counter": after.counter, "recalls": after.recalls},
+        payload=_stats_payload(after, at),
+    )
+    return after
+
+
+def _stats_payload(ticket: Ticket, at: datetime) -> dict:
+    """Queue statistics for the portal: no personal data, only times and places."""
+    return {
+        "label": ticket.label,
+        "group": ticket.group,
+        "state": ticket.state.value,
+        "priority": ticket.priority,
+        "counter": ticket.counter,
+        "arrived_at": ticket.arrived_at.isoformat(),
+        "at": at.isoformat(),
+    }
+
+
+def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> TakenTicket:
+    ctx.actor.require(Permission.TAKE_TICKET)
+    now = ctx.now()
+    group = group.strip().upper()
+    ctx.catalogue().group(group)  # unknown group: NotFound with its message
+    weight = rules.priority_weight(priority, ctx.station.priorities)
+    with ctx.store.transaction():
+        number = ctx.store.sequences.take(
+            f"ticket:{group}",
+            now.date().isoformat(),
+            lambda last: ctx.station.ticket_range.next_number(last, group),
+        )
+        ticket = Ticket(
+            id=None,
+            day=now.date(),
+            group=group,
+            letter=group,
+            number=number,
+            state=TicketState.WAITING,
+            arrived_at=now,
+            station_id=ctx.station.id,
+            priority=priority,
+            priority_weight=weight,
+        )
+        ticket = save_ticket_change(ctx, None, ticket, now)
+        ahead = ctx.store.tickets.waiting_ahead(ticket)
+    return TakenTicket(ticket, ahead)
+
+
+def call_next(ctx: ServiceContext, *, counter: int) -> Ticket:
+    """Call the next citizen for this counter's groups: priority first, then arrival.
+
+    Like the Next key of every queue machine, a ticket still open at this counter is
+    finished first; an absent citizen is marked with no-show before calling the next one.
+    """
+    ctx.actor.require(Permission.CALL_TICKETS)
+    desk = ctx.station.counter(counter)
+    now = ctx.now()
+    with ctx.store.transaction():
+        current = ctx.store.tickets.active_at_counter(now.date(), counter)
+        waiting = ctx.store.tickets.in_states(now.date(), [TicketState.WAITING], desk.groups)
+        chosen = rules.choose_next(waiting, desk.groups)
+        if current is not None:
+            save_ticket_change(ctx, current, rules.finish(current, at=now), now)
+        return save_ticket_change(ctx, chosen, rules.call(chosen, counter=counter, at=now), now)
+
+
+def _current(ctx: ServiceContext, counter: int, now: datetime) -> Ticket:
+    ctx.station.counter(counter)
+    ticket = ctx.store.tickets.active_at_counter(now.date(), counter)
+    if ticket is None:
+        raise DomainError("queue.counter_idle", counter=counter)
+    return ticket
+
+
+def recall(ctx: ServiceContext, *, counter: int) -> Ticket:
+    ctx.actor.require(Permission.CALL_TICKETS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        ticket = _current(ctx, counter, now)
+        changed = rules.recall(ticket, at=now, max_recalls=ctx.station.max_recalls)
+        return save_ticket_change(ctx, ticket, changed, now)
+
+
+def start_serving(ctx: ServiceContext, *, counter: int) -> Ticket:
+    ctx.actor.require(Permission.CALL_TICKETS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        ticket = _current(ctx, counter, now)
+        if ticket.state is TicketState.SERVING:
+            return ticket
+        return save_ticket_change(ctx, ticket, rules.start_serving(ticket, at=now), now)
+
+
+def no_show(ctx: ServiceContext, *, counter: int) -> Ticket:
+    ctx.actor.require(Permission.CALL_TICKETS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        ticket = _current(ctx, counter, now)
+        return save_ticket_change(ctx, ticket, rules.mark_no_show(ticket, at=now), now)
+
+
+def finish(ctx: ServiceContext, *, counter: int) -> Ticket:
+    ctx.actor.require(Permission.CALL_TICKETS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        ticket = _current(ctx, counter, now)
+        return save_ticket_change(ctx, ticket, rules.finish(ticket, at=now), now)
+
+
+def transfer(ctx: ServiceContext, *, counter: int, to_group: str) -> Ticket:
+    """Send the citizen at this counter to another group's queue, keeping their place."""
+    ctx.actor.require(Permission.CALL_TICKETS)
+    now = ctx.now()
+    to_group = to_group.strip().upper()
+    ctx.catalogue().group(to_group)
+    with ctx.store.transaction():
+        ticket = _current(ctx, counter, now)
+        closed, moved = rules.transfer(ticket, to_group=to_group, at=now)
+        save_ticket_change(ctx, ticket, closed, now)
+        return save_ticket_change(ctx, None, moved, now)
+
+
+def find_ticket(ctx: ServiceContext, label: str) -> Ticket:
+    """Today's ticket with this paper number, e.g. "A012"."""
+    text = label.strip().upper()
+    if len(text) < 2 or not text[0].isalpha() or not text[1:].isdigit():
+        raise ValidationError("queue.bad_label", field="ticket")
+    ticket = ctx.store.tickets.by_label(ctx.now().date(), text[0], int(text[1:]))
+    if ticket is None:
+        raise NotFound("queue.unknown_ticket", label=ticket_label(text[0], int(text[1:])))
+    return ticket
+
+
+def snapshot(ctx: ServiceContext) -> QueueSnapshot:
+    day = ctx.now().date()
+    tickets = ctx.store.tickets
+    waiting: dict[str, list[Ticket]] = {g.letter: [] for g in ctx.catalogue().groups}
+    for ticket in tickets.in_states(day, [TicketState.WAITING]):
+        waiting.setdefault(ticket.group, []).append(ticket)
+    active = tickets.in_states(day, rules.ACTIVE_STATES)
+    return QueueSnapshot(
+        waiting=waiting,
+        active=sorted(active, key=lambda t: t.counter or 0),
+        served_today=len(tickets.in_states(day, [TicketState.DONE])),
+        no_show_today=len(tickets.in_states(day, [TicketState.NO_SHOW])),
+    )

@@ -1,0 +1,95 @@
+"""This install's identity and set-up, read from the store's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from counter_app.core.calendar import OpeningHours
+from counter_app.core.dossier_code import SequenceBlock
+from counter_app.core.errors import NotFound
+from counter_app.core.messages import register
+from counter_app.core.queue import DEFAULT_PRIORITIES, PriorityCategory, TicketRange
+from counter_app.store import Store
+
+register(
+    {
+        "setup.not_initialised": {
+            "vi": "Kho dữ liệu chưa được khởi tạo. Hãy chạy «counter-app init» trước.",
+            "en": "The store is not set up yet. Run 'counter-app init' first.",
+        },
+        "setup.unknown_counter": {
+            "vi": "Không có quầy số {counter} ở trạm này.",
+            "en": "There is no counter {counter} at this station.",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class CounterDesk:
+    number: int
+    groups: tuple[str, ...]  # the service groups this counter calls
+
+
+@dataclass(frozen=True)
+class Station:
+    id: str
+    number: int
+    role: str
+    agency_code: str
+    center_name: str
+    center_address: str = ""
+    counters: tuple[CounterDesk, ...] = ()
+    ticket_range: TicketRange = field(default_factory=TicketRange)
+    dossier_block: SequenceBlock = field(default_factory=SequenceBlock)
+    max_recalls: int = 3
+    priorities: tuple[PriorityCategory, ...] = DEFAULT_PRIORITIES
+    opening_hours: OpeningHours = field(default_factory=OpeningHours)
+
+    def counter(self, number: int) -> CounterDesk:
+        for desk in self.counters:
+            if desk.number == number:
+                return desk
+        raise NotFound("setup.unknown_counter", counter=number)
+
+    def to_settings(self) -> dict:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "role": self.role,
+            "agency_code": self.agency_code,
+            "center_name": self.center_name,
+            "center_address": self.center_address,
+            "counters": [{"number": c.number, "groups": list(c.groups)} for c in self.counters],
+            "ticket_range": [self.ticket_range.start, self.ticket_range.end],
+            "dossier_block": [self.dossier_block.start, self.dossier_block.end],
+            "max_recalls": self.max_recalls,
+            "priorities": [[p.key, p.name_vi, p.name_en, p.weight] for p in self.priorities],
+            "opening_hours": self.opening_hours.to_dict(),
+        }
+
+    @classmethod
+    def from_settings(cls, data: dict) -> Station:
+        return cls(
+            id=data["id"],
+            number=data["number"],
+            role=data["role"],
+            agency_code=data["agency_code"],
+            center_name=data["center_name"],
+            center_address=data.get("center_address", ""),
+            counters=tuple(
+                CounterDesk(c["number"], tuple(c["groups"])) for c in data.get("counters", [])
+            ),
+            ticket_range=TicketRange(*data["ticket_range"]),
+            dossier_block=SequenceBlock(*data["dossier_block"]),
+            max_recalls=data.get("max_recalls", 3),
+            priorities=tuple(PriorityCategory(*p) for p in data["priorities"]),
+            opening_hours=OpeningHours.from_dict(data["opening_hours"]),
+        )
+
+
+def load_station(store: Store) -> Station:
+    data = store.settings.get("station")
+    if data is None:
+        raise NotFound("setup.not_initialised")
+    return Station.from_settings(data)

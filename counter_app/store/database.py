@@ -1,0 +1,91 @@
+"""Opening the store and running one use case as one durable transaction.
+
+WAL lets the display and the counter read while a clerk writes; `synchronous=FULL` makes a
+commit survive a power cut, which WAL's usual NORMAL does not. Write transactions start with
+BEGIN IMMEDIATE so two processes never both read a sequence and then both write it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from counter_app.store.migrations import migrate
+
+STORE_FILE = "counter.db"
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = Database(conn, execute_plugins=False)
+        # Repositories are imported here to keep this module the single entry point.
+        from counter_app.store.audit import AuditLog
+        from counter_app.store.catalogue_repo import CatalogueRepository
+        from counter_app.store.dossiers import DossierRepository
+        from counter_app.store.outbox import Outbox
+        from counter_app.store.sequences import Sequences
+        from counter_app.store.settings import SettingsRepository
+        from counter_app.store.tickets import TicketRepository
+
+        self.settings = SettingsRepository(self)
+        self.sequences = Sequences(self)
+        self.audit = AuditLog(self)
+        self.outbox = Outbox(self)
+        self.catalogue = CatalogueRepository(self)
+        self.tickets = TicketRepository(self)
+        self.dossiers = DossierRepository(self)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One use case: everything inside commits together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def integrity_check(self) -> str:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def open_store(data_dir: Path | str | None = None, *, memory: bool = False) -> Store:
+    """Open (creating if needed) the store in `data_dir` and bring its schema up to date."""
+    if memory:
+        conn = connect(":memory:")
+        path = None
+    else:
+        folder = Path(data_dir)  # type: ignore[arg-type]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / STORE_FILE
+        conn = connect(path)
+    migrate(conn)
+    return Store(conn, path)

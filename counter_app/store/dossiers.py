@@ -1,0 +1,234 @@
+"""Dossiers, their event history and the look-ups a clerk makes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from counter_app.core.catalogue import DocumentForm, ReturnMethod
+from counter_app.core.dossier import (
+    OPEN_STATUSES,
+    Applicant,
+    Dossier,
+    DossierStatus,
+    ReceivedDocument,
+)
+from counter_app.core.text import fold
+
+if TYPE_CHECKING:
+    from counter_app.store.database import Store
+
+_TIMES = ("received_at", "due_at", "result_at", "returned_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class DossierEvent:
+    at: datetime
+    kind: str
+    from_status: DossierStatus | None
+    to_status: DossierStatus | None
+    note: str
+    actor: str
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _to_row(d: Dossier, station_id: str) -> dict:
+    a = d.applicant
+    return {
+        "code": d.code,
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure_name,
+        "status": int(d.status),
+        "applicant_name": a.full_name,
+        "name_folded": fold(a.full_name),
+        "citizen_id": a.citizen_id,
+        "phone": a.phone,
+        "address": a.address,
+        "email": a.email,
+        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+        "sex": a.sex,
+        "documents": json.dumps(
+            [[doc.name, doc.form.value, doc.count, doc.received] for doc in d.documents],
+            ensure_ascii=False,
+        ),
+        "sets": d.sets,
+        "fee_vnd": d.fee_vnd,
+        "return_method": d.return_method.value,
+        "receiver": d.receiver,
+        "book_volume": d.book_volume,
+        "book_entry": d.book_entry,
+        "ticket_id": d.ticket_id,
+        "with_verification": int(d.with_verification),
+        "note": d.note,
+        "station_id": station_id,
+        **{name: _iso(getattr(d, name)) for name in _TIMES},
+    }
+
+
+def _from_row(row) -> Dossier:
+    documents = tuple(
+        ReceivedDocument(name, DocumentForm(form), count, bool(received))
+        for name, form, count, received in json.loads(row["documents"])
+    )
+    return Dossier(
+        code=row["code"],
+        procedure_code=row["procedure_code"],
+        procedure_name=row["procedure_name"],
+        status=DossierStatus(row["status"]),
+        applicant=Applicant(
+            full_name=row["applicant_name"],
+            citizen_id=row["citizen_id"],
+            phone=row["phone"],
+            address=row["address"],
+            email=row["email"],
+            birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+            sex=row["sex"],
+        ),
+        documents=documents,
+        sets=row["sets"],
+        fee_vnd=row["fee_vnd"],
+        return_method=ReturnMethod(row["return_method"]),
+        receiver=row["receiver"],
+        book_volume=row["book_volume"],
+        book_entry=row["book_entry"],
+        ticket_id=row["ticket_id"],
+        with_verification=bool(row["with_verification"]),
+        note=row["note"],
+        **{n: datetime.fromisoformat(row[n]) if row[n] else None for n in _TIMES},
+    )
+
+
+class DossierRepository:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def insert(self, dossier: Dossier, *, station_id: str) -> None:
+        row = _to_row(dossier, station_id)
+        self._store.conn.execute(
+            f"INSERT INTO dossiers({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
+            row,
+        )
+
+    def update(self, dossier: Dossier) -> None:
+        row = _to_row(dossier, "")
+        row.pop("station_id")
+        sets = ", ".join(f"{c} = :{c}" for c in row if c != "code")
+        self._store.conn.execute(f"UPDATE dossiers SET {sets} WHERE code = :code", row)
+
+    def add_event(
+        self,
+        code: str,
+        *,
+        at: datetime,
+        kind: str,
+        actor: str,
+        from_status: DossierStatus | None = None,
+        to_status: DossierStatus | None = None,
+        note: str = "",
+    ) -> None:
+        self._store.conn.execute(
+            "INSERT INTO dossier_events(code, at, kind, from_status, to_status, note, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                code,
+                at.isoformat(),
+                kind,
+                int(from_status) if from_status else None,
+                int(to_status) if to_status else None,
+                note,
+                actor,
+            ),
+        )
+
+    def get(self, code: str) -> Dossier | None:
+        row = self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,))
+        return None if row is None else _from_row(row)
+
+    def events(self, code: str) -> list[DossierEvent]:
+        rows = self._store.query("SELECT * FROM dossier_events WHERE code = ? ORDER BY id", (code,))
+        return [
+            DossierEvent(
+                at=datetime.fromisoformat(r["at"]),
+                kind=r["kind"],
+                from_status=DossierStatus(r["from_status"]) if r["from_status"] else None,
+                to_status=DossierStatus(r["to_status"]) if r["to_status"] else None,
+                note=r["note"],
+                actor=r["actor"],
+            )
+            for r in rows
+        ]
+
+    def by_code_prefix(self, prefix: str, limit: int) -> list[Dossier]:
+        rows = self._store.query(
+            "SELECT * FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+            (prefix, prefix + "\uffff", limit),
+        )
+        return [_from_row(r) for r in rows]
+
+    def by_citizen_id(self, citizen_id: str, limit: int) -> list[Dossier]:
+        rows = self._store.query(
+            "SELECT * FROM dossiers WHERE citizen_id = ? ORDER BY received_at DESC LIMIT ?",
+            (citizen_id, limit),
+        )
+        return [_from_row(r) for r in rows]
+
+    def by_phone(self, phone: str, limit: int) -> list[Dossier]:
+        rows = self._store.query(
+            "SELECT * FROM dossiers WHERE phone = ? ORDER BY received_at DESC LIMIT ?",
+            (phone, limit),
+        )
+        return [_from_row(r) for r in rows]
+
+    def by_name(self, text: str, limit: int) -> list[Dossier]:
+        """Every folded word must start a word of the folded name ("nguyen duong")."""
+        words = [w for w in fold(text).replace('"', " ").split() if w]
+        if not words:
+            return []
+        match = " AND ".join(f'"{w}"*' for w in words)
+        rows = self._store.query(
+            "SELECT d.* FROM dossiers_fts f JOIN dossiers d ON d.rowid = f.rowid "
+            "WHERE dossiers_fts MATCH ? ORDER BY d.received_at DESC LIMIT ?",
+            (match, limit),
+        )
+        return [_from_row(r) for r in rows]
+
+    def listing(
+        self,
+        *,
+        statuses: list[DossierStatus] | None = None,
+        procedure_code: str | None = None,
+        received_from: datetime | None = None,
+        received_to: datetime | None = None,
+        overdue_at: datetime | None = None,
+        limit: int = 200,
+    ) -> list[Dossier]:
+        sql, params = "SELECT * FROM dossiers WHERE 1 = 1", []
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            params += [int(s) for s in statuses]
+        if procedure_code:
+            sql += " AND procedure_code = ?"
+            params.append(procedure_code)
+        if received_from:
+            sql += " AND received_at >= ?"
+            params.append(received_from.isoformat())
+        if received_to:
+            sql += " AND received_at < ?"
+            params.append(received_to.isoformat())
+        if overdue_at:
+            sql += f" AND status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_at < ?"
+            params += [*map(int, OPEN_STATUSES), overdue_at.isoformat()]
+        rows = self._store.query(sql + " ORDER BY received_at DESC LIMIT ?", [*params, limit])
+        return [_from_row(r) for r in rows]
+
+    def count(self) -> int:
+        return self._store.query_one("SELECT count(*) FROM dossiers")[0]
+
+    def count_by_status(self) -> dict[DossierStatus, int]:
+        rows = self._store.query("SELECT status, count(*) AS n FROM dossiers GROUP BY status")
+        return {DossierStatus(r["status"]): r["n"] for r in rows}

@@ -1,0 +1,171 @@
+"""Numbered schema migrations, applied at start.
+
+`PRAGMA user_version` records how many have run. Each migration runs in its own transaction
+together with the version bump, so a crash mid-upgrade leaves the previous schema intact.
+(A 20-line runner instead of the sqlite-migrate package: that package is still alpha and we
+need the version bump inside the same transaction.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE catalogue (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version TEXT NOT NULL, data TEXT NOT NULL, loaded_at TEXT NOT NULL);
+        CREATE TABLE calendar_overrides (
+            day TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+            note TEXT NOT NULL DEFAULT '');
+        CREATE TABLE sequences (
+            name TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
+            PRIMARY KEY (name, day));
+
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL, grp TEXT NOT NULL, letter TEXT NOT NULL, number INTEGER NOT NULL,
+            state TEXT NOT NULL, arrived_at TEXT NOT NULL, station_id TEXT NOT NULL,
+            priority TEXT NOT NULL DEFAULT '', priority_weight INTEGER NOT NULL DEFAULT 0,
+            counter INTEGER, recalls INTEGER NOT NULL DEFAULT 0,
+            called_at TEXT, serving_at TEXT, finished_at TEXT,
+            transferred_from INTEGER REFERENCES tickets(id), dossier_code TEXT);
+        CREATE UNIQUE INDEX tickets_paper_number ON tickets(day, letter, number, station_id)
+            WHERE transferred_from IS NULL;
+        CREATE INDEX tickets_by_state ON tickets(day, state, grp);
+        CREATE INDEX tickets_by_counter ON tickets(day, counter, state);
+        CREATE TABLE ticket_events (
+            id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            at TEXT NOT NULL, state TEXT NOT NULL, counter INTEGER, actor TEXT NOT NULL);
+        CREATE INDEX ticket_events_by_ticket ON ticket_events(ticket_id);
+
+        CREATE TABLE dossiers (
+            code TEXT PRIMARY KEY,
+            procedure_code TEXT NOT NULL, procedure_name TEXT NOT NULL,
+            status INTEGER NOT NULL CHECK (status BETWEEN 1 AND 10),
+            received_at TEXT NOT NULL, due_at TEXT,
+            applicant_name TEXT NOT NULL, name_folded TEXT NOT NULL,
+            citizen_id TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '',
+            birth_date TEXT, sex TEXT NOT NULL DEFAULT '',
+            documents TEXT NOT NULL, sets INTEGER NOT NULL, fee_vnd INTEGER NOT NULL DEFAULT 0,
+            return_method TEXT NOT NULL, receiver TEXT NOT NULL,
+            book_volume INTEGER NOT NULL DEFAULT 1, book_entry INTEGER,
+            ticket_id INTEGER REFERENCES tickets(id),
+            with_verification INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',
+            result_at TEXT, returned_at TEXT, updated_at TEXT NOT NULL,
+            station_id TEXT NOT NULL);
+        CREATE INDEX dossiers_by_citizen_id ON dossiers(citizen_id);
+        CREATE INDEX dossiers_by_phone ON dossiers(phone);
+        CREATE INDEX dossiers_by_status_due ON dossiers(status, due_at);
+        CREATE INDEX dossiers_by_received ON dossiers(received_at);
+        CREATE INDEX dossiers_by_procedure ON dossiers(procedure_code, received_at);
+        CREATE INDEX dossiers_by_ticket ON dossiers(ticket_id);
+        CREATE TABLE dossier_events (
+            id INTEGER PRIMARY KEY, code TEXT NOT NULL REFERENCES dossiers(code),
+            at TEXT NOT NULL, kind TEXT NOT NULL, from_status INTEGER, to_status INTEGER,
+            note TEXT NOT NULL DEFAULT '', actor TEXT NOT NULL);
+        CREATE INDEX dossier_events_by_code ON dossier_events(code);
+
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            idem_key TEXT NOT NULL UNIQUE,
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL, op TEXT NOT NULL,
+            payload TEXT NOT NULL, created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'waiting', tries INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '', next_try_at TEXT);
+        CREATE INDEX outbox_by_state ON outbox(state, seq);
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL, actor TEXT NOT NULL, station_id TEXT NOT NULL,
+            action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+            detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        """
+    )
+
+
+def m002_dossier_name_search(conn: sqlite3.Connection) -> None:
+    """Full-text index over folded names; rebuilt from rows an older store already holds."""
+    conn.executescript(
+        """
+        CREATE VIRTUAL TABLE dossiers_fts USING fts5(
+            name_folded, content='dossiers', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER dossiers_fts_insert AFTER INSERT ON dossiers BEGIN
+            INSERT INTO dossiers_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
+        END;
+        CREATE TRIGGER dossiers_fts_delete AFTER DELETE ON dossiers BEGIN
+            INSERT INTO dossiers_fts(dossiers_fts, rowid, name_folded)
+                VALUES ('delete', old.rowid, old.name_folded);
+        END;
+        CREATE TRIGGER dossiers_fts_update AFTER UPDATE OF name_folded ON dossiers BEGIN
+            INSERT INTO dossiers_fts(dossiers_fts, rowid, name_folded)
+                VALUES ('delete', old.rowid, old.name_folded);
+            INSERT INTO dossiers_fts(rowid, name_folded) VALUES (new.rowid, new.name_folded);
+        END;
+        INSERT INTO dossiers_fts(dossiers_fts) VALUES ('rebuild');
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_dossier_name_search)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, *, upto: int | None = None) -> int:
+    """Apply the migrations not yet applied (up to `upto`, for tests); return the version."""
+    target = len(MIGRATIONS) if upto is None else upto
+    version = schema_version(conn)
+    while version < target:
+        migration = MIGRATIONS[version]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would COMMIT first; run the statements one by one instead.
+            _run_in_transaction(conn, migration)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        version += 1
+    return version
+
+
+def _run_in_transaction(conn: sqlite3.Connection, migration: Migration) -> None:
+    migration(_NoCommitConnection(conn))  # type: ignore[arg-type]
+
+
+class _NoCommitConnection:
+    """Lets a migration write `executescript` while keeping it inside our transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def executescript(self, script: str) -> None:
+        for statement in _split_statements(script):
+            self._conn.execute(statement)
+
+    def execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+
+def _split_statements(script: str) -> list[str]:
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,132 @@
+"""Queue tickets and their timestamped events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from counter_app.core.queue import ACTIVE_STATES, Ticket, TicketState
+
+if TYPE_CHECKING:
+    from counter_app.store.database import Store
+
+_TIMES = ("arrived_at", "called_at", "serving_at", "finished_at")
+
+
+def _to_row(ticket: Ticket) -> dict:
+    row = asdict(ticket)
+    row["grp"] = row.pop("group")
+    row["day"] = ticket.day.isoformat()
+    row["state"] = ticket.state.value
+    for name in _TIMES:
+        row[name] = row[name].isoformat() if row[name] else None
+    return row
+
+
+def _from_row(row) -> Ticket:
+    times = {n: datetime.fromisoformat(row[n]) if row[n] else None for n in _TIMES}
+    return Ticket(
+        id=row["id"],
+        day=date.fromisoformat(row["day"]),
+        group=row["grp"],
+        letter=row["letter"],
+        number=row["number"],
+        state=TicketState(row["state"]),
+        station_id=row["station_id"],
+        priority=row["priority"],
+        priority_weight=row["priority_weight"],
+        counter=row["counter"],
+        recalls=row["recalls"],
+        transferred_from=row["transferred_from"],
+        **times,
+    )
+
+
+class TicketRepository:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def insert(self, ticket: Ticket) -> Ticket:
+        row = _to_row(ticket)
+        row.pop("id")
+        columns = ", ".join(row)
+        cursor = self._store.conn.execute(
+            f"INSERT INTO tickets({columns}) VALUES ({', '.join(':' + c for c in row)})", row
+        )
+        return self.get(cursor.lastrowid)
+
+    def update(self, ticket: Ticket) -> None:
+        row = _to_row(ticket)
+        sets = ", ".join(f"{c} = :{c}" for c in row if c != "id")
+        self._store.conn.execute(f"UPDATE tickets SET {sets} WHERE id = :id", row)
+
+    def add_event(self, ticket: Ticket, *, at: datetime, actor: str) -> None:
+        self._store.conn.execute(
+            "INSERT INTO ticket_events(ticket_id, at, state, counter, actor) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (ticket.id, at.isoformat(), ticket.state.value, ticket.counter, actor),
+        )
+
+    def link_dossier(self, ticket_id: int, code: str) -> None:
+        self._store.conn.execute(
+            "UPDATE tickets SET dossier_code = ? WHERE id = ?", (code, ticket_id)
+        )
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        row = self._store.query_one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        return None if row is None else _from_row(row)
+
+    def by_label(self, day: date, letter: str, number: int) -> Ticket | None:
+        """The row that carries this paper number now (the last one, after transfers)."""
+        row = self._store.query_one(
+            "SELECT * FROM tickets WHERE day = ? AND letter = ? AND number = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (day.isoformat(), letter, number),
+        )
+        return None if row is None else _from_row(row)
+
+    def in_states(
+        self, day: date, states: Iterable[TicketState], groups: Iterable[str] | None = None
+    ) -> list[Ticket]:
+        states = [s.value for s in states]
+        sql = f"SELECT * FROM tickets WHERE day = ? AND state IN ({','.join('?' * len(states))})"
+        params: list = [day.isoformat(), *states]
+        if groups is not None:
+            groups = list(groups)
+            sql += f" AND grp IN ({','.join('?' * len(groups))})"
+            params += groups
+        rows = self._store.query(sql + " ORDER BY priority_weight DESC, arrived_at, id", params)
+        return [_from_row(r) for r in rows]
+
+    def active_at_counter(self, day: date, counter: int) -> Ticket | None:
+        states = [s.value for s in ACTIVE_STATES]
+        row = self._store.query_one(
+            "SELECT * FROM tickets WHERE day = ? AND counter = ? AND state IN (?, ?) "
+            "ORDER BY called_at DESC LIMIT 1",
+            (day.isoformat(), counter, *states),
+        )
+        return None if row is None else _from_row(row)
+
+    def waiting_ahead(self, ticket: Ticket) -> int:
+        """How many waiting tickets of the same group will be called before this one."""
+        row = self._store.query_one(
+            "SELECT count(*) FROM tickets WHERE day = ? AND grp = ? AND state = 'waiting' "
+            "AND id != ? AND (priority_weight > ? OR (priority_weight = ? AND "
+            "(arrived_at < ? OR (arrived_at = ? AND id < ?))))",
+            (
+                ticket.day.isoformat(),
+                ticket.group,
+                ticket.id,
+                ticket.priority_weight,
+                ticket.priority_weight,
+                ticket.arrived_at.isoformat(),
+                ticket.arrived_at.isoformat(),
+                ticket.id,
+            ),
+        )
+        return row[0]
+
+    def count(self) -> int:
+        return self._store.query_one("SELECT count(*) FROM tickets")[0]

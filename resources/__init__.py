@@ -1,0 +1,4 @@
+"""Data shipped with the program: catalogue, translations, icons, sounds.
+
+A package so that an installed copy finds its data with importlib.resources.
+"""

@@ -1,0 +1,1 @@
+"""Portal client, sync engine and portal emulator (see the sync issue)."""

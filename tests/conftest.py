@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh store per test, a clock the test controls, contexts per role."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import datetime  # noqa: E402
+
+import pytest  # noqa: E402
+
+from counter_app.core.clock import VN_TZ  # noqa: E402
+from counter_app.core.roles import Actor, Role  # noqa: E402
+from counter_app.services.context import ServiceContext  # noqa: E402
+from counter_app.services.setup import initialise_store  # noqa: E402
+from counter_app.store import open_store  # noqa: E402
+
+AGENCY = "000.00.01.H22"
+
+
+class ManualClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, *args: int) -> datetime:
+        self.now = datetime(*args, tzinfo=VN_TZ)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 4, 29, 9, 0, tzinfo=VN_TZ))
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = open_store(tmp_path / "data")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def station(store, clock):
+    return initialise_store(
+        store,
+        agency_code=AGENCY,
+        center_name="Trung tâm phục vụ hành chính công xã Tân Lập",
+        now=clock.now,
+        actor=Actor("admin", Role.ADMIN),
+        counters=3,
+    )
+
+
+def make_ctx(store, clock, station, role: Role = Role.CLERK, name: str = "canbo1"):
+    return ServiceContext(store, clock, station, Actor(name, role))
+
+
+@pytest.fixture
+def ctx(store, clock, station):
+    return make_ctx(store, clock, station)
