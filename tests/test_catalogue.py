@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from counter_app.core.catalogue import (
     Catalogue,
     DocumentForm,
-    ProcessingTime,
     Procedure,
+    ProcessingTime,
     ReturnMethod,
     ServiceGroup,
     catalogue_to_dict,
@@ -133,6 +133,7 @@ def test_unknown_procedure_and_group_raise_not_found(cat: Catalogue) -> None:
     with pytest.raises(NotFound) as err:
         cat.procedure("9.999999")
     assert err.value.code == "catalogue.unknown_procedure"
+    assert err.value.params == {"procedure_code": "9.999999"}
     assert err.value.message("vi") == "Không tìm thấy thủ tục có mã 9.999999."
     assert "9.999999" in err.value.message("en")
     with pytest.raises(NotFound) as err:
@@ -374,7 +375,7 @@ def test_load_catalogue_errors(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="not valid JSON"):
         load_catalogue(broken)
     latin = tmp_path / "latin.json"
-    latin.write_bytes('{"version": "Hộ tịch"}'.encode("cp1258", errors="replace") + b"\xff")
+    latin.write_bytes(b'{"version": "H\xf4 t\xecch"}')  # Latin-1 bytes, not UTF-8
     with pytest.raises(ValidationError, match="UTF-8"):
         load_catalogue(latin)
 
@@ -402,7 +403,9 @@ def test_round_trip_detects_a_changed_field(cat: Catalogue) -> None:
     assert parse_catalogue(as_dict) != cat
 
 
-_VI_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐƯƠ"
+_VI_LETTERS = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐƯƠ"
+)
 _text = st.text(alphabet=_VI_LETTERS + " ,.;/()-0123456789", min_size=1, max_size=30).filter(
     lambda s: s.strip() != ""
 )
@@ -415,7 +418,9 @@ _cutoffs = st.one_of(
 
 @st.composite
 def catalogue_dicts(draw) -> dict:
-    letters = draw(st.lists(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 1, 7, unique=True))
+    letters = draw(
+        st.lists(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=1, max_size=7, unique=True)
+    )
     groups = [
         {"letter": letter, "name": draw(_text), "sectors": draw(st.lists(_text, max_size=3))}
         for letter in letters
@@ -460,7 +465,9 @@ def catalogue_dicts(draw) -> dict:
                     for _ in range(draw(st.integers(0, 3)))
                 ],
                 "return_methods": draw(
-                    st.lists(st.sampled_from([m.value for m in ReturnMethod]), 1, 3, unique=True)
+                    st.lists(
+                        st.sampled_from([m.value for m in ReturnMethod]), min_size=1, unique=True
+                    )
                 ),
                 "legal_basis": draw(_optional_text),
             }
@@ -481,19 +488,63 @@ def test_round_trip_over_generated_catalogues(data: dict) -> None:
         assert proc in cat.search(proc.code)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.sampled_from([f for f in MUTATIONS if f is not mutate_unknown_key]),
-    st.integers(0, 10_000),
-)
-def test_mutating_any_procedure_of_the_shipped_catalogue_is_refused(mutate, seed) -> None:
+def _set(path: tuple, value):
+    def apply(proc: dict) -> None:
+        target = proc
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return apply
+
+
+def _drop(key: str):
+    return lambda proc: proc.pop(key)
+
+
+PROCEDURE_MUTATIONS = [
+    _set(("service_group",), "Q"),
+    _set(("processing", "working_days"), -1),
+    _set(("processing", "working_days"), "3"),
+    _set(("processing", "verification_extra_days"), -1),
+    _set(("processing", "same_day_cutoff"), "24:00"),
+    _set(("processing", "same_day_cutoff"), "9:00"),
+    _set(("processing", "same_day_cutoff"), 15),
+    _set(("documents", 0, "form"), "scan"),
+    _set(("documents", 0, "count"), -1),
+    _set(("documents", 0, "name"), ""),
+    _set(("fees", 0, "amount_vnd"), -1),
+    _set(("fees", 0, "description"), " "),
+    _set(("return_methods",), ["email"]),
+    _set(("return_methods",), ["counter", "counter"]),
+    _set(("name",), ""),
+    _set(("sector",), None),
+    _set(("code",), "1 001193"),
+    _set(("legal_basis",), 42),
+    _drop("name"),
+    _drop("code"),
+    _drop("processing"),
+]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(PROCEDURE_MUTATIONS), st.integers(0, 10_000))
+def test_mutating_any_procedure_of_the_shipped_catalogue_is_refused(mutate, index) -> None:
     data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    # Move the procedure the mutation targets to a random place: position must not matter.
     procs = data["procedures"]
-    procs.insert(seed % len(procs), procs.pop(seed % 7))
-    mutate(data)
-    with pytest.raises(ValidationError):
+    mutate(procs[index % len(procs)])
+    with pytest.raises(ValidationError) as err:
         parse_catalogue(data)
+    assert err.value.code == "catalogue.invalid"
+
+
+def test_a_copied_procedure_is_a_duplicate_wherever_it_lands(raw) -> None:
+    procs = raw["procedures"]
+    for i in range(0, len(procs), 5):
+        data = copy.deepcopy(raw)
+        data["procedures"].insert(i, copy.deepcopy(procs[-1 - i]))
+        with pytest.raises(ValidationError, match="duplicate procedure code"):
+            parse_catalogue(data)
 
 
 def test_direct_construction_equals_parsed(cat: Catalogue) -> None:
@@ -507,7 +558,7 @@ def test_direct_construction_equals_parsed(cat: Catalogue) -> None:
     )
     built = Catalogue("v", (group,), (proc,))
     assert parse_catalogue(catalogue_to_dict(built)) == built
-    assert copy.deepcopy(catalogue_to_dict(built))["procedures"][0]["processing"] == {
+    assert catalogue_to_dict(built)["procedures"][0]["processing"] == {
         "working_days": 0,
         "same_day_cutoff": "15:00",
         "verification_extra_days": 0,

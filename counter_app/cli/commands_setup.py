@@ -105,9 +105,46 @@ def demo_data(state: CliState, days: int, seed: int) -> None:
 @pass_state
 def demo(state: CliState) -> None:
     """Mở chương trình trên kho dữ liệu mẫu (tạo mới nếu chưa có)."""
-    from counter_app.services.demo import run_cli_demo
+    from counter_app.cli.output import hhmm_date
+    from counter_app.services.demo import demo_counter_day, ensure_demo_store
+    from counter_app.services.search import search_dossiers
+    from counter_app.services.setup import open_context
 
-    run_cli_demo(state.data_dir if state.data_dir_given else None, echo=click.echo)
+    folder = state.data_dir if state.data_dir_given else demo_data_dir()
+    click.echo(f"Kho dữ liệu mẫu: {folder}")
+    store, created = ensure_demo_store(folder, now=system_now())
+    if created:
+        click.echo("Đã tạo dữ liệu mẫu của 30 ngày làm việc.")
+    scene = demo_counter_day(store, clock=system_now)
+    click.echo("\nMột lượt làm việc tại quầy:")
+    for taken in scene["taken"]:
+        t = taken.ticket
+        click.echo(
+            f"  Kiosk: công dân lấy số {t.label} (nhóm {t.group}), {taken.ahead} người chờ trước"
+        )
+    click.echo(f"  Quầy 1: «Mời số {scene['called'].label} đến quầy số 1»")
+    d = scene["dossier"]
+    click.echo(f"  Quầy 1: tiếp nhận hồ sơ {d.code} của {d.applicant.full_name}")
+    click.echo(f"          {d.procedure_name}")
+    click.echo(f"          hẹn trả kết quả: {hhmm_date(d.due_at)}")
+    ctx = open_context(store, clock=system_now)
+    found = search_dossiers(ctx, "nguyen thi duong", limit=3)
+    click.echo(
+        f"  Tìm «nguyen thi duong» (không dấu): {len(found)} hồ sơ, mới nhất {found[0].code}"
+    )
+    click.echo("\nThử tiếp, ví dụ:")
+    click.echo(f"  counter-app --data-dir {folder} queue list")
+    click.echo(f'  counter-app --data-dir {folder} search "nguyen duong"')
+    click.echo(f"  counter-app --data-dir {folder} dossier show {d.code}")
+    store.close()
+
+
+def demo_data_dir():
+    from pathlib import Path
+
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("counter-app", appauthor=False)) / "demo"
 
 
 @click.group()

@@ -49,8 +49,8 @@ register(
             "en": "The procedure catalogue is invalid: {reason}.",
         },
         "catalogue.unknown_procedure": {
-            "vi": "Không tìm thấy thủ tục có mã {code}.",
-            "en": "No procedure with code {code} in the catalogue.",
+            "vi": "Không tìm thấy thủ tục có mã {procedure_code}.",
+            "en": "No procedure with code {procedure_code} in the catalogue.",
         },
         "catalogue.unknown_group": {
             "vi": "Không tìm thấy nhóm dịch vụ (quầy) {letter}.",
@@ -146,7 +146,9 @@ class Catalogue:
         """The procedure with this national code; NotFound when there is none."""
         found = self._by_code.get(code.strip())
         if found is None:
-            raise NotFound("catalogue.unknown_procedure", code=code)
+            # DomainError takes the message code as its first argument, so the procedure
+            # code travels as `procedure_code`.
+            raise NotFound("catalogue.unknown_procedure", procedure_code=code)
         return found
 
     def group(self, letter: str) -> ServiceGroup:

@@ -14,7 +14,7 @@ from counter_app.core.messages import MESSAGES
 class DomainError(Exception):
     """A rule said no. `code` names the message; `params` fill it in."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         if code not in MESSAGES:
             raise KeyError(f"no message for error code {code!r}")
         self.code = code
@@ -32,7 +32,7 @@ class DomainError(Exception):
 class ValidationError(DomainError):
     """Bad input from a person: the CLI exits 2 and nothing is written."""
 
-    def __init__(self, code: str, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str, /, *, field: str | None = None, **params: Any) -> None:
         self.field = field
         super().__init__(code, **params)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from counter_app.core import dossier as rules
@@ -140,9 +140,14 @@ def receive_dossier(
     ticket_id: int | None = None,
     received_at: datetime | None = None,
     note: str = "",
+    draft: bool = False,
 ) -> Dossier:
-    """Accept a dossier at the counter: code, due time, event, outbox and audit at once."""
-    ctx.actor.require(Permission.RECEIVE_DOSSIER)
+    """Accept a dossier at the counter: code, due time, event, outbox and audit at once.
+
+    With `draft`, a volunteer registers it as "Mới đăng ký" (status 1) without a due time;
+    only a clerk's `accept_draft` starts the legal clock.
+    """
+    ctx.actor.require(Permission.DRAFT_DOSSIER if draft else Permission.RECEIVE_DOSSIER)
     now = ctx.check_clock()
     at = vn_time(received_at) if received_at else now
     if at > now:
@@ -153,7 +158,12 @@ def receive_dossier(
     person = validate_applicant(applicant)
     docs = checklist(procedure) if documents is None else documents
     rules.check_documents(docs, sets)
-    due = ctx.calendar().due_at(at, procedure.processing, with_verification=with_verification)
+    due = (
+        None
+        if draft
+        else ctx.calendar().due_at(at, procedure.processing, with_verification=with_verification)
+    )
+    status = DossierStatus.NEW if draft else DossierStatus.RECEIVED
     with ctx.store.transaction():
         sequence = ctx.store.sequences.take(
             f"dossier:{ctx.station.agency_code}",
@@ -165,7 +175,7 @@ def receive_dossier(
             code=format_dossier_code(ctx.station.agency_code, at.date(), sequence),
             procedure_code=procedure.code,
             procedure_name=procedure.name,
-            status=DossierStatus.RECEIVED,
+            status=status,
             applicant=person,
             received_at=at,
             due_at=due,
@@ -184,19 +194,20 @@ def receive_dossier(
         ctx.store.dossiers.add_event(
             dossier.code,
             at=at,
-            kind="received",
+            kind="draft" if draft else "received",
             actor=ctx.actor.username,
-            to_status=DossierStatus.RECEIVED,
+            to_status=status,
         )
         if ticket_id is not None:
             _link_ticket(ctx, ticket_id, dossier.code, now)
         ctx.journal(
             at=now,
-            action="dossier.receive",
+            action="dossier.draft" if draft else "dossier.receive",
             entity="dossier",
             entity_id=dossier.code,
             detail={"procedure": procedure.code, "status": int(dossier.status)},
-            payload=dossier_record(dossier, sector=procedure.sector),
+            # A draft is pushed once a clerk accepts it, not before.
+            payload=None if draft else dossier_record(dossier, sector=procedure.sector),
         )
     return dossier
 
@@ -256,3 +267,39 @@ def change_status(
             ),
         )
     return after
+
+
+def accept_draft(ctx: ServiceContext, *, code: str) -> Dossier:
+    """A clerk checks a volunteer's draft and accepts it: received now, due time computed."""
+    ctx.actor.require(Permission.RECEIVE_DOSSIER)
+    now = ctx.check_clock()
+    with ctx.store.transaction():
+        before = get_dossier(ctx, code)
+        procedure = ctx.catalogue().procedure(before.procedure_code)
+        accepted = rules.change_status(before, DossierStatus.RECEIVED, at=now)
+        accepted = replace(
+            accepted,
+            received_at=now,
+            receiver=ctx.actor.username,
+            due_at=ctx.calendar().due_at(
+                now, procedure.processing, with_verification=before.with_verification
+            ),
+        )
+        ctx.store.dossiers.update(accepted)
+        ctx.store.dossiers.add_event(
+            accepted.code,
+            at=now,
+            kind="received",
+            actor=ctx.actor.username,
+            from_status=before.status,
+            to_status=accepted.status,
+        )
+        ctx.journal(
+            at=now,
+            action="dossier.receive",
+            entity="dossier",
+            entity_id=accepted.code,
+            detail={"procedure": procedure.code, "status": int(accepted.status), "draft": True},
+            payload=dossier_record(accepted, sector=procedure.sector),
+        )
+    return accepted

@@ -31,6 +31,7 @@ class Store:
         from counter_app.store.outbox import Outbox
         from counter_app.store.sequences import Sequences
         from counter_app.store.settings import SettingsRepository
+        from counter_app.store.sync_state import SyncStateRepository
         from counter_app.store.tickets import TicketRepository
 
         self.settings = SettingsRepository(self)
@@ -40,6 +41,7 @@ class Store:
         self.catalogue = CatalogueRepository(self)
         self.tickets = TicketRepository(self)
         self.dossiers = DossierRepository(self)
+        self.sync_state = SyncStateRepository(self)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:

@@ -115,7 +115,35 @@ def m002_dossier_name_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_dossier_name_search)
+def m003_sync_state(conn: sqlite3.Connection) -> None:
+    """Sync with the portal: cursor and other state, portal ids, conflicts, when to retry."""
+    conn.executescript(
+        """
+        CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sync_portal_ids (
+            idem_key TEXT PRIMARY KEY REFERENCES outbox(idem_key),
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL, portal_id TEXT NOT NULL,
+            acked_at TEXT NOT NULL);
+        CREATE INDEX sync_portal_ids_by_entity ON sync_portal_ids(entity, entity_id);
+        CREATE TABLE sync_conflicts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL, change_seq INTEGER NOT NULL, kind TEXT NOT NULL,
+            entity_id TEXT NOT NULL, local_status INTEGER, portal_status INTEGER,
+            reason TEXT NOT NULL, change TEXT NOT NULL,
+            resolved_at TEXT, resolved_by TEXT);
+        CREATE INDEX sync_conflicts_open ON sync_conflicts(resolved_at, id);
+        CREATE TABLE sync_rounds (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL, finished_at TEXT NOT NULL, ok INTEGER NOT NULL,
+            pushed INTEGER NOT NULL, pulled INTEGER NOT NULL, set_aside INTEGER NOT NULL,
+            clock_offset REAL, error TEXT NOT NULL DEFAULT '');
+        ALTER TABLE outbox ADD COLUMN next_try_epoch REAL NOT NULL DEFAULT 0;
+        CREATE INDEX outbox_due ON outbox(state, next_try_epoch, seq);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_dossier_name_search, m003_sync_state)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

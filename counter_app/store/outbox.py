@@ -63,6 +63,78 @@ class Outbox:
         rows = self._store.query("SELECT state, count(*) AS n FROM outbox GROUP BY state")
         return {r["state"]: r["n"] for r in rows}
 
+    # --- sync states: waiting -> sending -> synced, or attention (set aside, with a reason) ---
+
+    def due(self, now_epoch: float, limit: int = 100) -> list[OutboxItem]:
+        """Items to push now: waiting or left 'sending' by a killed run, whose retry is due."""
+        rows = self._store.query(
+            "SELECT * FROM outbox WHERE state IN ('waiting', 'sending') AND next_try_epoch <= ? "
+            "ORDER BY seq LIMIT ?",
+            (now_epoch, limit),
+        )
+        return [_item(r) for r in rows]
+
+    def next_due_epoch(self) -> float | None:
+        row = self._store.query_one(
+            "SELECT min(next_try_epoch) FROM outbox WHERE state IN ('waiting', 'sending')"
+        )
+        return row[0]
+
+    def mark_sending(self, keys: list[str]) -> None:
+        self._store.conn.executemany(
+            "UPDATE outbox SET state = 'sending' WHERE idem_key = ? AND state = 'waiting'",
+            [(k,) for k in keys],
+        )
+
+    def mark_synced(self, key: str) -> None:
+        self._store.conn.execute(
+            "UPDATE outbox SET state = 'synced', last_error = '', next_try_at = NULL "
+            "WHERE idem_key = ?",
+            (key,),
+        )
+
+    def mark_retry(self, key: str, *, reason: str, next_try: datetime, tries_add: int = 1) -> None:
+        """Back to 'waiting' with one more try counted and the time of the next one."""
+        self._store.conn.execute(
+            "UPDATE outbox SET state = 'waiting', tries = tries + ?, last_error = ?, "
+            "next_try_at = ?, next_try_epoch = ? WHERE idem_key = ? AND state != 'synced'",
+            (tries_add, reason, next_try.isoformat(), next_try.timestamp(), key),
+        )
+
+    def mark_attention(self, key: str, *, reason: str, tries_add: int = 1) -> None:
+        """Set aside for an admin: never picked again until requeued."""
+        self._store.conn.execute(
+            "UPDATE outbox SET state = 'attention', tries = tries + ?, last_error = ?, "
+            "next_try_at = NULL WHERE idem_key = ? AND state != 'synced'",
+            (tries_add, reason, key),
+        )
+
+    def release_sending(self) -> int:
+        """After a crash: items a dead run was sending go back to waiting (same key)."""
+        return self._store.conn.execute(
+            "UPDATE outbox SET state = 'waiting' WHERE state = 'sending'"
+        ).rowcount
+
+    def requeue(self, key: str | None = None) -> int:
+        """An admin sends items set aside again (one, or all when `key` is None)."""
+        sql = (
+            "UPDATE outbox SET state = 'waiting', tries = 0, next_try_at = NULL, "
+            "next_try_epoch = 0 WHERE state = 'attention'"
+        )
+        if key is None:
+            return self._store.conn.execute(sql).rowcount
+        return self._store.conn.execute(sql + " AND idem_key = ?", (key,)).rowcount
+
+    def attention(self, limit: int = 100) -> list[OutboxItem]:
+        rows = self._store.query(
+            "SELECT * FROM outbox WHERE state = 'attention' ORDER BY seq LIMIT ?", (limit,)
+        )
+        return [_item(r) for r in rows]
+
+    def get(self, key: str) -> OutboxItem | None:
+        row = self._store.query_one("SELECT * FROM outbox WHERE idem_key = ?", (key,))
+        return None if row is None else _item(row)
+
     def oldest_pending_at(self) -> datetime | None:
         row = self._store.query_one(
             "SELECT min(created_at) FROM outbox WHERE state IN ('waiting', 'sending')"

@@ -1,0 +1,178 @@
+"""What sync remembers between runs: pull cursor, credentials, clock offset, portal ids,
+conflicts for a clerk, and a short history of rounds.
+
+Writes happen inside the caller's transaction (`Store.transaction()`), so a pulled page and
+the cursor that follows it commit together.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from counter_app.store.database import Store
+
+
+@dataclass(frozen=True)
+class SyncConflict:
+    id: int
+    at: datetime
+    change_seq: int
+    kind: str
+    entity_id: str
+    local_status: int | None
+    portal_status: int | None
+    reason: str
+    change: dict[str, Any]
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SyncRound:
+    started_at: datetime
+    finished_at: datetime
+    ok: bool
+    pushed: int
+    pulled: int
+    set_aside: int
+    clock_offset: float | None
+    error: str
+
+
+class SyncStateRepository:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # key/value state (cursor, credentials, clock offset)
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self._store.query_one("SELECT value FROM sync_meta WHERE key = ?", (key,))
+        return default if row is None else json.loads(row["value"])
+
+    def set(self, key: str, value: Any) -> None:
+        self._store.conn.execute(
+            "INSERT INTO sync_meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )
+
+    def cursor(self) -> str:
+        return self.get("pull_cursor", "0")
+
+    def set_cursor(self, cursor: str) -> None:
+        self.set("pull_cursor", cursor)
+
+    # portal ids
+    def record_portal_id(
+        self, key: str, *, entity: str, entity_id: str, portal_id: str, at: datetime
+    ) -> None:
+        self._store.conn.execute(
+            "INSERT INTO sync_portal_ids(idem_key, entity, entity_id, portal_id, acked_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING",
+            (key, entity, entity_id, portal_id, at.isoformat()),
+        )
+
+    def portal_id(self, key: str) -> str | None:
+        row = self._store.query_one(
+            "SELECT portal_id FROM sync_portal_ids WHERE idem_key = ?", (key,)
+        )
+        return None if row is None else row["portal_id"]
+
+    def portal_ids(self) -> dict[str, str]:
+        rows = self._store.query("SELECT idem_key, portal_id FROM sync_portal_ids")
+        return {r["idem_key"]: r["portal_id"] for r in rows}
+
+    # conflicts
+    def add_conflict(
+        self,
+        *,
+        at: datetime,
+        change_seq: int,
+        kind: str,
+        entity_id: str,
+        local_status: int | None,
+        portal_status: int | None,
+        reason: str,
+        change: dict[str, Any],
+    ) -> int:
+        cursor = self._store.conn.execute(
+            "INSERT INTO sync_conflicts(at, change_seq, kind, entity_id, local_status, "
+            "portal_status, reason, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                at.isoformat(),
+                change_seq,
+                kind,
+                entity_id,
+                local_status,
+                portal_status,
+                reason,
+                json.dumps(change, ensure_ascii=False),
+            ),
+        )
+        return cursor.lastrowid
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[SyncConflict]:
+        where = "" if include_resolved else "WHERE resolved_at IS NULL"
+        rows = self._store.query(f"SELECT * FROM sync_conflicts {where} ORDER BY id")
+        return [
+            SyncConflict(
+                id=r["id"],
+                at=datetime.fromisoformat(r["at"]),
+                change_seq=r["change_seq"],
+                kind=r["kind"],
+                entity_id=r["entity_id"],
+                local_status=r["local_status"],
+                portal_status=r["portal_status"],
+                reason=r["reason"],
+                change=json.loads(r["change"]),
+                resolved_at=datetime.fromisoformat(r["resolved_at"]) if r["resolved_at"] else None,
+            )
+            for r in rows
+        ]
+
+    def resolve_conflict(self, conflict_id: int, *, at: datetime, by: str) -> bool:
+        cursor = self._store.conn.execute(
+            "UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ? "
+            "WHERE id = ? AND resolved_at IS NULL",
+            (at.isoformat(), by, conflict_id),
+        )
+        return cursor.rowcount > 0
+
+    # rounds
+    def record_round(self, r: SyncRound) -> None:
+        self._store.conn.execute(
+            "INSERT INTO sync_rounds(started_at, finished_at, ok, pushed, pulled, set_aside, "
+            "clock_offset, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                r.started_at.isoformat(),
+                r.finished_at.isoformat(),
+                int(r.ok),
+                r.pushed,
+                r.pulled,
+                r.set_aside,
+                r.clock_offset,
+                r.error,
+            ),
+        )
+        # keep a short history only
+        self._store.conn.execute(
+            "DELETE FROM sync_rounds WHERE id <= (SELECT max(id) - 500 FROM sync_rounds)"
+        )
+
+    def last_round(self, *, ok_only: bool = False) -> SyncRound | None:
+        where = "WHERE ok = 1" if ok_only else ""
+        row = self._store.query_one(f"SELECT * FROM sync_rounds {where} ORDER BY id DESC LIMIT 1")
+        if row is None:
+            return None
+        return SyncRound(
+            started_at=datetime.fromisoformat(row["started_at"]),
+            finished_at=datetime.fromisoformat(row["finished_at"]),
+            ok=bool(row["ok"]),
+            pushed=row["pushed"],
+            pulled=row["pulled"],
+            set_aside=row["set_aside"],
+            clock_offset=row["clock_offset"],
+            error=row["error"],
+        )

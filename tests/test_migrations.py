@@ -1,0 +1,425 @@
+"""Meta-tests of the migration chain: every old store upgrades, keeps its rows, and stays sound.
+
+A store written by any earlier release (schema version k, for every k) is filled with
+representative rows by plain SQL in *that version's* schema, then opened the way the program
+opens it. A migration that fails (an error or a power cut halfway) must leave the previous
+schema and version untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from counter_app.core.catalogue import catalogue_to_dict, load_default_catalogue
+from counter_app.core.clock import VN_TZ
+from counter_app.core.roles import Actor, Role
+from counter_app.services.dossiers import ApplicantInput, receive_dossier
+from counter_app.services.setup import initialise_store, open_context
+from counter_app.services.station import CounterDesk, Station
+from counter_app.store import migrations, open_store
+from counter_app.store.audit import GENESIS, entry_hash
+from counter_app.store.database import STORE_FILE, connect
+from counter_app.store.migrations import MIGRATIONS, migrate, schema_version
+
+HELPERS = Path(__file__).parent / "helpers"
+LATEST = len(MIGRATIONS)
+
+AGENCY = "000.00.01.H22"
+STATION_ID = f"{AGENCY}/1/0a1b2c3d"
+AT = "2026-04-29T09:00:00+07:00"
+CODE = f"{AGENCY}-260429-0007"
+NAME = "Nguyễn Thị Thùy Dương"  # NFC, with đ/ư/ơ and tone marks
+NAME_FOLDED = "nguyen thi thuy duong"
+
+
+def _station_settings() -> dict:
+    station = Station(
+        id=STATION_ID,
+        number=1,
+        role="all-in-one",
+        agency_code=AGENCY,
+        center_name="Trung tâm phục vụ hành chính công xã Tân Lập",
+        counters=(CounterDesk(1, ("A",)),),
+    )
+    return station.to_settings()
+
+
+def _audit_rows() -> list[dict]:
+    rows, prev = [], GENESIS
+    for action, entity, entity_id in (
+        ("station.init", "station", STATION_ID),
+        ("ticket.serving", "ticket", "2026-04-29/A003/1"),
+        ("dossier.receive", "dossier", CODE),
+    ):
+        fields = {
+            "at": AT,
+            "actor": "canbo1",
+            "station_id": STATION_ID,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "detail": json.dumps({"note": "Ghi chú có dấu"}, ensure_ascii=False),
+        }
+        digest = entry_hash(prev, fields)
+        rows.append({**fields, "prev_hash": prev, "hash": digest})
+        prev = digest
+    return rows
+
+
+# Rows as a version-1 store holds them, written by plain SQL in the version-1 schema (not by
+# today's repositories, which may expect columns added later). Parents come before children.
+V1_ROWS: list[tuple[str, dict]] = [
+    ("settings", {"key": "station", "value": json.dumps(_station_settings(), ensure_ascii=False)}),
+    (
+        "catalogue",
+        {
+            "id": 1,
+            "version": load_default_catalogue().version,
+            "data": json.dumps(catalogue_to_dict(load_default_catalogue()), ensure_ascii=False),
+            "loaded_at": AT,
+        },
+    ),
+    ("calendar_overrides", {"day": "2026-05-02", "kind": "work", "note": "Làm bù ngày 30/4"}),
+    ("sequences", {"name": f"dossier:{AGENCY}", "day": "2026-04-29", "last": 7}),
+    ("sequences", {"name": "book", "day": "2026", "last": 7}),
+    ("sequences", {"name": "ticket:A", "day": "2026-04-29", "last": 3}),
+    ("sequences", {"name": "outbox", "day": "-", "last": 2}),
+    (
+        "tickets",
+        {
+            "id": 1,
+            "day": "2026-04-29",
+            "grp": "A",
+            "letter": "A",
+            "number": 3,
+            "state": "serving",
+            "arrived_at": AT,
+            "station_id": STATION_ID,
+            "priority": "",
+            "priority_weight": 0,
+            "counter": 1,
+            "recalls": 0,
+            "called_at": AT,
+            "serving_at": AT,
+            "finished_at": None,
+            "transferred_from": None,
+            "dossier_code": CODE,
+        },
+    ),
+    (
+        "ticket_events",
+        {"ticket_id": 1, "at": AT, "state": "serving", "counter": 1, "actor": "canbo1"},
+    ),
+    (
+        "dossiers",
+        {
+            "code": CODE,
+            "procedure_code": "1.001193",
+            "procedure_name": "Thủ tục đăng ký khai sinh",
+            "status": 2,
+            "received_at": AT,
+            "due_at": "2026-04-29T17:00:00+07:00",
+            "applicant_name": NAME,
+            "name_folded": NAME_FOLDED,
+            "citizen_id": "001190012345",
+            "phone": "0912345678",
+            "address": "Thôn Đông, xã Tân Lập",
+            "email": "",
+            "birth_date": "1990-01-02",
+            "sex": "",
+            "documents": json.dumps([["Tờ khai đăng ký khai sinh", "original", 1, True]]),
+            "sets": 1,
+            "fee_vnd": 0,
+            "return_method": "counter",
+            "receiver": "canbo1",
+            "book_volume": 1,
+            "book_entry": 7,
+            "ticket_id": 1,
+            "with_verification": 0,
+            "note": "",
+            "result_at": None,
+            "returned_at": None,
+            "updated_at": AT,
+            "station_id": STATION_ID,
+        },
+    ),
+    (
+        "dossier_events",
+        {
+            "code": CODE,
+            "at": AT,
+            "kind": "received",
+            "from_status": None,
+            "to_status": 2,
+            "note": "",
+            "actor": "canbo1",
+        },
+    ),
+    (
+        "outbox",
+        {
+            "seq": 1,
+            "idem_key": f"{STATION_ID}:1",
+            "entity": "ticket",
+            "entity_id": "2026-04-29/A003/1",
+            "op": "ticket.serving",
+            "payload": "{}",
+            "created_at": AT,
+        },
+    ),
+    (
+        "outbox",
+        {
+            "seq": 2,
+            "idem_key": f"{STATION_ID}:2",
+            "entity": "dossier",
+            "entity_id": CODE,
+            "op": "dossier.receive",
+            "payload": json.dumps({"ChuHoSo": NAME}, ensure_ascii=False),
+            "created_at": AT,
+        },
+    ),
+    *(("audit", row) for row in _audit_rows()),
+]
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in rows}
+
+
+def _plain_tables(conn: sqlite3.Connection) -> list[str]:
+    """Ordinary tables, without SQLite's own and without full-text indexes and their shadows."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    virtual = [r[0] for r in rows if (r[1] or "").upper().startswith("CREATE VIRTUAL TABLE")]
+    return sorted(
+        r[0]
+        for r in rows
+        if not r[0].startswith("sqlite_")
+        and r[0] not in virtual
+        and not any(r[0].startswith(v + "_") for v in virtual)
+    )
+
+
+def _snapshot(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tuple]]]:
+    snap = {}
+    for table in _plain_tables(conn):
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
+        snap[table] = (columns, [tuple(r) for r in rows])
+    return snap
+
+
+def _schema(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    return {(r[0], r[1], " ".join(r[2].split())) for r in rows}
+
+
+def _make_old_store(data_dir: Path, version: int) -> dict[str, tuple[list[str], list[tuple]]]:
+    """A store left at schema `version` holding the rows that version can hold."""
+    data_dir.mkdir(parents=True)
+    conn = connect(data_dir / STORE_FILE)
+    try:
+        assert migrate(conn, upto=version) == version
+        assert schema_version(conn) == version
+        existing = _tables(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        for table, row in V1_ROWS:
+            if table in existing:
+                conn.execute(
+                    f"INSERT INTO {table}({', '.join(row)}) VALUES "
+                    f"({', '.join(':' + c for c in row)})",
+                    row,
+                )
+        conn.execute("COMMIT")
+        return _snapshot(conn)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", range(LATEST + 1))
+def test_store_at_every_old_version_upgrades_and_keeps_its_rows(tmp_path, version):
+    before = _make_old_store(tmp_path / "data", version)
+
+    store = open_store(tmp_path / "data")
+    try:
+        conn = store.conn
+        assert schema_version(conn) == LATEST
+        assert store.integrity_check() == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # Every row of every table that existed survives, column for column.
+        for table, (columns, rows) in before.items():
+            now = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
+            assert [tuple(r) for r in now] == rows, f"rows of {table} changed"
+        # The upgrade path ends at the same schema as a brand-new store.
+        fresh = open_store(tmp_path / "fresh")
+        try:
+            assert _schema(conn) == _schema(fresh.conn)
+        finally:
+            fresh.close()
+        if version == 0:
+            return
+        assert store.audit.verify() is None
+        dossier = store.dossiers.get(CODE)
+        assert dossier is not None and dossier.applicant.full_name == NAME
+        # The full-text index (migration 2) covers rows written before it existed.
+        assert [d.code for d in store.dossiers.by_name("nguyen duong", 10)] == [CODE]
+        assert [d.code for d in store.dossiers.by_name("Thùy Dương", 10)] == [CODE]
+        # And the program works on: numbering continues after what the old store used.
+        clock = datetime(2026, 4, 29, 10, 0, tzinfo=VN_TZ)
+        ctx = open_context(store, clock=lambda: clock, actor=Actor("canbo1", Role.CLERK))
+        new = receive_dossier(
+            ctx, procedure_code="1.001193", applicant=ApplicantInput("Trần Văn Dương")
+        )
+        assert new.code == f"{AGENCY}-260429-0008"
+        assert new.book_entry == 8
+        assert {d.code for d in store.dossiers.by_name("duong", 10)} == {CODE, new.code}
+        assert store.audit.verify() is None
+        assert store.outbox.pending()[-1].idem_key == f"{STATION_ID}:3"
+    finally:
+        store.close()
+
+
+def test_opening_twice_and_asking_for_less_changes_nothing(tmp_path):
+    open_store(tmp_path).close()
+    store = open_store(tmp_path)
+    try:
+        schema = _schema(store.conn)
+        assert migrate(store.conn) == LATEST
+        assert migrate(store.conn, upto=0) == LATEST  # never downgrades
+        assert schema_version(store.conn) == LATEST
+        assert _schema(store.conn) == schema
+    finally:
+        store.close()
+
+
+def test_migrations_are_numbered_in_order():
+    assert LATEST >= 1
+    names = [m.__name__ for m in MIGRATIONS]
+    assert len(set(names)) == len(names)
+    for index, name in enumerate(names, start=1):
+        match = re.fullmatch(r"m(\d{3})_[a-z0-9_]+", name)
+        assert match, f"{name}: a migration is named m001_what_it_does"
+        assert int(match.group(1)) == index, f"{name} is migration number {index}"
+        assert getattr(migrations, name) is MIGRATIONS[index - 1]
+
+
+def test_migrations_say_what_they_do():
+    """Each migration explains itself (what it does to data already there).
+
+    The initial schema is exempt: its name says it all and there is no older data.
+    """
+    module_doc = migrations.__doc__ or ""
+    for index, migration in enumerate(MIGRATIONS):
+        if index == 0 and migration.__name__.endswith("_initial"):
+            continue
+        doc = (migration.__doc__ or "").strip()
+        assert doc or migration.__name__ in module_doc, f"{migration.__name__} has no docstring"
+
+
+def _store_with_a_dossier(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    store = open_store(data)
+    try:
+        now = datetime(2026, 4, 29, 9, 0, tzinfo=VN_TZ)
+        station = initialise_store(
+            store, agency_code=AGENCY, center_name="Xã Tân Lập", now=now, actor=Actor("a", Role.ADMIN)
+        )
+        ctx = open_context(store, clock=lambda: now, actor=Actor("canbo1", Role.CLERK))
+        assert ctx.station == station
+        receive_dossier(ctx, procedure_code="1.001193", applicant=ApplicantInput(NAME))
+    finally:
+        store.close()
+    return data
+
+
+def m900_breaks_halfway(conn: sqlite3.Connection) -> None:
+    """Creates a table, changes another, then hits an error."""
+    conn.executescript(
+        """
+        CREATE TABLE partial_thing (id INTEGER PRIMARY KEY);
+        ALTER TABLE dossiers ADD COLUMN half_done TEXT;
+        INSERT INTO partial_thing VALUES (1);
+        UPDATE dossiers SET note = 'migrated';
+        INSERT INTO no_such_table VALUES (1);
+        """
+    )
+
+
+def m900_raises_after_sql(conn: sqlite3.Connection) -> None:
+    """Does its SQL, then fails in Python code."""
+    conn.execute("CREATE TABLE partial_thing (id INTEGER PRIMARY KEY)")
+    conn.execute("ALTER TABLE dossiers ADD COLUMN half_done TEXT")
+    conn.execute("UPDATE dossiers SET note = 'migrated'")
+    raise RuntimeError("bug in the migration")
+
+
+@pytest.mark.parametrize(
+    ("broken", "error"),
+    [(m900_breaks_halfway, sqlite3.OperationalError), (m900_raises_after_sql, RuntimeError)],
+)
+def test_failed_migration_leaves_version_and_schema_unchanged(
+    tmp_path, monkeypatch, broken, error
+):
+    data = _store_with_a_dossier(tmp_path)
+    conn = connect(data / STORE_FILE)
+    schema, rows = _schema(conn), _snapshot(conn)
+    conn.close()
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, broken))
+    with pytest.raises(error):
+        open_store(data)
+
+    conn = connect(data / STORE_FILE)
+    try:
+        assert schema_version(conn) == LATEST
+        assert "partial_thing" not in _tables(conn)
+        assert _schema(conn) == schema
+        assert _snapshot(conn) == rows
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+    # With the faulty migration gone (the fixed release), the store opens as before.
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    store = open_store(data)
+    try:
+        assert schema_version(store.conn) == LATEST
+        assert len(store.dossiers.by_name("nguyen duong", 10)) == 1
+    finally:
+        store.close()
+
+
+def test_power_cut_in_the_middle_of_a_migration_leaves_the_old_schema(tmp_path):
+    """The process dies (no rollback, no close) while a migration runs."""
+    data = _store_with_a_dossier(tmp_path)
+    conn = connect(data / STORE_FILE)
+    schema, rows = _schema(conn), _snapshot(conn)
+    conn.close()
+
+    result = subprocess.run(
+        [sys.executable, str(HELPERS / "die_in_migration.py"), str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 77, result.stderr
+
+    store = open_store(data)
+    try:
+        assert schema_version(store.conn) == LATEST
+        assert "partial_thing" not in _tables(store.conn)
+        assert _schema(store.conn) == schema
+        assert _snapshot(store.conn) == rows
+        assert store.integrity_check() == "ok"
+        assert store.audit.verify() is None
+    finally:
+        store.close()
