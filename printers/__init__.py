@@ -1,1 +1,1 @@
-"""Receipt documents rendered to ESC/POS or PDF and delivered through a spool (see the printing issue)."""
+"""Receipt documents rendered to ESC/POS or PDF and delivered through a persistent spool."""

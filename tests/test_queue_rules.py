@@ -65,9 +65,7 @@ def test_choose_next_only_from_the_counters_groups() -> None:
 
 
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 600), st.sampled_from([0, 20, 30])), min_size=1, max_size=30
-    )
+    st.lists(st.tuples(st.integers(0, 600), st.sampled_from([0, 20, 30])), min_size=1, max_size=30)
 )
 def test_called_ticket_is_never_overtaken_by_a_lower_priority_or_a_later_arrival(items) -> None:
     waiting = [ticket(i + 1, m, w) for i, (m, w) in enumerate(items)]

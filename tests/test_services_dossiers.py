@@ -118,8 +118,9 @@ def test_search_by_code_id_phone_and_name_with_or_without_marks(ctx, clock) -> N
     d = receive(ctx)
     receive(ctx, applicant=dossiers.ApplicantInput(full_name="Trần Văn Đông"))
     assert len(search_dossiers(ctx, d.code[:20])) == 2  # a code prefix: that day's dossiers
-    for text in (d.code, "001190012345", "0912 345 678", "+84912345678",
-                 "Nguyễn Thị Đường", "nguyen duong", "NGUYEN THI DUONG", "đường", "duo"):  # fmt: skip
+    texts = [d.code, "001190012345", "0912 345 678", "+84912345678", "Nguyễn Thị Đường"]
+    texts += ["nguyen duong", "NGUYEN THI DUONG", "đường", "duo"]
+    for text in texts:
         found = search_dossiers(ctx, text)
         assert [x.code for x in found] == [d.code], text
     assert search_dossiers(ctx, "le van") == []

@@ -23,8 +23,8 @@ from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers, queue
 from counter_app.services.context import ServiceContext
 from counter_app.services.demo_people import make_person
-from counter_app.services.station import load_station
 from counter_app.services.setup import initialise_store
+from counter_app.services.station import load_station
 from counter_app.store import Store, open_store
 
 DEMO_AGENCY = "000.00.01.H22"

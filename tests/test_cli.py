@@ -1,0 +1,182 @@
+"""The command line as a user runs it: Vietnamese, --json, exit codes, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from counter_app.cli import main
+from counter_app.cli.app import cli
+from counter_app.store import open_store
+
+INIT = ["init", "--agency-code", "000.00.01.H22", "--center-name", "Trung tâm xã Tân Lập"]
+
+
+def run(capsys, data: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def data(tmp_path, capsys) -> Path:
+    folder = tmp_path / "data"
+    assert run(capsys, folder, *INIT)[0] == 0
+    return folder
+
+
+def table_counts(folder: Path) -> dict[str, int]:
+    store = open_store(folder)
+    try:
+        return {
+            t: store.query_one(f"SELECT count(*) FROM {t}")[0]
+            for t in ("tickets", "dossiers", "outbox", "audit")
+        }
+    finally:
+        store.close()
+
+
+def test_version_from_the_installed_script() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "from counter_app.cli import main; main()", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.fullmatch(r"counter-app \d+\.\d+\.\d+\n", out)
+
+
+def test_a_counter_day(capsys, data) -> None:
+    code, out, _ = run(capsys, data, "ticket", "take", "--group", "A", "--json")
+    assert code == 0 and json.loads(out)["label"] == "A001"
+    code, out, _ = run(capsys, data, "queue", "call-next", "--counter", "1")
+    assert out.strip() == "Mời số A001 đến quầy số 1."
+    code, out, _ = run(
+        capsys, data, "dossier", "receive", "--procedure", "1.001193",
+        "--name", "Nguyễn Thị Đường", "--citizen-id", "001190012345",
+        "--phone", "0912345678", "--address", "Thôn 3", "--ticket", "A001",
+        "--at", "2026-04-29T09:00", "--json",
+    )  # fmt: skip
+    assert code == 0
+    received = json.loads(out)
+    assert received["code"] == "000.00.01.H22-260429-0001"
+    assert received["due_at"] == "2026-04-29T17:00:00+07:00"
+    code, out, _ = run(capsys, data, "search", "nguyen duong")
+    assert "Nguyễn Thị Đường" in out and received["code"] in out
+    code, out, _ = run(capsys, data, "dossier", "status", received["code"], "--to", "4")
+    assert out.strip() == f"Hồ sơ {received['code']}: Đang xử lý."
+    code, out, _ = run(capsys, data, "dossier", "show", received["code"], "--json")
+    shown = json.loads(out)
+    assert [e["to_status"] for e in shown["events"]] == [2, 4]
+    code, out, _ = run(capsys, data, "queue", "finish", "--counter", "1")
+    assert out.strip() == "Đã phục vụ xong số A001."
+    code, out, _ = run(capsys, data, "queue", "list", "--json")
+    assert json.loads(out)["served_today"] == 1
+
+
+def test_receive_prints_code_and_due_in_vietnamese(capsys, data) -> None:
+    code, out, _ = run(
+        capsys, data, "dossier", "receive", "--procedure", "1.003583",
+        "--name", "Lê Văn An", "--at", "2026-04-29T09:00",
+    )  # fmt: skip
+    assert code == 0
+    assert "Mã hồ sơ: 000.00.01.H22-260429-0001" in out
+    assert "Hẹn trả kết quả: 09 giờ 00 phút, ngày 06/05/2026" in out
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["ticket", "take", "--group", "Z"], "Không tìm thấy"),
+        (["ticket", "take"], "Thiếu --group"),
+        (["dossier", "receive", "--procedure", "1.001193", "--name", "An", "--citizen-id", "1"],
+         "Số căn cước"),
+        (["dossier", "receive", "--procedure", "1.001193", "--name", "An", "--phone", "12"],
+         "điện thoại"),
+        (["dossier", "receive", "--procedure", "1.001193", "--name", "An", "--at", "hôm qua"],
+         "YYYY-MM-DDTHH:MM"),
+        (["dossier", "status", "000.00.01.H22-260429-0009", "--to", "4"], "Không tìm thấy hồ sơ"),
+        (["appointment", "--procedure", "1.001193", "--at", "29/4"], "YYYY-MM-DDTHH:MM"),
+        (["queue", "call-next", "--counter", "1", "--bogus"], "Không có tùy chọn --bogus"),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_2_in_vietnamese_and_writes_nothing(capsys, data, args, fragment) -> None:
+    before = table_counts(data)
+    code, out, err = run(capsys, data, *args)
+    assert code == 2
+    assert fragment in err
+    assert err.startswith("Lỗi: ")
+    assert table_counts(data) == before
+
+
+def test_english_messages_when_asked(capsys, data) -> None:
+    code, _, err = run(capsys, data, "--lang", "en", "ticket", "take", "--group", "Z")
+    assert code == 2 and err == "Error: No service group Z in the catalogue.\n"
+
+
+def test_refused_action_exits_1(capsys, data) -> None:
+    code, _, err = run(capsys, data, "queue", "call-next", "--counter", "1")
+    assert code == 1
+    assert "Không còn ai đang chờ" in err
+
+
+def test_init_twice_is_refused(capsys, data) -> None:
+    code, _, err = run(capsys, data, *INIT)
+    assert code == 1 and "đã được khởi tạo" in err
+
+
+def test_uninitialised_store_says_what_to_do(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, tmp_path / "empty", "queue", "list")
+    assert code == 2 and "counter-app init" in err
+
+
+def test_data_dir_from_the_environment(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COUNTER_APP_DATA", str(tmp_path / "env-data"))
+    assert main(INIT) == 0
+    assert (tmp_path / "env-data" / "counter.db").exists()
+
+
+def test_appointment_writes_nothing(capsys, data) -> None:
+    before = table_counts(data)
+    code, out, _ = run(
+        capsys, data, "appointment", "--procedure", "1.001193", "--at", "2026-04-29T16:00"
+    )
+    assert code == 0 and "16 giờ 00 phút, ngày 04/05/2026" in out
+    assert table_counts(data) == before
+
+
+def test_catalogue_list_json_has_the_procedures(capsys, data) -> None:
+    code, out, _ = run(capsys, data, "catalogue", "list", "--json")
+    codes = {p["code"] for p in json.loads(out)["procedures"]}
+    assert {"1.001193", "2.000815"} <= codes and len(codes) >= 25
+
+
+def test_demo_makes_a_store_with_every_dossier_status(capsys, tmp_path) -> None:
+    code, out, _ = run(capsys, tmp_path / "demo", "demo")
+    assert code == 0 and "Mời số" in out and "Nguyễn Thị Đường" in out
+    store = open_store(tmp_path / "demo")
+    statuses = set(store.dossiers.count_by_status())
+    store.close()
+    assert {2, 3, 4, 7, 8, 9, 10} <= statuses
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix}{name} ")
+    return found
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, command in _commands(cli):
+        assert command.help, f"{name} has no help text"
+        assert name.split()[0] in readme, f"{name} is not in README.md"
