@@ -130,9 +130,10 @@ def make_day(plan: DayPlan, world: World, rng: random.Random, out: Rows) -> None
                 row[5] = "transferred"
                 out.ticket_events[-1] = (next_id, row[14], "transferred", row[10], _clerk(row))
                 out.tickets.append(row)
-                row = row[:11] + [0, None, None, None, next_id, None]
-                row[0], row[2], next_id = next_id + 1, _other(rng, world, letter), next_id + 1
-                out.ticket_events.append((next_id, ts(finished), "waiting", None, "kiosk"))
+                clerk, row = _clerk(row), row[:10] + [None, 0, None, None, None, next_id, None]
+                row[0], row[2], row[5] = next_id + 1, _other(rng, world, letter), "done"
+                next_id += 1
+                out.ticket_events.append((next_id, ts(finished), "waiting", None, clerk))
                 _served(row, rng, finished + _wait(rng), ts, out)
             done.append(row)
         out.tickets.append(row)

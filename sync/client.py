@@ -6,6 +6,7 @@ to do with the answers.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import time
@@ -89,10 +90,8 @@ class PortalClient:
         self.wire.bytes_received += int(response.headers.get("Content-Length") or len(content))
         stamp = response.headers.get(p.H_PORTAL_TIME)
         if stamp:
-            try:
+            with contextlib.suppress(ValueError):
                 self.offset = float(stamp) - (t0 + t1) / 2
-            except ValueError:
-                pass
         if response.status_code >= 500:
             raise TransportError(f"http {response.status_code}")
         try:
@@ -142,10 +141,8 @@ class PortalClient:
 
     def _probe_clock(self) -> None:
         """Learn the portal's clock before signing anything with a timestamp."""
-        try:
+        with contextlib.suppress(Refused):
             self._request("POST", p.PATH_TOKEN, json={"grant_type": "probe"})
-        except Refused:
-            pass
 
     def token(self) -> str:
         if self._token is None or time.time() >= self._token_until:

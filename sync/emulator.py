@@ -317,7 +317,9 @@ class PortalState:
         if not isinstance(payload, dict):
             return _rejected(key, "payload_not_object", retryable=False)
         if op == "dossier.receive":
-            missing = [f for f in ("MaHoSo", "MaTTHC", "ChuHoSo", "NgayTiepNhan") if not payload.get(f)]
+            missing = [
+                f for f in ("MaHoSo", "MaTTHC", "ChuHoSo", "NgayTiepNhan") if not payload.get(f)
+            ]
             if missing:
                 return _rejected(key, "missing_fields:" + ",".join(missing), retryable=False)
             code = payload["MaHoSo"]
@@ -328,8 +330,15 @@ class PortalState:
             self.conn.execute(
                 "INSERT INTO dossiers(code, station_id, portal_id, status, record, received_at, "
                 "changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (code, station_id, portal_id, int(payload.get("TrangThaiHoSo") or 2),
-                 _dump(payload), now, now),
+                (
+                    code,
+                    station_id,
+                    portal_id,
+                    int(payload.get("TrangThaiHoSo") or 2),
+                    _dump(payload),
+                    now,
+                    now,
+                ),
             )
             return _accepted(key, portal_id)
         if op == "dossier.status":
@@ -376,8 +385,12 @@ class PortalState:
         return {
             "portal_time": self.now(),
             "changes": [
-                {"seq": r["seq"], "kind": r["kind"], "entity_id": r["entity_id"],
-                 "data": json.loads(r["data"])}
+                {
+                    "seq": r["seq"],
+                    "kind": r["kind"],
+                    "entity_id": r["entity_id"],
+                    "data": json.loads(r["data"]),
+                }
                 for r in page
             ],
             "next_cursor": str(page[-1]["seq"] if page else after),
@@ -439,9 +452,7 @@ class PortalState:
 
     def stats(self) -> dict:
         with self.lock:
-            counters = {
-                r["name"]: r["value"] for r in self.conn.execute("SELECT * FROM counters")
-            }
+            counters = {r["name"]: r["value"] for r in self.conn.execute("SELECT * FROM counters")}
             one = self.conn.execute
             out = {name: counters.get(name, 0) for name in _STAT_NAMES}
             out["dossiers_stored"] = one("SELECT count(*) FROM dossiers").fetchone()[0]
@@ -514,7 +525,11 @@ class _Handler(BaseHTTPRequestHandler):
             state.bump("requests")
             state.bump("bytes_in", head + len(raw))
         # the link: one round trip, then the upload at the capped bandwidth
-        _sleep(faults.latency + (len(raw) + head) / faults.bandwidth if faults.bandwidth else faults.latency)
+        _sleep(
+            faults.latency + (len(raw) + head) / faults.bandwidth
+            if faults.bandwidth
+            else faults.latency
+        )
         if state.roll(faults.error_5xx):
             with state.lock:
                 state.bump("faults_5xx")
@@ -599,9 +614,12 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
         headers["Content-Length"] = str(len(data))
         if count:
-            head = len(f"HTTP/1.1 {status} OK\r\n") + sum(
-                len(f"{k}: {v}\r\n") for k, v in headers.items()
-            ) + 2 + 60  # Server and Date headers
+            head = (
+                len(f"HTTP/1.1 {status} OK\r\n")
+                + sum(len(f"{k}: {v}\r\n") for k, v in headers.items())
+                + 2
+                + 60
+            )  # Server and Date headers
             with state.lock:
                 state.bump("bytes_out", head + len(data))
             bw = state.faults.bandwidth

@@ -73,7 +73,5 @@ def verify(public_key_b64: str, signature_b64: str, message: bytes) -> bool:
 
 
 def public_key_b64(key: Ed25519PrivateKey) -> str:
-    raw = key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()

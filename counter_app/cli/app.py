@@ -83,6 +83,8 @@ def _register_commands() -> None:
     for module in (commands_setup, commands_catalogue, commands_queue, commands_dossier):
         for command in module.COMMANDS:
             cli.add_command(command)
+    for command in __import__("counter_app.cli.commands_sync", fromlist=["_"]).COMMANDS:
+        cli.add_command(command)
 
 
 _register_commands()

@@ -21,6 +21,7 @@ from counter_app.core.dossier import DossierStatus as S
 from counter_app.core.errors import DomainError
 from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers, queue
+from counter_app.services.accounts import add_user
 from counter_app.services.context import ServiceContext
 from counter_app.services.demo_people import make_person
 from counter_app.services.setup import initialise_store
@@ -30,6 +31,12 @@ from counter_app.store import Store, open_store
 DEMO_AGENCY = "000.00.01.H22"
 DEMO_CENTER = "Trung tâm phục vụ hành chính công xã Tân Lập"
 CLERKS = ("canbo.lan", "canbo.hung", "canbo.thao")
+# Shown on the demo's login screen, so a newcomer is never stuck.
+DEMO_ACCOUNTS: dict[str, tuple[Role, str]] = {
+    "admin": (Role.ADMIN, "quantri2026"),
+    "canbo": (Role.CLERK, "canbo2026"),
+    "tinhnguyen": (Role.VOLUNTEER, "tinhnguyen2026"),
+}
 REFUSAL = "Hồ sơ không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã"
 
 # What becomes of a dossier after it is received: status path and days between steps.
@@ -225,14 +232,21 @@ def ensure_demo_store(data_dir: Path, *, now: datetime, days: int = 30) -> tuple
     store = open_store(data_dir)
     if store.settings.get("station") is not None:
         return store, False
-    initialise_store(
+    start = now - timedelta(days=days * 2)
+    admin = Actor("admin", Role.ADMIN)
+    station = initialise_store(
         store,
         agency_code=DEMO_AGENCY,
         center_name=DEMO_CENTER,
-        now=now - timedelta(days=days * 2),
-        actor=Actor("admin", Role.ADMIN),
+        now=start,
+        actor=admin,
         counters=3,
+        admin_password=DEMO_ACCOUNTS["admin"][1],
     )
+    ctx = ServiceContext(store, lambda: start, station, admin)
+    for username, (role, password) in DEMO_ACCOUNTS.items():
+        if role is not Role.ADMIN:
+            add_user(ctx, username=username, role=role, password=password)
     generate_demo_data(store, days=days, end=now)
     return store, True
 

@@ -12,9 +12,11 @@ from counter_app.core.clock import vn_time
 from counter_app.core.dossier_code import SequenceBlock, validate_agency_code
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.passwords import check_strength
 from counter_app.core.queue import TicketRange
 from counter_app.core.roles import Actor, Permission, Role
 from counter_app.core.text import nfc
+from counter_app.services.accounts import add_first_admin
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import CounterDesk, Station, load_station
 from counter_app.store import Store
@@ -50,8 +52,12 @@ def initialise_store(
     ticket_range: TicketRange | None = None,
     dossier_block: SequenceBlock | None = None,
     catalogue: Catalogue | None = None,
+    admin_password: str | None = None,
 ) -> Station:
-    """Create this station's settings and load the catalogue, in one transaction."""
+    """Create this station's settings, the first admin and the catalogue, in one transaction.
+
+    Without `admin_password` no account is made (tests and tools that act as a given Actor).
+    """
     agency = validate_agency_code(agency_code)
     name = " ".join(nfc(center_name).split())
     if not name:
@@ -76,7 +82,11 @@ def initialise_store(
         opening_hours=DEFAULT_OPENING_HOURS,
     )
     now = vn_time(now)
+    if admin_password is not None:
+        check_strength(admin_password)
     with store.transaction():
+        if admin_password is not None:
+            add_first_admin(store, username=actor.username, password=admin_password, now=now)
         store.settings.set("station", station.to_settings())
         store.catalogue.replace(catalogue, at=now)
         ctx = ServiceContext(store, lambda: now, station, actor)

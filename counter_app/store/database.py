@@ -29,10 +29,12 @@ class Store:
         from counter_app.store.catalogue_repo import CatalogueRepository
         from counter_app.store.dossiers import DossierRepository
         from counter_app.store.outbox import Outbox
+        from counter_app.store.ratings import RatingRepository
         from counter_app.store.sequences import Sequences
         from counter_app.store.settings import SettingsRepository
         from counter_app.store.sync_state import SyncStateRepository
         from counter_app.store.tickets import TicketRepository
+        from counter_app.store.users import UserRepository
 
         self.settings = SettingsRepository(self)
         self.sequences = Sequences(self)
@@ -42,6 +44,8 @@ class Store:
         self.tickets = TicketRepository(self)
         self.dossiers = DossierRepository(self)
         self.sync_state = SyncStateRepository(self)
+        self.users = UserRepository(self)
+        self.ratings = RatingRepository(self)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:

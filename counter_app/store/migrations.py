@@ -143,7 +143,32 @@ def m003_sync_state(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_dossier_name_search, m003_sync_state)
+def m004_accounts_and_ratings(conn: sqlite3.Connection) -> None:
+    """Accounts with hashed passwords and lock-out; satisfaction ratings, anonymous to clerks."""
+    conn.executescript(
+        """
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY, role TEXT NOT NULL
+                CHECK (role IN ('admin', 'clerk', 'volunteer')),
+            password_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT, locked INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL, last_login_at TEXT);
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, score INTEGER NOT NULL,
+            ticket_id INTEGER REFERENCES tickets(id), dossier_code TEXT REFERENCES dossiers(code),
+            station_id TEXT NOT NULL);
+        CREATE INDEX ratings_by_at ON ratings(at);
+        CREATE INDEX ratings_by_ticket ON ratings(ticket_id);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_dossier_name_search,
+    m003_sync_state,
+    m004_accounts_and_ratings,
+)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

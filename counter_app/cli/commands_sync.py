@@ -1,0 +1,200 @@
+"""Sync with the national portal, its status, and the portal emulator.
+
+`counter-app sync --portal URL [--once] [--json]` runs sync (a click group invoked without a
+subcommand); `counter-app sync status [--json]` shows the backlog; `sync requeue` sends
+items set aside again; `counter-app portal-emulator ...` runs the emulator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+
+import click
+
+from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.output import emit_json, hhmm_date
+from counter_app.core.clock import vn_time
+from counter_app.core.errors import ValidationError
+from counter_app.core.messages import register
+
+register(
+    {
+        "sync.no_portal": {
+            "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
+            "«sync.portal_url».",
+            "en": "No portal address: use --portal URL or set 'sync.portal_url'.",
+        },
+    }
+)
+
+JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+
+
+def _portal_url(state: CliState, given: str | None) -> str:
+    if given:
+        return given
+    settings = state.store().settings.get("sync", {}) or {}
+    url = settings.get("portal_url") if isinstance(settings, dict) else None
+    if not url:
+        raise ValidationError("sync.no_portal", field="portal")
+    return url
+
+
+def _print_report(report, lang: str) -> None:
+    vi = lang == "vi"
+    click.echo(
+        (
+            f"Đã gửi: {report.pushed} · Đã nhận về: {report.pulled} · "
+            f"Để riêng (cần xử lý): {report.set_aside} · Còn chờ: {report.waiting}"
+        )
+        if vi
+        else (
+            f"Pushed: {report.pushed} · Pulled: {report.pulled} · "
+            f"Set aside: {report.set_aside} · Still waiting: {report.waiting}"
+        )
+    )
+    for key in report.set_aside_keys:
+        click.echo(f"  {'Để riêng' if vi else 'Set aside'}: {key}")
+    if report.conflicts:
+        click.echo(
+            f"Xung đột cần cán bộ xem: {report.conflicts}"
+            if vi
+            else f"Conflicts for a clerk: {report.conflicts}"
+        )
+    if report.clock_warning:
+        click.echo(
+            f"Cảnh báo: đồng hồ máy lệch {report.clock_offset:+.0f} giây so với Cổng."
+            if vi
+            else f"Warning: the local clock is {report.clock_offset:+.0f} s off the portal's.",
+            err=True,
+        )
+    if not report.ok:
+        click.echo(
+            f"Chưa kết nối được Cổng: {report.error}. Sẽ thử lại sau."
+            if vi
+            else f"Portal not reachable: {report.error}. Will retry.",
+            err=True,
+        )
+
+
+@click.group(invoke_without_command=True)
+@click.option("--portal", "portal", help="Địa chỉ Cổng (hoặc cổng giả lập), ví dụ http://...")
+@click.option("--once", is_flag=True, help="Đồng bộ một lượt rồi thoát.")
+@click.option("--interval", default=60.0, show_default=True, help="Giây giữa hai lượt nhận về.")
+@JSON
+@click.pass_context
+def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as_json: bool):
+    """Đồng bộ với Cổng dịch vụ công: gửi hồ sơ chờ, nhận cập nhật trạng thái."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sync.engine import SyncEngine
+
+    state: CliState = ctx.obj
+    store = state.store()
+    url = _portal_url(state, portal)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if not as_json and phase == "push" and total:
+            click.echo(
+                f"\r{'Đang gửi' if state.lang == 'vi' else 'Pushing'} {done}/{total}",
+                nl=False,
+                err=True,
+            )
+
+    engine = SyncEngine(store, state.data_dir, url, progress=progress)
+    if once:
+        report = engine.run_until_idle(max_rounds=10)
+        if not as_json:
+            click.echo("", err=True)
+        emit_json(report.to_dict()) if as_json else _print_report(report, state.lang)
+        if not report.ok:
+            raise click.exceptions.Exit(1)
+        return
+    stop = threading.Event()
+
+    def on_round(report) -> None:
+        emit_json(report.to_dict()) if as_json else _print_report(report, state.lang)
+
+    try:
+        engine.run_forever(stop, interval=interval, on_round=on_round)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@sync.command("status")
+@JSON
+@pass_state
+def sync_status_cmd(state: CliState, as_json: bool) -> None:
+    """Tình trạng đồng bộ: số chờ gửi, mục cần xử lý, lần đồng bộ cuối, lệch đồng hồ."""
+    from sync.engine import sync_status
+
+    info = sync_status(state.store())
+    if as_json:
+        emit_json(info)
+        return
+    vi = state.lang == "vi"
+    age = info["oldest_waiting_age_s"]
+    click.echo(
+        f"{'Chờ gửi' if vi else 'Waiting'}: {info['waiting']}"
+        + (f" ({'cũ nhất' if vi else 'oldest'} {age / 3600:.1f} h)" if age else "")
+    )
+    click.echo(f"{'Đã đồng bộ' if vi else 'Synced'}: {info['synced']}")
+    click.echo(f"{'Cần xử lý' if vi else 'Needs attention'}: {info['attention']}")
+    for item in info["attention_items"]:
+        click.echo(f"  {item['key']} {item['op']} {item['entity_id']}: {item['reason']}")
+    click.echo(f"{'Xung đột' if vi else 'Conflicts'}: {len(info['conflicts'])}")
+    for c in info["conflicts"]:
+        click.echo(
+            f"  #{c['id']} {c['entity_id']}: {c['local_status']} / "
+            f"{c['portal_status']} — {c['reason']}"
+        )
+    last = info["last_sync_at"]
+    click.echo(
+        f"{'Lần đồng bộ cuối' if vi else 'Last sync'}: "
+        + (hhmm_date(vn_time(last)) + ("" if info["last_sync_ok"] else " ✗") if last else "—")
+    )
+    offset = info["clock_offset_s"]
+    click.echo(
+        f"{'Lệch đồng hồ' if vi else 'Clock offset'}: "
+        + ("—" if offset is None else f"{offset:+.1f} s")
+        + (" ⚠" if info["clock_warning"] else "")
+    )
+
+
+@sync.command("requeue")
+@click.argument("key", required=False)
+@pass_state
+def sync_requeue(state: CliState, key: str | None) -> None:
+    """Gửi lại các mục đã để riêng (một mục theo khóa, hoặc tất cả)."""
+    store = state.store()
+    with store.transaction():
+        n = store.outbox.requeue(key)
+    click.echo(f"{'Đã đưa lại vào hàng chờ' if state.lang == 'vi' else 'Requeued'}: {n}")
+
+
+@click.command("portal-emulator")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--data", "data", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--faults", default="", help='Ví dụ "5xx=0.2,drop_before=0.1,latency=0.3".')
+@click.option("--advance", type=float, help="Giây giữa các bước chuyển trạng thái hồ sơ.")
+@click.option("--token-ttl", default=900.0, show_default=True, help="Thời hạn token (giây).")
+def portal_emulator(port: int, host: str, data: Path, faults: str, advance, token_ttl) -> None:
+    """Chạy cổng giả lập (máy chủ HTTP thật) để thử nghiệm và trình diễn."""
+    from sync.emulator import Faults, PortalEmulator
+
+    try:
+        parsed = Faults.parse(faults)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--faults") from None
+    emulator = PortalEmulator(
+        data, host=host, port=port, faults=parsed, advance=advance, token_ttl=token_ttl
+    )
+    click.echo(f"Cổng giả lập: {emulator.url}  (thống kê: {emulator.url}/_emulator/stats)")
+    with contextlib.suppress(KeyboardInterrupt):
+        emulator.serve_forever()
+
+
+COMMANDS = (sync, portal_emulator)

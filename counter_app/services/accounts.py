@@ -1,0 +1,138 @@
+"""Accounts: log in, lock-out after wrong passwords, and the admin's account management."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from counter_app.core import passwords
+from counter_app.core.clock import vn_time
+from counter_app.core.errors import DomainError, ValidationError
+from counter_app.core.messages import register
+from counter_app.core.roles import Actor, Permission, Role
+from counter_app.services.context import ServiceContext
+from counter_app.services.station import load_station
+from counter_app.store import Store
+from counter_app.store.users import UserRecord
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+register(
+    {
+        "auth.bad_login": {
+            "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
+            "en": "Wrong username or password.",
+        },
+        "auth.locked": {
+            "vi": "Tài khoản đang bị khóa đến {until} do nhập sai mật khẩu nhiều lần.",
+            "en": "The account is locked until {until} after too many wrong passwords.",
+        },
+        "auth.disabled": {
+            "vi": "Tài khoản đã bị quản trị viên khóa.",
+            "en": "The account has been locked by an admin.",
+        },
+        "auth.bad_username": {
+            "vi": "Tên đăng nhập gồm 2–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch.",
+            "en": "A username has 2-32 characters: lower-case letters, digits, dot, dash.",
+        },
+        "auth.user_exists": {
+            "vi": "Tài khoản {username} đã tồn tại.",
+            "en": "Account {username} already exists.",
+        },
+        "auth.unknown_user": {
+            "vi": "Không có tài khoản {username}.",
+            "en": "There is no account {username}.",
+        },
+        "auth.last_admin": {
+            "vi": "Không thể khóa tài khoản quản trị cuối cùng.",
+            "en": "The last admin account cannot be locked.",
+        },
+    }
+)
+
+
+def login(store: Store, *, username: str, password: str, now: datetime) -> Actor:
+    """Check a password; count failures and lock the account after too many."""
+    now = vn_time(now)
+    name = username.strip().lower()
+    user = store.users.get(name)
+    if user is None:
+        passwords.verify_password(password, _DUMMY_HASH)  # same time as a real check
+        raise DomainError("auth.bad_login")
+    if user.locked:
+        raise DomainError("auth.disabled")
+    if user.locked_until and user.locked_until > now:
+        raise DomainError("auth.locked", until=user.locked_until.strftime("%H:%M %d/%m/%Y"))
+    station_id = load_station(store).id
+    ok = passwords.verify_password(password, user.password_hash)
+    with store.transaction():
+        if ok:
+            store.users.record_success(name, now)
+        else:
+            failures = user.failed_logins + 1
+            store.users.record_failure(name, failures, passwords.lock_after_failure(failures, now))
+        store.audit.append(
+            at=now,
+            actor=name,
+            station_id=station_id,
+            action="auth.login" if ok else "auth.failed",
+            entity="user",
+            entity_id=name,
+        )
+    if not ok:
+        raise DomainError("auth.bad_login")
+    return Actor(name, user.role)
+
+
+_DUMMY_HASH = passwords.hash_password("not a real password", salt=b"0" * 16)
+
+
+def check_username(raw: str) -> str:
+    name = raw.strip().lower()
+    if not USERNAME.match(name):
+        raise ValidationError("auth.bad_username", field="username")
+    return name
+
+
+def add_first_admin(store: Store, *, username: str, password: str, now: datetime) -> None:
+    """Inside `init`'s transaction: the account that can create all others."""
+    passwords.check_strength(password)
+    store.users.insert(check_username(username), Role.ADMIN, passwords.hash_password(password), now)
+
+
+def add_user(ctx: ServiceContext, *, username: str, role: Role, password: str) -> UserRecord:
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    name = check_username(username)
+    passwords.check_strength(password)
+    if ctx.store.users.get(name) is not None:
+        raise DomainError("auth.user_exists", username=name)
+    now = ctx.now()
+    with ctx.store.transaction():
+        ctx.store.users.insert(name, Role(role), passwords.hash_password(password), now)
+        ctx.journal(at=now, action="user.add", entity="user", entity_id=name, detail={"role": role})
+    return ctx.store.users.get(name)
+
+
+def set_locked(ctx: ServiceContext, *, username: str, locked: bool) -> UserRecord:
+    """Lock an account (a clerk who left) or unlock it (also clears a lock-out)."""
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    name = username.strip().lower()
+    user = ctx.store.users.get(name)
+    if user is None:
+        raise DomainError("auth.unknown_user", username=name)
+    if locked and user.role is Role.ADMIN:
+        admins = [u for u in ctx.store.users.all() if u.role is Role.ADMIN and not u.locked]
+        if len(admins) <= 1:
+            raise DomainError("auth.last_admin")
+    now = ctx.now()
+    with ctx.store.transaction():
+        ctx.store.users.set_locked(name, locked)
+        ctx.journal(
+            at=now, action="user.lock" if locked else "user.unlock", entity="user", entity_id=name
+        )
+    return ctx.store.users.get(name)
+
+
+def list_users(ctx: ServiceContext) -> list[UserRecord]:
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    return ctx.store.users.all()

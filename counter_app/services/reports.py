@@ -1,0 +1,222 @@
+"""Reports for a period: per clerk, per service group and per procedure.
+
+Figures follow what provinces assess (Decision 766/QĐ-TTg): waiting and service times,
+no-shows, dossiers received, on time and overdue, and the satisfaction rate.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from counter_app.core.clock import VN_TZ
+from counter_app.core.dossier import OPEN_STATUSES, DossierStatus
+from counter_app.core.roles import Permission
+from counter_app.services.context import ServiceContext
+from counter_app.services.ratings import SATISFIED_FROM
+
+NOT_RECEIVED = (int(DossierStatus.NEW), int(DossierStatus.REFUSED))
+FINISHED = (int(DossierStatus.DONE), int(DossierStatus.RETURNED))
+OPEN = tuple(int(s) for s in OPEN_STATUSES)
+
+
+@dataclass
+class ReportRow:
+    key: str
+    label: str
+    tickets: int = 0
+    called: int = 0
+    no_shows: int = 0
+    avg_wait_min: float | None = None
+    max_wait_min: float | None = None
+    avg_service_min: float | None = None
+    dossiers: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    ratings: int = 0
+    avg_score: float | None = None
+    satisfied_pct: float | None = None
+    _waits: list[float] = field(default_factory=list, repr=False)
+    _services: list[float] = field(default_factory=list, repr=False)
+    _scores: list[int] = field(default_factory=list, repr=False)
+
+    def finish(self) -> ReportRow:
+        if self._waits:
+            self.avg_wait_min = round(sum(self._waits) / len(self._waits), 1)
+            self.max_wait_min = round(max(self._waits), 1)
+        if self._services:
+            self.avg_service_min = round(sum(self._services) / len(self._services), 1)
+        if self._scores:
+            self.ratings = len(self._scores)
+            self.avg_score = round(sum(self._scores) / len(self._scores), 2)
+            satisfied = sum(1 for s in self._scores if s >= SATISFIED_FROM)
+            self.satisfied_pct = round(100 * satisfied / len(self._scores), 1)
+        return self
+
+
+COLUMNS = [f.name for f in fields(ReportRow) if not f.name.startswith("_")]
+HEADERS_VI = {
+    "key": "Mã",
+    "label": "Tên",
+    "tickets": "Lượt lấy số",
+    "called": "Lượt được gọi",
+    "no_shows": "Vắng mặt",
+    "avg_wait_min": "Chờ trung bình (phút)",
+    "max_wait_min": "Chờ lâu nhất (phút)",
+    "avg_service_min": "Phục vụ trung bình (phút)",
+    "dossiers": "Hồ sơ tiếp nhận",
+    "on_time": "Trả đúng hạn",
+    "overdue": "Quá hạn",
+    "ratings": "Lượt đánh giá",
+    "avg_score": "Điểm trung bình",
+    "satisfied_pct": "Tỷ lệ hài lòng (%)",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date  # inclusive
+    total: ReportRow
+    by_clerk: list[ReportRow]
+    by_group: list[ReportRow]
+    by_procedure: list[ReportRow]
+
+    def sections(self) -> list[tuple[str, str, list[ReportRow]]]:
+        return [
+            ("clerk", "Theo cán bộ", self.by_clerk),
+            ("group", "Theo nhóm dịch vụ", self.by_group),
+            ("procedure", "Theo thủ tục", self.by_procedure),
+            ("total", "Tổng cộng", [self.total]),
+        ]
+
+
+def _minutes(a: str | None, b: str | None) -> float | None:
+    if not a or not b:
+        return None
+    return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds() / 60
+
+
+def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
+    """Everything that happened from `start` to `end` inclusive."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    now = ctx.now()
+    lo = datetime.combine(start, time(0), VN_TZ)
+    hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ)
+    catalogue = ctx.catalogue()
+    group_names = {g.letter: g.name for g in catalogue.groups}
+    rows: dict[tuple[str, str], ReportRow] = {}
+    total = ReportRow("total", "Tổng cộng")
+
+    def row(kind: str, key: str, label: str) -> ReportRow:
+        return rows.setdefault((kind, key), ReportRow(key, label))
+
+    tickets = ctx.store.query(
+        "SELECT t.*, (SELECT actor FROM ticket_events e WHERE e.ticket_id = t.id "
+        "AND e.state = 'called' ORDER BY e.id LIMIT 1) AS clerk FROM tickets t "
+        "WHERE t.day >= ? AND t.day <= ? AND t.state != 'transferred'",
+        (start.isoformat(), end.isoformat()),
+    )
+    ticket_keys: dict[int, tuple[str, str | None]] = {}
+    for t in tickets:
+        targets = [total, row("group", t["grp"], group_names.get(t["grp"], t["grp"]))]
+        if t["clerk"]:
+            targets.append(row("clerk", t["clerk"], t["clerk"]))
+        ticket_keys[t["id"]] = (t["grp"], t["clerk"])
+        wait = _minutes(t["arrived_at"], t["called_at"])
+        service = _minutes(t["serving_at"], t["finished_at"]) if t["state"] == "done" else None
+        for r in targets:
+            r.tickets += 1
+            r.no_shows += t["state"] == "no_show"
+            if wait is not None:
+                r.called += 1
+                r._waits.append(wait)
+            if service is not None:
+                r._services.append(service)
+
+    dossiers = ctx.store.query(
+        f"SELECT code, procedure_code, procedure_name, receiver, status, due_at, result_at "
+        f"FROM dossiers WHERE received_at >= ? AND received_at < ? "
+        f"AND status NOT IN ({','.join('?' * len(NOT_RECEIVED))})",
+        (lo.isoformat(), hi.isoformat(), *NOT_RECEIVED),
+    )
+    dossier_keys: dict[str, tuple[str, str]] = {}
+    for d in dossiers:
+        targets = [
+            total,
+            row("procedure", d["procedure_code"], d["procedure_name"]),
+            row("clerk", d["receiver"], d["receiver"]),
+        ]
+        dossier_keys[d["code"]] = (d["procedure_code"], d["receiver"])
+        on_time = d["status"] in FINISHED and d["due_at"] and d["result_at"] <= d["due_at"]
+        late = (d["status"] in FINISHED and d["due_at"] and d["result_at"] > d["due_at"]) or (
+            d["status"] in OPEN and d["due_at"] and d["due_at"] < now.isoformat()
+        )
+        for r in targets:
+            r.dossiers += 1
+            r.on_time += bool(on_time)
+            r.overdue += bool(late)
+
+    for rating in ctx.store.ratings.between(lo, hi):
+        targets = [total]
+        if rating["ticket_id"] in ticket_keys:
+            grp, clerk = ticket_keys[rating["ticket_id"]]
+            targets.append(row("group", grp, group_names.get(grp, grp)))
+            if clerk:
+                targets.append(row("clerk", clerk, clerk))
+        if rating["dossier_code"] in dossier_keys:
+            procedure, receiver = dossier_keys[rating["dossier_code"]]
+            targets.append(rows[("procedure", procedure)])
+            if not rating["ticket_id"]:
+                targets.append(row("clerk", receiver, receiver))
+        for r in targets:
+            r._scores.append(rating["score"])
+
+    def section(kind: str) -> list[ReportRow]:
+        return sorted((r.finish() for (k, _), r in rows.items() if k == kind), key=lambda r: r.key)
+
+    return Report(
+        start, end, total.finish(), section("clerk"), section("group"), section("procedure")
+    )
+
+
+def export_csv(report: Report, path: Path) -> Path:
+    """UTF-8 with BOM, so Excel on a Vietnamese Windows opens the diacritics right."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Phần", *(HEADERS_VI[c] for c in COLUMNS)])
+        for _, title, section_rows in report.sections():
+            for r in section_rows:
+                writer.writerow([title, *(getattr(r, c) for c in COLUMNS)])
+    return path
+
+
+def export_xlsx(report: Report, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for _, title, section_rows in report.sections():
+        sheet = book.create_sheet(title)
+        sheet.append([f"Báo cáo từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
+        sheet.append([HEADERS_VI[c] for c in COLUMNS])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for r in section_rows:
+            sheet.append([getattr(r, c) for c in COLUMNS])
+        sheet.column_dimensions["B"].width = 48
+    book.save(path)
+    return path
+
+
+def tracking_book(ctx: ServiceContext, *, start: date, end: date) -> list:
+    """Form 07: every dossier received in the period, in tracking-book order."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    lo = datetime.combine(start, time(0), VN_TZ)
+    hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ)
+    found = ctx.store.dossiers.listing(received_from=lo, received_to=hi, limit=100_000)
+    received = [d for d in found if int(d.status) not in NOT_RECEIVED]
+    return sorted(received, key=lambda d: (d.received_at.year, d.book_entry or 0))

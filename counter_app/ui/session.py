@@ -1,0 +1,79 @@
+"""What every window of one station shares: the store, the clock, the station, the user.
+
+Passed to each widget explicitly (no global application object). Its signals let the
+windows of an all-in-one station refresh each other at once; stations on other machines
+poll instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from counter_app.core.queue import Ticket
+from counter_app.core.roles import Actor, Role
+from counter_app.services.context import ServiceContext
+from counter_app.services.station import Station, load_station
+from counter_app.store import Store
+
+KIOSK_ACTOR = Actor("kiosk", Role.VOLUNTEER)
+
+
+class Session(QObject):
+    queue_changed = Signal()
+    dossiers_changed = Signal()
+    ticket_called = Signal(object)  # Ticket: the display board announces it
+    service_finished = Signal(object)  # Ticket: the satisfaction screen asks for a rating
+    actor_changed = Signal()
+    settings_changed = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], datetime],
+        actor: Actor | None = None,
+        station: Station | None = None,
+        counter: int = 1,
+        data_dir: str = "",
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.station = station or load_station(store)
+        self.actor = actor or KIOSK_ACTOR
+        self.counter = counter
+        self.data_dir = data_dir
+        self.demo = demo
+
+    def ctx(self, actor: Actor | None = None) -> ServiceContext:
+        return ServiceContext(self.store, self.clock, self.station, actor or self.actor)
+
+    def kiosk_ctx(self) -> ServiceContext:
+        return self.ctx(KIOSK_ACTOR)
+
+    def now(self) -> datetime:
+        return self.ctx().now()
+
+    def sign_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.actor_changed.emit()
+
+    def reload_station(self) -> None:
+        self.station = load_station(self.store)
+        self.settings_changed.emit()
+
+    def announce_call(self, ticket: Ticket) -> None:
+        self.queue_changed.emit()
+        self.ticket_called.emit(ticket)
+
+    def set_counter(self, number: int) -> None:
+        self.station.counter(number)  # NotFound when the station has no such counter
+        self.counter = number
+
+    def with_station(self, **changes) -> Station:
+        return replace(self.station, **changes)

@@ -1,0 +1,291 @@
+"""Where the bytes go: one small class per transport, chosen from a URL by an explicit table.
+
+    tcp://10.0.0.20:9100?width=58     usb://04b8:0202      serial:///dev/ttyUSB0?baudrate=9600
+    win32://Máy in quầy 1             cups://quay1         file:///tmp/out.bin
+    pdf:///home/canbo/phieu-in        (writes one PDF per job, for office printers)
+
+The query of any URL also sets the paper profile (see `PrinterProfile.from_query`).
+A backend raises `PrinterUnavailable` when nothing was sent (the job may simply wait) and
+`ConnectionBroken` when the link failed after bytes went out (the paper may be half printed).
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from counter_app.core.errors import ValidationError
+from counter_app.core.messages import register
+from printers.escpos_render import PrinterProfile
+
+register(
+    {
+        "printer.bad_url": {
+            "vi": "Địa chỉ máy in không hợp lệ: «{url}». Ví dụ: tcp://192.168.1.50:9100, "
+            "usb://04b8:0202, serial:///dev/ttyUSB0?baudrate=9600, win32://Tên máy in, "
+            "cups://hang-doi, file:///duong/dan/out.bin, pdf:///thu-muc. {detail}",
+            "en": "Invalid printer address '{url}'. Examples: tcp://192.168.1.50:9100, "
+            "usb://04b8:0202, serial:///dev/ttyUSB0?baudrate=9600, win32://Printer Name, "
+            "cups://queue, file:///path/out.bin, pdf:///folder. {detail}",
+        },
+    }
+)
+
+
+class PrinterUnavailable(Exception):
+    """Nothing was printed: the printer is off, unplugged, busy or out of paper."""
+
+
+class ConnectionBroken(Exception):
+    """The link failed after part of the job was sent: what is on paper is unknown."""
+
+
+@dataclass(frozen=True)
+class PrinterStatus:
+    online: bool = True
+    paper_out: bool = False
+    paper_low: bool = False
+
+
+class Backend(Protocol):
+    url: str
+    profile: PrinterProfile
+    wants_pdf: bool
+
+    def send(self, payload: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class PrinterTarget:
+    scheme: str
+    host: str
+    path: str
+    query: dict[str, str]
+    url: str
+
+
+def parse_printer_url(url: str) -> PrinterTarget:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in BACKENDS:
+        raise ValidationError("printer.bad_url", field="printer", url=url, detail="")
+    return PrinterTarget(
+        scheme=parts.scheme,
+        host=unquote(parts.netloc),
+        path=unquote(parts.path),
+        query=dict(parse_qsl(parts.query)),
+        url=url.strip(),
+    )
+
+
+def open_backend(url: str) -> Backend:
+    target = parse_printer_url(url)
+    try:
+        profile = PrinterProfile.from_query(target.query)
+        return BACKENDS[target.scheme](target, profile)
+    except (ValueError, KeyError) as error:
+        raise ValidationError(
+            "printer.bad_url", field="printer", url=url, detail=str(error)
+        ) from None
+
+
+# --- DLE EOT status, for links that answer -----------------------------------------------
+
+DLE_EOT_PRINTER = b"\x10\x04\x01"
+DLE_EOT_PAPER = b"\x10\x04\x04"
+
+
+def status_from_bytes(printer: int, paper: int) -> PrinterStatus:
+    return PrinterStatus(
+        online=not printer & 0x08,
+        paper_out=bool(paper & 0x60),
+        paper_low=bool(paper & 0x0C),
+    )
+
+
+# --- Transports ---------------------------------------------------------------------------
+
+
+class TcpBackend:
+    """A LAN printer on port 9100 (raw socket, "JetDirect")."""
+
+    wants_pdf = False
+
+    def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
+        host, _, port = target.host.rpartition(":")
+        if not host:
+            host, port = target.host, "9100"
+        self.host, self.port = host, int(port)
+        self.url, self.profile = target.url, profile
+
+    def _query(self, sock: socket.socket) -> PrinterStatus | None:
+        """Ask DLE EOT 1 and 4; None when the printer does not answer status queries."""
+        answers = []
+        for query in (DLE_EOT_PRINTER, DLE_EOT_PAPER):
+            sock.sendall(query)
+            try:
+                byte = sock.recv(1)
+            except TimeoutError:
+                return None
+            if not byte:
+                raise ConnectionResetError("printer closed the connection")
+            answers.append(byte[0])
+        return status_from_bytes(*answers)
+
+    def send(self, payload: bytes) -> None:
+        where = f"{self.host}:{self.port}"
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=self.profile.timeout)
+        except OSError as error:
+            raise PrinterUnavailable(f"Không kết nối được máy in {where} ({error}).") from None
+        with sock:
+            sent = False
+            try:
+                if self.profile.status:
+                    sock.settimeout(min(self.profile.timeout, 1.0))
+                    before = self._query(sock)
+                    sock.settimeout(self.profile.timeout)
+                    _refuse_if_not_ready(before, where)
+                sent = True
+                sock.sendall(payload)
+                if self.profile.status:
+                    sock.settimeout(min(self.profile.timeout, 2.0))
+                    after = self._query(sock)
+                    if after is not None and (after.paper_out or not after.online):
+                        raise ConnectionBroken(
+                            f"Máy in {where} báo hết giấy hoặc ngừng hoạt động trong khi in."
+                        )
+            except OSError as error:
+                if not sent:
+                    raise PrinterUnavailable(f"Máy in {where} không trả lời ({error}).") from None
+                raise ConnectionBroken(f"Mất kết nối với máy in {where} khi đang in ({error}).")
+
+
+def _refuse_if_not_ready(status: PrinterStatus | None, where: str) -> None:
+    if status is None:
+        return
+    if status.paper_out:
+        raise PrinterUnavailable(f"Máy in {where} hết giấy.")
+    if not status.online:
+        raise PrinterUnavailable(f"Máy in {where} đang ngừng hoạt động (mở nắp hoặc lỗi).")
+
+
+class FileBackend:
+    """Appends the bytes to a file: a device node (/dev/usb/lp0) or a capture for tests."""
+
+    wants_pdf = False
+
+    def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
+        self.path = Path(target.path)
+        self.url, self.profile = target.url, profile
+
+    def send(self, payload: bytes) -> None:
+        try:
+            with open(self.path, "ab") as out:
+                out.write(payload)
+        except OSError as error:
+            raise PrinterUnavailable(f"Không ghi được vào {self.path} ({error}).") from None
+
+
+class PdfFolderBackend:
+    """Drops each job as a PDF into a folder that an office printer or a person picks up."""
+
+    wants_pdf = True
+
+    def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
+        self.folder = Path(target.path)
+        self.url, self.profile = target.url, profile
+        self.next_name = "phieu.pdf"
+
+    def send(self, payload: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self.folder / self.next_name
+            tmp = target.with_suffix(".part")
+            tmp.write_bytes(payload)
+            tmp.replace(target)
+        except OSError as error:
+            raise PrinterUnavailable(f"Không ghi được tệp PDF vào {self.folder} ({error}).")
+
+
+class _EscposBackend:
+    """Transports that python-escpos already knows; opened per job, closed after it."""
+
+    wants_pdf = False
+
+    def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
+        self.target, self.url, self.profile = target, target.url, profile
+
+    def _open(self):
+        raise NotImplementedError
+
+    def send(self, payload: bytes) -> None:
+        try:
+            device = self._open()
+        except Exception as error:  # each escpos transport raises its own kinds
+            raise PrinterUnavailable(f"Không mở được máy in {self.url} ({error}).") from None
+        try:
+            device._raw(payload)
+        except Exception as error:
+            raise ConnectionBroken(f"Lỗi khi gửi tới máy in {self.url} ({error}).") from None
+        finally:
+            try:
+                device.close()
+            except Exception:
+                pass
+
+
+class UsbBackend(_EscposBackend):
+    def _open(self):
+        from escpos.printer import Usb
+
+        vendor, _, product = self.target.host.partition(":")
+        printer = Usb(int(vendor, 16), int(product, 16), timeout=int(self.profile.timeout * 1000))
+        printer.open()
+        return printer
+
+
+class SerialBackend(_EscposBackend):
+    def _open(self):
+        from escpos.printer import Serial
+
+        baudrate = int(self.target.query.get("baudrate", 9600))
+        printer = Serial(devfile=self.target.path, baudrate=baudrate, timeout=self.profile.timeout)
+        printer.open()
+        return printer
+
+
+class Win32Backend(_EscposBackend):
+    def _open(self):
+        from escpos.printer import Win32Raw
+
+        printer = Win32Raw(self.target.host)
+        printer.open()
+        return printer
+
+
+class CupsBackend(_EscposBackend):
+    def _open(self):
+        from escpos.printer import CupsPrinter
+
+        printer = CupsPrinter(self.target.host)
+        printer.open()
+        return printer
+
+
+BACKENDS: dict[str, type] = {
+    "tcp": TcpBackend,
+    "usb": UsbBackend,
+    "serial": SerialBackend,
+    "win32": Win32Backend,
+    "cups": CupsBackend,
+    "file": FileBackend,
+    "pdf": PdfFolderBackend,
+}
+
+
+def wait_backoff(attempts: int) -> float:
+    """Seconds before the next try: 5, 10, 20 ... up to 10 minutes."""
+    return float(min(600, 5 * 2 ** max(0, attempts - 1)))

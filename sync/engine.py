@@ -1,0 +1,550 @@
+"""The sync engine: drain the outbox to the portal, pull changes back, survive anything.
+
+Guarantees (see DESIGN.md, "Data that must never be lost"):
+- An outbox item leaves 'waiting'/'sending' for 'synced' only in the transaction that records
+  the portal's id for it. A kill anywhere before that commit means the item is pushed again
+  with the same idempotency key, and the portal answers with the same id.
+- An item the portal keeps rejecting goes to 'attention' with the reason after `max_tries`
+  (at once for a permanent refusal) and is never picked again until an admin requeues it, so
+  it never blocks the others.
+- Retries wait with exponential backoff and jitter (`next_try_epoch` per item); a failing
+  batch is halved until the failing item is alone, so one bad item costs only its own tries.
+- A pulled page is applied and the cursor advanced in one transaction. Status changes pass
+  the core's status machine; anything that contradicts the local state is stored in
+  `sync_conflicts` for a clerk, never dropped.
+- The portal's clock offset is recorded every round and a warning raised when it is large.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from counter_app.core import dossier as rules
+from counter_app.core.calendar import CalendarOverride, validate_override
+from counter_app.core.catalogue import parse_catalogue
+from counter_app.core.clock import system_now, vn_time
+from counter_app.core.dossier import DossierStatus
+from counter_app.core.errors import DomainError
+from counter_app.services.station import load_station
+from counter_app.store import Store
+from counter_app.store.sync_state import SyncRound
+from sync.client import PortalClient, PortalError, Refused, TransportError
+from sync.keys import load_or_create_key
+
+PORTAL_ACTOR = "portal"
+
+
+@dataclass
+class SyncConfig:
+    batch_items: int = 500
+    batch_bytes: int = 1_000_000  # uncompressed JSON per batch (about 100-200 kB on the wire)
+    max_tries: int = 8
+    backoff_base: float = 2.0  # seconds; doubled per try, with jitter, up to backoff_cap
+    backoff_cap: float = 900.0
+    round_failures: int = 4  # transport failures in a row before a round gives up
+    pause_base: float = 0.2  # pause between failed requests inside a round
+    pull_page: int = 500
+    clock_warn_seconds: float = 120.0
+    timeout: tuple[float, float] = (5.0, 60.0)
+
+
+@dataclass
+class SyncReport:
+    ok: bool = True
+    pushed: int = 0
+    duplicates: int = 0
+    pulled: int = 0
+    set_aside: int = 0
+    retry_later: int = 0
+    conflicts: int = 0
+    requests: int = 0
+    bytes_sent: int = 0
+    clock_offset: float | None = None
+    clock_warning: bool = False
+    waiting: int = 0
+    error: str = ""
+    set_aside_keys: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class SimulatedCrash(BaseException):
+    """Raised by test hooks to stop a round the way a kill would."""
+
+
+def backoff_delay(tries: int, base: float, cap: float, rng: random.Random = random) -> float:  # type: ignore[assignment]
+    """Exponential backoff with 'equal jitter': between half and all of base * 2^tries."""
+    delay = min(cap, base * (2 ** max(0, tries)))
+    return delay * (0.5 + rng.random() / 2)
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        data_dir: Path | str,
+        portal_url: str,
+        *,
+        config: SyncConfig | None = None,
+        clock: Callable[[], datetime] = system_now,
+        progress: Callable[[str, int, int], None] | None = None,
+        hook: Callable[[str], None] | None = None,
+        session: Any = None,
+    ) -> None:
+        self.store = store
+        self.config = config or SyncConfig()
+        self.clock = clock
+        self.progress = progress
+        self.hook = hook or (lambda point: None)
+        self.station = load_station(store)
+        self.client = PortalClient(
+            portal_url,
+            station_id=self.station.id,
+            key=load_or_create_key(Path(data_dir)),
+            load_secret=lambda: self.store.sync_state.get("client_secret"),
+            save_secret=self._save_secret,
+            timeout=self.config.timeout,
+            session=session,
+        )
+        self.client.offset = store.sync_state.get("clock_offset")
+        self.batch_size = self.config.batch_items
+        with store.transaction():
+            store.outbox.release_sending()  # a killed run's batch is sent again, same keys
+
+    def _save_secret(self, secret: str) -> None:
+        with self.store.transaction():
+            self.store.sync_state.set("client_secret", secret)
+
+    def now(self) -> datetime:
+        return vn_time(self.clock())
+
+    # ---- one round ----
+    def run_once(self) -> SyncReport:
+        report = SyncReport()
+        started = self.now()
+        wire0 = (self.client.wire.requests, self.client.wire.bytes_sent)
+        try:
+            self._push_all(report)
+            self._pull_all(report)
+        except PortalError as error:
+            report.ok = False
+            report.error = str(error) or type(error).__name__
+        report.requests = self.client.wire.requests - wire0[0]
+        report.bytes_sent = self.client.wire.bytes_sent - wire0[1]
+        report.clock_offset = self.client.offset
+        report.clock_warning = (
+            self.client.offset is not None
+            and abs(self.client.offset) > self.config.clock_warn_seconds
+        )
+        report.waiting = self._waiting()
+        with self.store.transaction():
+            if self.client.offset is not None:
+                self.store.sync_state.set("clock_offset", self.client.offset)
+                self.store.sync_state.set("clock_measured_at", time.time())
+            self.store.sync_state.record_round(
+                SyncRound(
+                    started_at=started,
+                    finished_at=self.now(),
+                    ok=report.ok,
+                    pushed=report.pushed,
+                    pulled=report.pulled,
+                    set_aside=report.set_aside,
+                    clock_offset=self.client.offset,
+                    error=report.error,
+                )
+            )
+        return report
+
+    def run_until_idle(
+        self, *, max_rounds: int = 50, pause: bool = True, horizon: float = 30.0
+    ) -> SyncReport:
+        """Rounds until a round succeeded and nothing is due within `horizon` seconds
+        (for --once and tests); items backing off for longer stay waiting."""
+        total = SyncReport()
+        fails = 0
+        for _ in range(max_rounds):
+            r = self.run_once()
+            for name in ("pushed", "duplicates", "pulled", "set_aside", "retry_later"):
+                setattr(total, name, getattr(total, name) + getattr(r, name))
+            total.conflicts += r.conflicts
+            total.requests += r.requests
+            total.bytes_sent += r.bytes_sent
+            total.set_aside_keys += r.set_aside_keys
+            total.clock_offset, total.clock_warning = r.clock_offset, r.clock_warning
+            total.ok, total.error, total.waiting = r.ok, r.error, r.waiting
+            if r.ok and (r.waiting == 0 or self._until_next_due() > horizon):
+                break
+            fails = 0 if r.ok else fails + 1
+            if pause:
+                wait = (
+                    self._until_next_due()
+                    if r.ok
+                    else backoff_delay(fails, self.config.pause_base, 5.0)
+                )
+                time.sleep(min(wait, 5.0))
+        return total
+
+    def run_forever(
+        self,
+        stop: threading.Event,
+        *,
+        interval: float = 60.0,
+        on_round: Callable[[SyncReport], None] | None = None,
+    ) -> None:
+        """On a timer: sync when something is due, back off when the link is down."""
+        fails = 0
+        next_pull = 0.0
+        while not stop.is_set():
+            due = self.store.outbox.due(time.time(), 1)
+            if due or time.monotonic() >= next_pull or fails:
+                report = self.run_once()
+                if on_round:
+                    on_round(report)
+                if report.ok:
+                    fails = 0
+                    next_pull = time.monotonic() + interval
+                else:
+                    fails += 1
+                wait = backoff_delay(fails, 1.0, 300.0) if fails else 1.0
+            else:
+                wait = 1.0
+            stop.wait(wait)
+
+    def _until_next_due(self) -> float:
+        nxt = self.store.outbox.next_due_epoch()
+        return 0.0 if nxt is None else max(0.0, nxt - time.time())
+
+    def _waiting(self) -> int:
+        counts = self.store.outbox.counts()
+        return counts.get("waiting", 0) + counts.get("sending", 0)
+
+    # ---- push ----
+    def _next_batch(self) -> list:
+        items = self.store.outbox.due(time.time(), self.batch_size)
+        batch, size = [], 0
+        for item in items:
+            n = len(json.dumps(item.payload, ensure_ascii=False)) + 120
+            if batch and size + n > self.config.batch_bytes:
+                break
+            batch.append(item)
+            size += n
+        return batch
+
+    def _push_all(self, report: SyncReport) -> None:
+        failures = 0
+        total = self._waiting()
+        while True:
+            batch = self._next_batch()
+            if not batch:
+                return
+            keys = [i.idem_key for i in batch]
+            with self.store.transaction():
+                self.store.outbox.mark_sending(keys)
+            self.hook("push.before")
+            wire = [
+                {
+                    "key": i.idem_key,
+                    "op": i.op,
+                    "entity": i.entity,
+                    "entity_id": i.entity_id,
+                    "created_at": i.created_at.isoformat(),
+                    "payload": i.payload,
+                }
+                for i in batch
+            ]
+            try:
+                results = self.client.push(wire)
+            except (TransportError, Refused) as error:
+                failures += 1
+                self._batch_failed(batch, str(error), report)
+                if failures >= self.config.round_failures:
+                    raise
+                time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
+                continue
+            failures = 0
+            self.batch_size = min(self.config.batch_items, self.batch_size * 2)
+            self.hook("push.answered")
+            self._apply_results(batch, results, report)
+            self.hook("push.committed")
+            if self.progress:
+                self.progress("push", report.pushed + report.set_aside, total)
+
+    def _batch_failed(self, batch: list, reason: str, report: SyncReport) -> None:
+        """No answer for the batch: halve it; an item failing alone counts a try."""
+        now = time.time()
+        with self.store.transaction():
+            if len(batch) == 1:
+                item = batch[0]
+                if item.tries + 1 >= self.config.max_tries:
+                    self.store.outbox.mark_attention(item.idem_key, reason=reason)
+                    report.set_aside += 1
+                    report.set_aside_keys.append(item.idem_key)
+                else:
+                    self.store.outbox.mark_retry(
+                        item.idem_key, reason=reason, next_try=self._retry_at(item.tries, now)
+                    )
+                    report.retry_later += 1
+            else:
+                for item in batch:
+                    self.store.outbox.mark_retry(
+                        item.idem_key, reason=reason, next_try=_epoch(now), tries_add=0
+                    )
+        self.batch_size = max(1, len(batch) // 2)
+
+    def _retry_at(self, tries: int, now: float) -> datetime:
+        delay = backoff_delay(tries, self.config.backoff_base, self.config.backoff_cap)
+        return _epoch(now + delay)
+
+    def _apply_results(self, batch: list, results: list[dict], report: SyncReport) -> None:
+        by_key = {r.get("key"): r for r in results if isinstance(r, dict)}
+        now, at = time.time(), self.now()
+        with self.store.transaction():
+            for item in batch:
+                result = by_key.get(item.idem_key)
+                if result is None:
+                    result = {"status": "rejected", "reason": "no_answer", "retryable": True}
+                if result.get("status") == "accepted" and result.get("portal_id"):
+                    self.store.sync_state.record_portal_id(
+                        item.idem_key,
+                        entity=item.entity,
+                        entity_id=item.entity_id,
+                        portal_id=str(result["portal_id"]),
+                        at=at,
+                    )
+                    self.store.outbox.mark_synced(item.idem_key)
+                    report.pushed += 1
+                    report.duplicates += bool(result.get("duplicate"))
+                    continue
+                reason = str(result.get("reason") or "rejected")
+                if not result.get("retryable") or item.tries + 1 >= self.config.max_tries:
+                    self.store.outbox.mark_attention(item.idem_key, reason=reason)
+                    report.set_aside += 1
+                    report.set_aside_keys.append(item.idem_key)
+                else:
+                    self.store.outbox.mark_retry(
+                        item.idem_key, reason=reason, next_try=self._retry_at(item.tries, now)
+                    )
+                    report.retry_later += 1
+
+    # ---- pull ----
+    def _pull_all(self, report: SyncReport) -> None:
+        failures = 0
+        while True:
+            cursor = self.store.sync_state.cursor()
+            try:
+                page = self.client.changes(cursor, self.config.pull_page)
+            except TransportError:
+                failures += 1
+                if failures >= self.config.round_failures:
+                    raise
+                time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
+                continue
+            failures = 0
+            self.hook("pull.answered")
+            with self.store.transaction():
+                # another run may have applied this page meanwhile: only move forward
+                if self.store.sync_state.cursor() != cursor:
+                    continue
+                for change in page.get("changes", []):
+                    self._apply_change(change, report)
+                    report.pulled += 1
+                self.store.sync_state.set_cursor(str(page.get("next_cursor", cursor)))
+            self.hook("pull.committed")
+            if self.progress:
+                self.progress("pull", report.pulled, report.pulled)
+            if not page.get("more"):
+                return
+
+    def _apply_change(self, change: dict, report: SyncReport) -> None:
+        kind = change.get("kind", "")
+        data = change.get("data") or {}
+        seq = int(change.get("seq", 0))
+        if kind == "dossier.status":
+            self._apply_status(seq, change.get("entity_id") or data.get("MaHoSo", ""), data, report)
+        elif kind == "holiday":
+            try:
+                day = datetime.fromisoformat(data["day"]).date()
+                if data.get("kind") == "remove":
+                    self.store.catalogue.remove_override(day)
+                else:
+                    override = validate_override(
+                        CalendarOverride(day, data.get("kind", ""), data.get("note") or "")
+                    )
+                    self.store.catalogue.set_override(override)
+            except (KeyError, ValueError, DomainError) as error:
+                self._conflict(seq, kind, str(data.get("day", "")), None, None, str(error), change)
+                report.conflicts += 1
+                return
+            self._audit("sync.pull.holiday", "calendar", str(day), data)
+        elif kind == "catalogue":
+            try:
+                catalogue = parse_catalogue(data["catalogue"])
+            except Exception as error:  # a bad catalogue must not stop sync: keep it aside
+                self._conflict(
+                    seq,
+                    kind,
+                    str(data.get("version", "")),
+                    None,
+                    None,
+                    f"bad catalogue: {error}",
+                    change,
+                )
+                report.conflicts += 1
+                return
+            self.store.catalogue.replace(catalogue, at=self.now())
+            self._audit("sync.pull.catalogue", "catalogue", catalogue.version, {})
+        else:
+            self._conflict(
+                seq,
+                kind,
+                str(change.get("entity_id", "")),
+                None,
+                None,
+                "unknown change kind",
+                change,
+            )
+            report.conflicts += 1
+
+    def _apply_status(self, seq: int, code: str, data: dict, report: SyncReport) -> None:
+        change = {"seq": seq, "kind": "dossier.status", "data": data}
+        try:
+            target = rules.parse_status(data.get("TrangThai"))
+        except DomainError:
+            self._conflict(seq, "dossier.status", code, None, None, "bad status", change)
+            report.conflicts += 1
+            return
+        local = self.store.dossiers.get(code)
+        if local is None:
+            self._conflict(
+                seq, "dossier.status", code, None, int(target), "unknown dossier", change
+            )
+            report.conflicts += 1
+            return
+        before = data.get("TrangThaiTruoc")
+        if local.status == target:
+            return  # already there (our own change, or applied before)
+        if before is not None and int(before) != int(local.status):
+            self._conflict(
+                seq,
+                "dossier.status",
+                code,
+                int(local.status),
+                int(target),
+                f"diverged: portal moved from {before}",
+                change,
+            )
+            report.conflicts += 1
+            return
+        note = str(data.get("NoiDungXuLy") or "Cập nhật từ Cổng dịch vụ công")
+        try:
+            after = rules.change_status(local, target, at=self.now(), note=note)
+        except DomainError as error:
+            self._conflict(
+                seq,
+                "dossier.status",
+                code,
+                int(local.status),
+                int(target),
+                error.message("en"),
+                change,
+            )
+            report.conflicts += 1
+            return
+        self.store.dossiers.update(after)
+        self.store.dossiers.add_event(
+            code,
+            at=self.now(),
+            kind="portal",
+            actor=PORTAL_ACTOR,
+            from_status=local.status,
+            to_status=DossierStatus(target),
+            note=note,
+        )
+        self._audit(
+            "sync.pull.status",
+            "dossier",
+            code,
+            {"from": int(local.status), "to": int(target), "seq": seq},
+        )
+
+    def _conflict(self, seq, kind, entity_id, local_status, portal_status, reason, change):
+        self.store.sync_state.add_conflict(
+            at=self.now(),
+            change_seq=seq,
+            kind=kind,
+            entity_id=entity_id,
+            local_status=local_status,
+            portal_status=portal_status,
+            reason=reason,
+            change=change,
+        )
+        self._audit("sync.conflict", kind, entity_id, {"seq": seq, "reason": reason})
+
+    def _audit(self, action: str, entity: str, entity_id: str, detail: dict) -> None:
+        self.store.audit.append(
+            at=self.now(),
+            actor=PORTAL_ACTOR,
+            station_id=self.station.id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+        )
+
+
+def _epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def sync_status(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
+    """What `sync status` shows: backlog, items set aside, conflicts, last sync, clock."""
+    now = vn_time(now or system_now())
+    counts = store.outbox.counts()
+    oldest = store.outbox.oldest_pending_at()
+    last = store.sync_state.last_round()
+    last_ok = store.sync_state.last_round(ok_only=True)
+    offset = store.sync_state.get("clock_offset")
+    return {
+        "waiting": counts.get("waiting", 0) + counts.get("sending", 0),
+        "sending": counts.get("sending", 0),
+        "synced": counts.get("synced", 0),
+        "attention": counts.get("attention", 0),
+        "oldest_waiting_at": oldest,
+        "oldest_waiting_age_s": (now - vn_time(oldest)).total_seconds() if oldest else None,
+        "attention_items": [
+            {
+                "key": i.idem_key,
+                "op": i.op,
+                "entity_id": i.entity_id,
+                "tries": i.tries,
+                "reason": i.last_error,
+            }
+            for i in store.outbox.attention(50)
+        ],
+        "conflicts": [
+            {
+                "id": c.id,
+                "entity_id": c.entity_id,
+                "local_status": c.local_status,
+                "portal_status": c.portal_status,
+                "reason": c.reason,
+            }
+            for c in store.sync_state.conflicts()
+        ],
+        "last_sync_at": last.finished_at if last else None,
+        "last_sync_ok": last.ok if last else None,
+        "last_sync_error": last.error if last else "",
+        "last_success_at": last_ok.finished_at if last_ok else None,
+        "clock_offset_s": offset,
+        "clock_warning": offset is not None and abs(offset) > SyncConfig.clock_warn_seconds,
+        "pull_cursor": store.sync_state.cursor(),
+    }
