@@ -15,13 +15,22 @@ from counter_app.cli import main
 from counter_app.cli.app import cli
 from counter_app.store import open_store
 
-INIT = ["init", "--agency-code", "000.00.01.H22", "--center-name", "Trung tâm xã Tân Lập"]
+INIT = [
+    "init", "--agency-code", "000.00.01.H22", "--center-name", "Trung tâm xã Tân Lập",
+    "--admin-password", "mat-khau-dai",
+]  # fmt: skip
 
 
 def run(capsys, data: Path, *args: str) -> tuple[int, str, str]:
     code = main(["--data-dir", str(data), *args])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def logged_in(monkeypatch) -> None:
+    monkeypatch.setenv("COUNTER_APP_USER", "admin")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
 
 
 @pytest.fixture
@@ -34,10 +43,15 @@ def data(tmp_path, capsys) -> Path:
 def table_counts(folder: Path) -> dict[str, int]:
     store = open_store(folder)
     try:
-        return {
+        counts = {
             t: store.query_one(f"SELECT count(*) FROM {t}")[0]
-            for t in ("tickets", "dossiers", "outbox", "audit")
+            for t in ("tickets", "dossiers", "outbox")
         }
+        # Logging in is itself audited; everything else must stay as it was.
+        counts["audit"] = store.query_one(
+            "SELECT count(*) FROM audit WHERE action NOT LIKE 'auth.%'"
+        )[0]
+        return counts
     finally:
         store.close()
 
@@ -180,3 +194,52 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in _commands(cli):
         assert command.help, f"{name} has no help text"
         assert name.split()[0] in readme, f"{name} is not in README.md"
+
+
+def test_wrong_password_exits_non_zero_and_writes_nothing(capsys, data, monkeypatch) -> None:
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "sai-mat-khau")
+    before = table_counts(data)
+    code, _, err = run(capsys, data, "ticket", "take", "--group", "A")
+    assert code == 1 and "Tên đăng nhập hoặc mật khẩu không đúng" in err
+    assert table_counts(data) == before
+
+
+def test_no_terminal_and_no_password_is_a_clear_error(capsys, data, monkeypatch) -> None:
+    monkeypatch.delenv("COUNTER_APP_PASSWORD")
+    monkeypatch.setattr("sys.stdin", None)
+    code, _, err = run(capsys, data, "queue", "list")
+    assert code == 2 and "COUNTER_APP_PASSWORD" in err
+
+
+def test_users_and_roles_hold_in_the_cli(capsys, data, monkeypatch) -> None:
+    monkeypatch.setenv("COUNTER_APP_NEW_PASSWORD", "tinh-nguyen-1")
+    code, out, _ = run(capsys, data, "users", "add", "tnv", "--role", "volunteer")
+    assert code == 0 and "Đã tạo tài khoản tnv (tình nguyện viên)" in out
+    monkeypatch.setenv("COUNTER_APP_USER", "tnv")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "tinh-nguyen-1")
+    assert run(capsys, data, "ticket", "take", "--group", "A")[0] == 0
+    before = table_counts(data)
+    code, _, err = run(
+        capsys, data, "dossier", "receive", "--procedure", "1.001193", "--name", "Lê Văn An"
+    )
+    assert code == 1 and "không được phép tiếp nhận hồ sơ" in err
+    code, _, err = run(capsys, data, "users", "add", "x2", "--role", "admin")
+    assert code == 1 and "không được phép thay đổi cài đặt" in err
+    assert table_counts(data) == before
+    monkeypatch.setenv("COUNTER_APP_USER", "admin")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
+    assert run(capsys, data, "users", "lock", "tnv")[0] == 0
+    code, out, _ = run(capsys, data, "users", "list", "--json")
+    assert {u["username"]: u["locked"] for u in json.loads(out)} == {"admin": False, "tnv": True}
+
+
+def test_audit_verify_names_the_first_broken_entry(capsys, data) -> None:
+    run(capsys, data, "ticket", "take", "--group", "A")
+    code, out, _ = run(capsys, data, "audit", "verify")
+    assert code == 0 and out.startswith("Nhật ký toàn vẹn")
+    store = open_store(data)
+    store.conn.execute("UPDATE audit SET detail = '{}' WHERE action = 'ticket.waiting'")
+    broken = store.query_one("SELECT id FROM audit WHERE action = 'ticket.waiting'")[0]
+    store.close()
+    code, out, _ = run(capsys, data, "audit", "verify")
+    assert code == 1 and f"từ mục số {broken}" in out

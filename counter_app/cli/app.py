@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from counter_app import __version__
+from counter_app.cli.auth import acting_user
 from counter_app.core.clock import system_now
 from counter_app.core.errors import DomainError, NotFound, ValidationError
-from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
 from counter_app.services.setup import open_context
 from counter_app.store import Store, open_store
@@ -36,6 +36,7 @@ class CliState:
     lang: str
     data_dir_given: bool = False
     _store: Store | None = field(default=None, repr=False)
+    _context: ServiceContext | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         if self._store is None:
@@ -43,9 +44,10 @@ class CliState:
         return self._store
 
     def context(self) -> ServiceContext:
-        # Until accounts land (security issue), the CLI acts as the station's operator.
-        actor = Actor(os.environ.get("COUNTER_APP_USER", "admin"), Role.ADMIN)
-        return open_context(self.store(), clock=system_now, actor=actor)
+        if self._context is None:
+            store = self.store()
+            self._context = open_context(store, clock=system_now, actor=acting_user(store))
+        return self._context
 
     def close(self) -> None:
         if self._store is not None:
@@ -77,14 +79,24 @@ def cli(ctx: click.Context, data_dir: Path | None, lang: str) -> None:
     ctx.call_on_close(state.close)
 
 
-def _register_commands() -> None:
-    from counter_app.cli import commands_catalogue, commands_dossier, commands_queue, commands_setup
+COMMAND_MODULES = (
+    "commands_setup",
+    "commands_catalogue",
+    "commands_queue",
+    "commands_dossier",
+    "commands_admin",
+    "commands_sync",
+    "commands_print",
+)
 
-    for module in (commands_setup, commands_catalogue, commands_queue, commands_dossier):
-        for command in module.COMMANDS:
+
+def _register_commands() -> None:
+    """Each module under counter_app/cli/ exposes COMMANDS; they are added in this order."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(f"counter_app.cli.{name}").COMMANDS:
             cli.add_command(command)
-    for command in __import__("counter_app.cli.commands_sync", fromlist=["_"]).COMMANDS:
-        cli.add_command(command)
 
 
 _register_commands()
@@ -125,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _language(args)
     try:
-        cli.main(args=args, prog_name="counter-app", standalone_mode=False)
+        # Without standalone mode, click returns an Exit's code instead of raising it.
+        result = cli.main(args=args, prog_name="counter-app", standalone_mode=False)
     except click.UsageError as error:
         message = _usage_error_vi(error) if lang == "vi" else error.format_message()
         hint = "Xem «counter-app --help»." if lang == "vi" else "See 'counter-app --help'."
@@ -145,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Đã hủy." if lang == "vi" else "Aborted.", err=True)
         return _exit(EXIT_REFUSED, argv)
-    return _exit(0, argv)
+    return _exit(result if isinstance(result, int) else 0, argv)
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.auth import ask_secret
 from counter_app.cli.output import emit_json
 from counter_app.core.calendar import CalendarOverride
 from counter_app.core.clock import system_now
@@ -16,6 +17,7 @@ from counter_app.core.messages import register
 from counter_app.core.queue import TicketRange
 from counter_app.core.roles import Actor, Role
 from counter_app.services import admin
+from counter_app.services.accounts import check_username
 from counter_app.services.setup import confirm_clock, initialise_store
 
 register(
@@ -54,6 +56,13 @@ def parse_day(text: str) -> date:
 @click.option("--station-number", default=1, show_default=True, help="Số thứ tự của trạm.")
 @click.option("--ticket-range", default="1-999", show_default=True, help="Dải số thứ tự.")
 @click.option("--dossier-block", default="1-9999", show_default=True, help="Dải số hồ sơ.")
+@click.option(
+    "--admin-user", default="admin", show_default=True, help="Tài khoản quản trị đầu tiên."
+)
+@click.option(
+    "--admin-password",
+    help="Mật khẩu quản trị (hoặc COUNTER_APP_PASSWORD, hoặc nhập khi được hỏi).",
+)
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @pass_state
 def init(
@@ -64,15 +73,21 @@ def init(
     station_number: int,
     ticket_range: str,
     dossier_block: str,
+    admin_user: str,
+    admin_password: str | None,
     as_json: bool,
 ) -> None:
     """Khởi tạo kho dữ liệu cho một trạm (quầy) của Trung tâm."""
+    password = admin_password or ask_secret(
+        "COUNTER_APP_PASSWORD", "Mật khẩu quản trị", confirm=True
+    )
     station = initialise_store(
         state.store(),
         agency_code=agency_code,
         center_name=center_name,
         now=system_now(),
-        actor=Actor("admin", Role.ADMIN),
+        actor=Actor(check_username(admin_user), Role.ADMIN),
+        admin_password=password,
         counters=counters,
         station_number=station_number,
         ticket_range=TicketRange(*parse_range(ticket_range)),
