@@ -11,6 +11,7 @@ A backend raises `PrinterUnavailable` when nothing was sent (the job may simply 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +161,9 @@ class TcpBackend:
             except OSError as error:
                 if not sent:
                     raise PrinterUnavailable(f"Máy in {where} không trả lời ({error}).") from None
-                raise ConnectionBroken(f"Mất kết nối với máy in {where} khi đang in ({error}).")
+                raise ConnectionBroken(
+                    f"Mất kết nối với máy in {where} khi đang in ({error})."
+                ) from None
 
 
 def _refuse_if_not_ready(status: PrinterStatus | None, where: str) -> None:
@@ -207,7 +210,9 @@ class PdfFolderBackend:
             tmp.write_bytes(payload)
             tmp.replace(target)
         except OSError as error:
-            raise PrinterUnavailable(f"Không ghi được tệp PDF vào {self.folder} ({error}).")
+            raise PrinterUnavailable(
+                f"Không ghi được tệp PDF vào {self.folder} ({error})."
+            ) from None
 
 
 class _EscposBackend:
@@ -231,10 +236,8 @@ class _EscposBackend:
         except Exception as error:
             raise ConnectionBroken(f"Lỗi khi gửi tới máy in {self.url} ({error}).") from None
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 device.close()
-            except Exception:
-                pass
 
 
 class UsbBackend(_EscposBackend):

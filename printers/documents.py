@@ -252,8 +252,10 @@ def ticket_document(
     if priority_name:
         blocks.append(Text(f"Ưu tiên: {nfc(priority_name)}", bold=True, align="center"))
     blocks += [
-        Text(f"Lấy số lúc {ticket.arrived_at:%H:%M} ngày {ticket.arrived_at:%d/%m/%Y}",
-             align="center"),
+        Text(
+            f"Lấy số lúc {ticket.arrived_at:%H:%M} ngày {ticket.arrived_at:%d/%m/%Y}",
+            align="center",
+        ),
         Text(f"Số người đang chờ trước bạn: {ahead}", align="center"),
         QR(lookup, caption="Quét mã để xem lượt của bạn"),
         Text("Vui lòng chờ đến khi số của bạn được gọi.", size="small", align="center"),
@@ -281,8 +283,7 @@ def form01_document(
         Text(f"Số: {d.book_entry or '…'}/TNHS", align="center", size="small"),
         Text(place_date(header.place, d.received_at), align="center", size="small"),
         Rule(),
-        Text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", bold=True, align="center",
-             size="large"),
+        Text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", bold=True, align="center", size="large"),
         Text(COPY_NAMES.get(copy, ""), align="center", size="small"),
         *_code_block(d),
         Rule(),
@@ -307,8 +308,7 @@ def form01_document(
         Text(money(d.fee_vnd), label="Lệ phí: "),
         *_signatures(receiver_name or d.receiver),
         Rule(),
-        Text("Tra cứu hồ sơ bằng mã hồ sơ trên Cổng Dịch vụ công.", size="small",
-             align="center"),
+        Text("Tra cứu hồ sơ bằng mã hồ sơ trên Cổng Dịch vụ công.", size="small", align="center"),
     ]
     return Document(
         kind="form01",
@@ -325,8 +325,7 @@ def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -
         *_heading(header),
         Text(place_date(header.place, at), align="center", size="small"),
         Rule(),
-        Text("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", bold=True, align="center",
-             size="large"),
+        Text("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", bold=True, align="center", size="large"),
         *_code_block(d),
         *_applicant(d),
         Text(d.procedure_name, label="Nội dung yêu cầu giải quyết: "),
@@ -348,8 +347,7 @@ def form03_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -
         *_heading(header),
         Text(place_date(header.place, at), align="center", size="small"),
         Rule(),
-        Text("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", bold=True, align="center",
-             size="large"),
+        Text("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", bold=True, align="center", size="large"),
         *_code_block(d),
         *_applicant(d),
         Text(d.procedure_name, label="Nội dung yêu cầu giải quyết: "),
@@ -377,8 +375,7 @@ def form06_document(d: Dossier, *, header: Header, rows: tuple[HandOver, ...]) -
     blocks: list[Block] = [
         *_heading(header),
         Rule(),
-        Text("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", bold=True, align="center",
-             size="large"),
+        Text("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", bold=True, align="center", size="large"),
         *_code_block(d),
         Text(d.applicant.full_name, label="Hồ sơ của: "),
         Text(d.applicant.phone or "—", label="Số điện thoại: "),
@@ -389,8 +386,10 @@ def form06_document(d: Dossier, *, header: Header, rows: tuple[HandOver, ...]) -
     for i, row in enumerate(rows, 1):
         blocks += [
             Text(f"{i}. {row.giver} → {row.taker}", bold=True),
-            Text(hhmm_date(row.at) if row.at else "…… giờ …… phút, ngày ……/……/……",
-                 label="Giao, nhận lúc: "),
+            Text(
+                hhmm_date(row.at) if row.at else "…… giờ …… phút, ngày ……/……/……",
+                label="Giao, nhận lúc: ",
+            ),
             Text(row.result or "Trước hạn □  Đúng hạn □  Quá hạn □", label="Kết quả: "),
         ]
         if row.note:

@@ -121,8 +121,12 @@ def _text_mode(printer, document: Document, profile: PrinterProfile) -> None:
 
     for block in document.printed_blocks():
         if isinstance(block, Text):
-            line(f"{block.label}{block.text}", bold=block.bold or (block.label and not block.text),
-                 align=block.align, size=block.size)
+            line(
+                f"{block.label}{block.text}",
+                bold=block.bold or (block.label and not block.text),
+                align=block.align,
+                size=block.size,
+            )
         elif isinstance(block, Columns):
             cell = columns // max(len(block.cells), 1)
             line("".join(c.center(cell) for c in block.cells).rstrip(), bold=block.bold)

@@ -163,7 +163,9 @@ class _Painter:
         cells = bytes(0 if dark else 255 for row in matrix for dark in row)
         code = Image.frombytes("L", (modules, modules), cells)
         code = code.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
-        caption = self._text(Text(block.caption, size="small", align="center")) if block.caption else None
+        caption = (
+            self._text(Text(block.caption, size="small", align="center")) if block.caption else None
+        )
         height = code.height + 16 + (caption.height if caption else 0)
         img = Image.new("L", (self.width, height), 255)
         img.paste(code, ((self.width - code.width) // 2, 8))

@@ -33,8 +33,9 @@ def sample_dossier() -> Dossier:
         received_at=datetime(2026, 4, 29, 9, 5, tzinfo=VN_TZ),
         due_at=datetime(2026, 5, 4, 9, 5, tzinfo=VN_TZ),
         documents=(
-            ReceivedDocument("Tờ khai đăng ký khai sinh kết hợp nhận cha, mẹ, con",
-                             DocumentForm.ORIGINAL),
+            ReceivedDocument(
+                "Tờ khai đăng ký khai sinh kết hợp nhận cha, mẹ, con", DocumentForm.ORIGINAL
+            ),
             ReceivedDocument("Giấy chứng sinh", DocumentForm.ORIGINAL),
             ReceivedDocument("Chứng cứ chứng minh quan hệ cha, mẹ, con", DocumentForm.COPY, 2),
             ReceivedDocument("Giấy tờ tùy thân của người yêu cầu", DocumentForm.PRESENT),

@@ -652,6 +652,12 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     state: PortalState
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client killed mid-answer
+            super().handle_error(request, client_address)
+
 
 class PortalEmulator:
     """Start with `start()` (a background thread) or `serve_forever()`; `url` once bound."""

@@ -165,7 +165,12 @@ class SyncEngine:
         return report
 
     def run_until_idle(
-        self, *, max_rounds: int = 50, pause: bool = True, horizon: float = 30.0
+        self,
+        *,
+        max_rounds: int = 50,
+        pause: bool = True,
+        horizon: float = 30.0,
+        give_up_unreachable: bool = False,
     ) -> SyncReport:
         """Rounds until a round succeeded and nothing is due within `horizon` seconds
         (for --once and tests); items backing off for longer stay waiting."""
@@ -182,6 +187,8 @@ class SyncEngine:
             total.clock_offset, total.clock_warning = r.clock_offset, r.clock_warning
             total.ok, total.error, total.waiting = r.ok, r.error, r.waiting
             if r.ok and (r.waiting == 0 or self._until_next_due() > horizon):
+                break
+            if give_up_unreachable and not r.ok and not (r.pushed or r.pulled):
                 break
             fails = 0 if r.ok else fails + 1
             if pause:

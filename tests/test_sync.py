@@ -66,7 +66,9 @@ def test_push_exactly_once_through_heavy_faults(store, ctx, clock, station, tmp_
             "5xx=0.3,drop_before=0.2,drop_after=0.3,slow=0.1,slow_s=0.05,clock_skew=3600,seed=7"
         )
     )
-    engine = engine_for(store, tmp_path, emulator, clock, SyncConfig(**{**FAST.__dict__, "batch_items": 8}))
+    engine = engine_for(
+        store, tmp_path, emulator, clock, SyncConfig(**{**FAST.__dict__, "batch_items": 8})
+    )
     sync_until_done(engine)
     emulator.state.set_faults(Faults())
     figures = check_exactly_once(store, emulator.url, station.id)
@@ -83,7 +85,9 @@ def test_push_exactly_once_through_heavy_faults(store, ctx, clock, station, tmp_
     assert stat.S_IMODE(key.st_mode) == 0o600
 
 
-def test_pulled_statuses_holidays_and_catalogue_arrive(store, ctx, clock, station, tmp_path, emulator):
+def test_pulled_statuses_holidays_and_catalogue_arrive(
+    store, ctx, clock, station, tmp_path, emulator
+):
     codes = receive(ctx, 5)
     engine = engine_for(store, tmp_path, emulator, clock)
     sync_until_done(engine)
@@ -153,7 +157,9 @@ def test_conflicting_upstream_status_is_stored_never_dropped(
     assert len(sync_status(store)["conflicts"]) == 3
 
 
-def test_rejected_items_are_set_aside_without_blocking(store, ctx, clock, station, tmp_path, emulator):
+def test_rejected_items_are_set_aside_without_blocking(
+    store, ctx, clock, station, tmp_path, emulator
+):
     codes = receive(ctx, 6)
     admin(emulator.url, "poison", {"entity_id": codes[1], "mode": "permanent"})
     admin(emulator.url, "poison", {"entity_id": codes[3], "mode": "retryable"})
@@ -189,8 +195,16 @@ def test_tampered_replayed_unsigned_and_stale_batches_are_refused(
     engine = engine_for(store, tmp_path, emulator, clock)
     client = engine.client
     token = client.token()
-    items = [{"key": f"{station.id}:999", "op": "ticket.waiting", "entity": "ticket",
-              "entity_id": "t1", "created_at": "x", "payload": {"label": "A001"}}]
+    items = [
+        {
+            "key": f"{station.id}:999",
+            "op": "ticket.waiting",
+            "entity": "ticket",
+            "entity_id": "t1",
+            "created_at": "x",
+            "payload": {"label": "A001"},
+        }
+    ]
     body = p.gzip_bytes(json.dumps({"items": items}).encode())
     url = emulator.url + p.PATH_PUSH
     auth = {"Authorization": f"Bearer {token}"}
@@ -202,7 +216,9 @@ def test_tampered_replayed_unsigned_and_stale_batches_are_refused(
     assert post(signed, body).status_code == 200
     replay = post(signed, body)  # the same request again, byte for byte
     assert (replay.status_code, replay.json()["error"]) == (409, "replayed")
-    tampered_body = p.gzip_bytes(json.dumps({"items": [{**items[0], "key": f"{station.id}:998"}]}).encode())
+    tampered_body = p.gzip_bytes(
+        json.dumps({"items": [{**items[0], "key": f"{station.id}:998"}]}).encode()
+    )
     fresh = client.signed_batch(body)
     tampered = post(fresh, tampered_body)
     assert (tampered.status_code, tampered.json()["error"]) == (401, "bad_signature")
@@ -236,8 +252,14 @@ def test_tampered_replayed_unsigned_and_stale_batches_are_refused(
 
 def test_idempotency_same_answer_and_conflict(store, ctx, clock, station, tmp_path, emulator):
     engine = engine_for(store, tmp_path, emulator, clock)
-    item = {"key": f"{station.id}:500", "op": "ticket.waiting", "entity": "ticket",
-            "entity_id": "t1", "created_at": "x", "payload": {"label": "A001"}}
+    item = {
+        "key": f"{station.id}:500",
+        "op": "ticket.waiting",
+        "entity": "ticket",
+        "entity_id": "t1",
+        "created_at": "x",
+        "payload": {"label": "A001"},
+    }
     first = engine.client.push([item])[0]
     again = engine.client.push([item])[0]
     assert first["status"] == "accepted" and again["portal_id"] == first["portal_id"]
@@ -249,7 +271,9 @@ def test_idempotency_same_answer_and_conflict(store, ctx, clock, station, tmp_pa
     assert stats["duplicates"] == 1 and stats["conflicts"] == 1
 
 
-def test_expired_token_is_renewed_and_station_reregisters(store, ctx, clock, station, tmp_path, emulator):
+def test_expired_token_is_renewed_and_station_reregisters(
+    store, ctx, clock, station, tmp_path, emulator
+):
     receive(ctx, 2)
     engine = engine_for(store, tmp_path, emulator, clock)
     sync_until_done(engine)
@@ -275,7 +299,9 @@ def test_unreachable_portal_leaves_everything_waiting(store, ctx, clock, station
 
 
 def test_emulator_advance_timer_and_bandwidth(store, ctx, clock, station, tmp_path):
-    emu = PortalEmulator(tmp_path / "p2", advance=0.2, faults="bandwidth=200000,latency=0.05").start()
+    emu = PortalEmulator(
+        tmp_path / "p2", advance=0.2, faults="bandwidth=200000,latency=0.05"
+    ).start()
     try:
         codes = receive(ctx, 3)
         engine = engine_for(store, tmp_path, emu, clock)

@@ -87,6 +87,7 @@ COMMAND_MODULES = (
     "commands_admin",
     "commands_sync",
     "commands_print",
+    "commands_ui",
 )
 
 

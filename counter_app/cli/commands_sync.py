@@ -16,11 +16,15 @@ import click
 from counter_app.cli.app import CliState, pass_state
 from counter_app.cli.output import emit_json, hhmm_date
 from counter_app.core.clock import vn_time
-from counter_app.core.errors import ValidationError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 
 register(
     {
+        "sync.unreachable": {
+            "vi": "chưa đồng bộ xong với Cổng ({error}); các mục còn lại vẫn chờ gửi.",
+            "en": "sync did not finish ({error}); the remaining items stay waiting.",
+        },
         "sync.no_portal": {
             "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
             "«sync.portal_url».",
@@ -105,12 +109,12 @@ def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as
 
     engine = SyncEngine(store, state.data_dir, url, progress=progress)
     if once:
-        report = engine.run_until_idle(max_rounds=10)
+        report = engine.run_until_idle(max_rounds=10, give_up_unreachable=True)
         if not as_json:
             click.echo("", err=True)
         emit_json(report.to_dict()) if as_json else _print_report(report, state.lang)
         if not report.ok:
-            raise click.exceptions.Exit(1)
+            raise DomainError("sync.unreachable", error=report.error)
         return
     stop = threading.Event()
 

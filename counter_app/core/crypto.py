@@ -1,0 +1,149 @@
+"""Field encryption, blind indexes and name tokens for personal data at rest.
+
+A stolen store file or backup must not give away a citizen's name, ID number or phone.
+Each personal field is sealed with AES-GCM; exact look-ups (ID number, phone) use a keyed
+HMAC "blind index"; name search uses keyed tokens of every prefix of every folded word, so
+"nguyen duong" still finds "Nguyễn Thị Đường" while the store holds no name in clear.
+
+The index key is derived once and never rotated (rotating it would mean rebuilding every
+index at once); key rotation replaces the encryption key and re-seals the fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
+from counter_app.core.text import fold
+
+PREFIX = "e1"
+MIN_PREFIX = 2
+KDF_N, KDF_R, KDF_P = 2**15, 8, 1
+
+register(
+    {
+        "crypto.wrong_key": {
+            "vi": "Sai cụm mật khẩu bảo vệ dữ liệu (hoặc sai mã khôi phục).",
+            "en": "Wrong data passphrase (or recovery code).",
+        },
+        "crypto.damaged": {
+            "vi": "Một trường dữ liệu đã bị thay đổi hoặc hỏng, không giải mã được.",
+            "en": "A field was altered or damaged and cannot be decrypted.",
+        },
+    }
+)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
+
+
+def derive(master: bytes, purpose: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        master
+    )
+
+
+@dataclass(frozen=True)
+class FieldCrypto:
+    """Seals and opens fields; computes blind indexes and name tokens."""
+
+    key_id: str
+    seal_keys: dict[str, bytes]  # key id -> AES key; older ids kept while rotating
+    index_key: bytes
+
+    def seal(self, value: str, aad: str) -> str:
+        if value == "":
+            return ""
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.seal_keys[self.key_id]).encrypt(
+            nonce, value.encode("utf-8"), aad.encode("utf-8")
+        )
+        return f"{PREFIX}:{self.key_id}:{_b64(nonce + sealed)}"
+
+    def open(self, token: str | None, aad: str) -> str:
+        if not token:
+            return ""
+        try:
+            prefix, key_id, body = token.split(":", 2)
+            key = self.seal_keys[key_id]
+            raw = _unb64(body)
+            clear = AESGCM(key).decrypt(raw[:12], raw[12:], aad.encode("utf-8"))
+        except (ValueError, KeyError, InvalidTag):
+            raise DomainError("crypto.damaged") from None
+        return clear.decode("utf-8")
+
+    def is_current(self, token: str | None) -> bool:
+        return not token or token.startswith(f"{PREFIX}:{self.key_id}:")
+
+    def blind_index(self, kind: str, value: str) -> str:
+        if value == "":
+            return ""
+        digest = hmac.new(self.index_key, f"{kind}:{value}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:32]
+
+    def name_tokens(self, name: str) -> str:
+        """FTS text for a name: one token per prefix (2+ letters) of every folded word."""
+        tokens = []
+        for word in fold(name).split():
+            for end in range(min(MIN_PREFIX, len(word)), len(word) + 1):
+                tokens.append(self._token(word[:end]))
+        return " ".join(dict.fromkeys(tokens))
+
+    def query_tokens(self, text: str) -> list[str]:
+        return [self._token(w) for w in fold(text).split() if w]
+
+    def _token(self, prefix: str) -> str:
+        digest = hmac.new(self.index_key, f"name:{prefix}".encode(), hashlib.sha256)
+        return "t" + digest.hexdigest()[:15]
+
+
+def new_master_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def new_recovery_code() -> str:
+    """20 letters and digits in groups of four, to write on paper and keep in a safe."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(20))
+    return "-".join(raw[i : i + 4] for i in range(0, 20, 4))
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def kek_from_secret(secret: str, salt: bytes, *, n: int = KDF_N) -> bytes:
+    """A key-encryption key from a passphrase: scrypt makes guessing it slow."""
+    return hashlib.scrypt(
+        secret.encode("utf-8"), salt=salt, n=n, r=KDF_R, p=KDF_P, dklen=32, maxmem=2**26
+    )
+
+
+def wrap(key: bytes, kek: bytes, *, label: str) -> dict:
+    nonce = os.urandom(12)
+    return {"nonce": _b64(nonce), "sealed": _b64(AESGCM(kek).encrypt(nonce, key, label.encode()))}
+
+
+def unwrap(wrapped: dict, kek: bytes, *, label: str) -> bytes:
+    try:
+        return AESGCM(kek).decrypt(
+            _unb64(wrapped["nonce"]), _unb64(wrapped["sealed"]), label.encode()
+        )
+    except (InvalidTag, KeyError, ValueError):
+        raise DomainError("crypto.wrong_key") from None

@@ -1,0 +1,141 @@
+"""Encrypted backups with SQLite's backup API, and restore that checks before it replaces.
+
+File: a JSON header line (the store's wrapped keys, already protected by passphrase,
+recovery code or OS keyring) then the database in 1 MiB AES-GCM chunks sealed with a key
+derived from the keyset. A backup restores on a new PC with the passphrase or recovery code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import struct
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from counter_app.core import crypto
+from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
+
+MAGIC = b"COUNTER-APP-BACKUP-1\n"
+CHUNK = 1 << 20
+SUFFIX = ".cabak"
+
+register(
+    {
+        "backup.not_a_backup": {
+            "vi": "Tệp này không phải bản sao lưu của counter-app.",
+            "en": "This file is not a counter-app backup.",
+        },
+        "backup.damaged": {
+            "vi": "Bản sao lưu bị hỏng hoặc bị sửa; kho dữ liệu hiện tại được giữ nguyên.",
+            "en": "The backup is damaged or altered; the current store was left as it is.",
+        },
+    }
+)
+
+
+def backup_key(field_crypto: crypto.FieldCrypto) -> bytes:
+    return crypto.derive(field_crypto.index_key, "backup")
+
+
+def write_backup(conn: sqlite3.Connection, keys_info: dict, key: bytes, target: Path) -> Path:
+    """Snapshot the live database (readers and writers may go on) and seal it to `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        snapshot = Path(tmp) / "snapshot.db"
+        copy = sqlite3.connect(snapshot)
+        with copy:
+            conn.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+        copy.close()
+        partial = target.with_suffix(target.suffix + ".part")
+        with open(snapshot, "rb") as source, open(partial, "wb") as out:
+            out.write(MAGIC)
+            out.write(json.dumps(keys_info).encode("utf-8") + b"\n")
+            aes, index = AESGCM(key), 0
+            block = source.read(CHUNK)
+            while True:
+                following = source.read(CHUNK)
+                last = not following
+                nonce = os.urandom(12)
+                sealed = aes.encrypt(nonce, block, _aad(index, last))
+                out.write(struct.pack(">I", len(sealed)) + nonce + sealed)
+                if last:
+                    break
+                block, index = following, index + 1
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    return target
+
+
+def _aad(index: int, last: bool) -> bytes:
+    return struct.pack(">Q?", index, last)
+
+
+def read_header(path: Path) -> dict:
+    with open(path, "rb") as handle:
+        if handle.read(len(MAGIC)) != MAGIC:
+            raise DomainError("backup.not_a_backup")
+        try:
+            return json.loads(handle.readline())
+        except ValueError:
+            raise DomainError("backup.not_a_backup") from None
+
+
+def decrypt_backup(path: Path, key: bytes, out_path: Path) -> None:
+    """Open every chunk; a missing, reordered or altered chunk fails the whole restore."""
+    try:
+        with open(path, "rb") as handle, open(out_path, "wb") as out:
+            handle.read(len(MAGIC))
+            handle.readline()
+            aes, index = AESGCM(key), 0
+            while True:
+                size_bytes = handle.read(4)
+                if len(size_bytes) < 4:
+                    raise DomainError("backup.damaged")
+                (size,) = struct.unpack(">I", size_bytes)
+                nonce, sealed = handle.read(12), handle.read(size)
+                last = handle.peek(1) == b"" if hasattr(handle, "peek") else False
+                out.write(aes.decrypt(nonce, sealed, _aad(index, last)))
+                if last:
+                    break
+                index += 1
+    except (InvalidTag, struct.error, ValueError):
+        raise DomainError("backup.damaged") from None
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` backups in `folder`; return the ones removed."""
+    backups = sorted(folder.glob(f"counter-*{SUFFIX}"))
+    removed = backups[:-keep] if keep > 0 else []
+    for old in removed:
+        old.unlink()
+    return removed
+
+
+def backup_name(now: datetime) -> str:
+    return f"counter-{now:%Y%m%d-%H%M%S}{SUFFIX}"
+
+
+def replace_store(db_path: Path, restored: Path, now: datetime) -> Path:
+    """Move the current store aside (kept, never deleted) and put the restored one in place."""
+    kept = db_path.with_name(f"{db_path.name}.replaced-{now:%Y%m%d-%H%M%S}")
+    if db_path.exists():
+        conn = sqlite3.connect(db_path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        shutil.move(db_path, kept)
+    for suffix in ("-wal", "-shm"):
+        leftover = db_path.with_name(db_path.name + suffix)
+        if leftover.exists():
+            leftover.unlink()
+    shutil.move(restored, db_path)
+    return kept

@@ -1,0 +1,180 @@
+"""Printing use cases: build a document from the store, spool it, try to print it now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from counter_app.core.catalogue import ProcessingTime
+from counter_app.core.clock import VN_TZ
+from counter_app.core.dossier import DossierStatus
+from counter_app.core.errors import NotFound, ValidationError
+from counter_app.core.messages import register
+from counter_app.core.roles import Permission
+from counter_app.services.context import ServiceContext
+from counter_app.services.dossiers import show_dossier
+from counter_app.services.queue import find_ticket
+from printers.backends import parse_printer_url
+from printers.documents import (
+    Document,
+    HandOver,
+    Header,
+    form01_document,
+    form02_document,
+    form03_document,
+    form06_document,
+    test_document,
+    ticket_document,
+)
+from printers.spool import Enqueued, Job, Spool
+
+register(
+    {
+        "printer.unknown_name": {
+            "vi": "Chưa có máy in tên «{name}» trong cài đặt (các tên đã có: {names}).",
+            "en": "No printer named '{name}' in the settings (known names: {names}).",
+        },
+        "printer.no_printer": {
+            "vi": "Chưa chọn máy in: dùng --printer với địa chỉ (ví dụ tcp://192.168.1.50:9100) "
+            "hoặc tên máy in trong cài đặt.",
+            "en": "No printer chosen: pass --printer with an address "
+            "(e.g. tcp://192.168.1.50:9100) or a printer name from the settings.",
+        },
+        "printer.bad_period": {
+            "vi": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
+            "en": "The end date must not be before the start date.",
+        },
+        "printer.bad_copies": {
+            "vi": "Số liên phải là 1 hoặc 2.",
+            "en": "The number of copies must be 1 or 2.",
+        },
+    }
+)
+
+SPOOL_FILE = "spool.db"
+
+
+def open_spool(data_dir: Path, *, clock) -> Spool:
+    return Spool(Path(data_dir) / SPOOL_FILE, clock=clock)
+
+
+def resolve_printer(ctx: ServiceContext, name_or_url: str | None) -> str:
+    """A URL as given, or a name looked up in the settings' `printers` table."""
+    named: dict[str, str] = ctx.store.settings.get("printers", {}) or {}
+    value = (name_or_url or named.get("default") or "").strip()
+    if not value:
+        raise ValidationError("printer.no_printer", field="printer")
+    if "://" in value:
+        parse_printer_url(value)
+        return value
+    if value not in named:
+        raise ValidationError(
+            "printer.unknown_name",
+            field="printer",
+            name=value,
+            names=", ".join(sorted(named)) or "—",
+        )
+    return parse_printer_url(named[value]).url
+
+
+def header(ctx: ServiceContext) -> Header:
+    return Header.from_station(ctx.station)
+
+
+def processing_text(processing: ProcessingTime, *, with_verification: bool) -> str:
+    days = processing.working_days + (
+        processing.verification_extra_days if with_verification else 0
+    )
+    if days == 0:
+        cutoff = processing.same_day_cutoff
+        after = f"; nhận sau {cutoff:%H:%M} trả vào ngày làm việc tiếp theo" if cutoff else ""
+        return f"Trong ngày{after}"
+    return f"{days} ngày làm việc"
+
+
+def ticket_doc(ctx: ServiceContext, label: str) -> Document:
+    ticket = find_ticket(ctx, label)
+    group = ctx.catalogue().group(ticket.letter)
+    priority = next((p.name_vi for p in ctx.station.priorities if p.key == ticket.priority), "")
+    return ticket_document(
+        ticket,
+        header=header(ctx),
+        group_name=group.name,
+        ahead=ctx.store.tickets.waiting_ahead(ticket),
+        priority_name=priority,
+    )
+
+
+def receipt_docs(ctx: ServiceContext, code: str, *, copies: int = 1) -> list[Document]:
+    if copies not in (1, 2):
+        raise ValidationError("printer.bad_copies", field="copies")
+    d = show_dossier(ctx, code).dossier
+    try:
+        processing = ctx.catalogue().procedure(d.procedure_code).processing
+        text = processing_text(processing, with_verification=d.with_verification)
+    except NotFound:
+        text = ""
+    return [
+        form01_document(d, header=header(ctx), copy=copy, processing=text)
+        for copy in range(1, copies + 1)
+    ]
+
+
+def _latest_note(events, status: DossierStatus, fallback: str) -> str:
+    for event in reversed(events):
+        if event.to_status == status and event.note:
+            return event.note
+    return fallback
+
+
+def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
+    detail = show_dossier(ctx, code)
+    d, now = detail.dossier, ctx.now()
+    if form == "form02":
+        reasons = _latest_note(detail.events, DossierStatus.SUPPLEMENT, d.note)
+        return form02_document(d, header=header(ctx), reasons=reasons, at=now)
+    if form == "form03":
+        reasons = _latest_note(detail.events, DossierStatus.REFUSED, d.note)
+        return form03_document(d, header=header(ctx), reasons=reasons, at=now)
+    rows = [HandOver("Bộ phận Một cửa", "Bộ phận chuyên môn", d.received_at)]
+    for event in detail.events:
+        if event.kind == "status" and event.to_status is not None:
+            rows.append(HandOver(event.actor, "—", event.at, note=event.note))
+    rows += [HandOver("Bộ phận chuyên môn", "Bộ phận Một cửa", None)]
+    return form06_document(d, header=header(ctx), rows=tuple(rows))
+
+
+def test_doc(ctx: ServiceContext, printer: str) -> Document:
+    return test_document(header=header(ctx), printer_url=printer, at=ctx.now())
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    job: Job
+    created: bool
+
+
+def print_now(spool: Spool, documents: list[Document], printer: str) -> list[PrintOutcome]:
+    """Spool every document first, then send what is due for this printer, oldest first."""
+    enqueued: list[Enqueued] = [spool.enqueue(doc, printer) for doc in documents]
+    spool.run_due(printer=printer, force=True)
+    return [PrintOutcome(spool.get(e.job.id), e.created) for e in enqueued]
+
+
+def tracking_book(ctx: ServiceContext, *, start: date, end: date, out: Path) -> tuple[int, int]:
+    """Form 07 for the dossiers received from `start` to `end` inclusive: (dossiers, pages)."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    if end < start:
+        raise ValidationError("printer.bad_period", field="to")
+    from printers.pdf import tracking_book_pdf
+
+    dossiers = ctx.store.dossiers.listing(
+        received_from=datetime.combine(start, time(0), VN_TZ),
+        received_to=datetime.combine(end + timedelta(days=1), time(0), VN_TZ),
+        limit=1_000_000,
+    )
+    pages = tracking_book_pdf(
+        dossiers, out, center_name=ctx.station.center_name, start=start, end=end
+    )
+    return len(dossiers), pages

@@ -1,0 +1,246 @@
+"""The spool against a real TCP printer on 127.0.0.1 that refuses, hangs up or runs out of paper."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import sqlite3
+import threading
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from counter_app.core.clock import VN_TZ
+from printers.documents import form01_document
+from printers.escpos_decode import DecodeError, decode_escpos
+from printers.samples import SAMPLE_HEADER, sample_dossier
+from printers.spool import FAILED, PRINTED, QUEUED, UNKNOWN, Spool
+
+
+class FakeLanPrinter:
+    """A raw-port printer: keeps every connection's bytes, answers DLE EOT status queries.
+
+    mode: "ok", "paper_out" (answers status with paper end), "hangup" (closes after a few
+    hundred bytes of a job). A stopped printer refuses connections.
+    """
+
+    def __init__(self) -> None:
+        self.mode = "ok"
+        self.connections: list[bytes] = []
+        self.lock = threading.Lock()
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.server: socketserver.ThreadingTCPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"tcp://127.0.0.1:{self.port}?timeout=2"
+
+    def start(self) -> None:
+        printer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                data = bytearray()
+                self.request.settimeout(0.05)
+                idle = 0
+                while idle < 100:  # 5 s without a byte: the client is gone
+                    try:
+                        chunk = self.request.recv(65536)
+                    except TimeoutError:
+                        idle += 1
+                        # a status query is answered when it is the last thing received
+                        if data[-3:-1] == b"\x10\x04" and not data.endswith(b"\x10\x04\x00"):
+                            self.request.sendall(printer.answer(data[-1]))
+                            data += b"\x00"  # marks the query as answered
+                        continue
+                    if not chunk:
+                        break
+                    idle = 0
+                    data += chunk
+                    if printer.mode == "hangup" and len(data) > 400:
+                        self.request.shutdown(socket.SHUT_RDWR)
+                        break
+                with printer.lock:
+                    printer.connections.append(bytes(data))
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def answer(self, n: int) -> bytes:
+        if n == 4:  # roll paper sensor: bits 5-6 paper end
+            return bytes((0x12 | (0x60 if self.mode == "paper_out" else 0),))
+        return bytes((0x12,))  # printer status: online
+
+    def printed(self) -> list:
+        """The jobs that reached the paper whole: streams with a cut at the end."""
+        jobs = []
+        with self.lock:
+            for data in self.connections:
+                # status queries (each followed by our "answered" marker) come before and
+                # after the job, never inside it
+                while data.startswith(b"\x10\x04") and data[3:4] == b"\x00":
+                    data = data[4:]
+                while data[-4:-2] == b"\x10\x04" and data.endswith(b"\x00"):
+                    data = data[:-4]
+                try:
+                    decoded = decode_escpos(data)
+                except DecodeError:  # cut short: nothing whole reached the paper
+                    continue
+                if decoded.cuts and decoded.images:
+                    jobs.append(decoded)
+        return jobs
+
+    def wait_connections(self, n: int) -> None:
+        deadline = time.monotonic() + 5
+        while len(self.connections) < n and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 4, 29, 9, 0, tzinfo=VN_TZ)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def lan():
+    printer = FakeLanPrinter()
+    yield printer
+    printer.stop()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def doc(copy: int = 1):
+    return form01_document(sample_dossier(), header=SAMPLE_HEADER, copy=copy, processing="3 ngày")
+
+
+def test_a_job_waits_for_a_printer_that_is_off_and_prints_once_when_it_answers(
+    tmp_path, lan, clock
+):
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.enqueue(doc(), lan.url).job
+        refused = spool.deliver(job.id)
+        assert refused.state == QUEUED and "Không kết nối được" in refused.reason
+        assert spool.run_due() == []  # backoff: not yet
+        lan.start()
+        clock.advance(6)
+        assert [j.state for j in spool.run_due()] == [PRINTED]
+        assert spool.run_due(force=True) == []
+    lan.wait_connections(1)
+    assert len(lan.printed()) == 1
+
+
+def test_jobs_survive_a_restart_and_print_exactly_once(tmp_path, lan, clock):
+    spool = Spool(tmp_path / "spool.db", clock=clock)
+    ids = [spool.enqueue(doc(copy), lan.url).job.id for copy in (1, 2)]
+    spool.run_due()
+    assert {spool.get(i).state for i in ids} == {QUEUED}
+    spool.close()  # the program is closed while the printer is off
+
+    lan.start()
+    clock.advance(3600)
+    with Spool(tmp_path / "spool.db", clock=clock) as again:
+        done = again.run_due()
+        assert [j.id for j in done] == ids and {j.state for j in done} == {PRINTED}
+        again.run_due(force=True)
+    with Spool(tmp_path / "spool.db", clock=clock) as third:
+        assert third.run_due(force=True) == []
+    lan.wait_connections(2)
+    printed = lan.printed()
+    assert len(printed) == 2
+    expected = [doc(1), doc(2)]
+    from printers.raster import render_raster
+
+    for decoded, document in zip(printed, expected, strict=True):
+        assert decoded.picture().tobytes() == render_raster(document).tobytes()
+
+
+def test_paper_out_keeps_the_job_and_sends_no_slip(tmp_path, lan, clock):
+    lan.mode = "paper_out"
+    lan.start()
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.deliver(spool.enqueue(doc(), lan.url).job.id)
+        assert job.state == QUEUED and "hết giấy" in job.reason
+        lan.mode = "ok"
+        clock.advance(600)
+        assert [j.state for j in spool.run_due()] == [PRINTED]
+    lan.wait_connections(2)
+    assert len(lan.printed()) == 1
+
+
+def test_a_hang_up_mid_job_is_unknown_and_only_a_clerk_prints_it_again(tmp_path, lan, clock):
+    lan.mode = "hangup"
+    lan.start()
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.deliver(spool.enqueue(doc(), lan.url).job.id)
+        assert job.state == UNKNOWN
+        lan.mode = "ok"
+        clock.advance(3600)
+        assert spool.run_due(force=True) == []  # never resent by itself
+        again = spool.retry(job.id)
+        assert again.state == PRINTED and again.reprint
+    lan.wait_connections(2)
+    printed = lan.printed()
+    assert len(printed) == 1
+    from printers.raster import render_raster
+
+    assert printed[0].picture().tobytes() == render_raster(doc().as_reprint()).tobytes()
+
+
+def test_a_job_left_printing_by_a_crash_becomes_unknown(tmp_path, clock):
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.enqueue(doc(), "file:///dev/null").job
+    raw = sqlite3.connect(tmp_path / "spool.db")
+    raw.execute("UPDATE jobs SET state = 'printing' WHERE id = ?", (job.id,))
+    raw.commit()
+    raw.close()
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        assert spool.get(job.id).state == UNKNOWN
+        assert spool.run_due(force=True) == []
+
+
+def test_the_same_document_is_spooled_once_unless_a_reprint_is_asked(tmp_path, clock):
+    out = tmp_path / "out.bin"
+    url = f"file://{out}"
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        first = spool.enqueue(doc(), url)
+        second = spool.enqueue(doc(), url)
+        assert first.created and not second.created and first.job.id == second.job.id
+        reprint = spool.enqueue(doc().as_reprint(), url)
+        assert reprint.created
+        assert {j.state for j in spool.run_due()} == {PRINTED}
+    decoded = decode_escpos(out.read_bytes())
+    assert decoded.cuts == 2
+
+
+def test_a_job_that_never_gets_through_ends_failed_with_the_reason(tmp_path, lan, clock):
+    with Spool(tmp_path / "spool.db", clock=clock, max_attempts=3) as spool:
+        job = spool.enqueue(doc(), lan.url).job
+        for _ in range(3):
+            spool.run_due(force=True)
+        final = spool.get(job.id)
+        assert final.state == FAILED and "Không kết nối được" in final.reason
+        assert [j.id for j in spool.stuck()] == [job.id]
+        spool.cancel(job.id)
+        assert spool.stuck() == []
