@@ -27,7 +27,7 @@ from printers.documents import (
     test_document,
     ticket_document,
 )
-from printers.spool import Enqueued, Job, Spool
+from printers.spool import Enqueued, Job, Sealer, Spool
 
 register(
     {
@@ -55,8 +55,8 @@ register(
 SPOOL_FILE = "spool.db"
 
 
-def open_spool(data_dir: Path, *, clock) -> Spool:
-    return Spool(Path(data_dir) / SPOOL_FILE, clock=clock)
+def open_spool(data_dir: Path, *, clock, sealer: Sealer | None = None) -> Spool:
+    return Spool(Path(data_dir) / SPOOL_FILE, clock=clock, sealer=sealer)
 
 
 def resolve_printer(ctx: ServiceContext, name_or_url: str | None) -> str:

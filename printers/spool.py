@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from counter_app.core.errors import DomainError, NotFound
 from counter_app.core.messages import register
@@ -27,6 +28,15 @@ from printers.backends import (
     wait_backoff,
 )
 from printers.documents import Document
+
+
+class Sealer(Protocol):
+    """Seals text at rest (counter_app.core.crypto.FieldCrypto is one)."""
+
+    def seal(self, value: str, aad: str) -> str: ...
+
+    def open(self, token: str | None, aad: str) -> str: ...
+
 
 register(
     {
@@ -110,7 +120,7 @@ class Enqueued:
     created: bool  # False: the same document was already spooled for this printer
 
 
-def _job(row: sqlite3.Row) -> Job:
+def _job(row: sqlite3.Row, document: Document) -> Job:
     return Job(
         id=row["id"],
         created_at=datetime.fromisoformat(row["created_at"]),
@@ -118,7 +128,7 @@ def _job(row: sqlite3.Row) -> Job:
         printer=row["printer"],
         job_key=row["job_key"],
         title=row["title"],
-        document=Document.from_dict(json.loads(row["document"])),
+        document=document,
         reprint=bool(row["reprint"]),
         state=row["state"],
         reason=row["reason"],
@@ -149,12 +159,15 @@ class Spool:
         clock: Callable[[], datetime],
         opener: Callable[[str], Backend] = open_backend,
         max_attempts: int = 20,
+        sealer: Sealer | None = None,
     ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.clock = clock
         self.opener = opener
         self.max_attempts = max_attempts
+        # Receipts carry names and ID numbers: with the store's keys they are sealed at rest.
+        self.sealer = sealer
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=10)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -164,6 +177,16 @@ class Spool:
 
     def close(self) -> None:
         self.conn.close()
+
+    def _dump(self, document: Document) -> str:
+        text = json.dumps(document.to_dict(), ensure_ascii=False)
+        return self.sealer.seal(text, f"job:{document.job_key}") if self.sealer else text
+
+    def _job(self, row: sqlite3.Row) -> Job:
+        text = row["document"]
+        if text.startswith("e1:") and self.sealer is not None:
+            text = self.sealer.open(text, f"job:{row['job_key']}")
+        return _job(row, Document.from_dict(json.loads(text)))
 
     def __enter__(self) -> Spool:
         return self
@@ -189,7 +212,7 @@ class Spool:
         row = self.conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise NotFound("printer.unknown_job", job=job_id)
-        return _job(row)
+        return self._job(row)
 
     def jobs(self, states: tuple[str, ...] | None = None, limit: int = 200) -> list[Job]:
         sql, params = "SELECT * FROM jobs", []
@@ -197,7 +220,7 @@ class Spool:
             sql += f" WHERE state IN ({','.join('?' * len(states))})"
             params += list(states)
         rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
-        return [_job(r) for r in rows]
+        return [self._job(r) for r in rows]
 
     def stuck(self) -> list[Job]:
         return self.jobs((QUEUED, FAILED, UNKNOWN))
@@ -217,7 +240,7 @@ class Spool:
                 ).fetchone()
                 if row is not None:
                     self.conn.execute("COMMIT")
-                    return Enqueued(_job(row), created=False)
+                    return Enqueued(self._job(row), created=False)
             cursor = self.conn.execute(
                 "INSERT INTO jobs(created_at, updated_at, printer, job_key, title, document, "
                 "reprint, state, next_try_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -227,7 +250,7 @@ class Spool:
                     printer,
                     document.job_key,
                     document.title,
-                    json.dumps(document.to_dict(), ensure_ascii=False),
+                    self._dump(document),
                     int(document.reprint),
                     QUEUED,
                     now,
@@ -320,7 +343,7 @@ class Spool:
         changes: dict = {"state": QUEUED, "next_try_at": self.clock().isoformat()}
         if job.state == UNKNOWN:
             reprint = job.document.as_reprint()
-            changes["document"] = json.dumps(reprint.to_dict(), ensure_ascii=False)
+            changes["document"] = self._dump(reprint)
             changes["reprint"] = 1
         if job.state == FAILED:
             changes["attempts"] = 0

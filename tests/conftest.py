@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Stores made by tests are sealed with this passphrase; child processes inherit it. The OS
+# keyring is off so tests never touch the developer's own, and scrypt is cheaper.
+os.environ.setdefault("COUNTER_APP_PASSPHRASE", "cum-mat-khau-cho-kiem-thu")
+os.environ.setdefault("COUNTER_APP_KEYRING", "off")
+os.environ.setdefault("COUNTER_APP_KDF_N", str(2**12))
 
 from datetime import datetime  # noqa: E402
 

@@ -183,9 +183,7 @@ def test_rejected_items_are_set_aside_without_blocking(
 
 
 def _items(store):
-    from counter_app.store.outbox import _item
-
-    return [_item(r) for r in store.query("SELECT * FROM outbox ORDER BY seq")]
+    return store.outbox.all_items()
 
 
 def test_tampered_replayed_unsigned_and_stale_batches_are_refused(

@@ -13,6 +13,7 @@ from counter_app import __version__
 from counter_app.cli.auth import acting_user
 from counter_app.core.clock import system_now
 from counter_app.core.errors import DomainError, NotFound, ValidationError
+from counter_app.logs import setup_logging
 from counter_app.services.context import ServiceContext
 from counter_app.services.setup import open_context
 from counter_app.store import Store, open_store
@@ -40,6 +41,7 @@ class CliState:
 
     def store(self) -> Store:
         if self._store is None:
+            setup_logging(self.data_dir)
             self._store = open_store(self.data_dir)
         return self._store
 
@@ -85,6 +87,7 @@ COMMAND_MODULES = (
     "commands_queue",
     "commands_dossier",
     "commands_admin",
+    "commands_data",
     "commands_sync",
     "commands_print",
     "commands_ui",

@@ -42,7 +42,7 @@ def _run(state: CliState, make_documents, printer: str | None, reprint: bool) ->
     documents = make_documents(ctx, url)
     if reprint:
         documents = [d.as_reprint() for d in documents]
-    with service.open_spool(state.data_dir, clock=system_now) as spool:
+    with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         outcomes = service.print_now(spool, documents, url)
     all_printed = True
     for outcome in outcomes:
@@ -163,7 +163,7 @@ def printers_jobs(state: CliState, show_all: bool, as_json: bool) -> None:
     """Liệt kê lệnh in đang chờ, không in được hoặc không rõ đã in chưa."""
     from printers import service
 
-    with service.open_spool(state.data_dir, clock=system_now) as spool:
+    with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         jobs = spool.jobs() if show_all else spool.stuck()
     if as_json:
         emit_json(
@@ -200,7 +200,7 @@ def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
     """Thử in lại ngay: mọi lệnh đang chờ, hoặc các lệnh được chỉ định (kể cả lệnh không rõ)."""
     from printers import service
 
-    with service.open_spool(state.data_dir, clock=system_now) as spool:
+    with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         done = [spool.retry(job) for job in jobs] if jobs else spool.run_due(force=True)
     if not done:
         click.echo("Không có lệnh in nào đang chờ.")
@@ -216,7 +216,7 @@ def printers_cancel(state: CliState, job: int) -> None:
     """Hủy một lệnh in chưa in."""
     from printers import service
 
-    with service.open_spool(state.data_dir, clock=system_now) as spool:
+    with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         cancelled = spool.cancel(job)
     click.echo(f"Đã hủy lệnh in số {cancelled.id} ({cancelled.title}).")
 

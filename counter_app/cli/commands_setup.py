@@ -19,6 +19,7 @@ from counter_app.core.roles import Actor, Role
 from counter_app.services import admin
 from counter_app.services.accounts import check_username
 from counter_app.services.setup import confirm_clock, initialise_store
+from counter_app.store.keys import os_keyring_available
 
 register(
     {
@@ -81,6 +82,12 @@ def init(
     password = admin_password or ask_secret(
         "COUNTER_APP_PASSWORD", "Mật khẩu quản trị", confirm=True
     )
+    passphrase = (
+        None
+        if os_keyring_available()
+        else ask_secret("COUNTER_APP_PASSPHRASE", "Cụm mật khẩu bảo vệ dữ liệu", confirm=True)
+    )
+    recovery: list[str] = []
     station = initialise_store(
         state.store(),
         agency_code=agency_code,
@@ -88,17 +95,27 @@ def init(
         now=system_now(),
         actor=Actor(check_username(admin_user), Role.ADMIN),
         admin_password=password,
+        data_passphrase=passphrase,
+        on_recovery_code=recovery.append,
         counters=counters,
         station_number=station_number,
         ticket_range=TicketRange(*parse_range(ticket_range)),
         dossier_block=SequenceBlock(*parse_range(dossier_block)),
     )
     if as_json:
-        emit_json({"station": station.to_settings(), "data_dir": str(state.data_dir)})
+        emit_json(
+            {
+                "station": station.to_settings(),
+                "data_dir": str(state.data_dir),
+                "recovery_code": recovery[0] if recovery else None,
+            }
+        )
         return
     click.echo(f"Đã khởi tạo kho dữ liệu tại {state.data_dir}")
     click.echo(f"Trung tâm: {station.center_name} · mã cơ quan {station.agency_code}")
     click.echo(f"Trạm số {station.number} · {len(station.counters)} quầy")
+    if recovery:
+        click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery[0]}")
 
 
 @click.command("demo-data")
@@ -117,9 +134,17 @@ def demo_data(state: CliState, days: int, seed: int) -> None:
 
 
 @click.command()
+@click.option("--no-gui", is_flag=True, help="Chạy cảnh mẫu trên dòng lệnh, không mở cửa sổ.")
 @pass_state
-def demo(state: CliState) -> None:
+def demo(state: CliState, no_gui: bool) -> None:
     """Mở chương trình trên kho dữ liệu mẫu (tạo mới nếu chưa có)."""
+    from counter_app.ui.launcher import display_available
+
+    if not no_gui and display_available():
+        from counter_app.ui.launcher import run
+
+        folder = state.data_dir if state.data_dir_given else demo_data_dir()
+        raise SystemExit(run(data_dir=folder, demo=True, lang=state.lang))
     from counter_app.cli.output import hhmm_date
     from counter_app.services.demo import demo_counter_day, ensure_demo_store
     from counter_app.services.search import search_dossiers

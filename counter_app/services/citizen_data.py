@@ -74,8 +74,13 @@ def export_citizen(ctx: ServiceContext, *, citizen_id: str, out: Path) -> Path:
                 "hen_tra": d.due_at.isoformat() if d.due_at else None,
                 "ghi_chu": d.note,
                 "lich_su": [
-                    {"luc": e.at.isoformat(), "loai": e.kind, "trang_thai": e.to_status,
-                     "ghi_chu": e.note, "can_bo": e.actor}
+                    {
+                        "luc": e.at.isoformat(),
+                        "loai": e.kind,
+                        "trang_thai": e.to_status,
+                        "ghi_chu": e.note,
+                        "can_bo": e.actor,
+                    }
                     for e in ctx.store.dossiers.events(d.code)
                 ],  # fmt: skip
                 "so_thu_tu": ticket.label if ticket else None,

@@ -242,6 +242,7 @@ def ensure_demo_store(data_dir: Path, *, now: datetime, days: int = 30) -> tuple
         actor=admin,
         counters=3,
         admin_password=DEMO_ACCOUNTS["admin"][1],
+        demo_key=True,  # a demo store opens without a passphrase; never for real data
     )
     ctx = ServiceContext(store, lambda: start, station, admin)
     for username, (role, password) in DEMO_ACCOUNTS.items():

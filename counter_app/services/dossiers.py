@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -26,6 +27,8 @@ from counter_app.core.roles import Permission
 from counter_app.core.text import nfc
 from counter_app.services.context import ServiceContext
 from counter_app.services.queue import save_ticket_change
+
+log = logging.getLogger(__name__)
 
 register(
     {
@@ -209,6 +212,7 @@ def receive_dossier(
             # A draft is pushed once a clerk accepts it, not before.
             payload=None if draft else dossier_record(dossier, sector=procedure.sector),
         )
+    log.info("dossier %s %s for procedure %s", dossier.code, dossier.status.name, procedure.code)
     return dossier
 
 

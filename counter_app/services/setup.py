@@ -53,6 +53,9 @@ def initialise_store(
     dossier_block: SequenceBlock | None = None,
     catalogue: Catalogue | None = None,
     admin_password: str | None = None,
+    data_passphrase: str | None = None,
+    demo_key: bool = False,
+    on_recovery_code: Callable[[str], None] | None = None,
 ) -> Station:
     """Create this station's settings, the first admin and the catalogue, in one transaction.
 
@@ -85,6 +88,11 @@ def initialise_store(
     if admin_password is not None:
         check_strength(admin_password)
     with store.transaction():
+        if not store.keys.configured:
+            # The recovery code is shown once: the only way in if the passphrase is lost.
+            recovery = store.keys.create(passphrase=data_passphrase, demo=demo_key)
+            if on_recovery_code is not None:
+                on_recovery_code(recovery)
         if admin_password is not None:
             add_first_admin(store, username=actor.username, password=admin_password, now=now)
         store.settings.set("station", station.to_settings())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from counter_app.core.crypto import FieldCrypto
 from counter_app.store.migrations import migrate
 
 STORE_FILE = "counter.db"
@@ -28,6 +29,7 @@ class Store:
         from counter_app.store.audit import AuditLog
         from counter_app.store.catalogue_repo import CatalogueRepository
         from counter_app.store.dossiers import DossierRepository
+        from counter_app.store.keys import KeyManager
         from counter_app.store.outbox import Outbox
         from counter_app.store.ratings import RatingRepository
         from counter_app.store.sequences import Sequences
@@ -45,7 +47,37 @@ class Store:
         self.dossiers = DossierRepository(self)
         self.sync_state = SyncStateRepository(self)
         self.users = UserRepository(self)
+        self.keys = KeyManager(self)
+        self._crypto: FieldCrypto | None = None
         self.ratings = RatingRepository(self)
+
+    @property
+    def crypto(self) -> FieldCrypto:
+        """The unlocked field keys (from the OS keyring, the passphrase, or a demo key file)."""
+        if self._crypto is None:
+            self._crypto = self.keys.unlock()
+        if not self.conn.in_transaction and self.settings.get("reseal_pending"):
+            self.reseal()
+        return self._crypto
+
+    def reseal(self, batch: int = 500) -> int:
+        """Seal rows kept in clear by an older store, or under an old key after rotation.
+
+        Each batch is its own transaction, so an interruption loses nothing: rows already
+        sealed under the current key are skipped when it runs again.
+        """
+        done = 0
+        while True:
+            with self.transaction():
+                count = self.dossiers.reseal_batch(batch) + self.outbox.reseal_batch(batch)
+                if count == 0:
+                    self.conn.execute("DELETE FROM settings WHERE key = 'reseal_pending'")
+            done += count
+            if count == 0:
+                return done
+
+    def relock(self) -> None:
+        self._crypto = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from counter_app.core.catalogue import DocumentForm, ReturnMethod
+from counter_app.core.crypto import FieldCrypto
 from counter_app.core.dossier import (
     OPEN_STATUSES,
     Applicant,
@@ -15,7 +16,6 @@ from counter_app.core.dossier import (
     DossierStatus,
     ReceivedDocument,
 )
-from counter_app.core.text import fold
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
@@ -37,21 +37,31 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _to_row(d: Dossier, station_id: str) -> dict:
+SEALED = ("applicant_name", "address", "email", "birth_date", "sex", "note")
+
+
+def _to_row(d: Dossier, station_id: str, fc: FieldCrypto) -> dict:
+    """The row as stored: personal fields sealed, look-ups through keyed indexes."""
     a = d.applicant
+
+    def seal(name: str, value: str) -> str:
+        return fc.seal(value, f"{d.code}:{name}")
+
     return {
         "code": d.code,
         "procedure_code": d.procedure_code,
         "procedure_name": d.procedure_name,
         "status": int(d.status),
-        "applicant_name": a.full_name,
-        "name_folded": fold(a.full_name),
-        "citizen_id": a.citizen_id,
-        "phone": a.phone,
-        "address": a.address,
-        "email": a.email,
-        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
-        "sex": a.sex,
+        "applicant_name": seal("applicant_name", a.full_name),
+        "name_folded": fc.name_tokens(a.full_name),
+        "citizen_id": fc.blind_index("cid", a.citizen_id),
+        "citizen_id_sealed": seal("citizen_id", a.citizen_id),
+        "phone": fc.blind_index("phone", a.phone),
+        "phone_sealed": seal("phone", a.phone),
+        "address": seal("address", a.address),
+        "email": seal("email", a.email),
+        "birth_date": seal("birth_date", a.birth_date.isoformat() if a.birth_date else ""),
+        "sex": seal("sex", a.sex),
         "documents": json.dumps(
             [[doc.name, doc.form.value, doc.count, doc.received] for doc in d.documents],
             ensure_ascii=False,
@@ -64,13 +74,26 @@ def _to_row(d: Dossier, station_id: str) -> dict:
         "book_entry": d.book_entry,
         "ticket_id": d.ticket_id,
         "with_verification": int(d.with_verification),
-        "note": d.note,
+        "note": seal("note", d.note),
         "station_id": station_id,
         **{name: _iso(getattr(d, name)) for name in _TIMES},
     }
 
 
-def _from_row(row) -> Dossier:
+def _opener(row, fc: FieldCrypto):
+    def open_field(column: str, name: str | None = None) -> str:
+        value = row[column] or ""
+        if not value.startswith("e1:"):
+            return value  # a row from before sealing, sealed again at the next unlock
+        return fc.open(value, f"{row['code']}:{name or column}")
+
+    return open_field
+
+
+def _from_row(row, fc: FieldCrypto) -> Dossier:
+    open_field = _opener(row, fc)
+    legacy = not (row["applicant_name"] or "").startswith("e1:")
+    birth = open_field("birth_date")
     documents = tuple(
         ReceivedDocument(name, DocumentForm(form), count, bool(received))
         for name, form, count, received in json.loads(row["documents"])
@@ -81,13 +104,15 @@ def _from_row(row) -> Dossier:
         procedure_name=row["procedure_name"],
         status=DossierStatus(row["status"]),
         applicant=Applicant(
-            full_name=row["applicant_name"],
-            citizen_id=row["citizen_id"],
-            phone=row["phone"],
-            address=row["address"],
-            email=row["email"],
-            birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
-            sex=row["sex"],
+            full_name=open_field("applicant_name"),
+            citizen_id=row["citizen_id"]
+            if legacy
+            else open_field("citizen_id_sealed", "citizen_id"),
+            phone=row["phone"] if legacy else open_field("phone_sealed", "phone"),
+            address=open_field("address"),
+            email=open_field("email"),
+            birth_date=date.fromisoformat(birth) if birth else None,
+            sex=open_field("sex"),
         ),
         documents=documents,
         sets=row["sets"],
@@ -98,7 +123,7 @@ def _from_row(row) -> Dossier:
         book_entry=row["book_entry"],
         ticket_id=row["ticket_id"],
         with_verification=bool(row["with_verification"]),
-        note=row["note"],
+        note=open_field("note"),
         **{n: datetime.fromisoformat(row[n]) if row[n] else None for n in _TIMES},
     )
 
@@ -108,14 +133,14 @@ class DossierRepository:
         self._store = store
 
     def insert(self, dossier: Dossier, *, station_id: str) -> None:
-        row = _to_row(dossier, station_id)
+        row = _to_row(dossier, station_id, self._store.crypto)
         self._store.conn.execute(
             f"INSERT INTO dossiers({', '.join(row)}) VALUES ({', '.join(':' + c for c in row)})",
             row,
         )
 
     def update(self, dossier: Dossier) -> None:
-        row = _to_row(dossier, "")
+        row = _to_row(dossier, "", self._store.crypto)
         row.pop("station_id")
         sets = ", ".join(f"{c} = :{c}" for c in row if c != "code")
         self._store.conn.execute(f"UPDATE dossiers SET {sets} WHERE code = :code", row)
@@ -147,7 +172,7 @@ class DossierRepository:
 
     def get(self, code: str) -> Dossier | None:
         row = self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,))
-        return None if row is None else _from_row(row)
+        return None if row is None else _from_row(row, self._store.crypto)
 
     def events(self, code: str) -> list[DossierEvent]:
         rows = self._store.query("SELECT * FROM dossier_events WHERE code = ? ORDER BY id", (code,))
@@ -168,34 +193,37 @@ class DossierRepository:
             "SELECT * FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
-        return [_from_row(r) for r in rows]
+        return [_from_row(r, self._store.crypto) for r in rows]
 
     def by_citizen_id(self, citizen_id: str, limit: int) -> list[Dossier]:
         rows = self._store.query(
             "SELECT * FROM dossiers WHERE citizen_id = ? ORDER BY received_at DESC LIMIT ?",
-            (citizen_id, limit),
+            (self._store.crypto.blind_index("cid", citizen_id), limit),
         )
-        return [_from_row(r) for r in rows]
+        return [_from_row(r, self._store.crypto) for r in rows]
 
     def by_phone(self, phone: str, limit: int) -> list[Dossier]:
         rows = self._store.query(
             "SELECT * FROM dossiers WHERE phone = ? ORDER BY received_at DESC LIMIT ?",
-            (phone, limit),
+            (self._store.crypto.blind_index("phone", phone), limit),
         )
-        return [_from_row(r) for r in rows]
+        return [_from_row(r, self._store.crypto) for r in rows]
 
     def by_name(self, text: str, limit: int) -> list[Dossier]:
-        """Every folded word must start a word of the folded name ("nguyen duong")."""
-        words = [w for w in fold(text).replace('"', " ").split() if w]
-        if not words:
+        """Every folded word must start a word of the name ("nguyen duong", "duo").
+
+        The index holds keyed tokens of every prefix, so the match is exact on tokens.
+        """
+        tokens = self._store.crypto.query_tokens(text)
+        if not tokens:
             return []
-        match = " AND ".join(f'"{w}"*' for w in words)
+        match = " AND ".join(f'"{t}"' for t in tokens)
         rows = self._store.query(
             "SELECT d.* FROM dossiers_fts f JOIN dossiers d ON d.rowid = f.rowid "
             "WHERE dossiers_fts MATCH ? ORDER BY d.received_at DESC LIMIT ?",
             (match, limit),
         )
-        return [_from_row(r) for r in rows]
+        return [_from_row(r, self._store.crypto) for r in rows]
 
     def listing(
         self,
@@ -224,10 +252,21 @@ class DossierRepository:
             sql += f" AND status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_at < ?"
             params += [*map(int, OPEN_STATUSES), overdue_at.isoformat()]
         rows = self._store.query(sql + " ORDER BY received_at DESC LIMIT ?", [*params, limit])
-        return [_from_row(r) for r in rows]
+        return [_from_row(r, self._store.crypto) for r in rows]
 
     def count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM dossiers")[0]
+
+    def reseal_batch(self, limit: int) -> int:
+        """Re-write up to `limit` rows not sealed under the current key; return how many."""
+        fc = self._store.crypto
+        current = f"e1:{fc.key_id}:%"
+        rows = self._store.query(
+            "SELECT * FROM dossiers WHERE applicant_name NOT LIKE ? LIMIT ?", (current, limit)
+        )
+        for row in rows:
+            self.update(_from_row(row, fc))
+        return len(rows)
 
     def count_by_status(self) -> dict[DossierStatus, int]:
         rows = self._store.query("SELECT status, count(*) AS n FROM dossiers GROUP BY status")

@@ -66,10 +66,20 @@ def _keyring():
         return None
 
 
+def _kdf_cost() -> int:
+    """scrypt's N: 2**15 by default; tests lower it (never below 2**12) to stay fast."""
+    requested = int(os.environ.get("COUNTER_APP_KDF_N", crypto.KDF_N))
+    return max(requested, 2**12)
+
+
+def os_keyring_available() -> bool:
+    return _keyring() is not None
+
+
 def _wrap_with_secret(w: bytes, secret: str, label: str) -> dict:
-    salt = os.urandom(16)
-    return {"salt": _b64(salt), "n": crypto.KDF_N} | crypto.wrap(
-        w, crypto.kek_from_secret(secret, salt), label=label
+    salt, n = os.urandom(16), _kdf_cost()
+    return {"salt": _b64(salt), "n": n} | crypto.wrap(
+        w, crypto.kek_from_secret(secret, salt, n=n), label=label
     )
 
 
@@ -97,9 +107,7 @@ class KeyManager:
         store_uid = secrets.token_hex(8)
         recovery = crypto.new_recovery_code()
         wraps = {
-            "recovery": _wrap_with_secret(
-                w, crypto.normalise_recovery_code(recovery), "recovery"
-            )
+            "recovery": _wrap_with_secret(w, crypto.normalise_recovery_code(recovery), "recovery")
         }
         os_keyring = _keyring()
         if demo:
@@ -110,6 +118,7 @@ class KeyManager:
             kek = crypto.new_master_key()
             os_keyring.set_password(KEYRING_SERVICE, store_uid, _b64(kek))
             wraps["os"] = crypto.wrap(w, kek, label="os")
+        passphrase = passphrase or os.environ.get("COUNTER_APP_PASSPHRASE")
         if passphrase:
             wraps["passphrase"] = _wrap_with_secret(w, passphrase, "passphrase")
         elif "os" not in wraps and not demo:
@@ -123,7 +132,10 @@ class KeyManager:
     def unlock(self, *, passphrase: str | None = None, recovery: str | None = None):
         info = self._store.settings.get("keys")
         if info is None:
-            raise DomainError("crypto.locked")
+            # A store from before encryption: make its keys now; reseal() seals its rows.
+            self.create(passphrase=passphrase)
+            self._store.settings.set("reseal_pending", True)
+            info = self._store.settings.get("keys")
         if info["uid"] in _UNLOCKED:
             return _UNLOCKED[info["uid"]]
         w = self._wrapping_key(info, passphrase, recovery)
@@ -186,6 +198,21 @@ class KeyManager:
         if self._store.path is None:
             raise DomainError("crypto.locked")
         return self._store.path.parent
+
+
+def unlock_keys_info(
+    info: dict, data_dir: Path, *, passphrase: str | None, recovery: str | None
+) -> crypto.FieldCrypto:
+    """Open a keys record that is not (yet) in a store: a backup's header."""
+
+    class _Detached:
+        path = Path(data_dir) / "detached.db"
+        settings = None
+
+    manager = KeyManager(_Detached())  # type: ignore[arg-type]
+    w = manager._wrapping_key(info, passphrase, recovery)
+    keyset = json.loads(crypto.unwrap(info["keyset"], w, label="keyset"))
+    return manager._remember(info["uid"], keyset)
 
 
 def forget_unlocked_keys() -> None:

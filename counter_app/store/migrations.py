@@ -163,11 +163,24 @@ def m004_accounts_and_ratings(conn: sqlite3.Connection) -> None:
     )
 
 
+def m005_sealed_personal_fields(conn: sqlite3.Connection) -> None:
+    """ID number and phone become blind indexes with sealed copies beside them.
+
+    Rows an older store holds in clear are sealed at the next unlock (the key is not known
+    here): the flag `reseal_pending` asks for it.
+    """
+    conn.execute("ALTER TABLE dossiers ADD COLUMN citizen_id_sealed TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE dossiers ADD COLUMN phone_sealed TEXT NOT NULL DEFAULT ''")
+    if conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]:
+        conn.execute("INSERT INTO settings(key, value) VALUES ('reseal_pending', 'true')")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
     m003_sync_state,
     m004_accounts_and_ratings,
+    m005_sealed_personal_fields,
 )
 
 

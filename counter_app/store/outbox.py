@@ -45,10 +45,12 @@ class Outbox:
     ) -> str:
         local_seq = self._store.sequences.take("outbox", "-", lambda last: (last or 0) + 1)
         key = f"{station_id}:{local_seq}"
+        # Payloads carry citizens' data for the portal: sealed like every personal field.
+        sealed = self._store.crypto.seal(json.dumps(payload, ensure_ascii=False), key)
         self._store.conn.execute(
             "INSERT INTO outbox(idem_key, entity, entity_id, op, payload, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (key, entity, entity_id, op, json.dumps(payload, ensure_ascii=False), at.isoformat()),
+            (key, entity, entity_id, op, sealed, at.isoformat()),
         )
         return key
 
@@ -57,7 +59,7 @@ class Outbox:
             "SELECT * FROM outbox WHERE state IN ('waiting', 'sending') ORDER BY seq LIMIT ?",
             (limit,),
         )
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
         rows = self._store.query("SELECT state, count(*) AS n FROM outbox GROUP BY state")
@@ -72,7 +74,7 @@ class Outbox:
             "ORDER BY seq LIMIT ?",
             (now_epoch, limit),
         )
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def next_due_epoch(self) -> float | None:
         row = self._store.query_one(
@@ -87,11 +89,27 @@ class Outbox:
         )
 
     def mark_synced(self, key: str) -> None:
+        """On the portal now: the local copy of the payload is no longer needed, so it goes."""
         self._store.conn.execute(
-            "UPDATE outbox SET state = 'synced', last_error = '', next_try_at = NULL "
-            "WHERE idem_key = ?",
+            "UPDATE outbox SET state = 'synced', last_error = '', next_try_at = NULL, "
+            "payload = '' WHERE idem_key = ?",
             (key,),
         )
+
+    def forget_payloads(self, *, entity: str, entity_id: str) -> int:
+        """Drop what is kept of an entity's pushed data (a citizen's erasure)."""
+        return self._store.conn.execute(
+            "UPDATE outbox SET payload = '' "
+            "WHERE entity = ? AND entity_id = ? AND state = 'synced'",
+            (entity, entity_id),
+        ).rowcount
+
+    def has_unsent(self, entity: str, entity_id: str) -> bool:
+        row = self._store.query_one(
+            "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? AND state != 'synced'",
+            (entity, entity_id),
+        )
+        return row is not None
 
     def mark_retry(self, key: str, *, reason: str, next_try: datetime, tries_add: int = 1) -> None:
         """Back to 'waiting' with one more try counted and the time of the next one."""
@@ -129,11 +147,29 @@ class Outbox:
         rows = self._store.query(
             "SELECT * FROM outbox WHERE state = 'attention' ORDER BY seq LIMIT ?", (limit,)
         )
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
+
+    def reseal_batch(self, limit: int) -> int:
+        """Seal again payloads in clear (older store) or under an old key (rotation)."""
+        fc = self._store.crypto
+        rows = self._store.query(
+            "SELECT * FROM outbox WHERE payload != '' AND payload NOT LIKE ? LIMIT ?",
+            (f"e1:{fc.key_id}:%", limit),
+        )
+        for row in rows:
+            payload = json.dumps(self._item(row).payload, ensure_ascii=False)
+            self._store.conn.execute(
+                "UPDATE outbox SET payload = ? WHERE seq = ?",
+                (fc.seal(payload, row["idem_key"]), row["seq"]),
+            )
+        return len(rows)
+
+    def all_items(self) -> list[OutboxItem]:
+        return [self._item(r) for r in self._store.query("SELECT * FROM outbox ORDER BY seq")]
 
     def get(self, key: str) -> OutboxItem | None:
         row = self._store.query_one("SELECT * FROM outbox WHERE idem_key = ?", (key,))
-        return None if row is None else _item(row)
+        return None if row is None else self._item(row)
 
     def oldest_pending_at(self) -> datetime | None:
         row = self._store.query_one(
@@ -141,17 +177,19 @@ class Outbox:
         )
         return None if row[0] is None else datetime.fromisoformat(row[0])
 
-
-def _item(row) -> OutboxItem:
-    return OutboxItem(
-        seq=row["seq"],
-        idem_key=row["idem_key"],
-        entity=row["entity"],
-        entity_id=row["entity_id"],
-        op=row["op"],
-        payload=json.loads(row["payload"]),
-        created_at=datetime.fromisoformat(row["created_at"]),
-        state=row["state"],
-        tries=row["tries"],
-        last_error=row["last_error"],
-    )
+    def _item(self, row) -> OutboxItem:
+        payload = row["payload"]
+        if payload.startswith("e1:"):
+            payload = self._store.crypto.open(payload, row["idem_key"])
+        return OutboxItem(
+            seq=row["seq"],
+            idem_key=row["idem_key"],
+            entity=row["entity"],
+            entity_id=row["entity_id"],
+            op=row["op"],
+            payload=json.loads(payload) if payload else {},
+            created_at=datetime.fromisoformat(row["created_at"]),
+            state=row["state"],
+            tries=row["tries"],
+            last_error=row["last_error"],
+        )
