@@ -35,9 +35,9 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import DomainError
 from counter_app.services.station import load_station
 from counter_app.store import Store
+from counter_app.store.station_key import station_key
 from counter_app.store.sync_state import SyncRound
 from sync.client import PortalClient, PortalError, Refused, TransportError
-from sync.keys import load_or_create_key
 
 PORTAL_ACTOR = "portal"
 
@@ -109,8 +109,8 @@ class SyncEngine:
         self.client = PortalClient(
             portal_url,
             station_id=self.station.id,
-            key=load_or_create_key(Path(data_dir)),
-            load_secret=lambda: self.store.sync_state.get("client_secret"),
+            key=station_key(store),
+            load_secret=self._load_secret,
             save_secret=self._save_secret,
             timeout=self.config.timeout,
             session=session,
@@ -120,9 +120,14 @@ class SyncEngine:
         with store.transaction():
             store.outbox.release_sending()  # a killed run's batch is sent again, same keys
 
+    def _load_secret(self) -> str | None:
+        sealed = self.store.sync_state.get("client_secret")
+        return self.store.crypto.open(sealed, "client_secret") if sealed else None
+
     def _save_secret(self, secret: str) -> None:
+        sealed = self.store.crypto.seal(secret, "client_secret")
         with self.store.transaction():
-            self.store.sync_state.set("client_secret", secret)
+            self.store.sync_state.set("client_secret", sealed)
 
     def now(self) -> datetime:
         return vn_time(self.clock())

@@ -6,7 +6,6 @@ import gzip
 import json
 import os
 import secrets
-import stat
 import time
 
 import pytest
@@ -18,7 +17,6 @@ from counter_app.services import queue as queue_service
 from sync import protocol as p
 from sync.emulator import Faults, PortalEmulator
 from sync.engine import SyncConfig, SyncEngine, sync_status
-from sync.keys import KEY_FILE
 from sync.testing import admin, check_exactly_once, pulled_seqs, station_view
 
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")
@@ -81,8 +79,9 @@ def test_push_exactly_once_through_heavy_faults(store, ctx, clock, station, tmp_
     info = sync_status(store)
     assert info["waiting"] == 0 and info["attention"] == 0
     assert 3590 < info["clock_offset_s"] < 3610 and info["clock_warning"]
-    key = (tmp_path / "data" / KEY_FILE).stat()
-    assert stat.S_IMODE(key.st_mode) == 0o600
+    # The signing key and the portal secret are sealed in the store, never in clear files.
+    assert store.settings.get("station_signing_key").startswith("e1:")
+    assert store.sync_state.get("client_secret").startswith("e1:")
 
 
 def test_pulled_statuses_holidays_and_catalogue_arrive(
@@ -280,7 +279,7 @@ def test_expired_token_is_renewed_and_station_reregisters(
     assert sync_until_done(engine).pushed == 1
     # a new portal (or a lost registration): the station registers its key again
     with store.transaction():
-        store.sync_state.set("client_secret", "wrong")
+        store.sync_state.set("client_secret", store.crypto.seal("wrong", "client_secret"))
     engine2 = engine_for(store, tmp_path, emulator, clock)
     receive(ctx, 1)
     assert sync_until_done(engine2).pushed == 1
@@ -332,4 +331,4 @@ def test_cli_sync_once_and_status(store, ctx, station, tmp_path, emulator, capsy
     assert main(["--data-dir", data, "sync", "status"]) == 0
     assert "Chờ gửi: 0" in capsys.readouterr().out
     assert main(["--data-dir", data, "sync", "--portal", "http://127.0.0.1:9", "--once"]) == 1
-    assert os.path.exists(os.path.join(data, KEY_FILE))
+    assert not any(name.endswith(".pem") for name in os.listdir(data))

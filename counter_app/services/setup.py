@@ -20,6 +20,7 @@ from counter_app.services.accounts import add_first_admin
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import CounterDesk, Station, load_station
 from counter_app.store import Store
+from counter_app.store.station_key import create_station_key
 
 register(
     {
@@ -96,6 +97,7 @@ def initialise_store(
         if admin_password is not None:
             add_first_admin(store, username=actor.username, password=admin_password, now=now)
         store.settings.set("station", station.to_settings())
+        create_station_key(store)
         store.catalogue.replace(catalogue, at=now)
         ctx = ServiceContext(store, lambda: now, station, actor)
         ctx.journal(
