@@ -6,12 +6,15 @@ the same validation (`validate_applicant`) as a clerk's input.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from counter_app.core.citizen import PROVINCE_CODES
+from counter_app.core.dossier import Applicant
 from counter_app.core.text import fold, nfc
+from counter_app.services.dossiers import ApplicantInput
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -65,7 +68,7 @@ HOME_PROVINCE = "036"  # most applicants were born in the commune's own province
 COMMUNE = "xã Tân Lập"
 
 _FAMILY_NAMES = tuple(n for n, _ in FAMILY)
-_FAMILY_WEIGHTS = tuple(w for _, w in FAMILY)
+_FAMILY_CUM_WEIGHTS = tuple(itertools.accumulate(w for _, w in FAMILY))
 _PROVINCES = tuple(PROVINCE_CODES)
 
 
@@ -78,6 +81,31 @@ class Person:
     email: str
     birth_date: date
     sex: str  # "male" / "female", as Sex values
+
+    @property
+    def applicant(self) -> Applicant:
+        return Applicant(
+            self.full_name,
+            self.citizen_id,
+            self.phone,
+            self.address,
+            self.email,
+            self.birth_date,
+            self.sex,
+        )
+
+    @property
+    def typed(self) -> ApplicantInput:
+        """The same person as a clerk's input to `receive_dossier`."""
+        return ApplicantInput(
+            self.full_name,
+            self.citizen_id,
+            self.phone,
+            self.address,
+            self.email,
+            self.birth_date,
+            self.sex,
+        )
 
 
 def citizen_id(rng: random.Random, birth: date, sex: str) -> str:
@@ -95,7 +123,7 @@ def person(rng: random.Random, today: date) -> Person:
     sex = "female" if rng.random() < 0.52 else "male"
     middle = MIDDLE_FEMALE if sex == "female" else MIDDLE_MALE
     given = GIVEN_FEMALE if sex == "female" else GIVEN_MALE
-    family = rng.choices(_FAMILY_NAMES, _FAMILY_WEIGHTS)[0]
+    family = rng.choices(_FAMILY_NAMES, cum_weights=_FAMILY_CUM_WEIGHTS)[0]
     words = [family, rng.choice(middle), rng.choice(given)]
     if rng.random() < 0.12:  # a second middle name: "Nguyễn Thị Thu Hương"
         words.insert(2, rng.choice(middle[1:]))

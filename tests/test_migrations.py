@@ -13,6 +13,8 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -21,13 +23,16 @@ import pytest
 from counter_app.core.calendar import DEFAULT_OPENING_HOURS
 from counter_app.core.catalogue import catalogue_to_dict, load_default_catalogue
 from counter_app.core.clock import VN_TZ
+from counter_app.core.dossier import DossierStatus
+from counter_app.core.errors import DomainError
 from counter_app.core.roles import Actor, Role
-from counter_app.services.dossiers import ApplicantInput, receive_dossier
+from counter_app.services.dossiers import ApplicantInput, change_status, receive_dossier
 from counter_app.services.setup import initialise_store, open_context
 from counter_app.services.station import CounterDesk, Station
 from counter_app.store import migrations, open_store
 from counter_app.store.audit import GENESIS, entry_hash
 from counter_app.store.database import STORE_FILE, connect
+from counter_app.store.keys import forget_unlocked_keys
 from counter_app.store.migrations import MIGRATIONS, migrate, schema_version
 
 HELPERS = Path(__file__).parent / "helpers"
@@ -232,6 +237,24 @@ OLD_ROWS: list[tuple[str, dict]] = [
             "error": "",
         },
     ),
+    # m004_accounts_and_ratings
+    (
+        "users",
+        {
+            "username": "canbo1",
+            "role": "clerk",
+            "password_hash": "scrypt$16384$8$1$c2FsdA$aGFzaA",
+            "failed_logins": 1,
+            "locked_until": None,
+            "locked": 0,
+            "created_at": AT,
+            "last_login_at": AT,
+        },
+    ),
+    (
+        "ratings",
+        {"at": AT, "score": 5, "ticket_id": 1, "dossier_code": CODE, "station_id": STATION_ID},
+    ),
 ]
 
 
@@ -299,10 +322,12 @@ def test_store_at_every_old_version_upgrades_and_keeps_its_rows(tmp_path, versio
         assert schema_version(conn) == LATEST
         assert store.integrity_check() == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        # Every row of every table that existed survives, column for column.
+        # Every row of every table that existed survives, column for column (a migration
+        # may add rows, e.g. a flag in settings, and columns, but not lose or change any).
         for table, (columns, rows) in before.items():
-            now = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
-            assert [tuple(r) for r in now] == rows, f"rows of {table} changed"
+            now = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+            missing = Counter(rows) - Counter(tuple(r) for r in now)
+            assert not missing, f"rows of {table} lost or changed: {list(missing)}"
         # The upgrade path ends at the same schema as a brand-new store.
         fresh = open_store(tmp_path / "fresh")
         try:
@@ -330,6 +355,16 @@ def test_store_at_every_old_version_upgrades_and_keeps_its_rows(tmp_path, versio
         assert store.outbox.pending()[-1].idem_key == f"{STATION_ID}:3"
     finally:
         store.close()
+
+
+def test_every_table_has_a_representative_row(tmp_path):
+    """So the upgrade test really carries data through every table (add rows for new ones)."""
+    store = open_store(tmp_path)
+    try:
+        missing = set(_plain_tables(store.conn)) - {table for table, _ in OLD_ROWS}
+    finally:
+        store.close()
+    assert not missing, f"add representative rows to OLD_ROWS for {sorted(missing)}"
 
 
 def test_opening_twice_and_asking_for_less_changes_nothing(tmp_path):
@@ -375,7 +410,11 @@ def _store_with_a_dossier(tmp_path: Path) -> Path:
     try:
         now = datetime(2026, 4, 29, 9, 0, tzinfo=VN_TZ)
         station = initialise_store(
-            store, agency_code=AGENCY, center_name="Xã Tân Lập", now=now, actor=Actor("a", Role.ADMIN)
+            store,
+            agency_code=AGENCY,
+            center_name="Xã Tân Lập",
+            now=now,
+            actor=Actor("a", Role.ADMIN),
         )
         ctx = open_context(store, clock=lambda: now, actor=Actor("canbo1", Role.CLERK))
         assert ctx.station == station
@@ -410,9 +449,7 @@ def m900_raises_after_sql(conn: sqlite3.Connection) -> None:
     ("broken", "error"),
     [(m900_breaks_halfway, sqlite3.OperationalError), (m900_raises_after_sql, RuntimeError)],
 )
-def test_failed_migration_leaves_version_and_schema_unchanged(
-    tmp_path, monkeypatch, broken, error
-):
+def test_failed_migration_leaves_version_and_schema_unchanged(tmp_path, monkeypatch, broken, error):
     data = _store_with_a_dossier(tmp_path)
     conn = connect(data / STORE_FILE)
     schema, rows = _schema(conn), _snapshot(conn)
@@ -467,3 +504,164 @@ def test_power_cut_in_the_middle_of_a_migration_leaves_the_old_schema(tmp_path):
         assert store.audit.verify() is None
     finally:
         store.close()
+
+
+def test_two_processes_upgrading_at_once_both_open_the_store(tmp_path, monkeypatch):
+    """The counter and the display start together after an update with a pending migration.
+
+    Made deterministic with two connections: the second reads the version while the first
+    is in the middle of the last migration, then waits for the lock.
+    """
+    data = tmp_path / "data"
+    _make_old_store(data, LATEST - 1)
+    first, second = connect(data / STORE_FILE), connect(data / STORE_FILE)
+    second_has_read = threading.Event()
+    real_schema_version = migrations.schema_version
+    real_last = MIGRATIONS[-1]
+    runs: list[sqlite3.Connection] = []
+    errors: list[BaseException] = []
+
+    def schema_version_spy(conn):
+        version = real_schema_version(conn)
+        if conn is second:
+            second_has_read.set()
+        return version
+
+    def last_migration(conn):
+        runs.append(conn)
+        if len(runs) == 1:  # the first opener, holding the write lock
+            other.start()
+            assert second_has_read.wait(10)
+        real_last(conn)
+
+    def open_second():
+        try:
+            migrate(second)
+        except BaseException as exc:  # reported in the main thread
+            errors.append(exc)
+
+    last_migration.__name__ = real_last.__name__
+    other = threading.Thread(target=open_second)
+    monkeypatch.setattr(migrations, "schema_version", schema_version_spy)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS[:-1], last_migration))
+    try:
+        assert migrate(first) == LATEST
+        other.join(30)
+        assert not other.is_alive()
+        if errors:
+            raise errors[0]
+        assert len(runs) == 1, "the last migration ran twice"
+        assert real_schema_version(second) == LATEST
+        assert second.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_processes_starting_together_after_an_update_all_open_the_store(tmp_path):
+    for round_ in range(3):
+        data = tmp_path / f"round{round_}"
+        _make_old_store(data, LATEST - 1)  # already in WAL mode, one migration pending
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(HELPERS / "open_at_once.py"), str(data)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        try:
+            for proc in procs:
+                assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+            for proc in procs:
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            results = [proc.communicate(timeout=120)[0].strip() for proc in procs]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        assert results == [f"ok {LATEST}"] * len(procs)
+        conn = connect(data / STORE_FILE)
+        try:
+            assert schema_version(conn) == LATEST
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+
+
+# --- a store from before encryption (schema 1 here) gets its keys at its first use ---------
+
+NEW_NAME = "Phạm Văn Lộc"
+
+
+def _names_after_restart(data: Path) -> dict[str, str]:
+    """Every dossier's applicant name as a freshly started process reads it."""
+    forget_unlocked_keys()
+    store = open_store(data)
+    try:
+        names = {}
+        for (code,) in store.query("SELECT code FROM dossiers ORDER BY code"):
+            try:
+                names[code] = store.dossiers.get(code).applicant.full_name
+            except DomainError as exc:
+                names[code] = f"unreadable ({exc.code})"
+        return names
+    finally:
+        store.close()
+        forget_unlocked_keys()
+
+
+def _upgraded_pre_encryption_store(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    _make_old_store(data, 1)
+    open_store(data).close()  # migrated to the latest schema; nothing unlocked yet
+    return data
+
+
+def test_a_refused_first_use_case_after_the_upgrade_loses_nothing(tmp_path):
+    data = _upgraded_pre_encryption_store(tmp_path)
+    forget_unlocked_keys()
+    store = open_store(data)
+    try:
+        now = datetime(2026, 4, 29, 10, 0, tzinfo=VN_TZ)
+        ctx = open_context(store, clock=lambda: now, actor=Actor("canbo1", Role.CLERK))
+        with pytest.raises(DomainError):  # received -> returned is not a move
+            change_status(ctx, code=CODE, to=DossierStatus.RETURNED)
+        new = receive_dossier(ctx, procedure_code="1.001193", applicant=ApplicantInput(NEW_NAME))
+    finally:
+        store.close()
+    assert _names_after_restart(data) == {CODE: NAME, new.code: NEW_NAME}
+
+
+def test_search_and_receive_starting_together_after_the_upgrade_lose_nothing(tmp_path):
+    for round_ in range(3):
+        data = _upgraded_pre_encryption_store(tmp_path / f"round{round_}")
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(HELPERS / "first_use_after_upgrade.py"), str(data), mode],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for mode in ("search", "receive", "search", "receive")
+        ]
+        try:
+            for proc in procs:
+                assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+            for proc in procs:
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            results = [proc.communicate(timeout=120)[0].strip() for proc in procs]
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        assert all(r.startswith("ok") for r in results), results
+        received = {r.split()[1] for r in results[1::2]}
+        assert _names_after_restart(data) == {CODE: NAME} | dict.fromkeys(received, NEW_NAME)

@@ -103,7 +103,9 @@ def test_processes_racing_for_codes_never_share_one(tmp_path):
     # The race was real: every process got numbers, and they took turns.
     assert all(len(codes) >= 10 for codes in per_process), [len(c) for c in per_process]
     owner = {
-        parse_dossier_code(code).sequence: i for i, codes in enumerate(per_process) for code in codes
+        parse_dossier_code(code).sequence: i
+        for i, codes in enumerate(per_process)
+        for code in codes
     }
     turns = sum(1 for n in range(2, len(numbers) + 1) if owner[n] != owner[n - 1])
     assert turns >= PROCESSES, turns
@@ -203,7 +205,9 @@ def test_interleaved_connections_and_restarts_never_repeat_a_code(ops):
                 elif op == "step_back":
                     # An NTP correction: back a little, never beyond the clock check's
                     # tolerance (5 minutes behind the last entry written).
-                    clock.now = max(clock.now - timedelta(minutes=arg), last_written - timedelta(minutes=4))
+                    clock.now = max(
+                        clock.now - timedelta(minutes=arg), last_written - timedelta(minutes=4)
+                    )
             # A restart of everything: numbering goes on after the last number used.
             for store in stores:
                 store.close()

@@ -7,6 +7,7 @@ does not make Saturday a working day.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -261,6 +262,12 @@ class VietnamHolidays:
         return frozenset(d for d in self._year(year, "vi").weekend_workdays if d.year == year)
 
 
+@functools.cache
+def shared_vietnam_holidays() -> VietnamHolidays:
+    """One provider per process: building the holiday tables was half of receiving a dossier."""
+    return VietnamHolidays()
+
+
 class WorkingCalendar:
     """Legal working days and the doors' opening hours of one Center."""
 
@@ -285,7 +292,7 @@ class WorkingCalendar:
             sorted(by_day.values(), key=lambda o: o.day)
         )
         self.opening_hours = opening_hours
-        self.holiday_provider: HolidayProvider = holiday_provider or VietnamHolidays()
+        self.holiday_provider: HolidayProvider = holiday_provider or shared_vietnam_holidays()
         self._overrides = by_day
         self._holidays: set[date] = set()
         self._workdays: set[date] = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from counter_app.core.calendar import OpeningHours
+from counter_app.core.calendar import DEFAULT_OPENING_HOURS, OpeningHours
 from counter_app.core.dossier_code import SequenceBlock
 from counter_app.core.errors import NotFound
 from counter_app.core.messages import register
@@ -44,7 +44,7 @@ class Station:
     dossier_block: SequenceBlock = field(default_factory=SequenceBlock)
     max_recalls: int = 3
     priorities: tuple[PriorityCategory, ...] = DEFAULT_PRIORITIES
-    opening_hours: OpeningHours = field(default_factory=OpeningHours)
+    opening_hours: OpeningHours = DEFAULT_OPENING_HOURS
 
     def counter(self, number: int) -> CounterDesk:
         for desk in self.counters:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class Store:
         self.users = UserRepository(self)
         self.keys = KeyManager(self)
         self._crypto: FieldCrypto | None = None
+        self._reseal_checked = False
         self.ratings = RatingRepository(self)
 
     @property
@@ -56,8 +58,11 @@ class Store:
         """The unlocked field keys (from the OS keyring, the passphrase, or a demo key file)."""
         if self._crypto is None:
             self._crypto = self.keys.unlock()
-        if not self.conn.in_transaction and self.settings.get("reseal_pending"):
-            self.reseal()
+            self._reseal_checked = False
+        if not self._reseal_checked and not self.conn.in_transaction:
+            self._reseal_checked = True
+            if self.settings.get("reseal_pending"):
+                self.reseal()
         return self._crypto
 
     def reseal(self, batch: int = 500) -> int:
@@ -101,18 +106,45 @@ class Store:
     def integrity_check(self) -> str:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
+    def checkpoint(self) -> None:
+        """Fold the WAL into the database while nobody waits (idle timer, closing)."""
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def close(self) -> None:
+        """Checkpoint and close; closing twice is harmless."""
+        try:
+            if self.path is not None:
+                self.checkpoint()
+        except sqlite3.ProgrammingError:
+            return  # already closed
         self.conn.close()
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
+    _retry_while_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
+    # Checkpoints run at close and from the UI's idle timer rather than inside a clerk's
+    # commit; the high limit is the safety net for a process that never closes.
+    conn.execute("PRAGMA wal_autocheckpoint=10000")
     return conn
+
+
+def _retry_while_locked(action, seconds: float = 30.0) -> None:
+    """Switching a brand-new file to WAL answers "locked" at once (no busy wait) when
+    another process is doing the same; try again for a while."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def open_store(data_dir: Path | str | None = None, *, memory: bool = False) -> Store:
@@ -126,4 +158,6 @@ def open_store(data_dir: Path | str | None = None, *, memory: bool = False) -> S
         path = folder / STORE_FILE
         conn = connect(path)
     migrate(conn)
-    return Store(conn, path)
+    store = Store(conn, path)
+    store.keys.ensure_created()
+    return store

@@ -218,9 +218,11 @@ class DossierRepository:
         if not tokens:
             return []
         match = " AND ".join(f'"{t}"' for t in tokens)
+        # FTS5 stops at the limit in rowid order (the latest entered first); joining and
+        # sorting every match first took 80 ms for a common name over 300,000 dossiers.
         rows = self._store.query(
-            "SELECT d.* FROM dossiers_fts f JOIN dossiers d ON d.rowid = f.rowid "
-            "WHERE dossiers_fts MATCH ? ORDER BY d.received_at DESC LIMIT ?",
+            "SELECT * FROM dossiers WHERE rowid IN (SELECT rowid FROM dossiers_fts "
+            "WHERE dossiers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY received_at DESC",
             (match, limit),
         )
         return [_from_row(r, self._store.crypto) for r in rows]

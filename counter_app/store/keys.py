@@ -129,13 +129,20 @@ class KeyManager:
         self._remember(store_uid, keyset)
         return recovery
 
+    def ensure_created(self) -> None:
+        """A store set up before encryption gets its keys once, under a write lock (two
+        processes starting together must not each make their own); reseal() then seals it."""
+        if self.configured or self._store.settings.get("station") is None:
+            return
+        with self._store.transaction():
+            if not self.configured:
+                self.create(passphrase=None)
+                self._store.settings.set("reseal_pending", True)
+
     def unlock(self, *, passphrase: str | None = None, recovery: str | None = None):
         info = self._store.settings.get("keys")
         if info is None:
-            # A store from before encryption: make its keys now; reseal() seals its rows.
-            self.create(passphrase=passphrase)
-            self._store.settings.set("reseal_pending", True)
-            info = self._store.settings.get("keys")
+            raise DomainError("crypto.locked")
         if info["uid"] in _UNLOCKED:
             return _UNLOCKED[info["uid"]]
         w = self._wrapping_key(info, passphrase, recovery)

@@ -193,14 +193,18 @@ def migrate(conn: sqlite3.Connection, *, upto: int | None = None) -> int:
     target = len(MIGRATIONS) if upto is None else upto
     version = schema_version(conn)
     while version < target:
-        migration = MIGRATIONS[version]
         conn.execute("BEGIN IMMEDIATE")
         try:
+            version = schema_version(conn)  # another process may have migrated meanwhile
+            if version >= target:
+                conn.execute("ROLLBACK")
+                break
             # executescript would COMMIT first; run the statements one by one instead.
-            _run_in_transaction(conn, migration)
+            _run_in_transaction(conn, MIGRATIONS[version])
             conn.execute(f"PRAGMA user_version = {version + 1}")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         version += 1

@@ -172,3 +172,121 @@ def dossiers_received_today(ctx: ServiceContext) -> int:
     today = ctx.now().date()
     found = list_dossiers(ctx, since=today, until=today, limit=10_000)
     return sum(1 for d in found if d.receiver == ctx.actor.username)
+
+
+@dataclass(frozen=True)
+class PrinterStatus:
+    configured: bool
+    ready: bool
+    queued: int  # jobs in the spool waiting for the printer
+
+
+def printer_status(ctx: ServiceContext) -> PrinterStatus:
+    """GAP: the printing issue's spool (printers.spool.status(store) -> PrinterStatus)."""
+    try:
+        from printers.spool import status  # type: ignore[import-not-found]
+    except ImportError:
+        return PrinterStatus(configured=False, ready=False, queued=0)
+    found = status(ctx.store)
+    return PrinterStatus(bool(found.configured), bool(found.ready), int(found.queued))
+
+
+def refuse_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
+    """GAP: dossiers.refuse_at_intake(ctx, *, procedure_code, applicant, documents, reasons).
+
+    Until then: registered as a draft (status 1) and moved to "Không được tiếp nhận" (3), the
+    same path the demo uses for a refused draft.
+    """
+    return _decide_at_intake(ctx, DossierStatus.REFUSED, reasons, dossier)
+
+
+def supplement_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
+    """GAP: dossiers.supplement_at_intake(...), as refuse_at_intake with status 5."""
+    return _decide_at_intake(ctx, DossierStatus.SUPPLEMENT, reasons, dossier)
+
+
+def _decide_at_intake(ctx, status: DossierStatus, reasons: str, dossier: dict) -> Dossier:
+    from counter_app.core.errors import ValidationError
+
+    if not reasons.strip():  # checked first: nothing may be written without a reason
+        raise ValidationError(
+            "dossier.note_required", field="note", target=_status_vi(status),
+            target_en=_status_en(status),
+        )  # fmt: skip
+    draft = dossiers.receive_dossier(ctx, draft=True, **dossier)
+    return dossiers.change_status(ctx, code=draft.code, to=status, note=reasons)
+
+
+def _status_vi(status: DossierStatus) -> str:
+    from counter_app.core.dossier import STATUS_NAMES
+
+    return STATUS_NAMES[status][0]
+
+
+def _status_en(status: DossierStatus) -> str:
+    from counter_app.core.dossier import STATUS_NAMES
+
+    return STATUS_NAMES[status][1]
+
+
+def tracking_book_pdf(ctx: ServiceContext, *, start: date, end: date, out) -> tuple[int, int]:
+    """Form 07 (Sổ theo dõi hồ sơ) for a period, as a PDF: (dossiers, pages)."""
+    from printers.service import tracking_book
+
+    return tracking_book(ctx, start=start, end=end, out=out)
+
+
+def station_settings(ctx: ServiceContext) -> dict:
+    """GAP: admin.read_settings(ctx) -> dict with "printers", "sync" and "backup_dir"."""
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    return {
+        "printers": ctx.store.settings.get("printers", {}) or {},
+        "sync": ctx.store.settings.get("sync", {}) or {},
+        "backup_dir": ctx.store.settings.get("backup_dir", "") or "",
+    }
+
+
+def calendar_overrides(ctx: ServiceContext) -> list:
+    """GAP: admin.calendar_overrides(ctx) -> list[CalendarOverride]."""
+    return ctx.store.catalogue.overrides()
+
+
+def set_calendar_override(ctx: ServiceContext, override) -> object:
+    from counter_app.services import admin
+
+    return admin.set_calendar_override(ctx, override)
+
+
+def test_print_document(ctx: ServiceContext, printer: str):
+    from printers.service import test_doc
+
+    return test_doc(ctx, printer)
+
+
+def initialise_station(
+    store: Store,
+    *,
+    agency_code: str,
+    center_name: str,
+    counters: int,
+    admin_username: str,
+    admin_password: str,
+    now: datetime,
+    portal_url: str = "",
+):
+    """The first-run wizard's one write. The admin's name is fixed by the service for now.
+
+    GAP: setup.initialise_store(..., admin_username=...) and admin.set_portal_url(ctx, url).
+    """
+    from counter_app.core.roles import Role
+    from counter_app.services.setup import initialise_store
+
+    return initialise_store(
+        store,
+        agency_code=agency_code,
+        center_name=center_name,
+        now=now,
+        actor=Actor(admin_username or "admin", Role.ADMIN),
+        counters=counters,
+        admin_password=admin_password,
+    )

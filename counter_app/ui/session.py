@@ -18,6 +18,7 @@ from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import Station, load_station
 from counter_app.store import Store
+from counter_app.ui.none_guard import guard_none
 
 KIOSK_ACTOR = Actor("kiosk", Role.VOLUNTEER)
 
@@ -42,6 +43,7 @@ class Session(QObject):
         demo: bool = False,
     ) -> None:
         super().__init__()
+        guard_none()  # before the first Qt call of a long day; see none_guard
         self.store = store
         self.clock = clock
         self.station = station or load_station(store)

@@ -1,0 +1,107 @@
+"""`python -m bench`: build (or reuse) a big store, then time writes and searches on it.
+
+    python -m bench                 1,000,000 tickets, 300,000 dossiers, 300 rounds
+    python -m bench --quick         50,000 tickets, 15,000 dossiers, 100 rounds
+    python -m bench --store DIR     reuse the store in DIR (generated there when missing)
+    python -m bench --json FILE     also save the figures
+
+Figures that matter are ratios measured in the same run; the targets are printed, not
+enforced: the run never fails because of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.generate import generate, store_size
+from bench.report import format_report, write_json
+from bench.search_latency import measure_search
+from bench.store_latency import measure_writes
+from counter_app.store import open_store
+from counter_app.store.database import STORE_FILE
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small store and fewer rounds")
+    parser.add_argument("--store", type=Path, help="store folder to reuse or create")
+    parser.add_argument("--tickets", type=int, help="tickets to generate (1,000,000)")
+    parser.add_argument("--dossiers", type=int, help="dossiers to generate (300,000)")
+    parser.add_argument("--iterations", type=int, help="timed rounds per figure (300)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", type=Path, help="save the figures to this file")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.tickets = args.tickets or (50_000 if quick else 1_000_000)
+    args.dossiers = args.dossiers or (15_000 if quick else 300_000)
+    args.iterations = args.iterations or (100 if quick else 300)
+    return args
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> dict:
+    started = time.perf_counter()
+    load = [round(x, 2) for x in os.getloadavg()]
+    generation = None
+    if not (data_dir / STORE_FILE).exists():
+        print(f"generating {args.tickets:,} tickets, {args.dossiers:,} dossiers ...", flush=True)
+        made = generate(data_dir, tickets=args.tickets, dossiers=args.dossiers, seed=args.seed)
+        generation = {
+            "seconds": round(made.seconds, 2),
+            "cpu_seconds": round(made.cpu_seconds, 2),
+            "tickets": made.tickets,
+            "dossiers": made.dossiers,
+            "first_day": made.first_day.isoformat(),
+            "last_day": made.last_day.isoformat(),
+        }
+        print(f"generated in {made.seconds:.1f} s", flush=True)
+    store = open_store(data_dir)
+    try:
+        counts = {"tickets": store.tickets.count(), "dossiers": store.dossiers.count()}
+    finally:
+        store.close()
+    search = measure_search(data_dir, iterations=args.iterations, seed=args.seed)
+    writes = measure_writes(data_dir, iterations=args.iterations, seed=args.seed)
+    return {
+        "config": {
+            "tickets": args.tickets,
+            "dossiers": args.dossiers,
+            "iterations": args.iterations,
+            "seed": args.seed,
+            "quick": args.quick,
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_avg": load,
+            "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version,
+        },
+        "generation": generation,
+        "store": {"path": str(data_dir), "size_bytes": store_size(data_dir), **counts},
+        "writes": writes,
+        "search": search,
+        "total_seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    if args.store is not None:
+        report = run(args, args.store)
+    else:
+        with tempfile.TemporaryDirectory(prefix="counter-bench-") as folder:
+            report = run(args, Path(folder))
+    print(format_report(report))
+    if args.json is not None:
+        write_json(report, args.json)
+    return report
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

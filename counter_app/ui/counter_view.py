@@ -1,0 +1,145 @@
+"""Layout of the clerk's counter page: the ticket being served, actions, counts, queues."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.widgets import MessageBar, button
+
+SHORTCUTS = {
+    "call_next": "F2",
+    "recall": "F3",
+    "no_show": "F4",
+    "transfer": "F5",
+    "finish": "F6",
+    "receive": "F7",
+}
+
+
+def _count_box(title: str) -> tuple[QFrame, QLabel]:
+    box = QFrame()
+    box.setProperty("role", "card")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(10, 6, 10, 6)
+    value = QLabel("0")
+    value.setProperty("role", "count")
+    value.setAlignment(Qt.AlignCenter)
+    caption = QLabel(title)
+    caption.setAlignment(Qt.AlignCenter)
+    caption.setProperty("role", "hint")
+    caption.setWordWrap(True)
+    layout.addWidget(value)
+    layout.addWidget(caption)
+    return box, value
+
+
+class CounterView(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self.tr("Quầy tiếp nhận"))
+        self.title.setProperty("role", "title")
+        self.counter_picker = QComboBox()
+        self.counter_picker.setMinimumWidth(140)
+        self.counter_picker.setToolTip(self.tr("Quầy bạn đang làm việc"))
+        self.message = MessageBar()
+
+        self.ticket_label = QLabel("—")
+        self.ticket_label.setProperty("role", "ticket")
+        self.ticket_label.setAlignment(Qt.AlignCenter)
+        self.ticket_state = QLabel(self.tr("Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo."))
+        self.ticket_state.setAlignment(Qt.AlignCenter)
+        self.ticket_state.setWordWrap(True)
+        self.ticket_detail = QLabel()
+        self.ticket_detail.setAlignment(Qt.AlignCenter)
+        self.ticket_detail.setProperty("role", "hint")
+        self.ticket_detail.setWordWrap(True)
+
+        self.call_next = button(self.tr("Gọi số tiếp theo"), role="big", shortcut="F2")
+        self.call_next.setProperty("role", "primary")
+        self.recall = button(self.tr("Gọi lại"), shortcut="F3")
+        self.no_show = button(self.tr("Vắng mặt"), shortcut="F4")
+        self.transfer = button(self.tr("Chuyển nhóm"), shortcut="F5")
+        self.finish = button(self.tr("Xong"), shortcut="F6")
+        self.receive = button(self.tr("Tiếp nhận hồ sơ"), shortcut="F7")
+        self.receive.setProperty("role", "primary")
+        for btn in (self.call_next, self.recall, self.no_show, self.transfer, self.finish,
+                    self.receive):  # fmt: skip
+            btn.setMinimumHeight(54)
+            font = btn.font()
+            font.setPointSize(13)
+            font.setBold(True)
+            btn.setFont(font)
+
+        served_box, self.served = _count_box(self.tr("đã phục vụ hôm nay"))
+        absent_box, self.absent = _count_box(self.tr("vắng mặt"))
+        waiting_box, self.waiting_count = _count_box(self.tr("đang chờ quầy này"))
+        received_box, self.received = _count_box(self.tr("hồ sơ bạn đã nhận hôm nay"))
+
+        self.queue = QTreeWidget()
+        self.queue.setHeaderLabels([self.tr("Số"), self.tr("Ưu tiên"), self.tr("Đã chờ")])
+        self.queue.setRootIsDecorated(True)
+        self.queue.setAlternatingRowColors(True)
+        self.queue.setColumnWidth(0, 270)
+        self.queue.setColumnWidth(1, 150)
+        self.queue.header().setStretchLastSection(True)
+        self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.queue_title = QLabel(self.tr("Hàng chờ theo nhóm dịch vụ"))
+        self.queue_title.setProperty("role", "subtitle")
+
+        # --- layout
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(QLabel(self.tr("Quầy:")))
+        top.addWidget(self.counter_picker)
+
+        card = QFrame()
+        card.setProperty("role", "card")
+        current = QVBoxLayout(card)
+        serving = QLabel(self.tr("ĐANG PHỤC VỤ"))
+        serving.setAlignment(Qt.AlignCenter)
+        serving.setProperty("role", "subtitle")
+        current.addWidget(serving)
+        current.addWidget(self.ticket_label)
+        current.addWidget(self.ticket_state)
+        current.addWidget(self.ticket_detail)
+        current.addStretch(1)
+
+        actions = QGridLayout()
+        actions.addWidget(self.call_next, 0, 0, 1, 2)
+        actions.addWidget(self.recall, 1, 0)
+        actions.addWidget(self.no_show, 1, 1)
+        actions.addWidget(self.transfer, 2, 0)
+        actions.addWidget(self.finish, 2, 1)
+        actions.addWidget(self.receive, 3, 0, 1, 2)
+
+        counts = QHBoxLayout()
+        for box in (served_box, absent_box, waiting_box, received_box):
+            counts.addWidget(box)
+
+        left = QVBoxLayout()
+        left.addWidget(card, 1)
+        left.addLayout(actions)
+        left.addLayout(counts)
+
+        right = QVBoxLayout()
+        right.addWidget(self.queue_title)
+        right.addWidget(self.queue, 1)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 5)
+        body.addLayout(right, 4)
+
+        root = QVBoxLayout(self)
+        root.addLayout(top)
+        root.addWidget(self.message)
+        root.addLayout(body, 1)

@@ -1,0 +1,197 @@
+"""Layout of the intake page: procedure, checklist, citizen, appointment, decision."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.widgets import MessageBar, button, field_error_label
+
+CITIZEN_FIELDS = ("full_name", "citizen_id", "birth_date", "sex", "phone", "address", "email")
+
+
+class IntakeView(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self.tr("Tiếp nhận hồ sơ"))
+        self.title.setProperty("role", "title")
+        self.ticket_info = QLabel()
+        self.ticket_info.setProperty("role", "subtitle")
+        self.message = MessageBar()
+
+        # 1. procedure
+        self.procedure_search = QLineEdit()
+        self.procedure_search.setPlaceholderText(
+            self.tr("Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: khai sinh)")
+        )
+        self.procedure_search.setClearButtonEnabled(True)
+        self.procedure_results = QListWidget()
+        self.procedure_results.setMaximumHeight(120)
+        self.procedure_results.setWordWrap(True)
+        self.procedure_results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.procedure_chosen = QLabel(self.tr("Chưa chọn thủ tục."))
+        self.procedure_chosen.setWordWrap(True)
+        self.procedure_error = field_error_label()
+
+        # 2. checklist
+        self.checklist = QTableWidget(0, 4)
+        self.checklist.setHorizontalHeaderLabels(
+            [self.tr("Nhận"), self.tr("Giấy tờ"), self.tr("Hình thức"), self.tr("Số bản")]
+        )
+        header = self.checklist.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.Fixed)
+        header.setSectionResizeMode(3, QHeaderView.Fixed)
+        self.checklist.setColumnWidth(2, 150)
+        self.checklist.setColumnWidth(3, 58)
+        self.checklist.verticalHeader().setVisible(False)
+        self.checklist.setSelectionMode(QAbstractItemView.NoSelection)
+        self.checklist.setWordWrap(True)
+        self.checklist_error = field_error_label()
+
+        # 3. citizen
+        self.qr = QLineEdit()
+        self.qr.setPlaceholderText(self.tr("Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước"))
+        self.qr_error = field_error_label()
+        self.full_name = QLineEdit()
+        self.citizen_id = QLineEdit()
+        self.citizen_id.setPlaceholderText(self.tr("12 chữ số"))
+        self.birth_date = QLineEdit()
+        self.birth_date.setPlaceholderText(self.tr("ngày/tháng/năm, ví dụ 05/03/1990"))
+        self.sex = QComboBox()
+        self.sex.addItem(self.tr("— chưa chọn —"), "")
+        self.sex.addItem(self.tr("Nam"), "male")
+        self.sex.addItem(self.tr("Nữ"), "female")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("ví dụ 0912 345 678"))
+        self.address = QLineEdit()
+        self.email = QLineEdit()
+        self.errors = {name: field_error_label() for name in CITIZEN_FIELDS}
+
+        # 4. appointment and decision
+        self.sets = QSpinBox()
+        self.sets.setRange(0, 99)
+        self.sets.setValue(1)
+        self.sets_error = field_error_label()
+        self.return_method = QComboBox()
+        self.verification = QCheckBox(self.tr("Cần xác minh (cộng thêm thời gian)"))
+        self.due = QLabel("—")
+        self.due.setStyleSheet("font-size: 13pt; font-weight: 600; color: #0b5cad;")
+        self.due.setWordWrap(True)
+        self.fee = QLabel("—")
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(
+            self.tr("Lý do hoặc giấy tờ cần bổ sung (bắt buộc khi từ chối hay yêu cầu bổ sung)")
+        )
+        self.reason.setMaximumHeight(54)
+        self.reason.setTabChangesFocus(True)
+        self.reason_error = field_error_label()
+        self.accept = button(self.tr("Tiếp nhận và in giấy hẹn"), role="primary",
+                             shortcut="Ctrl+Return")  # fmt: skip
+        self.supplement = button(self.tr("Yêu cầu bổ sung"))
+        self.refuse = button(self.tr("Từ chối tiếp nhận"), role="danger")
+        self.clear = button(self.tr("Làm mới"), shortcut="Ctrl+N")
+
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        procedure_box = QGroupBox(self.tr("1. Thủ tục"))
+        p = QVBoxLayout(procedure_box)
+        p.addWidget(self.procedure_search)
+        p.addWidget(self.procedure_results)
+        p.addWidget(self.procedure_chosen)
+        p.addWidget(self.procedure_error)
+
+        checklist_box = QGroupBox(self.tr("2. Thành phần hồ sơ"))
+        c = QVBoxLayout(checklist_box)
+        c.addWidget(self.checklist, 1)
+        c.addWidget(self.checklist_error)
+
+        citizen_box = QGroupBox(self.tr("3. Người nộp hồ sơ"))
+        form = QFormLayout(citizen_box)
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(2)
+        form.addRow(self.tr("Quét thẻ căn cước:"), _with_error(self.qr, self.qr_error))
+        labels = {
+            "full_name": self.tr("Họ và tên:"),
+            "citizen_id": self.tr("Số căn cước:"),
+            "birth_date": self.tr("Ngày sinh:"),
+            "sex": self.tr("Giới tính:"),
+            "phone": self.tr("Điện thoại:"),
+            "address": self.tr("Địa chỉ:"),
+            "email": self.tr("Thư điện tử:"),
+        }
+        for name in CITIZEN_FIELDS:
+            form.addRow(labels[name], _with_error(getattr(self, name), self.errors[name]))
+
+        decision_box = QGroupBox(self.tr("4. Hẹn trả và quyết định"))
+        d = QGridLayout(decision_box)
+        d.addWidget(QLabel(self.tr("Số bộ:")), 0, 0)
+        d.addWidget(_with_error(self.sets, self.sets_error), 0, 1)
+        d.addWidget(QLabel(self.tr("Nhận kết quả:")), 0, 2)
+        d.addWidget(self.return_method, 0, 3)
+        d.addWidget(self.verification, 1, 0, 1, 2)
+        d.addWidget(QLabel(self.tr("Lệ phí:")), 1, 2)
+        d.addWidget(self.fee, 1, 3)
+        d.addWidget(QLabel(self.tr("Hẹn trả kết quả:")), 2, 0)
+        d.addWidget(self.due, 2, 1, 1, 3)
+        d.addWidget(_with_error(self.reason, self.reason_error), 3, 0, 1, 4)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refuse)
+        buttons.addWidget(self.supplement)
+        buttons.addWidget(self.accept)
+        d.addLayout(buttons, 4, 0, 1, 4)
+        d.setColumnStretch(1, 1)
+        d.setColumnStretch(3, 1)
+
+        left = QVBoxLayout()
+        left.addWidget(procedure_box)
+        left.addWidget(checklist_box, 1)
+        right = QVBoxLayout()
+        right.addWidget(citizen_box)
+        right.addWidget(decision_box)
+        right.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(left, 11)
+        body.addLayout(right, 9)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.ticket_info)
+        root = QVBoxLayout(self)
+        root.addLayout(top)
+        root.addWidget(self.message)
+        root.addLayout(body, 1)
+
+
+def _with_error(field: QWidget, error: QLabel) -> QWidget:
+    box = QFrame()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(1)
+    layout.addWidget(field)
+    layout.addWidget(error)
+    error.setAlignment(Qt.AlignLeft)
+    return box

@@ -1,0 +1,210 @@
+"""The kiosk: a citizen takes a number (with a priority if they have one) or looks up a dossier.
+
+It acts as the station's kiosk account, shows no personal data, and goes back to its home
+screen after a short time without a touch.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.core.dossier import STATUS_NAMES
+from counter_app.core.errors import DomainError
+from counter_app.ui import gateway
+from counter_app.ui.i18n import error_text, pick
+from counter_app.ui.kiosk_view import KioskView
+from counter_app.ui.session import Session
+
+log = logging.getLogger(__name__)
+IDLE_MS = 30_000
+TICKET_SHOWN_MS = 12_000
+_INPUT = {QEvent.MouseButtonPress, QEvent.KeyPress, QEvent.TouchBegin}
+
+
+class KioskWidget(QWidget):
+    ticket_taken = Signal(object)  # gateway TakenTicket
+
+    def __init__(
+        self, session: Session, parent=None, *, idle_ms: int = IDLE_MS,
+        ticket_ms: int = TICKET_SHOWN_MS,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._ticket_ms = ticket_ms
+        self._idle_ms = idle_ms
+        self._session = session
+        self.view = KioskView(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.priority: str = ""
+        self.last_document = None
+        self.group_buttons: dict[str, QPushButton] = {}
+        self.priority_buttons: dict[str, QPushButton] = {}
+        v = self.view
+        v.center.setText(session.station.center_name)
+        v.priority.clicked.connect(lambda: v.pages.setCurrentWidget(v.priority_page))
+        v.priority_back.clicked.connect(self.go_home)
+        v.lookup.clicked.connect(self._open_lookup)
+        v.lookup_back.clicked.connect(self.go_home)
+        v.ticket_done.clicked.connect(self.go_home)
+        v.search.clicked.connect(self._look_up)
+        v.code.returnPressed.connect(self._look_up)
+        v.backspace.clicked.connect(lambda: v.code.backspace())
+        for key, btn in v.keys.items():
+            btn.clicked.connect(lambda _c=False, k=key: v.code.insert(k))
+        for i, category in enumerate(session.station.priorities):
+            btn = QPushButton(pick(category.name_vi, category.name_en))
+            btn.setProperty("role", "kiosk")
+            btn.clicked.connect(lambda _c=False, key=category.key: self._choose_priority(key))
+            v.priority_grid.addWidget(btn, i // 2, i % 2)
+            self.priority_buttons[category.key] = btn
+        self._idle = QTimer(self, singleShot=True, interval=idle_ms)
+        self._idle.timeout.connect(self.go_home)
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._tick)
+        self._watcher = _InputWatcher(self._idle)
+        QApplication.instance().installEventFilter(self._watcher)
+        session.queue_changed.connect(self._refresh_counts)
+        self._build_groups()
+        self._tick()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._clock.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self._idle.stop()
+        self._clock.stop()
+        super().hideEvent(event)
+
+    def _build_groups(self) -> None:
+        try:
+            groups = self._session.kiosk_ctx().catalogue().groups
+        except DomainError as error:
+            self.view.welcome.setText(error_text(error))
+            return
+        for i, group in enumerate(groups):
+            btn = QPushButton()
+            btn.setProperty("role", "kiosk")
+            btn.clicked.connect(lambda _c=False, letter=group.letter: self.take(letter))
+            self.view.group_grid.addWidget(btn, i // 2, i % 2)
+            self.group_buttons[group.letter] = btn
+        self._group_names = {g.letter: g.name for g in groups}
+        self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        try:
+            waiting = gateway.snapshot(self._session.kiosk_ctx()).waiting
+        except DomainError:
+            waiting = {}
+        for letter, btn in self.group_buttons.items():
+            n = len(waiting.get(letter, []))
+            btn.setText(
+                self.tr("{letter}  {name}\n{n} người đang chờ").format(
+                    letter=letter, name=self._group_names[letter], n=n
+                )
+            )
+
+    def _tick(self) -> None:
+        self.view.clock.setText(f"{self._session.now():%H:%M  %d/%m/%Y}")
+
+    def go_home(self) -> None:
+        self.priority = ""
+        v = self.view
+        v.priority_banner.setText("")
+        v.priority_banner.hide()
+        v.code.clear()
+        v.result.clear()
+        v.pages.setCurrentWidget(v.home)
+        self._refresh_counts()
+
+    def _choose_priority(self, key: str) -> None:
+        self.priority = key
+        name = self.priority_buttons[key].text()
+        v = self.view
+        v.priority_banner.setText(self.tr("Ưu tiên: {name}. Xin mời chọn lĩnh vực.").format(
+            name=name))  # fmt: skip
+        v.priority_banner.show()
+        v.pages.setCurrentWidget(v.home)
+        self._idle.start(self._idle_ms)
+
+    def take(self, letter: str) -> None:
+        try:
+            taken = gateway.take_ticket(self._session.kiosk_ctx(), group=letter,
+                                        priority=self.priority)  # fmt: skip
+        except DomainError as error:
+            self.view.welcome.setText(error_text(error))
+            return
+        v, t = self.view, taken.ticket
+        v.ticket_number.setText(t.label)
+        v.ticket_group.setText(self._group_names.get(t.group, t.group))
+        v.ticket_ahead.setText(
+            self.tr("Có {n} người đang chờ trước bạn").format(n=taken.ahead)
+            if taken.ahead
+            else self.tr("Bạn là người tiếp theo")
+        )
+        v.pages.setCurrentWidget(v.ticket_page)
+        self.last_document = self._ticket_document(taken)
+        self._idle.start(self._ticket_ms)
+        self._session.queue_changed.emit()
+        self.ticket_taken.emit(taken)
+
+    def _ticket_document(self, taken):
+        try:
+            from printers.documents import Header, ticket_document
+        except ImportError:
+            return None
+        names = {c.key: c.name_vi for c in self._session.station.priorities}
+        return ticket_document(
+            taken.ticket,
+            header=Header.from_station(self._session.station),
+            group_name=self._group_names.get(taken.ticket.group, ""),
+            ahead=taken.ahead,
+            priority_name=names.get(taken.ticket.priority, ""),
+        )
+
+    def _open_lookup(self) -> None:
+        v = self.view
+        v.code.setText(f"{self._session.station.agency_code}-")
+        v.result.clear()
+        v.pages.setCurrentWidget(v.lookup_page)
+        v.code.setFocus()
+        self._idle.start(self._idle_ms)
+
+    def _look_up(self) -> None:
+        v = self.view
+        try:
+            found = gateway.public_status(self._session.kiosk_ctx(), v.code.text())
+        except DomainError as error:
+            v.result.setText(error_text(error))
+            return
+        due = f"{found.due_at:%H:%M %d/%m/%Y}" if found.due_at else "—"
+        lines = [
+            self.tr("Hồ sơ <b>{code}</b>").format(code=found.code),
+            found.procedure_name,
+            self.tr("Trạng thái: <b>{status}</b>").format(status=pick(*STATUS_NAMES[found.status])),
+            self.tr("Hẹn trả kết quả: <b>{due}</b>").format(due=due),
+        ]
+        if found.overdue:
+            lines.append(self.tr("Hồ sơ đã quá hạn; xin mời đến quầy để được giải thích."))
+        v.result.setText("<br>".join(lines))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        QApplication.instance().removeEventFilter(self._watcher)
+        super().closeEvent(event)
+
+
+class _InputWatcher(QObject):
+    """Any touch or key restarts the countdown back to the home screen."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self._timer = timer
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() in _INPUT and self._timer.isActive():
+            self._timer.start()
+        return False

@@ -1,0 +1,207 @@
+"""Starting the program: the window first, then the store, then the data.
+
+`counter-app` and `counter-app demo` end here. The station window is shown before the store
+is opened (and, for the demo, before the demo data is made), so something appears at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+ROLES = ("all-in-one", "counter", "kiosk", "display")
+
+
+def _language(lang: str | None) -> str:
+    if lang:
+        return lang
+    from PySide6.QtCore import QSettings
+
+    return str(QSettings().value("ui/language", "vi"))
+
+
+def run(
+    *,
+    data_dir: Path,
+    role: str = "all-in-one",
+    fullscreen: bool = False,
+    lang: str | None = None,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> int:
+    started = time.perf_counter()
+    from counter_app.ui.qtapp import make_app
+
+    app = make_app(_language(lang))
+    from counter_app.core.clock import system_now
+
+    clock = clock or system_now
+    probe = _Probe.from_env(started)
+    if role in ("kiosk", "display"):
+        window = _open_screen(role, data_dir, clock)
+        if window is None:
+            return 1
+    else:
+        from counter_app.ui.shell import StationWindow
+
+        window = StationWindow(role=role)
+        window.resize(1366, 768)
+        if probe:
+            window.page_shown.connect(lambda key: probe.page(window, key))
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    if probe:
+        probe.first_paint(window)
+    if role not in ("kiosk", "display"):
+        _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
+    return app.exec()
+
+
+def _open_screen(role: str, data_dir: Path, clock):
+    from counter_app.core.errors import DomainError
+    from counter_app.store import open_store
+    from counter_app.ui.session import Session
+    from counter_app.ui.shell import make_screen
+
+    store = open_store(data_dir)
+    try:
+        session = Session(store, clock=clock, data_dir=str(data_dir))
+    except DomainError as error:
+        from counter_app.ui.i18n import error_text
+
+        print(error_text(error))
+        return None
+    window = make_screen(role, session)
+    window._session_ref = session  # keep the session alive with its window
+    return window
+
+
+def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
+    """Open the store once the window is on screen; make demo data in a thread first."""
+    from PySide6.QtCore import QTimer
+
+    def open_store_now() -> None:
+        from counter_app.store import open_store
+        from counter_app.ui import gateway
+        from counter_app.ui.session import Session
+
+        store = open_store(data_dir)
+        if store.settings.get("station") is None:
+            _first_run(window, store, clock, data_dir)
+            return
+        session = Session(store, clock=clock, data_dir=str(data_dir), demo=demo)
+        window.attach(session, demo_accounts=gateway.demo_accounts() if demo else None)
+        if probe:
+            probe.attached(window)
+
+    if not demo:
+        QTimer.singleShot(0, open_store_now)
+        return
+    from PySide6.QtCore import QCoreApplication
+
+    window.login.center.setText(
+        QCoreApplication.translate(
+            "Launcher", "Đang chuẩn bị dữ liệu mẫu (lần đầu mất khoảng nửa phút)…"
+        )
+    )
+    done = threading.Event()
+
+    def make_demo() -> None:
+        from counter_app.services.demo import ensure_demo_store
+
+        store, _created = ensure_demo_store(data_dir, now=clock())
+        store.close()
+        done.set()
+
+    threading.Thread(target=make_demo, daemon=True).start()
+    timer = QTimer(window, interval=100)
+
+    def check() -> None:
+        if done.is_set():
+            timer.stop()
+            open_store_now()
+
+    timer.timeout.connect(check)
+    timer.start()
+
+
+def _first_run(window, store, clock, data_dir: Path) -> None:
+    from counter_app.ui.first_run import FirstRunWidget
+    from counter_app.ui.session import Session
+
+    wizard = FirstRunWidget(store, clock=clock)
+    window.stack.addWidget(wizard)
+    window.stack.setCurrentWidget(wizard)
+
+    def finished(_station) -> None:
+        window.stack.setCurrentWidget(window.login)
+        window.attach(Session(store, clock=clock, data_dir=str(data_dir)))
+
+    wizard.finished.connect(finished)
+
+
+class _Probe:
+    """For bench/ui_startup.py: sign in with the given account, time the counter's first
+    paint, write the timings as JSON and quit. Goes through the real login service."""
+
+    def __init__(self, out: Path, user: str, password: str, started: float) -> None:
+        self.out, self.user, self.password, self.started = out, user, password, started
+        self.times: dict[str, float] = {}
+
+    @classmethod
+    def from_env(cls, started: float) -> _Probe | None:
+        out = os.environ.get("COUNTER_APP_UI_PROBE")
+        if not out:
+            return None
+        user, _, password = os.environ.get("COUNTER_APP_UI_PROBE_LOGIN", ":").partition(":")
+        return cls(Path(out), user, password, started)
+
+    def _mark(self, name: str) -> None:
+        self.times[name] = time.perf_counter() - self.started
+        self.times[f"{name}_wall"] = time.time()
+
+    def first_paint(self, window) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+        window.repaint()
+        self._mark("window")
+
+    def attached(self, window) -> None:
+        self._mark("store")
+        window.login.username.setText(self.user)
+        window.login.password.setText(self.password)
+        window.login.submit.click()
+
+    def page(self, window, key: str) -> None:
+        if key != "counter":
+            return
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        page = window.pages["counter"]
+        QApplication.processEvents()
+        page.refresh()
+        page.repaint()
+        self._mark("counter")
+        self.out.write_text(json.dumps(self.times))
+        QTimer.singleShot(0, QApplication.instance().quit)
+
+
+def display_available() -> bool:
+    """Whether a window can be shown: a desktop session, not a test or an SSH shell."""
+    import sys
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform in ("offscreen", "minimal"):
+        return False
+    if sys.platform in ("win32", "darwin") or platform:
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

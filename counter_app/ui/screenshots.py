@@ -1,0 +1,116 @@
+"""`counter-app screenshots`: every window on a demo store, drawn offscreen to PNG files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+NORMAL = (1366, 768)
+BIG = (1920, 1080)
+QR_SAMPLE = (
+    "001190012345|012345678|Nguyễn Thị Đường|12031990|Nữ|"
+    "Thôn Nà Pồng, xã Tân Lập, tỉnh Tuyên Quang|15082021"
+)
+
+
+def _settle(app, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def _save(app, widget, size, path: Path) -> Path:
+    widget.resize(*size)
+    widget.show()
+    _settle(app)
+    widget.grab().save(str(path))
+    return path
+
+
+def render_all(out: Path, *, data_dir: Path | None = None, lang: str = "vi") -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out.mkdir(parents=True, exist_ok=True)
+    from counter_app.core.clock import system_now
+    from counter_app.services.demo import DEMO_ACCOUNTS, ensure_demo_store
+    from counter_app.ui import gateway
+    from counter_app.ui.qtapp import make_app
+    from counter_app.ui.session import Session
+    from counter_app.ui.shell import StationWindow, make_screen
+
+    app = make_app(lang)
+    folder = data_dir or Path(tempfile.mkdtemp(prefix="counter-app-shots-"))
+    store, _ = ensure_demo_store(folder, now=system_now())
+    clock = system_now
+    files: list[Path] = []
+
+    def window_for(username: str) -> StationWindow:
+        session = Session(store, clock=clock, data_dir=str(folder), demo=True)
+        window = StationWindow()
+        window.attach(session, demo_accounts=DEMO_ACCOUNTS)
+        window.resize(*NORMAL)
+        window.show()
+        window.login.username.setText(username)
+        window.login.password.setText(DEMO_ACCOUNTS[username][1])
+        window.login.submit.click()
+        return window
+
+    login = StationWindow()
+    login.attach(Session(store, clock=clock, data_dir=str(folder)), demo_accounts=DEMO_ACCOUNTS)
+    files.append(_save(app, login, NORMAL, out / "login.png"))
+
+    clerk = window_for("canbo")
+    session = clerk.session
+    kiosk_ctx = session.kiosk_ctx()
+    for group, priority in (("A", ""), ("A", "elderly"), ("B", ""), ("A", ""), ("C", ""),
+                            ("B", "pregnant"), ("E", ""), ("A", "")):  # fmt: skip
+        gateway.take_ticket(kiosk_ctx, group=group, priority=priority)
+    display = make_screen("display", session)
+    display.announcer.announce = lambda text: "silent"  # no sound while drawing pictures
+    display.resize(*BIG)
+    display.show()
+    _settle(app)
+    counter = clerk.show_page("counter")
+    counter.view.call_next.click()
+    _settle(app)
+    files.append(_save(app, clerk, NORMAL, out / "counter.png"))
+    files.append(_save(app, display, BIG, out / "display.png"))
+
+    intake = clerk.show_page("intake")
+    intake.start(counter.current)
+    intake.view.procedure_search.setText("khai sinh")
+    intake.view.procedure_search.returnPressed.emit()
+    intake.view.qr.setText(QR_SAMPLE)
+    intake.view.qr.returnPressed.emit()
+    intake.view.phone.setText("0912 345 67")
+    intake.view.phone.editingFinished.emit()
+    files.append(_save(app, clerk, NORMAL, out / "intake.png"))
+
+    dossiers = clerk.show_page("dossiers")
+    _settle(app)
+    dossiers.view.table.selectRow(0)
+    files.append(_save(app, clerk, NORMAL, out / "dossiers.png"))
+
+    reports = clerk.show_page("reports")
+    reports.period.setCurrentIndex(reports.period.findData("month"))
+    _settle(app)
+    reports.refresh()
+    files.append(_save(app, clerk, NORMAL, out / "reports.png"))
+
+    satisfaction = make_screen("satisfaction", session)
+    if counter.current is not None:
+        satisfaction.ask(counter.current)
+    files.append(_save(app, satisfaction, NORMAL, out / "satisfaction.png"))
+
+    kiosk = make_screen("kiosk", session)
+    files.append(_save(app, kiosk, BIG, out / "kiosk.png"))
+
+    admin = window_for("admin")
+    admin.show_page("settings")
+    settings = admin.pages["settings"]
+    settings.tabs.setCurrentIndex(2)
+    files.append(_save(app, admin, NORMAL, out / "settings.png"))
+
+    for widget in (login, clerk, display, satisfaction, kiosk, admin):
+        widget.close()
+    store.close()
+    return files

@@ -1,0 +1,280 @@
+"""The station window: login first, then the pages the signed-in role may use.
+
+Pages are built the first time they are opened, so signing in shows the counter at once.
+In an all-in-one station the kiosk, the display board and the rating screen open as
+separate windows (a second screen, a tablet), sharing the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.core.roles import Role
+from counter_app.ui.login import IdleWatcher, LoginWidget
+from counter_app.ui.session import Session
+from counter_app.ui.status_bar import StationStatusBar
+from counter_app.ui.widgets import button
+
+PAGES_BY_ROLE = {
+    Role.CLERK: ("counter", "intake", "dossiers", "reports"),
+    Role.ADMIN: ("counter", "intake", "dossiers", "reports", "settings"),
+    Role.VOLUNTEER: ("volunteer",),
+}
+
+
+class StationWindow(QMainWindow):
+    page_shown = Signal(str)
+
+    def __init__(self, *, role: str = "all-in-one", idle_minutes: float = 10) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("Quầy một cửa"))
+        self.station_role = role
+        self.session: Session | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.windows: dict[str, QWidget] = {}
+        self.preview = None
+        self.login = LoginWidget()
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(210)
+        self.nav.setFocusPolicy(Qt.NoFocus)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login)
+        self.lock_button = button(self.tr("Khóa màn hình"), shortcut="Ctrl+L")
+        self.logout_button = button(self.tr("Đăng xuất"))
+        self.screens = QWidget()
+        screens = QVBoxLayout(self.screens)
+        screens.setContentsMargins(6, 6, 6, 6)
+        self.screen_buttons = {
+            "kiosk": button(self.tr("Mở kiosk lấy số")),
+            "display": button(self.tr("Mở màn hình gọi số")),
+            "satisfaction": button(self.tr("Mở màn hình đánh giá")),
+        }
+        for key, btn in self.screen_buttons.items():
+            btn.clicked.connect(lambda _c=False, k=key: self.open_screen(k))
+            screens.addWidget(btn)
+        screens.addWidget(self.lock_button)
+        screens.addWidget(self.logout_button)
+        self.side = QWidget()
+        self.side.setObjectName("side")
+        self.side.setAttribute(Qt.WA_StyledBackground, True)
+        self.side.setStyleSheet(
+            "QWidget#side { background: #12355b; }"
+            " QWidget#side QPushButton { background: #1d4a7a; color: white; border: none; }"
+            " QWidget#side QPushButton:hover { background: #2a5d93; }"
+        )
+        side = QVBoxLayout(self.side)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.nav, 1)
+        side.addWidget(self.screens)
+        self.side.hide()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.side)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.login.signed_in.connect(self._signed_in)
+        self.lock_button.clicked.connect(self.lock)
+        self.logout_button.clicked.connect(self.logout)
+        for i in range(1, 7):
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda n=i - 1: self._nav_to_row(n))
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(self.lock)
+
+    # --- the store arrives after the window is shown
+    def attach(self, session: Session, *, demo_accounts: dict | None = None) -> None:
+        self.session = session
+        self.setWindowTitle(self.tr("Quầy một cửa – {center}").format(
+            center=session.station.center_name))  # fmt: skip
+        self.login.attach(session, demo_accounts=demo_accounts)
+        self.setStatusBar(StationStatusBar(session))
+
+    def _signed_in(self, actor) -> None:
+        relock = self.login.locked_user is not None
+        self.login.unlock_form()
+        self.session.sign_in(actor)
+        self.statusBar().refresh()
+        self.side.show()
+        self.screens.setVisible(True)
+        for key in ("kiosk", "display", "satisfaction"):
+            self.screen_buttons[key].setVisible(self.station_role == "all-in-one")
+        if not relock:
+            self._build_nav(actor.role)
+        self.idle.start()
+        self._nav_to_row(max(self.nav.currentRow(), 0))
+
+    def _build_nav(self, role: Role) -> None:
+        names = {
+            "counter": self.tr("Quầy (Ctrl+1)"),
+            "intake": self.tr("Tiếp nhận hồ sơ"),
+            "dossiers": self.tr("Tra cứu hồ sơ"),
+            "reports": self.tr("Báo cáo"),
+            "settings": self.tr("Cài đặt"),
+            "volunteer": self.tr("Hướng dẫn, soạn hồ sơ"),
+        }
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for i, key in enumerate(PAGES_BY_ROLE[role]):
+            text = names[key] if key == "counter" else f"{names[key]} (Ctrl+{i + 1})"
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        self.nav.setCurrentRow(-1)
+
+    def _nav_to_row(self, row: int) -> None:
+        if self.session is None or not self.side.isVisible() or row >= self.nav.count():
+            return
+        if self.nav.currentRow() == row:
+            self._nav_changed(row)
+        self.nav.setCurrentRow(row)
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.show_page(self.nav.item(row).data(Qt.UserRole))
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.pages.get(key)
+        if page is None:
+            page = self._make_page(key)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.UserRole) == key and self.nav.currentRow() != row:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(row)
+                self.nav.blockSignals(False)
+        self.page_shown.emit(key)
+        return page
+
+    def _make_page(self, key: str) -> QWidget:
+        session = self.session
+        if key == "counter":
+            from counter_app.ui.counter import CounterWidget
+
+            page = CounterWidget(session)
+            page.receive_requested.connect(self._receive)
+        elif key == "intake":
+            from counter_app.ui.intake import IntakeWidget
+
+            page = IntakeWidget(session)
+            page.received.connect(self._after_intake)
+            page.decided.connect(self._after_intake)
+        elif key == "dossiers":
+            from counter_app.ui.dossiers import DossiersWidget
+
+            page = DossiersWidget(session)
+            page.preview_requested.connect(lambda d, r: self.show_receipt(d, r))
+        elif key == "reports":
+            from counter_app.ui.reports import ReportsWidget
+
+            page = ReportsWidget(session)
+        elif key == "settings":
+            from counter_app.ui.settings import SettingsWidget
+
+            page = SettingsWidget(session)
+        else:
+            from counter_app.ui.volunteer import VolunteerWidget
+
+            page = VolunteerWidget(session)
+            page.intake.received.connect(self._after_intake)
+        return page
+
+    def _receive(self, ticket) -> None:
+        self.show_page("intake").start(ticket)
+
+    def _after_intake(self, dossier) -> None:
+        reasons = getattr(self.pages.get("intake"), "last_reasons", "")
+        if "counter" in self.pages and self.pages.get("volunteer") is None:
+            self.show_page("counter")
+        self.show_receipt(dossier, reasons)
+
+    def show_receipt(self, dossier, reasons: str = "") -> None:
+        from counter_app.core.errors import DomainError
+        from counter_app.ui.i18n import error_text
+        from counter_app.ui.receipt import ReceiptPreview, dossier_document
+
+        try:
+            document = dossier_document(self.session.ctx(), dossier, reasons=reasons)
+        except DomainError as error:
+            self.statusBar().showMessage(error_text(error), 8000)
+            return
+        self.preview = ReceiptPreview(document, self)
+        self.preview.show()
+
+    # --- screens for citizens
+    def open_screen(self, key: str, *, show: bool = True) -> QWidget:
+        window = self.windows.get(key)
+        if window is None:
+            window = make_screen(key, self.session)
+            self.windows[key] = window
+        if show:
+            window.show()
+            window.raise_()
+        return window
+
+    # --- lock and logout
+    def lock(self) -> None:
+        if self.session is None or not self.side.isVisible():
+            return
+        self.idle.stop()
+        self.side.hide()
+        self.login.lock(self.session.actor.username)
+        self.stack.setCurrentWidget(self.login)
+
+    def logout(self) -> None:
+        self.idle.stop()
+        self.side.hide()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.login.unlock_form()
+        self.stack.setCurrentWidget(self.login)
+        self.login.username.setFocus()
+
+
+SCREEN_SIZES = {"kiosk": (1280, 800), "display": (1280, 720), "satisfaction": (1024, 600)}
+
+
+def make_screen(key: str, session: Session) -> QWidget:
+    factories: dict[str, Callable[[Session], QWidget]] = {}
+    if key == "kiosk":
+        from counter_app.ui.kiosk import KioskWidget
+
+        factories[key] = KioskWidget
+    elif key == "display":
+        from counter_app.ui.display import DisplayWidget
+
+        factories[key] = DisplayWidget
+    else:
+        from counter_app.ui.satisfaction import SatisfactionWidget
+
+        factories[key] = SatisfactionWidget
+    widget = factories[key](session)
+    widget.setWindowFlag(Qt.Window, True)
+    titles = {
+        "kiosk": QCoreApplication.translate("Screens", "Kiosk lấy số thứ tự"),
+        "display": QCoreApplication.translate("Screens", "Màn hình gọi số"),
+        "satisfaction": QCoreApplication.translate("Screens", "Đánh giá mức độ hài lòng"),
+    }
+    widget.setWindowTitle(titles[key])
+    widget.resize(*SCREEN_SIZES[key])
+    return widget

@@ -1,0 +1,80 @@
+"""Small widgets every window uses: a message bar, labelled buttons, a form error label."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from counter_app.ui.style import set_role
+
+
+class MessageBar(QFrame):
+    """A line of feedback above the work area: errors stay, successes fade after a while."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.label)
+        self._timer = QTimer(self, singleShot=True, interval=8000)
+        self._timer.timeout.connect(self.clear)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.label.setText(text)
+        set_role(self, f"message-{kind}")
+        self.show()
+        if kind == "error":
+            self._timer.stop()
+        else:
+            self._timer.start()
+
+    def error(self, text: str) -> None:
+        self.show_message(text, "error")
+
+    def ok(self, text: str) -> None:
+        self.show_message(text, "ok")
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+
+def button(text: str, *, role: str = "", shortcut: str = "", parent=None) -> QPushButton:
+    """A push button; the shortcut key is shown on the button so nobody has to guess it."""
+    shown = f"{text}  [{shortcut}]" if shortcut else text
+    btn = QPushButton(shown, parent)
+    if role:
+        btn.setProperty("role", role)
+    if shortcut:
+        # A QShortcut on the button (not QPushButton.setShortcut): it fires from anywhere in
+        # the window, and not while the button is hidden (another page) or disabled.
+        btn.key = QShortcut(QKeySequence(shortcut), btn)
+        btn.key.activated.connect(btn.click)
+    return btn
+
+
+def field_error_label() -> QLabel:
+    label = QLabel()
+    label.setProperty("role", "error")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_field_error(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    widget.setProperty("invalid", "true" if invalid else "false")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

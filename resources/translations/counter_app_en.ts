@@ -1,0 +1,1317 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="vi">
+<context>
+    <name>Age</name>
+    <message>
+        <source>{n} phút</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>{n} giờ</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>{n} ngày</source>
+        <translation>{n} days</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPage</name>
+    <message>
+        <source>Thư mục sao lưu:</source>
+        <translation>Backup folder:</translation>
+    </message>
+    <message>
+        <source>chưa đặt</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <source>Thư mục dữ liệu:</source>
+        <translation>Data folder:</translation>
+    </message>
+</context>
+<context>
+    <name>CenterPage</name>
+    <message>
+        <source>Tên Trung tâm:</source>
+        <translation>Center name:</translation>
+    </message>
+    <message>
+        <source>Mã định danh cơ quan:</source>
+        <translation>Agency code:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <source>Trạm số:</source>
+        <translation>Station number:</translation>
+    </message>
+</context>
+<context>
+    <name>CounterView</name>
+    <message>
+        <source>Quầy tiếp nhận</source>
+        <translation>Reception counter</translation>
+    </message>
+    <message>
+        <source>Quầy bạn đang làm việc</source>
+        <translation>The counter you are working at</translation>
+    </message>
+    <message>
+        <source>Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo.</source>
+        <translation>Nobody called yet. Press F2 to call the next number.</translation>
+    </message>
+    <message>
+        <source>Gọi số tiếp theo</source>
+        <translation>Call next</translation>
+    </message>
+    <message>
+        <source>Gọi lại</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <source>Vắng mặt</source>
+        <translation>No-show</translation>
+    </message>
+    <message>
+        <source>Chuyển nhóm</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>Xong</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <translation>Receive dossier</translation>
+    </message>
+    <message>
+        <source>đã phục vụ hôm nay</source>
+        <translation>served today</translation>
+    </message>
+    <message>
+        <source>vắng mặt</source>
+        <translation>no-shows</translation>
+    </message>
+    <message>
+        <source>đang chờ quầy này</source>
+        <translation>waiting for this counter</translation>
+    </message>
+    <message>
+        <source>hồ sơ bạn đã nhận hôm nay</source>
+        <translation>dossiers you received today</translation>
+    </message>
+    <message>
+        <source>Số</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Ưu tiên</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>Đã chờ</source>
+        <translation>Waited</translation>
+    </message>
+    <message>
+        <source>Hàng chờ theo nhóm dịch vụ</source>
+        <translation>Queues by service group</translation>
+    </message>
+    <message>
+        <source>Quầy:</source>
+        <translation>Counter:</translation>
+    </message>
+    <message>
+        <source>ĐANG PHỤC VỤ</source>
+        <translation>NOW SERVING</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWidget</name>
+    <message>
+        <source>Quầy số {n}</source>
+        <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Đã xong số {label}.</source>
+        <translation>Finished {label}.</translation>
+    </message>
+    <message>
+        <source>Chưa có số nào đang phục vụ để chuyển.</source>
+        <translation>No ticket is being served, nothing to transfer.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} sang nhóm {group}.</source>
+        <translation>Ticket {label} moved to group {group}.</translation>
+    </message>
+    <message>
+        <source>Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo.</source>
+        <translation>Nobody called yet. Press F2 to call the next number.</translation>
+    </message>
+    <message>
+        <source>Đã gọi lúc {time}, chờ công dân đến quầy</source>
+        <translation>Called at {time}, waiting for the citizen</translation>
+    </message>
+    <message>
+        <source>Đang phục vụ từ {time}</source>
+        <translation>Serving since {time}</translation>
+    </message>
+    <message>
+        <source>Nhóm {letter} – {name}</source>
+        <translation>Group {letter} – {name}</translation>
+    </message>
+    <message>
+        <source>đã chờ {n} phút</source>
+        <translation>waited {n} min</translation>
+    </message>
+    <message>
+        <source>ưu tiên: {p}</source>
+        <translation>priority: {p}</translation>
+    </message>
+    <message>
+        <source>đã gọi lại {n} lần</source>
+        <translation>recalled {n} times</translation>
+    </message>
+    <message>
+        <source>{n} người</source>
+        <translation>{n} waiting</translation>
+    </message>
+    <message>
+        <source>{n} phút</source>
+        <translation>{n} min</translation>
+    </message>
+</context>
+<context>
+    <name>CountersPage</name>
+    <message>
+        <source>Quầy số {n}: nhóm {groups}</source>
+        <translation>Counter {n}: groups {groups}</translation>
+    </message>
+    <message>
+        <source>Các quầy:</source>
+        <translation>Counters:</translation>
+    </message>
+    <message>
+        <source>Nhóm dịch vụ:</source>
+        <translation>Service groups:</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayWidget</name>
+    <message>
+        <source>Xin mời quý khách lấy số thứ tự và chờ đến lượt</source>
+        <translation>Please take a number and wait for your turn</translation>
+    </message>
+    <message>
+        <source>ĐANG PHỤC VỤ</source>
+        <translation>NOW SERVING</translation>
+    </message>
+    <message>
+        <source>VỪA GỌI</source>
+        <translation>LAST CALLS</translation>
+    </message>
+    <message>
+        <source>Giờ làm việc: sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ. Công dân tra cứu tình trạng hồ sơ tại kiosk hoặc trên Cổng Dịch vụ công.</source>
+        <translation>Opening hours: 7:30 – 11:30 and 13:30 – 17:00. Check your dossier at the kiosk or on the National Public Service Portal.</translation>
+    </message>
+    <message>
+        <source>Quầy {n}</source>
+        <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Mời số {label} đến quầy số {counter}</source>
+        <translation>Number {label}, please go to counter {counter}</translation>
+    </message>
+</context>
+<context>
+    <name>DossiersView</name>
+    <message>
+        <source>Hồ sơ</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ, số căn cước, số điện thoại hoặc họ tên (có dấu hay không dấu)</source>
+        <translation>Dossier code, ID number, phone or name (with or without diacritics)</translation>
+    </message>
+    <message>
+        <source>Chỉ hồ sơ quá hạn</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <source>Tìm</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Nhận lúc</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Hẹn trả</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Chọn một hồ sơ để xem chi tiết.</source>
+        <translation>Select a dossier to see its details.</translation>
+    </message>
+    <message>
+        <source>Lý do / ghi chú (bắt buộc khi từ chối, yêu cầu bổ sung hoặc dừng xử lý)</source>
+        <translation>Reason / note (required to refuse, request supplements or stop processing)</translation>
+    </message>
+    <message>
+        <source>Xem phiếu in</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>Trạng thái:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Thủ tục:</source>
+        <translation>Procedure:</translation>
+    </message>
+    <message>
+        <source>Nhận từ ngày:</source>
+        <translation>Received from:</translation>
+    </message>
+    <message>
+        <source>đến:</source>
+        <translation>to:</translation>
+    </message>
+    <message>
+        <source>Chi tiết</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Quá trình xử lý:</source>
+        <translation>History:</translation>
+    </message>
+</context>
+<context>
+    <name>DossiersWidget</name>
+    <message>
+        <source>Tất cả</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Tất cả thủ tục</source>
+        <translation>All procedures</translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>{n} hồ sơ</source>
+        <translation>{n} dossiers</translation>
+    </message>
+    <message>
+        <source>Chọn một hồ sơ để xem chi tiết.</source>
+        <translation>Select a dossier to see its details.</translation>
+    </message>
+    <message>
+        <source>Người nộp: {name} · {phone}</source>
+        <translation>Applicant: {name} · {phone}</translation>
+    </message>
+    <message>
+        <source>Nhận: {r} · hẹn trả: {due}</source>
+        <translation>Received: {r} · due: {due}</translation>
+    </message>
+    <message>
+        <source>Kiểm tra xong, tiếp nhận</source>
+        <translation>Checked, accept</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {code}: {status}.</source>
+        <translation>Dossier {code}: {status}.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWidget</name>
+    <message>
+        <source>Thiết lập lần đầu</source>
+        <translation>First-time setup</translation>
+    </message>
+    <message>
+        <source>ví dụ 000.00.01.H22</source>
+        <translation>e.g. 000.00.01.H22</translation>
+    </message>
+    <message>
+        <source>ví dụ tcp://192.168.1.50:9100 (có thể để trống)</source>
+        <translation>e.g. tcp://192.168.1.50:9100 (may be left empty)</translation>
+    </message>
+    <message>
+        <source>để trống nếu chỉ làm việc ngoại tuyến</source>
+        <translation>leave empty to work offline only</translation>
+    </message>
+    <message>
+        <source>Tên Trung tâm:</source>
+        <translation>Center name:</translation>
+    </message>
+    <message>
+        <source>Mã định danh cơ quan:</source>
+        <translation>Agency code:</translation>
+    </message>
+    <message>
+        <source>Tài khoản quản trị:</source>
+        <translation>Admin account:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu:</source>
+        <translation>Repeat password:</translation>
+    </message>
+    <message>
+        <source>Số quầy tiếp nhận:</source>
+        <translation>Number of counters:</translation>
+    </message>
+    <message>
+        <source>Máy in phiếu:</source>
+        <translation>Slip printer:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ Cổng dịch vụ công:</source>
+        <translation>Public service portal address:</translation>
+    </message>
+    <message>
+        <source>Trung tâm</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>Quản trị viên</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>Quầy</source>
+        <translation>Counters</translation>
+    </message>
+    <message>
+        <source>Máy in</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>Kết nối Cổng</source>
+        <translation>Portal link</translation>
+    </message>
+    <message>
+        <source>Quay lại</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Tiếp</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Hoàn tất</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>Bước {n}/{total}: {title}</source>
+        <translation>Step {n}/{total}: {title}</translation>
+    </message>
+    <message>
+        <source>Hai mật khẩu không giống nhau.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>HoursPage</name>
+    <message>
+        <source>Thứ Hai</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>Thứ Ba</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>Thứ Tư</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>Thứ Năm</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>Thứ Sáu</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>Thứ Bảy</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>Chủ nhật</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>nghỉ</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>Ngày nghỉ, ngày làm bù:</source>
+        <translation>Days off, swapped working days:</translation>
+    </message>
+    <message>
+        <source>Ngày nghỉ</source>
+        <translation>Day off</translation>
+    </message>
+    <message>
+        <source>Ngày làm việc</source>
+        <translation>Working day</translation>
+    </message>
+    <message>
+        <source>Ghi chú, ví dụ số văn bản</source>
+        <translation>Note, e.g. the decision number</translation>
+    </message>
+    <message>
+        <source>Thêm</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Thêm ngày:</source>
+        <translation>Add a day:</translation>
+    </message>
+    <message>
+        <source>làm việc</source>
+        <translation>working</translation>
+    </message>
+    <message>
+        <source>Đã lưu ngày {d}.</source>
+        <translation>Saved {d}.</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeView</name>
+    <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <translation>Receive dossier</translation>
+    </message>
+    <message>
+        <source>Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: khai sinh)</source>
+        <translation>Type a procedure name or code, with or without diacritics (e.g. khai sinh)</translation>
+    </message>
+    <message>
+        <source>Chưa chọn thủ tục.</source>
+        <translation>No procedure chosen.</translation>
+    </message>
+    <message>
+        <source>Giấy tờ</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>Hình thức</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Số bản</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>Nhận</source>
+        <translation>Got</translation>
+    </message>
+    <message>
+        <source>Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước</source>
+        <translation>Put the cursor here and scan the ID card QR code</translation>
+    </message>
+    <message>
+        <source>12 chữ số</source>
+        <translation>12 digits</translation>
+    </message>
+    <message>
+        <source>ngày/tháng/năm, ví dụ 05/03/1990</source>
+        <translation>day/month/year, e.g. 05/03/1990</translation>
+    </message>
+    <message>
+        <source>— chưa chọn —</source>
+        <translation>— not chosen —</translation>
+    </message>
+    <message>
+        <source>Nam</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>Nữ</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>ví dụ 0912 345 678</source>
+        <translation>e.g. 0912 345 678</translation>
+    </message>
+    <message>
+        <source>Cần xác minh (cộng thêm thời gian)</source>
+        <translation>Needs verification (extra time)</translation>
+    </message>
+    <message>
+        <source>Lý do hoặc giấy tờ cần bổ sung (bắt buộc khi từ chối hay yêu cầu bổ sung)</source>
+        <translation>Reason or documents to add (required to refuse or request supplements)</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận và in giấy hẹn</source>
+        <translation>Accept and print the slip</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung</source>
+        <translation>Request supplements</translation>
+    </message>
+    <message>
+        <source>Từ chối tiếp nhận</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <source>Làm mới</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <source>1. Thủ tục</source>
+        <translation>1. Procedure</translation>
+    </message>
+    <message>
+        <source>2. Thành phần hồ sơ</source>
+        <translation>2. Documents</translation>
+    </message>
+    <message>
+        <source>3. Người nộp hồ sơ</source>
+        <translation>3. Applicant</translation>
+    </message>
+    <message>
+        <source>Quét thẻ căn cước:</source>
+        <translation>Scan ID card:</translation>
+    </message>
+    <message>
+        <source>Họ và tên:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Số căn cước:</source>
+        <translation>ID number:</translation>
+    </message>
+    <message>
+        <source>Ngày sinh:</source>
+        <translation>Date of birth:</translation>
+    </message>
+    <message>
+        <source>Giới tính:</source>
+        <translation>Sex:</translation>
+    </message>
+    <message>
+        <source>Điện thoại:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <source>Thư điện tử:</source>
+        <translation>Email:</translation>
+    </message>
+    <message>
+        <source>4. Hẹn trả và quyết định</source>
+        <translation>4. Appointment and decision</translation>
+    </message>
+    <message>
+        <source>Số bộ:</source>
+        <translation>Sets:</translation>
+    </message>
+    <message>
+        <source>Nhận kết quả:</source>
+        <translation>Result returned:</translation>
+    </message>
+    <message>
+        <source>Lệ phí:</source>
+        <translation>Fee:</translation>
+    </message>
+    <message>
+        <source>Hẹn trả kết quả:</source>
+        <translation>Result due:</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeWidget</name>
+    <message>
+        <source>Soạn trước hồ sơ (tình nguyện viên)</source>
+        <translation>Pre-fill a dossier (volunteer)</translation>
+    </message>
+    <message>
+        <source>Lưu bản nháp cho cán bộ kiểm tra  [Ctrl+Enter]</source>
+        <translation>Save draft for a clerk to check  [Ctrl+Enter]</translation>
+    </message>
+    <message>
+        <source>Tại Bộ phận Một cửa</source>
+        <translation>At the one-stop counter</translation>
+    </message>
+    <message>
+        <source>Qua dịch vụ bưu chính</source>
+        <translation>By post</translation>
+    </message>
+    <message>
+        <source>Trực tuyến</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Bản chính</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Bản sao</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Bản sao có chứng thực</source>
+        <translation>Certified copy</translation>
+    </message>
+    <message>
+        <source>Bản chính hoặc bản sao</source>
+        <translation>Original or copy</translation>
+    </message>
+    <message>
+        <source>Xuất trình bản chính</source>
+        <translation>Show the original</translation>
+    </message>
+    <message>
+        <source>Công dân số {label}</source>
+        <translation>Citizen {label}</translation>
+    </message>
+    <message>
+        <source>Chưa chọn thủ tục.</source>
+        <translation>No procedure chosen.</translation>
+    </message>
+    <message>
+        <source>trong ngày</source>
+        <translation>same day</translation>
+    </message>
+    <message>
+        <source>{n} ngày làm việc</source>
+        <translation>{n} working days</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt;&lt;br&gt;Mã {code} · {sector} · thời hạn giải quyết: {time}</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt;&lt;br&gt;Code {code} · {sector} · processing time: {time}</translation>
+    </message>
+    <message>
+        <source>Không thu</source>
+        <translation>Free</translation>
+    </message>
+    <message>
+        <source>Cán bộ tính khi tiếp nhận</source>
+        <translation>Set by the clerk on acceptance</translation>
+    </message>
+    <message>
+        <source>thứ Hai</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>thứ Ba</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>thứ Tư</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>thứ Năm</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>thứ Sáu</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>thứ Bảy</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>Chủ nhật</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>{hh} giờ {mm} phút, {weekday} ngày {day}</source>
+        <translation>{hh}:{mm}, {weekday} {day}</translation>
+    </message>
+    <message>
+        <source>Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 05/03/1990.</source>
+        <translation>The date of birth must be day/month/year, e.g. 05/03/1990.</translation>
+    </message>
+    <message>
+        <source>Ngày sinh không được sau ngày hôm nay.</source>
+        <translation>The date of birth cannot be after today.</translation>
+    </message>
+    <message>
+        <source>Hãy chọn thủ tục trước.</source>
+        <translation>Choose a procedure first.</translation>
+    </message>
+    <message>
+        <source>Hồ sơ chưa được lưu: hãy sửa các ô có thông báo đỏ.</source>
+        <translation>Nothing saved: correct the fields with a red message.</translation>
+    </message>
+    <message>
+        <source>Đã lưu bản nháp {code}; cán bộ sẽ kiểm tra và tiếp nhận.</source>
+        <translation>Draft {code} saved; a clerk will check and accept it.</translation>
+    </message>
+    <message>
+        <source>Đã tiếp nhận hồ sơ {code}.</source>
+        <translation>Dossier {code} received.</translation>
+    </message>
+    <message>
+        <source>Đã ghi hồ sơ {code}: {status}.</source>
+        <translation>Dossier {code} recorded: {status}.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskView</name>
+    <message>
+        <source>Xin mời chạm vào lĩnh vực bạn cần giải quyết</source>
+        <translation>Please touch the service you need</translation>
+    </message>
+    <message>
+        <source>Tôi thuộc diện ưu tiên</source>
+        <translation>I have priority</translation>
+    </message>
+    <message>
+        <source>Tra cứu hồ sơ</source>
+        <translation>Look up a dossier</translation>
+    </message>
+    <message>
+        <source>Bạn thuộc diện ưu tiên nào?</source>
+        <translation>Which priority applies to you?</translation>
+    </message>
+    <message>
+        <source>Quay lại</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Số thứ tự của bạn</source>
+        <translation>Your number</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhận phiếu và chờ đến khi số của bạn được gọi trên màn hình.</source>
+        <translation>Please take your ticket and wait until your number is called on the screen.</translation>
+    </message>
+    <message>
+        <source>Xong</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>Nhập hoặc quét mã hồ sơ ghi trên giấy hẹn</source>
+        <translation>Type or scan the dossier code on your slip</translation>
+    </message>
+    <message>
+        <source>Tra cứu</source>
+        <translation>Look up</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWidget</name>
+    <message>
+        <source>{letter}  {name}
+{n} người đang chờ</source>
+        <translation>{letter}  {name}
+{n} waiting</translation>
+    </message>
+    <message>
+        <source>Ưu tiên: {name}. Xin mời chọn lĩnh vực.</source>
+        <translation>Priority: {name}. Please choose a service.</translation>
+    </message>
+    <message>
+        <source>Có {n} người đang chờ trước bạn</source>
+        <translation>{n} people are ahead of you</translation>
+    </message>
+    <message>
+        <source>Bạn là người tiếp theo</source>
+        <translation>You are next</translation>
+    </message>
+    <message>
+        <source>Hồ sơ &lt;b&gt;{code}&lt;/b&gt;</source>
+        <translation>Dossier &lt;b&gt;{code}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Trạng thái: &lt;b&gt;{status}&lt;/b&gt;</source>
+        <translation>Status: &lt;b&gt;{status}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Hẹn trả kết quả: &lt;b&gt;{due}&lt;/b&gt;</source>
+        <translation>Result due: &lt;b&gt;{due}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đã quá hạn; xin mời đến quầy để được giải thích.</source>
+        <translation>This dossier is overdue; please ask at the counter.</translation>
+    </message>
+</context>
+<context>
+    <name>LanguagePage</name>
+    <message>
+        <source>Áp dụng</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ giao diện:</source>
+        <translation>Interface language:</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.</source>
+        <translation>The new language applies when the window is opened again.</translation>
+    </message>
+    <message>
+        <source>Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình.</source>
+        <translation>Saved. The new language applies when the program is started again.</translation>
+    </message>
+</context>
+<context>
+    <name>Launcher</name>
+    <message>
+        <source>Đang chuẩn bị dữ liệu mẫu (lần đầu mất khoảng nửa phút)…</source>
+        <translation>Preparing the demo data (about half a minute the first time)…</translation>
+    </message>
+</context>
+<context>
+    <name>LoginWidget</name>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Đang mở dữ liệu…</source>
+        <translation>Opening the data…</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập:</source>
+        <translation>Username:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập</source>
+        <translation>Username</translation>
+    </message>
+    <message>
+        <source>Mật khẩu</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Dữ liệu mẫu – các tài khoản thử:</source>
+        <translation>Demo data – accounts to try:</translation>
+    </message>
+    <message>
+        <source>Màn hình đã khóa</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <source>Màn hình đang khóa cho tài khoản khác.</source>
+        <translation>The screen is locked for another account.</translation>
+    </message>
+</context>
+<context>
+    <name>PortalPage</name>
+    <message>
+        <source>Địa chỉ Cổng:</source>
+        <translation>Portal address:</translation>
+    </message>
+    <message>
+        <source>chưa lần nào</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Đồng bộ thành công gần nhất:</source>
+        <translation>Last successful sync:</translation>
+    </message>
+    <message>
+        <source>Bản ghi chờ đồng bộ:</source>
+        <translation>Records waiting to sync:</translation>
+    </message>
+    <message>
+        <source>{n} (cũ nhất {age})</source>
+        <translation>{n} (oldest {age})</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterPage</name>
+    <message>
+        <source>In thử</source>
+        <translation>Test print</translation>
+    </message>
+    <message>
+        <source>Máy in:</source>
+        <translation>Printer:</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreview</name>
+    <message>
+        <source>Xem trước phiếu in: {title}</source>
+        <translation>Print preview: {title}</translation>
+    </message>
+    <message>
+        <source>Chưa kết nối máy in: đây là bản xem trước đúng như khi in ra giấy 80 mm.</source>
+        <translation>No printer connected: this preview is exactly what prints on 80 mm paper.</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsWidget</name>
+    <message>
+        <source>Báo cáo</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>Hôm nay</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Tuần này</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <source>Tháng này</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>Khoảng ngày…</source>
+        <translation>Date range…</translation>
+    </message>
+    <message>
+        <source>Xem báo cáo</source>
+        <translation>Show report</translation>
+    </message>
+    <message>
+        <source>Xuất Excel</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <source>Xuất CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <source>Sổ theo dõi hồ sơ (Mẫu 07)</source>
+        <translation>Tracking book (Form 07)</translation>
+    </message>
+    <message>
+        <source>Tên</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Lượt lấy số</source>
+        <translation>Tickets</translation>
+    </message>
+    <message>
+        <source>Vắng mặt</source>
+        <translation>No-show</translation>
+    </message>
+    <message>
+        <source>Chờ TB (phút)</source>
+        <translation>Avg wait (min)</translation>
+    </message>
+    <message>
+        <source>Chờ lâu nhất</source>
+        <translation>Longest wait</translation>
+    </message>
+    <message>
+        <source>Phục vụ TB</source>
+        <translation>Avg service</translation>
+    </message>
+    <message>
+        <source>Hồ sơ nhận</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <source>Đúng hạn</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Lượt đánh giá</source>
+        <translation>Ratings</translation>
+    </message>
+    <message>
+        <source>Hài lòng (%)</source>
+        <translation>Satisfied (%)</translation>
+    </message>
+    <message>
+        <source>Theo cán bộ</source>
+        <translation>By clerk</translation>
+    </message>
+    <message>
+        <source>Theo nhóm</source>
+        <translation>By group</translation>
+    </message>
+    <message>
+        <source>Theo thủ tục</source>
+        <translation>By procedure</translation>
+    </message>
+    <message>
+        <source>Kỳ báo cáo:</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <source>Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.</source>
+        <translation>The end date must not be before the start date.</translation>
+    </message>
+    <message>
+        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
+        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} on time, {overdue} overdue; {ratings} ratings, {pct}% satisfied.</translation>
+    </message>
+    <message>
+        <source>Theo nhóm dịch vụ</source>
+        <translation>By service group</translation>
+    </message>
+    <message>
+        <source>Không xuất được báo cáo: {e}</source>
+        <translation>The report could not be exported: {e}</translation>
+    </message>
+    <message>
+        <source>Đã xuất báo cáo ra {path}</source>
+        <translation>Report exported to {path}</translation>
+    </message>
+    <message>
+        <source>Lưu báo cáo</source>
+        <translation>Save report</translation>
+    </message>
+    <message>
+        <source>Lưu sổ theo dõi</source>
+        <translation>Save tracking book</translation>
+    </message>
+    <message>
+        <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
+        <translation>Tracking book written: {n} dossiers, {p} pages.</translation>
+    </message>
+</context>
+<context>
+    <name>SatisfactionWidget</name>
+    <message>
+        <source>Xin cảm ơn quý khách!</source>
+        <translation>Thank you!</translation>
+    </message>
+    <message>
+        <source>Đánh giá không ghi tên quý khách và cán bộ không xem được ai đã đánh giá.</source>
+        <translation>Ratings are anonymous: the clerk cannot see who gave them.</translation>
+    </message>
+    <message>
+        <source>Quý khách số {label} vừa được phục vụ</source>
+        <translation>Number {label}, you have just been served</translation>
+    </message>
+    <message>
+        <source>Quý khách có hài lòng với cách phục vụ hôm nay không?</source>
+        <translation>Are you satisfied with the service today?</translation>
+    </message>
+    <message>
+        <source>Màn hình đánh giá sẽ hiện khi quý khách được phục vụ xong.</source>
+        <translation>The rating screen appears when you have been served.</translation>
+    </message>
+    <message>
+        <source>Cảm ơn quý khách đã đánh giá!</source>
+        <translation>Thank you for your rating!</translation>
+    </message>
+</context>
+<context>
+    <name>Screens</name>
+    <message>
+        <source>Kiosk lấy số thứ tự</source>
+        <translation>Ticket kiosk</translation>
+    </message>
+    <message>
+        <source>Màn hình gọi số</source>
+        <translation>Display board</translation>
+    </message>
+    <message>
+        <source>Đánh giá mức độ hài lòng</source>
+        <translation>Satisfaction rating</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsWidget</name>
+    <message>
+        <source>Cài đặt</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Trung tâm</source>
+        <translation>Center</translation>
+    </message>
+    <message>
+        <source>Quầy và nhóm dịch vụ</source>
+        <translation>Counters and groups</translation>
+    </message>
+    <message>
+        <source>Giờ làm việc, ngày nghỉ</source>
+        <translation>Hours and days off</translation>
+    </message>
+    <message>
+        <source>Máy in</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>Cổng DVC, đồng bộ</source>
+        <translation>Portal and sync</translation>
+    </message>
+    <message>
+        <source>Ngôn ngữ</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Sao lưu</source>
+        <translation>Backup</translation>
+    </message>
+</context>
+<context>
+    <name>StationStatusBar</name>
+    <message>
+        <source>● Trực tuyến</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <source>○ Ngoại tuyến (làm việc bình thường)</source>
+        <translation>○ Offline (work goes on as usual)</translation>
+    </message>
+    <message>
+        <source>Chờ đồng bộ: {n} bản ghi, cũ nhất {age}</source>
+        <translation>Waiting to sync: {n} records, oldest {age}</translation>
+    </message>
+    <message>
+        <source>Đã đồng bộ hết</source>
+        <translation>Everything synced</translation>
+    </message>
+    <message>
+        <source> · {n} cần quản trị xem</source>
+        <translation> · {n} need an admin</translation>
+    </message>
+    <message>
+        <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
+        <translation>Printer: not set up (preview on screen)</translation>
+    </message>
+    <message>
+        <source>Máy in: sẵn sàng</source>
+        <translation>Printer: ready</translation>
+    </message>
+    <message>
+        <source>Máy in: không sẵn sàng, {n} phiếu đang chờ in</source>
+        <translation>Printer: not ready, {n} slips waiting</translation>
+    </message>
+    <message>
+        <source>{user} · {time}</source>
+        <translation>{user} · {time}</translation>
+    </message>
+</context>
+<context>
+    <name>StationWindow</name>
+    <message>
+        <source>Quầy một cửa</source>
+        <translation>One-stop counter</translation>
+    </message>
+    <message>
+        <source>Khóa màn hình</source>
+        <translation>Lock screen</translation>
+    </message>
+    <message>
+        <source>Đăng xuất</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Mở kiosk lấy số</source>
+        <translation>Open ticket kiosk</translation>
+    </message>
+    <message>
+        <source>Mở màn hình gọi số</source>
+        <translation>Open display board</translation>
+    </message>
+    <message>
+        <source>Mở màn hình đánh giá</source>
+        <translation>Open rating screen</translation>
+    </message>
+    <message>
+        <source>Quầy một cửa – {center}</source>
+        <translation>One-stop counter – {center}</translation>
+    </message>
+    <message>
+        <source>Quầy (Ctrl+1)</source>
+        <translation>Counter (Ctrl+1)</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <translation>Receive dossier</translation>
+    </message>
+    <message>
+        <source>Tra cứu hồ sơ</source>
+        <translation>Look up a dossier</translation>
+    </message>
+    <message>
+        <source>Báo cáo</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>Cài đặt</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Hướng dẫn, soạn hồ sơ</source>
+        <translation>Guide and pre-fill</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Chuyển sang nhóm dịch vụ khác</source>
+        <translation>Transfer to another service group</translation>
+    </message>
+    <message>
+        <source>Chuyển</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Chọn nhóm rồi nhấn Enter:</source>
+        <translation>Choose a group and press Enter:</translation>
+    </message>
+</context>
+<context>
+    <name>VolunteerWidget</name>
+    <message>
+        <source>Số thứ tự trên phiếu, ví dụ A012</source>
+        <translation>Number on the ticket, e.g. A012</translation>
+    </message>
+    <message>
+        <source>Gắn với số này</source>
+        <translation>Attach to this number</translation>
+    </message>
+    <message>
+        <source>Công dân mang số:</source>
+        <translation>Citizen&apos;s number:</translation>
+    </message>
+</context>
+</TS>

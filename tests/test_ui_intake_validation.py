@@ -1,0 +1,113 @@
+"""Bad input in every intake field gets a Vietnamese message next to it and saves nothing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from counter_app.core.roles import Actor, Role
+from counter_app.ui.intake import IntakeWidget
+from counter_app.ui.qtapp import make_app
+from counter_app.ui.session import Session
+
+
+@pytest.fixture
+def intake(qtbot, qapp, store, clock, station):
+    make_app("vi")
+    session = Session(store, clock=clock, actor=Actor("canbo1", Role.CLERK))
+    widget = IntakeWidget(session)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.keyClicks(widget.view.procedure_search, "khai sinh")
+    qtbot.keyClick(widget.view.procedure_search, Qt.Key_Return)
+    qtbot.keyClicks(widget.view.full_name, "Lo Van Pao")
+    return widget
+
+
+def _fill(qtbot, line_edit, text: str) -> None:
+    line_edit.clear()
+    qtbot.keyClicks(line_edit, text)
+    line_edit.editingFinished.emit()  # the clerk tabs out of the field
+
+
+BAD = [
+    ("full_name", "Nguyen 2", "chữ cái"),
+    ("full_name", "", "không được để trống"),
+    ("citizen_id", "12345", "12 chữ số"),
+    ("citizen_id", "999190012345", "mã tỉnh"),
+    ("birth_date", "31/02/1990", "ngày/tháng/năm"),
+    ("birth_date", "01/01/2099", "sau ngày hôm nay"),
+    ("phone", "0123", "Số điện thoại không hợp lệ"),
+    ("email", "lan@", "thư điện tử"),
+    ("address", "x" * 260, "250 ký tự"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "expected"), BAD)
+def test_bad_field_shows_message_and_saves_nothing(qtbot, intake, store, field, text, expected):
+    before = store.dossiers.count()
+    _fill(qtbot, getattr(intake.view, field), text)
+    assert expected in intake.error_texts()[field]
+    qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    assert expected in intake.error_texts()[field]
+    assert "chưa được lưu" in intake.view.message.text()
+    assert store.dossiers.count() == before
+
+
+def test_message_disappears_once_fixed(qtbot, intake):
+    _fill(qtbot, intake.view.phone, "0912")
+    assert "phone" in intake.error_texts()
+    qtbot.keyClicks(intake.view.phone, "345678")
+    assert "phone" not in intake.error_texts()
+
+
+def test_id_must_match_birth_year_and_sex(qtbot, intake):
+    _fill(qtbot, intake.view.birth_date, "12/03/1985")
+    _fill(qtbot, intake.view.citizen_id, "001190012345")
+    assert "năm sinh" in intake.error_texts()["citizen_id"]
+    _fill(qtbot, intake.view.birth_date, "12/03/1990")
+    assert "citizen_id" not in intake.error_texts()
+    intake.view.sex.setCurrentIndex(intake.view.sex.findData("male"))
+    assert "giới tính" in intake.error_texts()["citizen_id"]
+
+
+def test_unreadable_qr_and_no_procedure_and_no_documents(qtbot, intake, store):
+    _fill(qtbot, intake.view.qr, "abc|def")
+    qtbot.keyClick(intake.view.qr, Qt.Key_Return)
+    assert "QR" in intake.error_texts()["qr"]
+    for row in range(intake.view.checklist.rowCount()):
+        intake.document_box(row).setChecked(False)
+    qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    assert "giấy tờ" in intake.error_texts()["documents"]
+    intake.view.procedure_search.clear()
+    qtbot.mouseClick(intake.view.clear, Qt.LeftButton)
+    qtbot.keyClicks(intake.view.full_name, "Lo Van Pao")
+    qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    assert "chọn thủ tục" in intake.error_texts()["procedure"]
+    assert store.dossiers.count() == 0
+
+
+def test_refusal_needs_a_reason_then_records_status_3(qtbot, intake, store):
+    qtbot.mouseClick(intake.view.refuse, Qt.LeftButton)
+    assert "lý do" in intake.error_texts()["note"]
+    assert store.dossiers.count() == 0
+    qtbot.keyClicks(intake.view.reason, "Ho so khong thuoc tham quyen")
+    with qtbot.waitSignal(intake.decided) as decided:
+        qtbot.mouseClick(intake.view.refuse, Qt.LeftButton)
+    assert int(decided.args[0].status) == 3
+    assert store.dossiers.count() == 1
+
+
+def test_volunteer_saves_a_draft_not_a_received_dossier(qtbot, qapp, store, clock, station):
+    make_app("vi")
+    session = Session(store, clock=clock, actor=Actor("tnv", Role.VOLUNTEER))
+    widget = IntakeWidget(session, draft=True)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert not widget.view.refuse.isVisible()
+    qtbot.keyClicks(widget.view.procedure_search, "khai sinh")
+    qtbot.keyClick(widget.view.procedure_search, Qt.Key_Return)
+    qtbot.keyClicks(widget.view.full_name, "Lo Van Pao")
+    with qtbot.waitSignal(widget.received, timeout=1000) as saved:
+        qtbot.mouseClick(widget.view.accept, Qt.LeftButton)
+    assert int(saved.args[0].status) == 1 and saved.args[0].due_at is None
