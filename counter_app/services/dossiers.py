@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -144,11 +145,13 @@ def receive_dossier(
     received_at: datetime | None = None,
     note: str = "",
     draft: bool = False,
+    then: Callable[[Dossier], Dossier] | None = None,
 ) -> Dossier:
     """Accept a dossier at the counter: code, due time, event, outbox and audit at once.
 
     With `draft`, a volunteer registers it as "Mới đăng ký" (status 1) without a due time;
-    only a clerk's `accept_draft` starts the legal clock.
+    only a clerk's `accept_draft` starts the legal clock. `then` runs in the same
+    transaction on the new dossier (a decision taken at the counter).
     """
     ctx.actor.require(Permission.DRAFT_DOSSIER if draft else Permission.RECEIVE_DOSSIER)
     now = ctx.check_clock()
@@ -212,6 +215,8 @@ def receive_dossier(
             # A draft is pushed once a clerk accepts it, not before.
             payload=None if draft else dossier_record(dossier, sector=procedure.sector),
         )
+        if then is not None:
+            dossier = then(dossier)
     log.info("dossier %s %s for procedure %s", dossier.code, dossier.status.name, procedure.code)
     return dossier
 
@@ -246,30 +251,37 @@ def change_status(
     """Move a dossier along the portal's status machine, with a reason where one is due."""
     ctx.actor.require(Permission.CHANGE_STATUS)
     target = rules.parse_status(to)
-    now = ctx.check_clock()
+    ctx.check_clock()
     with ctx.store.transaction():
-        before = get_dossier(ctx, code)
-        after = rules.change_status(before, target, at=now, note=note.strip())
-        ctx.store.dossiers.update(after)
-        ctx.store.dossiers.add_event(
-            after.code,
-            at=now,
-            kind="status",
-            actor=ctx.actor.username,
-            from_status=before.status,
-            to_status=after.status,
-            note=note.strip(),
-        )
-        ctx.journal(
-            at=now,
-            action="dossier.status",
-            entity="dossier",
-            entity_id=after.code,
-            detail={"from": int(before.status), "to": int(after.status)},
-            payload=progress_record(
-                after, previous=before.status, actor=ctx.actor.username, at=now, note=note
-            ),
-        )
+        return _change_status_in_transaction(ctx, code, target, note)
+
+
+def _change_status_in_transaction(
+    ctx: ServiceContext, code: str, target: DossierStatus, note: str
+) -> Dossier:
+    now = ctx.now()
+    before = get_dossier(ctx, code)
+    after = rules.change_status(before, target, at=now, note=note.strip())
+    ctx.store.dossiers.update(after)
+    ctx.store.dossiers.add_event(
+        after.code,
+        at=now,
+        kind="status",
+        actor=ctx.actor.username,
+        from_status=before.status,
+        to_status=after.status,
+        note=note.strip(),
+    )
+    ctx.journal(
+        at=now,
+        action="dossier.status",
+        entity="dossier",
+        entity_id=after.code,
+        detail={"from": int(before.status), "to": int(after.status)},
+        payload=progress_record(
+            after, previous=before.status, actor=ctx.actor.username, at=now, note=note
+        ),
+    )
     return after
 
 
@@ -307,3 +319,77 @@ def accept_draft(ctx: ServiceContext, *, code: str) -> Dossier:
             payload=dossier_record(accepted, sector=procedure.sector),
         )
     return accepted
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the kiosk may show anyone holding the code: no personal data at all."""
+
+    code: str
+    procedure_name: str
+    status: DossierStatus
+    due_at: datetime | None
+    overdue: bool
+
+
+def public_status(ctx: ServiceContext, code: str) -> PublicStatus:
+    """The kiosk's "look up my dossier": allowed to the kiosk (volunteer) account."""
+    ctx.actor.require(Permission.TAKE_TICKET)
+    found = get_dossier(ctx, code)
+    return PublicStatus(
+        found.code, found.procedure_name, found.status, found.due_at, found.is_overdue(ctx.now())
+    )
+
+
+def decide_at_intake(
+    ctx: ServiceContext,
+    *,
+    decision: DossierStatus,
+    reasons: str,
+    procedure_code: str,
+    applicant: ApplicantInput,
+    **intake,
+) -> Dossier:
+    """Refuse (Form 03) or ask for supplements (Form 02) at the counter, in one transaction.
+
+    The dossier gets its code (the slip must carry one) and goes straight from "Mới đăng ký"
+    to the decision, with the reason on record and on its way to the portal.
+    """
+    ctx.actor.require(Permission.RECEIVE_DOSSIER)
+    if decision not in (DossierStatus.REFUSED, DossierStatus.SUPPLEMENT):
+        raise ValidationError("dossier.bad_status", field="status")
+    if not reasons.strip():
+        raise ValidationError(
+            "dossier.note_required",
+            field="note",
+            target=rules.STATUS_NAMES[decision][0],
+            target_en=rules.STATUS_NAMES[decision][1],
+        )
+
+    def decide(draft: Dossier) -> Dossier:
+        now = ctx.now()
+        decided = rules.change_status(draft, decision, at=now, note=reasons.strip())
+        ctx.store.dossiers.update(decided)
+        ctx.store.dossiers.add_event(
+            decided.code,
+            at=now,
+            kind="status",
+            actor=ctx.actor.username,
+            from_status=draft.status,
+            to_status=decided.status,
+            note=reasons.strip(),
+        )
+        procedure = ctx.catalogue().procedure(decided.procedure_code)
+        ctx.journal(
+            at=now,
+            action="dossier.receive",  # the portal learns of it once, with its decision
+            entity="dossier",
+            entity_id=decided.code,
+            detail={"procedure": procedure.code, "status": int(decided.status)},
+            payload=dossier_record(decided, sector=procedure.sector),
+        )
+        return decided
+
+    return receive_dossier(
+        ctx, procedure_code=procedure_code, applicant=applicant, draft=True, then=decide, **intake
+    )

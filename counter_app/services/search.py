@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
 
 from counter_app.core.citizen import normalize_phone
-from counter_app.core.dossier import Dossier
+from counter_app.core.clock import VN_TZ
+from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.errors import ValidationError
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
@@ -31,3 +33,27 @@ def search_dossiers(ctx: ServiceContext, text: str, *, limit: int = 50) -> list[
         except ValidationError:
             return repo.by_citizen_id(digits, limit)
     return repo.by_name(query, limit)
+
+
+def list_dossiers(
+    ctx: ServiceContext,
+    *,
+    statuses: list[DossierStatus] | None = None,
+    procedure_code: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    overdue: bool = False,
+    limit: int = 200,
+) -> list[Dossier]:
+    """The dossier list with its filters: status, procedure, received between, overdue now."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    start = datetime.combine(since, time(0), VN_TZ) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(0), VN_TZ) if until else None
+    return ctx.store.dossiers.listing(
+        statuses=statuses,
+        procedure_code=procedure_code or None,
+        received_from=start,
+        received_to=end,
+        overdue_at=ctx.now() if overdue else None,
+        limit=limit,
+    )
