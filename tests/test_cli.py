@@ -182,7 +182,10 @@ def test_demo_makes_a_store_with_every_dossier_status(capsys, tmp_path) -> None:
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{prefix}{name} is listed but cannot be loaded"
         found.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             found += _commands(command, f"{prefix}{name} ")
@@ -243,3 +246,14 @@ def test_audit_verify_names_the_first_broken_entry(capsys, data) -> None:
     store.close()
     code, out, _ = run(capsys, data, "audit", "verify")
     assert code == 1 and f"từ mục số {broken}" in out
+
+
+def test_every_command_module_is_reachable() -> None:
+    """A command added to a module's COMMANDS must also be named in LAZY_COMMANDS."""
+    import importlib
+
+    from counter_app.cli.app import LAZY_COMMANDS
+
+    for module in set(LAZY_COMMANDS.values()):
+        for command in importlib.import_module(f"counter_app.cli.{module}").COMMANDS:
+            assert LAZY_COMMANDS.get(command.name) == module, command.name

@@ -59,7 +59,54 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Which module defines each command: a command's module is imported only when it runs, so
+# `counter-app` opens its window without loading printing, sync and the rest.
+LAZY_COMMANDS = {
+    "init": "commands_setup",
+    "demo": "commands_setup",
+    "demo-data": "commands_setup",
+    "clock": "commands_setup",
+    "calendar": "commands_setup",
+    "catalogue": "commands_catalogue",
+    "ticket": "commands_queue",
+    "queue": "commands_queue",
+    "dossier": "commands_dossier",
+    "search": "commands_dossier",
+    "appointment": "commands_dossier",
+    "users": "commands_admin",
+    "audit": "commands_admin",
+    "backup": "commands_data",
+    "restore": "commands_data",
+    "keys": "commands_data",
+    "citizen": "commands_data",
+    "sync": "commands_sync",
+    "portal-emulator": "commands_sync",
+    "print": "commands_print",
+    "printers": "commands_print",
+    "ui": "commands_ui",
+    "screenshots": "commands_ui",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(LAZY_COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = LAZY_COMMANDS.get(name)
+        if module is None:
+            return None
+        import importlib
+
+        commands = importlib.import_module(f"counter_app.cli.{module}").COMMANDS
+        return next((c for c in commands if c.name == name), None)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", message="counter-app %(version)s")
 @click.option(
     "--data-dir",
@@ -79,31 +126,9 @@ def cli(ctx: click.Context, data_dir: Path | None, lang: str) -> None:
     state = CliState(data_dir or default_data_dir(), lang, given)
     ctx.obj = state
     ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:  # plain `counter-app`: open the program
+        ctx.invoke(cli.get_command(ctx, "ui"))
 
-
-COMMAND_MODULES = (
-    "commands_setup",
-    "commands_catalogue",
-    "commands_queue",
-    "commands_dossier",
-    "commands_admin",
-    "commands_data",
-    "commands_sync",
-    "commands_print",
-    "commands_ui",
-)
-
-
-def _register_commands() -> None:
-    """Each module under counter_app/cli/ exposes COMMANDS; they are added in this order."""
-    import importlib
-
-    for name in COMMAND_MODULES:
-        for command in importlib.import_module(f"counter_app.cli.{name}").COMMANDS:
-            cli.add_command(command)
-
-
-_register_commands()
 
 _CLICK_MESSAGES = {
     click.MissingParameter: "Thiếu {param}.",

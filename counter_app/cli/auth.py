@@ -15,7 +15,6 @@ from counter_app.core.clock import system_now
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Actor, Role
-from counter_app.services.accounts import login
 from counter_app.store import Store
 
 register(
@@ -56,4 +55,6 @@ def acting_user(store: Store) -> Actor:
             )
         username = click.prompt("Tên đăng nhập")
     password = ask_secret("COUNTER_APP_PASSWORD", "Mật khẩu")
+    from counter_app.services.accounts import login
+
     return login(store, username=username, password=password, now=system_now())

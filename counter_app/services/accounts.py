@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -57,7 +58,7 @@ def login(store: Store, *, username: str, password: str, now: datetime) -> Actor
     name = username.strip().lower()
     user = store.users.get(name)
     if user is None:
-        passwords.verify_password(password, _DUMMY_HASH)  # same time as a real check
+        passwords.verify_password(password, _dummy_hash())  # same time as a real check
         raise DomainError("auth.bad_login")
     if user.locked:
         raise DomainError("auth.disabled")
@@ -84,7 +85,9 @@ def login(store: Store, *, username: str, password: str, now: datetime) -> Actor
     return Actor(name, user.role)
 
 
-_DUMMY_HASH = passwords.hash_password("not a real password", salt=b"0" * 16)
+@functools.cache
+def _dummy_hash() -> str:
+    return passwords.hash_password("not a real password", salt=b"0" * 16)
 
 
 def check_username(raw: str) -> str:
