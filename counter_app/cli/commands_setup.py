@@ -146,7 +146,8 @@ def demo(state: CliState, no_gui: bool) -> None:
         folder = state.data_dir if state.data_dir_given else demo_data_dir()
         raise SystemExit(run(data_dir=folder, demo=True, lang=state.lang))
     from counter_app.cli.output import hhmm_date
-    from counter_app.services.demo import demo_counter_day, ensure_demo_store
+    from counter_app.core.roles import ROLE_NAMES
+    from counter_app.services.demo import DEMO_ACCOUNTS, demo_counter_day, ensure_demo_store
     from counter_app.services.search import search_dossiers
     from counter_app.services.setup import open_context
 
@@ -172,7 +173,11 @@ def demo(state: CliState, no_gui: bool) -> None:
     click.echo(
         f"  Tìm «nguyen thi duong» (không dấu): {len(found)} hồ sơ, mới nhất {found[0].code}"
     )
+    click.echo("\nTài khoản mẫu (tên / mật khẩu):")
+    for username, (role, password) in DEMO_ACCOUNTS.items():
+        click.echo(f"  {username} / {password}  ({ROLE_NAMES[role][0]})")
     click.echo("\nThử tiếp, ví dụ:")
+    click.echo("  export COUNTER_APP_USER=canbo COUNTER_APP_PASSWORD=canbo2026")
     click.echo(f"  counter-app --data-dir {folder} queue list")
     click.echo(f'  counter-app --data-dir {folder} search "nguyen duong"')
     click.echo(f"  counter-app --data-dir {folder} dossier show {d.code}")

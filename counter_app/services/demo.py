@@ -20,7 +20,7 @@ from counter_app.core.clock import VN_TZ, vn_time
 from counter_app.core.dossier import DossierStatus as S
 from counter_app.core.errors import DomainError
 from counter_app.core.roles import Actor, Role
-from counter_app.services import dossiers, queue
+from counter_app.services import dossiers, queue, ratings
 from counter_app.services.accounts import add_user
 from counter_app.services.context import ServiceContext
 from counter_app.services.demo_people import make_person
@@ -153,12 +153,18 @@ def generate_demo_data(
                 draft=drafted,
             )
             counts["dossiers"] += 1
+            if rng.random() < 0.6:  # most citizens press a button on the way out
+                at(clock.now + timedelta(minutes=rng.randint(8, 15)), rate(ticket.id))
             if drafted:
                 at(clock.now + timedelta(minutes=6), decide_draft(ctx, dossier.code))
             else:
                 schedule_fate(ctx, dossier.code, clock.now)
 
         return run
+
+    def rate(ticket_id: int) -> Callable[[], None]:
+        score = rng.choices([5, 4, 3, 2, 1], weights=[55, 28, 10, 5, 2])[0]
+        return lambda: ratings.rate_service(kiosk, score=score, ticket_id=ticket_id)
 
     def decide_draft(ctx: ServiceContext, code: str) -> Callable[[], None]:
         def run() -> None:
@@ -203,6 +209,7 @@ def generate_demo_data(
                 at(t, serve(counter, clerk))
                 t += timedelta(minutes=rng.randint(6, 16))
                 if time(11, 30) <= t.time() < time(13, 30):
+                    at(datetime.combine(day, time(11, 30), VN_TZ), close_counter(counter, clerk))
                     t = datetime.combine(day, time(13, 30), VN_TZ)
             at(datetime.combine(day, time(16, 58), VN_TZ), close_counter(counter, clerk))
 
