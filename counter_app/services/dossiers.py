@@ -259,8 +259,26 @@ def change_status(
 def _change_status_in_transaction(
     ctx: ServiceContext, code: str, target: DossierStatus, note: str
 ) -> Dossier:
-    now = ctx.now()
     before = get_dossier(ctx, code)
+    after = _record_status(ctx, before, target, note)
+    ctx.journal(
+        at=after.updated_at,
+        action="dossier.status",
+        entity="dossier",
+        entity_id=after.code,
+        detail={"from": int(before.status), "to": int(after.status)},
+        payload=progress_record(
+            after, previous=before.status, actor=ctx.actor.username, at=after.updated_at, note=note
+        ),
+    )
+    return after
+
+
+def _record_status(
+    ctx: ServiceContext, before: Dossier, target: DossierStatus, note: str
+) -> Dossier:
+    """The status move and its event; the caller journals it (what the portal is told)."""
+    now = ctx.now()
     after = rules.change_status(before, target, at=now, note=note.strip())
     ctx.store.dossiers.update(after)
     ctx.store.dossiers.add_event(
@@ -271,16 +289,6 @@ def _change_status_in_transaction(
         from_status=before.status,
         to_status=after.status,
         note=note.strip(),
-    )
-    ctx.journal(
-        at=now,
-        action="dossier.status",
-        entity="dossier",
-        entity_id=after.code,
-        detail={"from": int(before.status), "to": int(after.status)},
-        payload=progress_record(
-            after, previous=before.status, actor=ctx.actor.username, at=now, note=note
-        ),
     )
     return after
 
@@ -367,21 +375,10 @@ def decide_at_intake(
         )
 
     def decide(draft: Dossier) -> Dossier:
-        now = ctx.now()
-        decided = rules.change_status(draft, decision, at=now, note=reasons.strip())
-        ctx.store.dossiers.update(decided)
-        ctx.store.dossiers.add_event(
-            decided.code,
-            at=now,
-            kind="status",
-            actor=ctx.actor.username,
-            from_status=draft.status,
-            to_status=decided.status,
-            note=reasons.strip(),
-        )
+        decided = _record_status(ctx, draft, decision, reasons)
         procedure = ctx.catalogue().procedure(decided.procedure_code)
         ctx.journal(
-            at=now,
+            at=decided.updated_at,
             action="dossier.receive",  # the portal learns of it once, with its decision
             entity="dossier",
             entity_id=decided.code,
