@@ -4,6 +4,7 @@
     python -m bench --quick         50,000 tickets, 15,000 dossiers, 100 rounds
     python -m bench --store DIR     reuse the store in DIR (generated there when missing)
     python -m bench --json FILE     also save the figures
+    python -m bench --all           also encryption cost, receipt printing, sync backlog, UI
 
 Figures that matter are ratios measured in the same run; the targets are printed, not
 enforced: the run never fails because of them.
@@ -37,6 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--iterations", type=int, help="timed rounds per figure (300)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", type=Path, help="save the figures to this file")
+    parser.add_argument("--all", action="store_true", help="also the other issues' benchmarks")
     args = parser.parse_args(argv)
     quick = args.quick
     args.tickets = args.tickets or (50_000 if quick else 1_000_000)
@@ -90,6 +92,22 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict:
     }
 
 
+OTHERS = ("bench.crypto_cost", "bench.print_receipt", "bench.sync_backlog", "bench.ui_startup")
+
+
+def run_others(quick: bool) -> dict:
+    """Each module's `run(quick)`: its figures, printed as it finishes."""
+    import importlib
+    import json
+
+    results = {}
+    for name in OTHERS:
+        print(f"\n{name} ...", flush=True)
+        results[name] = importlib.import_module(name).run(quick=quick)
+        print(json.dumps(results[name], indent=2, ensure_ascii=False, default=str), flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     if args.store is not None:
@@ -98,6 +116,8 @@ def main(argv: list[str] | None = None) -> dict:
         with tempfile.TemporaryDirectory(prefix="counter-bench-") as folder:
             report = run(args, Path(folder))
     print(format_report(report))
+    if args.all:
+        report["others"] = run_others(args.quick)
     if args.json is not None:
         write_json(report, args.json)
     return report

@@ -1,18 +1,17 @@
 """The UI's one door onto the services: widgets import this module, never the store.
 
-Most functions are the services themselves, re-exported. The few marked GAP read through a
-repository because the service does not exist yet; each names the service that replaces it.
+Most functions are the services themselves, re-exported; the rest wrap one service call
+(printing and background work live in counter_app.ui.printing and counter_app.ui.background).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 
-from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import Dossier, DossierStatus
-from counter_app.core.roles import Actor, Permission
-from counter_app.services import dossiers, queue, search
+from counter_app.core.roles import Actor
+from counter_app.services import admin, dossiers, queue, search, station_status
 from counter_app.services.context import ServiceContext
 from counter_app.store import Store
 
@@ -79,154 +78,36 @@ def export_report(report, path: str) -> None:
         reports.export_xlsx(report, path)
 
 
-# --- GAP: read-only views the services do not offer yet ----------------------------------
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    waiting: int  # records not yet accepted by the portal
-    attention: int  # set aside for an admin
-    oldest: datetime | None  # the oldest record still waiting
-    last_ok: datetime | None  # the last successful round with the portal
-
-
-def sync_status(ctx: ServiceContext) -> SyncStatus:
-    """GAP: services.sync_status.sync_status(ctx) -> SyncStatus."""
-    try:
-        from counter_app.services.sync_status import sync_status as service
-
-        return service(ctx)
-    except ImportError:
-        pass
-    counts = ctx.store.outbox.counts()
-    last = None
-    sync_state = getattr(ctx.store, "sync_state", None)
-    if sync_state is not None:
-        round_ = sync_state.last_round(ok_only=True)
-        last = round_.finished_at if round_ else None
-    return SyncStatus(
-        waiting=counts.get("waiting", 0) + counts.get("sending", 0),
-        attention=counts.get("attention", 0),
-        oldest=ctx.store.outbox.oldest_pending_at(),
-        last_ok=last,
-    )
-
-
-def list_dossiers(
-    ctx: ServiceContext,
-    *,
-    statuses: list[DossierStatus] | None = None,
-    procedure_code: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    overdue: bool = False,
-    limit: int = 200,
-) -> list[Dossier]:
-    """GAP: search.list_dossiers(ctx, *, statuses, procedure_code, since, until, overdue, limit)."""
-    if hasattr(search, "list_dossiers"):
-        return search.list_dossiers(
-            ctx,
-            statuses=statuses,
-            procedure_code=procedure_code,
-            since=since,
-            until=until,
-            overdue=overdue,
-            limit=limit,
-        )
-    ctx.actor.require(Permission.READ_DOSSIERS)
-    start = datetime.combine(since, time(0), VN_TZ) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(0), VN_TZ) if until else None
-    return ctx.store.dossiers.listing(
-        statuses=statuses,
-        procedure_code=procedure_code or None,
-        received_from=start,
-        received_to=end,
-        overdue_at=ctx.now() if overdue else None,
-        limit=limit,
-    )
-
-
-@dataclass(frozen=True)
-class PublicStatus:
-    """What the kiosk may show a stranger about a dossier: no personal data."""
-
-    code: str
-    procedure_name: str
-    status: DossierStatus
-    due_at: datetime | None
-    overdue: bool
-
-
-def public_status(ctx: ServiceContext, code: str) -> PublicStatus:
-    """GAP: dossiers.public_status(ctx, code) -> PublicStatus (kiosk look-up, no permission)."""
-    if hasattr(dossiers, "public_status"):
-        return dossiers.public_status(ctx, code)
-    found = dossiers.get_dossier(ctx, code)
-    return PublicStatus(
-        found.code, found.procedure_name, found.status, found.due_at, found.is_overdue(ctx.now())
-    )
+# --- station status, settings, intake decisions -------------------------------------------
+SyncStatus = station_status.SyncStatus
+sync_status = station_status.sync_status
+list_dossiers = search.list_dossiers
+PublicStatus = dossiers.PublicStatus
+public_status = dossiers.public_status
+read_settings = admin.read_settings
+save_settings = admin.save_settings
+update_station = admin.update_station
 
 
 def dossiers_received_today(ctx: ServiceContext) -> int:
-    """GAP: part of a future `reports.today_counts(ctx)`; counts today's received dossiers."""
+    """Dossiers this clerk received today, from today's report."""
     today = ctx.now().date()
-    found = list_dossiers(ctx, since=today, until=today, limit=10_000)
-    return sum(1 for d in found if d.receiver == ctx.actor.username)
-
-
-@dataclass(frozen=True)
-class PrinterStatus:
-    configured: bool
-    ready: bool
-    queued: int  # jobs in the spool waiting for the printer
-
-
-def printer_status(ctx: ServiceContext) -> PrinterStatus:
-    """GAP: the printing issue's spool (printers.spool.status(store) -> PrinterStatus)."""
-    try:
-        from printers.spool import status  # type: ignore[import-not-found]
-    except ImportError:
-        return PrinterStatus(configured=False, ready=False, queued=0)
-    found = status(ctx.store)
-    return PrinterStatus(bool(found.configured), bool(found.ready), int(found.queued))
+    report = build_report(ctx, start=today, end=today)
+    return next((r.dossiers for r in report.by_clerk if r.key == ctx.actor.username), 0)
 
 
 def refuse_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
-    """GAP: dossiers.refuse_at_intake(ctx, *, procedure_code, applicant, documents, reasons).
-
-    Until then: registered as a draft (status 1) and moved to "Không được tiếp nhận" (3), the
-    same path the demo uses for a refused draft.
-    """
-    return _decide_at_intake(ctx, DossierStatus.REFUSED, reasons, dossier)
+    """Refused at the counter (Form 03): one transaction, with its reason."""
+    return dossiers.decide_at_intake(
+        ctx, decision=DossierStatus.REFUSED, reasons=reasons, **dossier
+    )
 
 
 def supplement_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
-    """GAP: dossiers.supplement_at_intake(...), as refuse_at_intake with status 5."""
-    return _decide_at_intake(ctx, DossierStatus.SUPPLEMENT, reasons, dossier)
-
-
-def _decide_at_intake(ctx, status: DossierStatus, reasons: str, dossier: dict) -> Dossier:
-    from counter_app.core.errors import ValidationError
-
-    if not reasons.strip():  # checked first: nothing may be written without a reason
-        raise ValidationError(
-            "dossier.note_required", field="note", target=_status_vi(status),
-            target_en=_status_en(status),
-        )  # fmt: skip
-    draft = dossiers.receive_dossier(ctx, draft=True, **dossier)
-    return dossiers.change_status(ctx, code=draft.code, to=status, note=reasons)
-
-
-def _status_vi(status: DossierStatus) -> str:
-    from counter_app.core.dossier import STATUS_NAMES
-
-    return STATUS_NAMES[status][0]
-
-
-def _status_en(status: DossierStatus) -> str:
-    from counter_app.core.dossier import STATUS_NAMES
-
-    return STATUS_NAMES[status][1]
+    """Supplements requested at the counter (Form 02): one transaction, with its reason."""
+    return dossiers.decide_at_intake(
+        ctx, decision=DossierStatus.SUPPLEMENT, reasons=reasons, **dossier
+    )
 
 
 def tracking_book_pdf(ctx: ServiceContext, *, start: date, end: date, out) -> tuple[int, int]:
@@ -236,19 +117,8 @@ def tracking_book_pdf(ctx: ServiceContext, *, start: date, end: date, out) -> tu
     return tracking_book(ctx, start=start, end=end, out=out)
 
 
-def station_settings(ctx: ServiceContext) -> dict:
-    """GAP: admin.read_settings(ctx) -> dict with "printers", "sync" and "backup_dir"."""
-    ctx.actor.require(Permission.CHANGE_SETTINGS)
-    return {
-        "printers": ctx.store.settings.get("printers", {}) or {},
-        "sync": ctx.store.settings.get("sync", {}) or {},
-        "backup_dir": ctx.store.settings.get("backup_dir", "") or "",
-    }
-
-
 def calendar_overrides(ctx: ServiceContext) -> list:
-    """GAP: admin.calendar_overrides(ctx) -> list[CalendarOverride]."""
-    return ctx.store.catalogue.overrides()
+    return list(read_settings(ctx)["calendar_overrides"])
 
 
 def set_calendar_override(ctx: ServiceContext, override) -> object:
@@ -263,6 +133,13 @@ def test_print_document(ctx: ServiceContext, printer: str):
     return test_doc(ctx, printer)
 
 
+def keyring_available() -> bool:
+    """Whether the OS keyring can hold the data key (else the wizard asks a passphrase)."""
+    from counter_app.store.keys import os_keyring_available
+
+    return os_keyring_available()
+
+
 def initialise_station(
     store: Store,
     *,
@@ -272,12 +149,10 @@ def initialise_station(
     admin_username: str,
     admin_password: str,
     now: datetime,
-    portal_url: str = "",
+    data_passphrase: str | None = None,
+    on_recovery_code: Callable[[str], None] | None = None,
 ):
-    """The first-run wizard's one write. The admin's name is fixed by the service for now.
-
-    GAP: setup.initialise_store(..., admin_username=...) and admin.set_portal_url(ctx, url).
-    """
+    """The first-run wizard's one write: station, first admin, catalogue and data key."""
     from counter_app.core.roles import Role
     from counter_app.services.setup import initialise_store
 
@@ -289,4 +164,6 @@ def initialise_station(
         actor=Actor(admin_username or "admin", Role.ADMIN),
         counters=counters,
         admin_password=admin_password,
+        data_passphrase=data_passphrase,
+        on_recovery_code=on_recovery_code,
     )

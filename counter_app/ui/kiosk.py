@@ -148,6 +148,10 @@ class KioskWidget(QWidget):
         )
         v.pages.setCurrentWidget(v.ticket_page)
         self.last_document = self._ticket_document(taken)
+        printing = self._session.printing()
+        if printing.state.configured:  # else the ticket is only shown on screen
+            printing.print_ticket(t.label, self._session.kiosk_actor(),
+                                  title=self.tr("số {label}").format(label=t.label))  # fmt: skip
         self._idle.start(self._ticket_ms)
         self._session.queue_changed.emit()
         self.ticket_taken.emit(taken)

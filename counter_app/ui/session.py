@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -51,9 +52,44 @@ class Session(QObject):
         self.counter = counter
         self.data_dir = data_dir
         self.demo = demo
+        self._printing = None
+        self._housekeeping = None
+
+    def folder(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else Path(self.store.path).parent
+
+    def printing(self):
+        """The station's print queue (its own thread, spool and store), made on first use."""
+        if self._printing is None:
+            from counter_app.ui.background import PrintQueue
+
+            self._printing = PrintQueue(self.folder(), clock=self.clock, station=self.station,
+                                        parent=self)  # fmt: skip
+        return self._printing
+
+    def housekeeping(self):
+        """Checkpoint, daily backup and sync on timers, off the UI thread."""
+        if self._housekeeping is None:
+            from counter_app.ui.background import Housekeeping
+
+            self._housekeeping = Housekeeping(self.folder(), clock=self.clock,
+                                              station=self.station, parent=self)  # fmt: skip
+            self.queue_changed.connect(self._housekeeping.touched)
+            self.dossiers_changed.connect(self._housekeeping.touched)
+        return self._housekeeping
+
+    def close(self) -> None:
+        """Stop the background threads (the window is closing)."""
+        for worker in (self._printing, self._housekeeping):
+            if worker is not None:
+                worker.stop()
+        self._printing = self._housekeeping = None
 
     def ctx(self, actor: Actor | None = None) -> ServiceContext:
         return ServiceContext(self.store, self.clock, self.station, actor or self.actor)
+
+    def kiosk_actor(self) -> Actor:
+        return KIOSK_ACTOR
 
     def kiosk_ctx(self) -> ServiceContext:
         return self.ctx(KIOSK_ACTOR)
@@ -67,6 +103,9 @@ class Session(QObject):
 
     def reload_station(self) -> None:
         self.station = load_station(self.store)
+        for worker in (self._printing, self._housekeeping):
+            if worker is not None:
+                worker.worker.station = self.station
         self.settings_changed.emit()
 
     def announce_call(self, ticket: Ticket) -> None:

@@ -204,7 +204,28 @@ class StationWindow(QMainWindow):
         reasons = getattr(self.pages.get("intake"), "last_reasons", "")
         if "counter" in self.pages and self.pages.get("volunteer") is None:
             self.show_page("counter")
-        self.show_receipt(dossier, reasons)
+        if not self.print_dossier(dossier):
+            self.show_receipt(dossier, reasons)
+
+    def print_dossier(self, dossier) -> bool:
+        """Form 01 (two copies), 02 or 03 to the default printer through the spool, off the
+        UI thread; False when no printer is set up (the caller shows the preview)."""
+        from counter_app.core.dossier import DossierStatus
+
+        printing = self.session.printing()
+        if not printing.state.configured or dossier.status is DossierStatus.NEW:
+            return False
+        actor = self.session.actor
+        if dossier.status is DossierStatus.REFUSED:
+            printing.print_form("form03", dossier.code, actor,
+                                title=self.tr("phiếu từ chối {code}").format(code=dossier.code))  # fmt: skip
+        elif dossier.status is DossierStatus.SUPPLEMENT:
+            printing.print_form("form02", dossier.code, actor,
+                                title=self.tr("phiếu yêu cầu bổ sung {code}").format(code=dossier.code))  # fmt: skip
+        else:
+            printing.print_receipt(dossier.code, actor,
+                                   title=self.tr("giấy tiếp nhận {code}").format(code=dossier.code))  # fmt: skip
+        return True
 
     def show_receipt(self, dossier, reasons: str = "") -> None:
         from counter_app.core.errors import DomainError
@@ -229,6 +250,13 @@ class StationWindow(QMainWindow):
             window.show()
             window.raise_()
         return window
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        for window in self.windows.values():
+            window.close()
+        if self.session is not None:
+            self.session.close()
+        super().closeEvent(event)
 
     # --- lock and logout
     def lock(self) -> None:

@@ -1,11 +1,25 @@
-"""The status bar of every clerk window: portal link, records waiting to sync, printer."""
+"""The status bar of every clerk window: portal link, records waiting to sync, printer.
+
+The printer state comes from the spool (read on the printing thread); a click on it opens
+the stuck jobs. "Đồng bộ ngay" runs a sync on the housekeeping thread with a progress bar.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QVBoxLayout,
+)
 
 from counter_app.ui import gateway
 from counter_app.ui.session import Session
@@ -28,11 +42,37 @@ class StationStatusBar(QStatusBar):
         self._session = session
         self.link = QLabel()
         self.outbox = QLabel()
-        self.printer = QLabel()
+        self.printer = QPushButton()
+        self.printer.setFlat(True)
+        self.printer.setCursor(Qt.PointingHandCursor)
+        self.printer.setFocusPolicy(Qt.NoFocus)
+        self.printer.setStyleSheet("QPushButton { border: none; padding: 0 4px; }")
+        self.printer.clicked.connect(self.show_stuck)
+        self.sync_button = QPushButton(self.tr("Đồng bộ ngay"))
+        self.sync_button.setFocusPolicy(Qt.NoFocus)
+        self.sync_button.clicked.connect(self.sync_now)
+        self.progress = QProgressBar()
+        self.progress.setFixedWidth(140)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
         self.user = QLabel()
-        for label in (self.link, self.outbox, self.printer):
-            self.addWidget(label)
+        self.addWidget(self.link)
+        self.addWidget(self.outbox)
+        self.addWidget(self.printer)
+        self.addPermanentWidget(self.progress)
+        self.addPermanentWidget(self.sync_button)
         self.addPermanentWidget(self.user)
+        self.stuck_dialog: StuckJobsDialog | None = None
+        self.printing = session.printing()
+        self.printing.state_changed.connect(lambda _s: self._show_printer())
+        self.printing.printed.connect(self._printed)
+        self.printing.failed.connect(lambda text: self.showMessage(text, 10_000))
+        self.housekeeping = session.housekeeping()
+        self.housekeeping.sync_progress.connect(self._sync_progress)
+        self.housekeeping.sync_done.connect(self._sync_done)
+        self.housekeeping.backup_done.connect(
+            lambda path: self.showMessage(self.tr("Đã sao lưu: {path}").format(path=path), 8000)
+        )
         self._timer = QTimer(self, interval=15_000)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
@@ -60,18 +100,139 @@ class StationStatusBar(QStatusBar):
         if status.attention:
             text += self.tr(" · {n} cần quản trị xem").format(n=status.attention)
         self.outbox.setText(text)
-        printer = gateway.printer_status(ctx)
-        if not printer.configured:
-            self.printer.setText(self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)"))
-        elif printer.ready:
-            self.printer.setText(self.tr("Máy in: sẵn sàng"))
-        else:
-            self.printer.setText(
-                self.tr("Máy in: không sẵn sàng, {n} phiếu đang chờ in").format(n=printer.queued)
-            )
+        self.sync_button.setVisible(self._portal_known())
+        self._show_printer()
         self.user.setText(
             self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
         )
+
+
+    def _portal_known(self) -> bool:
+        return bool((self._session.store.settings.get("sync", {}) or {}).get("portal_url"))
+
+    def _show_printer(self) -> None:
+        state = self.printing.state
+        if not state.configured:
+            text = self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)")
+        elif state.stuck:
+            text = self.tr("Máy in: {n} lệnh in chưa xong – bấm để xem").format(n=state.stuck)
+        else:
+            text = self.tr("Máy in: sẵn sàng")
+        self.printer.setText(text)
+        self.printer.setStyleSheet(
+            "QPushButton { border: none; padding: 0 4px; %s }"
+            % ("color: #b3261e; font-weight: bold;" if state.stuck else "")
+        )
+
+    def _printed(self, printed) -> None:
+        if printed.ok:
+            self.showMessage(self.tr("Đã in: {title}").format(title=printed.title), 8000)
+        else:
+            self.showMessage(
+                self.tr("Chưa in được {title}: lệnh in đang chờ máy in.").format(
+                    title=printed.title
+                ),
+                10_000,
+            )
+
+    def show_stuck(self) -> StuckJobsDialog:
+        if self.stuck_dialog is None:
+            self.stuck_dialog = StuckJobsDialog(self.printing, self.window())
+        self.stuck_dialog.reload()
+        self.stuck_dialog.show()
+        self.stuck_dialog.raise_()
+        return self.stuck_dialog
+
+    def sync_now(self) -> None:
+        if self.housekeeping.sync_now():
+            self.sync_button.setEnabled(False)
+            self.progress.setRange(0, 0)  # busy until the first count arrives
+            self.progress.show()
+
+    def _sync_progress(self, phase: str, done: int, total: int) -> None:
+        if phase == "push" and total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        else:
+            self.progress.setRange(0, 0)
+
+    def _sync_done(self, report) -> None:
+        self.sync_button.setEnabled(True)
+        self.progress.hide()
+        if isinstance(report, str):
+            self.showMessage(self.tr("Đồng bộ lỗi: {error}").format(error=report), 10_000)
+        elif report.ok:
+            self.showMessage(
+                self.tr("Đồng bộ xong: gửi {pushed}, nhận {pulled}.").format(
+                    pushed=report.pushed, pulled=report.pulled
+                ),
+                8000,
+            )
+        else:
+            self.showMessage(
+                self.tr("Chưa kết nối được Cổng: {error}").format(error=report.error), 10_000
+            )
+        self.refresh()
+
+
+class StuckJobsDialog(QDialog):
+    """"Lệnh in bị kẹt": jobs queued, failed or cut off, with retry and cancel."""
+
+    def __init__(self, printing, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Lệnh in bị kẹt"))
+        self.resize(640, 360)
+        self.printing = printing
+        self.jobs = QListWidget()
+        self.empty = QLabel(self.tr("Không có lệnh in nào bị kẹt."))
+        self.retry = QPushButton(self.tr("In lại"))
+        self.cancel = QPushButton(self.tr("Hủy lệnh in"))
+        self.close_button = QPushButton(self.tr("Đóng"))
+        row = QHBoxLayout()
+        row.addWidget(self.retry)
+        row.addWidget(self.cancel)
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.jobs, 1)
+        layout.addLayout(row)
+        self.retry.clicked.connect(lambda: self._act(printing.retry))
+        self.cancel.clicked.connect(lambda: self._act(printing.cancel))
+        self.close_button.clicked.connect(self.close)
+        printing.stuck_loaded.connect(self.fill)
+        self.fill([])
+
+    def reload(self) -> None:
+        self.printing.load_stuck()
+
+    def fill(self, jobs: list) -> None:
+        self.jobs.clear()
+        names = {
+            "queued": self.tr("chờ máy in"),
+            "failed": self.tr("lỗi"),
+            "unknown": self.tr("không rõ đã in chưa – xem giấy trước khi in lại"),
+        }
+        for job in jobs:
+            text = self.tr("#{id} {title} – {state} ({at})").format(
+                id=job.id, title=job.title, state=names.get(job.state, job.state),
+                at=f"{job.created_at:%H:%M %d/%m}",
+            )  # fmt: skip
+            if job.reason:
+                text += f"\n    {job.reason}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.UserRole, job.id)
+            self.jobs.addItem(item)
+        self.empty.setVisible(not jobs)
+        if jobs:
+            self.jobs.setCurrentRow(0)
+        for btn in (self.retry, self.cancel):
+            btn.setEnabled(bool(jobs))
+
+    def _act(self, action) -> None:
+        item = self.jobs.currentItem()
+        if item is not None:
+            action(int(item.data(Qt.UserRole)))
 
 
 def _clock(now: datetime) -> str:
