@@ -2,7 +2,7 @@
 
     python -c "from bench.ui_startup import run; print(run(quick=True))"
 
-1. Start-up: `counter-app ui` in a fresh process, signed in through the real login, until the
+1. Start-up: plain `counter-app` in a fresh process, signed in through the real login, until the
    counter page is painted; against a minimal PySide6 script showing a bare window, same run.
    Target: ratio <= 1.5.
 2. Memory: 1,000 tickets and 300 dossiers driven through the widgets (kiosk button, F2/F6 at
@@ -49,7 +49,7 @@ def _app_start(data_dir: Path, probe: Path) -> dict:
     started = time.time()
     subprocess.run(
         [sys.executable, "-c", "import sys; from counter_app.cli import main; sys.exit(main())",
-         "--data-dir", str(data_dir), "ui"],
+         "--data-dir", str(data_dir)],  # plain `counter-app` opens the program
         env=_env(COUNTER_APP_UI_PROBE=str(probe), COUNTER_APP_UI_PROBE_LOGIN="canbo:canbo2026"),
         capture_output=True, timeout=120, check=False,
     )  # fmt: skip

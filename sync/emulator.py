@@ -65,6 +65,27 @@ class Faults:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+class Link:
+    """The shaped link as one shared pipe each way, so concurrent requests share the
+    bandwidth instead of each getting all of it (pipelining must not look faster than a
+    real 1 Mbit/s line allows). Each transfer queues behind the bytes already on the wire
+    in its direction, then takes half the round trip to arrive."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free = {"up": 0.0, "down": 0.0}
+
+    def transfer(self, direction: str, nbytes: int, faults: Faults) -> None:
+        if not (faults.bandwidth or faults.latency):
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._free[direction])
+            done = start + (nbytes / faults.bandwidth if faults.bandwidth else 0.0)
+            self._free[direction] = done
+        _sleep(done + faults.latency / 2 - time.monotonic())
+
+
 class RequestRefused(Exception):
     def __init__(self, status: int, error: str, detail: str = "") -> None:
         super().__init__(error)
@@ -130,9 +151,12 @@ class PortalState:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(_SCHEMA)
         self.lock = threading.RLock()
+        self._poison: dict[str, str] = {}
+        self._ids: dict[str, int] = {}
         self.token_ttl = token_ttl
         self.faults = Faults()
         self.rng = random.Random()
+        self.link = Link()
 
     # clock
     def now(self) -> float:
@@ -153,9 +177,14 @@ class PortalState:
         )
 
     def _next_id(self, prefix: str) -> str:
-        self.bump(f"id:{prefix}")
-        n = self.conn.execute("SELECT value FROM counters WHERE name = ?", (f"id:{prefix}",))
-        return f"{prefix}-{n.fetchone()[0]:08d}"
+        last = self._ids.get(prefix)
+        if last is None:
+            row = self.conn.execute(
+                "SELECT value FROM counters WHERE name = ?", (f"id:{prefix}",)
+            ).fetchone()
+            last = row[0] if row else 0
+        self._ids[prefix] = last + 1
+        return f"{prefix}-{last + 1:08d}"
 
     # registration and tokens
     def register(self, body: dict) -> dict:
@@ -182,7 +211,22 @@ class PortalState:
                 "excluded.secret",
                 (station_id, public_key, secret, self.now()),
             )
-        return {"client_id": station_id, "client_secret": secret}
+            token = self._new_token(station_id)
+        return {
+            "client_id": station_id,
+            "client_secret": secret,
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.token_ttl,
+        }
+
+    def _new_token(self, station_id: str) -> str:
+        token = secrets.token_urlsafe(24)
+        self.conn.execute(
+            "INSERT INTO tokens(token, station_id, expires_at) VALUES (?, ?, ?)",
+            (token, station_id, self.now() + self.token_ttl),
+        )
+        return token
 
     def issue_token(self, body: dict) -> dict:
         if body.get("grant_type") != "client_credentials":
@@ -195,11 +239,7 @@ class PortalState:
                 row["secret"], str(body.get("client_secret", ""))
             ):
                 raise RequestRefused(401, "invalid_client")
-            token = secrets.token_urlsafe(24)
-            self.conn.execute(
-                "INSERT INTO tokens(token, station_id, expires_at) VALUES (?, ?, ?)",
-                (token, body["client_id"], self.now() + self.token_ttl),
-            )
+            token = self._new_token(str(body["client_id"]))
         return {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}
 
     def check_token(self, header: str | None) -> str:
@@ -229,6 +269,13 @@ class PortalState:
 
     # push
     def push(self, station_id: str, headers: Any, raw: bytes) -> dict:
+        answer = self._push_locked(station_id, headers, raw)
+        if (headers.get(p.H_ACK_FORMAT) or "") == p.ACK_RUNS:
+            answer["results"] = p.encode_ack_runs(station_id, answer["results"])
+            answer["ack_format"] = p.ACK_RUNS
+        return answer
+
+    def _push_locked(self, station_id: str, headers: Any, raw: bytes) -> dict:
         with self.lock:
             try:
                 return self._push(station_id, headers, raw)
@@ -261,15 +308,28 @@ class PortalState:
         except Exception:
             raise RequestRefused(400, "bad_batch") from None
         now = self.now()
+        # one transaction per batch; the poison list and id counters are read once for it
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             self.conn.execute(
                 "INSERT INTO nonces(nonce, station_id, seen_at) VALUES (?, ?, ?)",
                 (nonce, station_id, now),
             )
+            self._poison = {
+                r["entity_id"]: r["mode"] for r in self.conn.execute("SELECT * FROM poison")
+            }
+            self._ids = {}
             results = [self._push_item(station_id, item, now) for item in items]
+            for prefix, last in self._ids.items():
+                self.conn.execute(
+                    "INSERT INTO counters(name, value) VALUES (?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                    (f"id:{prefix}", last),
+                )
+            self._ids = {}
             self.bump("items_received", len(items))
         except BaseException:
+            self._ids = {}
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
@@ -293,12 +353,10 @@ class PortalState:
                 return {**json.loads(seen["answer"]), "duplicate": True}
             self.bump("conflicts")
             return _rejected(key, "idempotency_conflict", retryable=False)
-        poison = self.conn.execute(
-            "SELECT mode FROM poison WHERE entity_id = ?", (entity_id,)
-        ).fetchone()
+        poison = self._poison.get(entity_id)
         if poison is not None:
             self.bump("rejected_items")
-            return _rejected(key, "refused_by_portal", retryable=poison["mode"] == "retryable")
+            return _rejected(key, "refused_by_portal", retryable=poison == "retryable")
         answer = self._apply(station_id, key, op, entity_id, payload, now)
         if answer["status"] == "rejected":
             self.bump("rejected_items")
@@ -524,12 +582,9 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.bump("requests")
             state.bump("bytes_in", head + len(raw))
-        # the link: one round trip, then the upload at the capped bandwidth
-        _sleep(
-            faults.latency + (len(raw) + head) / faults.bandwidth
-            if faults.bandwidth
-            else faults.latency
-        )
+        # the link: the upload at the capped bandwidth (shared with requests in flight),
+        # then half the round trip; the answer pays the other half in _send
+        state.link.transfer("up", len(raw) + head, faults)
         if state.roll(faults.error_5xx):
             with state.lock:
                 state.bump("faults_5xx")
@@ -622,9 +677,7 @@ class _Handler(BaseHTTPRequestHandler):
             )  # Server and Date headers
             with state.lock:
                 state.bump("bytes_out", head + len(data))
-            bw = state.faults.bandwidth
-            if bw:
-                _sleep((head + len(data)) / bw)
+            state.link.transfer("down", head + len(data), state.faults)
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)

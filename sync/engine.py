@@ -17,11 +17,12 @@ Guarantees (see DESIGN.md, "Data that must never be lost"):
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,15 +38,30 @@ from counter_app.services.station import load_station
 from counter_app.store import Store
 from counter_app.store.station_key import station_key
 from counter_app.store.sync_state import SyncRound
-from sync.client import PortalClient, PortalError, Refused, TransportError
+from sync.client import (
+    PortalClient,
+    PortalError,
+    PreparedPush,
+    Refused,
+    TransportError,
+    encode_item,
+)
 
 PORTAL_ACTOR = "portal"
+_RESIGN = ("token_expired", "invalid_token", "stale_timestamp")  # sign again and resend
 
 
 @dataclass
 class SyncConfig:
-    batch_items: int = 500
-    batch_bytes: int = 1_000_000  # uncompressed JSON per batch (about 100-200 kB on the wire)
+    # Batches are sized from the measured link (see SyncEngine._batch_raw_limit); these
+    # are the bounds. Tests set batch_items low to force many batches.
+    batch_items: int = 20_000  # most items in one batch
+    batch_bytes: int = 16_000_000  # most uncompressed JSON in one batch
+    batch_seconds: float = 1.0  # a batch keeps the line busy at least this long ...
+    batch_gz_first: int = 48_000  # compressed bytes of a first batch on an unknown link
+    batch_gz_min: int = 4_000
+    batch_gz_max: int = 2_000_000
+    in_flight: int = 2  # batches on their way at once
     max_tries: int = 8
     backoff_base: float = 2.0  # seconds; doubled per try, with jitter, up to backoff_cap
     backoff_cap: float = 900.0
@@ -53,6 +69,7 @@ class SyncConfig:
     pause_base: float = 0.2  # pause between failed requests inside a round
     pull_page: int = 500
     clock_warn_seconds: float = 120.0
+    clock_behind_seconds: float = 600.0  # local clock this far behind: no new codes
     timeout: tuple[float, float] = (5.0, 60.0)
 
 
@@ -75,6 +92,25 @@ class SyncReport:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+class _InFlight:
+    """A batch on its way: the items, the body, and the answer to come."""
+
+    def __init__(self, batch: list, prepared: PreparedPush) -> None:
+        self.batch = batch
+        self.prepared = prepared
+        self.sent_at = 0.0
+        self.future: Future = Future()
+
+    def submit(self, pool: ThreadPoolExecutor, client: PortalClient, token: str) -> None:
+        self.sent_at = time.monotonic()
+        self.future = pool.submit(_timed_send, client, self.prepared, token)
+
+
+def _timed_send(client: PortalClient, prepared: PreparedPush, token: str):
+    results = client.send_push(prepared, token)
+    return results, time.monotonic()
 
 
 class SimulatedCrash(BaseException):
@@ -116,6 +152,12 @@ class SyncEngine:
             session=session,
         )
         self.client.offset = store.sync_state.get("clock_offset")
+        link = store.sync_state.get("link_estimate") or {}
+        self.client.link.rtt = link.get("rtt")
+        self.client.link.bps = link.get("bps")
+        self._ratio = float(link.get("ratio") or 10.0)  # uncompressed / compressed
+        self._item_bytes = float(link.get("item_bytes") or 500.0)
+        self._last_done = 0.0
         self.batch_size = self.config.batch_items
         with store.transaction():
             store.outbox.release_sending()  # a killed run's batch is sent again, same keys
@@ -153,8 +195,21 @@ class SyncEngine:
         report.waiting = self._waiting()
         with self.store.transaction():
             if self.client.offset is not None:
-                self.store.sync_state.set("clock_offset", self.client.offset)
-                self.store.sync_state.set("clock_measured_at", time.time())
+                self.store.sync_state.record_clock(
+                    self.client.offset,
+                    measured_at=time.time(),
+                    behind_limit=self.config.clock_behind_seconds,
+                )
+            link = self.client.link
+            self.store.sync_state.set(
+                "link_estimate",
+                {
+                    "rtt": link.rtt,
+                    "bps": link.bps,
+                    "ratio": self._ratio,
+                    "item_bytes": self._item_bytes,
+                },
+            )
             self.store.sync_state.record_round(
                 SyncRound(
                     started_at=started,
@@ -240,55 +295,168 @@ class SyncEngine:
         return counts.get("waiting", 0) + counts.get("sending", 0)
 
     # ---- push ----
-    def _next_batch(self) -> list:
-        items = self.store.outbox.due(time.time(), self.batch_size)
-        batch, size = [], 0
+    def _batch_raw_limit(self) -> int:
+        """Uncompressed bytes for the next batch, sized from the measured link: enough
+        compressed bytes to keep the line busy for `batch_seconds` or three round trips,
+        whichever is longer, so two batches in flight hide the round trip and the
+        portal's work. Measured figures persist between runs (`link_estimate`)."""
+        c = self.config
+        link = self.client.link
+        if link.bps is None:
+            target = c.batch_gz_first
+        else:
+            rtt = link.rtt if link.rtt is not None else 0.3
+            target = link.bps * max(c.batch_seconds, 3 * rtt)
+        target = min(max(target, c.batch_gz_min), c.batch_gz_max)
+        return int(min(c.batch_bytes, target * self._ratio))
+
+    def _next_batch(self, after_seq: int) -> tuple[list, list[bytes]]:
+        limit = self._batch_raw_limit()
+        want = min(self.batch_size, int(limit / self._item_bytes * 1.25) + 8)
+        items = self.store.outbox.due_waiting(time.time(), want, after_seq=after_seq)
+        if not items and after_seq:  # back to the start: items whose retry came due
+            items = self.store.outbox.due_waiting(time.time(), want)
+        batch: list = []
+        encoded: list[bytes] = []
+        size = 0
         for item in items:
-            n = len(json.dumps(item.payload, ensure_ascii=False)) + 120
-            if batch and size + n > self.config.batch_bytes:
+            data = encode_item(
+                {
+                    "key": item.idem_key,
+                    "op": item.op,
+                    "entity": item.entity,
+                    "entity_id": item.entity_id,
+                    "created_at": item.created_at.isoformat(),
+                    "payload": item.payload,
+                }
+            )
+            if batch and size + len(data) > limit:
                 break
             batch.append(item)
-            size += n
-        return batch
+            encoded.append(data)
+            size += len(data) + 1
+        if batch:
+            self._item_bytes = 0.5 * self._item_bytes + 0.5 * size / len(batch)
+        return batch, encoded
 
     def _push_all(self, report: SyncReport) -> None:
-        failures = 0
+        """Batches go out back to back, up to `in_flight` at once, and the next one is read,
+        encoded and compressed before a slot frees, so it leaves the moment an answer
+        arrives; each answer is applied in its own transaction. Sending threads only speak
+        HTTP; every store read and write, tokens included, happens on this thread."""
+        with self.store.transaction():
+            self.store.outbox.release_sending()  # left by a killed run: sent again, same keys
         total = self._waiting()
-        while True:
-            batch = self._next_batch()
-            if not batch:
-                return
-            keys = [i.idem_key for i in batch]
-            with self.store.transaction():
-                self.store.outbox.mark_sending(keys)
-            self.hook("push.before")
-            wire = [
-                {
-                    "key": i.idem_key,
-                    "op": i.op,
-                    "entity": i.entity,
-                    "entity_id": i.entity_id,
-                    "created_at": i.created_at.isoformat(),
-                    "payload": i.payload,
-                }
-                for i in batch
-            ]
-            try:
-                results = self.client.push(wire)
-            except (TransportError, Refused) as error:
+        slots = max(1, self.config.in_flight)
+        pipe: deque[_InFlight] = deque()
+        pool = ThreadPoolExecutor(max_workers=slots, thread_name_prefix="sync-push")
+        ready: tuple[list, list[bytes]] | None = None  # read ahead, not yet marked sending
+        failures = 0
+        after_seq = 0
+        self._last_done = 0.0
+        try:
+            while True:
+                error: PortalError | None = None
+                while len(pipe) < slots:
+                    batch, encoded = ready or self._next_batch(after_seq)
+                    ready = None
+                    if not batch:
+                        break
+                    try:
+                        token = self.client.token()  # may register: this thread only
+                    except PortalError as failed:
+                        error = failed
+                        break
+                    after_seq = batch[-1].seq
+                    pipe.append(self._send(pool, batch, encoded, token))
+                if pipe and error is None and ready is None and len(pipe) == slots:
+                    ready = self._next_batch(after_seq)  # while the line is busy
+                    if ready[0]:
+                        after_seq = ready[0][-1].seq
+                if pipe:
+                    head = pipe.popleft()
+                    wait([head.future])
+                    if ready is not None and ready[0] and error is None:
+                        # a slot just freed: the batch read ahead leaves before the answer
+                        # is applied
+                        try:
+                            token = self.client.token()
+                            pipe.append(self._send(pool, *ready, token))
+                            ready = None
+                        except PortalError:
+                            pass  # sent on the next turn, or read again after a failure
+                    error = self._settle(head, pool, report) or None
+                    if error is None:
+                        failures = 0
+                        if self.progress:
+                            self.progress("push", report.pushed + report.set_aside, total)
+                        continue
+                elif error is None:
+                    return
+                ready = None  # read again after the failure: its items are still waiting
+                after_seq = 0
                 failures += 1
-                self._batch_failed(batch, str(error), report)
                 if failures >= self.config.round_failures:
-                    raise
+                    while pipe:  # what is already on its way is still worth its answer
+                        self._settle(pipe.popleft(), pool, report)
+                    raise error
                 time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
-                continue
-            failures = 0
+        finally:
+            pool.shutdown(wait=False)
+
+    def _send(self, pool: ThreadPoolExecutor, batch: list, encoded: list, token: str):
+        with self.store.transaction():
+            self.store.outbox.mark_sending([i.idem_key for i in batch])
+        self.hook("push.before")
+        entry = _InFlight(batch, self.client.prepare_push(encoded))
+        entry.submit(pool, self.client, token)
+        return entry
+
+    def _settle(self, entry: _InFlight, pool: ThreadPoolExecutor, report: SyncReport):
+        """Wait for one batch's answer and apply it; returns the error when it failed
+        (the batch is then halved or its item's try counted, see `_batch_failed`)."""
+        error: PortalError
+        for attempt in range(3):
+            try:
+                results, done = entry.future.result()
+            except Refused as refused:
+                if attempt < 2 and refused.error in _RESIGN:
+                    if refused.error != "stale_timestamp":  # that one only needs a new clock
+                        self.client.drop_token()
+                    try:
+                        entry.submit(pool, self.client, self.client.token())
+                    except PortalError as failed:
+                        error = failed
+                        break
+                    continue
+                error = refused
+                break
+            except TransportError as failed:
+                error = failed
+                break
+            self._measure(entry, done)
             self.batch_size = min(self.config.batch_items, self.batch_size * 2)
             self.hook("push.answered")
-            self._apply_results(batch, results, report)
+            self._apply_results(entry.batch, results, report)
             self.hook("push.committed")
-            if self.progress:
-                self.progress("push", report.pushed + report.set_aside, total)
+            return None
+        self._batch_failed(entry.batch, str(error) or type(error).__name__, report)
+        return error
+
+    def _measure(self, entry: _InFlight, done: float) -> None:
+        """Goodput from one answered batch: its compressed bytes over the time the line
+        spent on it. Sent while another batch was on its way, that is the time since the
+        previous answer (the pipe was full); sent alone, its whole time less a round trip.
+        Server work counts in both: what matters is how fast the backlog drains."""
+        prepared = entry.prepared
+        link = self.client.link
+        if entry.sent_at < self._last_done:
+            busy = done - self._last_done
+        else:
+            busy = done - entry.sent_at - (link.rtt or 0.0)
+        self._last_done = max(self._last_done, done)
+        link.add_bps(len(prepared.body) / max(busy, 0.02))
+        self._ratio = 0.5 * self._ratio + 0.5 * prepared.raw_bytes / max(1, len(prepared.body))
 
     def _batch_failed(self, batch: list, reason: str, report: SyncReport) -> None:
         """No answer for the batch: halve it; an item failing alone counts a try."""
@@ -317,22 +485,20 @@ class SyncEngine:
         return _epoch(now + delay)
 
     def _apply_results(self, batch: list, results: list[dict], report: SyncReport) -> None:
+        """One transaction for the batch: portal ids recorded and items marked synced
+        together, so a kill leaves either all of it or none (then sent again, same keys)."""
         by_key = {r.get("key"): r for r in results if isinstance(r, dict)}
         now, at = time.time(), self.now()
+        acked: list[tuple[str, str, str, str]] = []
         with self.store.transaction():
             for item in batch:
                 result = by_key.get(item.idem_key)
                 if result is None:
                     result = {"status": "rejected", "reason": "no_answer", "retryable": True}
                 if result.get("status") == "accepted" and result.get("portal_id"):
-                    self.store.sync_state.record_portal_id(
-                        item.idem_key,
-                        entity=item.entity,
-                        entity_id=item.entity_id,
-                        portal_id=str(result["portal_id"]),
-                        at=at,
+                    acked.append(
+                        (item.idem_key, item.entity, item.entity_id, str(result["portal_id"]))
                     )
-                    self.store.outbox.mark_synced(item.idem_key)
                     report.pushed += 1
                     report.duplicates += bool(result.get("duplicate"))
                     continue
@@ -346,6 +512,8 @@ class SyncEngine:
                         item.idem_key, reason=reason, next_try=self._retry_at(item.tries, now)
                     )
                     report.retry_later += 1
+            self.store.sync_state.record_portal_ids(acked, at=at)
+            self.store.outbox.mark_synced_many([row[0] for row in acked])
 
     # ---- pull ----
     def _pull_all(self, report: SyncReport) -> None:
@@ -558,5 +726,19 @@ def sync_status(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
         "last_success_at": last_ok.finished_at if last_ok else None,
         "clock_offset_s": offset,
         "clock_warning": offset is not None and abs(offset) > SyncConfig.clock_warn_seconds,
+        "clock_behind_s": store.sync_state.local_clock_behind(),
+        "clock_message": clock_message(offset, store.sync_state.local_clock_behind()),
         "pull_cursor": store.sync_state.cursor(),
     }
+
+
+def clock_message(offset: float | None, behind: float | None = None) -> str:
+    """The Vietnamese warning for a clock far off the portal's ('' when it is fine)."""
+    if offset is None or abs(offset) <= SyncConfig.clock_warn_seconds:
+        return ""
+    minutes = max(1, round(abs(offset) / 60))
+    way = "chậm" if offset > 0 else "nhanh"
+    text = f"Đồng hồ máy lệch {minutes} phút so với Cổng (máy {way} hơn)."
+    if behind:
+        text += " Không cấp mã hồ sơ mới cho đến khi chỉnh lại đồng hồ."
+    return text

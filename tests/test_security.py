@@ -260,3 +260,18 @@ def test_log_lines_and_crash_reports_are_masked(tmp_path) -> None:
     PersonalDataFilter().filter(record)
     assert "0912345678" not in record.getMessage()
     assert "Đường" not in record.exc_text and "ValueError (message withheld)" in record.exc_text
+
+
+def test_a_damaged_store_is_reported_with_the_last_good_backup(sealed, tmp_path) -> None:
+    data, store, ctx, _ = sealed
+    target = backup.backup_now(ctx, to=tmp_path / "usb")
+    store.close()
+    for leftover in ("counter.db-wal", "counter.db-shm"):
+        (data / leftover).unlink(missing_ok=True)
+    raw = bytearray((data / "counter.db").read_bytes())
+    raw[:100] = b"\0" * 100  # the header is gone: the disk failed
+    (data / "counter.db").write_bytes(bytes(raw))
+    with pytest.raises(DomainError) as err:
+        open_store(data)
+    assert str(target) in err.value.message("vi")
+    assert "counter-app restore" in err.value.message("vi")

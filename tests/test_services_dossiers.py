@@ -174,3 +174,14 @@ def test_appointment_writes_nothing(ctx, store) -> None:
 def test_receipt_time_in_the_future_is_refused(ctx, clock) -> None:
     with pytest.raises(ValidationError):
         receive(ctx, received_at=clock.now + timedelta(hours=1))
+
+
+def test_a_clock_late_against_the_portal_refuses_codes_until_confirmed(store, clock, station):
+    clerk = make_ctx(store, clock, station)
+    admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    store.sync_state.set("clock_behind_s", 1800)  # the last sync measured 30 minutes
+    with pytest.raises(ClockError) as err:
+        receive(clerk)
+    assert "chậm 30 phút so với Cổng" in err.value.message("vi")
+    confirm_clock(admin)
+    assert receive(clerk).status is DossierStatus.RECEIVED

@@ -332,3 +332,159 @@ def test_cli_sync_once_and_status(store, ctx, station, tmp_path, emulator, capsy
     assert "Chờ gửi: 0" in capsys.readouterr().out
     assert main(["--data-dir", data, "sync", "--portal", "http://127.0.0.1:9", "--once"]) == 1
     assert not any(name.endswith(".pem") for name in os.listdir(data))
+
+
+def _diverge(ctx, emulator, station, engine):
+    """A dossier moved to 'processing' here while a higher level set it to 'done'."""
+    (code,) = receive(ctx, 1)
+    sync_until_done(engine)
+    service.change_status(ctx, code=code, to=DossierStatus.PROCESSING)
+    admin(
+        emulator.url,
+        "upstream",
+        {
+            "station_id": station.id,
+            "kind": "dossier.status",
+            "entity_id": code,
+            "data": {
+                "MaHoSo": code,
+                "TrangThaiTruoc": 2,
+                "TrangThai": 9,
+                "NoiDungXuLy": "Đã có kết quả",
+            },
+        },
+    )
+    assert sync_until_done(engine).conflicts == 1
+    return code
+
+
+def test_clerk_resolves_conflicts_keep_portal_or_local(
+    store, ctx, clock, station, tmp_path, emulator
+):
+    from counter_app.core.errors import Forbidden
+    from counter_app.core.roles import Actor, Role
+    from sync.conflicts import list_conflicts, resolve_conflict
+
+    engine = engine_for(store, tmp_path, emulator, clock)
+    code = _diverge(ctx, emulator, station, engine)
+    (c,) = list_conflicts(store)
+    assert (c.entity_id, c.local_status, c.portal_status) == (code, 4, 9)
+    assert c.portal_note == "Đã có kết quả" and c.local_status_name
+    with pytest.raises(Forbidden):
+        resolve_conflict(store, c.id, actor=Actor("tnv", Role.VOLUNTEER), keep="portal")
+    outbox_before = len(store.outbox.all_items())
+    result = resolve_conflict(
+        store, c.id, actor=ctx.actor, keep="portal", note="Theo Cổng", clock=clock
+    )
+    assert result["applied"] == {"from": 4, "to": 9}
+    assert store.dossiers.get(code).status == DossierStatus.DONE
+    events = store.dossiers.events(code)
+    assert events[-1].actor == ctx.actor.username and events[-1].to_status == 9
+    (pushed,) = store.outbox.all_items()[outbox_before:]  # the portal is told, like any move
+    assert pushed.op == "dossier.status" and pushed.payload["TrangThai"] == 9
+    audit = store.query("SELECT * FROM audit WHERE action = 'sync.conflict.resolved'")
+    assert len(audit) == 1 and json.loads(audit[0]["detail"])["keep"] == "portal"
+    assert list_conflicts(store) == []
+    sync_until_done(engine)
+    check_exactly_once(store, emulator.url, station.id)
+    assert station_view(emulator.url, station.id)["dossiers"][code]["status"] == 9
+
+    # keep local: nothing moves, the note is kept in the audit log
+    code2 = _diverge(ctx, emulator, station, engine)
+    (c2,) = list_conflicts(store)
+    resolve_conflict(
+        store, c2.id, actor=ctx.actor, keep="local", note="Hồ sơ đang xử lý", clock=clock
+    )
+    assert store.dossiers.get(code2).status == DossierStatus.PROCESSING
+    detail = json.loads(
+        store.query("SELECT detail FROM audit WHERE action = 'sync.conflict.resolved'")[-1][0]
+    )
+    assert detail["note"] == "Hồ sơ đang xử lý" and detail["applied"] is None
+    from counter_app.core.errors import NotFound
+
+    with pytest.raises(NotFound):  # already resolved
+        resolve_conflict(store, c2.id, actor=ctx.actor, keep="local", clock=clock)
+
+
+def test_keep_portal_refused_by_status_machine_leaves_conflict_open(
+    store, ctx, clock, station, tmp_path, emulator
+):
+    from counter_app.core.errors import DomainError
+    from sync.conflicts import list_conflicts, resolve_conflict
+
+    engine = engine_for(store, tmp_path, emulator, clock)
+    code = _diverge(ctx, emulator, station, engine)
+    service.change_status(ctx, code=code, to=DossierStatus.WITHDRAWN)  # final here
+    (c,) = list_conflicts(store)
+    n_items = len(store.outbox.all_items())
+    with pytest.raises(DomainError, match="bad_transition"):
+        resolve_conflict(store, c.id, actor=ctx.actor, keep="portal", clock=clock)
+    assert store.dossiers.get(code).status == DossierStatus.WITHDRAWN
+    assert len(store.outbox.all_items()) == n_items  # nothing half-written
+    assert [x.id for x in list_conflicts(store)] == [c.id]
+
+
+def test_cli_conflicts_and_resolve(store, ctx, clock, station, tmp_path, emulator, capsys):
+    from counter_app.cli.app import main
+
+    engine = engine_for(store, tmp_path, emulator, clock)
+    code = _diverge(ctx, emulator, station, engine)
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "sync", "conflicts", "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["entity_id"] == code and listed["portal_status"] == 9
+    assert main(["--data-dir", data, "sync", "conflicts"]) == 0
+    assert "trên Cổng" in capsys.readouterr().out
+    assert main(["--data-dir", data, "sync", "resolve", str(listed["id"]), "--keep", "x"]) == 2
+    capsys.readouterr()
+    args = ["--data-dir", data, "sync", "resolve", str(listed["id"]), "--keep", "portal"]
+    assert main([*args, "--note", "Theo Cổng"]) == 0
+    assert "áp dụng trạng thái của Cổng" in capsys.readouterr().out
+    assert main(args) != 0  # resolved already
+    assert "Không có xung đột số" in capsys.readouterr().err
+    assert main(["--data-dir", data, "sync", "conflicts"]) == 0
+    assert "Không có xung đột nào" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("skew, behind", [(900, True), (-900, False), (60, False)])
+def test_clock_offset_recorded_and_warned(
+    store, ctx, clock, station, tmp_path, emulator, capsys, skew, behind
+):
+    from counter_app.cli.app import main
+
+    receive(ctx, 1)
+    emulator.state.set_faults(Faults(clock_skew=skew))
+    before = store.audit.last_event_at()
+    sync_until_done(engine_for(store, tmp_path, emulator, clock))
+    offset = store.sync_state.get("clock_offset")
+    assert abs(offset - skew) < 5
+    assert (store.sync_state.local_clock_behind() is not None) is behind
+    # nothing is ever written at the portal's time
+    assert store.audit.last_event_at() <= max(before, clock.now)
+    info = sync_status(store)
+    assert main(["--data-dir", str(tmp_path / "data"), "sync", "status"]) == 0
+    err = capsys.readouterr().err
+    if abs(skew) > 120:
+        assert "Đồng hồ máy lệch 15 phút so với Cổng" in info["clock_message"]
+        assert "Đồng hồ máy lệch 15 phút so với Cổng" in err
+        assert ("Không cấp mã hồ sơ mới" in err) is behind
+    else:
+        assert info["clock_message"] == "" and "Đồng hồ" not in err
+    # the clock is set right: the next measurement clears the flag
+    emulator.state.set_faults(Faults())
+    sync_until_done(engine_for(store, tmp_path, emulator, clock))
+    assert store.sync_state.local_clock_behind() is None
+
+
+def test_compact_acks_round_trip():
+    results = [
+        {"key": "S/1:5", "status": "accepted", "portal_id": "TK-00000009"},
+        {"key": "S/1:6", "status": "accepted", "portal_id": "TK-00000010", "duplicate": True},
+        {"key": "S/1:7", "status": "rejected", "reason": "x", "retryable": True},
+        {"key": "S/1:8", "status": "accepted", "portal_id": "HS-99"},
+        {"key": "S/1:9", "status": "accepted", "portal_id": "HS-100"},  # width changes
+        {"key": "other:1", "status": "accepted", "portal_id": "HS-101"},
+    ]
+    compact = p.encode_ack_runs("S/1", results)
+    assert compact["accepted"][0] == [5, 2, "TK-00000009"] and compact["duplicates"] == [6]
+    assert sorted(map(repr, p.decode_ack_runs("S/1", compact))) == sorted(map(repr, results))

@@ -6,17 +6,16 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from counter_app import __version__
-from counter_app.cli.auth import acting_user
-from counter_app.core.clock import system_now
 from counter_app.core.errors import DomainError, NotFound, ValidationError
-from counter_app.logs import setup_logging
-from counter_app.services.context import ServiceContext
-from counter_app.services.setup import open_context
-from counter_app.store import Store, open_store
+
+if TYPE_CHECKING:
+    from counter_app.services.context import ServiceContext
+    from counter_app.store import Store
 
 EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 1
@@ -39,14 +38,23 @@ class CliState:
     _store: Store | None = field(default=None, repr=False)
     _context: ServiceContext | None = field(default=None, repr=False)
 
+    # The store and the services are imported when a command first needs them, so that
+    # `counter-app` shows its window without paying for them first.
     def store(self) -> Store:
         if self._store is None:
+            from counter_app.logs import setup_logging
+            from counter_app.store import open_store
+
             setup_logging(self.data_dir)
             self._store = open_store(self.data_dir)
         return self._store
 
     def context(self) -> ServiceContext:
         if self._context is None:
+            from counter_app.cli.auth import acting_user
+            from counter_app.core.clock import system_now
+            from counter_app.services.setup import open_context
+
             store = self.store()
             self._context = open_context(store, clock=system_now, actor=acting_user(store))
         return self._context

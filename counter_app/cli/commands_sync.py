@@ -68,8 +68,10 @@ def _print_report(report, lang: str) -> None:
             else f"Conflicts for a clerk: {report.conflicts}"
         )
     if report.clock_warning:
+        from sync.engine import clock_message
+
         click.echo(
-            f"Cảnh báo: đồng hồ máy lệch {report.clock_offset:+.0f} giây so với Cổng."
+            f"Cảnh báo: {clock_message(report.clock_offset)}"
             if vi
             else f"Warning: the local clock is {report.clock_offset:+.0f} s off the portal's.",
             err=True,
@@ -165,6 +167,79 @@ def sync_status_cmd(state: CliState, as_json: bool) -> None:
         + ("—" if offset is None else f"{offset:+.1f} s")
         + (" ⚠" if info["clock_warning"] else "")
     )
+    if info["clock_message"]:
+        click.echo(
+            f"Cảnh báo: {info['clock_message']}"
+            if vi
+            else f"Warning: the local clock is {offset / 60:+.0f} min off the portal's.",
+            err=True,
+        )
+
+
+@sync.command("conflicts")
+@JSON
+@pass_state
+def sync_conflicts_cmd(state: CliState, as_json: bool) -> None:
+    """Xung đột với Cổng đang chờ cán bộ xử lý."""
+    from sync.conflicts import list_conflicts
+
+    conflicts = list_conflicts(state.store())
+    if as_json:
+        emit_json([c.to_dict() for c in conflicts])
+        return
+    vi = state.lang == "vi"
+    if not conflicts:
+        click.echo("Không có xung đột nào." if vi else "No conflicts.")
+        return
+    for c in conflicts:
+        local = c.local_status_name or "—"
+        portal = c.portal_status_name or "—"
+        where = (
+            f"tại máy «{local}», trên Cổng «{portal}»" if vi else f"local {local}, portal {portal}"
+        )
+        click.echo(f"#{c.id} {c.entity_id} ({c.kind}): {where} — {c.reason}")
+    click.echo(
+        "Xử lý: counter-app sync resolve SỐ --keep local|portal [--note ...]"
+        if vi
+        else "Resolve: counter-app sync resolve ID --keep local|portal [--note ...]"
+    )
+
+
+@sync.command("resolve")
+@click.argument("conflict_id", type=int)
+@click.option(
+    "--keep",
+    type=click.Choice(["local", "portal"]),
+    required=True,
+    help="Giữ trạng thái tại máy (local) hay áp dụng trạng thái của Cổng (portal).",
+)
+@click.option("--note", default="", help="Ghi chú của cán bộ.")
+@JSON
+@pass_state
+def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as_json) -> None:
+    """Xử lý một xung đột (chỉ quản trị viên hoặc cán bộ một cửa)."""
+    from sync.conflicts import resolve_conflict
+
+    ctx = state.context()
+    result = resolve_conflict(
+        ctx.store, conflict_id, actor=ctx.actor, keep=keep, note=note, clock=ctx.clock
+    )
+    if as_json:
+        emit_json(result)
+        return
+    vi = state.lang == "vi"
+    if result["applied"]:
+        click.echo(
+            f"Đã xử lý xung đột #{conflict_id}: áp dụng trạng thái của Cổng."
+            if vi
+            else f"Conflict #{conflict_id} resolved: the portal's status was applied."
+        )
+    else:
+        click.echo(
+            f"Đã xử lý xung đột #{conflict_id}: giữ trạng thái tại máy."
+            if vi
+            else f"Conflict #{conflict_id} resolved: the local status was kept."
+        )
 
 
 @sync.command("requeue")

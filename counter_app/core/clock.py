@@ -19,6 +19,12 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 
 register(
     {
+        "clock.behind_portal": {
+            "vi": "Đồng hồ máy chậm {minutes} phút so với Cổng dịch vụ công. Không cấp mã hồ sơ "
+            "cho đến khi chỉnh lại đồng hồ (rồi đồng bộ lại, hoặc quản trị viên xác nhận).",
+            "en": "The computer clock is {minutes} minutes behind the portal's. No dossier code "
+            "is issued until the clock is set right (then sync, or an admin confirms).",
+        },
         "clock.behind": {
             "vi": "Đồng hồ máy tính ({now}) đang chậm hơn lần ghi cuối cùng ({last}). "
             "Không cấp mã hồ sơ hay ngày hẹn cho đến khi quản trị viên xác nhận ngày giờ.",

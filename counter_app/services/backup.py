@@ -49,6 +49,8 @@ def backup_now(ctx: ServiceContext, *, to: Path | None = None, keep: int | None 
     key = files.backup_key(ctx.store.crypto)
     target = files.write_backup(ctx.store.conn, info, key, folder / files.backup_name(now))
     files.rotate(folder, keep or ctx.store.settings.get("backup_keep", DEFAULT_KEEP))
+    if ctx.store.path is not None:
+        files.remember_last_backup(ctx.store.path.parent, target)
     with ctx.store.transaction():
         ctx.store.settings.set("last_backup_at", now.isoformat())
         ctx.journal(at=now, action="backup.write", entity="station", entity_id=ctx.station.id)

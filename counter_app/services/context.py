@@ -9,7 +9,7 @@ from datetime import datetime
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.catalogue import Catalogue
 from counter_app.core.clock import check_clock, vn_time
-from counter_app.core.errors import NotFound
+from counter_app.core.errors import ClockError, NotFound
 from counter_app.core.roles import Actor
 from counter_app.services.station import Station
 from counter_app.store import Store
@@ -41,6 +41,9 @@ class ServiceContext:
         """`now`, after making sure the clock has not gone back behind recorded events."""
         now = self.now()
         check_clock(now, self.store.audit.last_event_at())
+        behind = self.store.sync_state.local_clock_behind()
+        if behind:  # the portal's clock, seen at the last sync, says ours is late
+            raise ClockError("clock.behind_portal", minutes=round(behind / 60))
         return now
 
     def journal(

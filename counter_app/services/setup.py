@@ -121,5 +121,6 @@ def confirm_clock(ctx: ServiceContext) -> datetime:
     ctx.actor.require(Permission.CHANGE_SETTINGS)
     now = ctx.now()
     with ctx.store.transaction():
+        ctx.store.sync_state.set("clock_behind_s", None)  # the admin checked the clock
         ctx.journal(at=now, action="clock.confirm", entity="station", entity_id=ctx.station.id)
     return now

@@ -139,3 +139,22 @@ def replace_store(db_path: Path, restored: Path, now: datetime) -> Path:
             leftover.unlink()
     shutil.move(restored, db_path)
     return kept
+
+
+LAST_BACKUP_FILE = "last-backup.json"
+
+
+def remember_last_backup(data_dir: Path, backup: Path) -> None:
+    """Kept beside the store, outside it, so a store too damaged to open can still point to
+    its latest backup."""
+    note = {"file": str(backup.resolve()), "folder": str(backup.parent.resolve())}
+    (Path(data_dir) / LAST_BACKUP_FILE).write_text(json.dumps(note), encoding="utf-8")
+
+
+def latest_backup(data_dir: Path) -> Path | None:
+    try:
+        note = json.loads((Path(data_dir) / LAST_BACKUP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    candidates = sorted(Path(note["folder"]).glob(f"counter-*{SUFFIX}"))
+    return candidates[-1] if candidates else None

@@ -16,9 +16,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from counter_app.core.crypto import FieldCrypto
+from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
 from counter_app.store.migrations import migrate
 
 STORE_FILE = "counter.db"
+DAMAGE_SIGNS = ("not a database", "malformed", "disk image", "corrupt")
 
 
 class Store:
@@ -133,6 +136,37 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+class StoreDamaged(DomainError):
+    """The store file cannot be read; the message names the latest backup to restore."""
+
+    def __init__(self, path: Path | None) -> None:
+        from counter_app.store.backup import latest_backup
+
+        backup = latest_backup(path.parent) if path is not None else None
+        if backup is None:
+            super().__init__("store.damaged_no_backup")
+        else:
+            super().__init__("store.damaged", backup=str(backup))
+
+
+register(
+    {
+        "store.damaged": {
+            "vi": "Kho dữ liệu bị hỏng, không mở được. Bản sao lưu gần nhất: {backup}. "
+            'Khôi phục bằng lệnh: counter-app restore "{backup}"',
+            "en": "The store is damaged and cannot be opened. Latest backup: {backup}. "
+            'Restore it with: counter-app restore "{backup}"',
+        },
+        "store.damaged_no_backup": {
+            "vi": "Kho dữ liệu bị hỏng, không mở được, và không tìm thấy bản sao lưu nào. "
+            "Hãy liên hệ quản trị viên; đừng xóa thư mục dữ liệu.",
+            "en": "The store is damaged and cannot be opened, and no backup was found. "
+            "Call the admin; do not delete the data folder.",
+        },
+    }
+)
+
+
 def _retry_while_locked(action, seconds: float = 30.0) -> None:
     """Switching a brand-new file to WAL answers "locked" at once (no busy wait) when
     another process is doing the same; try again for a while."""
@@ -149,15 +183,21 @@ def _retry_while_locked(action, seconds: float = 30.0) -> None:
 
 def open_store(data_dir: Path | str | None = None, *, memory: bool = False) -> Store:
     """Open (creating if needed) the store in `data_dir` and bring its schema up to date."""
-    if memory:
-        conn = connect(":memory:")
-        path = None
-    else:
+    path = None
+    if not memory:
         folder = Path(data_dir)  # type: ignore[arg-type]
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / STORE_FILE
-        conn = connect(path)
-    migrate(conn)
+    conn = None
+    try:
+        conn = connect(":memory:" if path is None else path)
+        migrate(conn)  # reads the schema: a damaged header or schema page fails here
+    except sqlite3.DatabaseError as error:
+        if conn is not None:
+            conn.close()
+        if not any(sign in str(error) for sign in DAMAGE_SIGNS):
+            raise  # locked, or a migration's own error: not a damaged file
+        raise StoreDamaged(path) from None
     store = Store(conn, path)
     store.keys.ensure_created()
     return store

@@ -76,6 +76,16 @@ class Outbox:
         )
         return [self._item(r) for r in rows]
 
+    def due_waiting(self, now_epoch: float, limit: int, *, after_seq: int = 0) -> list[OutboxItem]:
+        """Waiting items whose retry is due, after `after_seq`, in order: what sync sends
+        next while earlier batches are still in flight (those are 'sending')."""
+        rows = self._store.query(
+            "SELECT * FROM outbox WHERE state = 'waiting' AND next_try_epoch <= ? AND seq > ? "
+            "ORDER BY seq LIMIT ?",
+            (now_epoch, after_seq, limit),
+        )
+        return [self._item(r) for r in rows]
+
     def next_due_epoch(self) -> float | None:
         row = self._store.query_one(
             "SELECT min(next_try_epoch) FROM outbox WHERE state IN ('waiting', 'sending')"
@@ -94,6 +104,14 @@ class Outbox:
             "UPDATE outbox SET state = 'synced', last_error = '', next_try_at = NULL, "
             "payload = '' WHERE idem_key = ?",
             (key,),
+        )
+
+    def mark_synced_many(self, keys: list[str]) -> None:
+        """`mark_synced` for a whole acknowledged batch (inside the caller's transaction)."""
+        self._store.conn.executemany(
+            "UPDATE outbox SET state = 'synced', last_error = '', next_try_at = NULL, "
+            "payload = '' WHERE idem_key = ?",
+            [(k,) for k in keys],
         )
 
     def forget_payloads(self, *, entity: str, entity_id: str) -> int:

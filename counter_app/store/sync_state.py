@@ -58,6 +58,23 @@ class SyncStateRepository:
             (key, json.dumps(value, ensure_ascii=False)),
         )
 
+    # the portal's clock
+    def record_clock(
+        self, offset: float, *, measured_at: float, behind_limit: float = 600.0
+    ) -> None:
+        """Store the measured offset (portal clock minus local clock, seconds) and whether
+        the local clock is behind by more than `behind_limit`: `local_clock_behind()` is what
+        a rule refusing new codes consults. Nothing is ever written at the portal's time."""
+        self.set("clock_offset", offset)
+        self.set("clock_measured_at", measured_at)
+        self.set("clock_behind_s", offset if offset > behind_limit else None)
+
+    def local_clock_behind(self) -> float | None:
+        """Seconds the local clock was behind the portal at the last measurement, when more
+        than the limit (10 minutes); None otherwise or when never measured."""
+        value = self.get("clock_behind_s")
+        return float(value) if value else None
+
     def cursor(self) -> str:
         return self.get("pull_cursor", "0")
 
@@ -72,6 +89,14 @@ class SyncStateRepository:
             "INSERT INTO sync_portal_ids(idem_key, entity, entity_id, portal_id, acked_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING",
             (key, entity, entity_id, portal_id, at.isoformat()),
+        )
+
+    def record_portal_ids(self, rows: list[tuple[str, str, str, str]], *, at: datetime) -> None:
+        """`record_portal_id` for a batch: rows of (key, entity, entity_id, portal_id)."""
+        self._store.conn.executemany(
+            "INSERT INTO sync_portal_ids(idem_key, entity, entity_id, portal_id, acked_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(idem_key) DO NOTHING",
+            [(*row, at.isoformat()) for row in rows],
         )
 
     def portal_id(self, key: str) -> str | None:

@@ -28,6 +28,7 @@ RUN_DUE_MS = 30_000
 SYNC_EVERY_MS = 60_000
 HOUSEKEEPING_MS = 5 * 60_000
 IDLE_SECONDS = 60.0
+START_DELAY_MS = 1500
 
 
 class Worker(QObject):
@@ -166,15 +167,19 @@ class PrintQueue(QObject):
     failed = Signal(str)  # an error text for the status bar
     stuck_loaded = Signal(object)  # list[Job]
 
-    def __init__(self, data_dir: Path, *, clock, station, parent=None) -> None:
+    def __init__(
+        self, data_dir: Path, *, clock, station, configured: bool = False, parent=None
+    ) -> None:
         super().__init__(parent)
         self.worker = Worker(data_dir, name="printing", clock=clock, station=station, spool=True)
         self.worker.finished.connect(self._finished)
-        self.state = PrinterState(configured=False)
+        # Known at once from the settings; the spool's counts follow from the thread, which
+        # starts a moment later so the first window is not slowed by its imports.
+        self.state = PrinterState(configured=configured)
         self.timer = QTimer(self, interval=RUN_DUE_MS)
         self.timer.timeout.connect(self.run_due)
         self.timer.start()
-        self.refresh()
+        QTimer.singleShot(START_DELAY_MS, self, self.refresh)
 
     # requests (UI thread)
     def refresh(self) -> None:

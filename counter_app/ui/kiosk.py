@@ -35,6 +35,7 @@ class KioskWidget(QWidget):
         self._ticket_ms = ticket_ms
         self._idle_ms = idle_ms
         self._session = session
+        session.printing()  # learn early whether a printer is set up
         self.view = KioskView(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

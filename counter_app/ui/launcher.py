@@ -61,7 +61,15 @@ def run(
         probe.first_paint(window)
     if role not in ("kiosk", "display"):
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
+    app.aboutToQuit.connect(lambda: _stop_background(window))
     return app.exec()
+
+
+def _stop_background(window) -> None:
+    """Let the printing and housekeeping threads finish their task and close their stores."""
+    session = getattr(window, "session", None) or getattr(window, "_session_ref", None)
+    if session is not None:
+        session.close()
 
 
 def _open_screen(role: str, data_dir: Path, clock):

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.errors import DomainError
 from counter_app.core.roles import ROLE_NAMES
-from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.widgets import button, field_error_label, show_field_error
 
@@ -108,6 +107,8 @@ class LoginWidget(QWidget):
         if self.session is None:
             return
         try:
+            from counter_app.ui import gateway  # late: the window first
+
             actor = gateway.login(
                 self.session.store,
                 username=self.username.text(),

@@ -63,7 +63,9 @@ class Session(QObject):
         if self._printing is None:
             from counter_app.ui.background import PrintQueue
 
+            printers = self.store.settings.get("printers", {}) or {}
             self._printing = PrintQueue(self.folder(), clock=self.clock, station=self.station,
+                                        configured=bool(printers.get("default")),
                                         parent=self)  # fmt: skip
         return self._printing
 

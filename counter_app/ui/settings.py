@@ -1,19 +1,23 @@
-"""Settings (admin): each page declares its title and loads what it shows; pages that can
-save do so through a service. Station fields whose save service is not there yet are shown
-read-only, so an admin sees the whole set-up in one place.
+"""Settings (admin): each page loads what it shows through the admin services and saves
+through them; a refused value is explained next to its field and nothing is written.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QSettings, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QProgressBar,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,39 +41,126 @@ def _read_only(text: str) -> QLineEdit:
 
 
 class SettingsPage(QWidget):
-    title = ""
+    """One tab. `errors` maps a service's field name to the label under that field."""
 
     def __init__(self, session: Session, message: MessageBar) -> None:
         super().__init__()
         self.session = session
         self.message = message
         self.form = QFormLayout(self)
+        self.errors: dict[str, QLabel] = {}
 
     def load(self) -> None:  # fill the widgets from the services
         raise NotImplementedError
+
+    def row(self, label: str, widget, field: str | None = None) -> None:
+        self.form.addRow(label, widget)
+        if field:
+            self.errors[field] = field_error_label()
+            self.form.addRow("", self.errors[field])
+
+    def save(self, call, done: str) -> bool:
+        """Run a saving service; a ValidationError goes next to its field."""
+        for label in self.errors.values():
+            show_field_error(label, "")
+        try:
+            call(self.session.ctx())
+        except ValidationError as error:
+            label = self.errors.get(error.field or "") or next(iter(self.errors.values()), None)
+            if label is not None:
+                show_field_error(label, error_text(error))
+            self.message.error(self.tr("Chưa lưu: hãy sửa ô có thông báo đỏ."))
+            return False
+        except DomainError as error:
+            self.message.error(error_text(error))
+            return False
+        self.message.ok(done)
+        return True
 
 
 class CenterPage(SettingsPage):
     def load(self) -> None:
         s = self.session.station
-        self.form.addRow(self.tr("Tên Trung tâm:"), _read_only(s.center_name))
-        self.form.addRow(self.tr("Mã định danh cơ quan:"), _read_only(s.agency_code))
-        self.form.addRow(self.tr("Địa chỉ:"), _read_only(s.center_address))
-        self.form.addRow(self.tr("Trạm số:"), _read_only(f"{s.number} ({s.role})"))
+        self.center_name = QLineEdit(s.center_name)
+        self.center_address = QLineEdit(s.center_address)
+        self.row(self.tr("Tên Trung tâm:"), self.center_name, "center_name")
+        self.row(self.tr("Mã định danh cơ quan:"), _read_only(s.agency_code))
+        self.row(self.tr("Địa chỉ:"), self.center_address, "center_address")
+        self.row(self.tr("Trạm số:"), _read_only(f"{s.number} ({s.role})"))
+        self.save_button = button(self.tr("Lưu thông tin Trung tâm"), role="primary")
+        self.form.addRow("", self.save_button)
+        self.save_button.clicked.connect(self._save)
+
+    def _save(self) -> None:
+        def call(ctx):
+            gateway.update_station(ctx, center_name=self.center_name.text(),
+                                   center_address=self.center_address.text())  # fmt: skip
+
+        if self.save(call, self.tr("Đã lưu thông tin Trung tâm.")):
+            self.session.reload_station()
 
 
 class CountersPage(SettingsPage):
+    """A grid: one row per counter, one check box per service group it calls."""
+
     def load(self) -> None:
-        s = self.session.station
-        listing = QListWidget()
-        for desk in s.counters:
-            listing.addItem(self.tr("Quầy số {n}: nhóm {groups}").format(
-                n=desk.number, groups=", ".join(desk.groups)))  # fmt: skip
-        self.form.addRow(self.tr("Các quầy:"), listing)
-        groups = QListWidget()
-        for g in self.session.ctx().catalogue().groups:
-            groups.addItem(f"{g.letter} – {g.name}")
-        self.form.addRow(self.tr("Nhóm dịch vụ:"), groups)
+        self.groups = list(self.session.ctx().catalogue().groups)
+        self.grid_box = QWidget()
+        self.grid = QGridLayout(self.grid_box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.checks: dict[int, dict[str, QCheckBox]] = {}
+        for desk in self.session.station.counters:
+            self._add_row(desk.number, desk.groups)
+        self.count = QSpinBox()
+        self.count.setRange(1, 50)
+        self.count.setValue(len(self.checks))
+        self.count.valueChanged.connect(self._resize)
+        self.row(self.tr("Số quầy:"), self.count)
+        self.row(self.tr("Nhóm dịch vụ mỗi quầy gọi:"), self.grid_box, "counters")
+        legend = QLabel("\n".join(f"{g.letter} – {g.name}" for g in self.groups))
+        legend.setWordWrap(True)
+        self.row(self.tr("Nhóm dịch vụ:"), legend)
+        self.save_button = button(self.tr("Lưu các quầy"), role="primary")
+        self.form.addRow("", self.save_button)
+        self.save_button.clicked.connect(self._save)
+
+    def _add_row(self, number: int, groups) -> None:
+        row = len(self.checks)
+        self.grid.addWidget(QLabel(self.tr("Quầy {n}").format(n=number)), row, 0)
+        boxes = {}
+        for col, g in enumerate(self.groups, start=1):
+            box = QCheckBox(g.letter)
+            box.setToolTip(g.name)
+            box.setChecked(g.letter in groups)
+            self.grid.addWidget(box, row, col)
+            boxes[g.letter] = box
+        self.checks[number] = boxes
+
+    def _resize(self, count: int) -> None:
+        while len(self.checks) < count:
+            self._add_row(len(self.checks) + 1, [g.letter for g in self.groups])
+        while len(self.checks) > count:
+            number = max(self.checks)
+            for col in range(len(self.groups) + 1):
+                item = self.grid.itemAtPosition(len(self.checks) - 1, col)
+                if item is not None and item.widget() is not None:
+                    item.widget().deleteLater()
+            del self.checks[number]
+
+    def counters(self) -> dict[int, tuple[str, ...]]:
+        return {n: tuple(k for k, box in boxes.items() if box.isChecked())
+                for n, boxes in self.checks.items()}  # fmt: skip
+
+    def _save(self) -> None:
+        counters = self.counters()
+        if any(not groups for groups in counters.values()):
+            show_field_error(self.errors["counters"],
+                             self.tr("Mỗi quầy phải gọi ít nhất một nhóm dịch vụ."))  # fmt: skip
+            self.message.error(self.tr("Chưa lưu: hãy sửa ô có thông báo đỏ."))
+            return
+        if self.save(lambda ctx: gateway.update_station(ctx, counters=counters),
+                     self.tr("Đã lưu các quầy.")):  # fmt: skip
+            self.session.reload_station()
 
 
 class HoursPage(SettingsPage):
@@ -77,11 +168,20 @@ class HoursPage(SettingsPage):
         hours = self.session.station.opening_hours.to_dict()
         names = [self.tr("Thứ Hai"), self.tr("Thứ Ba"), self.tr("Thứ Tư"), self.tr("Thứ Năm"),
                  self.tr("Thứ Sáu"), self.tr("Thứ Bảy"), self.tr("Chủ nhật")]  # fmt: skip
+        self.days: dict[str, QLineEdit] = {}
         for key, name in zip(_DAYS, names, strict=True):
             sessions = hours.get(key) or []
-            text = ", ".join(f"{a}–{b}" for a, b in sessions) or self.tr("nghỉ")
-            self.form.addRow(name + ":", _read_only(text))
+            field = QLineEdit(", ".join(f"{a}-{b}" for a, b in sessions))
+            field.setPlaceholderText(self.tr("nghỉ (để trống)"))
+            self.days[key] = field
+            self.form.addRow(name + ":", field)
+        self.errors["hours"] = field_error_label()
+        self.form.addRow("", self.errors["hours"])
+        self.save_hours = button(self.tr("Lưu giờ làm việc"), role="primary")
+        self.form.addRow(self.tr("Ví dụ: 07:30-11:30, 13:30-17:00"), self.save_hours)
+        self.save_hours.clicked.connect(self._save_hours)
         self.overrides = QListWidget()
+        self.overrides.setMaximumHeight(110)
         self.form.addRow(self.tr("Ngày nghỉ, ngày làm bù:"), self.overrides)
         self.day = QDateEdit(calendarPopup=True)
         self.day.setDisplayFormat("dd/MM/yyyy")
@@ -100,6 +200,26 @@ class HoursPage(SettingsPage):
         self.form.addRow("", self.error)
         self.add.clicked.connect(self._add)
         self._fill()
+
+    def opening_hours(self) -> dict:
+        hours = {}
+        for key, field in self.days.items():
+            sessions = []
+            for part in field.text().replace(";", ",").split(","):
+                if part.strip():
+                    start, _, end = part.replace("–", "-").partition("-")
+                    sessions.append([start.strip(), end.strip()])
+            hours[key] = sessions
+        return hours
+
+    def _save_hours(self) -> None:
+        hours = self.opening_hours()
+
+        def call(ctx):
+            gateway.update_station(ctx, opening_hours=hours)
+
+        if self.save(call, self.tr("Đã lưu giờ làm việc.")):
+            self.session.reload_station()
 
     def _fill(self) -> None:
         self.overrides.clear()
@@ -125,44 +245,149 @@ class HoursPage(SettingsPage):
 
 class PrinterPage(SettingsPage):
     def load(self) -> None:
-        printers = gateway.station_settings(self.session.ctx())["printers"]
-        self.printer = QComboBox()
-        self.printer.setEditable(True)
-        for name, url in printers.items():
-            self.printer.addItem(f"{name} – {url}", name)
-        if not printers:
-            self.printer.setEditText("file:///tmp/counter-app-printer.bin")
+        printers = dict(gateway.read_settings(self.session.ctx())["printers"])
+        default = printers.pop("default", "")
+        self.name = QLineEdit(default or next(iter(printers), "") or "may-in-quay")
+        self.url = QLineEdit(printers.get(default) or next(iter(printers.values()), ""))
+        self.url.setPlaceholderText(self.tr("ví dụ tcp://192.168.1.50:9100"))
+        self.others = printers
+        self.row(self.tr("Tên máy in:"), self.name)
+        self.row(self.tr("Địa chỉ máy in:"), self.url, "printers")
+        buttons = QHBoxLayout()
+        self.save_button = button(self.tr("Lưu máy in"), role="primary")
         self.test = button(self.tr("In thử"))
-        self.form.addRow(self.tr("Máy in:"), self.printer)
-        self.form.addRow("", self.test)
+        self.stuck = button(self.tr("Lệnh in bị kẹt…"))
+        for b in (self.save_button, self.test, self.stuck):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.form.addRow("", buttons)
+        self.form.addRow(
+            "",
+            QLabel(
+                self.tr(
+                    "Để trống địa chỉ nếu chưa có máy in: phiếu sẽ hiện trên màn hình để xem trước."
+                )
+            ),
+        )
+        self.save_button.clicked.connect(self._save)
         self.test.clicked.connect(self._test)
+        self.stuck.clicked.connect(self._stuck)
         self.preview = None
+        printing = self.session.printing()
+        printing.printed.connect(self._printed)
+
+    def printers(self) -> dict:
+        name, url = self.name.text().strip(), self.url.text().strip()
+        if not url:
+            return {k: v for k, v in self.others.items() if k != name}
+        return {**self.others, name: url, "default": name}
+
+    def _save(self) -> bool:
+        printers = self.printers()
+        ok = self.save(lambda ctx: gateway.save_settings(ctx, printers=printers),
+                       self.tr("Đã lưu máy in."))  # fmt: skip
+        if ok:
+            self.session.printing().refresh()
+        return ok
 
     def _test(self) -> None:
-        from counter_app.ui.receipt import ReceiptPreview
+        url = self.url.text().strip()
+        if not url:
+            from counter_app.ui.receipt import ReceiptPreview
 
-        target = self.printer.currentData() or self.printer.currentText()
-        try:
-            document = gateway.test_print_document(self.session.ctx(), target)
-        except DomainError as error:
-            self.message.error(error_text(error))
+            document = gateway.test_print_document(self.session.ctx(), "—")
+            self.preview = ReceiptPreview(document, self)
+            self.preview.show()
             return
-        self.preview = ReceiptPreview(document, self)
-        self.preview.show()
+        show_field_error(self.errors["printers"], "")
+        self.session.printing().print_test(url, self.session.actor,
+                                           title=self.tr("trang in thử"))  # fmt: skip
+        self.message.show_message(self.tr("Đang gửi trang in thử tới {url}…").format(url=url))
+
+    def _printed(self, printed) -> None:
+        if printed.ok:
+            self.message.ok(self.tr("Đã in: {title}").format(title=printed.title))
+        elif printed.jobs:
+            job = printed.jobs[-1]
+            self.message.error(self.tr("Chưa in được {title}: {reason}").format(
+                title=printed.title, reason=job.reason))  # fmt: skip
+
+    def _stuck(self) -> None:
+        bar = self.window().statusBar() if hasattr(self.window(), "statusBar") else None
+        if bar is not None and hasattr(bar, "show_stuck"):
+            bar.show_stuck()
 
 
 class PortalPage(SettingsPage):
     def load(self) -> None:
         ctx = self.session.ctx()
-        sync = gateway.station_settings(ctx)["sync"]
+        sync = gateway.read_settings(ctx)["sync"]
+        self.portal = QLineEdit(sync.get("portal_url", ""))
+        self.portal.setPlaceholderText(self.tr("để trống nếu chỉ làm việc ngoại tuyến"))
+        self.row(self.tr("Địa chỉ Cổng:"), self.portal, "sync")
+        self.last = _read_only("")
+        self.waiting = _read_only("")
+        self.row(self.tr("Đồng bộ thành công gần nhất:"), self.last)
+        self.row(self.tr("Bản ghi chờ đồng bộ:"), self.waiting)
+        self.save_button = button(self.tr("Lưu địa chỉ Cổng"), role="primary")
+        self.sync = button(self.tr("Đồng bộ ngay"))
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.sync)
+        buttons.addWidget(self.progress, 1)
+        self.form.addRow("", buttons)
+        self.save_button.clicked.connect(self._save)
+        self.sync.clicked.connect(self._sync)
+        keeping = self.session.housekeeping()
+        keeping.sync_progress.connect(self._progress)
+        keeping.sync_done.connect(self._done)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        ctx = self.session.ctx()
         status = gateway.sync_status(ctx)
-        self.form.addRow(self.tr("Địa chỉ Cổng:"), _read_only(sync.get("portal_url", "")))
-        last = f"{status.last_ok:%H:%M %d/%m/%Y}" if status.last_ok else self.tr("chưa lần nào")
-        self.form.addRow(self.tr("Đồng bộ thành công gần nhất:"), _read_only(last))
+        self.last.setText(f"{status.last_ok:%H:%M %d/%m/%Y}" if status.last_ok
+                          else self.tr("chưa lần nào"))  # fmt: skip
         oldest = age_text(ctx.now() - status.oldest) if status.oldest else "—"
-        self.form.addRow(self.tr("Bản ghi chờ đồng bộ:"),
-                         _read_only(self.tr("{n} (cũ nhất {age})").format(n=status.waiting,
-                                                                          age=oldest)))  # fmt: skip
+        text = self.tr("{n} (cũ nhất {age})").format(n=status.waiting, age=oldest)
+        if status.conflicts:
+            text += self.tr(" · {n} khác biệt với Cổng cần xem").format(n=status.conflicts)
+        self.waiting.setText(text)
+
+    def _save(self) -> None:
+        url = self.portal.text().strip()
+        self.save(lambda ctx: gateway.save_settings(ctx, sync={"portal_url": url}),
+                  self.tr("Đã lưu địa chỉ Cổng."))  # fmt: skip
+
+    def _sync(self) -> None:
+        if not self.portal.text().strip():
+            show_field_error(self.errors["sync"], self.tr("Hãy nhập và lưu địa chỉ Cổng trước."))
+            return
+        if self.session.housekeeping().sync_now():
+            self.sync.setEnabled(False)
+            self.progress.setRange(0, 0)
+            self.progress.show()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        if phase == "push" and total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _done(self, report) -> None:
+        self.sync.setEnabled(True)
+        self.progress.hide()
+        if isinstance(report, str):
+            self.message.error(self.tr("Đồng bộ lỗi: {error}").format(error=report))
+        elif report.ok:
+            self.message.ok(self.tr("Đồng bộ xong: gửi {pushed}, nhận {pulled}.").format(
+                pushed=report.pushed, pulled=report.pulled))  # fmt: skip
+        else:
+            self.message.error(self.tr("Chưa kết nối được Cổng: {error}").format(
+                error=report.error))  # fmt: skip
+        self._show_status()
 
 
 class LanguagePage(SettingsPage):
@@ -173,23 +398,68 @@ class LanguagePage(SettingsPage):
         self.language.addItem("Tiếng Việt", "vi")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
-        self.apply = button(self.tr("Áp dụng"))
-        self.form.addRow(self.tr("Ngôn ngữ giao diện:"), self.language)
+        self.apply = button(self.tr("Áp dụng"), role="primary")
+        self.row(self.tr("Ngôn ngữ giao diện:"), self.language, "language")
         self.form.addRow("", self.apply)
         self.form.addRow("", QLabel(self.tr("Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.")))
         self.apply.clicked.connect(self._apply)
 
     def _apply(self) -> None:
         lang = self.language.currentData()
-        QSettings().setValue("ui/language", lang)  # a preference of this PC, not station data
-        self.message.ok(self.tr("Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình."))
+        if self.save(
+            lambda ctx: gateway.save_settings(ctx, language=lang),
+            self.tr("Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình."),
+        ):
+            QSettings().setValue("ui/language", lang)  # this PC starts in it too
 
 
 class BackupPage(SettingsPage):
     def load(self) -> None:
-        folder = gateway.station_settings(self.session.ctx())["backup_dir"]
-        self.form.addRow(self.tr("Thư mục sao lưu:"), _read_only(folder or self.tr("chưa đặt")))
-        self.form.addRow(self.tr("Thư mục dữ liệu:"), _read_only(self.session.data_dir))
+        settings = gateway.read_settings(self.session.ctx())
+        self.folder = QLineEdit(settings["backup_folder"])
+        self.folder.setPlaceholderText(self.tr("ví dụ ổ USB: E:\\SaoLuu"))
+        self.browse = button(self.tr("Chọn…"))
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(self.browse)
+        self.row(self.tr("Thư mục sao lưu:"), row, "backup_folder")
+        self.keep = QSpinBox()
+        self.keep.setRange(1, 365)
+        self.keep.setValue(int(settings["backup_keep"]))
+        self.row(self.tr("Giữ số bản gần nhất:"), self.keep, "backup_keep")
+        self.row(self.tr("Thư mục dữ liệu:"), _read_only(str(self.session.folder())))
+        self.save_button = button(self.tr("Lưu"), role="primary")
+        self.backup = button(self.tr("Sao lưu ngay"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.backup)
+        buttons.addStretch(1)
+        self.form.addRow("", buttons)
+        self.browse.clicked.connect(self._browse)
+        self.save_button.clicked.connect(self._save)
+        self.backup.clicked.connect(self._backup)
+        self.session.housekeeping().backup_done.connect(self._backed_up)
+
+    def _backed_up(self, path: str) -> None:
+        self.message.ok(self.tr("Đã sao lưu: {path}").format(path=path))
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục sao lưu"),
+                                                  self.folder.text())  # fmt: skip
+        if folder:
+            self.folder.setText(folder)
+
+    def _save(self) -> bool:
+        folder, keep = self.folder.text().strip(), self.keep.value()
+        return self.save(
+            lambda ctx: gateway.save_settings(ctx, backup_folder=folder, backup_keep=keep),
+            self.tr("Đã lưu cài đặt sao lưu."),
+        )
+
+    def _backup(self) -> None:
+        if self._save():
+            self.session.housekeeping().backup_if_due()
+            self.message.show_message(self.tr("Đang sao lưu…"))
 
 
 class SettingsWidget(QWidget):

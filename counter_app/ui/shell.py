@@ -8,6 +8,7 @@ separate windows (a second screen, a tablet), sharing the session.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from counter_app.core.roles import Role
 from counter_app.ui.login import IdleWatcher, LoginWidget
-from counter_app.ui.session import Session
-from counter_app.ui.status_bar import StationStatusBar
 from counter_app.ui.widgets import button
+
+if TYPE_CHECKING:  # the services load after the window is on screen
+    from counter_app.ui.session import Session
 
 PAGES_BY_ROLE = {
     Role.CLERK: ("counter", "intake", "dossiers", "reports"),
@@ -101,6 +103,8 @@ class StationWindow(QMainWindow):
         self.session = session
         self.setWindowTitle(self.tr("Quầy một cửa – {center}").format(
             center=session.station.center_name))  # fmt: skip
+        from counter_app.ui.status_bar import StationStatusBar
+
         self.login.attach(session, demo_accounts=demo_accounts)
         self.setStatusBar(StationStatusBar(session))
 
@@ -215,16 +219,16 @@ class StationWindow(QMainWindow):
         printing = self.session.printing()
         if not printing.state.configured or dossier.status is DossierStatus.NEW:
             return False
-        actor = self.session.actor
+        actor, code = self.session.actor, dossier.code
         if dossier.status is DossierStatus.REFUSED:
-            printing.print_form("form03", dossier.code, actor,
-                                title=self.tr("phiếu từ chối {code}").format(code=dossier.code))  # fmt: skip
+            title = self.tr("phiếu từ chối {code}").format(code=code)
+            printing.print_form("form03", code, actor, title=title)
         elif dossier.status is DossierStatus.SUPPLEMENT:
-            printing.print_form("form02", dossier.code, actor,
-                                title=self.tr("phiếu yêu cầu bổ sung {code}").format(code=dossier.code))  # fmt: skip
+            title = self.tr("phiếu yêu cầu bổ sung {code}").format(code=code)
+            printing.print_form("form02", code, actor, title=title)
         else:
-            printing.print_receipt(dossier.code, actor,
-                                   title=self.tr("giấy tiếp nhận {code}").format(code=dossier.code))  # fmt: skip
+            title = self.tr("giấy tiếp nhận {code}").format(code=code)
+            printing.print_receipt(code, actor, title=title)
         return True
 
     def show_receipt(self, dossier, reasons: str = "") -> None:

@@ -46,7 +46,9 @@ class StationStatusBar(QStatusBar):
         self.printer.setFlat(True)
         self.printer.setCursor(Qt.PointingHandCursor)
         self.printer.setFocusPolicy(Qt.NoFocus)
-        self.printer.setStyleSheet("QPushButton { border: none; padding: 0 4px; }")
+        self.printer.setStyleSheet(
+            "QPushButton { border: none; background: transparent; padding: 0 4px; }"
+        )
         self.printer.clicked.connect(self.show_stuck)
         self.sync_button = QPushButton(self.tr("Đồng bộ ngay"))
         self.sync_button.setFocusPolicy(Qt.NoFocus)
@@ -64,15 +66,15 @@ class StationStatusBar(QStatusBar):
         self.addPermanentWidget(self.user)
         self.stuck_dialog: StuckJobsDialog | None = None
         self.printing = session.printing()
-        self.printing.state_changed.connect(lambda _s: self._show_printer())
+        # Bound methods, not lambdas: Qt drops them with this bar when its window goes.
+        self.printing.state_changed.connect(self._show_printer)
         self.printing.printed.connect(self._printed)
-        self.printing.failed.connect(lambda text: self.showMessage(text, 10_000))
+        self.printing.failed.connect(self._failed)
         self.housekeeping = session.housekeeping()
         self.housekeeping.sync_progress.connect(self._sync_progress)
         self.housekeeping.sync_done.connect(self._sync_done)
-        self.housekeeping.backup_done.connect(
-            lambda path: self.showMessage(self.tr("Đã sao lưu: {path}").format(path=path), 8000)
-        )
+        self.housekeeping.backup_done.connect(self._backed_up)
+        self._show_printer()
         self._timer = QTimer(self, interval=15_000)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
@@ -106,11 +108,16 @@ class StationStatusBar(QStatusBar):
             self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
         )
 
-
     def _portal_known(self) -> bool:
         return bool((self._session.store.settings.get("sync", {}) or {}).get("portal_url"))
 
-    def _show_printer(self) -> None:
+    def _failed(self, text: str) -> None:
+        self.showMessage(text, 10_000)
+
+    def _backed_up(self, path: str) -> None:
+        self.showMessage(self.tr("Đã sao lưu: {path}").format(path=path), 8000)
+
+    def _show_printer(self, _state=None) -> None:
         state = self.printing.state
         if not state.configured:
             text = self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)")
@@ -120,7 +127,7 @@ class StationStatusBar(QStatusBar):
             text = self.tr("Máy in: sẵn sàng")
         self.printer.setText(text)
         self.printer.setStyleSheet(
-            "QPushButton { border: none; padding: 0 4px; %s }"
+            "QPushButton { border: none; background: transparent; padding: 0 4px; %s }"
             % ("color: #b3261e; font-weight: bold;" if state.stuck else "")
         )
 
@@ -176,7 +183,7 @@ class StationStatusBar(QStatusBar):
 
 
 class StuckJobsDialog(QDialog):
-    """"Lệnh in bị kẹt": jobs queued, failed or cut off, with retry and cancel."""
+    """ "Lệnh in bị kẹt": jobs queued, failed or cut off, with retry and cancel."""
 
     def __init__(self, printing, parent=None) -> None:
         super().__init__(parent)

@@ -19,12 +19,44 @@
 <context>
     <name>BackupPage</name>
     <message>
+        <source>ví dụ ổ USB: E:\SaoLuu</source>
+        <translation>e.g. a USB drive: E:\Backups</translation>
+    </message>
+    <message>
+        <source>Chọn…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
         <source>Thư mục sao lưu:</source>
         <translation>Backup folder:</translation>
     </message>
     <message>
-        <source>chưa đặt</source>
-        <translation>not set</translation>
+        <source>Giữ số bản gần nhất:</source>
+        <translation>Keep the latest copies:</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Sao lưu ngay</source>
+        <translation>Back up now</translation>
+    </message>
+    <message>
+        <source>Đã sao lưu: {path}</source>
+        <translation>Backed up: {path}</translation>
+    </message>
+    <message>
+        <source>Chọn thư mục sao lưu</source>
+        <translation>Choose the backup folder</translation>
+    </message>
+    <message>
+        <source>Đã lưu cài đặt sao lưu.</source>
+        <translation>Backup settings saved.</translation>
+    </message>
+    <message>
+        <source>Đang sao lưu…</source>
+        <translation>Backing up…</translation>
     </message>
     <message>
         <source>Thư mục dữ liệu:</source>
@@ -48,6 +80,14 @@
     <message>
         <source>Trạm số:</source>
         <translation>Station number:</translation>
+    </message>
+    <message>
+        <source>Lưu thông tin Trung tâm</source>
+        <translation>Save center details</translation>
+    </message>
+    <message>
+        <source>Đã lưu thông tin Trung tâm.</source>
+        <translation>Center details saved.</translation>
     </message>
 </context>
 <context>
@@ -187,16 +227,36 @@
 <context>
     <name>CountersPage</name>
     <message>
-        <source>Quầy số {n}: nhóm {groups}</source>
-        <translation>Counter {n}: groups {groups}</translation>
+        <source>Số quầy:</source>
+        <translation>Number of counters:</translation>
     </message>
     <message>
-        <source>Các quầy:</source>
-        <translation>Counters:</translation>
+        <source>Nhóm dịch vụ mỗi quầy gọi:</source>
+        <translation>Service groups each counter calls:</translation>
     </message>
     <message>
         <source>Nhóm dịch vụ:</source>
         <translation>Service groups:</translation>
+    </message>
+    <message>
+        <source>Lưu các quầy</source>
+        <translation>Save counters</translation>
+    </message>
+    <message>
+        <source>Quầy {n}</source>
+        <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Mỗi quầy phải gọi ít nhất một nhóm dịch vụ.</source>
+        <translation>Each counter must call at least one service group.</translation>
+    </message>
+    <message>
+        <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
+        <translation>Not saved: fix the fields with a red message.</translation>
+    </message>
+    <message>
+        <source>Đã lưu các quầy.</source>
+        <translation>Counters saved.</translation>
     </message>
 </context>
 <context>
@@ -415,12 +475,36 @@
         <translation>Portal link</translation>
     </message>
     <message>
+        <source>Mật khẩu dữ liệu:</source>
+        <translation>Data passphrase:</translation>
+    </message>
+    <message>
+        <source>Nhập lại mật khẩu dữ liệu:</source>
+        <translation>Repeat the data passphrase:</translation>
+    </message>
+    <message>
+        <source>Bảo vệ dữ liệu</source>
+        <translation>Data protection</translation>
+    </message>
+    <message>
+        <source>Máy này không có kho khóa của hệ điều hành. Dữ liệu của công dân được mã hóa bằng mật khẩu dữ liệu (ít nhất 8 ký tự); cần nhập mật khẩu này mỗi khi mở chương trình.</source>
+        <translation>This computer has no operating-system keyring. Citizens&apos; data is encrypted with a data passphrase (at least 8 characters), needed each time the program opens.</translation>
+    </message>
+    <message>
         <source>Quay lại</source>
         <translation>Back</translation>
     </message>
     <message>
         <source>Tiếp</source>
         <translation>Next</translation>
+    </message>
+    <message>
+        <source>Mã khôi phục dưới đây là cách duy nhất mở lại dữ liệu nếu quên mật khẩu dữ liệu hoặc thay máy. Hãy chép ra giấy và cất ở nơi an toàn. Mã chỉ hiện MỘT lần.</source>
+        <translation>The recovery code below is the only way back into the data if the data passphrase is forgotten or the computer is replaced. Write it on paper and keep it somewhere safe. It is shown ONCE.</translation>
+    </message>
+    <message>
+        <source>Tôi đã chép mã khôi phục ra giấy</source>
+        <translation>I have written the recovery code down</translation>
     </message>
     <message>
         <source>Hoàn tất</source>
@@ -431,8 +515,32 @@
         <translation>Step {n}/{total}: {title}</translation>
     </message>
     <message>
+        <source>Mã khôi phục dữ liệu</source>
+        <translation>Data recovery code</translation>
+    </message>
+    <message>
+        <source>Bắt đầu làm việc</source>
+        <translation>Start working</translation>
+    </message>
+    <message>
         <source>Hai mật khẩu không giống nhau.</source>
         <translation>The two passwords differ.</translation>
+    </message>
+    <message>
+        <source>Mật khẩu dữ liệu phải có ít nhất 8 ký tự.</source>
+        <translation>The data passphrase must have at least 8 characters.</translation>
+    </message>
+    <message>
+        <source>Hai mật khẩu dữ liệu không giống nhau.</source>
+        <translation>The two data passphrases differ.</translation>
+    </message>
+    <message>
+        <source>Địa chỉ Cổng phải bắt đầu bằng https:// (hoặc http:// khi thử nghiệm).</source>
+        <translation>The portal address must start with https:// (or http:// for tests).</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy in không hợp lệ (ví dụ tcp://192.168.1.50:9100).</source>
+        <translation>Invalid printer address (e.g. tcp://192.168.1.50:9100).</translation>
     </message>
 </context>
 <context>
@@ -464,6 +572,22 @@
     <message>
         <source>Chủ nhật</source>
         <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>nghỉ (để trống)</source>
+        <translation>closed (leave empty)</translation>
+    </message>
+    <message>
+        <source>Lưu giờ làm việc</source>
+        <translation>Save opening hours</translation>
+    </message>
+    <message>
+        <source>Ví dụ: 07:30-11:30, 13:30-17:00</source>
+        <translation>E.g. 07:30-11:30, 13:30-17:00</translation>
+    </message>
+    <message>
+        <source>Đã lưu giờ làm việc.</source>
+        <translation>Opening hours saved.</translation>
     </message>
     <message>
         <source>nghỉ</source>
@@ -844,6 +968,10 @@
         <translation>You are next</translation>
     </message>
     <message>
+        <source>số {label}</source>
+        <translation>ticket {label}</translation>
+    </message>
+    <message>
         <source>Hồ sơ &lt;b&gt;{code}&lt;/b&gt;</source>
         <translation>Dossier &lt;b&gt;{code}&lt;/b&gt;</translation>
     </message>
@@ -944,23 +1072,99 @@
         <translation>Last successful sync:</translation>
     </message>
     <message>
+        <source>để trống nếu chỉ làm việc ngoại tuyến</source>
+        <translation>leave empty to work offline only</translation>
+    </message>
+    <message>
         <source>Bản ghi chờ đồng bộ:</source>
         <translation>Records waiting to sync:</translation>
+    </message>
+    <message>
+        <source>Lưu địa chỉ Cổng</source>
+        <translation>Save portal address</translation>
+    </message>
+    <message>
+        <source>Đồng bộ ngay</source>
+        <translation>Sync now</translation>
     </message>
     <message>
         <source>{n} (cũ nhất {age})</source>
         <translation>{n} (oldest {age})</translation>
     </message>
+    <message>
+        <source> · {n} khác biệt với Cổng cần xem</source>
+        <translation> · {n} differences with the portal to review</translation>
+    </message>
+    <message>
+        <source>Đã lưu địa chỉ Cổng.</source>
+        <translation>Portal address saved.</translation>
+    </message>
+    <message>
+        <source>Hãy nhập và lưu địa chỉ Cổng trước.</source>
+        <translation>Enter and save the portal address first.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ lỗi: {error}</source>
+        <translation>Sync failed: {error}</translation>
+    </message>
+    <message>
+        <source>Đồng bộ xong: gửi {pushed}, nhận {pulled}.</source>
+        <translation>Sync done: {pushed} sent, {pulled} received.</translation>
+    </message>
+    <message>
+        <source>Chưa kết nối được Cổng: {error}</source>
+        <translation>Could not reach the portal: {error}</translation>
+    </message>
 </context>
 <context>
     <name>PrinterPage</name>
+    <message>
+        <source>ví dụ tcp://192.168.1.50:9100</source>
+        <translation>e.g. tcp://192.168.1.50:9100</translation>
+    </message>
+    <message>
+        <source>Tên máy in:</source>
+        <translation>Printer name:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy in:</source>
+        <translation>Printer address:</translation>
+    </message>
+    <message>
+        <source>Lưu máy in</source>
+        <translation>Save printer</translation>
+    </message>
     <message>
         <source>In thử</source>
         <translation>Test print</translation>
     </message>
     <message>
-        <source>Máy in:</source>
-        <translation>Printer:</translation>
+        <source>Lệnh in bị kẹt…</source>
+        <translation>Stuck print jobs…</translation>
+    </message>
+    <message>
+        <source>Để trống địa chỉ nếu chưa có máy in: phiếu sẽ hiện trên màn hình để xem trước.</source>
+        <translation>Leave the address empty if there is no printer yet: slips are shown on screen as a preview.</translation>
+    </message>
+    <message>
+        <source>Đã lưu máy in.</source>
+        <translation>Printer saved.</translation>
+    </message>
+    <message>
+        <source>trang in thử</source>
+        <translation>test page</translation>
+    </message>
+    <message>
+        <source>Đang gửi trang in thử tới {url}…</source>
+        <translation>Sending a test page to {url}…</translation>
+    </message>
+    <message>
+        <source>Đã in: {title}</source>
+        <translation>Printed: {title}</translation>
+    </message>
+    <message>
+        <source>Chưa in được {title}: {reason}</source>
+        <translation>Could not print {title}: {reason}</translation>
     </message>
 </context>
 <context>
@@ -1152,6 +1356,13 @@
     </message>
 </context>
 <context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
+        <translation>Not saved: fix the fields with a red message.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsWidget</name>
     <message>
         <source>Cài đặt</source>
@@ -1189,6 +1400,14 @@
 <context>
     <name>StationStatusBar</name>
     <message>
+        <source>Đồng bộ ngay</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Đã sao lưu: {path}</source>
+        <translation>Backed up: {path}</translation>
+    </message>
+    <message>
         <source>● Trực tuyến</source>
         <translation>● Online</translation>
     </message>
@@ -1213,12 +1432,32 @@
         <translation>Printer: not set up (preview on screen)</translation>
     </message>
     <message>
+        <source>Máy in: {n} lệnh in chưa xong – bấm để xem</source>
+        <translation>Printer: {n} jobs not printed – click to see</translation>
+    </message>
+    <message>
         <source>Máy in: sẵn sàng</source>
         <translation>Printer: ready</translation>
     </message>
     <message>
-        <source>Máy in: không sẵn sàng, {n} phiếu đang chờ in</source>
-        <translation>Printer: not ready, {n} slips waiting</translation>
+        <source>Đã in: {title}</source>
+        <translation>Printed: {title}</translation>
+    </message>
+    <message>
+        <source>Chưa in được {title}: lệnh in đang chờ máy in.</source>
+        <translation>Could not print {title} yet: the job waits for the printer.</translation>
+    </message>
+    <message>
+        <source>Đồng bộ lỗi: {error}</source>
+        <translation>Sync failed: {error}</translation>
+    </message>
+    <message>
+        <source>Đồng bộ xong: gửi {pushed}, nhận {pulled}.</source>
+        <translation>Sync done: {pushed} sent, {pulled} received.</translation>
+    </message>
+    <message>
+        <source>Chưa kết nối được Cổng: {error}</source>
+        <translation>Could not reach the portal: {error}</translation>
     </message>
     <message>
         <source>{user} · {time}</source>
@@ -1278,6 +1517,57 @@
     <message>
         <source>Hướng dẫn, soạn hồ sơ</source>
         <translation>Guide and pre-fill</translation>
+    </message>
+    <message>
+        <source>phiếu từ chối {code}</source>
+        <translation>refusal slip {code}</translation>
+    </message>
+    <message>
+        <source>phiếu yêu cầu bổ sung {code}</source>
+        <translation>supplement request {code}</translation>
+    </message>
+    <message>
+        <source>giấy tiếp nhận {code}</source>
+        <translation>receipt {code}</translation>
+    </message>
+</context>
+<context>
+    <name>StuckJobsDialog</name>
+    <message>
+        <source>Lệnh in bị kẹt</source>
+        <translation>Stuck print jobs</translation>
+    </message>
+    <message>
+        <source>Không có lệnh in nào bị kẹt.</source>
+        <translation>No print job is stuck.</translation>
+    </message>
+    <message>
+        <source>In lại</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <source>Hủy lệnh in</source>
+        <translation>Cancel job</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>chờ máy in</source>
+        <translation>waiting for the printer</translation>
+    </message>
+    <message>
+        <source>lỗi</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>không rõ đã in chưa – xem giấy trước khi in lại</source>
+        <translation>may or may not have printed – check the paper before printing again</translation>
+    </message>
+    <message>
+        <source>#{id} {title} – {state} ({at})</source>
+        <translation>#{id} {title} – {state} ({at})</translation>
     </message>
 </context>
 <context>
