@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import NEEDS_NOTE, TRANSITIONS
+from counter_app.core.errors import ClockError
 from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers as service
 from counter_app.services.context import ServiceContext
@@ -96,11 +97,19 @@ def test_any_history_ends_exactly_once(steps, seed):
                 store, folder / "data", emulator.url, config=CONFIG, clock=clock, hook=hook
             )
 
+        def refused_by_late_clock(action, *args, **kwargs) -> None:
+            """A portal clock far ahead (clock_skew) makes the station refuse new records."""
+            try:
+                action(*args, **kwargs)
+            except ClockError:
+                assert store.sync_state.local_clock_behind()
+
         engine = new_engine()
         for op, arg in steps:
             if op == "receive":
                 for _ in range(arg):
-                    service.receive_dossier(
+                    refused_by_late_clock(
+                        service.receive_dossier,
                         ctx,
                         procedure_code="1.001193",
                         applicant=service.ApplicantInput(full_name="Nguyễn Văn An"),
@@ -113,7 +122,9 @@ def test_any_history_ends_exactly_once(steps, seed):
                     if targets:
                         to = rng.choice(targets)
                         note = "Lý do" if to in NEEDS_NOTE else ""
-                        service.change_status(ctx, code=d.code, to=to, note=note)
+                        refused_by_late_clock(
+                            service.change_status, ctx, code=d.code, to=to, note=note
+                        )
             elif op == "faults":
                 emulator.state.set_faults(Faults.parse(arg + (f",seed={seed}" if arg else "")))
             elif op == "sync":
