@@ -33,7 +33,8 @@ def main() -> None:
 
     store = open_store(data_dir)
     ctx = open_context(store, clock=clock, actor=Actor(f"canbo{os.getpid()}", Role.CLERK))
-    ctx.catalogue().procedure(PROCEDURE)  # warm up before the start line
+    ctx.catalogue().procedure(PROCEDURE)  # warm up before the start line:
+    ctx.calendar().due_at(BASE, ctx.catalogue().procedure(PROCEDURE).processing)  # holidays
     print("ready", flush=True)
     sys.stdin.readline()
     codes = []
