@@ -275,3 +275,20 @@ def test_a_damaged_store_is_reported_with_the_last_good_backup(sealed, tmp_path)
         open_store(data)
     assert str(target) in err.value.message("vi")
     assert "counter-app restore" in err.value.message("vi")
+
+
+def test_retention_anonymises_old_finished_dossiers_once_a_day(sealed, clock) -> None:
+    _, store, ctx, _ = sealed
+    admin = make_ctx(store, clock, ctx.station, Role.ADMIN, "admin")
+    code = search_dossiers(ctx, "khanh")[0].code
+    for status in (9, 10):
+        dossiers.change_status(ctx, code=code, to=status)
+    for key in [i.idem_key for i in store.outbox.pending(1000)]:
+        store.outbox.mark_synced(key)
+    assert citizen_data.retention_if_due(admin) == 0  # too recent
+    assert citizen_data.retention_if_due(admin) is None  # already ran today
+    clock.now += timedelta(days=5 * 365 + 2)
+    assert citizen_data.retention_if_due(admin) == 1
+    assert store.dossiers.get(code).applicant.full_name == citizen_data.ANONYMOUS
+    still_open = search_dossiers(ctx, "duong")[0]
+    assert still_open.applicant.full_name == "Nguyễn Thị Đường"  # status 4: kept

@@ -155,3 +155,14 @@ def apply_retention(ctx: ServiceContext, *, days: int | None = None) -> int:
             detail={"dossiers": count, "days": days},
         )  # fmt: skip
     return count
+
+
+def retention_if_due(ctx: ServiceContext) -> int | None:
+    """The scheduled job: once a day, anonymise what is past the retention age."""
+    today = ctx.now().date().isoformat()
+    if ctx.store.settings.get("last_retention_on") == today:
+        return None
+    count = apply_retention(ctx)
+    with ctx.store.transaction():
+        ctx.store.settings.set("last_retention_on", today)
+    return count

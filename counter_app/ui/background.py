@@ -322,9 +322,10 @@ class Housekeeping(QObject):
 
     def backup_if_due(self) -> None:
         def task(w: Worker):
-            from counter_app.services import backup
+            from counter_app.services import backup, citizen_data
 
             ctx = w.ctx()
+            citizen_data.retention_if_due(ctx)  # the daily anonymisation of old dossiers
             return str(backup.backup_now(ctx)) if backup.daily_backup_due(ctx) else None
 
         self.worker.submit("backup", task)
