@@ -27,13 +27,22 @@ class Sequences:
         """Take the next number; `choose(last)` applies the station's range rules.
 
         Must run inside a write transaction (BEGIN IMMEDIATE holds the lock from the read
-        to the write).
+        to the write). The usual case is one statement: bump and read back with RETURNING.
         """
         assert self._store.conn.in_transaction, "take() needs a write transaction"
-        number = choose(self.last(name, day))
-        self._store.conn.execute(
-            "INSERT INTO sequences(name, day, last) VALUES (?, ?, ?) "
-            "ON CONFLICT(name, day) DO UPDATE SET last = excluded.last",
-            (name, day, number),
-        )
+        row = self._store.conn.execute(
+            "UPDATE sequences SET last = last + 1 WHERE name = ? AND day = ? RETURNING last",
+            (name, day),
+        ).fetchone()
+        if row is None:
+            number = choose(None)
+            self._store.conn.execute(
+                "INSERT INTO sequences(name, day, last) VALUES (?, ?, ?)", (name, day, number)
+            )
+            return number
+        number = choose(row[0] - 1)  # raises when the range is used up: the caller rolls back
+        if number != row[0]:  # the range starts further on
+            self._store.conn.execute(
+                "UPDATE sequences SET last = ? WHERE name = ? AND day = ?", (number, name, day)
+            )
         return number
