@@ -7,13 +7,16 @@ unread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps
 
-from printers.codepages import decode_cp1258
+from printers.codepages import CODEPAGES, DEFAULT_CODEPAGE_NUMBERS
 
-_CODEPAGE_DECODERS = {52: decode_cp1258}
+# ESC t n -> code page, as Epson numbers them; a printer set up with another `cpnum=` is
+# read with `decode_escpos(data, codepages={n: "tcvn3"})`.
+DEFAULT_CODEPAGE_NAMES = {n: name for name, n in DEFAULT_CODEPAGE_NUMBERS.items()}
 
 
 @dataclass
@@ -41,7 +44,9 @@ class DecodeError(ValueError):
     pass
 
 
-def decode_escpos(data: bytes) -> Decoded:
+def decode_escpos(data: bytes, codepages: Mapping[int, str] | None = None) -> Decoded:
+    """`codepages` adds or overrides ESC t numbers (n -> "cp1258" | "tcvn3")."""
+    names = {**DEFAULT_CODEPAGE_NAMES, **(codepages or {})}
     out = Decoded()
     text = bytearray()
     codepage = 0
@@ -50,7 +55,8 @@ def decode_escpos(data: bytes) -> Decoded:
     def flush() -> None:
         nonlocal text
         if text:
-            decoder = _CODEPAGE_DECODERS.get(codepage, lambda b: b.decode("ascii"))
+            name = names.get(codepage)
+            decoder = CODEPAGES[name][1] if name else lambda b: b.decode("ascii")
             out.text += decoder(bytes(text))
             text = bytearray()
 

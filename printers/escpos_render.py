@@ -1,8 +1,18 @@
 """A document as the ESC/POS bytes a thermal printer receives, built with python-escpos.
 
 Raster mode (the default) sends the picture from `printers.raster` with GS v 0; text mode
-sends CP1258 text and a native QR code, for printers whose profile has that code page and
-that print faster or sharper in text.
+sends text in a Vietnamese code page and a native QR code, for printers whose profile has
+that code page and that print faster or sharper in text:
+
+    ?mode=text                       CP1258, ESC t 52 (Epson's WPC1258)
+    ?mode=text&cpnum=27              CP1258 on a printer that numbers it 27 (Netum, Zjiang)
+    ?mode=text&codepage=tcvn3        TCVN-3 ("ABC", VN3), ESC t 30 (Epson's TCVN-3-1)
+    ?mode=text&codepage=tcvn3&cpnum=N   TCVN-3 on a printer that numbers it N
+
+No standard says which ESC t number a maker gives a code page; the defaults are Epson's,
+from escpos-printer-db. For any other printer the administrator reads the number off the
+printer's self-test or code page print-out and sets `cpnum=`. TCVN-3 has no toned capitals:
+see `printers.codepages` for how those are printed.
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops
 
-from printers.codepages import CODEPAGES
+from printers.codepages import CODEPAGES, DEFAULT_CODEPAGE_NUMBERS
 from printers.documents import QR, Columns, Document, Rule, Space, Text
 from printers.fonts import FontFiles
 from printers.raster import PAPER_DOTS, render_raster
@@ -28,11 +38,21 @@ class PrinterProfile:
 
     width_mm: int = 80
     mode: str = "raster"  # raster | text
-    codepage: str = "cp1258"
-    codepage_number: int = 52  # ESC t n for WPC1258 on Epson-compatible printers
+    codepage: str = "cp1258"  # cp1258 | tcvn3
+    # ESC t n that selects `codepage` on this printer; None: Epson's number for it
+    # (52 for WPC1258, 30 for TCVN-3-1, see DEFAULT_CODEPAGE_NUMBERS)
+    codepage_number: int | None = None
     cut: bool = True
     status: bool = True  # ask DLE EOT before and after a job where the link is two-way
     timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.codepage not in CODEPAGES:
+            raise ValueError(f"unsupported code page {self.codepage}")
+        if self.codepage_number is None:
+            object.__setattr__(self, "codepage_number", DEFAULT_CODEPAGE_NUMBERS[self.codepage])
+        if not 0 <= self.codepage_number <= 255:
+            raise ValueError(f"cpnum must be 0-255, not {self.codepage_number}")
 
     @property
     def dots(self) -> int:
@@ -46,14 +66,17 @@ class PrinterProfile:
         mode = query.get("mode", "raster")
         if mode not in ("raster", "text"):
             raise ValueError(f"mode must be raster or text, not {mode}")
-        codepage = query.get("codepage", "cp1258").lower()
+        codepage = query.get("codepage", "cp1258").lower().replace("-", "")
         if codepage not in CODEPAGES:
-            raise ValueError(f"unsupported code page {codepage}")
+            raise ValueError(
+                f"unsupported code page {codepage} (choose {', '.join(sorted(CODEPAGES))})"
+            )
+        number = query.get("cpnum")
         return cls(
             width_mm=width,
             mode=mode,
             codepage=codepage,
-            codepage_number=int(query.get("cpnum", 52)),
+            codepage_number=int(number) if number is not None else None,
             cut=query.get("cut", "1") not in ("0", "false", "no"),
             status=query.get("status", "1") not in ("0", "false", "no"),
             timeout=float(query.get("timeout", 5.0)),

@@ -113,3 +113,42 @@ def test_decoded_receipt_matches_a_fresh_render():
     from printers.escpos_render import encode_document
 
     assert decode_escpos(encode_document(doc)).picture().tobytes() == render_raster(doc).tobytes()
+
+
+def test_pdf_folder_printer_gets_each_spooled_job_once_as_a_readable_pdf(qapp, tmp_path):
+    from datetime import datetime
+
+    from counter_app.core.clock import VN_TZ
+    from printers.spool import PRINTED, QUEUED, Spool
+
+    folder = tmp_path / "phieu-in"
+    folder.write_text("not a folder yet")  # the share is not mounted: nothing can be written
+    url = f"pdf://{folder}"
+    doc = form01_document(sample_dossier(), header=SAMPLE_HEADER, copy=1, processing="3 ngày")
+    clock = lambda: datetime(2026, 4, 29, 9, 0, tzinfo=VN_TZ)  # noqa: E731
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.deliver(spool.enqueue(doc, url).job.id)
+        assert job.state == QUEUED and "Không ghi được tệp PDF" in job.reason
+        folder.unlink()  # the share is back
+        assert [j.state for j in spool.run_due(force=True)] == [PRINTED]
+        assert spool.run_due(force=True) == []
+        assert not spool.enqueue(doc, url).created  # asked again: held, not printed again
+        assert spool.run_due(force=True) == []
+        bytes_sent = spool.get(job.id).bytes_sent
+    with Spool(tmp_path / "spool.db", clock=clock) as again:  # and after a restart
+        assert again.run_due(force=True) == []
+
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == [f"{job.id:06d}-form01.pdf"]  # no .part left behind
+    data = files[0].read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(data) == bytes_sent and _pages(files[0]) == 1
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(files[0]), str(tmp_path / "job")], check=True
+        )
+        from PIL import Image
+
+        with Image.open(tmp_path / "job-1.png") as page:
+            assert page.width < page.height  # A5 portrait
+            assert page.convert("L").getextrema()[0] < 128  # there is ink on it
