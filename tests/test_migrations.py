@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from counter_app.core.calendar import DEFAULT_OPENING_HOURS
 from counter_app.core.catalogue import catalogue_to_dict, load_default_catalogue
@@ -278,8 +279,9 @@ def _plain_tables(conn: sqlite3.Connection) -> list[str]:
 
 def _snapshot(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tuple]]]:
     snap = {}
+    db = Database(conn, execute_plugins=False)  # sqlite-utils for the introspection
     for table in _plain_tables(conn):
-        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        columns = [c.name for c in db[table].columns]
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
         snap[table] = (columns, [tuple(r) for r in rows])
     return snap

@@ -8,12 +8,11 @@ BEGIN IMMEDIATE so two processes never both read a sequence and then both write 
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from counter_app.core.crypto import FieldCrypto
 from counter_app.core.errors import DomainError
@@ -28,7 +27,6 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.db = Database(conn, execute_plugins=False)
         # Repositories are imported here to keep this module the single entry point.
         from counter_app.store.audit import AuditLog
         from counter_app.store.catalogue_repo import CatalogueRepository
@@ -55,6 +53,17 @@ class Store:
         self._crypto: FieldCrypto | None = None
         self._reseal_checked = False
         self.ratings = RatingRepository(self)
+
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils over the same connection, for inspecting the schema (tools, tests).
+
+        The repositories write plain SQL: every use case is one BEGIN IMMEDIATE transaction,
+        and sqlite-utils' own methods would add savepoints of their own inside it.
+        """
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
 
     @property
     def crypto(self) -> FieldCrypto:

@@ -264,7 +264,9 @@ class PrintQueue(QObject):
             from counter_app.core.errors import DomainError
             from counter_app.ui.i18n import error_text
 
-            text = error_text(error) if isinstance(error, DomainError) else repr(error)
+            text = (
+                error_text(error) if isinstance(error, DomainError) else str(error) or repr(error)
+            )
             self.failed.emit(text)
             if tag == "stuck":
                 self.load_stuck()
@@ -365,7 +367,9 @@ class Housekeeping(QObject):
             from counter_app.core.errors import DomainError
             from counter_app.ui.i18n import error_text
 
-            text = error_text(error) if isinstance(error, DomainError) else str(error)
+            text = (
+                error_text(error) if isinstance(error, DomainError) else str(error) or repr(error)
+            )
             self.failed.emit(text)
             if tag == "sync":
                 self.sync_done.emit(text)

@@ -21,6 +21,15 @@ def _when(value) -> str:
     return f"{value:%H:%M %d/%m/%Y}" if value else "—"
 
 
+def _day(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def _short_when(value) -> str:
+    """For the list's narrow columns; the detail shows the full year."""
+    return f"{value:%d/%m/%y %H:%M}" if value else "—"
+
+
 class DossiersWidget(QWidget):
     preview_requested = Signal(object, str)  # Dossier, reasons
 
@@ -94,9 +103,11 @@ class DossiersWidget(QWidget):
         for row, d in enumerate(found):
             status = pick(*STATUS_NAMES[d.status])
             cells = [d.code, d.applicant.full_name, d.procedure_name, status,
-                     _when(d.received_at), _when(d.due_at)]  # fmt: skip
+                     _day(d.received_at), _short_when(d.due_at)]  # fmt: skip
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column in (1, 2, 3):  # may be cut with "…": the whole text on hover
+                    item.setToolTip(text)
                 if column == 5 and d.is_overdue(now):
                     item.setForeground(Qt.red)
                     item.setToolTip(self.tr("Quá hạn"))

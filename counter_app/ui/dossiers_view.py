@@ -56,9 +56,25 @@ class DossiersView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)  # long names and procedures: "…" + tooltip
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        header.setMinimumSectionSize(60)
+        header.setHighlightSections(False)
+        digits = self.table.fontMetrics()
+        widths = {  # code, status and times have a known length; name and procedure share the rest
+            0: digits.horizontalAdvance("000.00.01.H22-261120-0020") + 16,
+            3: digits.horizontalAdvance("Đang xử lý đúng") + 16,
+            4: digits.horizontalAdvance("20/11/2026") + 16,  # the hour is in the detail
+            5: digits.horizontalAdvance("20/11/26 15:27") + 16,
+        }
+        for column in range(self.table.columnCount()):
+            if column in widths:
+                header.setSectionResizeMode(column, QHeaderView.Fixed)
+                header.resizeSection(column, widths[column])
+            else:
+                header.setSectionResizeMode(column, QHeaderView.Stretch)
         self.count = QLabel()
         self.count.setProperty("role", "hint")
 
@@ -66,6 +82,8 @@ class DossiersView(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.RichText)
         self.history = QListWidget()
+        self.history.setWordWrap(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(self.tr("Lý do / ghi chú (bắt buộc khi từ chối, yêu cầu "
                                              "bổ sung hoặc dừng xử lý)"))  # fmt: skip
@@ -115,7 +133,8 @@ class DossiersView(QWidget):
         split.addWidget(detail_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([800, 520])
+        split.setSizes([860, 350])
+        detail_box.setMinimumWidth(340)
 
         root = QVBoxLayout(self)
         root.addWidget(self.title)

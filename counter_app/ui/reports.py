@@ -208,6 +208,7 @@ class ReportsWidget(QWidget):
         axis_y.setLabelFormat("%d")
         top = max([row.tickets for row in groups] + [1])
         axis_y.setRange(0, top)
+        axis_y.applyNiceNumbers()  # ticks at 0, 20, 40… rather than 0, 19, 39…
         chart.addAxis(axis_y, Qt.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().setAlignment(Qt.AlignRight)

@@ -59,6 +59,20 @@ class SettingsPage(QWidget):
             self.errors[field] = field_error_label()
             self.form.addRow("", self.errors[field])
 
+    def buttons(self, *buttons, hint: str = "") -> QHBoxLayout:
+        """A row of normal-sized buttons on the right (a QFormLayout field would stretch a
+        lone button to the whole width), with an optional hint on the left."""
+        row = QHBoxLayout()
+        if hint:
+            label = QLabel(hint)
+            label.setProperty("role", "hint")
+            row.addWidget(label)
+        row.addStretch(1)
+        for b in buttons:
+            row.addWidget(b)
+        self.form.addRow("", row)
+        return row
+
     def save(self, call, done: str) -> bool:
         """Run a saving service; a ValidationError goes next to its field."""
         for label in self.errors.values():
@@ -88,7 +102,7 @@ class CenterPage(SettingsPage):
         self.row(self.tr("Địa chỉ:"), self.center_address, "center_address")
         self.row(self.tr("Trạm số:"), _read_only(f"{s.number} ({s.role})"))
         self.save_button = button(self.tr("Lưu thông tin Trung tâm"), role="primary")
-        self.form.addRow("", self.save_button)
+        self.buttons(self.save_button)
         self.save_button.clicked.connect(self._save)
 
     def _save(self) -> None:
@@ -121,7 +135,7 @@ class CountersPage(SettingsPage):
         legend.setWordWrap(True)
         self.row(self.tr("Nhóm dịch vụ:"), legend)
         self.save_button = button(self.tr("Lưu các quầy"), role="primary")
-        self.form.addRow("", self.save_button)
+        self.buttons(self.save_button)
         self.save_button.clicked.connect(self._save)
 
     def _add_row(self, number: int, groups) -> None:
@@ -178,7 +192,7 @@ class HoursPage(SettingsPage):
         self.errors["hours"] = field_error_label()
         self.form.addRow("", self.errors["hours"])
         self.save_hours = button(self.tr("Lưu giờ làm việc"), role="primary")
-        self.form.addRow(self.tr("Ví dụ: 07:30-11:30, 13:30-17:00"), self.save_hours)
+        self.buttons(self.save_hours, hint=self.tr("Ví dụ: 07:30-11:30, 13:30-17:00"))
         self.save_hours.clicked.connect(self._save_hours)
         self.overrides = QListWidget()
         self.overrides.setMaximumHeight(110)
@@ -400,7 +414,7 @@ class LanguagePage(SettingsPage):
         self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
         self.apply = button(self.tr("Áp dụng"), role="primary")
         self.row(self.tr("Ngôn ngữ giao diện:"), self.language, "language")
-        self.form.addRow("", self.apply)
+        self.buttons(self.apply)
         self.form.addRow("", QLabel(self.tr("Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.")))
         self.apply.clicked.connect(self._apply)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -45,6 +45,7 @@ class StationWindow(QMainWindow):
         self.station_role = role
         self.session: Session | None = None
         self.pages: dict[str, QWidget] = {}
+        self._prebuilt: dict[str, QWidget] = {}  # built hidden before anyone signs in
         self.windows: dict[str, QWidget] = {}
         self.preview = None
         self.login = LoginWidget()
@@ -108,6 +109,18 @@ class StationWindow(QMainWindow):
         self.login.attach(session, demo_accounts=demo_accounts)
         self.setStatusBar(StationStatusBar(session))
 
+    def prebuild_pages(self) -> None:
+        """Build the counter page, hidden, while the login waits: signing in then only shows
+        it. A volunteer never sees it (the page list comes from the role)."""
+        if self.session is None or "counter" in self._prebuilt or "counter" in self.pages:
+            return
+        if self.station_role not in ("all-in-one", "counter"):
+            return
+        page = self._build_page("counter")
+        self.stack.addWidget(page)  # hidden: the login stays the current widget
+        page.ensurePolished()
+        self._prebuilt["counter"] = page
+
     def _signed_in(self, actor) -> None:
         relock = self.login.locked_user is not None
         self.login.unlock_form()
@@ -156,9 +169,10 @@ class StationWindow(QMainWindow):
     def show_page(self, key: str) -> QWidget:
         page = self.pages.get(key)
         if page is None:
-            page = self._make_page(key)
+            page = self._prebuilt.pop(key, None) or self._build_page(key)
             self.pages[key] = page
-            self.stack.addWidget(page)
+            if self.stack.indexOf(page) < 0:
+                self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         for row in range(self.nav.count()):
             if self.nav.item(row).data(Qt.UserRole) == key and self.nav.currentRow() != row:
@@ -168,7 +182,7 @@ class StationWindow(QMainWindow):
         self.page_shown.emit(key)
         return page
 
-    def _make_page(self, key: str) -> QWidget:
+    def _build_page(self, key: str) -> QWidget:
         session = self.session
         if key == "counter":
             from counter_app.ui.counter import CounterWidget
@@ -281,6 +295,7 @@ class StationWindow(QMainWindow):
         self.login.unlock_form()
         self.stack.setCurrentWidget(self.login)
         self.login.username.setFocus()
+        QTimer.singleShot(0, self.prebuild_pages)
 
 
 SCREEN_SIZES = {"kiosk": (1280, 800), "display": (1280, 720), "satisfaction": (1024, 600)}
