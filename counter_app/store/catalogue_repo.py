@@ -32,12 +32,14 @@ class CatalogueRepository:
         self._cached = None
 
     def current(self) -> Catalogue | None:
-        row = self._store.query_one("SELECT version, data, loaded_at FROM catalogue WHERE id = 1")
+        """The catalogue in force; parsed again only when sync or an admin replaced it."""
+        row = self._store.query_one("SELECT version, loaded_at FROM catalogue WHERE id = 1")
         if row is None:
             return None
         stamp = f"{row['version']}@{row['loaded_at']}"
         if self._cached is None or self._cached[0] != stamp:
-            self._cached = (stamp, parse_catalogue(json.loads(row["data"])))
+            data = self._store.query_one("SELECT data FROM catalogue WHERE id = 1")["data"]
+            self._cached = (stamp, parse_catalogue(json.loads(data)))
         return self._cached[1]
 
     def overrides(self) -> list[CalendarOverride]:
