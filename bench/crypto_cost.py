@@ -12,7 +12,7 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from counter_app.core.text import fold
@@ -68,12 +68,12 @@ BULK = 20_000  # dossiers already in the store, so searches return realistic pag
 def _preload(store, ctx, rng, count: int) -> None:
     """Dossiers written through the repository in one transaction (sealed or clear)."""
     from counter_app.core.dossier import Applicant, Dossier, DossierStatus
-    from counter_app.services.demo_people import make_person
+    from counter_app.services.demo_people import person
 
     at = ctx.now() - timedelta(days=30)
     with store.transaction():
         for n in range(1, count + 1):
-            p = make_person(rng)
+            p = person(rng, at.date())
             store.dossiers.insert(
                 Dossier(
                     code=f"000.00.01.H22-260330-{n % 10000:04d}-{n}",
@@ -95,7 +95,7 @@ def _measure(folder: Path, durable: bool, rounds: int) -> dict:
     import random
 
     from counter_app.services import dossiers
-    from counter_app.services.demo_people import make_person
+    from counter_app.services.demo_people import person
 
     rng = random.Random(7)
     sides = {}
@@ -105,18 +105,15 @@ def _measure(folder: Path, durable: bool, rounds: int) -> dict:
         sides[name] = (store, ctx, clock)
     times = {f"{op}_{name}": [] for op in ("receive", "search") for name in sides}
     for _ in range(rounds):
-        person = make_person(rng)
-        applicant = dossiers.ApplicantInput(
-            full_name=person.full_name, citizen_id=person.citizen_id, phone=person.phone,
-            address=person.address, birth_date=person.birth_date, sex=person.sex,
-        )  # fmt: skip
+        someone = person(rng, date(2026, 4, 29))
+        applicant = someone.typed
         for name, (store, ctx, clock) in sides.items():
             clock[0] += timedelta(seconds=30)
             t0 = time.perf_counter()
             dossiers.receive_dossier(ctx, procedure_code="1.001193", applicant=applicant)
             times[f"receive_{name}"].append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            found = store.dossiers.by_name(fold(person.full_name), 50)
+            found = store.dossiers.by_name(fold(someone.full_name), 50)
             times[f"search_{name}"].append((time.perf_counter() - t0) * 1000)
             assert found, "the name search must find the person"
     for store, _, _ in sides.values():

@@ -15,7 +15,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from bench.people import person
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.catalogue import Catalogue, Procedure, ReturnMethod
 from counter_app.core.clock import VN_TZ
@@ -24,6 +23,7 @@ from counter_app.core.dossier import Applicant, Dossier, change_status
 from counter_app.core.dossier import DossierStatus as S
 from counter_app.core.dossier_code import format_dossier_code
 from counter_app.core.queue import DEFAULT_PRIORITIES, Ticket, TicketState
+from counter_app.services.demo_people import person
 from counter_app.services.dossiers import checklist, default_fee
 from counter_app.store.dossiers import _to_row as dossier_row
 from counter_app.store.tickets import _to_row as ticket_row

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from time import perf_counter
 
-from bench.people import person
 from bench.report import WRITE_RATIO_TARGET, summary
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.catalogue import ReturnMethod
 from counter_app.core.clock import VN_TZ
 from counter_app.core.roles import Actor, Role
+from counter_app.services.demo_people import person
 from counter_app.services.dossiers import receive_dossier
 from counter_app.services.queue import take_ticket
 from counter_app.services.setup import open_context

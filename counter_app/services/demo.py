@@ -23,7 +23,7 @@ from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers, queue, ratings
 from counter_app.services.accounts import add_user
 from counter_app.services.context import ServiceContext
-from counter_app.services.demo_people import make_person
+from counter_app.services.demo_people import person
 from counter_app.services.setup import initialise_store
 from counter_app.services.station import load_station
 from counter_app.store import Store, open_store
@@ -135,19 +135,12 @@ def generate_demo_data(
     def receive(ctx: ServiceContext, ticket) -> Callable[[], None]:
         def run() -> None:
             procedure = rng.choice(by_group.get(ticket.group) or catalogue.procedures)
-            person = make_person(rng)
+            citizen = person(rng, clock.now.date())
             drafted = rng.random() < 0.08  # a volunteer pre-filled it; the clerk decides
             dossier = dossiers.receive_dossier(
                 kiosk if drafted else ctx,
                 procedure_code=procedure.code,
-                applicant=dossiers.ApplicantInput(
-                    full_name=person.full_name,
-                    citizen_id=person.citizen_id,
-                    phone=person.phone,
-                    address=person.address,
-                    birth_date=person.birth_date,
-                    sex=person.sex,
-                ),
+                applicant=citizen.typed,
                 with_verification=rng.random() < 0.05,
                 ticket_id=ticket.id,
                 draft=drafted,
