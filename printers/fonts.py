@@ -57,11 +57,17 @@ class FontFiles:
 
 
 def _packaged() -> FontFiles | None:
+    # Located, not imported: the package globs its folder on import, and the window's first
+    # paint waits for this (its `font_directory` is the "files" folder inside it).
+    from importlib.util import find_spec
+
     try:
-        import font_source_sans_pro
-    except ImportError:
+        spec = find_spec("font_source_sans_pro")
+    except (ImportError, ValueError):
         return None
-    folder = Path(font_source_sans_pro.font_directory)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "files"
     regular, bold = folder / "SourceSansPro-Regular.ttf", folder / "SourceSansPro-Semibold.ttf"
     if regular.is_file() and bold.is_file():
         return FontFiles(regular, bold, "font-source-sans-pro")

@@ -2,8 +2,42 @@
 
 Each command opens the store, calls one service and prints the result. A rule's refusal
 prints its message in the chosen language; bad input exits 2 with nothing written.
+A plain `counter-app` (no arguments: the desktop shortcut) opens the window without loading
+click and the command table first, since the window is what the user waits for.
 """
 
-from counter_app.cli.app import main
+from __future__ import annotations
+
+import os
+import sys
 
 __all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args:
+        from counter_app.cli.app import main as click_main
+
+        return click_main(argv)
+    code = _open_window(os.environ.get("COUNTER_APP_LANG", "vi"))
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _open_window(lang: str) -> int:
+    from counter_app.cli.paths import default_data_dir
+    from counter_app.core.errors import DomainError, NotFound, ValidationError
+    from counter_app.ui.launcher import run
+
+    try:
+        return run(data_dir=default_data_dir(), lang=lang)
+    except (ValidationError, NotFound) as error:
+        print(f"{'Lỗi' if lang == 'vi' else 'Error'}: {error.message(lang)}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        refused = "Không thực hiện được" if lang == "vi" else "Refused"
+        print(f"{refused}: {error.message(lang)}", file=sys.stderr)
+        return 1

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from counter_app import __version__
+from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
 
 if TYPE_CHECKING:
@@ -19,15 +20,6 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 1
-
-
-def default_data_dir() -> Path:
-    env = os.environ.get("COUNTER_APP_DATA")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("counter-app", appauthor=False))
 
 
 @dataclass

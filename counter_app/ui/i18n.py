@@ -7,7 +7,6 @@ from counter_app_en.ts by resources/translations/build.py.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -20,6 +19,8 @@ _current = {"lang": "vi"}
 
 
 def translations_dir() -> Path:
+    from importlib import resources  # only English needs a file: Vietnamese starts without it
+
     return Path(str(resources.files("resources") / "translations"))
 
 

@@ -6,13 +6,15 @@ is opened (and, for the demo, before the demo data is made), so something appear
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
 
 ROLES = ("all-in-one", "counter", "kiosk", "display")
 
@@ -38,12 +40,9 @@ def run(
     from counter_app.ui.qtapp import make_app
 
     app = make_app(_language(lang))
-    from counter_app.core.clock import system_now
-
-    clock = clock or system_now
     probe = _Probe.from_env(started)
     if role in ("kiosk", "display"):
-        window = _open_screen(role, data_dir, clock)
+        window = _open_screen(role, data_dir, clock or _system_clock())
         if window is None:
             return 1
     else:
@@ -60,9 +59,16 @@ def run(
     if probe:
         probe.first_paint(window)
     if role not in ("kiosk", "display"):
+        clock = clock or _system_clock()
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
     app.aboutToQuit.connect(lambda: _stop_background(window))
     return app.exec()
+
+
+def _system_clock() -> Callable[[], datetime]:
+    from counter_app.core.clock import system_now  # after the first paint where possible
+
+    return system_now
 
 
 def _stop_background(window) -> None:
@@ -234,6 +240,8 @@ class _Probe:
         page.repaint()
         self._mark("counter")
         self.times["login_check_s"] = window.login.last_check_s
+        import json
+
         self.out.write_text(json.dumps(self.times))
         QTimer.singleShot(0, QApplication.instance().quit)
 

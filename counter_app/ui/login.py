@@ -144,13 +144,26 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self.timer = QTimer(self, singleShot=True, interval=int(minutes * 60_000))
         self.timer.timeout.connect(self.idle)
-        QApplication.instance().installEventFilter(self)
+        self._watching = False
+
+    # The application-wide filter is not installed with the window: a Python filter seeing
+    # every event of the first show (each new event class set up for Python on its first
+    # pass) delays the login form's first paint. `watch` installs it while the login waits
+    # (the station window does so after the first paint), `start` at the latest.
+    def watch(self) -> None:
+        if not self._watching:
+            QApplication.instance().installEventFilter(self)
+            self._watching = True
 
     def start(self) -> None:
+        self.watch()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        if self._watching:
+            QApplication.instance().removeEventFilter(self)
+            self._watching = False
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if event.type() in self._INPUT and self.timer.isActive():

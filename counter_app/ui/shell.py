@@ -114,6 +114,7 @@ class StationWindow(QMainWindow):
         it. A volunteer never sees it (the page list comes from the role)."""
         if self.session is None or "counter" in self._prebuilt or "counter" in self.pages:
             return
+        self.idle.watch()  # after the first paint, not on signing in
         if self.station_role not in ("all-in-one", "counter"):
             return
         page = self._build_page("counter")
