@@ -328,8 +328,8 @@ class Spool:
                 blocked.add(row["printer"])
         return done
 
-    def retry(self, job_id: int) -> Job:
-        """A clerk's retry: a failed job is queued again, an unknown one as a reprint."""
+    def _open_job(self, job_id: int, action: str, action_en: str) -> Job:
+        """The job, if a clerk may still act on it (not printed, cancelled or printing)."""
         job = self.get(job_id)
         if job.state in (PRINTED, CANCELLED, PRINTING):
             raise DomainError(
@@ -337,9 +337,18 @@ class Spool:
                 job=job_id,
                 state=STATE_NAMES[job.state][0],
                 state_en=STATE_NAMES[job.state][1],
-                action="in lại theo cách này (dùng lệnh in với --reprint)",
-                action_en="retried (print again with --reprint)",
+                action=action,
+                action_en=action_en,
             )
+        return job
+
+    def retry(self, job_id: int) -> Job:
+        """A clerk's retry: a failed job is queued again, an unknown one as a reprint."""
+        job = self._open_job(
+            job_id,
+            "in lại theo cách này (dùng lệnh in với --reprint)",
+            "retried (print again with --reprint)",
+        )
         changes: dict = {"state": QUEUED, "next_try_at": self.clock().isoformat()}
         if job.state == UNKNOWN:
             reprint = job.document.as_reprint()
@@ -351,15 +360,6 @@ class Spool:
         return self.deliver(job_id)
 
     def cancel(self, job_id: int) -> Job:
-        job = self.get(job_id)
-        if job.state in (PRINTED, CANCELLED, PRINTING):
-            raise DomainError(
-                "printer.job_final",
-                job=job_id,
-                state=STATE_NAMES[job.state][0],
-                state_en=STATE_NAMES[job.state][1],
-                action="hủy",
-                action_en="cancelled",
-            )
+        self._open_job(job_id, "hủy", "cancelled")
         self._set(job_id, state=CANCELLED)
         return self.get(job_id)

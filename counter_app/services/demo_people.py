@@ -81,30 +81,18 @@ class Person:
     birth_date: date
     sex: str  # "male" / "female", as Sex values
 
+    def _fields(self) -> tuple:
+        return (self.full_name, self.citizen_id, self.phone, self.address, self.email,
+                self.birth_date, self.sex)  # fmt: skip
+
     @property
     def applicant(self) -> Applicant:
-        return Applicant(
-            self.full_name,
-            self.citizen_id,
-            self.phone,
-            self.address,
-            self.email,
-            self.birth_date,
-            self.sex,
-        )
+        return Applicant(*self._fields())
 
     @property
     def typed(self) -> ApplicantInput:
         """The same person as a clerk's input to `receive_dossier`."""
-        return ApplicantInput(
-            self.full_name,
-            self.citizen_id,
-            self.phone,
-            self.address,
-            self.email,
-            self.birth_date,
-            self.sex,
-        )
+        return ApplicantInput(*self._fields())
 
 
 def citizen_id(rng: random.Random, birth: date, sex: str) -> str:
