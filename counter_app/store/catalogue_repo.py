@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from counter_app.store.database import Store
 
 
+# Parsed catalogues by version stamp, shared by every store opened in this process (the
+# window's threads each open their own); a catalogue is immutable once parsed.
+_PARSED: dict[str, Catalogue] = {}
+
+
 class CatalogueRepository:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -38,8 +43,11 @@ class CatalogueRepository:
             return None
         stamp = f"{row['version']}@{row['loaded_at']}"
         if self._cached is None or self._cached[0] != stamp:
-            data = self._store.query_one("SELECT data FROM catalogue WHERE id = 1")["data"]
-            self._cached = (stamp, parse_catalogue(json.loads(data)))
+            parsed = _PARSED.get(stamp)  # another connection of this process read it already
+            if parsed is None:
+                data = self._store.query_one("SELECT data FROM catalogue WHERE id = 1")["data"]
+                parsed = _PARSED[stamp] = parse_catalogue(json.loads(data))
+            self._cached = (stamp, parsed)
         return self._cached[1]
 
     def overrides(self) -> list[CalendarOverride]:
