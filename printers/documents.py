@@ -319,42 +319,51 @@ def form01_document(
     )
 
 
-def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
-    """Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
-    blocks: tuple[Block, ...] = (
+def _decision_form(
+    d: Dossier, *, header: Header, at: datetime, heading: str, intro: str, reasons: str,
+    closing: str,
+) -> tuple[Block, ...]:  # fmt: skip
+    """Forms 02 and 03 share their layout: a heading, the dossier, the reasons, a closing."""
+    return (
         *_heading(header),
         Text(place_date(header.place, at), align="center", size="small"),
         Rule(),
-        Text("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", bold=True, align="center", size="large"),
+        Text(heading, bold=True, align="center", size="large"),
         *_code_block(d),
         *_applicant(d),
         Text(d.procedure_name, label="Nội dung yêu cầu giải quyết: "),
-        Text("", label="Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"),
+        Text("", label=intro),
         Text(nfc(reasons) or "—"),
-        Text(
-            "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, xin liên hệ Bộ phận "
-            "Một cửa để được hướng dẫn.",
-            size="small",
-        ),
+        Text(closing, size="small"),
         *_signatures(d.receiver),
+    )
+
+
+def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
+    """Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
+    blocks = _decision_form(
+        d,
+        header=header,
+        at=at,
+        heading="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        intro="Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
+        reasons=reasons,
+        closing="Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, xin liên hệ Bộ phận "
+        "Một cửa để được hướng dẫn.",
     )
     return Document("form02", d.code, f"Phiếu yêu cầu bổ sung {d.code}", blocks)
 
 
 def form03_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
     """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
-    blocks: tuple[Block, ...] = (
-        *_heading(header),
-        Text(place_date(header.place, at), align="center", size="small"),
-        Rule(),
-        Text("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", bold=True, align="center", size="large"),
-        *_code_block(d),
-        *_applicant(d),
-        Text(d.procedure_name, label="Nội dung yêu cầu giải quyết: "),
-        Text("", label="Hồ sơ không đủ điều kiện tiếp nhận, giải quyết vì lý do sau:"),
-        Text(nfc(reasons) or "—"),
-        Text("Xin thông báo để ông/bà được biết.", size="small"),
-        *_signatures(d.receiver),
+    blocks = _decision_form(
+        d,
+        header=header,
+        at=at,
+        heading="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+        intro="Hồ sơ không đủ điều kiện tiếp nhận, giải quyết vì lý do sau:",
+        reasons=reasons,
+        closing="Xin thông báo để ông/bà được biết.",
     )
     return Document("form03", d.code, f"Phiếu từ chối {d.code}", blocks)
 

@@ -463,22 +463,27 @@ class SyncEngine:
         now = time.time()
         with self.store.transaction():
             if len(batch) == 1:
-                item = batch[0]
-                if item.tries + 1 >= self.config.max_tries:
-                    self.store.outbox.mark_attention(item.idem_key, reason=reason)
-                    report.set_aside += 1
-                    report.set_aside_keys.append(item.idem_key)
-                else:
-                    self.store.outbox.mark_retry(
-                        item.idem_key, reason=reason, next_try=self._retry_at(item.tries, now)
-                    )
-                    report.retry_later += 1
+                self._item_failed(batch[0], reason, report, now)
             else:
                 for item in batch:
                     self.store.outbox.mark_retry(
                         item.idem_key, reason=reason, next_try=_epoch(now), tries_add=0
                     )
         self.batch_size = max(1, len(batch) // 2)
+
+    def _item_failed(
+        self, item, reason: str, report: SyncReport, now: float, *, permanent: bool = False
+    ) -> None:
+        """Set aside for an admin (a permanent refusal, or out of tries), else retry later."""
+        if permanent or item.tries + 1 >= self.config.max_tries:
+            self.store.outbox.mark_attention(item.idem_key, reason=reason)
+            report.set_aside += 1
+            report.set_aside_keys.append(item.idem_key)
+        else:
+            self.store.outbox.mark_retry(
+                item.idem_key, reason=reason, next_try=self._retry_at(item.tries, now)
+            )
+            report.retry_later += 1
 
     def _retry_at(self, tries: int, now: float) -> datetime:
         delay = backoff_delay(tries, self.config.backoff_base, self.config.backoff_cap)
@@ -503,15 +508,7 @@ class SyncEngine:
                     report.duplicates += bool(result.get("duplicate"))
                     continue
                 reason = str(result.get("reason") or "rejected")
-                if not result.get("retryable") or item.tries + 1 >= self.config.max_tries:
-                    self.store.outbox.mark_attention(item.idem_key, reason=reason)
-                    report.set_aside += 1
-                    report.set_aside_keys.append(item.idem_key)
-                else:
-                    self.store.outbox.mark_retry(
-                        item.idem_key, reason=reason, next_try=self._retry_at(item.tries, now)
-                    )
-                    report.retry_later += 1
+                self._item_failed(item, reason, report, now, permanent=not result.get("retryable"))
             self.store.sync_state.record_portal_ids(acked, at=at)
             self.store.outbox.mark_synced_many([row[0] for row in acked])
 

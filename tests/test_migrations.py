@@ -560,33 +560,39 @@ def test_two_processes_upgrading_at_once_both_open_the_store(tmp_path, monkeypat
         second.close()
 
 
+def _run_together(commands: list[list[str]]) -> list[str]:
+    """Start helper scripts, wait until each says "ready", release them at once, and return
+    what each printed."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, *command],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        for proc in procs:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        return [proc.communicate(timeout=120)[0].strip() for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 def test_processes_starting_together_after_an_update_all_open_the_store(tmp_path):
     for round_ in range(3):
         data = tmp_path / f"round{round_}"
         _make_old_store(data, LATEST - 1)  # already in WAL mode, one migration pending
-        procs = [
-            subprocess.Popen(
-                [sys.executable, str(HELPERS / "open_at_once.py"), str(data)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(4)
-        ]
-        try:
-            for proc in procs:
-                assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-            for proc in procs:
-                proc.stdin.write("go\n")
-                proc.stdin.flush()
-            results = [proc.communicate(timeout=120)[0].strip() for proc in procs]
-        finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-        assert results == [f"ok {LATEST}"] * len(procs)
+        results = _run_together([[str(HELPERS / "open_at_once.py"), str(data)]] * 4)
+        assert results == [f"ok {LATEST}"] * 4
         conn = connect(data / STORE_FILE)
         try:
             assert schema_version(conn) == LATEST
@@ -642,28 +648,9 @@ def test_a_refused_first_use_case_after_the_upgrade_loses_nothing(tmp_path):
 def test_search_and_receive_starting_together_after_the_upgrade_lose_nothing(tmp_path):
     for round_ in range(3):
         data = _upgraded_pre_encryption_store(tmp_path / f"round{round_}")
-        procs = [
-            subprocess.Popen(
-                [sys.executable, str(HELPERS / "first_use_after_upgrade.py"), str(data), mode],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for mode in ("search", "receive", "search", "receive")
-        ]
-        try:
-            for proc in procs:
-                assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-            for proc in procs:
-                proc.stdin.write("go\n")
-                proc.stdin.flush()
-            results = [proc.communicate(timeout=120)[0].strip() for proc in procs]
-        finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
+        helper = str(HELPERS / "first_use_after_upgrade.py")
+        modes = ("search", "receive", "search", "receive")
+        results = _run_together([[helper, str(data), mode] for mode in modes])
         assert all(r.startswith("ok") for r in results), results
         received = {r.split()[1] for r in results[1::2]}
         assert _names_after_restart(data) == {CODE: NAME} | dict.fromkeys(received, NEW_NAME)

@@ -275,16 +275,23 @@ def _change_status_in_transaction(
 
 
 def _record_status(
-    ctx: ServiceContext, before: Dossier, target: DossierStatus, note: str
+    ctx: ServiceContext,
+    before: Dossier,
+    target: DossierStatus,
+    note: str,
+    *,
+    kind: str = "status",
+    **changes,
 ) -> Dossier:
-    """The status move and its event; the caller journals it (what the portal is told)."""
+    """The status move (with any `changes` it brings) and its event; the caller journals it
+    (what the portal is told)."""
     now = ctx.now()
-    after = rules.change_status(before, target, at=now, note=note.strip())
+    after = replace(rules.change_status(before, target, at=now, note=note.strip()), **changes)
     ctx.store.dossiers.update(after)
     ctx.store.dossiers.add_event(
         after.code,
         at=now,
-        kind="status",
+        kind=kind,
         actor=ctx.actor.username,
         from_status=before.status,
         to_status=after.status,
@@ -300,23 +307,17 @@ def accept_draft(ctx: ServiceContext, *, code: str) -> Dossier:
     with ctx.store.transaction():
         before = get_dossier(ctx, code)
         procedure = ctx.catalogue().procedure(before.procedure_code)
-        accepted = rules.change_status(before, DossierStatus.RECEIVED, at=now)
-        accepted = replace(
-            accepted,
+        accepted = _record_status(
+            ctx,
+            before,
+            DossierStatus.RECEIVED,
+            "",
+            kind="received",
             received_at=now,
             receiver=ctx.actor.username,
             due_at=ctx.calendar().due_at(
                 now, procedure.processing, with_verification=before.with_verification
             ),
-        )
-        ctx.store.dossiers.update(accepted)
-        ctx.store.dossiers.add_event(
-            accepted.code,
-            at=now,
-            kind="received",
-            actor=ctx.actor.username,
-            from_status=before.status,
-            to_status=accepted.status,
         )
         ctx.journal(
             at=now,
