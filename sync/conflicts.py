@@ -18,12 +18,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from counter_app.core import dossier as rules
-from counter_app.core.clock import check_clock, system_now, vn_time
+from counter_app.core.clock import system_now
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
-from counter_app.core.portal_fields import progress_record
 from counter_app.core.roles import Actor, Permission
+from counter_app.services.context import ServiceContext
 from counter_app.services.station import load_station
+from counter_app.services.upstream import keep_portal_status
 from counter_app.store import Store
 
 register(
@@ -106,9 +107,8 @@ def resolve_conflict(
     actor.require(Permission.CHANGE_STATUS)
     if keep not in ("local", "portal"):
         raise ValidationError("sync.conflict_keep", field="keep")
-    now = vn_time(clock())
-    check_clock(now, store.audit.last_event_at())  # the core's rule, as for any status move
-    station = load_station(store)
+    ctx = ServiceContext(store, clock, load_station(store), actor)
+    ctx.check_clock()  # the core's rule, as for any status move
     note = note.strip()
     with store.transaction():
         conflict = next((c for c in store.sync_state.conflicts() if c.id == conflict_id), None)
@@ -118,44 +118,21 @@ def resolve_conflict(
         if keep == "portal":
             if conflict.kind != "dossier.status" or conflict.portal_status is None:
                 raise ValidationError("sync.conflict_no_status", field="keep", id=conflict_id)
-            before = store.dossiers.get(conflict.entity_id)
-            if before is None:
+            if store.dossiers.get(conflict.entity_id) is None:
                 raise NotFound("sync.conflict_not_found", id=conflict_id)
-            target = rules.parse_status(conflict.portal_status)
-            text = note or "Theo trạng thái trên Cổng dịch vụ công"
-            if before.status != target:
-                # the core status machine decides whether the move is allowed
-                after = rules.change_status(before, target, at=now, note=text)
-                store.dossiers.update(after)
-                store.dossiers.add_event(
-                    after.code,
-                    at=now,
-                    kind="status",
-                    actor=actor.username,
-                    from_status=before.status,
-                    to_status=after.status,
-                    note=text,
-                )
-                store.outbox.append(
-                    station_id=station.id,
-                    entity="dossier",
-                    entity_id=after.code,
-                    op="dossier.status",
-                    payload=progress_record(
-                        after, previous=before.status, actor=actor.username, at=now, note=text
-                    ),
-                    at=now,
-                )
-                applied = {"from": int(before.status), "to": int(after.status)}
-        store.audit.append(
-            at=now,
-            actor=actor.username,
-            station_id=station.id,
+            applied = keep_portal_status(
+                ctx,
+                code=conflict.entity_id,
+                target=rules.parse_status(conflict.portal_status),
+                note=note or "Theo trạng thái trên Cổng dịch vụ công",
+            )
+        ctx.journal(
+            at=ctx.now(),
             action="sync.conflict.resolved",
             entity=conflict.kind,
             entity_id=conflict.entity_id,
             detail={"conflict": conflict.id, "keep": keep, "note": note, "applied": applied},
         )
-        if not store.sync_state.resolve_conflict(conflict.id, at=now, by=actor.username):
+        if not store.sync_state.resolve_conflict(conflict.id, at=ctx.now(), by=actor.username):
             raise NotFound("sync.conflict_not_found", id=conflict_id)
     return {"id": conflict.id, "keep": keep, "applied": applied, "note": note}

@@ -32,12 +32,19 @@ from counter_app.core import dossier as rules
 from counter_app.core.calendar import CalendarOverride, validate_override
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.clock import system_now, vn_time
-from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import DomainError
+from counter_app.services.context import ServiceContext
 from counter_app.services.station import load_station
+from counter_app.services.upstream import (
+    PORTAL_ACTOR,
+    Outcome,
+    apply_portal_status,
+    released_changes,
+)
 from counter_app.store import Store
 from counter_app.store.station_key import station_key
 from counter_app.store.sync_state import SyncRound
+from sync.adapters import portal_view
 from sync.client import (
     PortalClient,
     PortalError,
@@ -47,7 +54,6 @@ from sync.client import (
     encode_item,
 )
 
-PORTAL_ACTOR = "portal"
 _RESIGN = ("token_expired", "invalid_token", "stale_timestamp")  # sign again and resend
 
 
@@ -82,6 +88,7 @@ class SyncReport:
     set_aside: int = 0
     retry_later: int = 0
     conflicts: int = 0
+    held: int = 0  # pulled changes waiting for a local change to be sent first
     requests: int = 0
     bytes_sent: int = 0
     clock_offset: float | None = None
@@ -327,7 +334,7 @@ class SyncEngine:
                     "entity": item.entity,
                     "entity_id": item.entity_id,
                     "created_at": item.created_at.isoformat(),
-                    "payload": item.payload,
+                    "payload": portal_view(self.store, item),
                 }
             )
             if batch and size + len(data) > limit:
@@ -514,6 +521,7 @@ class SyncEngine:
 
     # ---- pull ----
     def _pull_all(self, report: SyncReport) -> None:
+        self._release_held(report)
         failures = 0
         while True:
             cursor = self.store.sync_state.cursor()
@@ -592,66 +600,36 @@ class SyncEngine:
             report.conflicts += 1
 
     def _apply_status(self, seq: int, code: str, data: dict, report: SyncReport) -> None:
-        change = {"seq": seq, "kind": "dossier.status", "data": data}
-        try:
-            target = rules.parse_status(data.get("TrangThai"))
-        except DomainError:
-            self._conflict(seq, "dossier.status", code, None, None, "bad status", change)
-            report.conflicts += 1
-            return
-        local = self.store.dossiers.get(code)
-        if local is None:
-            self._conflict(
-                seq, "dossier.status", code, None, int(target), "unknown dossier", change
-            )
-            report.conflicts += 1
-            return
-        before = data.get("TrangThaiTruoc")
-        if local.status == target:
-            return  # already there (our own change, or applied before)
-        if before is not None and int(before) != int(local.status):
+        """Through the services' write step (counter_app/services/upstream.py)."""
+        outcome, reason = apply_portal_status(self._ctx(), seq=seq, code=code, data=data)
+        if outcome is Outcome.CONFLICT:
+            try:
+                target = int(rules.parse_status(data.get("TrangThai")))
+            except DomainError:
+                target = None
+            local = self.store.dossiers.get(code)
+            change = {"seq": seq, "kind": "dossier.status", "data": data}
             self._conflict(
                 seq,
                 "dossier.status",
                 code,
-                int(local.status),
-                int(target),
-                f"diverged: portal moved from {before}",
+                None if local is None else int(local.status),
+                target,
+                reason,
                 change,
             )
             report.conflicts += 1
-            return
-        note = str(data.get("NoiDungXuLy") or "Cập nhật từ Cổng dịch vụ công")
-        try:
-            after = rules.change_status(local, target, at=self.now(), note=note)
-        except DomainError as error:
-            self._conflict(
-                seq,
-                "dossier.status",
-                code,
-                int(local.status),
-                int(target),
-                error.message("en"),
-                change,
-            )
-            report.conflicts += 1
-            return
-        self.store.dossiers.update(after)
-        self.store.dossiers.add_event(
-            code,
-            at=self.now(),
-            kind="portal",
-            actor=PORTAL_ACTOR,
-            from_status=local.status,
-            to_status=DossierStatus(target),
-            note=note,
-        )
-        self._audit(
-            "sync.pull.status",
-            "dossier",
-            code,
-            {"from": int(local.status), "to": int(target), "seq": seq},
-        )
+        elif outcome is Outcome.HELD:
+            report.held += 1
+
+    def _release_held(self, report: SyncReport) -> None:
+        """Pulled changes that waited for a local change to be sent go in now, if it was."""
+        with self.store.transaction():
+            for change in released_changes(self._ctx()):
+                self._apply_change(change, report)
+
+    def _ctx(self) -> ServiceContext:
+        return ServiceContext(self.store, self.clock, self.station, PORTAL_ACTOR)
 
     def _conflict(self, seq, kind, entity_id, local_status, portal_status, reason, change):
         self.store.sync_state.add_conflict(
@@ -667,14 +645,8 @@ class SyncEngine:
         self._audit("sync.conflict", kind, entity_id, {"seq": seq, "reason": reason})
 
     def _audit(self, action: str, entity: str, entity_id: str, detail: dict) -> None:
-        self.store.audit.append(
-            at=self.now(),
-            actor=PORTAL_ACTOR,
-            station_id=self.station.id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail,
+        self._ctx().journal(
+            at=self.now(), action=action, entity=entity, entity_id=entity_id, detail=detail
         )
 
 

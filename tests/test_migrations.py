@@ -256,6 +256,21 @@ OLD_ROWS: list[tuple[str, dict]] = [
         "ratings",
         {"at": AT, "score": 5, "ticket_id": 1, "dossier_code": CODE, "station_id": STATION_ID},
     ),
+    # m006_center_deliveries
+    (
+        "center_outbox",
+        {
+            "idem_key": f"{STATION_ID}:2",
+            "entity": "dossier",
+            "entity_id": CODE,
+            "op": "dossier.receive",
+            "payload": "e1:k1:x",
+            "created_at": AT,
+        },
+    ),
+    ("center_applied", {"idem_key": "other/2/ab:7", "stream_seq": 12, "applied_at": AT}),
+    ("center_state", {"key": "position", "value": "12"}),
+    ("sync_held", {"entity_id": CODE, "change": "{}", "held_at": AT}),
 ]
 
 

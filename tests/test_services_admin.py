@@ -11,6 +11,7 @@ from counter_app.core.errors import Forbidden, ValidationError
 from counter_app.core.roles import Role
 from counter_app.services import admin, dossiers, search
 from counter_app.services.station_status import sync_status
+from sync.adapters import portal_view
 from tests.conftest import make_ctx
 
 
@@ -76,7 +77,7 @@ def test_refusal_at_the_counter_is_one_transaction_with_a_code(ctx, store) -> No
     events = store.dossiers.events(refused.code)
     assert [(e.kind, e.to_status) for e in events] == [("draft", 1), ("status", 3)]
     pushed = [i for i in store.outbox.pending() if i.entity == "dossier"]
-    assert len(pushed) == 1 and pushed[0].payload["TrangThaiHoSo"] == 3
+    assert len(pushed) == 1 and portal_view(store, pushed[0])["TrangThaiHoSo"] == 3
 
 
 def test_kiosk_sees_status_and_due_date_but_no_personal_data(store, clock, station, ctx) -> None:

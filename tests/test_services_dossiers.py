@@ -14,6 +14,7 @@ from counter_app.core.roles import Role
 from counter_app.services import dossiers, queue
 from counter_app.services.search import search_dossiers
 from counter_app.services.setup import confirm_clock
+from sync.adapters import portal_view
 from tests.conftest import make_ctx
 
 DUONG = dossiers.ApplicantInput(
@@ -49,7 +50,8 @@ def test_receive_issues_code_due_time_and_normalised_data(ctx, store) -> None:
     assert store.dossiers.get(d.code) == d
     assert rows(store)["outbox"] == 1  # station.init pushes nothing; the receipt does
     item = store.outbox.pending()[-1]
-    assert item.payload["MaHoSo"] == d.code and item.payload["NgayHenTra"] == "20260429170000"
+    sent = portal_view(store, item)
+    assert sent["MaHoSo"] == d.code and sent["NgayHenTra"] == "20260429170000"
 
 
 def test_three_working_days_over_the_april_holidays(ctx, clock) -> None:

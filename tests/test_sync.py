@@ -15,6 +15,7 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.services import dossiers as service
 from counter_app.services import queue as queue_service
 from sync import protocol as p
+from sync.adapters import portal_view
 from sync.emulator import Faults, PortalEmulator
 from sync.engine import SyncConfig, SyncEngine, sync_status
 from sync.testing import admin, check_exactly_once, pulled_seqs, station_view
@@ -381,7 +382,7 @@ def test_clerk_resolves_conflicts_keep_portal_or_local(
     events = store.dossiers.events(code)
     assert events[-1].actor == ctx.actor.username and events[-1].to_status == 9
     (pushed,) = store.outbox.all_items()[outbox_before:]  # the portal is told, like any move
-    assert pushed.op == "dossier.status" and pushed.payload["TrangThai"] == 9
+    assert pushed.op == "dossier.status" and portal_view(store, pushed)["TrangThai"] == 9
     audit = store.query("SELECT * FROM audit WHERE action = 'sync.conflict.resolved'")
     assert len(audit) == 1 and json.loads(audit[0]["detail"])["keep"] == "portal"
     assert list_conflicts(store) == []

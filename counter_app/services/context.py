@@ -55,8 +55,14 @@ class ServiceContext:
         entity_id: str,
         detail: dict | None = None,
         payload: dict | None = None,
-    ) -> None:
-        """Audit entry, plus an outbox row for sync when there is a payload to push."""
+        portal: bool = True,
+    ) -> str | None:
+        """The one write step every change ends with: its audit entry, and when it carries
+        a domain event (`payload`, in the program's own shape), one delivery per
+        destination: the portal (where this station syncs it) and the center stream (where
+        this station belongs to one). `portal=False` keeps an event inside the center (a
+        volunteer's draft, which the portal learns of only once a clerk accepts it).
+        Returns the event's idempotency key."""
         self.store.audit.append(
             at=at,
             actor=self.actor.username,
@@ -66,12 +72,13 @@ class ServiceContext:
             entity_id=entity_id,
             detail=detail,
         )
-        if payload is not None:
-            self.store.outbox.append(
-                station_id=self.station.id,
-                entity=entity,
-                entity_id=entity_id,
-                op=action,
-                payload=payload,
-                at=at,
-            )
+        to_portal = portal and self.station.syncs_portal
+        if payload is None or not (to_portal or self.station.in_center):
+            return None
+        key = self.store.outbox.new_key(self.station.id)
+        delivery = {"entity": entity, "entity_id": entity_id, "op": action, "payload": payload}
+        if to_portal:
+            self.store.outbox.append(station_id=self.station.id, at=at, key=key, **delivery)
+        if self.station.in_center:
+            self.store.center.append(key=key, at=at, **delivery)
+        return key

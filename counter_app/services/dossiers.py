@@ -21,12 +21,12 @@ from counter_app.core.dossier import (
 from counter_app.core.dossier_code import format_dossier_code
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
-from counter_app.core.portal_fields import dossier_record, progress_record
 from counter_app.core.queue import TicketState
 from counter_app.core.queue import start_serving as start_serving_ticket
 from counter_app.core.roles import Permission
 from counter_app.core.text import nfc
 from counter_app.services.context import ServiceContext
+from counter_app.services.events import dossier_event
 from counter_app.services.queue import save_ticket_change
 
 log = logging.getLogger(__name__)
@@ -212,8 +212,9 @@ def receive_dossier(
             entity="dossier",
             entity_id=dossier.code,
             detail={"procedure": procedure.code, "status": int(dossier.status)},
-            # A draft is pushed once a clerk accepts it, not before.
-            payload=None if draft else dossier_record(dossier, sector=procedure.sector),
+            payload=dossier_event(ctx, dossier, at=now, sector=procedure.sector),
+            # A draft reaches the other counters at once, the portal once a clerk accepts it.
+            portal=not draft,
         )
         if then is not None:
             dossier = then(dossier)
@@ -267,8 +268,8 @@ def _change_status_in_transaction(
         entity="dossier",
         entity_id=after.code,
         detail={"from": int(before.status), "to": int(after.status)},
-        payload=progress_record(
-            after, previous=before.status, actor=ctx.actor.username, at=after.updated_at, note=note
+        payload=dossier_event(
+            ctx, after, at=after.updated_at, previous=before.status, note=note.strip()
         ),
     )
     return after
@@ -325,7 +326,7 @@ def accept_draft(ctx: ServiceContext, *, code: str) -> Dossier:
             entity="dossier",
             entity_id=accepted.code,
             detail={"procedure": procedure.code, "status": int(accepted.status), "draft": True},
-            payload=dossier_record(accepted, sector=procedure.sector),
+            payload=dossier_event(ctx, accepted, at=now, sector=procedure.sector),
         )
     return accepted
 
@@ -384,7 +385,7 @@ def decide_at_intake(
             entity="dossier",
             entity_id=decided.code,
             detail={"procedure": procedure.code, "status": int(decided.status)},
-            payload=dossier_record(decided, sector=procedure.sector),
+            payload=dossier_event(ctx, decided, at=decided.updated_at, sector=procedure.sector),
         )
         return decided
 

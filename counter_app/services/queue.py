@@ -11,6 +11,7 @@ from counter_app.core.messages import register
 from counter_app.core.queue import Ticket, TicketState, ticket_label
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
+from counter_app.services.events import ticket_event
 
 register(
     {
@@ -49,7 +50,7 @@ def save_ticket_change(
 ) -> Ticket:
     """Write a ticket change with its event, its outbox row and its audit entry."""
     if before is None or before.id is None:
-        after = ctx.store.tickets.insert(after)
+        after = ctx.store.tickets.insert(after, writer=ctx.station.id)
     else:
         ctx.store.tickets.update(after)
     ctx.store.tickets.add_event(after, at=at, actor=ctx.actor.username)
@@ -59,22 +60,9 @@ def save_ticket_change(
         entity="ticket",
         entity_id=f"{after.day.isoformat()}/{after.label}/{after.id}",
         detail={"group": after.group, "counter": after.counter, "recalls": after.recalls},
-        payload=_stats_payload(after, at),
+        payload=ticket_event(ctx, after, at=at),
     )
     return after
-
-
-def _stats_payload(ticket: Ticket, at: datetime) -> dict:
-    """Queue statistics for the portal: no personal data, only times and places."""
-    return {
-        "label": ticket.label,
-        "group": ticket.group,
-        "state": ticket.state.value,
-        "priority": ticket.priority,
-        "counter": ticket.counter,
-        "arrived_at": ticket.arrived_at.isoformat(),
-        "at": at.isoformat(),
-    }
 
 
 def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> TakenTicket:

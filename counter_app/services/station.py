@@ -45,6 +45,12 @@ class Station:
     max_recalls: int = 3
     priorities: tuple[PriorityCategory, ...] = DEFAULT_PRIORITIES
     opening_hours: OpeningHours = DEFAULT_OPENING_HOURS
+    in_center: bool = False  # a station of a multi-PC center (shares one queue via the hub)
+
+    @property
+    def syncs_portal(self) -> bool:
+        """An all-in-one station talks to the portal itself; in a center only the hub does."""
+        return not self.in_center or self.role == "hub"
 
     def counter(self, number: int) -> CounterDesk:
         for desk in self.counters:
@@ -66,6 +72,7 @@ class Station:
             "max_recalls": self.max_recalls,
             "priorities": [[p.key, p.name_vi, p.name_en, p.weight] for p in self.priorities],
             "opening_hours": self.opening_hours.to_dict(),
+            "in_center": self.in_center,
         }
 
     @classmethod
@@ -85,6 +92,7 @@ class Station:
             max_recalls=data.get("max_recalls", 3),
             priorities=tuple(PriorityCategory(*p) for p in data["priorities"]),
             opening_hours=OpeningHours.from_dict(data["opening_hours"]),
+            in_center=bool(data.get("in_center", False)),
         )
 
 

@@ -30,6 +30,7 @@ class Store:
         # Repositories are imported here to keep this module the single entry point.
         from counter_app.store.audit import AuditLog
         from counter_app.store.catalogue_repo import CatalogueRepository
+        from counter_app.store.center_outbox import CenterOutbox
         from counter_app.store.dossiers import DossierRepository
         from counter_app.store.keys import KeyManager
         from counter_app.store.outbox import Outbox
@@ -44,6 +45,7 @@ class Store:
         self.sequences = Sequences(self)
         self.audit = AuditLog(self)
         self.outbox = Outbox(self)
+        self.center = CenterOutbox(self)
         self.catalogue = CatalogueRepository(self)
         self.tickets = TicketRepository(self)
         self.dossiers = DossierRepository(self)

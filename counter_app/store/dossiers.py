@@ -90,7 +90,7 @@ def _opener(row, fc: FieldCrypto):
     return open_field
 
 
-def _from_row(row, fc: FieldCrypto) -> Dossier:
+def dossier_from_row(row, fc: FieldCrypto) -> Dossier:
     open_field = _opener(row, fc)
     legacy = not (row["applicant_name"] or "").startswith("e1:")
     birth = open_field("birth_date")
@@ -170,9 +170,29 @@ class DossierRepository:
             ),
         )
 
+    def raw_row(self, code: str) -> dict:
+        """The row as stored (sealed), for the center stream: a replica stores it as is."""
+        return dict(self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,)))
+
+    def put_raw_row(self, row: dict) -> bool:
+        """Store another station's row as it came (insert, or replace our older copy);
+        True when it was new here. The name index follows through its triggers."""
+        exists = self._store.query_one("SELECT 1 FROM dossiers WHERE code = ?", (row["code"],))
+        columns = [c for c in row if c != "code"]
+        if exists:
+            sets = ", ".join(f"{c} = :{c}" for c in columns)
+            self._store.conn.execute(f"UPDATE dossiers SET {sets} WHERE code = :code", row)
+        else:
+            self._store.conn.execute(
+                f"INSERT INTO dossiers({', '.join(row)}) "
+                f"VALUES ({', '.join(':' + c for c in row)})",
+                row,
+            )
+        return exists is None
+
     def get(self, code: str) -> Dossier | None:
         row = self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,))
-        return None if row is None else _from_row(row, self._store.crypto)
+        return None if row is None else dossier_from_row(row, self._store.crypto)
 
     def events(self, code: str) -> list[DossierEvent]:
         rows = self._store.query("SELECT * FROM dossier_events WHERE code = ? ORDER BY id", (code,))
@@ -193,21 +213,21 @@ class DossierRepository:
             "SELECT * FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
-        return [_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def by_citizen_id(self, citizen_id: str, limit: int) -> list[Dossier]:
         rows = self._store.query(
             "SELECT * FROM dossiers WHERE citizen_id = ? ORDER BY received_at DESC LIMIT ?",
             (self._store.crypto.blind_index("cid", citizen_id), limit),
         )
-        return [_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def by_phone(self, phone: str, limit: int) -> list[Dossier]:
         rows = self._store.query(
             "SELECT * FROM dossiers WHERE phone = ? ORDER BY received_at DESC LIMIT ?",
             (self._store.crypto.blind_index("phone", phone), limit),
         )
-        return [_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def by_name(self, text: str, limit: int) -> list[Dossier]:
         """Every folded word must start a word of the name ("nguyen duong", "duo").
@@ -225,7 +245,7 @@ class DossierRepository:
             "WHERE dossiers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY received_at DESC",
             (match, limit),
         )
-        return [_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def listing(
         self,
@@ -254,7 +274,7 @@ class DossierRepository:
             sql += f" AND status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_at < ?"
             params += [*map(int, OPEN_STATUSES), overdue_at.isoformat()]
         rows = self._store.query(sql + " ORDER BY received_at DESC LIMIT ?", [*params, limit])
-        return [_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM dossiers")[0]
@@ -267,7 +287,7 @@ class DossierRepository:
             "SELECT * FROM dossiers WHERE applicant_name NOT LIKE ? LIMIT ?", (current, limit)
         )
         for row in rows:
-            self.update(_from_row(row, fc))
+            self.update(dossier_from_row(row, fc))
         return len(rows)
 
     def count_by_status(self) -> dict[DossierStatus, int]:

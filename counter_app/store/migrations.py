@@ -175,12 +175,39 @@ def m005_sealed_personal_fields(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO settings(key, value) VALUES ('reseal_pending', 'true')")
 
 
+def m006_center_deliveries(conn: sqlite3.Connection) -> None:
+    """A center: the deliveries to the center stream beside the portal's (the outbox), a
+    station-independent identity for tickets, and what this replica applied and where its
+    stream position stands; pulled changes that wait for a local change to be sent first."""
+    conn.executescript(
+        """
+        CREATE TABLE center_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            idem_key TEXT NOT NULL UNIQUE,
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL, op TEXT NOT NULL,
+            payload TEXT NOT NULL, created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'waiting', published_at TEXT);
+        CREATE INDEX center_outbox_waiting ON center_outbox(state, seq);
+        CREATE TABLE center_applied (
+            idem_key TEXT PRIMARY KEY, stream_seq INTEGER NOT NULL, applied_at TEXT NOT NULL);
+        CREATE TABLE center_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE sync_held (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, entity_id TEXT NOT NULL,
+            change TEXT NOT NULL, held_at TEXT NOT NULL);
+        ALTER TABLE tickets ADD COLUMN uid TEXT;
+        UPDATE tickets SET uid = station_id || '#' || id;
+        CREATE UNIQUE INDEX tickets_by_uid ON tickets(uid);
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
     m003_sync_state,
     m004_accounts_and_ratings,
     m005_sealed_personal_fields,
+    m006_center_deliveries,
 )
 
 

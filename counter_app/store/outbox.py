@@ -42,9 +42,11 @@ class Outbox:
         op: str,
         payload: dict[str, Any],
         at: datetime,
+        key: str | None = None,
     ) -> str:
-        local_seq = self._store.sequences.take("outbox", "-", lambda last: (last or 0) + 1)
-        key = f"{station_id}:{local_seq}"
+        """Queue a change for the portal; `key` is given when the change has one already
+        (its center delivery, or another station's event applied at the hub)."""
+        key = key or self.new_key(station_id)
         # Payloads carry citizens' data for the portal: sealed like every personal field.
         sealed = self._store.crypto.seal(json.dumps(payload, ensure_ascii=False), key)
         self._store.conn.execute(
@@ -53,6 +55,11 @@ class Outbox:
             (key, entity, entity_id, op, sealed, at.isoformat()),
         )
         return key
+
+    def new_key(self, station_id: str) -> str:
+        """The idempotency key of this station's next change: station id + local sequence."""
+        local_seq = self._store.sequences.take("outbox", "-", lambda last: (last or 0) + 1)
+        return f"{station_id}:{local_seq}"
 
     def pending(self, limit: int = 100) -> list[OutboxItem]:
         rows = self._store.query(

@@ -48,14 +48,30 @@ class TicketRepository:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def insert(self, ticket: Ticket) -> Ticket:
+    def insert(self, ticket: Ticket, *, writer: str, uid: str | None = None) -> Ticket:
+        """A new row; `uid` names the ticket across the center's stations (the writing
+        station and its row id when it is made here, the origin's when it is replicated)."""
         row = _to_row(ticket)
         row.pop("id")
         columns = ", ".join(row)
         cursor = self._store.conn.execute(
             f"INSERT INTO tickets({columns}) VALUES ({', '.join(':' + c for c in row)})", row
         )
+        self._store.conn.execute(
+            "UPDATE tickets SET uid = ? WHERE id = ?",
+            (uid or f"{writer}#{cursor.lastrowid}", cursor.lastrowid),
+        )
         return self.get(cursor.lastrowid)
+
+    def uid_of(self, ticket_id: int | None) -> str | None:
+        if ticket_id is None:
+            return None
+        row = self._store.query_one("SELECT uid FROM tickets WHERE id = ?", (ticket_id,))
+        return None if row is None else row["uid"]
+
+    def by_uid(self, uid: str) -> Ticket | None:
+        row = self._store.query_one("SELECT * FROM tickets WHERE uid = ?", (uid,))
+        return None if row is None else _from_row(row)
 
     def update(self, ticket: Ticket) -> None:
         row = _to_row(ticket)

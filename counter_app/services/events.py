@@ -1,0 +1,64 @@
+"""Domain events in the program's own shape: what a change tells the center and the portal.
+
+An event is versioned (`v`) so an older station can refuse one it cannot read instead of
+misreading it. A dossier event carries the dossier's row as stored (personal fields sealed
+with the center's shared key, look-ups as keyed indexes), so a replica stores it without
+ever seeing a name in clear; the portal adapter opens it only when it sends
+(sync/adapters.py). A ticket event carries the ticket with its center-wide uid.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from counter_app.core.dossier import Dossier, DossierStatus
+from counter_app.core.queue import Ticket
+from counter_app.services.context import ServiceContext
+
+EVENT_VERSION = 1
+
+
+def dossier_event(
+    ctx: ServiceContext,
+    dossier: Dossier,
+    *,
+    at: datetime,
+    sector: str = "",
+    previous: DossierStatus | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """After the dossier's row was written in this transaction."""
+    row = ctx.store.dossiers.raw_row(dossier.code)
+    return {
+        "v": EVENT_VERSION,
+        "dossier": row,
+        "ticket_uid": ctx.store.tickets.uid_of(row.get("ticket_id")),
+        "sector": sector,
+        "previous": int(previous) if previous is not None else None,
+        "note": note,
+        "actor": ctx.actor.username,
+        "at": at.isoformat(),
+    }
+
+
+def ticket_event(ctx: ServiceContext, ticket: Ticket, *, at: datetime) -> dict[str, Any]:
+    data = {
+        "uid": ctx.store.tickets.uid_of(ticket.id),
+        "transferred_from_uid": ctx.store.tickets.uid_of(ticket.transferred_from),
+        "day": ticket.day.isoformat(),
+        "group": ticket.group,
+        "letter": ticket.letter,
+        "number": ticket.number,
+        "state": ticket.state.value,
+        "arrived_at": ticket.arrived_at.isoformat(),
+        "station_id": ticket.station_id,
+        "priority": ticket.priority,
+        "priority_weight": ticket.priority_weight,
+        "counter": ticket.counter,
+        "recalls": ticket.recalls,
+    }
+    for name in ("called_at", "serving_at", "finished_at"):
+        value = getattr(ticket, name)
+        data[name] = value.isoformat() if value else None
+    return {"v": EVENT_VERSION, "ticket": data, "actor": ctx.actor.username, "at": at.isoformat()}
