@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
 
 if TYPE_CHECKING:
+    from counter_app.center.link import CenterLink
     from counter_app.services.context import ServiceContext
     from counter_app.store import Store
 
@@ -29,6 +30,7 @@ class CliState:
     data_dir_given: bool = False
     _store: Store | None = field(default=None, repr=False)
     _context: ServiceContext | None = field(default=None, repr=False)
+    _link: CenterLink | None = field(default=None, repr=False)
 
     # The store and the services are imported when a command first needs them, so that
     # `counter-app` shows its window without paying for them first.
@@ -49,9 +51,32 @@ class CliState:
 
             store = self.store()
             self._context = open_context(store, clock=system_now, actor=acting_user(store))
+            if self._context.station.in_center and self._context.station.role != "hub":
+                # a station of a center: catch up before reading, claim shared tickets
+                self.center_sync(quiet=False)
+                self._context = replace(self._context, claims=self._link)
         return self._context
 
+    def center_sync(self, *, publish: bool = True, apply: bool = True, quiet: bool = True):
+        """Publish what waits and apply what is new, within a short bound; cut off, the
+        command goes on with the local store and says so."""
+        if self._link is None:
+            from counter_app.center.link import CenterLink
+            from counter_app.services.station import load_station
+
+            self._link = CenterLink(self.store(), load_station(self.store()))
+        report = self._link.sync(publish=publish, apply=apply)
+        if not report.reachable and not quiet:
+            from counter_app.center.link import cut_off_message
+
+            click.echo(cut_off_message(self.lang, report.waiting), err=True)
+        return report
+
     def close(self) -> None:
+        if self._link is not None:
+            if self._context is not None:  # publish what this command wrote
+                self.center_sync(apply=False, quiet=False)
+            self._link.close()
         if self._store is not None:
             self._store.close()
 
@@ -84,6 +109,8 @@ LAZY_COMMANDS = {
     "print": "commands_print",
     "printers": "commands_print",
     "ui": "commands_ui",
+    "hub": "commands_center",
+    "center": "commands_center",
     "screenshots": "commands_ui",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.catalogue import Catalogue
@@ -15,12 +16,20 @@ from counter_app.services.station import Station
 from counter_app.store import Store
 
 
+class TicketClaims(Protocol):
+    def claim(self, uid: str, owner: str) -> bool | None:
+        """True: this counter won the ticket; False: another did; None: the center is out
+        of reach (then only this station's own tickets may be called)."""
+
+
 @dataclass(frozen=True)
 class ServiceContext:
     store: Store
     clock: Callable[[], datetime]
     station: Station
     actor: Actor
+    # In a center: who may call a shared ticket (counter_app/center/link.py); None alone.
+    claims: TicketClaims | None = None
 
     def now(self) -> datetime:
         return vn_time(self.clock())
@@ -80,5 +89,6 @@ class ServiceContext:
         if to_portal:
             self.store.outbox.append(station_id=self.station.id, at=at, key=key, **delivery)
         if self.station.in_center:
+            delivery["payload"] = {**payload, "to_portal": portal}  # the hub decides by it
             self.store.center.append(key=key, at=at, **delivery)
         return key

@@ -106,10 +106,25 @@ def call_next(ctx: ServiceContext, *, counter: int) -> Ticket:
     with ctx.store.transaction():
         current = ctx.store.tickets.active_at_counter(now.date(), counter)
         waiting = ctx.store.tickets.in_states(now.date(), [TicketState.WAITING], desk.groups)
-        chosen = rules.choose_next(waiting, desk.groups)
+        chosen = _claim_next(ctx, waiting, desk.groups, counter)
         if current is not None:
             save_ticket_change(ctx, current, rules.finish(current, at=now), now)
         return save_ticket_change(ctx, chosen, rules.call(chosen, counter=counter, at=now), now)
+
+
+def _claim_next(ctx: ServiceContext, waiting: list[Ticket], groups, counter: int) -> Ticket:
+    """The first ticket in call order that this counter may call. In a center a shared
+    ticket is claimed first (the first counter to claim it wins; the loser takes the next);
+    cut off from the center, a counter calls only the tickets its own station issued."""
+    if ctx.claims is None:
+        return rules.choose_next(waiting, groups)
+    owner = f"{ctx.station.id}/{counter}"
+    candidates = sorted((t for t in waiting if t.group in set(groups)), key=rules.call_order_key)
+    for ticket in candidates:
+        won = ctx.claims.claim(ctx.store.tickets.uid_of(ticket.id), owner)
+        if won or (won is None and ticket.station_id == ctx.station.id):
+            return ticket
+    raise DomainError("queue.empty")
 
 
 def _current(ctx: ServiceContext, counter: int, now: datetime) -> Ticket:

@@ -96,10 +96,16 @@ class KeyManager:
     def configured(self) -> bool:
         return self._store.settings.get("keys") is not None
 
-    def create(self, *, passphrase: str | None, demo: bool = False) -> str:
-        """Make the keys inside the caller's transaction; return the one-time recovery code."""
+    def create(
+        self, *, passphrase: str | None, demo: bool = False, keyset: dict | None = None
+    ) -> str:
+        """Make the keys inside the caller's transaction; return the one-time recovery code.
+
+        `keyset` is a center's shared keyset, received at enrolment: every station of a
+        center seals and indexes with the same keys (so one station's sealed rows are
+        another's), each under its own ways in."""
         w = crypto.new_master_key()
-        keyset = {
+        keyset = keyset or {
             "index": _b64(crypto.new_master_key()),
             "seal": {"k1": _b64(crypto.new_master_key())},
             "current": "k1",
@@ -166,6 +172,12 @@ class KeyManager:
             if kek:
                 return crypto.unwrap(wraps["os"], _unb64(kek), label="os")
         raise DomainError("crypto.locked")
+
+    def keyset(self, *, passphrase: str | None = None) -> dict:
+        """The keyset itself, for enrolling a station of this center (sent encrypted)."""
+        info = self._store.settings.get("keys")
+        w = self._wrapping_key(info, passphrase, None)
+        return json.loads(crypto.unwrap(info["keyset"], w, label="keyset"))
 
     def rotate_seal_key(self, *, passphrase: str | None = None) -> str:
         """Add a new sealing key and make it current; old ones stay until re-sealing ends."""

@@ -1,0 +1,119 @@
+"""`center join`: make an empty data folder a station of a center from a join code."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from counter_app.center.enrol import open_package, read_code
+from counter_app.core.catalogue import Catalogue
+from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
+from counter_app.services.station import Station
+from counter_app.store import Store
+from counter_app.store.station_key import create_station_key
+
+register(
+    {
+        "center.unreachable": {
+            "vi": "Không kết nối được với máy chủ trung tâm ({url}). Kiểm tra máy chủ đã "
+            "bật, cáp mạng, và mã tham gia.",
+            "en": "Could not reach the center hub ({url}). Check that the hub is on, the "
+            "network cable, and the join code.",
+        },
+        "center.refused": {
+            "vi": "Máy chủ trung tâm từ chối mã này (đã dùng, hết hạn hoặc bị thu hồi). Hãy "
+            "xin mã mới.",
+            "en": "The hub refused this code (used, expired or revoked). Ask for a new one.",
+        },
+        "center.already": {
+            "vi": "Thư mục dữ liệu này đã có kho dữ liệu; hãy dùng một thư mục trống.",
+            "en": "This data folder already holds a store; use an empty folder.",
+        },
+    }
+)
+
+
+async def _fetch_package(code: dict, timeout: float) -> bytes:
+    import nats
+
+    # A fresh invite reaches nats-server's users within a second of the hub's next turn:
+    # a code used at once may be refused once or twice before it is known.
+    for attempt in range(8):
+        try:
+            nc = await nats.connect(
+                servers=code["urls"],
+                user=code["user"],
+                password=code["password"],
+                connect_timeout=timeout,
+                allow_reconnect=False,
+                max_reconnect_attempts=0,
+                error_cb=_quiet,
+            )
+            break
+        except Exception:
+            if attempt == 7:
+                raise
+            await asyncio.sleep(0.5)
+    try:
+        reply = await nc.request(f"center.enrol.{code['invite']}", b"", timeout=timeout * 3)
+        return reply.data
+    finally:
+        await nc.close()
+
+
+async def _quiet(error: Exception) -> None:
+    """nats-py prints connection errors by default; ours become one clear message."""
+
+
+def join_center(
+    store: Store,
+    text: str,
+    *,
+    now: datetime,
+    catalogue: Catalogue,
+    passphrase: str | None,
+    timeout: float = 3.0,
+    on_recovery_code=None,
+) -> Station:
+    code = read_code(text)
+    if store.settings.get("station") is not None:
+        raise DomainError("center.already")
+    try:
+        blob = asyncio.run(_fetch_package(code, timeout))
+    except Exception as error:
+        raise DomainError("center.unreachable", url=", ".join(code["urls"])) from error
+    if not blob:
+        raise DomainError("center.refused")
+    package = open_package(blob, secret=code["secret"], invite=code["invite"])
+    station = Station.from_settings(package["station"])
+    with store.transaction():
+        recovery = store.keys.create(passphrase=passphrase, keyset=package["keyset"])
+        if on_recovery_code is not None:
+            on_recovery_code(recovery)
+        store.settings.set("station", station.to_settings())
+        store.settings.set(
+            "center",
+            {
+                "urls": code["urls"],
+                "user": code["user"],
+                "password": store.crypto.seal(code["password"], "center.password"),
+            },
+        )
+        for user in package["users"]:
+            store.conn.execute(
+                f"INSERT INTO users({', '.join(user)}) VALUES ({', '.join('?' * len(user))})",
+                tuple(user.values()),
+            )
+        create_station_key(store)
+        store.catalogue.replace(catalogue, at=now)
+        store.audit.append(
+            at=now,
+            actor="center",
+            station_id=station.id,
+            action="station.join",
+            entity="station",
+            entity_id=station.id,
+            detail={"role": station.role, "number": station.number},
+        )
+    return station

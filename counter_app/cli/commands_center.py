@@ -1,0 +1,240 @@
+"""A center of several PCs: the hub (`hub ...`) and a station's link to it (`center ...`)."""
+
+from __future__ import annotations
+
+import click
+
+from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.auth import ask_secret
+from counter_app.cli.output import emit_json
+from counter_app.core.clock import system_now, vn_time
+from counter_app.core.roles import Actor, Role
+from counter_app.services.accounts import check_username
+from counter_app.store.keys import os_keyring_available
+
+JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+
+
+def _passphrase() -> str | None:
+    if os_keyring_available():
+        return None
+    return ask_secret("COUNTER_APP_PASSPHRASE", "Cụm mật khẩu bảo vệ dữ liệu", confirm=True)
+
+
+@click.group()
+def hub() -> None:
+    """Máy chủ trung tâm: NATS JetStream cho nhiều máy cùng một hàng chờ."""
+
+
+@hub.command("init")
+@click.option("--agency-code", required=True, help="Mã định danh cơ quan.")
+@click.option("--center-name", required=True, help="Tên Trung tâm phục vụ hành chính công.")
+@click.option("--counters", default=6, show_default=True, help="Số quầy tiếp nhận.")
+@click.option("--listen", default="0.0.0.0:4222", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--address", help="Địa chỉ các máy trạm dùng để nối tới máy chủ (MÁY:CỔNG).")
+@click.option("--admin-user", default="admin", show_default=True)
+@click.option("--admin-password", help="Mật khẩu quản trị (hoặc COUNTER_APP_PASSWORD).")
+@JSON
+@pass_state
+def hub_init(
+    state: CliState,
+    agency_code: str,
+    center_name: str,
+    counters: int,
+    listen: str,
+    address: str | None,
+    admin_user: str,
+    admin_password: str | None,
+    as_json: bool,
+) -> None:
+    """Khởi tạo máy chủ trung tâm: khóa dữ liệu, tài khoản quản trị đầu tiên."""
+    from counter_app.center.hub import make_hub, parse_address, ranges_for
+    from counter_app.services.setup import initialise_store
+
+    host, port = parse_address(listen)
+    advertise = address or (f"127.0.0.1:{port}" if host in ("0.0.0.0", "::") else listen)
+    password = admin_password or ask_secret(
+        "COUNTER_APP_PASSWORD", "Mật khẩu quản trị", confirm=True
+    )
+    recovery: list[str] = []
+    store = state.store()
+    tickets, block = ranges_for(1, "hub")
+    station = initialise_store(
+        store,
+        agency_code=agency_code,
+        center_name=center_name,
+        now=system_now(),
+        actor=Actor(check_username(admin_user), Role.ADMIN),
+        admin_password=password,
+        data_passphrase=_passphrase(),
+        on_recovery_code=recovery.append,
+        counters=counters,
+        role="hub",
+        ticket_range=tickets,
+        dossier_block=block,
+    )
+    with store.transaction():
+        station = make_hub(store, station, listen=listen, advertise=advertise)
+    if as_json:
+        emit_json({"station": station.to_settings(), "recovery_code": recovery[0]})
+        return
+    click.echo(f"Đã khởi tạo máy chủ trung tâm tại {state.data_dir}")
+    click.echo(f"Các máy trạm sẽ nối tới: {advertise}")
+    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery[0]}")
+
+
+@hub.command("start")
+@click.option("--listen", help="Địa chỉ lắng nghe (mặc định như lúc khởi tạo).")
+@click.option("--peer", "peers", multiple=True, help="Máy chủ khác của cụm (MÁY:CỔNG).")
+@pass_state
+def hub_start(state: CliState, listen: str | None, peers: tuple[str, ...]) -> None:
+    """Chạy máy chủ trung tâm (nats-server) và phục vụ các máy trạm."""
+    from counter_app.center.hub import hub_settings, parse_address
+    from counter_app.center.runner import Hub
+
+    store = state.store()
+    settings = hub_settings(store)
+    listen = listen or settings["listen"]
+    parse_address(listen)
+    for peer in peers:
+        parse_address(peer)
+    runner = Hub(store, state.data_dir, listen=listen, peers=list(peers), say=click.echo)
+    try:
+        runner.run()
+    except KeyboardInterrupt:
+        click.echo("Đã dừng máy chủ trung tâm.")
+
+
+@hub.command("invite")
+@click.option("--role", type=click.Choice(["counter", "kiosk", "display"]), required=True)
+@JSON
+@pass_state
+def hub_invite(state: CliState, role: str, as_json: bool) -> None:
+    """In mã tham gia dùng một lần cho một máy trạm mới."""
+    from counter_app.center.hub import invite
+
+    result = invite(state.context(), role=role, now=vn_time(system_now()))
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(
+        f"Trạm {result['station']} ({role}), mã dùng một lần, hết hạn {result['expires_at']}:"
+    )
+    click.echo(result["code"])
+
+
+@hub.command("stations")
+@JSON
+@pass_state
+def hub_stations(state: CliState, as_json: bool) -> None:
+    """Danh sách máy trạm và lần liên lạc gần nhất."""
+    from counter_app.center.hub import stations
+
+    state.context()  # acts as an account
+    rows = stations(state.store())
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        status = (
+            "đã thu hồi"
+            if r["revoked_at"]
+            else ("đã tham gia" if r["joined_at"] else "chờ tham gia")
+        )
+        click.echo(f"{r['station']}  {r['role']:<8} {status:<12} {r['last_event_at'] or '-'}")
+
+
+@hub.command("revoke")
+@click.argument("station")
+@pass_state
+def hub_revoke(state: CliState, station: str) -> None:
+    """Thu hồi quyền của một máy trạm (không đọc, không gửi được nữa)."""
+    from counter_app.center.hub import revoke
+
+    revoke(state.context(), station=station, now=vn_time(system_now()))
+    click.echo(f"Đã thu hồi trạm {station}.")
+
+
+@click.group()
+def center() -> None:
+    """Máy trạm của một trung tâm: tham gia, trạng thái, đồng bộ."""
+
+
+@center.command("join")
+@click.argument("code")
+@JSON
+@pass_state
+def center_join(state: CliState, code: str, as_json: bool) -> None:
+    """Biến thư mục dữ liệu này thành một máy trạm của trung tâm."""
+    from counter_app.center.join import join_center
+    from counter_app.core.catalogue import load_default_catalogue
+
+    recovery: list[str] = []
+    station = join_center(
+        state.store(),
+        code,
+        now=vn_time(system_now()),
+        catalogue=load_default_catalogue(),
+        passphrase=_passphrase(),
+        on_recovery_code=recovery.append,
+    )
+    if as_json:
+        emit_json({"station": station.to_settings(), "recovery_code": recovery[0]})
+        return
+    click.echo(
+        f"Đã tham gia trung tâm {station.center_name}: trạm số {station.number} ({station.role})"
+    )
+    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery[0]}")
+
+
+@center.command("status")
+@JSON
+@pass_state
+def center_status(state: CliState, as_json: bool) -> None:
+    """Kết nối với trung tâm: từ khi nào, số sự kiện chờ gửi, độ trễ."""
+    report = state.center_sync(publish=False, apply=False, quiet=True)
+    status = _status(state, report)
+    if as_json:
+        emit_json(status)
+        return
+    if status["linked"]:
+        click.echo(
+            f"Đã kết nối với trung tâm. Chờ gửi: {status['waiting']}; chưa nhận: {status['lag']}."
+        )
+    else:
+        click.echo(
+            f"MẤT KẾT NỐI với trung tâm từ {status['cut_since'] or '-'}. "
+            f"Chờ gửi: {status['waiting']}. Vẫn làm việc bình thường trên máy này."
+        )
+
+
+@center.command("sync")
+@JSON
+@pass_state
+def center_sync(state: CliState, as_json: bool) -> None:
+    """Gửi những gì đang chờ và nhận những gì mới, rồi thoát."""
+    report = state.center_sync(quiet=True)
+    status = _status(state, report) | {"published": report.published, "applied": report.applied}
+    if as_json:
+        emit_json(status)
+    elif report.reachable:
+        click.echo(f"Đã gửi {report.published}, đã nhận {report.applied} sự kiện.")
+    else:
+        click.echo(f"Không kết nối được với trung tâm. Chờ gửi: {report.waiting}.")
+    if not report.reachable:
+        raise SystemExit(1)
+
+
+def _status(state: CliState, report) -> dict:
+    center_state = state.store().center
+    return {
+        "linked": report.reachable,
+        "cut_since": center_state.get_state("cut_since"),
+        "last_contact": center_state.get_state("last_contact"),
+        "waiting": report.waiting,
+        "lag": report.lag,
+        "position": center_state.position(),
+    }
+
+
+COMMANDS = (hub, center)

@@ -1,0 +1,125 @@
+"""Applying other stations' events to this station's replica.
+
+Each event is applied at most once (by its idempotency key), inside the transaction that
+also moves this station's stream position, so a kill between the two cannot apply an event
+twice or skip one. Tickets are matched by their center-wide uid, dossiers by their code; the
+row of a dossier arrives sealed with the center's shared key and is stored as it came. The
+hub also queues every event the portal must hear of, under the origin's key, so the portal
+deduplicates a replay however late it comes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+
+from counter_app.core.dossier import DossierStatus
+from counter_app.core.queue import Ticket, TicketState
+from counter_app.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_VERSIONS = frozenset({1})
+_EVENT_KINDS = {
+    "dossier.receive": "received",
+    "dossier.draft": "draft",
+    "dossier.status": "status",
+    "sync.pull.status": "portal",
+}
+
+
+def origin_of(key: str) -> str:
+    return key.rsplit(":", 1)[0]
+
+
+def apply_center_event(
+    ctx: ServiceContext,
+    *,
+    key: str,
+    stream_seq: int,
+    entity: str,
+    entity_id: str,
+    op: str,
+    sealed: str,
+) -> bool:
+    """Inside the caller's transaction; True when the event changed this replica."""
+    store = ctx.store
+    now = ctx.now()
+    if store.center.applied(key) or origin_of(key) == ctx.station.id:
+        store.center.record_applied(key, stream_seq=stream_seq, at=now)
+        return False
+    event = json.loads(store.crypto.open(sealed, key))
+    if event.get("v") not in SUPPORTED_VERSIONS:
+        # A newer station's event: keep the position (nothing is lost: the stream keeps it)
+        raise ValueError(f"unsupported event version {event.get('v')!r}")
+    to_portal = bool(event.pop("to_portal", True))
+    if "ticket" in event:
+        _apply_ticket(ctx, event)
+    elif "dossier" in event:
+        _apply_dossier(ctx, event, op)
+    if ctx.station.role == "hub" and to_portal:
+        store.outbox.append(
+            station_id=origin_of(key),
+            entity=entity,
+            entity_id=entity_id,
+            op=op,
+            payload=event,
+            at=datetime.fromisoformat(event["at"]) if "at" in event else now,
+            key=key,
+        )
+    store.center.record_applied(key, stream_seq=stream_seq, at=now)
+    return True
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _apply_ticket(ctx: ServiceContext, event: dict) -> None:
+    t = event["ticket"]
+    tickets = ctx.store.tickets
+    existing = tickets.by_uid(t["uid"])
+    source = tickets.by_uid(t["transferred_from_uid"]) if t["transferred_from_uid"] else None
+    ticket = Ticket(
+        id=existing.id if existing else None,
+        day=date.fromisoformat(t["day"]),
+        group=t["group"],
+        letter=t["letter"],
+        number=t["number"],
+        state=TicketState(t["state"]),
+        arrived_at=datetime.fromisoformat(t["arrived_at"]),
+        station_id=t["station_id"],
+        priority=t["priority"],
+        priority_weight=t["priority_weight"],
+        counter=t["counter"],
+        recalls=t["recalls"],
+        called_at=_time(t["called_at"]),
+        serving_at=_time(t["serving_at"]),
+        finished_at=_time(t["finished_at"]),
+        transferred_from=source.id if source else None,
+    )
+    if existing is None:
+        ticket = tickets.insert(ticket, writer="", uid=t["uid"])
+    else:
+        tickets.update(ticket)
+    tickets.add_event(ticket, at=datetime.fromisoformat(event["at"]), actor=event["actor"])
+
+
+def _apply_dossier(ctx: ServiceContext, event: dict, op: str) -> None:
+    row = dict(event["dossier"])
+    linked = ctx.store.tickets.by_uid(event["ticket_uid"]) if event.get("ticket_uid") else None
+    row["ticket_id"] = linked.id if linked else None
+    ctx.store.dossiers.put_raw_row(row)
+    if linked is not None:
+        ctx.store.tickets.link_dossier(linked.id, row["code"])
+    previous = event.get("previous")
+    ctx.store.dossiers.add_event(
+        row["code"],
+        at=datetime.fromisoformat(event["at"]),
+        kind=_EVENT_KINDS.get(op, "status"),
+        actor=event["actor"],
+        from_status=DossierStatus(previous) if previous else None,
+        to_status=DossierStatus(row["status"]),
+        note=event.get("note", ""),
+    )
