@@ -35,22 +35,16 @@ register(
 
 
 async def _fetch_package(code: dict, timeout: float) -> bytes:
-    import nats
+    from counter_app.center.link import connect
 
     # A fresh invite reaches nats-server's users within a second of the hub's next turn:
     # a code used at once may be refused once or twice before it is known.
     for attempt in range(8):
         try:
-            nc = await nats.connect(
-                servers=code["urls"],
-                user=code["user"],
-                password=code["password"],
-                connect_timeout=timeout,
-                allow_reconnect=False,
-                max_reconnect_attempts=0,
-                error_cb=_quiet,
-            )
+            nc = await connect(code["urls"], code["user"], code["password"], timeout)
             break
+        except ConnectionRefusedError:
+            raise
         except Exception:
             if attempt == 7:
                 raise
@@ -60,10 +54,6 @@ async def _fetch_package(code: dict, timeout: float) -> bytes:
         return reply.data
     finally:
         await nc.close()
-
-
-async def _quiet(error: Exception) -> None:
-    """nats-py prints connection errors by default; ours become one clear message."""
 
 
 def join_center(

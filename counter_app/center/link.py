@@ -9,6 +9,7 @@ the caller: the station goes on alone and converges when the link returns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import threading
@@ -83,6 +84,39 @@ async def _quiet(error: Exception) -> None:
     """nats-py prints connection errors by default; a cut-off is reported once, by us."""
 
 
+async def connect(urls: list[str], user: str, password: str, timeout: float):
+    """A NATS connection within `timeout`, or an error at once when no server listens.
+
+    nats-py keeps trying a refused address until its caller gives up, whatever its reconnect
+    options say; a counter must not wait a minute to learn that the hub is off."""
+    import nats
+
+    for url in urls:
+        host, _, port = url.split("://", 1)[-1].rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(host.strip("[]"), int(port)), timeout
+            )
+            writer.close()
+            break
+        except (OSError, TimeoutError, ValueError):
+            continue
+    else:
+        raise ConnectionRefusedError("no center server answers")
+    return await asyncio.wait_for(
+        nats.connect(
+            servers=urls,
+            user=user,
+            password=password,
+            connect_timeout=timeout,
+            allow_reconnect=False,
+            max_reconnect_attempts=0,
+            error_cb=_quiet,
+        ),
+        timeout * 2,
+    )
+
+
 class CenterLink:
     def __init__(
         self,
@@ -136,10 +170,8 @@ class CenterLink:
 
     def close(self) -> None:
         if self._nc is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead link: nothing to save
                 self._run(self._nc.close())
-            except Exception:  # closing a dead link: nothing to save
-                pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=2)
 
@@ -153,16 +185,8 @@ class CenterLink:
     async def _connect(self) -> None:
         if self._nc is not None and self._nc.is_connected:
             return
-        import nats
-
-        self._nc = await nats.connect(
-            servers=self.settings["urls"],
-            user=self.settings["user"],
-            password=self.settings["password"],
-            connect_timeout=self.timeout,
-            allow_reconnect=False,
-            max_reconnect_attempts=0,
-            error_cb=_quiet,
+        self._nc = await connect(
+            self.settings["urls"], self.settings["user"], self.settings["password"], self.timeout
         )
         self._js = self._nc.jetstream(timeout=self.timeout)
         self._kv = await self._js.key_value(CLAIMS_BUCKET)

