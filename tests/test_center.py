@@ -153,3 +153,39 @@ def test_a_join_code_works_once(center):
     assert again.returncode != 0 and "từ chối" in again.stdout + again.stderr
     broken = cli(center.root / "c", "center", "join", code[:-10], check=False)
     assert broken.returncode == 2 and "CA1-" in broken.stdout + broken.stderr
+
+
+def test_a_stale_counter_loses_the_claim_and_takes_the_next(center):
+    """Both counters saw A001 waiting; the first claims it, the second (not yet told) must
+    not call it again but take A002."""
+    from counter_app.center.link import CenterLink
+    from counter_app.core.clock import system_now
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services import queue
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.station import load_station
+
+    kiosk = center.join("kiosk", "kiosk")
+    dirs = [center.join(f"c{n}", "counter") for n in (1, 2)]
+    for _ in range(2):
+        cli(kiosk, "ticket", "take", "--group", "A")
+    stores = [open_store(d) for d in dirs]
+    links = []
+    try:
+        contexts = []
+        for store in stores:
+            station = load_station(store)
+            link = CenterLink(store, station)
+            links.append(link)
+            assert link.sync().reachable
+            contexts.append(
+                ServiceContext(store, system_now, station, Actor("admin", Role.ADMIN), link)
+            )
+        first = queue.call_next(contexts[0], counter=1)
+        second = queue.call_next(contexts[1], counter=2)  # its replica still shows A001 waiting
+        assert (first.label, second.label) == ("A001", "A002")
+    finally:
+        for link in links:
+            link.close()
+        for store in stores:
+            store.close()
