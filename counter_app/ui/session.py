@@ -54,6 +54,8 @@ class Session(QObject):
         self.demo = demo
         self._printing = None
         self._housekeeping = None
+        self._center = None
+        self._claims = None
 
     def folder(self) -> Path:
         return Path(self.data_dir) if self.data_dir else Path(self.store.path).parent
@@ -80,15 +82,44 @@ class Session(QObject):
             self.dossiers_changed.connect(self._housekeeping.touched)
         return self._housekeeping
 
+    def center(self):
+        """The link to the center (a station of a multi-PC center only): other stations'
+        tickets and dossiers arrive here, and every window refreshes from them."""
+        if self._center is None and self.station.in_center:
+            from counter_app.ui.center_watch import CenterWatch
+
+            self._center = CenterWatch(self.folder(), clock=self.clock, station=self.station,
+                                       parent=self)  # fmt: skip
+            self._center.changed.connect(self._center_changed)
+        return self._center
+
+    def _center_changed(self, _count: int) -> None:
+        self.queue_changed.emit()
+        self.dossiers_changed.emit()
+
     def close(self) -> None:
         """Stop the background threads (the window is closing)."""
-        for worker in (self._printing, self._housekeeping):
+        for worker in (self._printing, self._housekeeping, self._center):
             if worker is not None:
                 worker.stop()
-        self._printing = self._housekeeping = None
+        if self._claims is not None:
+            self._claims.close()
+        self._printing = self._housekeeping = self._center = self._claims = None
 
     def ctx(self, actor: Actor | None = None) -> ServiceContext:
-        return ServiceContext(self.store, self.clock, self.station, actor or self.actor)
+        return ServiceContext(
+            self.store, self.clock, self.station, actor or self.actor, self._ticket_claims()
+        )
+
+    def _ticket_claims(self):
+        """In a center, "next" claims a shared ticket first (bounded to a second)."""
+        if not self.station.in_center or self.station.role == "hub":
+            return None
+        if self._claims is None:
+            from counter_app.center.link import CenterLink
+
+            self._claims = CenterLink(self.store, self.station, timeout=1.0, clock=self.clock)
+        return self._claims
 
     def kiosk_actor(self) -> Actor:
         return KIOSK_ACTOR

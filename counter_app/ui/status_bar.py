@@ -41,6 +41,8 @@ class StationStatusBar(QStatusBar):
         super().__init__(parent)
         self._session = session
         self.link = QLabel()
+        self.center = QLabel()
+        self.center.hide()
         self.outbox = QLabel()
         self.printer = QPushButton()
         self.printer.setFlat(True)
@@ -58,6 +60,7 @@ class StationStatusBar(QStatusBar):
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.user = QLabel()
+        self.addWidget(self.center)
         self.addWidget(self.link)
         self.addWidget(self.outbox)
         self.addWidget(self.printer)
@@ -75,6 +78,9 @@ class StationStatusBar(QStatusBar):
         self.housekeeping.sync_done.connect(self._sync_done)
         self.housekeeping.backup_done.connect(self._backed_up)
         self._show_printer()
+        watch = session.center()
+        if watch is not None:
+            watch.state_changed.connect(self._show_center)
         self._timer = QTimer(self, interval=15_000)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
@@ -107,6 +113,22 @@ class StationStatusBar(QStatusBar):
         self.user.setText(
             self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
         )
+
+    def _show_center(self, state) -> None:
+        """A station of a center says plainly whether it is cut off, since when, and that
+        it goes on working."""
+        self.center.show()
+        if state.reachable:
+            self.center.setText(self.tr("● Đã nối trung tâm"))
+            self.center.setStyleSheet("color: #1b7f3b;")
+            return
+        since = _clock(state.cut_since) if state.cut_since else "—"
+        self.center.setText(
+            self.tr("○ Mất kết nối trung tâm từ {since} · {n} chờ gửi").format(
+                since=since, n=state.waiting
+            )
+        )
+        self.center.setStyleSheet("color: #b00020; font-weight: bold;")
 
     def _portal_known(self) -> bool:
         return bool((self._session.store.settings.get("sync", {}) or {}).get("portal_url"))

@@ -1428,6 +1428,14 @@
         <translation> · {n} need an admin</translation>
     </message>
     <message>
+        <source>● Đã nối trung tâm</source>
+        <translation>● Linked to the center</translation>
+    </message>
+    <message>
+        <source>○ Mất kết nối trung tâm từ {since} · {n} chờ gửi</source>
+        <translation>○ Cut off from the center since {since} · {n} waiting</translation>
+    </message>
+    <message>
         <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
         <translation>Printer: not set up (preview on screen)</translation>
     </message>

@@ -1,0 +1,54 @@
+"""The counter window of a center station: another station's ticket appears on its own,
+F2 claims it, and a dead hub shows in the status bar while work goes on."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+
+from counter_app.core.clock import system_now
+from counter_app.core.roles import Actor, Role
+from counter_app.store import open_store
+from counter_app.ui.counter import CounterWidget
+from counter_app.ui.qtapp import make_app
+from counter_app.ui.session import Session
+from counter_app.ui.status_bar import StationStatusBar
+from tests.center_harness import Center, cli
+
+pytestmark = pytest.mark.skipif(shutil.which("nats-server") is None, reason="no nats-server")
+
+
+def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp_path):
+    center = Center(tmp_path)
+    center.start_hub()
+    store = None
+    try:
+        kiosk = center.join("kiosk", "kiosk")
+        counter_dir = center.join("c1", "counter")
+        make_app("vi")
+        store = open_store(counter_dir)
+        session = Session(
+            store, clock=system_now, actor=Actor("admin", Role.ADMIN), data_dir=str(counter_dir)
+        )
+        counter = CounterWidget(session)
+        bar = StationStatusBar(session)
+        for widget in (counter, bar):
+            qtbot.addWidget(widget)
+            widget.show()
+        cli(kiosk, "ticket", "take", "--group", "A")
+        qtbot.waitUntil(lambda: counter.waiting_labels() == ["A001"], timeout=15_000)
+        qtbot.waitUntil(lambda: "Đã nối trung tâm" in bar.center.text(), timeout=5_000)
+        counter.activateWindow()
+        qtbot.waitUntil(counter.isActiveWindow)
+        qtbot.keyClick(counter, Qt.Key_F2)
+        assert counter.current is not None and counter.current.label == "A001"
+
+        center.kill_hub()
+        qtbot.waitUntil(lambda: "Mất kết nối trung tâm từ" in bar.center.text(), timeout=15_000)
+        session.close()
+    finally:
+        if store is not None:
+            store.close()
+        center.close()
