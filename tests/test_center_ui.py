@@ -38,7 +38,8 @@ def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp
             qtbot.addWidget(widget)
             widget.show()
         cli(kiosk, "ticket", "take", "--group", "A")
-        qtbot.waitUntil(lambda: counter.waiting_labels() == ["A001"], timeout=15_000)
+        # sooner than the window's own 5 s poll: the center link tells it
+        qtbot.waitUntil(lambda: counter.waiting_labels() == ["A001"], timeout=4_000)
         qtbot.waitUntil(lambda: "Đã nối trung tâm" in bar.center.text(), timeout=5_000)
         counter.activateWindow()
         qtbot.waitUntil(counter.isActiveWindow)
