@@ -40,11 +40,15 @@ def cli_json(data_dir: Path, *args: str):
 
 
 class Center:
-    def __init__(self, root: Path) -> None:
+    """A hub (or, with `nodes=3`, a cluster of three hub nodes) and its stations."""
+
+    def __init__(self, root: Path, *, nodes: int = 1) -> None:
         self.root = root
-        self.port = free_port()
-        self.hub_dir = root / "hub"
-        self.hub: subprocess.Popen | None = None
+        self.ports = [free_port() for _ in range(nodes)]
+        self.port = self.ports[0]
+        self.dirs = [root / f"hub{n}" if n else root / "hub" for n in range(nodes)]
+        self.hub_dir = self.dirs[0]
+        self.processes: list[subprocess.Popen | None] = [None] * nodes
         cli(
             self.hub_dir,
             "hub",
@@ -57,29 +61,64 @@ class Center:
             f"127.0.0.1:{self.port}",
         )
 
-    def start_hub(self) -> None:
+    @property
+    def hub(self) -> subprocess.Popen | None:
+        return self.processes[0]
+
+    def _peers(self, node: int) -> list[str]:
+        if len(self.ports) == 1:
+            return []
+        return [
+            a for p in self.ports if p != self.ports[node] for a in ("--peer", f"127.0.0.1:{p}")
+        ]
+
+    def start_hub(self, node: int = 0, *, wait: bool = True) -> None:
         env = {**os.environ, **ADMIN}
-        self.hub = subprocess.Popen(
-            [sys.executable, "-m", "counter_app", "--data-dir", str(self.hub_dir), "hub", "start"],
+        self.processes[node] = subprocess.Popen(
+            [sys.executable, "-m", "counter_app", "--data-dir", str(self.dirs[node]), "hub",
+             "start", *self._peers(node)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,  # its nats-server dies with it in kill_hub
-        )
+        )  # fmt: skip
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while wait and time.monotonic() < deadline:
             with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                if s.connect_ex(("127.0.0.1", self.ports[node])) == 0:
                     time.sleep(1.0)  # the stream and the claims bucket are made next
                     return
             time.sleep(0.1)
-        raise AssertionError("hub did not start")
+        if wait:
+            raise AssertionError("hub did not start")
 
-    def kill_hub(self) -> None:
-        """kill -9 of the hub and its nats-server, as a power cut would."""
-        os.killpg(self.hub.pid, signal.SIGKILL)
-        self.hub.wait(10)
-        self.hub = None
+    def add_node(self, node: int) -> None:
+        """Another hub PC joins the cluster, from a code the first node prints."""
+        code = cli_json(self.hub_dir, "hub", "invite", "--role", "hub")["code"]
+        listen = f"127.0.0.1:{self.ports[node]}"
+        cli(self.dirs[node], "hub", "join", code, "--listen", listen)
+
+    def wait_for_nodes(self, timeout: float = 30) -> None:
+        """Until the first node's record lists every node (what an invite hands out)."""
+        from counter_app.store import open_store
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            store = open_store(self.hub_dir)
+            try:
+                if len(store.settings.get("hub")["nodes"]) == len(self.ports):
+                    return
+            finally:
+                store.close()
+            time.sleep(0.5)
+        raise AssertionError("the hub nodes never shared their record")
+
+    def kill_hub(self, node: int = 0) -> None:
+        """kill -9 of a hub node and its nats-server, as a power cut would."""
+        process = self.processes[node]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+        self.processes[node] = None
 
     def join(self, name: str, role: str) -> Path:
         code = cli_json(self.hub_dir, "hub", "invite", "--role", role)["code"]
@@ -87,5 +126,6 @@ class Center:
         return self.root / name
 
     def close(self) -> None:
-        if self.hub is not None:
-            self.kill_hub()
+        for node, process in enumerate(self.processes):
+            if process is not None:
+                self.kill_hub(node)

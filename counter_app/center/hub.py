@@ -24,9 +24,10 @@ from counter_app.services.context import ServiceContext
 from counter_app.services.station import Station
 from counter_app.store import Store
 
-ROLES = ("counter", "kiosk", "display")
+ROLES = ("counter", "kiosk", "display", "hub")
 INVITE_TTL = timedelta(hours=24)
 DOSSIER_BLOCK = 400  # daily dossier numbers per station: 24 stations fit in 0001-9999
+ROUTE_OFFSET = 2000  # a hub node's cluster (route) port: its client port + this
 
 register(
     {
@@ -35,8 +36,9 @@ register(
             "en": "This store is not a center hub. Run 'hub init' first.",
         },
         "hub.bad_role": {
-            "vi": "Vai trò phải là counter (quầy), kiosk hoặc display (màn hình gọi số).",
-            "en": "The role must be counter, kiosk or display.",
+            "vi": "Vai trò phải là counter (quầy), kiosk, display (màn hình gọi số) hoặc hub "
+            "(một máy chủ nữa của cụm).",
+            "en": "The role must be counter, kiosk, display or hub (another cluster node).",
         },
         "hub.unknown_station": {
             "vi": "Không có trạm «{station}» trong trung tâm.",
@@ -61,7 +63,9 @@ def parse_address(text: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def ranges_for(number: int, role: str) -> tuple[TicketRange, SequenceBlock]:
+def ranges_for(
+    number: int, role: str, *, first_kiosk: bool = True
+) -> tuple[TicketRange, SequenceBlock]:
     """A station's own ticket numbers and dossier block: the kiosk hands out 1-499 (what a
     citizen expects to see), every other station 100 numbers above 500, so numbers issued
     while cut off never meet; the daily dossier sequence is split in blocks of 400."""
@@ -69,11 +73,15 @@ def ranges_for(number: int, role: str) -> tuple[TicketRange, SequenceBlock]:
         raise DomainError("hub.full", count=24)
     tickets = (
         TicketRange(1, 499)
-        if role == "kiosk"
+        if role == "kiosk" and first_kiosk
         else TicketRange(400 + number * 100, 499 + number * 100)
     )
     start = (number - 1) * DOSSIER_BLOCK + 1
     return tickets, SequenceBlock(start, start + DOSSIER_BLOCK - 1)
+
+
+def hub_password(store: Store) -> str:
+    return store.crypto.open(store.settings.get("center")["password"], "center.password")
 
 
 def hub_settings(store: Store) -> dict:
@@ -92,7 +100,14 @@ def make_hub(store: Store, station: Station, *, listen: str, advertise: str) -> 
     password = secrets.token_urlsafe(24)
     store.settings.set(
         "hub",
-        {"listen": listen, "advertise": advertise, "next_number": 2, "stations": {}, "invites": {}},
+        {
+            "listen": listen,
+            "advertise": advertise,
+            "nodes": [advertise],
+            "next_number": 2,
+            "stations": {},
+            "invites": {},
+        },
     )
     store.settings.set(
         "center",
@@ -113,9 +128,12 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
     with ctx.store.transaction():
         hub = hub_settings(ctx.store)
         number = hub["next_number"]
-        tickets, block = ranges_for(number, role)
+        kiosks = sum(1 for r in hub["stations"].values() if r["role"] == "kiosk")
+        tickets, block = ranges_for(number, role, first_kiosk=kiosks == 0)
         user = f"st{number}"
         password = secrets.token_urlsafe(24)
+        if role == "hub":  # another node of the cluster: it serves as the hub user
+            password = hub_password(ctx.store)
         secret = secrets.token_bytes(32)
         invite_id = secrets.token_hex(8)
         hub["next_number"] = number + 1
@@ -139,8 +157,8 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
             at=now, action="hub.invite", entity="station", entity_id=user, detail={"role": role}
         )
     code = make_code(
-        urls=[f"nats://{hub['advertise']}"],
-        user=user,
+        urls=[f"nats://{node}" for node in hub.get("nodes", [hub["advertise"]])],
+        user="hub" if role == "hub" else user,
         password=password,
         invite=invite_id,
         secret=secret,
@@ -183,6 +201,9 @@ def enrolment_package(store: Store, station_ctx: Station, invite_id: str, now: d
         "keyset": store.keys.keyset(),
         "users": users,
     }
+    if record["role"] == "hub":  # a cluster node: the center's record and the hub user
+        package["hub"] = {**hub, "invites": {}}
+        package["center_password"] = store.settings.get("center")["password"]
     secret = bytes.fromhex(store.crypto.open(entry["secret"], f"invite.{invite_id}"))
     return seal_package(package, secret=secret, invite=invite_id)
 
@@ -237,11 +258,10 @@ def server_config(store: Store, data_dir: Path, *, listen: str, peers: list[str]
     """nats-server's configuration: JetStream on this PC, one user per live station."""
     hub = hub_settings(store)
     host, port = parse_address(listen)
-    hub_password = store.crypto.open(store.settings.get("center")["password"], "center.password")
-    users = [("hub", hub_password)] + [
+    users = [("hub", hub_password(store))] + [
         (user, store.crypto.open(r["password"], f"station.{user}"))
         for user, r in hub["stations"].items()
-        if not r["revoked_at"]
+        if not r["revoked_at"] and r["role"] != "hub"
     ]
     js_dir = (data_dir / "nats").as_posix()
     lines = [
@@ -254,9 +274,33 @@ def server_config(store: Store, data_dir: Path, *, listen: str, peers: list[str]
         "  ]",
         "}",
     ]
-    if peers:
-        routes = ", ".join(f'"nats://{p}"' for p in peers)
+    if peers:  # a peer's route port is its client port + ROUTE_OFFSET
+        routes = ", ".join(
+            f'"nats://{h}:{p + ROUTE_OFFSET}"' for h, p in (parse_address(x) for x in peers)
+        )
         lines += [
-            f'cluster {{ name: "center", listen: "{host}:{port + 2000}", routes: [{routes}] }}'
+            f'cluster {{ name: "center", listen: "{host}:{port + ROUTE_OFFSET}", '
+            f"routes: [{routes}] }}"
         ]
     return "\n".join(lines) + "\n"
+
+
+def merge_records(local: dict, remote: dict) -> dict:
+    """The hub's record as the cluster's nodes agree on it: every station any node knows,
+    a revocation or a join seen anywhere kept, the highest station number taken."""
+    stations = dict(remote.get("stations", {}))
+    for user, mine in local.get("stations", {}).items():
+        theirs = stations.get(user)
+        if theirs is None:
+            stations[user] = mine
+            continue
+        stations[user] = {
+            **theirs,
+            "joined_at": theirs["joined_at"] or mine["joined_at"],
+            "revoked_at": theirs["revoked_at"] or mine["revoked_at"],
+        }
+    return {
+        "stations": stations,
+        "nodes": sorted(set(local.get("nodes", [])) | set(remote.get("nodes", []))),
+        "next_number": max(local.get("next_number", 2), remote.get("next_number", 2)),
+    }

@@ -65,7 +65,10 @@ def join_center(
     passphrase: str | None,
     timeout: float = 3.0,
     on_recovery_code=None,
+    listen: str | None = None,
+    advertise: str | None = None,
 ) -> Station:
+    """A station (or, with `listen`, another hub node of a cluster) from a join code."""
     code = read_code(text)
     if store.settings.get("station") is not None:
         raise DomainError("center.already")
@@ -82,14 +85,17 @@ def join_center(
         if on_recovery_code is not None:
             on_recovery_code(recovery)
         store.settings.set("station", station.to_settings())
-        store.settings.set(
-            "center",
-            {
-                "urls": code["urls"],
-                "user": code["user"],
-                "password": store.crypto.seal(code["password"], "center.password"),
-            },
-        )
+        if "hub" in package:
+            _become_hub_node(store, package, listen or "0.0.0.0:4222", advertise)
+        else:
+            store.settings.set(
+                "center",
+                {
+                    "urls": code["urls"],
+                    "user": code["user"],
+                    "password": store.crypto.seal(code["password"], "center.password"),
+                },
+            )
         for user in package["users"]:
             store.conn.execute(
                 f"INSERT INTO users({', '.join(user)}) VALUES ({', '.join('?' * len(user))})",
@@ -107,3 +113,23 @@ def join_center(
             detail={"role": station.role, "number": station.number},
         )
     return station
+
+
+def _become_hub_node(store: Store, package: dict, listen: str, advertise: str | None) -> None:
+    """Another node of the center's cluster: the hub's record, served on its own address."""
+    from counter_app.center.hub import parse_address
+
+    host, port = parse_address(listen)
+    advertise = advertise or (f"127.0.0.1:{port}" if host in ("0.0.0.0", "::") else listen)
+    hub = package["hub"]
+    hub.update(listen=listen, advertise=advertise)
+    hub["nodes"] = sorted(set(hub.get("nodes", [])) | {advertise})
+    store.settings.set("hub", hub)
+    store.settings.set(
+        "center",
+        {
+            "urls": [f"nats://127.0.0.1:{port}"],
+            "user": "hub",
+            "password": package["center_password"],  # sealed with the shared key already
+        },
+    )

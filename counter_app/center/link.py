@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,7 +92,7 @@ async def connect(urls: list[str], user: str, password: str, timeout: float):
     options say; a counter must not wait a minute to learn that the hub is off."""
     import nats
 
-    for url in urls:
+    for url in urls:  # a cluster's nodes in turn: the first that answers serves
         host, _, port = url.split("://", 1)[-1].rpartition(":")
         try:
             _, writer = await asyncio.wait_for(
@@ -105,7 +106,7 @@ async def connect(urls: list[str], user: str, password: str, timeout: float):
         raise ConnectionRefusedError("no center server answers")
     return await asyncio.wait_for(
         nats.connect(
-            servers=urls,
+            servers=[url],
             user=user,
             password=password,
             connect_timeout=timeout,
@@ -147,16 +148,25 @@ class CenterLink:
         return self._nc is not None and self._nc.is_connected
 
     def sync(self, *, publish: bool = True, apply: bool = True) -> LinkReport:
-        report = LinkReport()
-        try:
-            self._run(self._sync(report, publish, apply), extra=60.0)
-            report.reachable = True
-            self._record_contact(None)
-        except Exception as error:  # any failure to reach the center: go on alone
-            report.error = type(error).__name__
-            log.info("center unreachable: %s", report.error)
-            self._record_contact(report.error)
-            self._drop()
+        # A cluster that lost a node elects new leaders within seconds: a station that
+        # knows several nodes tries again for that long before it calls itself cut off.
+        deadline = time.monotonic() + (self.timeout * 4 if len(self.settings["urls"]) > 1 else 0)
+        while True:
+            report = LinkReport()
+            try:
+                self._run(self._sync(report, publish, apply), extra=60.0)
+                report.reachable = True
+                self._record_contact(None)
+                break
+            except Exception as error:  # any failure to reach the center: go on alone
+                report.error = type(error).__name__
+                self._drop()
+                if time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    continue
+                log.info("center unreachable: %s", report.error)
+                self._record_contact(report.error)
+                break
         report.waiting = self.store.center.waiting_count()
         return report
 

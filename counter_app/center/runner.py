@@ -10,6 +10,8 @@ new or revoked station reloads the server's users.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import os
 import shutil
@@ -20,18 +22,25 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from counter_app.center.hub import enrolment_package, parse_address, server_config
+from counter_app.center.hub import (
+    enrolment_package,
+    hub_settings,
+    merge_records,
+    parse_address,
+    server_config,
+)
 from counter_app.center.link import CLAIMS_BUCKET, STREAM, SUBJECT_PREFIX, CenterLink
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
 from counter_app.services.station import load_station
-from counter_app.store import Store
+from counter_app.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
 STREAM_MAX_AGE = 90 * 24 * 3600.0  # a station cut off for a season still catches up
 DUPLICATE_WINDOW = 2 * 3600.0
+RECORD_BUCKET = "hub"
 
 register(
     {
@@ -144,24 +153,15 @@ class Hub:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     raise DomainError("hub.server_failed", port=port) from error
                 await asyncio.sleep(0.2)
-        js = nc.jetstream()
-        replicas = 3 if self.peers else 1
-        await js.add_stream(
-            StreamConfig(
-                name=STREAM,
-                subjects=[f"{SUBJECT_PREFIX}.>"],
-                max_age=STREAM_MAX_AGE,
-                duplicate_window=DUPLICATE_WINDOW,
-                num_replicas=replicas,
-            )
-        )
-        await js.create_key_value(
-            KeyValueConfig(bucket=CLAIMS_BUCKET, ttl=2 * 24 * 3600.0, replicas=replicas)
-        )
         station = load_station(self.store)
 
         async def answer(msg) -> None:
             invite_id = msg.subject.rsplit(".", 1)[-1]
+            if invite_id not in hub_settings(self.store)["invites"]:
+                # another node of the cluster may hold it; a used one gets no answer at all
+                if not self.peers:
+                    await msg.respond(b"")
+                return
             try:
                 blob = enrolment_package(self.store, station, invite_id, vn_time(system_now()))
             except DomainError:
@@ -171,10 +171,39 @@ class Hub:
             self.write_config()
 
         await nc.subscribe("center.enrol.*", cb=answer)
+        js = nc.jetstream()
+        replicas = 3 if self.peers else 1
+        deadline = time.monotonic() + 60
+        while True:  # a cluster takes a few seconds to elect its JetStream leader
+            try:
+                await js.add_stream(
+                    StreamConfig(
+                        name=STREAM,
+                        subjects=[f"{SUBJECT_PREFIX}.>"],
+                        max_age=STREAM_MAX_AGE,
+                        duplicate_window=DUPLICATE_WINDOW,
+                        num_replicas=replicas,
+                    )
+                )
+                await js.create_key_value(
+                    KeyValueConfig(bucket=CLAIMS_BUCKET, ttl=2 * 24 * 3600.0, replicas=replicas)
+                )
+                records = await js.create_key_value(
+                    KeyValueConfig(bucket=RECORD_BUCKET, replicas=replicas)
+                )
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
         self.say(f"Trung tâm đang chạy: nats://{self.listen} (dừng bằng Ctrl+C)")
-        link = CenterLink(self.store, station, timeout=2.0)
+        # the replica is applied on another thread: it gets its own connection to the store
+        link_store = open_store(self.data_dir)
+        link = CenterLink(link_store, station, timeout=2.0)
         try:
             while not self._stop:
+                with contextlib.suppress(Exception):  # the cluster may be electing: next turn
+                    await self._share_record(records)
                 if self.process.poll() is not None:  # the server died: start it again
                     log.warning("nats-server exited; restarting")
                     self.start_server()
@@ -184,4 +213,31 @@ class Hub:
                 await asyncio.sleep(1.0)
         finally:
             link.close()
+            link_store.close()
             await nc.close()
+
+    async def _share_record(self, records) -> None:
+        """The hub's record (stations, their numbers and credentials, the nodes) is kept
+        alike on every node through a replicated key-value entry, sealed with the center's
+        key: a station invited or revoked on one node is known to all."""
+        from nats.js.errors import KeyNotFoundError
+
+        local = hub_settings(self.store)
+        try:
+            entry = await records.get("record")
+            remote = json.loads(self.store.crypto.open(entry.value.decode(), "hub.record"))
+            revision = entry.revision
+        except KeyNotFoundError:
+            remote, revision = {}, 0
+        merged = merge_records(local, remote)
+        if {k: remote.get(k) for k in merged} != merged:
+            sealed = self.store.crypto.seal(json.dumps(merged), "hub.record").encode()
+            if revision:
+                await records.update("record", sealed, last=revision)
+            else:
+                await records.create("record", sealed)
+        if {k: local.get(k) for k in merged} != merged:
+            with self.store.transaction():
+                current = hub_settings(self.store)
+                current.update(merged)
+                self.store.settings.set("hub", current)

@@ -106,7 +106,7 @@ def hub_start(state: CliState, listen: str | None, peers: tuple[str, ...]) -> No
 
 
 @hub.command("invite")
-@click.option("--role", type=click.Choice(["counter", "kiosk", "display"]), required=True)
+@click.option("--role", type=click.Choice(["counter", "kiosk", "display", "hub"]), required=True)
 @JSON
 @pass_state
 def hub_invite(state: CliState, role: str, as_json: bool) -> None:
@@ -121,6 +121,33 @@ def hub_invite(state: CliState, role: str, as_json: bool) -> None:
         f"Trạm {result['station']} ({role}), mã dùng một lần, hết hạn {result['expires_at']}:"
     )
     click.echo(result["code"])
+
+
+@hub.command("join")
+@click.argument("code")
+@click.option("--listen", default="0.0.0.0:4222", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--address", help="Địa chỉ các máy trạm dùng để nối tới máy chủ này.")
+@pass_state
+def hub_join(state: CliState, code: str, listen: str, address: str | None) -> None:
+    """Thêm máy chủ này vào cụm máy chủ trung tâm (mã từ «hub invite --role hub»)."""
+    from counter_app.center.hub import parse_address
+    from counter_app.center.join import join_center
+    from counter_app.core.catalogue import load_default_catalogue
+
+    parse_address(listen)
+    recovery: list[str] = []
+    station = join_center(
+        state.store(),
+        code,
+        now=vn_time(system_now()),
+        catalogue=load_default_catalogue(),
+        passphrase=_passphrase(),
+        on_recovery_code=recovery.append,
+        listen=listen,
+        advertise=address,
+    )
+    click.echo(f"Máy chủ số {station.number} của cụm {station.center_name} đã sẵn sàng.")
+    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery[0]}")
 
 
 @hub.command("stations")
