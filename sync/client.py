@@ -142,11 +142,11 @@ class PortalClient:
         request's own and the round's), so neither a silent portal nor one that drips a
         byte at a time holds the round. The body is capped after gzip is undone."""
         limits = self.limits
-        if self._timeouts >= limits.timeouts_per_round:
-            raise UpstreamFault("sync.link.silent", count=self._timeouts)
         now = time.monotonic()
         if now >= self._round_ends:
             raise UpstreamFault("sync.round.too_long", seconds=limits.round_seconds)
+        if self._timeouts >= limits.timeouts_per_round:
+            raise UpstreamFault("sync.link.silent", count=self._timeouts)
         deadline = min(self._round_ends, now + limits.answer_seconds)
         connect, read = self.timeout
         left = deadline - now
@@ -163,10 +163,10 @@ class PortalClient:
             finally:
                 response.close()
         except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+            if time.monotonic() >= deadline - 0.05:  # the read was cut to the deadline
+                raise self._deadline_fault(deadline) from None
             with self._lock:
                 self._timeouts += 1
-            if time.monotonic() >= deadline - 0.05:
-                raise self._deadline_fault(deadline) from None
             raise UpstreamFault("sync.link.timeout", seconds=read) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
             raise UpstreamFault("sync.link.down") from None
