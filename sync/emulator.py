@@ -22,6 +22,20 @@ from sync import protocol as p
 from sync.emulator_requests import RequestRefused
 from sync.emulator_state import Faults, PortalState, _sleep
 
+_ROUTES = {p.PATH_REGISTER: "POST", p.PATH_TOKEN: "POST", p.PATH_PUSH: "POST"}
+_ROUTES[p.PATH_CHANGES] = "GET"
+_ADMIN = {"stats": "GET", "station": "GET", "faults": "POST", "advance": "POST"}
+_ADMIN.update({"upstream": "POST", "poison": "POST", "expire-tokens": "POST"})
+
+
+def _allowed(routes: dict[str, str], path: str, method: str) -> None:
+    if path not in routes:
+        raise RequestRefused(404, "not_found")
+    if method != routes[path]:
+        raise RequestRefused(
+            405, "method_not_allowed", f"use {routes[path]}", headers={"Allow": routes[path]}
+        )
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -35,6 +49,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._handle("POST")
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (PUT, TRACE, QUERY, ...) gets a 405 or 404 with the envelope,
+        not http.server's bare 501."""
+        if name.startswith("do_"):
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
 
     def _handle(self, method: str) -> None:
         state = self.server.state
@@ -71,9 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         try:
-            status, body = 200, self._route(method, url, raw)
+            status, body, extra = 200, self._route(method, url, raw), {}
         except RequestRefused as refused:
-            status, body = refused.status, self._envelope(refused)
+            status, body, extra = refused.status, self._envelope(refused), refused.headers
         if state.roll(faults.drop_after):
             with state.lock:
                 state.bump("faults_drop_after")
@@ -83,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.bump("faults_slow")
             _sleep(faults.slow_s)
-        self._send(status, body)
+        self._send(status, body, extra)
 
     def _envelope(self, refused: RequestRefused) -> dict:
         return {
@@ -93,20 +114,11 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
     def _refuse(self, refused: RequestRefused, *, count: bool = True) -> None:
-        self._send(refused.status, self._envelope(refused), count=count)
+        self._send(refused.status, self._envelope(refused), refused.headers, count=count)
 
     def _route(self, method: str, url: Any, raw: bytes) -> dict:
         state = self.server.state
-        routes = {
-            p.PATH_REGISTER: "POST",
-            p.PATH_TOKEN: "POST",
-            p.PATH_PUSH: "POST",
-            p.PATH_CHANGES: "GET",
-        }
-        if url.path not in routes:
-            raise RequestRefused(404, "not_found")
-        if method != routes[url.path]:
-            raise RequestRefused(405, "method_not_allowed", f"use {routes[url.path]}")
+        _allowed(_ROUTES, url.path, method)
         if url.path == p.PATH_REGISTER:
             return {**state.register(req.registration(raw)), "portal_time": state.now()}
         if url.path == p.PATH_TOKEN:
@@ -119,45 +131,47 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _admin(self, method: str, url: Any, raw: bytes) -> None:
         state = self.server.state
-        body = req.json_object(raw) if raw else {}
         path = url.path[len("/_emulator/") :]
+        _allowed(_ADMIN, path, method)
+        body = req.json_object(raw) if raw else {}
         if path == "stats":
             self._send(200, state.stats(), count=False)
         elif path == "station":
             station_id = req.one(parse_qs(url.query), "id", "")
             self._send(200, state.station_view(station_id), count=False)
-        elif path == "faults" and method == "POST":
+        elif path == "faults":
             try:
                 state.set_faults(Faults.parse(str(body.get("spec", ""))))
             except ValueError as error:
                 raise RequestRefused(400, "bad_request", str(error)) from None
             self._send(200, state.faults.to_dict(), count=False)
-        elif path == "advance" and method == "POST":
+        elif path == "advance":
             admin = req.shaped(body, req.ADVANCE, "body")
             moved = 0
             for _ in range(admin.get("steps", 1)):
                 moved += state.advance(min_age=admin.get("min_age", 0))
             self._send(200, {"moved": moved}, count=False)
-        elif path == "upstream" and method == "POST":
+        elif path == "upstream":
             change = req.upstream(body)
             seq = state.add_change(
                 change.get("station_id"), change["kind"], change.get("entity_id", ""), body["data"]
             )
             self._send(200, {"seq": seq}, count=False)
-        elif path == "poison" and method == "POST":
+        elif path == "poison":
             poison = req.shaped(body, req.POISON, "body")
             state.set_poison(poison["entity_id"], poison.get("mode"))
             self._send(200, {}, count=False)
-        elif path == "expire-tokens" and method == "POST":
+        else:  # expire-tokens
             state.expire_tokens()
             self._send(200, {}, count=False)
-        else:
-            self._send(404, {"error": "not_found"}, count=False)
 
-    def _send(self, status: int, body: dict, *, count: bool = True) -> None:
+    def _send(
+        self, status: int, body: dict, extra: dict[str, str] | None = None, *, count: bool = True
+    ) -> None:
         state = self.server.state
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", p.H_PORTAL_TIME: f"{state.now():.3f}"}
+        headers.update(extra or {})
         if len(data) > 256 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             data = p.gzip_bytes(data, 6)
             headers["Content-Encoding"] = "gzip"
@@ -176,7 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k, v)
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
 
 class _Server(ThreadingHTTPServer):

@@ -37,9 +37,12 @@ DEFAULT_LIMIT, MAX_LIMIT = 500, 1000
 class RequestRefused(Exception):
     """An answer other than 200, with the error envelope's fields."""
 
-    def __init__(self, status: int, error: str, detail: str = "") -> None:
+    def __init__(
+        self, status: int, error: str, detail: str = "", *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(error)
         self.status, self.error, self.detail = status, error, detail
+        self.headers = headers or {}  # Allow, for a 405
 
 
 REGISTRATION = Obj(
@@ -146,6 +149,9 @@ def changes_query(query: str) -> tuple[int, int]:
         params = parse_qs(query, keep_blank_values=True, strict_parsing=False)
     except ValueError:
         raise RequestRefused(400, "bad_request", "unreadable query string") from None
+    unknown = sorted(set(params) - {"cursor", "limit"})
+    if unknown:
+        raise RequestRefused(400, "bad_request", "only cursor and limit are understood")
     cursor = one(params, "cursor", "0")
     if not cursor.isdigit() or len(cursor) > 18:
         raise RequestRefused(400, "bad_cursor", "cursor: a position this portal returned")
