@@ -16,25 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sync import answers
 from sync import protocol as p
-
-
-class PortalError(Exception):
-    """Something went wrong talking to the portal."""
-
-
-class TransportError(PortalError):
-    """The link or the portal failed (no answer, closed connection, 5xx): try again later."""
-
-
-class Refused(PortalError):
-    """The portal answered with a refusal (4xx) and a reason."""
-
-    def __init__(self, status: int, error: str, detail: str = "") -> None:
-        super().__init__(f"{status} {error} {detail}".strip())
-        self.status, self.error, self.detail = status, error, detail
+from sync.answers import Limits
+from sync.errors import PortalError as PortalError  # the engine takes them from here
+from sync.errors import Refused, UpstreamFault
+from sync.errors import TransportError as TransportError
 
 
 @dataclass
@@ -81,6 +71,7 @@ class PortalClient:
         timeout: tuple[float, float] = (5.0, 60.0),
         session: requests.Session | None = None,
         verify_tls: bool = True,
+        limits: Limits | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.station_id = station_id
@@ -98,6 +89,16 @@ class PortalClient:
         self.wire = WireStats()
         self.link = LinkEstimate()
         self._lock = threading.Lock()  # pushes may be in flight on two threads
+        self.limits = limits or Limits()
+        self._round_ends = float("inf")  # monotonic; set by begin_round
+        self._pages = 0
+        self._timeouts = 0
+
+    def begin_round(self) -> None:
+        """Start the budgets of one round: its deadline, its pages, its timeouts."""
+        self._round_ends = time.monotonic() + self.limits.round_seconds
+        self._pages = 0
+        self._timeouts = 0
 
     # clock
     def portal_now(self) -> float:
@@ -106,16 +107,10 @@ class PortalClient:
     # plumbing
     def _request(self, method: str, path: str, **kwargs: Any) -> dict:
         t0 = time.time()
-        try:
-            response = self.session.request(
-                method, self.base_url + path, timeout=self.timeout, **kwargs
-            )
-            content = response.content
-        except requests.RequestException as error:
-            raise TransportError(type(error).__name__) from error
+        content, response = self._exchange(method, path, kwargs)
         t1 = time.time()
         body = kwargs.get("data") or b""
-        received = int(response.headers.get("Content-Length") or len(content))
+        received = response.raw.tell() or len(content)  # as on the wire (compressed)
         small = len(body) + received < 2048  # its time is about one round trip
         with self._lock:
             self.wire.requests += 1
@@ -131,14 +126,78 @@ class PortalClient:
                 self.offset = float(stamp) - (t0 + t1) / 2
                 self._offset_from_small = self._offset_from_small or small
         if response.status_code >= 500:
-            raise TransportError(f"http {response.status_code}")
+            raise UpstreamFault("sync.portal.unavailable", status=response.status_code)
         try:
             data = json.loads(content) if content else {}
-        except ValueError:
-            raise TransportError("unreadable answer") from None
+        except (ValueError, RecursionError):  # RecursionError: nested a million deep
+            raise UpstreamFault("sync.answer.unreadable") from None
         if response.status_code >= 400:
-            raise Refused(response.status_code, data.get("error", ""), data.get("detail", ""))
+            refusal = answers.refusal(data)
+            raise Refused(response.status_code, refusal["error"], refusal.get("detail") or "")
         return data
+
+    def _exchange(self, method: str, path: str, kwargs: dict) -> tuple[bytes, Any]:
+        """One request within the budgets: the answer is streamed, each read waits at most
+        the read timeout, and the whole exchange ends by its deadline (the earlier of the
+        request's own and the round's), so neither a silent portal nor one that drips a
+        byte at a time holds the round. The body is capped after gzip is undone."""
+        limits = self.limits
+        now = time.monotonic()
+        if now >= self._round_ends:
+            raise UpstreamFault("sync.round.too_long", seconds=limits.round_seconds)
+        if self._timeouts >= limits.timeouts_per_round:
+            raise UpstreamFault("sync.link.silent", count=self._timeouts)
+        deadline = min(self._round_ends, now + limits.answer_seconds)
+        connect, read = self.timeout
+        left = deadline - now
+        try:
+            response = self.session.request(
+                method,
+                self.base_url + path,
+                timeout=(min(connect, left), min(read, left)),
+                stream=True,
+                **kwargs,
+            )
+            try:
+                return self._read_capped(response, deadline), response
+            finally:
+                response.close()
+        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+            if time.monotonic() >= deadline - 0.05:  # the read was cut to the deadline
+                raise self._deadline_fault(deadline) from None
+            with self._lock:
+                self._timeouts += 1
+            raise UpstreamFault("sync.link.timeout", seconds=read) from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
+            raise UpstreamFault("sync.link.down") from None
+
+    def _read_capped(self, response: requests.Response, deadline: float) -> bytes:
+        cap = self.limits.answer_bytes
+        declared = response.headers.get("Content-Length") or ""
+        if declared.isdigit() and int(declared) > cap:
+            raise UpstreamFault("sync.answer.too_large", limit=cap)
+        raw = response.raw
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self._deadline_fault(deadline)
+            sock = getattr(raw.connection, "sock", None)
+            if sock is not None:  # this read may not outlast the deadline either
+                sock.settimeout(min(self.timeout[1], left))
+            chunk = raw.read1(65536, decode_content=True)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > cap:
+                raise UpstreamFault("sync.answer.too_large", limit=cap)
+            chunks.append(chunk)
+
+    def _deadline_fault(self, deadline: float) -> UpstreamFault:
+        if deadline >= self._round_ends:
+            return UpstreamFault("sync.round.too_long", seconds=self.limits.round_seconds)
+        return UpstreamFault("sync.answer.too_slow", seconds=self.limits.answer_seconds)
 
     # registration and token (on the engine's thread only: they read and write the store)
     def register(self) -> str:
@@ -156,7 +215,7 @@ class PortalClient:
                 "signature": p.sign(self.key, p.register_message(self.station_id, pub, ts)),
             }
             try:
-                data = self._request("POST", p.PATH_REGISTER, json=body)
+                data = answers.registration(self._request("POST", p.PATH_REGISTER, json=body))
                 break
             except Refused as refused:
                 if attempt == 0 and refused.error == "stale_timestamp":
@@ -187,7 +246,7 @@ class PortalClient:
             "client_secret": secret,
         }
         try:
-            data = self._request("POST", p.PATH_TOKEN, json=body)
+            data = answers.grant(self._request("POST", p.PATH_TOKEN, json=body))
         except Refused as refused:
             if refused.error != "invalid_client":
                 raise
@@ -197,7 +256,9 @@ class PortalClient:
             secret = self.register()
             if self._token is not None:
                 return
-            data = self._request("POST", p.PATH_TOKEN, json={**body, "client_secret": secret})
+            data = answers.grant(
+                self._request("POST", p.PATH_TOKEN, json={**body, "client_secret": secret})
+            )
         self._secret = secret
         self._set_token(data)
 
@@ -254,16 +315,7 @@ class PortalClient:
             p.H_ACK_FORMAT: p.ACK_RUNS,
         }
         data = self._request("POST", p.PATH_PUSH, data=prepared.body, headers=headers)
-        return self._results(data)
-
-    def _results(self, data: dict) -> list[dict[str, Any]]:
-        results = data.get("results", [])
-        if data.get("ack_format") == p.ACK_RUNS and isinstance(results, dict):
-            try:
-                return p.decode_ack_runs(self.station_id, results)
-            except (TypeError, ValueError):
-                raise TransportError("unreadable acknowledgements") from None
-        return results if isinstance(results, list) else []
+        return answers.push_results(data, self.station_id, prepared.items)
 
     def push(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         prepared = self.prepare_push([encode_item(i) for i in items])
@@ -272,12 +324,18 @@ class PortalClient:
             headers = {**self.signed_batch(prepared.body), p.H_ACK_FORMAT: p.ACK_RUNS}
             return {"data": prepared.body, "headers": headers}
 
-        return self._results(self._authed("POST", p.PATH_PUSH, make))
+        data = self._authed("POST", p.PATH_PUSH, make)
+        return answers.push_results(data, self.station_id, prepared.items)
 
     def changes(self, cursor: str, limit: int) -> dict:
-        return self._authed(
+        """One page, checked; a round asks for at most `pages_per_round` of them."""
+        if self._pages >= self.limits.pages_per_round:
+            raise UpstreamFault("sync.pages.too_many", pages=self.limits.pages_per_round)
+        self._pages += 1
+        data = self._authed(
             "GET", p.PATH_CHANGES, lambda: {"params": {"cursor": cursor, "limit": limit}}
         )
+        return answers.changes_page(data, cursor, limit)
 
 
 def encode_item(item: dict[str, Any]) -> bytes:

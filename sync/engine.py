@@ -45,6 +45,7 @@ from counter_app.store import Store
 from counter_app.store.station_key import station_key
 from counter_app.store.sync_state import SyncRound
 from sync.adapters import portal_view
+from sync.answers import Limits
 from sync.client import (
     PortalClient,
     PortalError,
@@ -77,6 +78,7 @@ class SyncConfig:
     clock_warn_seconds: float = 120.0
     clock_behind_seconds: float = 600.0  # local clock this far behind: no new codes
     timeout: tuple[float, float] = (5.0, 60.0)
+    limits: Limits = field(default_factory=Limits)  # what a portal may cost (sync/answers.py)
 
 
 @dataclass
@@ -157,6 +159,7 @@ class SyncEngine:
             save_secret=self._save_secret,
             timeout=self.config.timeout,
             session=session,
+            limits=self.config.limits,
         )
         self.client.offset = store.sync_state.get("clock_offset")
         link = store.sync_state.get("link_estimate") or {}
@@ -186,6 +189,7 @@ class SyncEngine:
         report = SyncReport()
         started = self.now()
         wire0 = (self.client.wire.requests, self.client.wire.bytes_sent)
+        self.client.begin_round()
         try:
             self._push_all(report)
             self._pull_all(report)
