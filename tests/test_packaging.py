@@ -6,15 +6,26 @@ and are skipped without it (.ci/run builds the bundle and runs packaging/smoke.p
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "packaging"))
-import contents  # noqa: E402
+
+
+def _load(name: str):
+    """packaging/ holds scripts, not a package (and PyPA's `packaging` owns that name)."""
+    spec = importlib.util.spec_from_file_location(
+        f"_packaging_{name}", ROOT / "packaging" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+contents = _load("contents")
 
 BUNDLE = contents.bundle_dir(ROOT)
 built = pytest.mark.skipif(not contents.executable(BUNDLE).is_file(), reason="no bundle built")
@@ -58,9 +69,7 @@ def test_nats_server_is_found_where_its_wheel_put_it():
 
 
 def test_a_bundle_over_its_budget_fails_the_build(tmp_path):
-    sys.path.insert(0, str(ROOT / "packaging"))
-    from build import check_size
-
+    check_size = _load("build").check_size
     (tmp_path / "big.bin").write_bytes(b"\0" * 3 * 2**20)
     assert check_size(tmp_path, budget_mb=4) == pytest.approx(3)
     with pytest.raises(SystemExit, match="ngân sách"):
