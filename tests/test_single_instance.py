@@ -21,11 +21,16 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="signals stop th
 START = "import sys; from counter_app.cli import main; sys.exit(main())"
 
 
+def _env(tmp_path: Path) -> dict[str, str]:
+    """One temporary folder per test: Qt's socket files live there, not in /tmp."""
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.qpa.*=false",
+                TMPDIR=str(tmp_path))  # fmt: skip
+
+
 def _start(data_dir: Path, *args: str) -> subprocess.Popen:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.qpa.*=false")
     return subprocess.Popen(
         [sys.executable, "-c", START, "--data-dir", str(data_dir), *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(data_dir.parent), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
 
@@ -53,7 +58,7 @@ def test_a_second_start_brings_the_running_window_forward(tmp_path):
         _holding(first, data)
         second = subprocess.run(
             [sys.executable, "-c", START, "--data-dir", str(data)],
-            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            env=_env(tmp_path),
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert second.returncode == 0, second.stderr
@@ -62,12 +67,21 @@ def test_a_second_start_brings_the_running_window_forward(tmp_path):
         (tmp_path / "link").symlink_to(data, target_is_directory=True)
         third = subprocess.run(
             [sys.executable, "-c", START, "--lang", "en", "--data-dir", str(tmp_path / "link")],
-            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            env=_env(tmp_path),
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert third.returncode == 0, third.stderr
         assert "its window was brought to the front" in third.stderr
         assert first.poll() is None  # the running window carries on
+        # a window open since morning: its lock is old, never stale while it runs
+        hours_ago = time.time() - 6 * 3600
+        os.utime(data / LOCK_FILE, (hours_ago, hours_ago))
+        late = subprocess.run(
+            [sys.executable, "-c", START, "--data-dir", str(data)],
+            env=_env(tmp_path),
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert late.returncode == 0 and "đưa lên trước" in late.stderr, late.stderr
         # another folder is another station: it opens
         other = _start(tmp_path / "other")
         try:
@@ -88,7 +102,7 @@ def test_a_dead_holder_leaves_no_lock_and_a_hung_one_is_named(tmp_path):
     try:
         hung = subprocess.run(
             [sys.executable, "-c", START, "--data-dir", str(data)],
-            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            env=_env(tmp_path),
             capture_output=True, text=True, timeout=90,
         )  # fmt: skip
         assert hung.returncode == 1
@@ -102,5 +116,12 @@ def test_a_dead_holder_leaves_no_lock_and_a_hung_one_is_named(tmp_path):
     try:
         time.sleep(3)  # long enough for a refused start to have exited
         assert again.poll() is None, again.communicate()
+        # and it answers on the dead holder's socket name
+        forwarded = subprocess.run(
+            [sys.executable, "-c", START, "--data-dir", str(data)],
+            env=_env(tmp_path),
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert forwarded.returncode == 0 and "đưa lên trước" in forwarded.stderr
     finally:
         _stop(again)

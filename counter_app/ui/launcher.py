@@ -41,7 +41,7 @@ def run(
     from counter_app.ui.qtapp import make_app
 
     app = make_app(_language(lang))
-    from counter_app.ui.single_instance import InstanceGuard, bring_forward, claim
+    from counter_app.ui.single_instance import InstanceGuard, claim
 
     guard = claim(data_dir)
     if not isinstance(guard, InstanceGuard):
@@ -67,7 +67,7 @@ def run(
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
-    guard.forward.connect(lambda: bring_forward(window))
+    guard.window = window
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
     return app.exec()

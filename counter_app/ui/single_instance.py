@@ -2,9 +2,10 @@
 
 A clerk who double-clicks the shortcut again, or a kiosk's logon start racing a manual start,
 must not get a second writer on the same store. The first start holds a lock file in the data
-folder (QLockFile: a crashed holder's lock is taken over, by its process id) and listens on a
-local socket named from a hash of the folder's path. A second start finds the lock taken, asks
-the holder through the socket to bring its window forward, waits for its answer, and exits.
+folder (QLockFile: a dead holder's lock is taken over, by its process id; a live holder's is
+kept however old, by the OS file lock under it) and listens on a local socket named from a
+hash of the folder's path. A second start finds the lock taken, asks the holder through the
+socket to bring its window forward, waits for the answer that it did, and exits.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QLockFile, QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 LOCK_FILE = "counter-app.window.lock"
 _ASK, _DONE = b"forward\n", b"ok\n"
@@ -27,25 +32,25 @@ def server_name(data_dir: Path) -> str:
 
 
 class InstanceGuard(QObject):
-    """Held by the running window for its whole life; emits `forward` when another start
-    asked for the window."""
-
-    forward = Signal()
+    """Held by the running program for its whole life; brings `window` forward when another
+    start asks, and answers only once it has."""
 
     def __init__(self, lock: QLockFile, name: str) -> None:
         super().__init__()
         self._lock = lock
+        self.window: QWidget | None = None  # set once the window exists
         self._server = QLocalServer(self)
+        # Only this user may connect; and on Unix, Qt then binds in a private folder and
+        # renames over the name, replacing the socket file a killed holder left behind.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        QLocalServer.removeServer(name)  # a crashed holder's socket file (we hold the lock)
         self._server.listen(name)
         self._server.newConnection.connect(self._answer)
 
     def _answer(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
-            if socket.waitForReadyRead(1000) and socket.readLine().data() == _ASK:
-                self.forward.emit()
+            asked = socket.waitForReadyRead(1000) and socket.readLine().data() == _ASK
+            if asked and self.window is not None and bring_forward(self.window):
                 socket.write(_DONE)
                 socket.waitForBytesWritten(1000)
             socket.disconnectFromServer()
@@ -62,7 +67,6 @@ def claim(data_dir: Path) -> InstanceGuard | bool:
     folder = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(folder / LOCK_FILE))
-    lock.setStaleLockTime(0)  # only a dead holder's lock is stale, however old
     name = server_name(folder)
     if lock.tryLock(0):
         return InstanceGuard(lock, name)
@@ -86,8 +90,10 @@ def _ask_forward(name: str, attempts: int = 20) -> bool:
     return False
 
 
-def bring_forward(window) -> None:
+def bring_forward(window: QWidget) -> bool:
+    """Restore, raise and focus the window; whether it is now shown (what the asker is told)."""
     if window.isMinimized():
         window.showNormal()
     window.raise_()
     window.activateWindow()
+    return window.isVisible() and not window.isMinimized()
