@@ -92,7 +92,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict:
     }
 
 
-OTHERS = ("bench.crypto_cost", "bench.print_receipt", "bench.sync_backlog", "bench.ui_startup")
+OTHERS = (
+    "bench.crypto_cost", "bench.print_receipt", "bench.sync_backlog", "bench.ui_startup",
+    "bench.frozen_startup",
+)  # fmt: skip
 
 
 def run_others(quick: bool) -> dict:

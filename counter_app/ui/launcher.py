@@ -7,6 +7,7 @@ is opened (and, for the demo, before the demo data is made), so something appear
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -40,6 +41,11 @@ def run(
     from counter_app.ui.qtapp import make_app
 
     app = make_app(_language(lang))
+    from counter_app.ui.single_instance import InstanceGuard, claim
+
+    guard = claim(data_dir)
+    if not isinstance(guard, InstanceGuard):
+        return _already_open(answered=guard)
     probe = _Probe.from_env(started)
     if role in ("kiosk", "display"):
         window = _open_screen(role, data_dir, clock or _system_clock())
@@ -61,8 +67,34 @@ def run(
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
+    guard.window = window
     app.aboutToQuit.connect(lambda: _stop_background(window))
+    app.aboutToQuit.connect(guard.release)
     return app.exec()
+
+
+def _already_open(*, answered: bool) -> int:
+    """A second start on the same data folder: the running window came forward (or did not
+    answer); either way this start opens nothing."""
+    from PySide6.QtCore import QCoreApplication
+
+    if answered:
+        text = QCoreApplication.translate(
+            "Launcher",
+            "Chương trình đã mở trên thư mục dữ liệu này; cửa sổ đang chạy được đưa lên trước.",
+        )
+    else:
+        text = QCoreApplication.translate(
+            "Launcher",
+            "Chương trình đang mở trên thư mục dữ liệu này nhưng không trả lời. "
+            "Hãy đóng nó (hoặc khởi động lại máy) rồi mở lại.",
+        )
+    print(text, file=sys.stderr)
+    if not answered and display_available():
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, "counter-app", text)
+    return 0 if answered else 1
 
 
 def _system_clock() -> Callable[[], datetime]:
@@ -248,8 +280,6 @@ class _Probe:
 
 def display_available() -> bool:
     """Whether a window can be shown: a desktop session, not a test or an SSH shell."""
-    import sys
-
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform in ("offscreen", "minimal"):
         return False

@@ -1013,6 +1013,14 @@
         <source>Đang chuẩn bị dữ liệu mẫu (lần đầu mất khoảng nửa phút)…</source>
         <translation>Preparing the demo data (about half a minute the first time)…</translation>
     </message>
+    <message>
+        <source>Chương trình đã mở trên thư mục dữ liệu này; cửa sổ đang chạy được đưa lên trước.</source>
+        <translation>The program is already open on this data folder; its window was brought to the front.</translation>
+    </message>
+    <message>
+        <source>Chương trình đang mở trên thư mục dữ liệu này nhưng không trả lời. Hãy đóng nó (hoặc khởi động lại máy) rồi mở lại.</source>
+        <translation>The program is already open on this data folder but does not answer. Close it (or restart the computer) and open it again.</translation>
+    </message>
 </context>
 <context>
     <name>LoginWidget</name>
