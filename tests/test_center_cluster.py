@@ -3,14 +3,9 @@ changes nothing for the stations."""
 
 from __future__ import annotations
 
-import shutil
 import time
 
-import pytest
-
 from tests.center_harness import Center, cli, cli_json
-
-pytestmark = pytest.mark.skipif(shutil.which("nats-server") is None, reason="no nats-server")
 
 
 def _wait_linked(station, timeout: float = 60) -> None:

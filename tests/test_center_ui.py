@@ -3,9 +3,6 @@ F2 claims it, and a dead hub shows in the status bar while work goes on."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from PySide6.QtCore import Qt
 
 from counter_app.core.clock import system_now
@@ -16,8 +13,6 @@ from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
 from counter_app.ui.status_bar import StationStatusBar
 from tests.center_harness import Center, cli
-
-pytestmark = pytest.mark.skipif(shutil.which("nats-server") is None, reason="no nats-server")
 
 
 def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp_path):

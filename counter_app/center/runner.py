@@ -14,14 +14,13 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from counter_app.bundled import nats_server
 from counter_app.center.hub import (
     enrolment_package,
     hub_settings,
@@ -59,15 +58,10 @@ register(
 
 
 def server_binary() -> str:
-    found = os.environ.get("COUNTER_APP_NATS_SERVER") or shutil.which("nats-server")
-    if not found:
-        beside = Path(sys.executable).parent / (
-            "nats-server.exe" if os.name == "nt" else "nats-server"
-        )
-        found = str(beside) if beside.exists() else None
+    found = os.environ.get("COUNTER_APP_NATS_SERVER") or nats_server()
     if not found:
         raise DomainError("hub.no_server")
-    return found
+    return str(found)
 
 
 class Hub:
