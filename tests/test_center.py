@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from counter_app.store import open_store
-from tests.center_harness import Center, cli, cli_json
+from counter_app.center.lab import Center, cli, cli_json
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from tests.center_harness import Center, cli, cli_json
+from counter_app.center.lab import Center, cli, cli_json
 
 
 def _wait_linked(station, timeout: float = 60) -> None:

@@ -12,7 +12,7 @@ from counter_app.ui.counter import CounterWidget
 from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
 from counter_app.ui.status_bar import StationStatusBar
-from tests.center_harness import Center, cli
+from counter_app.center.lab import Center, cli
 
 
 def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp_path):

@@ -34,6 +34,8 @@ SUBJECT_PREFIX = "center.ev"
 CLAIMS_BUCKET = "claims"
 CENTER_ACTOR = Actor("center", Role.ADMIN)
 APPLY_BATCH = 200
+CONTACT_EVERY = 30.0
+DIRECT_GET_MAX = 16  # fewer new events than this are read one by one, without a consumer
 
 
 register(
@@ -118,6 +120,21 @@ async def connect(urls: list[str], user: str, password: str, timeout: float):
     )
 
 
+class _Delivered:
+    """A message from the ordered consumer, seen as the applier needs it."""
+
+    def __init__(self, msg) -> None:
+        self.headers, self.data = msg.headers, msg.data
+        self.seq = msg.metadata.sequence.stream
+
+
+class _Stored:
+    """A message read directly by its stream sequence."""
+
+    def __init__(self, msg) -> None:
+        self.headers, self.data, self.seq = msg.headers, msg.data, msg.seq
+
+
 class CenterLink:
     def __init__(
         self,
@@ -138,6 +155,8 @@ class CenterLink:
         self._nc: Any = None
         self._js: Any = None
         self._kv: Any = None
+        self._cut: bool | None = None  # unknown until the first turn
+        self._contact_written = 0.0
 
     # ---- plain calls with a time bound ----
     def _run(self, coro, extra: float = 0.0):
@@ -234,6 +253,7 @@ class CenterLink:
             waiting = self.store.center.waiting(APPLY_BATCH)
             if not waiting:
                 return
+            acked: list[str] = []
             for item in waiting:
                 if item.op == "ticket.called":
                     # called while cut off: the claim is made now, before anyone sees it
@@ -256,11 +276,14 @@ class CenterLink:
                         "Entity-Id": item.entity_id,
                     },
                 )
-                # acknowledged: only now is the delivery done (a kill before this line
-                # publishes it again, and the stream and every receiver drop the repeat)
-                with self.store.transaction():
-                    self.store.center.mark_published(item.idem_key, at=self._now())
-                report.published += 1
+                acked.append(item.idem_key)
+            # acknowledged: only now are the deliveries done, one commit for the batch (a
+            # kill before it publishes them again; the stream and every receiver drop the
+            # repeats by key)
+            with self.store.transaction():
+                for key in acked:
+                    self.store.center.mark_published(key, at=self._now())
+            report.published += len(acked)
 
     async def _apply(self, report: LinkReport) -> None:
         from nats.js.api import ConsumerConfig, DeliverPolicy
@@ -270,6 +293,11 @@ class CenterLink:
         position = self.store.center.position()
         report.lag = max(0, last - position)
         if last <= position:
+            return
+        if last - position <= DIRECT_GET_MAX:  # a few new events: fetch them one by one
+            msgs = [await self._js.get_msg(STREAM, seq) for seq in range(position + 1, last + 1)]
+            report.applied += self._apply_batch([_Stored(m) for m in msgs])
+            report.lag = 0
             return
         sub = await self._js.subscribe(
             f"{SUBJECT_PREFIX}.>",
@@ -283,7 +311,7 @@ class CenterLink:
             while position < last:
                 msg = await sub.next_msg(timeout=self.timeout)
                 position = msg.metadata.sequence.stream
-                batch.append(msg)
+                batch.append(_Delivered(msg))
                 if len(batch) >= APPLY_BATCH:
                     report.applied += self._apply_batch(batch)
                     batch = []
@@ -293,6 +321,8 @@ class CenterLink:
         report.lag = 0
 
     def _apply_batch(self, batch: list) -> int:
+        if not batch:
+            return 0
         ctx = ServiceContext(self.store, self.clock, self.station, CENTER_ACTOR)
         changed = 0
         with self.store.transaction():
@@ -301,7 +331,7 @@ class CenterLink:
                 changed += apply_center_event(
                     ctx,
                     key=headers["Nats-Msg-Id"],
-                    stream_seq=msg.metadata.sequence.stream,
+                    stream_seq=msg.seq,
                     entity=headers.get("Entity", ""),
                     entity_id=headers.get("Entity-Id", ""),
                     op=headers.get("Op", ""),
@@ -313,13 +343,23 @@ class CenterLink:
         return vn_time(self.clock())
 
     def _record_contact(self, error: str | None) -> None:
+        """Linked or cut off, and since when: written when it changes (and the last
+        contact at most every CONTACT_EVERY seconds), not at every turn, because each write
+        is a durable commit on a busy counter."""
+        cut = error is not None
+        due = time.monotonic() - self._contact_written >= CONTACT_EVERY
+        if cut == self._cut and not (due and not cut):
+            return
         now = self._now().isoformat()
         try:
             with self.store.transaction():
-                if error is None:
+                if not cut:
                     self.store.center.set_state("last_contact", now)
                     self.store.center.set_state("cut_since", None)
                 elif not self.store.center.get_state("cut_since"):
                     self.store.center.set_state("cut_since", now)
         except Exception:  # the store is busy or closing: the next contact records it
             log.debug("contact state not recorded")
+            return
+        self._cut = cut
+        self._contact_written = time.monotonic()

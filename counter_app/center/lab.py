@@ -1,5 +1,7 @@
-"""A center made of real processes for the tests: a hub (nats-server under `hub start`) and
-stations, each its own data folder, driven through the command line as separate processes."""
+"""A center of real processes on this PC, for the tests and the benchmarks: a hub (or three
+hub nodes) running nats-server under `hub start`, and stations, each its own data folder,
+driven through the command line as separate processes (tests/test_center*.py, bench/center.py).
+"""
 
 from __future__ import annotations
 
