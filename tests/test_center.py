@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from counter_app.store import open_store
 from counter_app.center.lab import Center, cli, cli_json
+from counter_app.store import open_store
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from counter_app.center.lab import Center, cli
 from counter_app.core.clock import system_now
 from counter_app.core.roles import Actor, Role
 from counter_app.store import open_store
@@ -12,7 +13,6 @@ from counter_app.ui.counter import CounterWidget
 from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
 from counter_app.ui.status_bar import StationStatusBar
-from counter_app.center.lab import Center, cli
 
 
 def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp_path):

@@ -131,3 +131,48 @@ class Center:
         for node, process in enumerate(self.processes):
             if process is not None:
                 self.kill_hub(node)
+
+
+def stream_counts(center: Center) -> dict:
+    """Messages and bytes in the center stream, read as the hub user."""
+    import asyncio
+
+    import nats
+
+    from counter_app.center.hub import hub_password
+    from counter_app.center.link import STREAM
+    from counter_app.store import open_store
+
+    store = open_store(center.hub_dir)
+    try:
+        password = hub_password(store)
+    finally:
+        store.close()
+
+    async def read() -> dict:
+        nc = await nats.connect(f"nats://127.0.0.1:{center.port}", user="hub", password=password)
+        try:
+            info = await nc.jetstream().stream_info(STREAM)
+            return {"messages": info.state.messages, "bytes": info.state.bytes}
+        finally:
+            await nc.close()
+
+    return asyncio.run(read())
+
+
+def record_offline(data_dir: Path, count: int) -> None:
+    """`count` tickets taken at a station without its link (as if cut off), fast."""
+    from counter_app.core.clock import system_now
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services import queue
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.station import load_station
+    from counter_app.store import open_store
+
+    store = open_store(data_dir)
+    try:
+        ctx = ServiceContext(store, system_now, load_station(store), Actor("admin", Role.ADMIN))
+        for n in range(count):  # a counter's range holds 100 numbers per group and day
+            queue.take_ticket(ctx, group="BCDEFG"[n // 100])
+    finally:
+        store.close()
