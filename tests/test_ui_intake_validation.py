@@ -111,3 +111,13 @@ def test_volunteer_saves_a_draft_not_a_received_dossier(qtbot, qapp, store, cloc
     with qtbot.waitSignal(widget.received, timeout=1000) as saved:
         qtbot.mouseClick(widget.view.accept, Qt.LeftButton)
     assert int(saved.args[0].status) == 1 and saved.args[0].due_at is None
+
+
+def test_khai_sinh_and_enter_picks_the_plain_birth_registration(qtbot, intake):
+    # The fixture typed "khai sinh" and pressed Enter in the real search box.
+    assert intake.procedure.code == "1.001193"  # same day, free; not 1.000689
+    assert intake.view.fee.text() == "Không thu"
+    intake.view.procedure_search.clear()
+    qtbot.keyClicks(intake.view.procedure_search, "ket hon")
+    qtbot.keyClick(intake.view.procedure_search, Qt.Key_Return)
+    assert intake.procedure.code == "1.000894"  # not the mobile (lưu động) variant

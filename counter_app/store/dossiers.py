@@ -259,6 +259,15 @@ class DossierRepository:
     def count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM dossiers")[0]
 
+    def uses_by_procedure(self, since: datetime) -> dict[str, int]:
+        """Dossiers received since `since`, per procedure code (the procedure index covers it)."""
+        rows = self._store.query(
+            "SELECT procedure_code, count(*) AS n FROM dossiers WHERE received_at >= ? "
+            "GROUP BY procedure_code",
+            (since.isoformat(),),
+        )
+        return {r["procedure_code"]: r["n"] for r in rows}
+
     def reseal_batch(self, limit: int) -> int:
         """Re-write up to `limit` rows not sealed under the current key; return how many."""
         fc = self._store.crypto

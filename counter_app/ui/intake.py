@@ -63,6 +63,7 @@ class IntakeWidget(QWidget):
         self.ticket: Ticket | None = None
         self.last_dossier: Dossier | None = None
         self._results: list[Procedure] = []
+        self._uses: dict[str, int] | None = None  # this center's use of each procedure
         v = self.view
         if draft:
             v.title.setText(self.tr("Soạn trước hồ sơ (tình nguyện viên)"))
@@ -121,6 +122,7 @@ class IntakeWidget(QWidget):
     # --- starting a dossier
     def start(self, ticket: Ticket | None) -> None:
         self.reset()
+        self._uses = None  # counted again on the next search: new dossiers change them
         self.ticket = ticket
         self.view.ticket_info.setText(
             self.tr("Công dân số {label}").format(label=ticket.label) if ticket else ""
@@ -144,11 +146,17 @@ class IntakeWidget(QWidget):
     # --- 1. procedure
     def _search(self) -> None:
         v = self.view
+        ctx = self._session.ctx()
         try:
-            self._results = self._session.ctx().catalogue().search(v.procedure_search.text(), 8)
+            if self._uses is None:
+                self._uses = gateway.procedure_uses(ctx)
+            found = gateway.search_procedures(
+                ctx, v.procedure_search.text(), limit=8, uses=self._uses
+            )
         except DomainError as error:
             v.message.error(error_text(error))
             return
+        self._results = [ranked.procedure for ranked in found]
         v.procedure_results.clear()
         for proc in self._results:
             v.procedure_results.addItem(f"{proc.code} – {proc.name}")
