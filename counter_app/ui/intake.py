@@ -209,11 +209,12 @@ class IntakeWidget(QWidget):
         row = table.rowCount()
         table.insertRow(row)
         box = QCheckBox()
-        box.setChecked(doc.received)
+        box.setChecked(doc.received)  # unticked from the checklist: the clerk ticks
         holder = QWidget()
         layout = QHBoxLayout(holder)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(box)
+        layout.addStretch(1)  # the box keeps its own size, so a click on it lands on the tick
         table.setCellWidget(row, 0, holder)
         name = QTableWidgetItem(doc.name)
         name.setFlags(Qt.ItemIsEnabled)
