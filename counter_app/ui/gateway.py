@@ -37,6 +37,7 @@ default_fee = dossiers.default_fee
 validate_applicant = dossiers.validate_applicant
 ApplicantInput = dossiers.ApplicantInput
 search_dossiers = search.search_dossiers
+find_dossiers = search.find_dossiers
 search_procedures = procedures.search_procedures
 procedure_uses = procedures.procedure_uses
 
