@@ -991,10 +991,6 @@
 <context>
     <name>KioskView</name>
     <message>
-        <source>Xin mời chạm vào lĩnh vực bạn cần giải quyết</source>
-        <translation>Please touch the service you need</translation>
-    </message>
-    <message>
         <source>Tôi thuộc diện ưu tiên</source>
         <translation>I have priority</translation>
     </message>
@@ -1003,20 +999,20 @@
         <translation>Look up a dossier</translation>
     </message>
     <message>
-        <source>Bạn thuộc diện ưu tiên nào?</source>
-        <translation>Which priority applies to you?</translation>
-    </message>
-    <message>
         <source>Quay lại</source>
         <translation>Back</translation>
     </message>
     <message>
-        <source>Số thứ tự của bạn</source>
-        <translation>Your number</translation>
+        <source>Xin mời Quý khách chạm vào lĩnh vực cần giải quyết</source>
+        <translation>Please touch the service you need</translation>
     </message>
     <message>
-        <source>Vui lòng nhận phiếu và chờ đến khi số của bạn được gọi trên màn hình.</source>
-        <translation>Please take your ticket and wait until your number is called on the screen.</translation>
+        <source>Quý khách thuộc diện ưu tiên nào?</source>
+        <translation>Which priority applies to you?</translation>
+    </message>
+    <message>
+        <source>Số thứ tự của Quý khách</source>
+        <translation>Your number</translation>
     </message>
     <message>
         <source>Xong</source>
@@ -1044,16 +1040,28 @@
         <translation>Priority: {name}. Please choose a service.</translation>
     </message>
     <message>
-        <source>Có {n} người đang chờ trước bạn</source>
+        <source>Có {n} người đang chờ trước Quý khách</source>
         <translation>{n} people are ahead of you</translation>
     </message>
     <message>
-        <source>Bạn là người tiếp theo</source>
+        <source>Quý khách là người tiếp theo</source>
         <translation>You are next</translation>
+    </message>
+    <message>
+        <source>Đang in phiếu…</source>
+        <translation>Printing your ticket…</translation>
     </message>
     <message>
         <source>số {label}</source>
         <translation>ticket {label}</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhận phiếu và chờ đến khi số của Quý khách được gọi trên màn hình.</source>
+        <translation>Please take your ticket and wait until your number is called on the screen.</translation>
+    </message>
+    <message>
+        <source>Quý khách hãy ghi nhớ số {label} và chờ đến khi số được gọi trên màn hình.</source>
+        <translation>Please remember your number {label} and wait until it is called on the screen.</translation>
     </message>
     <message>
         <source>Hồ sơ &lt;b&gt;{code}&lt;/b&gt;</source>
