@@ -163,3 +163,17 @@ def test_number_of_sets_cannot_be_zero(qtbot, intake, store, ctx):
             )  # fmt: skip
         assert err.value.field == "sets" and "Số bộ" in err.value.message("vi")
     assert store.dossiers.count() == 0
+
+
+def test_the_papers_are_ticked_from_the_keyboard(qtbot, intake):
+    # The fixture pressed Enter in the search box: the first paper of the checklist is current.
+    table = intake.view.checklist
+    assert table.hasFocus() and table.currentRow() == 0
+    qtbot.keyClick(table, Qt.Key_Space)
+    qtbot.keyClick(table, Qt.Key_Down)
+    qtbot.keyClick(table, Qt.Key_Down)
+    qtbot.keyClick(table, Qt.Key_Space)
+    ticked = [intake.document_box(row).isChecked() for row in range(table.rowCount())]
+    assert ticked[:3] == [True, False, True] and not any(ticked[3:])
+    qtbot.keyClick(table, Qt.Key_Space)  # again: unticked
+    assert not intake.document_box(2).isChecked()
