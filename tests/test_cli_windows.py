@@ -61,3 +61,4 @@ def test_the_bare_command_takes_role_and_fullscreen(tmp_path) -> None:
     assert done.returncode == 2 and "--role" in done.stderr
     done = counter_app("--role", "kiosk", "queue", "list", env=env)
     assert done.returncode == 2 and "chỉ dùng khi mở chương trình" in done.stderr
+    assert "counter-app ui --role kiosk" in done.stderr

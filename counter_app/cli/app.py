@@ -140,7 +140,8 @@ def cli(ctx: click.Context, data_dir: Path | None, lang: str, role: str, fullscr
         ctx.invoke(cli.get_command(ctx, "ui"), role=role, fullscreen=fullscreen)
     elif role != "all-in-one" or fullscreen:
         raise click.UsageError(
-            "--role và --fullscreen chỉ dùng khi mở chương trình (counter-app hoặc counter-app ui)."
+            "--role và --fullscreen đặt trước tên lệnh chỉ dùng khi mở chương trình: "
+            "«counter-app --role kiosk», hoặc «counter-app ui --role kiosk»."
         )
 
 
