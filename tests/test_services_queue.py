@@ -49,7 +49,7 @@ def test_call_next_takes_priority_then_arrival_and_finishes_the_current(ctx, clo
     first = queue.call_next(ctx, counter=1)
     assert first.label == "A002"
     clock.now += timedelta(minutes=6)
-    second = queue.call_next(ctx, counter=1)
+    second = queue.call_next(ctx, counter=1, current_outcome=TicketState.DONE)
     assert second.label == "A001"
     done = ctx.store.tickets.get(first.id)
     assert done.state is TicketState.DONE and done.finished_at == clock.now
@@ -146,3 +146,51 @@ def test_two_stations_with_their_own_ranges_never_collide(tmp_path, clock) -> No
         labels |= {queue.take_ticket(ctx, group="A").ticket.label for _ in range(3)}
         store.close()
     assert labels == {"A001", "A002", "A003", "A500", "A501", "A502"}
+
+
+def test_next_never_counts_a_called_citizen_served_without_being_told(ctx, store) -> None:
+    for _ in range(3):
+        queue.take_ticket(ctx, group="A")
+    first = queue.call_next(ctx, counter=1)
+    before = counts(store)
+    with pytest.raises(DomainError) as err:
+        queue.call_next(ctx, counter=1)
+    assert err.value.code == "queue.not_arrived"
+    assert "A001" in err.value.message("vi") and "vắng mặt" in err.value.message("vi")
+    assert counts(store) == before  # nothing written
+    assert store.tickets.get(first.id).state is TicketState.CALLED
+    second = queue.call_next(ctx, counter=1, current_outcome=TicketState.NO_SHOW)
+    assert store.tickets.get(first.id).state is TicketState.NO_SHOW
+    queue.start_serving(ctx, counter=1)  # the citizen came: "next" now means served
+    queue.call_next(ctx, counter=1)
+    assert store.tickets.get(second.id).state is TicketState.DONE
+
+
+def test_a_no_show_who_comes_back_is_restored_with_audit(ctx, store, clock) -> None:
+    queue.take_ticket(ctx, group="A")
+    clock.now += timedelta(minutes=1)
+    queue.take_ticket(ctx, group="A")
+    first = queue.call_next(ctx, counter=1)
+    queue.no_show(ctx, counter=1)
+    clock.now += timedelta(minutes=2)
+    back = queue.restore_no_show(ctx, label="a001", counter=2)
+    assert (back.id, back.state, back.counter, back.recalls) == (
+        first.id, TicketState.WAITING, None, 0)  # fmt: skip
+    assert back.arrived_at == first.arrived_at and back.finished_at is None
+    assert queue.call_next(ctx, counter=1).label == "A001"  # their turn is kept
+    entry = store.query_one("SELECT * FROM audit WHERE action = 'ticket.restored'")
+    assert entry is not None and '"by_counter": 2' in entry["detail"]
+    assert store.audit.verify() is None
+
+
+def test_only_a_no_show_can_be_restored_and_refusals_write_nothing(ctx, store) -> None:
+    queue.take_ticket(ctx, group="A")
+    before = counts(store)
+    with pytest.raises(DomainError) as err:
+        queue.restore_no_show(ctx, label="A001", counter=1)  # still waiting
+    assert err.value.code == "queue.bad_transition"
+    with pytest.raises(NotFound):
+        queue.restore_no_show(ctx, label="A009", counter=1)
+    with pytest.raises(NotFound):
+        queue.restore_no_show(ctx, label="A001", counter=9)
+    assert counts(store) == before

@@ -75,9 +75,7 @@ def test_unreadable_qr_and_no_procedure_and_no_documents(qtbot, intake, store):
     _fill(qtbot, intake.view.qr, "abc|def")
     qtbot.keyClick(intake.view.qr, Qt.Key_Return)
     assert "QR" in intake.error_texts()["qr"]
-    for row in range(intake.view.checklist.rowCount()):
-        intake.document_box(row).setChecked(False)
-    qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    qtbot.mouseClick(intake.view.accept, Qt.LeftButton)  # nothing ticked: nothing checked
     assert "giấy tờ" in intake.error_texts()["documents"]
     intake.view.procedure_search.clear()
     qtbot.mouseClick(intake.view.clear, Qt.LeftButton)
@@ -87,7 +85,15 @@ def test_unreadable_qr_and_no_procedure_and_no_documents(qtbot, intake, store):
     assert store.dossiers.count() == 0
 
 
+def tick_required(qtbot, widget) -> None:
+    """The clerk checks each required paper and ticks it, as a person would (by mouse)."""
+    for row, doc in enumerate(widget.procedure.documents):
+        if not doc.optional:
+            qtbot.mouseClick(widget.document_box(row), Qt.LeftButton)
+
+
 def test_refusal_needs_a_reason_then_records_status_3(qtbot, intake, store):
+    tick_required(qtbot, intake)
     qtbot.mouseClick(intake.view.refuse, Qt.LeftButton)
     assert "lý do" in intake.error_texts()["note"]
     assert store.dossiers.count() == 0
@@ -108,6 +114,66 @@ def test_volunteer_saves_a_draft_not_a_received_dossier(qtbot, qapp, store, cloc
     qtbot.keyClicks(widget.view.procedure_search, "khai sinh")
     qtbot.keyClick(widget.view.procedure_search, Qt.Key_Return)
     qtbot.keyClicks(widget.view.full_name, "Lo Van Pao")
+    tick_required(qtbot, widget)
     with qtbot.waitSignal(widget.received, timeout=1000) as saved:
         qtbot.mouseClick(widget.view.accept, Qt.LeftButton)
     assert int(saved.args[0].status) == 1 and saved.args[0].due_at is None
+
+
+def test_khai_sinh_and_enter_picks_the_plain_birth_registration(qtbot, intake):
+    # The fixture typed "khai sinh" and pressed Enter in the real search box.
+    assert intake.procedure.code == "1.001193"  # same day, free; not 1.000689
+    assert intake.view.fee.text() == "Không thu"
+    intake.view.procedure_search.clear()
+    qtbot.keyClicks(intake.view.procedure_search, "ket hon")
+    qtbot.keyClick(intake.view.procedure_search, Qt.Key_Return)
+    assert intake.procedure.code == "1.000894"  # not the mobile (lưu động) variant
+
+
+def test_documents_start_unticked_and_only_ticked_ones_are_recorded(qtbot, intake, store):
+    rows = intake.view.checklist.rowCount()
+    assert rows >= 2
+    assert not any(intake.document_box(row).isChecked() for row in range(rows))
+    qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    assert "giấy tờ" in intake.error_texts()["documents"] and store.dossiers.count() == 0
+    qtbot.mouseClick(intake.document_box(0), Qt.LeftButton)
+    with qtbot.waitSignal(intake.received, timeout=1000) as saved:
+        qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    received = [d.received for d in saved.args[0].documents]
+    assert received == [True] + [False] * (rows - 1)
+    stored = store.dossiers.get(saved.args[0].code)
+    assert [d.received for d in stored.documents] == received
+
+
+def test_number_of_sets_cannot_be_zero(qtbot, intake, store, ctx):
+    from counter_app.core.errors import ValidationError
+    from counter_app.services.dossiers import ApplicantInput, receive_dossier
+
+    sets = intake.view.sets
+    sets.selectAll()
+    qtbot.keyClicks(sets, "0")
+    qtbot.keyClick(sets, Qt.Key_Down)
+    sets.interpretText()
+    assert sets.value() >= 1 and sets.minimum() == 1
+    for bad in (0, -1, 21):
+        with pytest.raises(ValidationError) as err:
+            receive_dossier(
+                ctx, procedure_code="1.001193", applicant=ApplicantInput(full_name="Lê Văn An"),
+                sets=bad,
+            )  # fmt: skip
+        assert err.value.field == "sets" and "Số bộ" in err.value.message("vi")
+    assert store.dossiers.count() == 0
+
+
+def test_the_papers_are_ticked_from_the_keyboard(qtbot, intake):
+    # The fixture pressed Enter in the search box: the first paper of the checklist is current.
+    table = intake.view.checklist
+    assert table.hasFocus() and table.currentRow() == 0
+    qtbot.keyClick(table, Qt.Key_Space)
+    qtbot.keyClick(table, Qt.Key_Down)
+    qtbot.keyClick(table, Qt.Key_Down)
+    qtbot.keyClick(table, Qt.Key_Space)
+    ticked = [intake.document_box(row).isChecked() for row in range(table.rowCount())]
+    assert ticked[:3] == [True, False, True] and not any(ticked[3:])
+    qtbot.keyClick(table, Qt.Key_Space)  # again: unticked
+    assert not intake.document_box(2).isChecked()

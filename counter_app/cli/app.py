@@ -146,15 +146,30 @@ class LazyGroup(click.Group):
     default=lambda: os.environ.get("COUNTER_APP_LANG", "vi"),
     help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.",
 )
+# `counter-app --role kiosk --fullscreen`, as the README writes it: the bare command opens
+# the program, so it takes the options of `counter-app ui` too.
+@click.option(
+    "--role",
+    type=click.Choice(["all-in-one", "counter", "kiosk", "display"]),
+    default="all-in-one",
+    show_default=True,
+    help="Khi mở chương trình: trạm hiển thị gì (như «counter-app ui --role»).",
+)
+@click.option("--fullscreen", is_flag=True, help="Khi mở chương trình: toàn màn hình.")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, lang: str) -> None:
+def cli(ctx: click.Context, data_dir: Path | None, lang: str, role: str, fullscreen: bool) -> None:
     """counter-app: phần mềm quầy một cửa của Trung tâm phục vụ hành chính công cấp xã."""
     given = data_dir is not None or "COUNTER_APP_DATA" in os.environ
     state = CliState(data_dir or default_data_dir(), lang, given)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:  # plain `counter-app`: open the program
-        ctx.invoke(cli.get_command(ctx, "ui"))
+        ctx.invoke(cli.get_command(ctx, "ui"), role=role, fullscreen=fullscreen)
+    elif role != "all-in-one" or fullscreen:
+        raise click.UsageError(
+            "--role và --fullscreen đặt trước tên lệnh chỉ dùng khi mở chương trình: "
+            "«counter-app --role kiosk», hoặc «counter-app ui --role kiosk»."
+        )
 
 
 _CLICK_MESSAGES = {

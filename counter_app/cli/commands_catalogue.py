@@ -53,6 +53,33 @@ def catalogue_list(state: CliState, group: str | None, text: str | None, as_json
         click.echo(f"{p.code:<10} {p.service_group}  {p.name}  · {processing_text(p.processing)}")
 
 
+@catalogue.command("search")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Số thủ tục tối đa.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_state
+def catalogue_search(state: CliState, text: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Tìm thủ tục theo tên hoặc mã, phù hợp nhất trước (như ô tìm ở màn hình tiếp nhận)."""
+    from counter_app.services.procedures import search_procedures
+
+    found = search_procedures(state.context(), " ".join(text), limit=limit)
+    if as_json:
+        emit_json(
+            [
+                {**to_jsonable(r.procedure), "rank": i, "uses": r.uses}
+                for i, r in enumerate(found, start=1)
+            ]
+        )
+        return
+    if not found:
+        click.echo("Không tìm thấy thủ tục nào.")
+        return
+    for r in found:
+        p = r.procedure
+        click.echo(f"{p.code:<10} {p.service_group}  {p.name}  · {processing_text(p.processing)}")
+
+
 @catalogue.command("show")
 @click.argument("code")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")

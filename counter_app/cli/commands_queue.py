@@ -6,6 +6,7 @@ import click
 
 from counter_app.cli.app import CliState, pass_state
 from counter_app.cli.output import emit_json, ticket_json, ticket_line
+from counter_app.core.queue import TicketState
 from counter_app.services import queue as service
 
 JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -44,13 +45,23 @@ def _show(state: CliState, ticket, as_json: bool, text: str) -> None:
         click.echo(text)
 
 
+OUTCOMES = {"served": TicketState.DONE, "absent": TicketState.NO_SHOW}
+
+
 @queue.command("call-next")
 @COUNTER
+@click.option(
+    "--current",
+    "current",
+    type=click.Choice(sorted(OUTCOMES)),
+    help="Số đang gọi mà chưa bắt đầu phục vụ: served (đã phục vụ xong) hoặc absent (vắng mặt).",
+)
 @JSON
 @pass_state
-def queue_call_next(state: CliState, counter: int, as_json: bool) -> None:
+def queue_call_next(state: CliState, counter: int, current: str | None, as_json: bool) -> None:
     """Gọi số tiếp theo (ưu tiên trước, rồi theo thứ tự đến)."""
-    t = service.call_next(state.context(), counter=counter)
+    outcome = OUTCOMES[current] if current else None
+    t = service.call_next(state.context(), counter=counter, current_outcome=outcome)
     _show(state, t, as_json, f"Mời số {t.label} đến quầy số {counter}.")
 
 
@@ -87,6 +98,17 @@ def queue_no_show(state: CliState, counter: int, as_json: bool) -> None:
     """Ghi vắng mặt cho số đang gọi."""
     t = service.no_show(state.context(), counter=counter)
     _show(state, t, as_json, f"Số {t.label}: vắng mặt.")
+
+
+@queue.command("restore")
+@click.argument("ticket_label", metavar="TICKET")
+@COUNTER
+@JSON
+@pass_state
+def queue_restore(state: CliState, ticket_label: str, counter: int, as_json: bool) -> None:
+    """Đưa số đã ghi vắng mặt trở lại hàng chờ (công dân quay lại), giữ thứ tự đến."""
+    t = service.restore_no_show(state.context(), label=ticket_label, counter=counter)
+    _show(state, t, as_json, f"Số {t.label} đã trở lại hàng chờ nhóm {t.group}.")
 
 
 @queue.command("transfer")

@@ -38,11 +38,13 @@ def ui(state: CliState, role: str, fullscreen: bool) -> None:
 )
 @pass_state
 def screenshots(state: CliState, out: Path) -> None:
-    """Vẽ mọi cửa sổ trên dữ liệu mẫu ra tệp PNG (không cần màn hình)."""
+    """Vẽ mọi cửa sổ trên dữ liệu mẫu ra tệp PNG (không cần màn hình).
+
+    Luôn dùng một kho dữ liệu mẫu mới, tạm thời: không bao giờ ghi vào kho dữ liệu thật.
+    """
     from counter_app.ui.screenshots import render_all
 
-    folder = state.data_dir if state.data_dir_given else None
-    for path in render_all(out, data_dir=folder, lang=state.lang):
+    for path in render_all(out, lang=state.lang):
         click.echo(str(path))
 
 

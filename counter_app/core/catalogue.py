@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
@@ -40,7 +41,6 @@ from typing import Any
 
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
-from counter_app.core.text import fold
 
 register(
     {
@@ -159,47 +159,17 @@ class Catalogue:
                 return group
         raise NotFound("catalogue.unknown_group", letter=letter)
 
-    def search(self, text: str, limit: int = 20) -> list[Procedure]:
-        """Procedures matching what a clerk typed, with or without diacritics.
+    def search(
+        self, text: str, limit: int = 20, *, uses: Mapping[str, int] | None = None
+    ) -> list[Procedure]:
+        """Procedures matching what a clerk typed, best first, with or without diacritics.
 
-        A procedure matches when the query is a prefix of its code, or when every word of
-        the folded query appears in its folded name. Ranking: exact code, then exact name,
-        then names starting with the query (a leading "Thủ tục" is ignored), then the rest;
-        by code within each rank.
+        The ranking lives in core.procedure_search (relevance, then this center's `uses`
+        per procedure code; never the code order).
         """
-        query = fold(text)
-        if not query or limit <= 0:
-            return []
-        code_query = "".join(query.split())
-        words = query.split()
-        ranked: list[tuple[int, str, Procedure]] = []
-        for proc in self.procedures:
-            code = proc.code.casefold()
-            full_name = fold(proc.name)
-            name = _short_name(full_name)
-            if code == code_query:
-                rank = 0
-            elif name == query or full_name == query:
-                rank = 1
-            elif name.startswith(query) or full_name.startswith(query):
-                rank = 2
-            elif code.startswith(code_query) or all(word in full_name for word in words):
-                rank = 3
-            else:
-                continue
-            ranked.append((rank, proc.code, proc))
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        return [proc for _, _, proc in ranked[:limit]]
+        from counter_app.core.procedure_search import search_procedures
 
-
-_LEADING_WORDS = "thu tuc "
-
-
-def _short_name(folded_name: str) -> str:
-    """A folded name without the "thủ tục" most official names start with."""
-    if folded_name.startswith(_LEADING_WORDS):
-        return folded_name[len(_LEADING_WORDS) :]
-    return folded_name
+        return search_procedures(self.procedures, text, uses=uses, limit=limit)
 
 
 # ---------------------------------------------------------------------------------------

@@ -149,8 +149,12 @@ class Dossier:
         return False
 
 
+MIN_SETS, MAX_SETS = 1, 20  # "Số bộ" on Form 01: a dossier is at least one set of papers
+
+
 def check_documents(documents: tuple[ReceivedDocument, ...], sets: int) -> None:
-    if not 1 <= sets <= 20:
+    """At least one set, and at least one document the clerk marked as received."""
+    if not MIN_SETS <= sets <= MAX_SETS:
         raise ValidationError("dossier.bad_sets", field="sets")
     if not any(d.received for d in documents):
         raise ValidationError("dossier.no_documents", field="documents")

@@ -37,7 +37,8 @@ STATE_NAMES = {
 }
 
 # A CALLED ticket may be called again (recall); TRANSFERRED ends this row and a new row
-# carries the citizen on in the other group.
+# carries the citizen on in the other group. A NO_SHOW ticket goes back to WAITING when the
+# citizen turns up after all (restore_no_show): a wrong key must not cost them their turn.
 TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
     TicketState.WAITING: frozenset({TicketState.CALLED, TicketState.CANCELLED}),
     TicketState.CALLED: frozenset(
@@ -51,7 +52,7 @@ TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
     ),
     TicketState.SERVING: frozenset({TicketState.DONE, TicketState.TRANSFERRED}),
     TicketState.DONE: frozenset(),
-    TicketState.NO_SHOW: frozenset(),
+    TicketState.NO_SHOW: frozenset({TicketState.WAITING}),
     TicketState.TRANSFERRED: frozenset(),
     TicketState.CANCELLED: frozenset(),
 }
@@ -79,6 +80,16 @@ register(
         "queue.empty": {
             "vi": "Không còn ai đang chờ ở các nhóm dịch vụ của quầy này.",
             "en": "Nobody is waiting in this counter's service groups.",
+        },
+        "queue.not_arrived": {
+            "vi": "Số {label} đã được gọi nhưng chưa bắt đầu phục vụ: hãy cho biết công dân "
+            "đã được phục vụ xong hay vắng mặt trước khi gọi số tiếp theo.",
+            "en": "Ticket {label} was called but not yet served: say whether the citizen was "
+            "served or absent before calling the next one.",
+        },
+        "queue.bad_outcome": {
+            "vi": "Kết quả của số đang gọi chỉ có thể là «đã phục vụ xong» hoặc «vắng mặt».",
+            "en": "A called ticket can only end as served or absent.",
         },
         "queue.same_group": {
             "vi": "Số {label} đã thuộc nhóm {group}; hãy chọn nhóm khác để chuyển.",
@@ -199,6 +210,36 @@ def finish(ticket: Ticket, *, at: datetime) -> Ticket:
 def mark_no_show(ticket: Ticket, *, at: datetime) -> Ticket:
     _check(ticket, TicketState.NO_SHOW)
     return replace(ticket, state=TicketState.NO_SHOW, finished_at=at)
+
+
+def close_for_next(ticket: Ticket, *, outcome: TicketState | None, at: datetime) -> Ticket:
+    """End the ticket still open at a counter before the next one is called.
+
+    A citizen being served (SERVING) came to the counter, so "next" means served. A citizen
+    only called (CALLED) may never have come: counting them served, as the Next key of many
+    queue machines does, records an outcome nobody saw. The clerk must say which it was.
+    """
+    if outcome is None:
+        if ticket.state is TicketState.SERVING:
+            return finish(ticket, at=at)
+        raise DomainError("queue.not_arrived", label=ticket.label)
+    if outcome is TicketState.DONE:
+        return finish(ticket, at=at)
+    if outcome is TicketState.NO_SHOW:
+        return mark_no_show(ticket, at=at)
+    raise ValidationError("queue.bad_outcome", field="outcome")
+
+
+def restore_no_show(ticket: Ticket, *, at: datetime) -> Ticket:
+    """A citizen marked absent came back: the ticket waits again, with its first arrival time.
+
+    Keeping the arrival puts them ahead of everyone who came later, as if never skipped.
+    """
+    _check(ticket, TicketState.WAITING)
+    return replace(
+        ticket, state=TicketState.WAITING, counter=None, recalls=0, called_at=None,
+        serving_at=None, finished_at=None,
+    )  # fmt: skip
 
 
 def cancel(ticket: Ticket, *, at: datetime) -> Ticket:

@@ -19,6 +19,7 @@ from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.clock import VN_TZ, vn_time
 from counter_app.core.dossier import DossierStatus as S
 from counter_app.core.errors import DomainError
+from counter_app.core.queue import TicketState
 from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers, queue, ratings
 from counter_app.services.accounts import add_user
@@ -121,7 +122,8 @@ def generate_demo_data(
         def run() -> None:
             ctx = contexts[clerk]
             try:
-                ticket = queue.call_next(ctx, counter=counter)
+                # A citizen still at the counter was served (no dossier: a question).
+                ticket = queue.call_next(ctx, counter=counter, current_outcome=TicketState.DONE)
             except DomainError:
                 return  # nobody waiting for this counter
             if rng.random() < 0.07:

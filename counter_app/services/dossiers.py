@@ -104,10 +104,18 @@ def validate_applicant(raw: ApplicantInput) -> Applicant:
     )
 
 
-def checklist(procedure: Procedure) -> tuple[ReceivedDocument, ...]:
-    """The procedure's documents, the required ones ticked as received."""
+def checklist(
+    procedure: Procedure, *, required_received: bool = False
+) -> tuple[ReceivedDocument, ...]:
+    """The procedure's documents, none marked received: the clerk ticks what they checked.
+
+    Pre-ticked boxes let a clerk in a hurry certify papers nobody looked at. Only a caller
+    with no list of its own (the command line) declares the required ones received.
+    """
     return tuple(
-        ReceivedDocument(doc.name, doc.form, doc.count, received=not doc.optional)
+        ReceivedDocument(
+            doc.name, doc.form, doc.count, received=required_received and not doc.optional
+        )
         for doc in procedure.documents
     )
 
@@ -162,7 +170,7 @@ def receive_dossier(
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")
     person = validate_applicant(applicant)
-    docs = checklist(procedure) if documents is None else documents
+    docs = checklist(procedure, required_received=True) if documents is None else documents
     rules.check_documents(docs, sets)
     due = (
         None

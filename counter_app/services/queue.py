@@ -46,9 +46,19 @@ class QueueSnapshot:
 
 
 def save_ticket_change(
-    ctx: ServiceContext, before: Ticket | None, after: Ticket, at: datetime
+    ctx: ServiceContext,
+    before: Ticket | None,
+    after: Ticket,
+    at: datetime,
+    *,
+    action: str | None = None,
+    detail: dict | None = None,
 ) -> Ticket:
-    """Write a ticket change with its event, its outbox row and its audit entry."""
+    """Write a ticket change with its event, its outbox row and its audit entry.
+
+    `action` names the change when the new state alone does not (a restored no-show is
+    "waiting" again); `detail` adds to the audit entry (the counter that restored it).
+    """
     if before is None or before.id is None:
         after = ctx.store.tickets.insert(after, writer=ctx.station.id)
     else:
@@ -56,10 +66,15 @@ def save_ticket_change(
     ctx.store.tickets.add_event(after, at=at, actor=ctx.actor.username)
     ctx.journal(
         at=at,
-        action=f"ticket.{after.state.value}",
+        action=action or f"ticket.{after.state.value}",
         entity="ticket",
         entity_id=f"{after.day.isoformat()}/{after.label}/{after.id}",
-        detail={"group": after.group, "counter": after.counter, "recalls": after.recalls},
+        detail={
+            "group": after.group,
+            "counter": after.counter,
+            "recalls": after.recalls,
+            **(detail or {}),
+        },
         payload=ticket_event(ctx, after, at=at),
     )
     return after
@@ -94,11 +109,14 @@ def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> Taken
     return TakenTicket(ticket, ahead)
 
 
-def call_next(ctx: ServiceContext, *, counter: int) -> Ticket:
+def call_next(
+    ctx: ServiceContext, *, counter: int, current_outcome: TicketState | None = None
+) -> Ticket:
     """Call the next citizen for this counter's groups: priority first, then arrival.
 
-    Like the Next key of every queue machine, a ticket still open at this counter is
-    finished first; an absent citizen is marked with no-show before calling the next one.
+    A ticket still open at this counter is closed first. One being served is finished; one
+    only called needs `current_outcome` (DONE or NO_SHOW): nobody may be counted served, or
+    absent, without the clerk saying so (core.queue.close_for_next).
     """
     ctx.actor.require(Permission.CALL_TICKETS)
     desk = ctx.station.counter(counter)
@@ -108,7 +126,8 @@ def call_next(ctx: ServiceContext, *, counter: int) -> Ticket:
         waiting = ctx.store.tickets.in_states(now.date(), [TicketState.WAITING], desk.groups)
         chosen = _claim_next(ctx, waiting, desk.groups, counter)
         if current is not None:
-            save_ticket_change(ctx, current, rules.finish(current, at=now), now)
+            closed = rules.close_for_next(current, outcome=current_outcome, at=now)
+            save_ticket_change(ctx, current, closed, now)
         return save_ticket_change(ctx, chosen, rules.call(chosen, counter=counter, at=now), now)
 
 
@@ -181,6 +200,29 @@ def transfer(ctx: ServiceContext, *, counter: int, to_group: str) -> Ticket:
         closed, moved = rules.transfer(ticket, to_group=to_group, at=now)
         save_ticket_change(ctx, ticket, closed, now)
         return save_ticket_change(ctx, None, moved, now)
+
+
+def restore_no_show(ctx: ServiceContext, *, label: str, counter: int) -> Ticket:
+    """Bring back today's ticket `label`, marked absent, to its queue (the citizen returned).
+
+    `counter` is where the clerk restoring it works; the audit keeps it with the change.
+    """
+    ctx.actor.require(Permission.CALL_TICKETS)
+    ctx.station.counter(counter)
+    now = ctx.now()
+    with ctx.store.transaction():
+        ticket = find_ticket(ctx, label)
+        restored = rules.restore_no_show(ticket, at=now)
+        return save_ticket_change(
+            ctx, ticket, restored, now, action="ticket.restored", detail={"by_counter": counter}
+        )
+
+
+def absent_today(ctx: ServiceContext) -> list[Ticket]:
+    """Today's tickets marked absent, latest first: the ones a returning citizen may hold."""
+    ctx.actor.require(Permission.CALL_TICKETS)
+    absent = ctx.store.tickets.in_states(ctx.now().date(), [TicketState.NO_SHOW])
+    return sorted(absent, key=lambda t: t.finished_at or t.arrived_at, reverse=True)
 
 
 def find_ticket(ctx: ServiceContext, label: str) -> Ticket:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from counter_app.core.citizen import normalize_phone
@@ -11,28 +12,82 @@ from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.errors import ValidationError
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
+from counter_app.store.dossiers import DossierMatch
 
 _CODE_PREFIX = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}(-\d{0,6}(-\d{0,4})?)?$")
 _DIGITS = re.compile(r"[\s.\-()+]")
 
 
-def search_dossiers(ctx: ServiceContext, text: str, *, limit: int = 50) -> list[Dossier]:
-    ctx.actor.require(Permission.READ_DOSSIERS)
+@dataclass(frozen=True)
+class DossierPage:
+    """The dossiers shown, and how many match in all (the list stops at its limit)."""
+
+    dossiers: list[Dossier]
+    total: int
+
+
+def _match(text: str) -> DossierMatch | None:
+    """What the clerk typed: a dossier code (or its start), an ID number, a phone, a name."""
     query = text.strip()
     if not query:
-        return []
-    repo = ctx.store.dossiers
+        return None
     if _CODE_PREFIX.match(query.upper()):
-        return repo.by_code_prefix(query.upper(), limit)
+        return DossierMatch("code_prefix", query.upper())
     digits = _DIGITS.sub("", query)
     if digits.isdigit():
         if len(digits) == 12:  # phones have 10 or 11 digits
-            return repo.by_citizen_id(digits, limit)
+            return DossierMatch("citizen_id", digits)
         try:
-            return repo.by_phone(normalize_phone(query), limit)
+            return DossierMatch("phone", normalize_phone(query))
         except ValidationError:
-            return repo.by_citizen_id(digits, limit)
-    return repo.by_name(query, limit)
+            return DossierMatch("citizen_id", digits)
+    return DossierMatch("name", query)
+
+
+def search_dossiers(ctx: ServiceContext, text: str, *, limit: int = 50) -> list[Dossier]:
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    match = _match(text)
+    if match is None:
+        return []
+    repo = ctx.store.dossiers
+    if match.kind == "code_prefix":
+        return repo.by_code_prefix(match.value, limit)
+    if match.kind == "name":
+        return repo.by_name(match.value, limit)
+    return repo.listing(match=match, limit=limit)
+
+
+def find_dossiers(
+    ctx: ServiceContext,
+    *,
+    text: str = "",
+    statuses: list[DossierStatus] | None = None,
+    procedure_code: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    overdue: bool = False,
+    limit: int = 200,
+) -> DossierPage:
+    """The dossier page's list: what was typed AND every filter, with the full count.
+
+    A typed name used to replace the filters, so "Nguyễn" with "quá hạn" listed every
+    Nguyễn; and the list stopped at 200 without saying how many matched.
+    """
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    filters = {
+        "statuses": statuses,
+        "procedure_code": procedure_code or None,
+        "received_from": datetime.combine(since, time(0), VN_TZ) if since else None,
+        "received_to": (
+            datetime.combine(until + timedelta(days=1), time(0), VN_TZ) if until else None
+        ),
+        "overdue_at": ctx.now() if overdue else None,
+        "match": _match(text),
+    }
+    repo = ctx.store.dossiers
+    found = repo.listing(**filters, limit=limit)
+    total = len(found) if len(found) < limit else repo.count_listing(**filters)
+    return DossierPage(found, total)
 
 
 def list_dossiers(
@@ -46,14 +101,7 @@ def list_dossiers(
     limit: int = 200,
 ) -> list[Dossier]:
     """The dossier list with its filters: status, procedure, received between, overdue now."""
-    ctx.actor.require(Permission.READ_DOSSIERS)
-    start = datetime.combine(since, time(0), VN_TZ) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(0), VN_TZ) if until else None
-    return ctx.store.dossiers.listing(
-        statuses=statuses,
-        procedure_code=procedure_code or None,
-        received_from=start,
-        received_to=end,
-        overdue_at=ctx.now() if overdue else None,
-        limit=limit,
-    )
+    return find_dossiers(
+        ctx, statuses=statuses, procedure_code=procedure_code, since=since, until=until,
+        overdue=overdue, limit=limit,
+    ).dossiers  # fmt: skip

@@ -24,6 +24,14 @@ _TIMES = ("received_at", "due_at", "result_at", "returned_at", "updated_at")
 
 
 @dataclass(frozen=True)
+class DossierMatch:
+    """What a clerk typed in the search box, once the service knows what it is."""
+
+    kind: str  # code_prefix | citizen_id | phone | name
+    value: str
+
+
+@dataclass(frozen=True)
 class DossierEvent:
     at: datetime
     kind: str
@@ -213,21 +221,13 @@ class DossierRepository:
             "SELECT * FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+        return [dossierdossier_from_row(r, self._store.crypto) for r in rows]
 
     def by_citizen_id(self, citizen_id: str, limit: int) -> list[Dossier]:
-        rows = self._store.query(
-            "SELECT * FROM dossiers WHERE citizen_id = ? ORDER BY received_at DESC LIMIT ?",
-            (self._store.crypto.blind_index("cid", citizen_id), limit),
-        )
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+        return self.listing(match=DossierMatch("citizen_id", citizen_id), limit=limit)
 
     def by_phone(self, phone: str, limit: int) -> list[Dossier]:
-        rows = self._store.query(
-            "SELECT * FROM dossiers WHERE phone = ? ORDER BY received_at DESC LIMIT ?",
-            (self._store.crypto.blind_index("phone", phone), limit),
-        )
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+        return self.listing(match=DossierMatch("phone", phone), limit=limit)
 
     def by_name(self, text: str, limit: int) -> list[Dossier]:
         """Every folded word must start a word of the name ("nguyen duong", "duo").
@@ -245,7 +245,7 @@ class DossierRepository:
             "WHERE dossiers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY received_at DESC",
             (match, limit),
         )
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+        return [dossierdossier_from_row(r, self._store.crypto) for r in rows]
 
     def listing(
         self,
@@ -255,9 +255,39 @@ class DossierRepository:
         received_from: datetime | None = None,
         received_to: datetime | None = None,
         overdue_at: datetime | None = None,
+        match: DossierMatch | None = None,
         limit: int = 200,
     ) -> list[Dossier]:
-        sql, params = "SELECT * FROM dossiers WHERE 1 = 1", []
+        """Dossiers passing every filter given (and `match`), the latest received first."""
+        where, params = self._where(
+            statuses, procedure_code, received_from, received_to, overdue_at, match
+        )
+        rows = self._store.query(
+            f"SELECT * FROM dossiers WHERE {where} ORDER BY received_at DESC LIMIT ?",
+            [*params, limit],
+        )
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
+
+    def count_listing(
+        self,
+        *,
+        statuses: list[DossierStatus] | None = None,
+        procedure_code: str | None = None,
+        received_from: datetime | None = None,
+        received_to: datetime | None = None,
+        overdue_at: datetime | None = None,
+        match: DossierMatch | None = None,
+    ) -> int:
+        """How many dossiers `listing` would give without its limit ("200 / 292 hồ sơ")."""
+        where, params = self._where(
+            statuses, procedure_code, received_from, received_to, overdue_at, match
+        )
+        return self._store.query_one(f"SELECT count(*) FROM dossiers WHERE {where}", params)[0]
+
+    def _where(
+        self, statuses, procedure_code, received_from, received_to, overdue_at, match
+    ) -> tuple[str, list]:
+        sql, params = "1 = 1", []
         if statuses:
             sql += f" AND status IN ({','.join('?' * len(statuses))})"
             params += [int(s) for s in statuses]
@@ -273,11 +303,38 @@ class DossierRepository:
         if overdue_at:
             sql += f" AND status IN ({','.join('?' * len(OPEN_STATUSES))}) AND due_at < ?"
             params += [*map(int, OPEN_STATUSES), overdue_at.isoformat()]
-        rows = self._store.query(sql + " ORDER BY received_at DESC LIMIT ?", [*params, limit])
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+        if match is not None:
+            extra, values = self._match_sql(match)
+            sql += f" AND {extra}"
+            params += values
+        return sql, params
+
+    def _match_sql(self, match: DossierMatch) -> tuple[str, list]:
+        """The same look-ups as by_code_prefix, by_citizen_id, by_phone and by_name."""
+        crypto = self._store.crypto
+        if match.kind == "code_prefix":
+            return "code >= ? AND code < ?", [match.value, match.value + "\uffff"]
+        if match.kind == "citizen_id":
+            return "citizen_id = ?", [crypto.blind_index("cid", match.value)]
+        if match.kind == "phone":
+            return "phone = ?", [crypto.blind_index("phone", match.value)]
+        tokens = crypto.query_tokens(match.value)
+        if not tokens:
+            return "0 = 1", []
+        expression = " AND ".join(f'"{t}"' for t in tokens)
+        return "rowid IN (SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ?)", [expression]
 
     def count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM dossiers")[0]
+
+    def uses_by_procedure(self, since: datetime) -> dict[str, int]:
+        """Dossiers received since `since`, per procedure code (the procedure index covers it)."""
+        rows = self._store.query(
+            "SELECT procedure_code, count(*) AS n FROM dossiers WHERE received_at >= ? "
+            "GROUP BY procedure_code",
+            (since.isoformat(),),
+        )
+        return {r["procedure_code"]: r["n"] for r in rows}
 
     def reseal_batch(self, limit: int) -> int:
         """Re-write up to `limit` rows not sealed under the current key; return how many."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
 from counter_app.core.errors import DomainError
 from counter_app.core.queue import Ticket, TicketState
 from counter_app.ui import gateway
+from counter_app.ui.confirm import confirm
+from counter_app.ui.counter_dialogs import OutcomeDialog, RestoreDialog
 from counter_app.ui.counter_view import CounterView
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import button
 
 REFRESH_MS = 5000
+UNDO_MS = 10_000  # how long "Hoàn tác" stays after a citizen is marked absent
 
 
 def priority_name(session: Session, key: str) -> str:
@@ -46,15 +49,20 @@ class CounterWidget(QWidget):
         layout.addWidget(self.view)
         self.current: Ticket | None = None
         self._groups: dict[str, str] = {}
+        self._undoable: Ticket | None = None  # the ticket just marked absent
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_MS)
+        self._undo_timer.timeout.connect(self._end_undo)
 
         v = self.view
         for desk in session.station.counters:
             v.counter_picker.addItem(self.tr("Quầy số {n}").format(n=desk.number), desk.number)
         v.counter_picker.setCurrentIndex(max(0, v.counter_picker.findData(session.counter)))
         v.counter_picker.currentIndexChanged.connect(self._on_counter_picked)
-        v.call_next.clicked.connect(lambda: self._act(gateway.call_next, announce=True))
+        v.call_next.clicked.connect(self._on_call_next)
         v.recall.clicked.connect(lambda: self._act(gateway.recall, announce=True))
         v.no_show.clicked.connect(lambda: self._act(gateway.no_show))
+        v.undo.clicked.connect(self._on_undo)
+        v.restore.clicked.connect(self._on_restore)
         v.finish.clicked.connect(self._on_finish)
         v.transfer.clicked.connect(self._on_transfer)
         v.receive.clicked.connect(lambda: self.receive_requested.emit(self.current))
@@ -75,22 +83,100 @@ class CounterWidget(QWidget):
 
     # --- behaviour
     def _on_counter_picked(self) -> None:
-        self._session.set_counter(self.view.counter_picker.currentData())
+        picker = self.view.counter_picker
+        if self.current is not None and picker.currentData() != self._session.counter:
+            moving = confirm(
+                self,
+                self.tr("Đổi quầy"),
+                self.tr(
+                    "Số {label} đang được gọi đến quầy số {n}. Vẫn chuyển sang quầy khác?"
+                ).format(label=self.current.label, n=self._session.counter),
+                yes=self.tr("Chuyển quầy"),
+                no=self.tr("Ở lại quầy số {n}").format(n=self._session.counter),
+            )
+            if not moving:
+                with QSignalBlocker(picker):
+                    picker.setCurrentIndex(picker.findData(self._session.counter))
+                return
+        self._session.set_counter(picker.currentData())
         self.view.message.clear()
         self.refresh()
 
-    def _act(self, service: Callable, *, announce: bool = False) -> Ticket | None:
+    def _on_call_next(self) -> None:
+        outcome = None
+        if self.current is not None and self.current.state is TicketState.CALLED:
+            dialog = OutcomeDialog(self.current, parent=self)
+            if dialog.exec() != QDialog.Accepted or dialog.outcome is None:
+                return
+            outcome = dialog.outcome
+        absent = self.current if outcome is TicketState.NO_SHOW else None
+        called = self._act(gateway.call_next, announce=True, current_outcome=outcome)
+        if called is not None and absent is not None:
+            self._offer_undo(absent)
+
+    def _act(self, service: Callable, *, announce: bool = False, **args) -> Ticket | None:
         try:
-            ticket = service(self._session.ctx(), counter=self._session.counter)
+            ticket = service(self._session.ctx(), counter=self._session.counter, **args)
         except DomainError as error:
             self.view.message.error(error_text(error))
             return None
         self.view.message.clear()
+        if ticket.state is TicketState.NO_SHOW:  # F4, or F3 past the recall limit
+            self._offer_undo(ticket)
         if announce and ticket.state is TicketState.CALLED:
             self._session.announce_call(ticket)
         else:
             self._session.queue_changed.emit()
         return ticket
+
+    # --- absent, and back again
+    def _offer_undo(self, ticket: Ticket) -> None:
+        self._undoable = ticket
+        self.view.message.ok(
+            self.tr("Đã ghi vắng mặt số {label}. Nhấn Hoàn tác nếu nhầm.").format(
+                label=ticket.label
+            )
+        )
+        self.view.undo.show()
+        self._undo_timer.start()
+
+    def _end_undo(self) -> None:
+        self._undoable = None
+        self._undo_timer.stop()
+        self.view.undo.hide()
+
+    def _on_undo(self) -> None:
+        ticket = self._undoable
+        self._end_undo()
+        if ticket is not None:
+            self._restore(ticket.label)
+
+    def _on_restore(self) -> None:
+        try:
+            absent = gateway.absent_today(self._session.ctx())
+        except DomainError as error:
+            self.view.message.error(error_text(error))
+            return
+        if not absent:
+            self.view.message.error(self.tr("Hôm nay chưa có số nào bị ghi vắng mặt."))
+            return
+        dialog = RestoreDialog(absent, parent=self)
+        if dialog.exec() == QDialog.Accepted and dialog.chosen():
+            self._restore(dialog.chosen())
+
+    def _restore(self, label: str) -> None:
+        try:
+            ticket = gateway.restore_no_show(
+                self._session.ctx(), label=label, counter=self._session.counter
+            )
+        except DomainError as error:
+            self.view.message.error(error_text(error))
+            return
+        self.view.message.ok(
+            self.tr("Số {label} đã trở lại hàng chờ nhóm {group}, trước những người đến sau.")
+            .format(label=ticket.label, group=ticket.group)
+        )  # fmt: skip
+        self._session.queue_changed.emit()
 
     def _on_finish(self) -> None:
         ticket = self._act(gateway.finish)

@@ -23,6 +23,8 @@ SHORTCUTS = {
     "transfer": "F5",
     "finish": "F6",
     "receive": "F7",
+    "restore": "F8",
+    "undo": "Ctrl+Z",
 }
 
 
@@ -51,7 +53,14 @@ class CounterView(QWidget):
         self.counter_picker = QComboBox()
         self.counter_picker.setMinimumWidth(140)
         self.counter_picker.setToolTip(self.tr("Quầy bạn đang làm việc"))
+        # Never focused by the keyboard: one arrow key must not move the clerk to another
+        # counter and strand the citizen just called to this one.
+        self.counter_picker.setFocusPolicy(Qt.NoFocus)
         self.message = MessageBar()
+        # Shown for a few seconds after a citizen is marked absent: one key puts it right.
+        self.undo = button(self.tr("Hoàn tác"), shortcut="Ctrl+Z")
+        self.undo.hide()
+        self.restore = button(self.tr("Số vắng mặt quay lại"), shortcut="F8")
 
         self.ticket_label = QLabel("—")
         self.ticket_label.setProperty("role", "ticket")
@@ -99,6 +108,7 @@ class CounterView(QWidget):
         # --- layout
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.restore)
         top.addWidget(QLabel(self.tr("Quầy:")))
         top.addWidget(self.counter_picker)
 
@@ -140,6 +150,9 @@ class CounterView(QWidget):
         body.addLayout(right, 4)
 
         root = QVBoxLayout(self)
+        feedback = QHBoxLayout()
+        feedback.addWidget(self.message, 1)
+        feedback.addWidget(self.undo)
         root.addLayout(top)
-        root.addWidget(self.message)
+        root.addLayout(feedback)
         root.addLayout(body, 1)

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
-from counter_app.core.dossier import STATUS_NAMES, TRANSITIONS, Dossier, DossierStatus
+from counter_app.core.dossier import (
+    FINAL_STATUSES,
+    STATUS_NAMES,
+    TRANSITIONS,
+    Dossier,
+    DossierStatus,
+)
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import ROLE_PERMISSIONS, Permission
 from counter_app.ui import gateway
+from counter_app.ui.confirm import confirm
 from counter_app.ui.dossiers_view import DossiersView
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import show_field_error
+
+LIST_LIMIT = 200
+# Moves that end a dossier for good are asked about first; returning the result is the
+# everyday last step and is not.
+CONFIRMED = FINAL_STATUSES - {DossierStatus.RETURNED}
 
 
 def _when(value) -> str:
@@ -43,6 +55,18 @@ class DossiersWidget(QWidget):
         self.found: list[Dossier] = []
         self.selected: Dossier | None = None
         self.action_buttons: dict[int, QPushButton] = {}
+        # What each button does, as a verb: a button named "Đang xử lý" reads like a state.
+        self.action_names = {
+            DossierStatus.RECEIVED: self.tr("Tiếp nhận hồ sơ"),
+            DossierStatus.REFUSED: self.tr("Từ chối tiếp nhận"),
+            DossierStatus.PROCESSING: self.tr("Chuyển xử lý"),
+            DossierStatus.SUPPLEMENT: self.tr("Yêu cầu bổ sung"),
+            DossierStatus.FINANCIAL: self.tr("Yêu cầu nộp phí, thuế"),
+            DossierStatus.WITHDRAWN: self.tr("Rút hồ sơ"),
+            DossierStatus.STOPPED: self.tr("Dừng xử lý"),
+            DossierStatus.DONE: self.tr("Báo đã có kết quả"),
+            DossierStatus.RETURNED: self.tr("Trả kết quả"),
+        }
         v = self.view
         v.status.addItem(self.tr("Tất cả"), None)
         for status in DossierStatus:
@@ -56,7 +80,9 @@ class DossiersWidget(QWidget):
         v.table.itemSelectionChanged.connect(self._on_selected)
         v.print_button.clicked.connect(self._on_print)
         self._loaded = False
-        session.dossiers_changed.connect(lambda: self._loaded and self.run_search())
+        session.dossiers_changed.connect(
+            lambda: self._loaded and self.run_search(keep_message=True)
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -75,31 +101,37 @@ class DossiersWidget(QWidget):
         self.view.until.setDate(QDate(today))
         self.run_search()
 
-    def run_search(self) -> None:
+    def run_search(self, *, keep_message: bool = False) -> None:
+        """List what was typed AND the filters; keep the dossier shown if it is still listed."""
         v, ctx = self.view, self._session.ctx()
+        status = v.status.currentData()
         try:
-            if v.query.text().strip():
-                found = gateway.search_dossiers(ctx, v.query.text(), limit=200)
-            else:
-                status = v.status.currentData()
-                found = gateway.list_dossiers(
-                    ctx,
-                    statuses=[status] if status else None,
-                    procedure_code=v.procedure.currentData(),
-                    since=v.since.date().toPython(),
-                    until=v.until.date().toPython(),
-                    overdue=v.overdue.isChecked(),
-                )
+            page = gateway.find_dossiers(
+                ctx,
+                text=v.query.text(),
+                statuses=[status] if status else None,
+                procedure_code=v.procedure.currentData(),
+                since=v.since.date().toPython(),
+                until=v.until.date().toPython(),
+                overdue=v.overdue.isChecked(),
+                limit=LIST_LIMIT,
+            )
         except DomainError as error:
             v.message.error(error_text(error))
             return
-        v.message.clear()
-        self.found = found
-        self._fill(found)
+        if not keep_message:
+            v.message.clear()
+        shown = self.selected
+        self.found = page.dossiers
+        self._fill(page.dossiers, page.total)
+        if shown is not None and not self.select_code(shown.code) and keep_message:
+            self._show(shown)  # moved out of the filters: its detail stays in view
 
-    def _fill(self, found: list[Dossier]) -> None:
+    def _fill(self, found: list[Dossier], total: int) -> None:
         table, now = self.view.table, self._session.now()
-        table.setRowCount(len(found))
+        with QSignalBlocker(table.selectionModel()):
+            table.clearSelection()
+            table.setRowCount(len(found))
         for row, d in enumerate(found):
             status = pick(*STATUS_NAMES[d.status])
             cells = [d.code, d.applicant.full_name, d.procedure_name, status,
@@ -112,7 +144,14 @@ class DossiersWidget(QWidget):
                     item.setForeground(Qt.red)
                     item.setToolTip(self.tr("Quá hạn"))
                 table.setItem(row, column, item)
-        self.view.count.setText(self.tr("{n} hồ sơ").format(n=len(found)))
+        if total > len(found):
+            text = self.tr(
+                "{shown} / {total} hồ sơ: đang hiện {shown} hồ sơ nhận gần nhất; "
+                "hãy lọc thêm để thấy các hồ sơ khác."
+            ).format(shown=len(found), total=total)
+        else:
+            text = self.tr("{n} hồ sơ").format(n=len(found))
+        self.view.count.setText(text)
         self._show(None)
 
     def _on_selected(self) -> None:
@@ -126,6 +165,8 @@ class DossiersWidget(QWidget):
         v.note.clear()
         show_field_error(v.note_error, "")
         for btn in self.action_buttons.values():
+            self.view.actions.removeWidget(btn)
+            btn.hide()
             btn.deleteLater()
         self.action_buttons.clear()
         v.print_button.setEnabled(dossier is not None)
@@ -159,23 +200,46 @@ class DossiersWidget(QWidget):
     def _add_actions(self, d: Dossier) -> None:
         allowed = ROLE_PERMISSIONS[self._session.actor.role]
         targets = sorted(TRANSITIONS[d.status]) if Permission.CHANGE_STATUS in allowed else []
+        actions = []
         if d.status is DossierStatus.NEW and Permission.RECEIVE_DOSSIER in allowed:
             targets = [t for t in targets if t is not DossierStatus.RECEIVED]
-            self._action_button(0, self.tr("Kiểm tra xong, tiếp nhận"), self._accept_draft)
+            actions.append((0, self.tr("Kiểm tra xong, tiếp nhận"), self._accept_draft))
         for target in targets:
-            self._action_button(int(target), pick(*STATUS_NAMES[target]),
-                                lambda _c=False, t=target: self._change(t))  # fmt: skip
-
-    def _action_button(self, key: int, text: str, slot) -> None:
-        btn = QPushButton(text)
-        btn.clicked.connect(slot)
-        n = len(self.action_buttons)
-        self.view.actions.addWidget(btn, n // 2, n % 2)
-        self.action_buttons[key] = btn
+            actions.append((int(target), self.action_names[target],
+                            lambda _c=False, t=target: self._change(t)))  # fmt: skip
+        buttons = []
+        for key, text, slot in actions:
+            btn = QPushButton(text)
+            btn.setMinimumWidth(btn.sizeHint().width())  # never squeezed until the text is cut
+            btn.clicked.connect(slot)
+            self.action_buttons[key] = btn
+            buttons.append(btn)
+        # Two buttons a row where both fit the detail pane (1366 wide), one a row otherwise.
+        grid = self.view.actions
+        widest = max((b.minimumWidth() for b in buttons), default=0)
+        room = self.view.actions_box.contentsRect().width() - grid.horizontalSpacing()
+        columns = 2 if 2 * widest <= room else 1
+        for n, btn in enumerate(buttons):
+            grid.addWidget(btn, n // columns, n % columns)
 
     def _change(self, target: DossierStatus) -> None:
+        if target in CONFIRMED and not self._confirm_final(target):
+            return
         self._run(lambda ctx: gateway.change_status(ctx, code=self.selected.code, to=target,
                                                     note=self.view.note.toPlainText()))  # fmt: skip
+
+    def _confirm_final(self, target: DossierStatus) -> bool:
+        """Withdrawing, stopping or refusing cannot be undone: say so and ask once."""
+        return confirm(
+            self,
+            self.action_names[target],
+            self.tr(
+                "Hồ sơ {code} sẽ chuyển sang «{status}». Đây là bước cuối cùng, không thể "
+                "quay lại. Tiếp tục?"
+            ).format(code=self.selected.code, status=pick(*STATUS_NAMES[target])),
+            yes=self.action_names[target],
+            no=self.tr("Không, giữ nguyên"),
+        )
 
     def _accept_draft(self) -> None:
         self._run(lambda ctx: gateway.accept_draft(ctx, code=self.selected.code))
@@ -192,19 +256,21 @@ class DossiersWidget(QWidget):
         except DomainError as error:
             self.view.message.error(error_text(error))
             return
+        self.selected = changed
         self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
             code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
-        self._session.dossiers_changed.emit()
-        self.select_code(changed.code)
+        self._session.dossiers_changed.emit()  # the list refreshes and keeps this one shown
         if changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
                               DossierStatus.SUPPLEMENT):  # fmt: skip
             self.preview_requested.emit(changed, reasons)
 
-    def select_code(self, code: str) -> None:
+    def select_code(self, code: str) -> bool:
+        """Select the dossier with this code in the list; False when it is not listed."""
         for row, d in enumerate(self.found):
             if d.code == code:
                 self.view.table.selectRow(row)
-                return
+                return True
+        return False
 
     def _on_print(self) -> None:
         if self.selected is not None:

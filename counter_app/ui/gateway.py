@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
-from counter_app.services import admin, dossiers, queue, search, station_status
+from counter_app.services import admin, dossiers, procedures, queue, search, station_status
 from counter_app.services.context import ServiceContext
 from counter_app.store import Store
 
@@ -25,6 +25,8 @@ transfer = queue.transfer
 start_serving = queue.start_serving
 snapshot = queue.snapshot
 find_ticket = queue.find_ticket
+restore_no_show = queue.restore_no_show
+absent_today = queue.absent_today
 appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status
@@ -35,6 +37,9 @@ default_fee = dossiers.default_fee
 validate_applicant = dossiers.validate_applicant
 ApplicantInput = dossiers.ApplicantInput
 search_dossiers = search.search_dossiers
+find_dossiers = search.find_dossiers
+search_procedures = procedures.search_procedures
+procedure_uses = procedures.procedure_uses
 
 
 def login(store: Store, *, username: str, password: str, now: datetime) -> Actor:

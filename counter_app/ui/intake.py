@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -63,6 +63,7 @@ class IntakeWidget(QWidget):
         self.ticket: Ticket | None = None
         self.last_dossier: Dossier | None = None
         self._results: list[Procedure] = []
+        self._uses: dict[str, int] | None = None  # this center's use of each procedure
         v = self.view
         if draft:
             v.title.setText(self.tr("Soạn trước hồ sơ (tình nguyện viên)"))
@@ -94,6 +95,7 @@ class IntakeWidget(QWidget):
         v.supplement.clicked.connect(lambda: self._on_decide(gateway.supplement_at_intake))
         v.refuse.clicked.connect(lambda: self._on_decide(gateway.refuse_at_intake))
         v.clear.clicked.connect(self.reset)
+        v.checklist.installEventFilter(self)
         self._tick = QTimer(self, interval=30_000)
         self._tick.timeout.connect(self._update_due)
         self._method_names = {
@@ -109,6 +111,20 @@ class IntakeWidget(QWidget):
             DocumentForm.PRESENT: self.tr("Xuất trình bản chính"),
         }
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        """Space on a row of the checklist ticks (or unticks) that paper: no mouse needed."""
+        table = self.view.checklist
+        if (
+            obj is table
+            and event.type() == QEvent.KeyPress
+            and event.key() == Qt.Key_Space
+            and table.currentRow() >= 0
+        ):
+            box = self.document_box(table.currentRow())
+            box.setChecked(not box.isChecked())
+            return True
+        return super().eventFilter(obj, event)
+
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt name)
         for timer in (self._search_timer, self._qr_timer, self._tick):
             timer.stop()
@@ -121,6 +137,7 @@ class IntakeWidget(QWidget):
     # --- starting a dossier
     def start(self, ticket: Ticket | None) -> None:
         self.reset()
+        self._uses = None  # counted again on the next search: new dossiers change them
         self.ticket = ticket
         self.view.ticket_info.setText(
             self.tr("Công dân số {label}").format(label=ticket.label) if ticket else ""
@@ -144,11 +161,17 @@ class IntakeWidget(QWidget):
     # --- 1. procedure
     def _search(self) -> None:
         v = self.view
+        ctx = self._session.ctx()
         try:
-            self._results = self._session.ctx().catalogue().search(v.procedure_search.text(), 8)
+            if self._uses is None:
+                self._uses = gateway.procedure_uses(ctx)
+            found = gateway.search_procedures(
+                ctx, v.procedure_search.text(), limit=8, uses=self._uses
+            )
         except DomainError as error:
             v.message.error(error_text(error))
             return
+        self._results = [ranked.procedure for ranked in found]
         v.procedure_results.clear()
         for proc in self._results:
             v.procedure_results.addItem(f"{proc.code} – {proc.name}")
@@ -160,7 +183,7 @@ class IntakeWidget(QWidget):
         self._search()
         if self._results:
             self._set_procedure(self._results[0])
-            self.view.checklist.setFocus()
+            self.view.checklist.setFocus()  # on the first paper: Space ticks, arrows move
 
     def _choose_current(self) -> None:
         row = self.view.procedure_results.currentRow()
@@ -201,11 +224,12 @@ class IntakeWidget(QWidget):
         row = table.rowCount()
         table.insertRow(row)
         box = QCheckBox()
-        box.setChecked(doc.received)
+        box.setChecked(doc.received)  # unticked from the checklist: the clerk ticks
         holder = QWidget()
         layout = QHBoxLayout(holder)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(box)
+        layout.addStretch(1)  # the box keeps its own size, so a click on it lands on the tick
         table.setCellWidget(row, 0, holder)
         name = QTableWidgetItem(doc.name)
         name.setFlags(Qt.ItemIsEnabled)

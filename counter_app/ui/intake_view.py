@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.core.dossier import MAX_SETS, MIN_SETS
 from counter_app.ui.widgets import MessageBar, button, field_error_label
 
 CITIZEN_FIELDS = ("full_name", "citizen_id", "birth_date", "sex", "phone", "address", "email")
@@ -89,7 +90,7 @@ class IntakeView(QWidget):
 
         # 4. appointment and decision
         self.sets = QSpinBox()
-        self.sets.setRange(0, 99)
+        self.sets.setRange(MIN_SETS, MAX_SETS)
         self.sets.setValue(1)
         self.sets_error = field_error_label()
         self.return_method = QComboBox()

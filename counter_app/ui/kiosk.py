@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.core.dossier import STATUS_NAMES
 from counter_app.core.errors import DomainError
@@ -21,6 +21,7 @@ from counter_app.ui.session import Session
 log = logging.getLogger(__name__)
 IDLE_MS = 30_000
 TICKET_SHOWN_MS = 12_000
+PRINT_WAIT_MS = 8_000  # no word from the printer by then: tell the citizen to remember
 _INPUT = {QEvent.MouseButtonPress, QEvent.KeyPress, QEvent.TouchBegin}
 
 
@@ -39,6 +40,8 @@ class KioskWidget(QWidget):
         self.view = KioskView(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # The screen decides the size, not the content: `fit` then sizes the content to it.
+        layout.setSizeConstraint(QLayout.SetNoConstraint)
         layout.addWidget(self.view)
         self.priority: str = ""
         self.last_document = None
@@ -56,12 +59,17 @@ class KioskWidget(QWidget):
         v.backspace.clicked.connect(lambda: v.code.backspace())
         for key, btn in v.keys.items():
             btn.clicked.connect(lambda _c=False, k=key: v.code.insert(k))
-        for i, category in enumerate(session.station.priorities):
+        for category in session.station.priorities:
             btn = QPushButton(pick(category.name_vi, category.name_en))
             btn.setProperty("role", "kiosk")
             btn.clicked.connect(lambda _c=False, key=category.key: self._choose_priority(key))
-            v.priority_grid.addWidget(btn, i // 2, i % 2)
             self.priority_buttons[category.key] = btn
+        v.set_tiles(v.priority_grid, list(self.priority_buttons.values()))
+        # "Vui lòng nhận phiếu" only once the printer took the ticket (printing.printed).
+        self._printing_label = ""
+        self._print_wait = QTimer(self, singleShot=True, interval=PRINT_WAIT_MS)  # or a fault
+        self._print_wait.timeout.connect(lambda: self._show_not_printed())
+        session.printing().printed.connect(self._on_printed)
         self._idle = QTimer(self, singleShot=True, interval=idle_ms)
         self._idle.timeout.connect(self.go_home)
         self._clock = QTimer(self, interval=1000)
@@ -71,6 +79,10 @@ class KioskWidget(QWidget):
         session.queue_changed.connect(self._refresh_counts)
         self._build_groups()
         self._tick()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.view.fit(event.size().width(), event.size().height())
+        super().resizeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -87,12 +99,12 @@ class KioskWidget(QWidget):
         except DomainError as error:
             self.view.welcome.setText(error_text(error))
             return
-        for i, group in enumerate(groups):
+        for group in groups:
             btn = QPushButton()
             btn.setProperty("role", "kiosk")
             btn.clicked.connect(lambda _c=False, letter=group.letter: self.take(letter))
-            self.view.group_grid.addWidget(btn, i // 2, i % 2)
             self.group_buttons[group.letter] = btn
+        self.view.set_tiles(self.view.group_grid, list(self.group_buttons.values()))
         self._group_names = {g.letter: g.name for g in groups}
         self._refresh_counts()
 
@@ -114,6 +126,8 @@ class KioskWidget(QWidget):
 
     def go_home(self) -> None:
         self.priority = ""
+        self._print_wait.stop()
+        self._printing_label = ""
         v = self.view
         v.priority_banner.setText("")
         v.priority_banner.hide()
@@ -143,19 +157,52 @@ class KioskWidget(QWidget):
         v.ticket_number.setText(t.label)
         v.ticket_group.setText(self._group_names.get(t.group, t.group))
         v.ticket_ahead.setText(
-            self.tr("Có {n} người đang chờ trước bạn").format(n=taken.ahead)
+            self.tr("Có {n} người đang chờ trước Quý khách").format(n=taken.ahead)
             if taken.ahead
-            else self.tr("Bạn là người tiếp theo")
+            else self.tr("Quý khách là người tiếp theo")
         )
         v.pages.setCurrentWidget(v.ticket_page)
         self.last_document = self._ticket_document(taken)
         printing = self._session.printing()
         if printing.state.configured:  # else the ticket is only shown on screen
+            self._printing_label = t.label
+            v.ticket_hint.setText(self.tr("Đang in phiếu…"))
+            self._print_wait.start()
             printing.print_ticket(t.label, self._session.kiosk_actor(),
-                                  title=self.tr("số {label}").format(label=t.label))  # fmt: skip
+                                  title=self._print_title(t.label))  # fmt: skip
+        else:
+            self._printing_label = t.label
+            self._show_not_printed()
         self._idle.start(self._ticket_ms)
         self._session.queue_changed.emit()
         self.ticket_taken.emit(taken)
+
+    def _print_title(self, label: str) -> str:
+        return self.tr("số {label}").format(label=label)
+
+    def _on_printed(self, printed) -> None:
+        if not self._printing_label or printed.title != self._print_title(self._printing_label):
+            return  # another window's print job
+        if not printed.ok:
+            self._show_not_printed()
+            return
+        self._print_wait.stop()
+        self._printing_label = ""
+        self.view.ticket_hint.setText(
+            self.tr("Vui lòng nhận phiếu và chờ đến khi số của Quý khách được gọi trên màn hình.")
+        )
+
+    def _show_not_printed(self) -> None:
+        """No slip came out (no printer, a fault, or no answer): the number is on screen."""
+        if not self._printing_label:
+            return
+        self._print_wait.stop()
+        self.view.ticket_hint.setText(
+            self.tr(
+                "Quý khách hãy ghi nhớ số {label} và chờ đến khi số được gọi trên màn hình."
+            ).format(label=self._printing_label)
+        )
+        self._printing_label = ""
 
     def _ticket_document(self, taken):
         try:

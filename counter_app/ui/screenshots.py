@@ -27,9 +27,19 @@ def _save(app, widget, size, path: Path) -> Path:
     return path
 
 
-def render_all(out: Path, *, data_dir: Path | None = None, lang: str = "vi") -> list[Path]:
+def render_all(out: Path, *, lang: str = "vi") -> list[Path]:
+    """Draw every window on a fresh demo store in a temporary folder, removed afterwards.
+
+    The pictures take tickets and call one: on a real store (COUNTER_APP_DATA set) that
+    wrote eight tickets and a call into a center's record. So no data folder is accepted.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="counter-app-shots-") as folder:
+        return _render(out, Path(folder), lang)
+
+
+def _render(out: Path, folder: Path, lang: str) -> list[Path]:
     from counter_app.core.clock import system_now
     from counter_app.services.demo import DEMO_ACCOUNTS, ensure_demo_store
     from counter_app.ui import gateway
@@ -38,7 +48,6 @@ def render_all(out: Path, *, data_dir: Path | None = None, lang: str = "vi") -> 
     from counter_app.ui.shell import StationWindow, make_screen
 
     app = make_app(lang)
-    folder = data_dir or Path(tempfile.mkdtemp(prefix="counter-app-shots-"))
     store, _ = ensure_demo_store(folder, now=system_now())
     clock = system_now
     files: list[Path] = []

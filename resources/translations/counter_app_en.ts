@@ -101,6 +101,14 @@
         <translation>The counter you are working at</translation>
     </message>
     <message>
+        <source>Hoàn tác</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>Số vắng mặt quay lại</source>
+        <translation>Absent citizen is back</translation>
+    </message>
+    <message>
         <source>Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo.</source>
         <translation>Nobody called yet. Press F2 to call the next number.</translation>
     </message>
@@ -174,6 +182,34 @@
     <message>
         <source>Quầy số {n}</source>
         <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Đổi quầy</source>
+        <translation>Change counter</translation>
+    </message>
+    <message>
+        <source>Số {label} đang được gọi đến quầy số {n}. Vẫn chuyển sang quầy khác?</source>
+        <translation>Ticket {label} is called to counter {n}. Move to another counter anyway?</translation>
+    </message>
+    <message>
+        <source>Chuyển quầy</source>
+        <translation>Move counter</translation>
+    </message>
+    <message>
+        <source>Ở lại quầy số {n}</source>
+        <translation>Stay at counter {n}</translation>
+    </message>
+    <message>
+        <source>Đã ghi vắng mặt số {label}. Nhấn Hoàn tác nếu nhầm.</source>
+        <translation>Ticket {label} marked absent. Press Undo if this was a mistake.</translation>
+    </message>
+    <message>
+        <source>Hôm nay chưa có số nào bị ghi vắng mặt.</source>
+        <translation>No ticket has been marked absent today.</translation>
+    </message>
+    <message>
+        <source>Số {label} đã trở lại hàng chờ nhóm {group}, trước những người đến sau.</source>
+        <translation>Ticket {label} is back in the queue of group {group}, ahead of those who came later.</translation>
     </message>
     <message>
         <source>Đã xong số {label}.</source>
@@ -368,6 +404,42 @@
 <context>
     <name>DossiersWidget</name>
     <message>
+        <source>Tiếp nhận hồ sơ</source>
+        <translation>Accept dossier</translation>
+    </message>
+    <message>
+        <source>Từ chối tiếp nhận</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <source>Chuyển xử lý</source>
+        <translation>Send for processing</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung</source>
+        <translation>Request documents</translation>
+    </message>
+    <message>
+        <source>Yêu cầu nộp phí, thuế</source>
+        <translation>Request payment</translation>
+    </message>
+    <message>
+        <source>Rút hồ sơ</source>
+        <translation>Withdraw</translation>
+    </message>
+    <message>
+        <source>Dừng xử lý</source>
+        <translation>Stop processing</translation>
+    </message>
+    <message>
+        <source>Báo đã có kết quả</source>
+        <translation>Result is ready</translation>
+    </message>
+    <message>
+        <source>Trả kết quả</source>
+        <translation>Return result</translation>
+    </message>
+    <message>
         <source>Tất cả</source>
         <translation>All</translation>
     </message>
@@ -378,6 +450,10 @@
     <message>
         <source>Quá hạn</source>
         <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>{shown} / {total} hồ sơ: đang hiện {shown} hồ sơ nhận gần nhất; hãy lọc thêm để thấy các hồ sơ khác.</source>
+        <translation>{shown} / {total} dossiers: showing the {shown} received last; filter further to see the others.</translation>
     </message>
     <message>
         <source>{n} hồ sơ</source>
@@ -398,6 +474,14 @@
     <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {code} sẽ chuyển sang «{status}». Đây là bước cuối cùng, không thể quay lại. Tiếp tục?</source>
+        <translation>Dossier {code} will become “{status}”. This is a final step and cannot be undone. Continue?</translation>
+    </message>
+    <message>
+        <source>Không, giữ nguyên</source>
+        <translation>No, leave it</translation>
     </message>
     <message>
         <source>Hồ sơ {code}: {status}.</source>
@@ -907,10 +991,6 @@
 <context>
     <name>KioskView</name>
     <message>
-        <source>Xin mời chạm vào lĩnh vực bạn cần giải quyết</source>
-        <translation>Please touch the service you need</translation>
-    </message>
-    <message>
         <source>Tôi thuộc diện ưu tiên</source>
         <translation>I have priority</translation>
     </message>
@@ -919,20 +999,20 @@
         <translation>Look up a dossier</translation>
     </message>
     <message>
-        <source>Bạn thuộc diện ưu tiên nào?</source>
-        <translation>Which priority applies to you?</translation>
-    </message>
-    <message>
         <source>Quay lại</source>
         <translation>Back</translation>
     </message>
     <message>
-        <source>Số thứ tự của bạn</source>
-        <translation>Your number</translation>
+        <source>Xin mời Quý khách chạm vào lĩnh vực cần giải quyết</source>
+        <translation>Please touch the service you need</translation>
     </message>
     <message>
-        <source>Vui lòng nhận phiếu và chờ đến khi số của bạn được gọi trên màn hình.</source>
-        <translation>Please take your ticket and wait until your number is called on the screen.</translation>
+        <source>Quý khách thuộc diện ưu tiên nào?</source>
+        <translation>Which priority applies to you?</translation>
+    </message>
+    <message>
+        <source>Số thứ tự của Quý khách</source>
+        <translation>Your number</translation>
     </message>
     <message>
         <source>Xong</source>
@@ -960,16 +1040,28 @@
         <translation>Priority: {name}. Please choose a service.</translation>
     </message>
     <message>
-        <source>Có {n} người đang chờ trước bạn</source>
+        <source>Có {n} người đang chờ trước Quý khách</source>
         <translation>{n} people are ahead of you</translation>
     </message>
     <message>
-        <source>Bạn là người tiếp theo</source>
+        <source>Quý khách là người tiếp theo</source>
         <translation>You are next</translation>
+    </message>
+    <message>
+        <source>Đang in phiếu…</source>
+        <translation>Printing your ticket…</translation>
     </message>
     <message>
         <source>số {label}</source>
         <translation>ticket {label}</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhận phiếu và chờ đến khi số của Quý khách được gọi trên màn hình.</source>
+        <translation>Please take your ticket and wait until your number is called on the screen.</translation>
+    </message>
+    <message>
+        <source>Quý khách hãy ghi nhớ số {label} và chờ đến khi số được gọi trên màn hình.</source>
+        <translation>Please remember your number {label} and wait until it is called on the screen.</translation>
     </message>
     <message>
         <source>Hồ sơ &lt;b&gt;{code}&lt;/b&gt;</source>
@@ -1063,6 +1155,29 @@
     <message>
         <source>Màn hình đang khóa cho tài khoản khác.</source>
         <translation>The screen is locked for another account.</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomeDialog</name>
+    <message>
+        <source>Số đang gọi chưa kết thúc</source>
+        <translation>The called ticket is still open</translation>
+    </message>
+    <message>
+        <source>Số {label} đã được gọi nhưng chưa bắt đầu phục vụ. Công dân đã được phục vụ xong, hay vắng mặt? Sau đó sẽ gọi số tiếp theo.</source>
+        <translation>Ticket {label} was called but service has not started. Was the citizen served, or absent? The next ticket is called after that.</translation>
+    </message>
+    <message>
+        <source>Đã phục vụ xong</source>
+        <translation>Served</translation>
+    </message>
+    <message>
+        <source>Vắng mặt</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <source>Chưa gọi số mới</source>
+        <translation>Do not call yet</translation>
     </message>
 </context>
 <context>
@@ -1319,6 +1434,29 @@
     <message>
         <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
         <translation>Tracking book written: {n} dossiers, {p} pages.</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Công dân vắng mặt đã quay lại</source>
+        <translation>An absent citizen is back</translation>
+    </message>
+    <message>
+        <source>{label} – ghi vắng mặt lúc {time}</source>
+        <translation>{label} – marked absent at {time}</translation>
+    </message>
+    <message>
+        <source>Đưa lại vào hàng chờ</source>
+        <translation>Back to the queue</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Chọn số của công dân rồi nhấn Enter: số đó được gọi trước người đến sau.</source>
+        <translation>Choose the citizen&apos;s ticket and press Enter: it is called before those who came later.</translation>
     </message>
 </context>
 <context>

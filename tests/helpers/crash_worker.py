@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from counter_app.core.catalogue import ReturnMethod
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import DossierStatus
+from counter_app.core.queue import TicketState
 from counter_app.core.roles import Actor, Role
 from counter_app.services.dossiers import (
     ApplicantInput,
@@ -86,7 +87,8 @@ def main() -> None:
     while True:
         taken = take_ticket(kiosk, group=rng.choice(letters))
         ack("T", taken.ticket.id)
-        called = call_next(clerk, counter=1)  # also finishes the ticket served before
+        # Also finishes the ticket served before (only called, when a kill came between).
+        called = call_next(clerk, counter=1, current_outcome=TicketState.DONE)
         dossier = receive_dossier(
             clerk,
             procedure_code=rng.choice(procedures),
