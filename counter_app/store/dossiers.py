@@ -221,7 +221,7 @@ class DossierRepository:
             "SELECT * FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
-        return [dossierdossier_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def by_citizen_id(self, citizen_id: str, limit: int) -> list[Dossier]:
         return self.listing(match=DossierMatch("citizen_id", citizen_id), limit=limit)
@@ -245,7 +245,7 @@ class DossierRepository:
             "WHERE dossiers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY received_at DESC",
             (match, limit),
         )
-        return [dossierdossier_from_row(r, self._store.crypto) for r in rows]
+        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def listing(
         self,
