@@ -68,13 +68,14 @@ def test_a_center_day_with_the_hub_killed_converges(center):
 
     # three counters press "next" at the same moment, twice: nobody is called twice
     def call(args):
-        station, number = args
-        return cli_json(station, "queue", "call-next", "--counter", str(number))["label"]
+        station, number, more = args
+        return cli_json(station, "queue", "call-next", "--counter", str(number), *more)["label"]
 
     called = []
-    for _ in range(2):
+    for more in ((), ("--current", "served")):
         with ThreadPoolExecutor(3) as pool:
-            called += list(pool.map(call, [(s, n) for n, s in enumerate(counters, 1)]))
+            jobs = [(s, n, more) for n, s in enumerate(counters, 1)]
+            called += list(pool.map(call, jobs))
     assert sorted(called) == labels, called
 
     first = _receive(counters[0], "Nguyễn Thị Đường").stdout
@@ -184,3 +185,14 @@ def test_a_stale_counter_loses_the_claim_and_takes_the_next(center):
             link.close()
         for store in stores:
             store.close()
+
+
+def test_a_no_show_brought_back_can_be_called_at_another_counter(center):
+    kiosk = center.join("kiosk", "kiosk")
+    first, second = center.join("c1", "counter"), center.join("c2", "counter")
+    cli(kiosk, "ticket", "take", "--group", "A")
+    assert cli_json(first, "queue", "call-next", "--counter", "1")["label"] == "A001"
+    cli(first, "queue", "no-show", "--counter", "1")
+    cli(second, "queue", "restore", "A001", "--counter", "2")
+    # the first claim belongs to counter 1; the ticket's second wait is claimed afresh
+    assert cli_json(second, "queue", "call-next", "--counter", "2")["label"] == "A001"

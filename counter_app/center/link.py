@@ -70,9 +70,9 @@ class LinkReport:
         return dict(self.__dict__)
 
 
-def claim_key(uid: str) -> str:
-    """KV keys allow few characters: a ticket's uid is hashed into one."""
-    return "t_" + hashlib.sha256(uid.encode()).hexdigest()[:32]
+def claim_key(name: str) -> str:
+    """KV keys allow few characters: a ticket's claim name is hashed into one."""
+    return "t_" + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def link_settings(store: Store) -> dict | None:
@@ -189,9 +189,9 @@ class CenterLink:
         report.waiting = self.store.center.waiting_count()
         return report
 
-    def claim(self, uid: str, owner: str) -> bool | None:
+    def claim(self, name: str, owner: str) -> bool | None:
         try:
-            return self._run(self._claim(uid, owner))
+            return self._run(self._claim(name, owner))
         except Exception as error:
             log.info("claim not possible: %s", type(error).__name__)
             self._drop()
@@ -235,15 +235,15 @@ class CenterLink:
             info = await self._js.stream_info(STREAM)
             report.lag = max(0, info.state.last_seq - self.store.center.position())
 
-    async def _claim(self, uid: str, owner: str) -> bool:
+    async def _claim(self, name: str, owner: str) -> bool:
         from nats.js.errors import KeyWrongLastSequenceError
 
         await self._connect()
         try:
-            await self._kv.create(claim_key(uid), owner.encode())
+            await self._kv.create(claim_key(name), owner.encode())
             return True
         except KeyWrongLastSequenceError:
-            entry = await self._kv.get(claim_key(uid))
+            entry = await self._kv.get(claim_key(name))
             return entry.value.decode() == owner
 
     async def _publish(self, report: LinkReport) -> None:
@@ -257,12 +257,12 @@ class CenterLink:
             for item in waiting:
                 if item.op == "ticket.called":
                     # called while cut off: the claim is made now, before anyone sees it
-                    ticket = self.store.center.open_payload(item.idem_key, item.sealed)["ticket"]
-                    owner = f"{self.station.id}/{ticket['counter']}"
+                    event = self.store.center.open_payload(item.idem_key, item.sealed)
+                    owner = f"{self.station.id}/{event['ticket']['counter']}"
                     try:
-                        await self._kv.create(claim_key(ticket["uid"]), owner.encode())
+                        await self._kv.create(claim_key(event["claim"]), owner.encode())
                     except KeyWrongLastSequenceError:
-                        entry = await self._kv.get(claim_key(ticket["uid"]))
+                        entry = await self._kv.get(claim_key(event["claim"]))
                         if entry.value.decode() != owner:
                             report.double_calls += 1
                             log.warning("ticket called by two counters while cut off")

@@ -17,7 +17,7 @@ from counter_app.store import Store
 
 
 class TicketClaims(Protocol):
-    def claim(self, uid: str, owner: str) -> bool | None:
+    def claim(self, name: str, owner: str) -> bool | None:
         """True: this counter won the ticket; False: another did; None: the center is out
         of reach (then only this station's own tickets may be called)."""
 

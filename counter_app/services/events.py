@@ -61,4 +61,10 @@ def ticket_event(ctx: ServiceContext, ticket: Ticket, *, at: datetime) -> dict[s
     for name in ("called_at", "serving_at", "finished_at"):
         value = getattr(ticket, name)
         data[name] = value.isoformat() if value else None
-    return {"v": EVENT_VERSION, "ticket": data, "actor": ctx.actor.username, "at": at.isoformat()}
+    return {
+        "v": EVENT_VERSION,
+        "ticket": data,
+        "claim": ctx.store.tickets.claim_name(ticket.id),
+        "actor": ctx.actor.username,
+        "at": at.isoformat(),
+    }

@@ -140,7 +140,7 @@ def _claim_next(ctx: ServiceContext, waiting: list[Ticket], groups, counter: int
     owner = f"{ctx.station.id}/{counter}"
     candidates = sorted((t for t in waiting if t.group in set(groups)), key=rules.call_order_key)
     for ticket in candidates:
-        won = ctx.claims.claim(ctx.store.tickets.uid_of(ticket.id), owner)
+        won = ctx.claims.claim(ctx.store.tickets.claim_name(ticket.id), owner)
         if won or (won is None and ticket.station_id == ctx.station.id):
             return ticket
     raise DomainError("queue.empty")

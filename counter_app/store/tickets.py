@@ -69,6 +69,16 @@ class TicketRepository:
         row = self._store.query_one("SELECT uid FROM tickets WHERE id = ?", (ticket_id,))
         return None if row is None else row["uid"]
 
+    def claim_name(self, ticket_id: int) -> str:
+        """What a counter claims in the center to call this ticket: its uid and how many
+        times it has waited, so a no-show brought back can be claimed afresh."""
+        row = self._store.query_one(
+            "SELECT t.uid, (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = t.id "
+            "AND e.state = 'waiting') AS rounds FROM tickets t WHERE t.id = ?",
+            (ticket_id,),
+        )
+        return f"{row['uid']}#{row['rounds']}"
+
     def by_uid(self, uid: str) -> Ticket | None:
         row = self._store.query_one("SELECT * FROM tickets WHERE uid = ?", (uid,))
         return None if row is None else _from_row(row)
