@@ -9,6 +9,8 @@ import pytest
 
 from counter_app.center.lab import Center, cli, cli_json
 from counter_app.store import open_store
+from sync.emulator import Faults, PortalEmulator
+from sync.testing import admin
 
 
 @pytest.fixture
@@ -106,7 +108,8 @@ def test_a_center_day_with_the_hub_killed_converges(center):
     # the second "next" finished each counter's first citizen
     assert sorted(state for _, state, _ in tickets) == ["called"] * 3 + ["done"] * 3 + ["waiting"]
 
-    # the hub's replica queues each dossier once for the portal, under the origin's key
+    # the hub's replica queues each dossier once for the portal, under the origin's key,
+    # and the hub alone sends them, with faults on the way: the portal holds each once
     hub = open_store(center.hub_dir)
     try:
         rows = hub.query(
@@ -116,6 +119,16 @@ def test_a_center_day_with_the_hub_killed_converges(center):
         assert {r["entity_id"]: r["n"] for r in rows} == {c: 1 for c, _ in dossiers}
     finally:
         hub.close()
+    portal = PortalEmulator(center.root / "portal").start()
+    try:
+        portal.state.set_faults(Faults(error_5xx=0.3, drop_after=0.3))
+        for _ in range(6):
+            cli(center.hub_dir, "sync", "--once", "--portal", portal.url, check=False)
+        portal.state.set_faults(Faults())
+        cli(center.hub_dir, "sync", "--once", "--portal", portal.url)
+        assert admin(portal.url, "stats")["dossiers_stored"] == 2
+    finally:
+        portal.stop()
 
 
 def test_the_stream_holds_no_personal_data(center):

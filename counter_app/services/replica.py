@@ -4,8 +4,8 @@ Each event is applied at most once (by its idempotency key), inside the transact
 also moves this station's stream position, so a kill between the two cannot apply an event
 twice or skip one. Tickets are matched by their center-wide uid, dossiers by their code; the
 row of a dossier arrives sealed with the center's shared key and is stored as it came. The
-hub also queues every event the portal must hear of, under the origin's key, so the portal
-deduplicates a replay however late it comes.
+hub also queues every event the portal must hear of, under a key made from the origin's, so
+the portal deduplicates a replay however late it comes.
 """
 
 from __future__ import annotations
@@ -59,14 +59,16 @@ def apply_center_event(
     elif "dossier" in event:
         _apply_dossier(ctx, event, op)
     if ctx.station.role == "hub" and to_portal:
+        # the hub speaks for the center upstream: its key wraps the origin's, so a replay
+        # however late is the same item to the portal
         store.outbox.append(
-            station_id=origin_of(key),
+            station_id=ctx.station.id,
             entity=entity,
             entity_id=entity_id,
             op=op,
             payload=event,
             at=datetime.fromisoformat(event["at"]) if "at" in event else now,
-            key=key,
+            key=f"{ctx.station.id}:{key}",
         )
     store.center.record_applied(key, stream_seq=stream_seq, at=now)
     return True
