@@ -209,3 +209,19 @@ def test_a_no_show_brought_back_can_be_called_at_another_counter(center):
     cli(second, "queue", "restore", "A001", "--counter", "2")
     # the first claim belongs to counter 1; the ticket's second wait is claimed afresh
     assert cli_json(second, "queue", "call-next", "--counter", "2")["label"] == "A001"
+
+
+def test_an_account_made_at_the_hub_signs_in_at_every_counter(center):
+    counter = center.join("c1", "counter")
+    new = {"COUNTER_APP_NEW_PASSWORD": "mat-khau-can-bo-2"}
+    cli(center.hub_dir, "users", "add", "canbo2", "--role", "clerk", env=new)
+    cli(center.hub_dir, "center", "sync")
+    cli(counter, "center", "sync")
+    as_clerk = {"COUNTER_APP_USER": "canbo2", "COUNTER_APP_PASSWORD": "mat-khau-can-bo-2"}
+    done = cli(counter, "queue", "list", env=as_clerk)
+    assert done.returncode == 0 and "Nhóm A" in done.stdout
+    cli(center.hub_dir, "users", "lock", "canbo2")
+    cli(center.hub_dir, "center", "sync")
+    cli(counter, "center", "sync")
+    locked = cli(counter, "queue", "list", env=as_clerk, check=False)
+    assert locked.returncode != 0

@@ -23,8 +23,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cli(data_dir: Path, *args: str, check: bool = True, timeout: float = 60):
-    env = {**os.environ, **ADMIN}
+def cli(
+    data_dir: Path, *args: str, check: bool = True, timeout: float = 60, env: dict | None = None
+):
+    env = {**os.environ, **ADMIN, **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "counter_app", "--data-dir", str(data_dir), *args],
         capture_output=True,

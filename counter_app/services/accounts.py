@@ -12,6 +12,7 @@ from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Actor, Permission, Role
 from counter_app.services.context import ServiceContext
+from counter_app.services.events import account_event
 from counter_app.services.station import load_station
 from counter_app.store import Store
 from counter_app.store.users import UserRecord
@@ -112,7 +113,15 @@ def add_user(ctx: ServiceContext, *, username: str, role: Role, password: str) -
     now = ctx.now()
     with ctx.store.transaction():
         ctx.store.users.insert(name, Role(role), passwords.hash_password(password), now)
-        ctx.journal(at=now, action="user.add", entity="user", entity_id=name, detail={"role": role})
+        ctx.journal(
+            at=now,
+            action="user.add",
+            entity="user",
+            entity_id=name,
+            detail={"role": role},
+            payload=account_event(ctx, name, now),
+            portal=False,  # accounts are the center's, a clerk signs in at any counter
+        )
     return ctx.store.users.get(name)
 
 
@@ -131,7 +140,12 @@ def set_locked(ctx: ServiceContext, *, username: str, locked: bool) -> UserRecor
     with ctx.store.transaction():
         ctx.store.users.set_locked(name, locked)
         ctx.journal(
-            at=now, action="user.lock" if locked else "user.unlock", entity="user", entity_id=name
+            at=now,
+            action="user.lock" if locked else "user.unlock",
+            entity="user",
+            entity_id=name,
+            payload=account_event(ctx, name, now),
+            portal=False,
         )
     return ctx.store.users.get(name)
 

@@ -68,3 +68,18 @@ def ticket_event(ctx: ServiceContext, ticket: Ticket, *, at: datetime) -> dict[s
         "actor": ctx.actor.username,
         "at": at.isoformat(),
     }
+
+
+def account_event(ctx: ServiceContext, username: str, at: datetime) -> dict[str, Any]:
+    """An account as stored (the password only as its scrypt hash), after the change: every
+    station of a center signs its clerks in with the same accounts."""
+    row = ctx.store.query_one(
+        "SELECT username, role, password_hash, locked, created_at FROM users WHERE username = ?",
+        (username,),
+    )
+    return {
+        "v": EVENT_VERSION,
+        "user": dict(row),
+        "actor": ctx.actor.username,
+        "at": at.isoformat(),
+    }

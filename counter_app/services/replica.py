@@ -58,6 +58,8 @@ def apply_center_event(
         _apply_ticket(ctx, event)
     elif "dossier" in event:
         _apply_dossier(ctx, event, op)
+    elif "user" in event:
+        _apply_account(ctx, event["user"])
     if ctx.station.role == "hub" and to_portal:
         # the hub speaks for the center upstream: its key wraps the origin's, so a replay
         # however late is the same item to the portal
@@ -124,4 +126,14 @@ def _apply_dossier(ctx: ServiceContext, event: dict, op: str) -> None:
         from_status=DossierStatus(previous) if previous else None,
         to_status=DossierStatus(row["status"]),
         note=event.get("note", ""),
+    )
+
+
+def _apply_account(ctx: ServiceContext, user: dict) -> None:
+    ctx.store.conn.execute(
+        "INSERT INTO users(username, role, password_hash, locked, created_at) "
+        "VALUES (:username, :role, :password_hash, :locked, :created_at) "
+        "ON CONFLICT(username) DO UPDATE SET role = excluded.role, "
+        "password_hash = excluded.password_hash, locked = excluded.locked",
+        user,
     )
