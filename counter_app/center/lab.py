@@ -5,6 +5,7 @@ driven through the command line as separate processes (tests/test_center*.py, be
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -176,5 +177,86 @@ def record_offline(data_dir: Path, count: int) -> None:
         ctx = ServiceContext(store, system_now, load_station(store), Actor("admin", Role.ADMIN))
         for n in range(count):  # a counter's range holds 100 numbers per group and day
             queue.take_ticket(ctx, group="BCDEFG"[n // 100])
+    finally:
+        store.close()
+
+
+class CuttableLink:
+    """A TCP relay between one station and the hub that a test cuts and restores, as a
+    pulled cable would: cut, every connection drops and new ones are refused."""
+
+    def __init__(self, target_port: int) -> None:
+        import threading
+
+        self.target = ("127.0.0.1", target_port)
+        self.port = free_port()
+        self._lock = threading.Lock()
+        self._conns: list[socket.socket] = []
+        self._server: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        import threading
+
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", self.port))
+        server.listen(16)
+        self._server = server
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self._lock:
+            server, self._server = self._server, None
+            conns, self._conns = self._conns, []
+        if server is not None:
+            with contextlib.suppress(OSError):
+                server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+            server.close()
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+
+    def _accept(self, server: socket.socket) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=2)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+
+def route_through(data_dir: Path, link: CuttableLink) -> None:
+    """Point a station at the hub through `link` (its center address rewritten)."""
+    from counter_app.store import open_store
+
+    store = open_store(data_dir)
+    try:
+        with store.transaction():
+            settings = store.settings.get("center")
+            settings["urls"] = [f"nats://127.0.0.1:{link.port}"]
+            store.settings.set("center", settings)
     finally:
         store.close()

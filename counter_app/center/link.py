@@ -170,6 +170,7 @@ class CenterLink:
         # A cluster that lost a node elects new leaders within seconds: a station that
         # knows several nodes tries again for that long before it calls itself cut off.
         deadline = time.monotonic() + (self.timeout * 4 if len(self.settings["urls"]) > 1 else 0)
+        stale = self._nc is not None  # a connection the cable may have dropped unnoticed
         while True:
             report = LinkReport()
             try:
@@ -180,6 +181,9 @@ class CenterLink:
             except Exception as error:  # any failure to reach the center: go on alone
                 report.error = type(error).__name__
                 self._drop()
+                if stale:  # found dead on use: one fresh try before calling it a cut
+                    stale = False
+                    continue
                 if time.monotonic() < deadline:
                     time.sleep(0.5)
                     continue

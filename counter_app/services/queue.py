@@ -68,7 +68,7 @@ def save_ticket_change(
         at=at,
         action=action or f"ticket.{after.state.value}",
         entity="ticket",
-        entity_id=f"{after.day.isoformat()}/{after.label}/{after.id}",
+        entity_id=_entity_id(after),
         detail={
             "group": after.group,
             "counter": after.counter,
@@ -134,16 +134,27 @@ def call_next(
 def _claim_next(ctx: ServiceContext, waiting: list[Ticket], groups, counter: int) -> Ticket:
     """The first ticket in call order that this counter may call. In a center a shared
     ticket is claimed first (the first counter to claim it wins; the loser takes the next);
-    cut off from the center, a counter calls only the tickets its own station issued."""
+    cut off from the center, a counter calls only the walk-in tickets it issued itself
+    while no other station could know of them."""
     if ctx.claims is None:
         return rules.choose_next(waiting, groups)
     owner = f"{ctx.station.id}/{counter}"
     candidates = sorted((t for t in waiting if t.group in set(groups)), key=rules.call_order_key)
     for ticket in candidates:
         won = ctx.claims.claim(ctx.store.tickets.claim_name(ticket.id), owner)
-        if won or (won is None and ticket.station_id == ctx.station.id):
+        if won or (won is None and _ours_alone(ctx, ticket)):
             return ticket
     raise DomainError("queue.empty")
+
+
+def _ours_alone(ctx: ServiceContext, ticket: Ticket) -> bool:
+    return ticket.station_id == ctx.station.id and ctx.store.center.never_published(
+        "ticket", _entity_id(ticket)
+    )
+
+
+def _entity_id(ticket: Ticket) -> str:
+    return f"{ticket.day.isoformat()}/{ticket.label}/{ticket.id}"
 
 
 def _current(ctx: ServiceContext, counter: int, now: datetime) -> Ticket:

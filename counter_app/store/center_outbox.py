@@ -68,6 +68,16 @@ class CenterOutbox:
             (at.isoformat(), key),
         )
 
+    def never_published(self, entity: str, entity_id: str) -> bool:
+        """True while no event of this entity has reached the center: nobody else can
+        know of it, so this station may act on it alone."""
+        row = self._store.query_one(
+            "SELECT 1 FROM center_outbox WHERE entity = ? AND entity_id = ? "
+            "AND state = 'published'",
+            (entity, entity_id),
+        )
+        return row is None
+
     def waiting_count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM center_outbox WHERE state = 'waiting'")[
             0
