@@ -48,3 +48,38 @@ def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp
         if store is not None:
             store.close()
         center.close()
+
+
+def test_the_board_of_a_center_announces_a_call_made_at_another_pc(qtbot, qapp, tmp_path):
+    from counter_app.ui.display import DisplayWidget
+
+    center = Center(tmp_path)
+    center.start_hub()
+    store = None
+    try:
+        kiosk = center.join("kiosk", "kiosk")
+        counter = center.join("c1", "counter")
+        board_dir = center.join("board", "display")
+        make_app("vi")
+        store = open_store(board_dir)
+        session = Session(store, clock=system_now, data_dir=str(board_dir))
+        spoken: list[str] = []
+
+        class Voice:
+            def announce(self, text: str) -> str:
+                spoken.append(text)
+                return "test"
+
+        board = DisplayWidget(session, announcer=Voice())
+        qtbot.addWidget(board)
+        board.show()
+        session.center()
+        cli(kiosk, "ticket", "take", "--group", "A")
+        cli(counter, "queue", "call-next", "--counter", "2")
+        qtbot.waitUntil(lambda: spoken == ["Mời số A001 đến quầy số 2"], timeout=10_000)
+        assert board.call.text() == "Mời số A001 đến quầy số 2"
+        session.close()
+    finally:
+        if store is not None:
+            store.close()
+        center.close()

@@ -148,6 +148,7 @@ class DisplayWidget(QWidget):
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         session.ticket_called.connect(lambda _t: self.refresh())
+        session.queue_changed.connect(self.refresh)  # calls made at other PCs of a center
         self._tick()
         self.refresh()
 

@@ -126,6 +126,7 @@ def _open_screen(role: str, data_dir: Path, clock):
         return None
     window = make_screen(role, session)
     window._session_ref = session  # keep the session alive with its window
+    session.center()  # a kiosk or board of a center follows the others' tickets and calls
     return window
 
 
