@@ -225,3 +225,9 @@ def test_an_account_made_at_the_hub_signs_in_at_every_counter(center):
     cli(counter, "center", "sync")
     locked = cli(counter, "queue", "list", env=as_clerk, check=False)
     assert locked.returncode != 0
+
+
+def test_a_center_station_cannot_rotate_its_shared_key_alone(center):
+    counter = center.join("c1", "counter")
+    refused = cli(counter, "keys", "rotate", check=False)
+    assert refused.returncode == 1 and "dùng chung khóa" in refused.stdout + refused.stderr

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
+
+register(
+    {
+        "keys.center_rotation": {
+            "vi": "Máy này thuộc một trung tâm nhiều máy, dùng chung khóa dữ liệu: chưa thể đổi "
+            "khóa riêng trên một máy (các máy khác sẽ không đọc được dữ liệu của máy này).",
+            "en": "This PC belongs to a multi-PC center sharing one data key: its key cannot be "
+            "rotated alone (the other PCs could no longer read its data).",
+        },
+    }
+)
 
 
 def rotate_keys(ctx: ServiceContext, *, passphrase: str | None = None) -> int:
     """Safe to interrupt: the old key stays until every row is sealed under the new one,
     and the next start finishes the re-sealing (the `reseal_pending` flag)."""
     ctx.actor.require(Permission.CHANGE_SETTINGS)
+    if ctx.station.in_center:
+        raise DomainError("keys.center_rotation")
     store = ctx.store
     with store.transaction():
         new_id = store.keys.rotate_seal_key(passphrase=passphrase)
