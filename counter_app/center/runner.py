@@ -64,6 +64,10 @@ def server_binary() -> str:
     return str(found)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 class Hub:
     def __init__(
         self,
@@ -113,6 +117,8 @@ class Hub:
         self._stop = True
 
     def run(self) -> None:
+        # a service manager's stop (SIGTERM) ends like Ctrl+C: nats-server is stopped with us
+        signal.signal(signal.SIGTERM, _interrupt)
         self.start_server()
         try:
             asyncio.run(self._serve())

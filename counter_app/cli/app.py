@@ -31,6 +31,7 @@ class CliState:
     _store: Store | None = field(default=None, repr=False)
     _context: ServiceContext | None = field(default=None, repr=False)
     _link: CenterLink | None = field(default=None, repr=False)
+    _warned: bool = field(default=False, repr=False)
 
     # The store and the services are imported when a command first needs them, so that
     # `counter-app` shows its window without paying for them first.
@@ -66,7 +67,8 @@ class CliState:
 
             self._link = CenterLink(self.store(), load_station(self.store()))
         report = self._link.sync(publish=publish, apply=apply)
-        if not report.reachable and not quiet:
+        if not report.reachable and not quiet and not self._warned:
+            self._warned = True  # once per command, however many times it tried
             from counter_app.center.link import cut_off_message
 
             click.echo(cut_off_message(self.lang, report.waiting), err=True)

@@ -229,8 +229,9 @@ def center_status(state: CliState, as_json: bool) -> None:
             f"Đã kết nối với trung tâm. Chờ gửi: {status['waiting']}; chưa nhận: {status['lag']}."
         )
     else:
+        since = _when(status["cut_since"])
         click.echo(
-            f"MẤT KẾT NỐI với trung tâm từ {status['cut_since'] or '-'}. "
+            f"MẤT KẾT NỐI với trung tâm từ {since}. "
             f"Chờ gửi: {status['waiting']}. Vẫn làm việc bình thường trên máy này."
         )
 
@@ -250,6 +251,12 @@ def center_sync(state: CliState, as_json: bool) -> None:
         click.echo(f"Không kết nối được với trung tâm. Chờ gửi: {report.waiting}.")
     if not report.reachable:
         raise SystemExit(1)
+
+
+def _when(iso: str | None) -> str:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).strftime("%H:%M ngày %d/%m/%Y") if iso else "-"
 
 
 def _status(state: CliState, report) -> dict:
