@@ -62,6 +62,9 @@ def reference_payload(op: str, event: dict[str, Any], fc: FieldCrypto) -> dict[s
             "arrived_at": t["arrived_at"],
             "at": event["at"],
         }
+    if "rating" in event:
+        r = event["rating"]
+        return {"score": r["score"], "dossier_code": r["dossier_code"], "at": event["at"]}
     return {k: v for k, v in event.items() if k != "v"}
 
 

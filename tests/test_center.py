@@ -231,3 +231,34 @@ def test_a_center_station_cannot_rotate_its_shared_key_alone(center):
     counter = center.join("c1", "counter")
     refused = cli(counter, "keys", "rotate", check=False)
     assert refused.returncode == 1 and "dùng chung khóa" in refused.stdout + refused.stderr
+
+
+def test_a_rating_at_the_kiosk_counts_in_every_station_and_reaches_the_hub(center):
+    from counter_app.core.clock import system_now
+    from counter_app.core.queue import TicketState
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.ratings import rate_service
+    from counter_app.services.station import load_station
+
+    kiosk = center.join("kiosk", "kiosk")
+    counter = center.join("c1", "counter")
+    cli_json(kiosk, "ticket", "take", "--group", "A")
+    store = open_store(kiosk)
+    try:
+        ctx = ServiceContext(store, system_now, load_station(store), Actor("kiosk", Role.VOLUNTEER))
+        ticket = store.tickets.in_states(system_now().date(), [TicketState.WAITING])[0]
+        rate_service(ctx, score=5, ticket_id=ticket.id)
+    finally:
+        store.close()
+    cli(kiosk, "center", "sync")
+    cli(counter, "center", "sync")
+    for folder in (counter, center.hub_dir):
+        replica = open_store(folder)
+        try:
+            assert [r["score"] for r in replica.query("SELECT score FROM ratings")] == [5]
+            if folder == center.hub_dir:  # the hub tells the portal, the counter does not
+                ops = [r["op"] for r in replica.query("SELECT op FROM outbox")]
+                assert "rating.add" in ops
+        finally:
+            replica.close()

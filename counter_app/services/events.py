@@ -83,3 +83,19 @@ def account_event(ctx: ServiceContext, username: str, at: datetime) -> dict[str,
         "actor": ctx.actor.username,
         "at": at.isoformat(),
     }
+
+
+def rating_event(
+    ctx: ServiceContext, score: int, ticket_id: int | None, dossier_code: str | None, *, at
+) -> dict[str, Any]:
+    """A citizen's rating, anonymous: the ticket by its uid (for reports center-wide)."""
+    return {
+        "v": EVENT_VERSION,
+        "rating": {
+            "score": score,
+            "ticket_uid": ctx.store.tickets.uid_of(ticket_id),
+            "dossier_code": dossier_code,
+            "station_id": ctx.station.id,
+        },
+        "at": at.isoformat(),
+    }

@@ -9,6 +9,7 @@ from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
+from counter_app.services.events import rating_event
 
 # Decision 766/QĐ-TTg practice: five levels; a province may configure its own in settings.
 DEFAULT_SCALE: tuple[tuple[int, str, str], ...] = (
@@ -81,6 +82,6 @@ def rate_service(
             action="rating.add",
             entity="rating",
             entity_id=str(rating_id),
-            payload={"score": score, "dossier_code": dossier_code, "at": now.isoformat()},
+            payload=rating_event(ctx, score, ticket_id, dossier_code, at=now),
         )
     return Rating(rating_id, now, score, ticket_id, dossier_code)

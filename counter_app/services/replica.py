@@ -60,6 +60,8 @@ def apply_center_event(
         _apply_dossier(ctx, event, op)
     elif "user" in event:
         _apply_account(ctx, event["user"])
+    elif "rating" in event:
+        _apply_rating(ctx, event)
     if ctx.station.role == "hub" and to_portal:
         # the hub speaks for the center upstream: its key wraps the origin's, so a replay
         # however late is the same item to the portal
@@ -136,4 +138,16 @@ def _apply_account(ctx: ServiceContext, user: dict) -> None:
         "ON CONFLICT(username) DO UPDATE SET role = excluded.role, "
         "password_hash = excluded.password_hash, locked = excluded.locked",
         user,
+    )
+
+
+def _apply_rating(ctx: ServiceContext, event: dict) -> None:
+    r = event["rating"]
+    linked = ctx.store.tickets.by_uid(r["ticket_uid"]) if r.get("ticket_uid") else None
+    ctx.store.ratings.insert(
+        at=datetime.fromisoformat(event["at"]),
+        score=r["score"],
+        ticket_id=linked.id if linked else None,
+        dossier_code=r["dossier_code"],
+        station_id=r["station_id"],
     )
