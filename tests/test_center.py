@@ -262,3 +262,18 @@ def test_a_rating_at_the_kiosk_counts_in_every_station_and_reaches_the_hub(cente
                 assert "rating.add" in ops
         finally:
             replica.close()
+
+
+def test_a_day_off_set_at_the_hub_moves_due_dates_at_every_counter(center):
+    counter = center.join("c1", "counter")
+
+    def due(folder) -> str:
+        at = "2026-12-03T16:00"  # a Thursday after the cut-off: due the next working day
+        return cli_json(folder, "appointment", "--procedure", "1.001193", "--at", at)["due_at"]
+
+    before = due(counter)
+    cli(center.hub_dir, "calendar", "set", "2026-12-04", "--kind", "off", "--note", "QĐ 12/UBND")
+    cli(center.hub_dir, "center", "sync")
+    cli(counter, "center", "sync")
+    after = due(counter)
+    assert before.startswith("2026-12-04") and after.startswith("2026-12-07"), (before, after)

@@ -15,6 +15,7 @@ from counter_app.core.messages import register
 from counter_app.core.roles import Permission
 from counter_app.core.text import nfc
 from counter_app.services.context import ServiceContext
+from counter_app.services.events import center_setting_event
 from counter_app.services.station import CounterDesk, Station
 
 register(
@@ -57,6 +58,16 @@ def set_calendar_override(ctx: ServiceContext, override: CalendarOverride) -> Ca
             entity="calendar",
             entity_id=override.day.isoformat(),
             detail={"kind": str(override.kind), "note": override.note},
+            payload=center_setting_event(
+                "calendar",
+                {
+                    "day": override.day.isoformat(),
+                    "kind": str(override.kind),
+                    "note": override.note,
+                },
+                at=now,
+            ),
+            portal=False,  # the center's days off, for every station's due dates
         )
     return override
 
@@ -151,5 +162,12 @@ def update_station(
         ctx.journal(
             at=now, action="station.update", entity="station", entity_id=station.id,
             detail={"changed": sorted(changes)},
+            payload=center_setting_event("station", _shared(updated, changes), at=now),
+            portal=False,  # the center's name, counters and hours are every station's
         )  # fmt: skip
     return updated
+
+
+def _shared(station: Station, changes: dict) -> dict:
+    settings = station.to_settings()
+    return {name: settings[name] for name in changes}

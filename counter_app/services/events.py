@@ -99,3 +99,8 @@ def rating_event(
         },
         "at": at.isoformat(),
     }
+
+
+def center_setting_event(kind: str, values: dict, *, at) -> dict[str, Any]:
+    """A setting that is the whole center's (days off, its name, counters, hours)."""
+    return {"v": EVENT_VERSION, "setting": {"kind": kind, "values": values}, "at": at.isoformat()}

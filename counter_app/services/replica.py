@@ -62,6 +62,8 @@ def apply_center_event(
         _apply_account(ctx, event["user"])
     elif "rating" in event:
         _apply_rating(ctx, event)
+    elif "setting" in event:
+        _apply_setting(ctx, event["setting"])
     if ctx.station.role == "hub" and to_portal:
         # the hub speaks for the center upstream: its key wraps the origin's, so a replay
         # however late is the same item to the portal
@@ -151,3 +153,20 @@ def _apply_rating(ctx: ServiceContext, event: dict) -> None:
         dossier_code=r["dossier_code"],
         station_id=r["station_id"],
     )
+
+
+SHARED_STATION_SETTINGS = frozenset({"center_name", "center_address", "counters", "opening_hours"})
+
+
+def _apply_setting(ctx: ServiceContext, setting: dict) -> None:
+    from counter_app.core.calendar import CalendarOverride
+
+    values = setting["values"]
+    if setting["kind"] == "calendar":
+        ctx.store.catalogue.set_override(
+            CalendarOverride(date.fromisoformat(values["day"]), values["kind"], values["note"])
+        )
+    elif setting["kind"] == "station":
+        mine = ctx.store.settings.get("station")
+        mine.update({k: v for k, v in values.items() if k in SHARED_STATION_SETTINGS})
+        ctx.store.settings.set("station", mine)
