@@ -277,3 +277,29 @@ def test_a_day_off_set_at_the_hub_moves_due_dates_at_every_counter(center):
     cli(counter, "center", "sync")
     after = due(counter)
     assert before.startswith("2026-12-04") and after.startswith("2026-12-07"), (before, after)
+
+
+def test_with_tls_the_center_works_and_refuses_clear_connections(tmp_path):
+    import json
+    import socket
+
+    center = Center(tmp_path, tls=True)
+    center.start_hub()
+    try:
+        kiosk = center.join("kiosk", "kiosk")
+        counter = center.join("c1", "counter")
+        cli(kiosk, "ticket", "take", "--group", "A")
+        called = cli_json(counter, "queue", "call-next", "--counter", "1")
+        assert called["label"] == "A001"
+        settings = open_store(counter)
+        try:
+            assert settings.settings.get("center")["urls"][0].startswith("tls://")
+        finally:
+            settings.close()
+
+        # the server says so before anything else: no client may speak to it in clear
+        with socket.create_connection(("127.0.0.1", center.port), timeout=5) as raw:
+            info = json.loads(raw.recv(4096).decode().split(" ", 1)[1])
+        assert info["tls_required"] is True
+    finally:
+        center.close()

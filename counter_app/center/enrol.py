@@ -43,8 +43,13 @@ def _b64d(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def make_code(*, urls: list[str], user: str, password: str, invite: str, secret: bytes) -> str:
+def make_code(
+    *, urls: list[str], user: str, password: str, invite: str, secret: bytes, cert: str | None
+) -> str:
+    """`cert`: the hub's TLS certificate (PEM), which the station will trust alone."""
     body = {"u": urls, "n": user, "p": password, "i": invite, "s": _b64e(secret)}
+    if cert:
+        body["c"] = _b64e(cert.encode("ascii"))
     return CODE_PREFIX + _b64e(json.dumps(body, separators=(",", ":")).encode())
 
 
@@ -60,6 +65,7 @@ def read_code(code: str) -> dict:
             "password": str(body["p"]),
             "invite": str(body["i"]),
             "secret": _b64d(body["s"]),
+            "cert": _b64d(body["c"]).decode("ascii") if body.get("c") else None,
         }
     except (ValueError, KeyError, TypeError) as error:
         raise ValidationError("center.bad_code", field="code") from error

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from counter_app.center.enrol import make_code, seal_package
+from counter_app.center.tls import make_certificate
 from counter_app.core.dossier_code import SequenceBlock
 from counter_app.core.errors import DomainError, NotFound, ValidationError
 from counter_app.core.messages import register
@@ -91,10 +92,15 @@ def hub_settings(store: Store) -> dict:
     return data
 
 
-def make_hub(store: Store, station: Station, *, listen: str, advertise: str) -> Station:
+def make_hub(
+    store: Store, station: Station, *, listen: str, advertise: str, tls: bool = False
+) -> Station:
     """Inside `hub init`'s transaction, after the store was initialised as station 1."""
     parse_address(listen)
     parse_address(advertise)
+    cert = key = None
+    if tls:
+        cert, key = make_certificate([parse_address(advertise)[0]])
     hub = replace(station, in_center=True, role="hub")
     store.settings.set("station", hub.to_settings())
     password = secrets.token_urlsafe(24)
@@ -107,14 +113,17 @@ def make_hub(store: Store, station: Station, *, listen: str, advertise: str) -> 
             "next_number": 2,
             "stations": {},
             "invites": {},
+            "tls_cert": cert,
+            "tls_key": store.crypto.seal(key, "hub.tls_key") if key else None,
         },
     )
     store.settings.set(
         "center",
         {
-            "urls": [f"nats://127.0.0.1:{parse_address(listen)[1]}"],
+            "urls": [f"{'tls' if tls else 'nats'}://127.0.0.1:{parse_address(listen)[1]}"],
             "user": "hub",
             "password": store.crypto.seal(password, "center.password"),
+            "ca": cert,
         },
     )
     return hub
@@ -156,8 +165,10 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
         ctx.journal(
             at=now, action="hub.invite", entity="station", entity_id=user, detail={"role": role}
         )
+    scheme = "tls" if hub.get("tls_cert") else "nats"
     code = make_code(
-        urls=[f"nats://{node}" for node in hub.get("nodes", [hub["advertise"]])],
+        cert=hub.get("tls_cert"),
+        urls=[f"{scheme}://{node}" for node in hub.get("nodes", [hub["advertise"]])],
         user="hub" if role == "hub" else user,
         password=password,
         invite=invite_id,
@@ -264,10 +275,16 @@ def server_config(store: Store, data_dir: Path, *, listen: str, peers: list[str]
         if not r["revoked_at"] and r["role"] != "hub"
     ]
     js_dir = (data_dir / "nats").as_posix()
+    tls_dir = (data_dir / "tls").as_posix()
     lines = [
         f'listen: "{host}:{port}"',
         f'server_name: "hub-{port}"',
         f'jetstream {{ store_dir: "{js_dir}" }}',
+        *(
+            [f'tls {{ cert_file: "{tls_dir}/hub.pem", key_file: "{tls_dir}/hub.key" }}']
+            if hub.get("tls_cert")
+            else []
+        ),
         "authorization {",
         "  users = [",
         *(f'    {{ user: "{u}", password: "{p}" }}' for u, p in users),

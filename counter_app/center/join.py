@@ -41,7 +41,7 @@ async def _fetch_package(code: dict, timeout: float) -> bytes:
     # a code used at once may be refused once or twice before it is known.
     for attempt in range(8):
         try:
-            nc = await connect(code["urls"], code["user"], code["password"], timeout)
+            nc = await connect(code["urls"], code["user"], code["password"], timeout, code["cert"])
             break
         except ConnectionRefusedError:
             raise
@@ -94,6 +94,7 @@ def join_center(
                     "urls": code["urls"],
                     "user": code["user"],
                     "password": store.crypto.seal(code["password"], "center.password"),
+                    "ca": code["cert"],
                 },
             )
         for user in package["users"]:

@@ -47,7 +47,7 @@ def cli_json(data_dir: Path, *args: str):
 class Center:
     """A hub (or, with `nodes=3`, a cluster of three hub nodes) and its stations."""
 
-    def __init__(self, root: Path, *, nodes: int = 1) -> None:
+    def __init__(self, root: Path, *, nodes: int = 1, tls: bool = False) -> None:
         self.root = root
         self.ports = [free_port() for _ in range(nodes)]
         self.port = self.ports[0]
@@ -64,6 +64,7 @@ class Center:
             "Trung tâm phục vụ hành chính công xã Tân Lập",
             "--listen",
             f"127.0.0.1:{self.port}",
+            *(["--tls"] if tls else []),
         )
 
     @property

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.messages import MESSAGES, register
 from counter_app.core.roles import Actor, Role
@@ -87,7 +88,7 @@ async def _quiet(error: Exception) -> None:
     """nats-py prints connection errors by default; a cut-off is reported once, by us."""
 
 
-async def connect(urls: list[str], user: str, password: str, timeout: float):
+async def connect(urls: list[str], user: str, password: str, timeout: float, ca: str | None = None):
     """A NATS connection within `timeout`, or an error at once when no server listens.
 
     nats-py keeps trying a refused address until its caller gives up, whatever its reconnect
@@ -115,6 +116,7 @@ async def connect(urls: list[str], user: str, password: str, timeout: float):
             allow_reconnect=False,
             max_reconnect_attempts=0,
             error_cb=_quiet,
+            tls=client_context(ca) if ca else None,
         ),
         timeout * 2,
     )
@@ -218,9 +220,8 @@ class CenterLink:
     async def _connect(self) -> None:
         if self._nc is not None and self._nc.is_connected:
             return
-        self._nc = await connect(
-            self.settings["urls"], self.settings["user"], self.settings["password"], self.timeout
-        )
+        s = self.settings
+        self._nc = await connect(s["urls"], s["user"], s["password"], self.timeout, s.get("ca"))
         self._js = self._nc.jetstream(timeout=self.timeout)
         self._kv = await self._js.key_value(CLAIMS_BUCKET)
 

@@ -29,6 +29,7 @@ from counter_app.center.hub import (
     server_config,
 )
 from counter_app.center.link import CLAIMS_BUCKET, STREAM, SUBJECT_PREFIX, CenterLink
+from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
@@ -89,6 +90,7 @@ class Hub:
         self._stop = False
 
     def write_config(self) -> bool:
+        self._write_tls_files()
         text = server_config(self.store, self.data_dir, listen=self.listen, peers=self.peers)
         if text == self._config:
             return False
@@ -97,6 +99,19 @@ class Hub:
             self.config_path.chmod(0o600)  # the stations' passwords
         self._config = text
         return True
+
+    def _write_tls_files(self) -> None:
+        """nats-server reads its certificate and key from files: the key only on the hub,
+        readable by its owner alone (it is sealed in the store)."""
+        hub = hub_settings(self.store)
+        if not hub.get("tls_cert"):
+            return
+        folder = self.data_dir / "tls"
+        folder.mkdir(exist_ok=True)
+        key = folder / "hub.key"
+        key.touch(mode=0o600, exist_ok=True)
+        key.write_text(self.store.crypto.open(hub["tls_key"], "hub.tls_key"), encoding="ascii")
+        (folder / "hub.pem").write_text(hub["tls_cert"], encoding="ascii")
 
     def start_server(self) -> None:
         self.write_config()
@@ -140,13 +155,15 @@ class Hub:
         deadline = time.monotonic() + 15
         while True:
             try:
+                ca = settings.get("ca")
                 nc = await nats.connect(
-                    f"nats://127.0.0.1:{port}",
+                    f"{'tls' if ca else 'nats'}://127.0.0.1:{port}",
                     user="hub",
                     password=password,
                     connect_timeout=1,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
+                    tls=client_context(ca) if ca else None,
                 )
                 break
             except Exception as error:

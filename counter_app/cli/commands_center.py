@@ -34,6 +34,7 @@ def hub() -> None:
 @click.option("--address", help="Địa chỉ các máy trạm dùng để nối tới máy chủ (MÁY:CỔNG).")
 @click.option("--admin-user", default="admin", show_default=True)
 @click.option("--admin-password", help="Mật khẩu quản trị (hoặc COUNTER_APP_PASSWORD).")
+@click.option("--tls", is_flag=True, help="Mã hóa kết nối trong mạng nội bộ (TLS).")
 @JSON
 @pass_state
 def hub_init(
@@ -45,6 +46,7 @@ def hub_init(
     address: str | None,
     admin_user: str,
     admin_password: str | None,
+    tls: bool,
     as_json: bool,
 ) -> None:
     """Khởi tạo máy chủ trung tâm: khóa dữ liệu, tài khoản quản trị đầu tiên."""
@@ -74,7 +76,7 @@ def hub_init(
         dossier_block=block,
     )
     with store.transaction():
-        station = make_hub(store, station, listen=listen, advertise=advertise)
+        station = make_hub(store, station, listen=listen, advertise=advertise, tls=tls)
     if as_json:
         emit_json({"station": station.to_settings(), "recovery_code": recovery[0]})
         return
