@@ -57,7 +57,9 @@ class Limits:
     answer_bytes: int = 32_000_000  # one answer, after gzip is undone
     answer_seconds: float = 120.0  # one request, upload and answer together
     round_seconds: float = 600.0  # one whole round of pushes and pulls
-    pages_per_round: int = 2_000  # pulled pages in one round (1,000,000 changes at 500)
+    # pulled pages in one round: 100,000 changes at 500 a page, a month away and more; a
+    # portal that says `more` for ever costs a round 200 requests, not all of them
+    pages_per_round: int = 200
     # answers that timed out or ran past their deadline before the portal is not asked again
     # this round: one silent minute says enough, and the next round comes soon
     timeouts_per_round: int = 1

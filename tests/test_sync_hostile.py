@@ -416,6 +416,16 @@ def test_more_forever_stops_at_the_page_budget(portal, store, ctx, tmp_path):
     assert not engine.run_once().ok and store.sync_state.cursor() == "10"
 
 
+def test_budgets_start_afresh_each_round(portal, store, station, tmp_path):
+    """A round that gave up on a silent portal leaves the next round its whole budget."""
+    portal.routes[p.PATH_CHANGES] = silent
+    config = SyncConfig(**{**FAST.__dict__, "limits": QUICK})
+    engine = SyncEngine(store, tmp_path / "data", portal.url, config=config)
+    assert "không trả lời kịp" in engine.run_once().error
+    portal.routes[p.PATH_CHANGES] = GOOD[p.PATH_CHANGES]
+    assert engine.run_once().ok
+
+
 def test_round_deadline_ends_a_round_of_slow_pages(portal, store, station, tmp_path):
     """Each page comes in 1.5 s, inside its own deadline (2 s), and says `more`: the round
     ends at its deadline (4 s), having applied the pages that came in full."""
