@@ -236,6 +236,16 @@ CASES: dict[str, tuple[str, Answer, str]] = {
     ),
     "one-byte-every-half-second": (p.PATH_CHANGES, drip, "không trả lời kịp; dừng lượt này"),
     "silent": (p.PATH_CHANGES, silent, "không trả lời kịp; dừng lượt này"),
+    "a-header-of-100-kb": (
+        p.PATH_CHANGES,
+        send(200, b"{}", {"X-Junk": "x" * 100_000}),
+        "không kết nối được tới Cổng",
+    ),
+    "200-headers": (
+        p.PATH_CHANGES,
+        send(200, b"{}", {f"X-Junk-{i}": "x" for i in range(200)}),
+        "không kết nối được tới Cổng",
+    ),
     "server-error": (p.PATH_CHANGES, send(503, b"<html>oops</html>"), "HTTP 503"),
 }
 
