@@ -106,6 +106,7 @@ def raw_request(url: str, head: bytes) -> tuple[int, dict]:
         ("content-length-huge", "too_large"),
         ("upstream-status-text", "bad_request"),
         ("advance-steps-false", "bad_request"),
+        ("poison-mode-unknown", "bad_request"),
     ],
 )
 def test_malformed_requests_get_400_and_the_envelope(portal, case, error):
@@ -162,9 +163,20 @@ def test_malformed_requests_get_400_and_the_envelope(portal, case, error):
         "advance-steps-false": lambda: requests.post(
             url + "/_emulator/advance", json={"steps": False}
         ),
+        "poison-mode-unknown": lambda: requests.post(
+            url + "/_emulator/poison", json={"entity_id": "X", "mode": "sometimes"}
+        ),
     }
     answer = calls[case]()
     status, body = answer if isinstance(answer, tuple) else (answer.status_code, answer.json())
     expected = 413 if error == "too_large" else 400
     assert (status, body["error"]) == (expected, error), body
     assert set(body) == {"error", "detail", "portal_time"}
+
+
+def test_head_gets_405_without_a_body_and_the_connection_stays_usable(portal):
+    emulator, token, _ = portal
+    with requests.Session() as session:
+        head = session.head(emulator.url + p.PATH_CHANGES, timeout=10)
+        assert (head.status_code, head.headers["Allow"]) == (405, "GET")
+        assert session.get(emulator.url + "/_emulator/stats", timeout=10).json()["stations"] == 1
