@@ -146,7 +146,7 @@ class PortalClient:
         if now >= self._round_ends:
             raise UpstreamFault("sync.round.too_long", seconds=limits.round_seconds)
         if self._timeouts >= limits.timeouts_per_round:
-            raise UpstreamFault("sync.link.silent", count=self._timeouts)
+            raise UpstreamFault("sync.link.silent")
         deadline = min(self._round_ends, now + limits.answer_seconds)
         connect, read = self.timeout
         left = deadline - now
@@ -164,7 +164,7 @@ class PortalClient:
                 response.close()
         except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
             if time.monotonic() >= deadline - 0.05:  # the read was cut to the deadline
-                raise self._deadline_fault(deadline) from None
+                raise self._too_slow(deadline) from None
             with self._lock:
                 self._timeouts += 1
             raise UpstreamFault("sync.link.timeout", seconds=read) from None
@@ -182,7 +182,7 @@ class PortalClient:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise self._deadline_fault(deadline)
+                raise self._too_slow(deadline)
             sock = getattr(raw.connection, "sock", None)
             if sock is not None:  # this read may not outlast the deadline either
                 sock.settimeout(min(self.timeout[1], left))
@@ -194,7 +194,11 @@ class PortalClient:
                 raise UpstreamFault("sync.answer.too_large", limit=cap)
             chunks.append(chunk)
 
-    def _deadline_fault(self, deadline: float) -> UpstreamFault:
+    def _too_slow(self, deadline: float) -> UpstreamFault:
+        """An answer cut at its deadline counts as a timeout: a portal that drips is as
+        useless as a silent one."""
+        with self._lock:
+            self._timeouts += 1
         if deadline >= self._round_ends:
             return UpstreamFault("sync.round.too_long", seconds=self.limits.round_seconds)
         return UpstreamFault("sync.answer.too_slow", seconds=self.limits.answer_seconds)

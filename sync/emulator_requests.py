@@ -30,7 +30,6 @@ from sync.answers import (
 from sync.errors import UpstreamFault
 
 MAX_BODY = 64_000_000  # bytes of a request body as sent
-MAX_ITEMS = 100_000  # items in one push batch
 DEFAULT_LIMIT, MAX_LIMIT = 500, 1000
 
 
@@ -62,7 +61,7 @@ ITEM = Obj(
     {"key": Text(300), "op": Text(100), "entity_id": Text(200), "payload": Anything()},
     {"entity": Text(100), "created_at": Text(40)},
 )
-BATCH = Obj({"items": ListOf(ITEM, MAX_ITEMS)}, {"station_id": Text(200)})
+BATCH = Obj({"items": ListOf(ITEM)}, {"station_id": Text(200)})
 # the emulator's own admin endpoints (tests and the demo drive them)
 ADVANCE = Obj({}, {"steps": Integer(0, 1000), "min_age": Number(0.0, 1e9)})
 UPSTREAM = Obj(

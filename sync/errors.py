@@ -23,10 +23,8 @@ register(
             "en": "the portal did not answer within {seconds:g} seconds",
         },
         "sync.link.silent": {
-            "vi": "Cổng dịch vụ công không trả lời {count} lần trong lượt này; dừng lượt, "
-            "lượt sau sẽ thử lại",
-            "en": "the portal did not answer {count} times in this round; stopping until the "
-            "next round",
+            "vi": "Cổng dịch vụ công không trả lời kịp; dừng lượt này, lượt sau sẽ thử lại",
+            "en": "the portal does not answer in time; stopping until the next round",
         },
         "sync.portal.unavailable": {
             "vi": "Cổng dịch vụ công đang gặp sự cố (HTTP {status})",
@@ -89,7 +87,10 @@ class UpstreamFault(TransportError):
 
     def message(self, lang: str = "vi") -> str:
         texts = MESSAGES[self.code]
-        return texts.get(lang, texts["vi"]).format(**self.params)
+        params = dict(self.params)
+        if "problem" in params:  # itself a message code (sync/answers.py)
+            params["problem"] = MESSAGES[params["problem"]].get(lang, "")
+        return texts.get(lang, texts["vi"]).format(**params)
 
     def __str__(self) -> str:  # what a sync report records and the clerk reads
         return self.message("vi")

@@ -162,6 +162,11 @@ CASES: dict[str, tuple[str, Answer, str]] = {
         answer_json({"ack_format": "runs", "results": {"accepted": [[1, 2]]}}),
         "«push.results.accepted[0]»: thiếu trường bắt buộc",
     ),
+    "ack-run-too-long": (
+        p.PATH_PUSH,
+        answer_json({"ack_format": "runs", "results": {"accepted": [[1, 1, "HS-1", 0]]}}),
+        "«push.results.accepted[0]»: có quá nhiều phần tử",
+    ),
     "ack-id-without-number": (
         p.PATH_PUSH,
         answer_json({"ack_format": "runs", "results": {"accepted": [[1, 2, "HS"]]}}),
@@ -210,6 +215,11 @@ CASES: dict[str, tuple[str, Answer, str]] = {
         page(more=True, cursor="0"),
         "báo còn dữ liệu nhưng trang không đưa con trỏ đi tiếp",
     ),
+    "more-forever-same-cursor": (
+        p.PATH_CHANGES,
+        page(change(kind="mystery", data={}), more=True, cursor="0"),
+        "báo còn dữ liệu nhưng trang không đưa con trỏ đi tiếp",
+    ),
     "not-json": (p.PATH_CHANGES, send(200, b"<html>"), "không đọc được"),
     "nested-a-million-deep": (p.PATH_CHANGES, send(200, b"[" * 1_000_000), "không đọc được"),
     "invalid-utf8": (p.PATH_CHANGES, send(200, b'{"changes": "\xff\xfe"}'), "không đọc được"),
@@ -224,8 +234,18 @@ CASES: dict[str, tuple[str, Answer, str]] = {
         send(200, BOMB, {"Content-Encoding": "gzip"}),
         "vượt quá 1000000 byte",
     ),
-    "one-byte-every-half-second": (p.PATH_CHANGES, drip, "lượt đồng bộ đã quá 4 giây"),
-    "silent": (p.PATH_CHANGES, silent, "không trả lời 2 lần trong lượt này"),
+    "one-byte-every-half-second": (p.PATH_CHANGES, drip, "không trả lời kịp; dừng lượt này"),
+    "silent": (p.PATH_CHANGES, silent, "không trả lời kịp; dừng lượt này"),
+    "a-header-of-100-kb": (
+        p.PATH_CHANGES,
+        send(200, b"{}", {"X-Junk": "x" * 100_000}),
+        "không kết nối được tới Cổng",
+    ),
+    "200-headers": (
+        p.PATH_CHANGES,
+        send(200, b"{}", {f"X-Junk-{i}": "x" for i in range(200)}),
+        "không kết nối được tới Cổng",
+    ),
     "server-error": (p.PATH_CHANGES, send(503, b"<html>oops</html>"), "HTTP 503"),
 }
 
@@ -383,7 +403,8 @@ def test_more_forever_stops_at_the_page_budget(portal, store, ctx, tmp_path):
     `pages_per_round` pages, applies them (they are valid), and stops with a message."""
     receive(ctx, 1)
     (code,) = [r["code"] for r in store.query("SELECT code FROM dossiers")]
-    config = SyncConfig(**{**FAST.__dict__, "limits": Limits(pages_per_round=5)})
+    limits = Limits(pages_per_round=5, round_seconds=10.0)
+    config = SyncConfig(**{**FAST.__dict__, "limits": limits})
     engine = SyncEngine(store, tmp_path / "data", portal.url, config=config)
     assert engine.run_once().ok  # pushed; nothing to pull yet
     same_status = {"MaHoSo": code, "TrangThai": int(store.dossiers.get(code).status)}
@@ -403,6 +424,36 @@ def test_more_forever_stops_at_the_page_budget(portal, store, ctx, tmp_path):
     assert {**snapshot(store), "cursor": "0"} == before  # only the cursor moved
     # the next round goes on from there, within its own budget
     assert not engine.run_once().ok and store.sync_state.cursor() == "10"
+
+
+def test_budgets_start_afresh_each_round(portal, store, station, tmp_path):
+    """A round that gave up on a silent portal leaves the next round its whole budget."""
+    portal.routes[p.PATH_CHANGES] = silent
+    config = SyncConfig(**{**FAST.__dict__, "limits": QUICK})
+    engine = SyncEngine(store, tmp_path / "data", portal.url, config=config)
+    assert "không trả lời kịp" in engine.run_once().error
+    portal.routes[p.PATH_CHANGES] = GOOD[p.PATH_CHANGES]
+    assert engine.run_once().ok
+
+
+def test_round_deadline_ends_a_round_of_slow_pages(portal, store, station, tmp_path):
+    """Each page comes in 1.5 s, inside its own deadline (2 s), and says `more`: the round
+    ends at its deadline (4 s), having applied the pages that came in full."""
+
+    def slowly(handler: _Handler, body: bytes) -> None:
+        time.sleep(1.5)
+        at = int(parse_qs(urlsplit(handler.path).query)["cursor"][0])
+        step = change(seq=at + 1, kind="holiday", data={"day": "not a day"})
+        page(step, more=True, cursor=str(at + 1))(handler, body)
+
+    portal.routes[p.PATH_CHANGES] = slowly
+    config = SyncConfig(**{**FAST.__dict__, "timeout": (1.0, 5.0), "limits": QUICK})
+    engine = SyncEngine(store, tmp_path / "data", portal.url, config=config)
+    started = time.monotonic()
+    report = engine.run_once()
+    assert time.monotonic() - started < QUICK.round_seconds + 0.9
+    assert not report.ok and "lượt đồng bộ đã quá 4 giây" in report.error, report.error
+    assert report.pulled == 2 and store.sync_state.cursor() == "2"
 
 
 def test_cli_sync_once_against_a_hostile_portal(portal, store, ctx, tmp_path):
