@@ -216,6 +216,8 @@ def _drop_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def _recreate(conn: sqlite3.Connection, deferred: list[tuple[str, str]]) -> None:
+    # each ticket's center-wide name, as TicketRepository.insert gives it
+    conn.execute("UPDATE tickets SET uid = station_id || '#' || id WHERE uid IS NULL")
     for kind, sql in deferred:
         if kind == "index":
             conn.execute(sql)

@@ -40,10 +40,11 @@ def test_generated_rows_are_what_the_repositories_write(tiny):
     for row in store.query("SELECT * FROM tickets"):
         stored = dict(row)
         stored.pop("dossier_code")
+        assert stored.pop("uid") == f"{row['station_id']}#{row['id']}"
         assert ticket_repo._to_row(ticket_repo._from_row(row)) == stored
     fc = store.crypto
     for row in store.query("SELECT * FROM dossiers"):
-        dossier = dossier_repo._from_row(row, fc)
+        dossier = dossier_repo.dossier_from_row(row, fc)
         expected = dossier_repo._to_row(dossier, row["station_id"], fc)
         assert set(expected) == set(row.keys())
         for column, value in expected.items():
@@ -59,7 +60,7 @@ def test_generated_rows_are_what_the_repositories_write(tiny):
 def test_status_history_replays_through_change_status(tiny):
     _, store = tiny
     for row in store.query("SELECT * FROM dossiers"):
-        dossier = dossier_repo._from_row(row, store.crypto)
+        dossier = dossier_repo.dossier_from_row(row, store.crypto)
         walked = replace(
             dossier,
             status=DossierStatus.RECEIVED,

@@ -269,7 +269,6 @@ OLD_ROWS: list[tuple[str, dict]] = [
         },
     ),
     ("center_applied", {"idem_key": "other/2/ab:7", "stream_seq": 12, "applied_at": AT}),
-    ("center_state", {"key": "position", "value": "12"}),
     ("sync_held", {"entity_id": CODE, "change": "{}", "held_at": AT}),
 ]
 

@@ -21,6 +21,24 @@ def _passphrase() -> str | None:
     return ask_secret("COUNTER_APP_PASSPHRASE", "Cụm mật khẩu bảo vệ dữ liệu", confirm=True)
 
 
+def _join(state: CliState, code: str, **node):
+    """A station (or, with `listen`, a hub node) from a join code; its recovery code."""
+    from counter_app.center.join import join_center
+    from counter_app.core.catalogue import load_default_catalogue
+
+    recovery: list[str] = []
+    station = join_center(
+        state.store(),
+        code,
+        now=vn_time(system_now()),
+        catalogue=load_default_catalogue(),
+        passphrase=_passphrase(),
+        on_recovery_code=recovery.append,
+        **node,
+    )
+    return station, recovery[0]
+
+
 @click.group()
 def hub() -> None:
     """Máy chủ trung tâm: NATS JetStream cho nhiều máy cùng một hàng chờ."""
@@ -133,23 +151,11 @@ def hub_invite(state: CliState, role: str, as_json: bool) -> None:
 def hub_join(state: CliState, code: str, listen: str, address: str | None) -> None:
     """Thêm máy chủ này vào cụm máy chủ trung tâm (mã từ «hub invite --role hub»)."""
     from counter_app.center.hub import parse_address
-    from counter_app.center.join import join_center
-    from counter_app.core.catalogue import load_default_catalogue
 
     parse_address(listen)
-    recovery: list[str] = []
-    station = join_center(
-        state.store(),
-        code,
-        now=vn_time(system_now()),
-        catalogue=load_default_catalogue(),
-        passphrase=_passphrase(),
-        on_recovery_code=recovery.append,
-        listen=listen,
-        advertise=address,
-    )
+    station, recovery = _join(state, code, listen=listen, advertise=address)
     click.echo(f"Máy chủ số {station.number} của cụm {station.center_name} đã sẵn sàng.")
-    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery[0]}")
+    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery}")
 
 
 @hub.command("stations")
@@ -195,25 +201,14 @@ def center() -> None:
 @pass_state
 def center_join(state: CliState, code: str, as_json: bool) -> None:
     """Biến thư mục dữ liệu này thành một máy trạm của trung tâm."""
-    from counter_app.center.join import join_center
-    from counter_app.core.catalogue import load_default_catalogue
-
-    recovery: list[str] = []
-    station = join_center(
-        state.store(),
-        code,
-        now=vn_time(system_now()),
-        catalogue=load_default_catalogue(),
-        passphrase=_passphrase(),
-        on_recovery_code=recovery.append,
-    )
+    station, recovery = _join(state, code)
     if as_json:
-        emit_json({"station": station.to_settings(), "recovery_code": recovery[0]})
+        emit_json({"station": station.to_settings(), "recovery_code": recovery})
         return
     click.echo(
         f"Đã tham gia trung tâm {station.center_name}: trạm số {station.number} ({station.role})"
     )
-    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery[0]}")
+    click.echo(f"MÃ KHÔI PHỤC (chỉ hiện một lần, hãy chép ra giấy và cất giữ): {recovery}")
 
 
 @center.command("status")

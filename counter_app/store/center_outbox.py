@@ -109,16 +109,9 @@ class CenterOutbox:
     def position(self) -> int:
         return int(self.get_state("position") or 0)
 
-    def applied_count(self) -> int:
-        return self._store.query_one("SELECT count(*) FROM center_applied")[0]
-
     def get_state(self, key: str) -> Any:
-        row = self._store.query_one("SELECT value FROM center_state WHERE key = ?", (key,))
-        return None if row is None else json.loads(row["value"])
+        """The link's own state (position, last contact, cut since), kept in settings."""
+        return self._store.settings.get(f"center.{key}")
 
     def set_state(self, key: str, value: Any) -> None:
-        self._store.conn.execute(
-            "INSERT INTO center_state(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value)),
-        )
+        self._store.settings.set(f"center.{key}", value)

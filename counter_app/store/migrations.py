@@ -190,7 +190,6 @@ def m006_center_deliveries(conn: sqlite3.Connection) -> None:
         CREATE INDEX center_outbox_waiting ON center_outbox(state, seq);
         CREATE TABLE center_applied (
             idem_key TEXT PRIMARY KEY, stream_seq INTEGER NOT NULL, applied_at TEXT NOT NULL);
-        CREATE TABLE center_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE sync_held (
             id INTEGER PRIMARY KEY AUTOINCREMENT, entity_id TEXT NOT NULL,
             change TEXT NOT NULL, held_at TEXT NOT NULL);
