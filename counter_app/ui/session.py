@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from counter_app.core.clock import vn_time
 from counter_app.core.queue import Ticket
 from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
@@ -56,6 +57,7 @@ class Session(QObject):
         self._housekeeping = None
         self._center = None
         self._claims = None
+        self._closed = False
 
     def folder(self) -> Path:
         return Path(self.data_dir) if self.data_dir else Path(self.store.path).parent
@@ -105,6 +107,7 @@ class Session(QObject):
         if self._claims is not None:
             self._claims.close()
         self._printing = self._housekeeping = self._center = self._claims = None
+        self._closed = True
 
     def ctx(self, actor: Actor | None = None) -> ServiceContext:
         return ServiceContext(
@@ -112,8 +115,8 @@ class Session(QObject):
         )
 
     def _ticket_claims(self):
-        """In a center, "next" claims a shared ticket first (bounded to a second)."""
-        if not self.station.in_center or self.station.role == "hub":
+        """At a counter of a center, "next" claims a shared ticket first (within a second)."""
+        if not self.station.in_center or self.station.role != "counter" or self._closed:
             return None
         if self._claims is None:
             from counter_app.center.link import CenterLink
@@ -128,7 +131,7 @@ class Session(QObject):
         return self.ctx(KIOSK_ACTOR)
 
     def now(self) -> datetime:
-        return self.ctx().now()
+        return vn_time(self.clock())
 
     def sign_in(self, actor: Actor) -> None:
         self.actor = actor
