@@ -107,7 +107,7 @@ def resolve_conflict(
     if keep not in ("local", "portal"):
         raise ValidationError("sync.conflict_keep", field="keep")
     now = vn_time(clock())
-    check_clock(now, store.audit.last_event_at())  # the core's rule, as for any status move
+    check_clock(now, store.audit.trusted_time())  # the core's rule, as for any status move
     station = load_station(store)
     note = note.strip()
     with store.transaction():

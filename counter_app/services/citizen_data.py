@@ -126,7 +126,7 @@ def erase_citizen(ctx: ServiceContext, *, citizen_id: str) -> int:
     open_ones = _unfinished(ctx, dossiers)
     if open_ones:
         raise DomainError("citizen.still_open", count=len(open_ones))
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         count = _anonymise(ctx, dossiers, now)
         ctx.journal(
@@ -140,7 +140,7 @@ def apply_retention(ctx: ServiceContext, *, days: int | None = None) -> int:
     """Anonymise finished, synced dossiers received more than `days` ago (scheduled job)."""
     ctx.actor.require(Permission.CHANGE_SETTINGS)
     days = days or ctx.store.settings.get("retention_days", DEFAULT_RETENTION_DAYS)
-    now = ctx.now()
+    now = ctx.check_clock()
     old = ctx.store.dossiers.listing(
         statuses=[s for s in DossierStatus if s in FINAL_STATUSES],
         received_to=now - timedelta(days=days),

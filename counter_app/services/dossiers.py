@@ -11,7 +11,7 @@ from datetime import date, datetime
 from counter_app.core import dossier as rules
 from counter_app.core.catalogue import Procedure, ReturnMethod
 from counter_app.core.citizen import Sex, normalize_name, normalize_phone, validate_citizen_id
-from counter_app.core.clock import vn_time
+from counter_app.core.clock import BACKDATE_WINDOW, vn_time
 from counter_app.core.dossier import (
     Applicant,
     Dossier,
@@ -19,7 +19,7 @@ from counter_app.core.dossier import (
     ReceivedDocument,
 )
 from counter_app.core.dossier_code import format_dossier_code
-from counter_app.core.errors import NotFound, ValidationError
+from counter_app.core.errors import Forbidden, NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.portal_fields import dossier_record, progress_record
 from counter_app.core.queue import TicketState
@@ -158,6 +158,8 @@ def receive_dossier(
     at = vn_time(received_at) if received_at else now
     if at > now:
         raise ValidationError("dossier.received_in_future", field="received_at")
+    if now - at > BACKDATE_WINDOW and Permission.CHANGE_SETTINGS not in ctx.actor.permissions:
+        raise Forbidden("clock.backdated", minutes=round(BACKDATE_WINDOW.total_seconds() / 60))
     procedure = ctx.catalogue().procedure(procedure_code)
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")

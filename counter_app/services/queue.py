@@ -79,7 +79,7 @@ def _stats_payload(ticket: Ticket, at: datetime) -> dict:
 
 def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> TakenTicket:
     ctx.actor.require(Permission.TAKE_TICKET)
-    now = ctx.now()
+    now = ctx.check_clock()
     group = group.strip().upper()
     ctx.catalogue().group(group)  # unknown group: NotFound with its message
     weight = rules.priority_weight(priority, ctx.station.priorities)
@@ -114,7 +114,7 @@ def call_next(ctx: ServiceContext, *, counter: int) -> Ticket:
     """
     ctx.actor.require(Permission.CALL_TICKETS)
     desk = ctx.station.counter(counter)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         current = ctx.store.tickets.active_at_counter(now.date(), counter)
         waiting = ctx.store.tickets.in_states(now.date(), [TicketState.WAITING], desk.groups)
@@ -134,7 +134,7 @@ def _current(ctx: ServiceContext, counter: int, now: datetime) -> Ticket:
 
 def recall(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         changed = rules.recall(ticket, at=now, max_recalls=ctx.station.max_recalls)
@@ -143,7 +143,7 @@ def recall(ctx: ServiceContext, *, counter: int) -> Ticket:
 
 def start_serving(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         if ticket.state is TicketState.SERVING:
@@ -153,7 +153,7 @@ def start_serving(ctx: ServiceContext, *, counter: int) -> Ticket:
 
 def no_show(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         return save_ticket_change(ctx, ticket, rules.mark_no_show(ticket, at=now), now)
@@ -161,7 +161,7 @@ def no_show(ctx: ServiceContext, *, counter: int) -> Ticket:
 
 def finish(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         return save_ticket_change(ctx, ticket, rules.finish(ticket, at=now), now)
@@ -170,7 +170,7 @@ def finish(ctx: ServiceContext, *, counter: int) -> Ticket:
 def transfer(ctx: ServiceContext, *, counter: int, to_group: str) -> Ticket:
     """Send the citizen at this counter to another group's queue, keeping their place."""
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     to_group = to_group.strip().upper()
     ctx.catalogue().group(to_group)
     with ctx.store.transaction():
