@@ -190,3 +190,13 @@ def test_a_store_from_before_the_mark_takes_its_last_entry_but_no_login(store, c
     clock.set(2000, 1, 3, 9, 0)
     with pytest.raises(ClockError):
         receive(make_ctx(store, clock, station))
+
+
+def test_an_unguarded_admin_entry_at_a_wrong_time_is_no_reference(store, clock, station):
+    """Right after set-up: managing accounts is not guarded (an admin must be able to mend
+    things), so its audit entry, written at the wrong time, must not vouch for the clock."""
+    admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    clock.set(2000, 1, 3, 9, 0)
+    accounts.add_user(admin, username="canbo1", role=Role.CLERK, password="mat-khau-can-bo")
+    with pytest.raises(ClockError):
+        receive(make_ctx(store, clock, station))
