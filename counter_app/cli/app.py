@@ -13,13 +13,31 @@ import click
 from counter_app import __version__
 from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
+from counter_app.core.messages import register
 
 if TYPE_CHECKING:
+    from counter_app.core.roles import Permission
     from counter_app.services.context import ServiceContext
     from counter_app.store import Store
 
 EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 1
+LANGUAGES = ("vi", "en")
+
+register(
+    {
+        "cli.no_store": {
+            "vi": "Chưa có kho dữ liệu tại {folder}. Kiểm tra --data-dir, hoặc khởi tạo bằng "
+            "«counter-app init».",
+            "en": "There is no store in {folder}. Check --data-dir, or create one with "
+            "'counter-app init'.",
+        },
+        "cli.empty_data_dir": {
+            "vi": "--data-dir không được để trống.",
+            "en": "--data-dir cannot be empty.",
+        },
+    }
+)
 
 
 @dataclass
@@ -32,11 +50,15 @@ class CliState:
 
     # The store and the services are imported when a command first needs them, so that
     # `counter-app` shows its window without paying for them first.
-    def store(self) -> Store:
+    def store(self, *, create: bool = False) -> Store:
+        """The store in the data folder; only `create` (init) may make a new one, so a
+        mistyped --data-dir is an error instead of an empty store nobody meant."""
         if self._store is None:
             from counter_app.logs import setup_logging
-            from counter_app.store import open_store
+            from counter_app.store import STORE_FILE, open_store
 
+            if not create and not (self.data_dir / STORE_FILE).is_file():
+                raise NotFound("cli.no_store", folder=str(self.data_dir))
             setup_logging(self.data_dir)
             self._store = open_store(self.data_dir)
         return self._store
@@ -51,9 +73,16 @@ class CliState:
             self._context = open_context(store, clock=system_now, actor=acting_user(store))
         return self._context
 
+    def require(self, permission: Permission) -> ServiceContext:
+        """Log in and check a permission, for a command that calls no service that would."""
+        ctx = self.context()
+        ctx.actor.require(permission)
+        return ctx
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = self._context = None
 
 
 pass_state = click.make_pass_decorator(CliState)
@@ -110,20 +139,22 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, "--version", message="counter-app %(version)s")
 @click.option(
     "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),  # a str: an empty one must not become "."
     help="Thư mục dữ liệu (mặc định: COUNTER_APP_DATA, hoặc thư mục dữ liệu của người dùng).",
 )
 @click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
+    type=click.Choice(LANGUAGES),
     default=lambda: os.environ.get("COUNTER_APP_LANG", "vi"),
     help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.",
 )
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, lang: str) -> None:
+def cli(ctx: click.Context, data_dir: str | None, lang: str) -> None:
     """counter-app: phần mềm quầy một cửa của Trung tâm phục vụ hành chính công cấp xã."""
+    if data_dir is not None and not data_dir.strip():
+        raise ValidationError("cli.empty_data_dir", field="data_dir")
     given = data_dir is not None or "COUNTER_APP_DATA" in os.environ
-    state = CliState(data_dir or default_data_dir(), lang, given)
+    state = CliState(Path(data_dir) if data_dir else default_data_dir(), lang, given)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:  # plain `counter-app`: open the program
@@ -165,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _language(args)
+    if lang not in LANGUAGES:
+        click.echo(
+            f"Lỗi: không có ngôn ngữ «{lang}»: chọn vi (tiếng Việt) hoặc en (English).", err=True
+        )
+        return _exit(EXIT_BAD_INPUT, argv)
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it.
         result = cli.main(args=args, prog_name="counter-app", standalone_mode=False)

@@ -12,6 +12,7 @@ from counter_app.cli.output import emit_json
 from counter_app.core.clock import system_now
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.core.roles import Permission
 
 register(
     {
@@ -163,6 +164,7 @@ def printers_jobs(state: CliState, show_all: bool, as_json: bool) -> None:
     """Liệt kê lệnh in đang chờ, không in được hoặc không rõ đã in chưa."""
     from printers import service
 
+    state.require(Permission.READ_DOSSIERS)  # titles name dossiers; a retry prints them
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         jobs = spool.jobs() if show_all else spool.stuck()
     if as_json:
@@ -200,6 +202,7 @@ def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
     """Thử in lại ngay: mọi lệnh đang chờ, hoặc các lệnh được chỉ định (kể cả lệnh không rõ)."""
     from printers import service
 
+    state.require(Permission.READ_DOSSIERS)  # titles name dossiers; a retry prints them
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         done = [spool.retry(job) for job in jobs] if jobs else spool.run_due(force=True)
     if not done:
@@ -216,6 +219,7 @@ def printers_cancel(state: CliState, job: int) -> None:
     """Hủy một lệnh in chưa in."""
     from printers import service
 
+    state.require(Permission.READ_DOSSIERS)  # titles name dossiers; a retry prints them
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         cancelled = spool.cancel(job)
     click.echo(f"Đã hủy lệnh in số {cancelled.id} ({cancelled.title}).")

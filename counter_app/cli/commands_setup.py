@@ -15,7 +15,7 @@ from counter_app.core.dossier_code import SequenceBlock
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import TicketRange
-from counter_app.core.roles import Actor, Role
+from counter_app.core.roles import Actor, Permission, Role
 from counter_app.services import admin
 from counter_app.services.accounts import check_username
 from counter_app.services.setup import confirm_clock, initialise_store
@@ -89,7 +89,7 @@ def init(
     )
     recovery: list[str] = []
     station = initialise_store(
-        state.store(),
+        state.store(create=True),
         agency_code=agency_code,
         center_name=center_name,
         now=system_now(),
@@ -123,10 +123,12 @@ def init(
 @click.option("--seed", default=2026, show_default=True, help="Hạt giống ngẫu nhiên.")
 @pass_state
 def demo_data(state: CliState, days: int, seed: int) -> None:
-    """Tạo dữ liệu mẫu: vé, hồ sơ ở mọi trạng thái, tên tiếng Việt."""
-    from counter_app.services.demo import generate_demo_data
+    """Tạo dữ liệu mẫu: vé, hồ sơ ở mọi trạng thái, tên tiếng Việt (chỉ vào kho mẫu)."""
+    from counter_app.services.demo import generate_demo_data, require_demo_store
 
-    summary = generate_demo_data(state.store(), days=days, seed=seed, end=system_now())
+    ctx = state.require(Permission.CHANGE_SETTINGS)
+    require_demo_store(ctx.store)
+    summary = generate_demo_data(ctx.store, days=days, seed=seed, end=system_now())
     click.echo(
         f"Đã tạo {summary.tickets} vé và {summary.dossiers} hồ sơ trong {summary.days} ngày "
         "làm việc."
@@ -229,7 +231,7 @@ def calendar_set(state: CliState, day: str, kind: str, note: str) -> None:
 @pass_state
 def calendar_list(state: CliState, as_json: bool) -> None:
     """Liệt kê các ngày điều chỉnh."""
-    overrides = state.store().catalogue.overrides()
+    overrides = state.require(Permission.LOOK_UP_PROCEDURES).store.catalogue.overrides()
     if as_json:
         emit_json(overrides)
         return

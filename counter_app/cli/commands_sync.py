@@ -18,6 +18,7 @@ from counter_app.cli.output import emit_json, hhmm_date
 from counter_app.core.clock import vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.roles import Permission
 
 register(
     {
@@ -98,7 +99,7 @@ def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as
     from sync.engine import SyncEngine
 
     state: CliState = ctx.obj
-    store = state.store()
+    store = state.require(Permission.CHANGE_STATUS).store
     url = _portal_url(state, portal)
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -136,7 +137,7 @@ def sync_status_cmd(state: CliState, as_json: bool) -> None:
     """Tình trạng đồng bộ: số chờ gửi, mục cần xử lý, lần đồng bộ cuối, lệch đồng hồ."""
     from sync.engine import sync_status
 
-    info = sync_status(state.store())
+    info = sync_status(state.require(Permission.READ_DOSSIERS).store)
     if as_json:
         emit_json(info)
         return
@@ -183,7 +184,7 @@ def sync_conflicts_cmd(state: CliState, as_json: bool) -> None:
     """Xung đột với Cổng đang chờ cán bộ xử lý."""
     from sync.conflicts import list_conflicts
 
-    conflicts = list_conflicts(state.store())
+    conflicts = list_conflicts(state.require(Permission.READ_DOSSIERS).store)
     if as_json:
         emit_json([c.to_dict() for c in conflicts])
         return
@@ -247,7 +248,7 @@ def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as
 @pass_state
 def sync_requeue(state: CliState, key: str | None) -> None:
     """Gửi lại các mục đã để riêng (một mục theo khóa, hoặc tất cả)."""
-    store = state.store()
+    store = state.require(Permission.CHANGE_STATUS).store
     with store.transaction():
         n = store.outbox.requeue(key)
     click.echo(f"{'Đã đưa lại vào hàng chờ' if state.lang == 'vi' else 'Requeued'}: {n}")

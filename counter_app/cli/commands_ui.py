@@ -39,9 +39,15 @@ def ui(state: CliState, role: str, fullscreen: bool) -> None:
 @pass_state
 def screenshots(state: CliState, out: Path) -> None:
     """Vẽ mọi cửa sổ trên dữ liệu mẫu ra tệp PNG (không cần màn hình)."""
+    from counter_app.store import STORE_FILE
     from counter_app.ui.screenshots import render_all
 
     folder = state.data_dir if state.data_dir_given else None
+    if folder is not None and (folder / STORE_FILE).is_file():
+        from counter_app.services.demo import require_demo_store
+
+        require_demo_store(state.store())  # the pictures show its data: demo data only
+        state.close()
     for path in render_all(out, data_dir=folder, lang=state.lang):
         click.echo(str(path))
 

@@ -19,6 +19,7 @@ from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.clock import VN_TZ, vn_time
 from counter_app.core.dossier import DossierStatus as S
 from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
 from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers, queue, ratings
 from counter_app.services.accounts import add_user
@@ -74,6 +75,23 @@ def _pick_fate(rng: random.Random) -> list[tuple[S, str]]:
         if roll < total:
             return path
     return FATES[-1][1]
+
+
+register(
+    {
+        "demo.not_demo_store": {
+            "vi": "Đây không phải kho dữ liệu mẫu: không tạo dữ liệu mẫu vào dữ liệu thật "
+            "(dữ liệu mẫu sẽ được gửi lên Cổng). Dùng «counter-app demo» để có kho mẫu.",
+            "en": "This is not a demo store: demo data is never written into real data (it "
+            "would be sent to the portal). Use 'counter-app demo' for a demo store.",
+        },
+    }
+)
+
+
+def require_demo_store(store: Store) -> None:
+    if not store.keys.is_demo:
+        raise DomainError("demo.not_demo_store")
 
 
 def generate_demo_data(
