@@ -169,7 +169,9 @@ def dump(folder: Path) -> dict[str, str]:
     store = open_store(folder)
     try:
         tables = ("tickets", "dossiers", "outbox", "settings", "sync_meta")
-        found = {t: json.dumps([tuple(r) for r in store.query(f"SELECT * FROM {t}")]) for t in tables}
+        found = {
+            t: json.dumps([tuple(r) for r in store.query(f"SELECT * FROM {t}")]) for t in tables
+        }
         # A login stamps its account; which accounts exist is what must not change.
         found["users"] = json.dumps([tuple(r) for r in store.query("SELECT username FROM users")])
         return found

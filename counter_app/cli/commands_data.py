@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -33,10 +34,9 @@ def restore(state: CliState, file: Path, recovery_code: str | None) -> None:
     from counter_app.store.database import StoreDamaged
 
     if (state.data_dir / STORE_FILE).is_file():
-        try:
+        # A damaged store cannot say who its admins are: the backup's key is the only check.
+        with contextlib.suppress(StoreDamaged):
             state.require(Permission.CHANGE_SETTINGS)  # an admin of the store being replaced
-        except StoreDamaged:
-            pass  # it cannot say who its admins are: the backup's key is the only check
         state.close()  # the file is about to be replaced
     kept = backups.restore(state.data_dir, file, now=system_now(), recovery=recovery_code)
     click.echo("Đã khôi phục kho dữ liệu từ bản sao lưu.")
