@@ -210,6 +210,8 @@ def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
     for j in done:
         reason = f" — {j.reason}" if j.reason and j.state != "printed" else ""
         click.echo(f"Lệnh in số {j.id}: {j.state_name}{reason}")
+    if any(j.state != "printed" for j in done):
+        raise DomainError("printer.not_all_printed")
 
 
 @printers_group.command("cancel")

@@ -26,6 +26,12 @@ register(
             "vi": "chưa đồng bộ xong với Cổng ({error}); các mục còn lại vẫn chờ gửi.",
             "en": "sync did not finish ({error}); the remaining items stay waiting.",
         },
+        "sync.not_all_sent": {
+            "vi": "chưa gửi được hết: {waiting} mục còn chờ, {set_aside} mục bị Cổng từ chối "
+            "(xem «counter-app sync status»).",
+            "en": "not everything was sent: {waiting} items still waiting, {set_aside} refused "
+            "by the portal (see 'counter-app sync status').",
+        },
         "sync.no_portal": {
             "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
             "«sync.portal_url».",
@@ -118,6 +124,10 @@ def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as
         emit_json(report.to_dict()) if as_json else _print_report(report, state.lang)
         if not report.ok:
             raise DomainError("sync.unreachable", error=report.error)
+        if report.waiting or report.set_aside:  # a script must see that items stayed behind
+            raise DomainError(
+                "sync.not_all_sent", waiting=report.waiting, set_aside=report.set_aside
+            )
         return
     stop = threading.Event()
 

@@ -41,6 +41,14 @@ register(
             "vi": "Địa chỉ dài quá 250 ký tự.",
             "en": "The address is longer than 250 characters.",
         },
+        "dossier.email_too_long": {
+            "vi": "Địa chỉ thư điện tử dài quá {max} ký tự.",
+            "en": "The email address is longer than {max} characters.",
+        },
+        "dossier.bad_sex": {
+            "vi": "Giới tính phải là nam (male) hoặc nữ (female).",
+            "en": "Sex must be male or female.",
+        },
         "dossier.bad_email": {
             "vi": "Địa chỉ thư điện tử không đúng dạng (ví dụ ten@example.vn).",
             "en": "The email address is not valid (e.g. name@example.vn).",
@@ -57,6 +65,7 @@ register(
 )
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a path: longer cannot be delivered
 
 
 @dataclass(frozen=True)
@@ -84,11 +93,16 @@ class DossierDetail:
 
 def validate_applicant(raw: ApplicantInput) -> Applicant:
     """Normalise every field; the first bad one raises with its own message."""
-    sex = Sex(raw.sex) if raw.sex else None
+    try:
+        sex = Sex(raw.sex) if raw.sex else None
+    except ValueError:
+        raise ValidationError("dossier.bad_sex", field="sex") from None
     address = " ".join(nfc(raw.address).split())
     if len(address) > 250:
         raise ValidationError("dossier.address_too_long", field="address")
     email = raw.email.strip()
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError("dossier.email_too_long", field="email", max=EMAIL_MAX_LENGTH)
     if email and not _EMAIL.match(email):
         raise ValidationError("dossier.bad_email", field="email")
     return Applicant(
@@ -155,6 +169,7 @@ def receive_dossier(
     """
     ctx.actor.require(Permission.DRAFT_DOSSIER if draft else Permission.RECEIVE_DOSSIER)
     now = ctx.check_clock()
+    note = rules.check_note(note)
     at = vn_time(received_at) if received_at else now
     if at > now:
         raise ValidationError("dossier.received_in_future", field="received_at")
@@ -195,7 +210,7 @@ def receive_dossier(
             book_entry=entry,
             ticket_id=ticket_id,
             with_verification=with_verification,
-            note=note.strip(),
+            note=note,
             updated_at=now,
         )
         ctx.store.dossiers.insert(dossier, station_id=ctx.station.id)
@@ -253,6 +268,7 @@ def change_status(
     """Move a dossier along the portal's status machine, with a reason where one is due."""
     ctx.actor.require(Permission.CHANGE_STATUS)
     target = rules.parse_status(to)
+    note = rules.check_note(note)
     ctx.check_clock()
     with ctx.store.transaction():
         return _change_status_in_transaction(ctx, code, target, note)
@@ -369,6 +385,7 @@ def decide_at_intake(
     ctx.actor.require(Permission.RECEIVE_DOSSIER)
     if decision not in (DossierStatus.REFUSED, DossierStatus.SUPPLEMENT):
         raise ValidationError("dossier.bad_status", field="status")
+    reasons = rules.check_note(reasons)
     if not reasons.strip():
         raise ValidationError(
             "dossier.note_required",
