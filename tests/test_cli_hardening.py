@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from counter_app.cli import main
+from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import ValidationError
-from counter_app.services.dossiers import ApplicantInput, validate_applicant
+from counter_app.services.dossiers import ApplicantInput, decide_at_intake, validate_applicant
 from counter_app.store import open_store
 from sync.emulator import PortalEmulator
 from sync.testing import admin
@@ -142,3 +143,13 @@ def test_printers_retry_fails_when_nothing_printed(data, capsys) -> None:
     code, out, err = run(capsys, "--data-dir", str(data), "printers", "retry")
     assert "Lệnh in số 1" in out
     assert code == 1 and "Chưa in xong mọi phiếu" in err
+
+
+def test_a_reason_given_at_intake_has_the_same_limit(ctx, store) -> None:
+    with pytest.raises(ValidationError) as err:
+        decide_at_intake(
+            ctx, decision=DossierStatus.SUPPLEMENT, reasons="Thiếu giấy tờ. " * 200,
+            procedure_code="1.001193", applicant=ApplicantInput(full_name="Nguyễn Văn An"),
+        )  # fmt: skip
+    assert err.value.code == "dossier.note_too_long"
+    assert store.dossiers.count() == 0
