@@ -165,6 +165,25 @@ def test_restore_needs_an_admin_of_the_store_it_replaces(data, tmp_path, capsys,
     assert "canbo9" not in dump(data)["users"]  # the store from before the account
 
 
+def test_a_damaged_store_can_still_be_restored(tmp_path, capsys, monkeypatch) -> None:
+    """Its accounts cannot be read: the backup's key (passphrase or recovery code) decides."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("COUNTER_APP_USER", "admin")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
+    assert main(["--data-dir", str(folder), "init", "--agency-code", AGENCY,
+                 "--center-name", "Trung tâm xã Tân Lập"]) == 0  # fmt: skip
+    assert main(["--data-dir", str(folder), "backup", "--to", str(tmp_path / "b")]) == 0
+    saved = next((tmp_path / "b").iterdir())
+    for leftover in ("counter.db-wal", "counter.db-shm"):
+        (folder / leftover).unlink(missing_ok=True)
+    raw = bytearray((folder / "counter.db").read_bytes())
+    raw[:100] = b"\0" * 100  # the disk failed
+    (folder / "counter.db").write_bytes(bytes(raw))
+    assert main(["--data-dir", str(folder), "restore", str(saved)]) == 0
+    assert "Đã khôi phục kho dữ liệu" in capsys.readouterr().out
+    assert open_store(folder).users.count() == 1
+
+
 def dump(folder: Path) -> dict[str, str]:
     store = open_store(folder)
     try:
