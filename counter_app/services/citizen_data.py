@@ -107,6 +107,7 @@ def export_citizen(ctx: ServiceContext, *, citizen_id: str, out: Path) -> Path:
 def _anonymise(ctx: ServiceContext, dossiers: list[Dossier], now: datetime) -> int:
     for d in dossiers:
         ctx.store.dossiers.update(replace(d, applicant=Applicant(ANONYMOUS), note=""))
+        ctx.store.dossiers.forget_event_notes(d.code)
         ctx.store.outbox.forget_payloads(entity="dossier", entity_id=d.code)
     return len(dossiers)
 

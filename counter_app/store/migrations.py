@@ -175,12 +175,26 @@ def m005_sealed_personal_fields(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO settings(key, value) VALUES ('reseal_pending', 'true')")
 
 
+def m006_sealed_event_notes(conn: sqlite3.Connection) -> None:
+    """The reasons of status changes are sealed like other personal fields.
+
+    As in m005, the key is not known here: `reseal_pending` has them sealed at the next
+    unlock. The schema does not change.
+    """
+    if conn.execute("SELECT count(*) FROM dossier_events WHERE note != ''").fetchone()[0]:
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES ('reseal_pending', 'true') "
+            "ON CONFLICT(key) DO NOTHING"
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
     m003_sync_state,
     m004_accounts_and_ratings,
     m005_sealed_personal_fields,
+    m006_sealed_event_notes,
 )
 
 
