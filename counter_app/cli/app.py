@@ -88,6 +88,28 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
+class Bounded(click.ParamType):
+    """An integer within limits, refused in Vietnamese (click's IntRange says it in English,
+    and its plain INT lets 10^30 through to SQLite, which cannot hold it)."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"«{value}» không phải số nguyên.", param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"phải từ {self.low} đến {self.high}.", param, ctx)
+        return number
+
+
+ROW_ID = Bounded(1, 2**63 - 1)  # SQLite's largest integer
+
+
 # Which module defines each command: a command's module is imported only when it runs, so
 # `counter-app` opens its window without loading printing, sync and the rest.
 LAZY_COMMANDS = {
@@ -192,9 +214,26 @@ def _language(argv: list[str]) -> str:
     return os.environ.get("COUNTER_APP_LANG", "vi")
 
 
+def _unreadable(args: list[str]) -> int | None:
+    """The position of the first argument that is no text: bytes that are not UTF-8 (Python
+    keeps them as lone surrogates, which fail wherever they are encoded) or a NUL."""
+    for position, arg in enumerate(args, 1):
+        if "\0" in arg or any("\ud800" <= ch <= "\udfff" for ch in arg):
+            return position
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
     args = list(sys.argv[1:] if argv is None else argv)
+    position = _unreadable(args)
+    if position is not None:
+        click.echo(
+            f"Lỗi: đối số thứ {position} chứa ký tự không đọc được (không phải chữ UTF-8, "
+            "hoặc ký tự NUL). Hãy gõ lại.",
+            err=True,
+        )
+        return _exit(EXIT_BAD_INPUT, argv)
     lang = _language(args)
     if lang not in LANGUAGES:
         click.echo(
@@ -220,10 +259,32 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(EXIT_REFUSED, argv)
     except click.exceptions.Exit as done:
         return _exit(done.exit_code, argv)
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         click.echo("Đã hủy." if lang == "vi" else "Aborted.", err=True)
         return _exit(EXIT_REFUSED, argv)
+    except Exception as error:  # the last resort: a message, never a traceback
+        return _exit(_unexpected(error, lang), argv)
     return _exit(result if isinstance(result, int) else 0, argv)
+
+
+def _unexpected(error: Exception, lang: str) -> int:
+    """Log where it failed (the log keeps places, not the message, which may quote input)
+    and tell the user in a sentence; every use case is one transaction, so nothing is
+    half-written."""
+    import logging
+
+    logging.getLogger("counter_app.cli").error("unexpected error", exc_info=error)
+    kind = type(error).__name__
+    click.echo(
+        f"Lỗi không mong đợi ({kind}): lệnh chưa thực hiện được và không có gì bị ghi dở. "
+        "Chi tiết kỹ thuật đã được ghi vào nhật ký (logs/counter-app.log trong thư mục dữ "
+        "liệu); hãy báo cho quản trị viên."
+        if lang == "vi"
+        else f"Unexpected error ({kind}): the command did not run and nothing was half-written. "
+        "The details are in the log (logs/counter-app.log in the data folder); tell the admin.",
+        err=True,
+    )
+    return EXIT_REFUSED
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

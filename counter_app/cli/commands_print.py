@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.app import ROW_ID, CliState, pass_state
 from counter_app.cli.commands_setup import parse_day
 from counter_app.cli.output import emit_json
 from counter_app.core.clock import system_now
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.core.oserrors import NOT_CREATED, cannot_write, check_writable_file
 from counter_app.core.roles import Permission
 
 register(
@@ -145,9 +146,12 @@ def print_tracking_book(state: CliState, start: str, end: str, out: Path) -> Non
     """Xuất Sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian ra PDF khổ A4."""
     from printers import service
 
+    check_writable_file(out)
     count, pages = service.tracking_book(
         state.context(), start=parse_day(start), end=parse_day(end), out=out
     )
+    if not out.is_file() or out.stat().st_size == 0:  # Qt reports a failed write nowhere
+        raise cannot_write(out, NOT_CREATED)
     click.echo(f"Đã ghi sổ theo dõi hồ sơ ({count} hồ sơ, {pages} trang) vào {out}.")
 
 
@@ -196,7 +200,7 @@ def printers_jobs(state: CliState, show_all: bool, as_json: bool) -> None:
 
 
 @printers_group.command("retry")
-@click.argument("jobs", nargs=-1, type=int)
+@click.argument("jobs", nargs=-1, type=ROW_ID)
 @pass_state
 def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
     """Thử in lại ngay: mọi lệnh đang chờ, hoặc các lệnh được chỉ định (kể cả lệnh không rõ)."""
@@ -215,7 +219,7 @@ def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
 
 
 @printers_group.command("cancel")
-@click.argument("job", type=int)
+@click.argument("job", type=ROW_ID)
 @pass_state
 def printers_cancel(state: CliState, job: int) -> None:
     """Hủy một lệnh in chưa in."""

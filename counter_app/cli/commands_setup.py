@@ -27,6 +27,10 @@ register(
             "vi": "Dải số phải có dạng ĐẦU-CUỐI, ví dụ 1-499.",
             "en": "A range looks like START-END, e.g. 1-499.",
         },
+        "cli.bad_year": {
+            "vi": "Năm phải từ {first} đến {last}.",
+            "en": "The year must be between {first} and {last}.",
+        },
         "cli.bad_date": {
             "vi": "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-08-22.",
             "en": "A date looks like YYYY-MM-DD, e.g. 2026-08-22.",
@@ -43,11 +47,22 @@ def parse_range(text: str) -> tuple[int, int]:
     return start, end
 
 
+# Dates a counter deals with; beyond them date arithmetic (due dates, periods) overflows.
+YEARS = range(2000, 2100)
+
+
+def plausible_year(day: date, field: str) -> None:
+    if day.year not in YEARS:
+        raise ValidationError("cli.bad_year", field=field, first=YEARS[0], last=YEARS[-1])
+
+
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError("cli.bad_date", field="date") from None
+    plausible_year(day, "date")
+    return day
 
 
 @click.command()

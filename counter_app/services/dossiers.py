@@ -57,6 +57,10 @@ register(
             "vi": "Thời điểm tiếp nhận không được muộn hơn thời điểm hiện tại.",
             "en": "The time of receipt cannot be later than now.",
         },
+        "dossier.bad_fee": {
+            "vi": "Lệ phí phải từ 0 đến {high:,} đồng.",
+            "en": "The fee must be between 0 and {high:,} dong.",
+        },
         "dossier.bad_return_method": {
             "vi": "Thủ tục này không trả kết quả theo hình thức đã chọn.",
             "en": "This procedure does not return results that way.",
@@ -65,6 +69,7 @@ register(
 )
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_FEE_VND = 100_000_000  # far above any commune fee; beyond, a typing slip
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a path: longer cannot be delivered
 
 
@@ -170,6 +175,8 @@ def receive_dossier(
     ctx.actor.require(Permission.DRAFT_DOSSIER if draft else Permission.RECEIVE_DOSSIER)
     now = ctx.check_clock()
     note = rules.check_note(note)
+    if fee_vnd is not None and not 0 <= fee_vnd <= MAX_FEE_VND:
+        raise ValidationError("dossier.bad_fee", field="fee", high=MAX_FEE_VND)
     at = vn_time(received_at) if received_at else now
     if at > now:
         raise ValidationError("dossier.received_in_future", field="received_at")
