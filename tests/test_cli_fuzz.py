@@ -163,3 +163,25 @@ def test_the_last_resort_turns_an_unexpected_error_into_a_message(tmp_path) -> N
     log = (folder / "logs" / "counter-app.log").read_text(encoding="utf-8")
     assert "unexpected error" in log and "(message withheld)" in log
     assert "0912345678" not in log
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["citizen", "export", "--citizen-id", "001190012345", "--out"],
+        ["print", "tracking-book", "--from", "2026-01-01", "--to", "2026-12-31", "--out"],
+    ],
+)
+def test_a_pipe_as_target_is_refused_instead_of_waiting_forever(citizen, tmp_path, command):
+    """Writing into a named pipe nobody reads blocks for ever: a real process, so a hang
+    fails the test instead of stopping the suite."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    env = dict(os.environ, COUNTER_APP_USER="admin", COUNTER_APP_PASSWORD="mat-khau-dai")
+    done = subprocess.run(
+        [sys.executable, "-c", "from counter_app.cli import main; main()",
+         "--data-dir", str(citizen), *command, str(fifo)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"Không ghi được vào {fifo}: đó không phải một tệp thường" in done.stderr
