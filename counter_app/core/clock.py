@@ -7,7 +7,8 @@ paper, so they are refused until an admin confirms the date.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import math
+from datetime import UTC, datetime, timedelta, timezone
 
 from counter_app.core.errors import ClockError
 from counter_app.core.messages import register
@@ -42,6 +43,18 @@ register(
         },
     }
 )
+
+
+# An upstream clock is believed only when it shows a date this program can live in: "inf",
+# "nan" or 10^300 from a broken portal would otherwise become the offset every rule uses.
+PLAUSIBLE_EPOCHS = (
+    datetime(2020, 1, 1, tzinfo=UTC).timestamp(),
+    datetime(2100, 1, 1, tzinfo=UTC).timestamp(),
+)
+
+
+def plausible_epoch(seconds: float) -> bool:
+    return math.isfinite(seconds) and PLAUSIBLE_EPOCHS[0] <= seconds < PLAUSIBLE_EPOCHS[1]
 
 
 def vn_time(dt: datetime) -> datetime:
