@@ -147,6 +147,19 @@ def test_demo_data_refuses_a_real_store(data, capsys, monkeypatch) -> None:
     assert dump(data) == before
 
 
+def test_demo_data_adds_days_to_a_demo_store_in_use(tmp_path, capsys, monkeypatch) -> None:
+    folder = tmp_path / "demo"
+    assert main(["--data-dir", str(folder), "demo", "--no-gui"]) == 0  # used "today" too
+    monkeypatch.setenv("COUNTER_APP_USER", "admin")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "quantri2026")
+    capsys.readouterr()
+    assert main(["--data-dir", str(folder), "demo-data", "--days", "1"]) == 0
+    assert "Đã tạo" in capsys.readouterr().out
+    monkeypatch.setenv("COUNTER_APP_USER", "canbo")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "canbo2026")
+    assert main(["--data-dir", str(folder), "ticket", "take", "--group", "A"]) == 0
+
+
 def test_restore_needs_an_admin_of_the_store_it_replaces(data, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COUNTER_APP_USER", "admin")
     monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
