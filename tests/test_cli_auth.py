@@ -59,7 +59,7 @@ def arguments(command: click.Command, path: tuple[str, ...], tmp: Path) -> list[
             continue
         if isinstance(param.type, click.Choice):
             value = param.type.choices[0]
-        elif isinstance(param.type, click.types.IntParamType):
+        elif param.type.name == "integer":
             value = "1"
         elif isinstance(param.type, click.Path) and param.type.file_okay:
             value = str(tmp / "any-file")
