@@ -8,6 +8,7 @@ the cursor that follows it commit together.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -90,7 +91,7 @@ class SyncStateRepository:
             return None
         measured = self.get("clock_measured_at")
         if not isinstance(measured, int | float) or isinstance(measured, bool):
-            return None
+            measured = time.time()
         return float(offset) if plausible_epoch(measured + offset) else None
 
     def cursor(self) -> str:
