@@ -200,3 +200,18 @@ def test_an_unguarded_admin_entry_at_a_wrong_time_is_no_reference(store, clock, 
     accounts.add_user(admin, username="canbo1", role=Role.CLERK, password="mat-khau-can-bo")
     with pytest.raises(ClockError):
         receive(make_ctx(store, clock, station))
+
+
+def test_the_mark_moves_by_the_minute_not_by_the_ticket(store, clock, station) -> None:
+    """Each move is a commit of its own: a busy kiosk must not pay one per ticket."""
+    kiosk = make_ctx(store, clock, station, Role.VOLUNTEER, "kiosk")
+    clock.now += timedelta(minutes=2)
+    queue.take_ticket(kiosk, group="A")
+    moved = clock.now
+    assert store.audit.trusted_time() == moved
+    clock.now += timedelta(seconds=59)
+    queue.take_ticket(kiosk, group="A")
+    assert store.audit.trusted_time() == moved
+    clock.now += timedelta(seconds=2)
+    queue.take_ticket(kiosk, group="A")
+    assert store.audit.trusted_time() == clock.now
