@@ -83,7 +83,6 @@ HOSTILE = [
     ["citizen", "export", "--citizen-id", "001190012345", "--out", "/proc/x.json"],
     ["backup", "--to", "/proc"], ["backup", "--to", "/dev/full"],
     ["print", "tracking-book", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "/dev/full"],
-    ["print", "tracking-book", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "/proc/b"],
     ["--data-dir", "/proc/x", "queue", "list"], ["--data-dir", "/dev/full", "queue", "list"],
     ["--lang", "xx", "queue", "list"], ["--data-dir", "", "queue", "list"],
 ]  # fmt: skip
@@ -163,6 +162,20 @@ def test_the_last_resort_turns_an_unexpected_error_into_a_message(tmp_path) -> N
     log = (folder / "logs" / "counter-app.log").read_text(encoding="utf-8")
     assert "unexpected error" in log and "(message withheld)" in log
     assert "0912345678" not in log
+
+
+def test_a_tracking_book_that_could_not_be_written_is_not_reported_done(citizen) -> None:
+    """In a real process: the PDF is drawn by Qt, whose application must not stay behind
+    in the test process. Qt reports a failed write nowhere; the command checks the file."""
+    env = dict(os.environ, COUNTER_APP_USER="admin", COUNTER_APP_PASSWORD="mat-khau-dai")
+    done = subprocess.run(
+        [sys.executable, "-c", "from counter_app.cli import main; main()",
+         "--data-dir", str(citizen), "print", "tracking-book", "--from", "2026-01-01",
+         "--to", "2026-12-31", "--out", "/proc/sach.pdf"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Không ghi được vào /proc/sach.pdf: tệp không được tạo ra" in done.stderr
 
 
 @pytest.mark.parametrize(
