@@ -41,14 +41,14 @@ class BenchClock:
 
 
 def bench_start(store: Store) -> datetime:
-    """07:45 on the first working day after the data, or just after the last audit entry."""
+    """07:45 on the first working day after the data, or just after the trusted time."""
     last_day = store.query_one("SELECT max(day) FROM tickets")[0]
     last_received = store.query_one("SELECT max(received_at) FROM dossiers")[0]
     days = [date.fromisoformat(d[:10]) for d in (last_day, last_received) if d]
     calendar = WorkingCalendar(store.catalogue.overrides())
     day = calendar.next_working_day(max(days)) if days else date.today()
     start = datetime.combine(day, time(7, 45), VN_TZ)
-    last = store.audit.last_event_at()
+    last = store.audit.trusted_time()
     return max(start, last + timedelta(minutes=1)) if last else start
 
 

@@ -69,7 +69,10 @@ class PrinterTarget:
 
 
 def parse_printer_url(url: str) -> PrinterTarget:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "tcp://[::1": an unclosed IPv6 bracket
+        raise ValidationError("printer.bad_url", field="printer", url=url, detail="") from None
     if parts.scheme not in BACKENDS:
         raise ValidationError("printer.bad_url", field="printer", url=url, detail="")
     return PrinterTarget(

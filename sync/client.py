@@ -19,6 +19,7 @@ import requests
 import urllib3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from counter_app.core.clock import plausible_epoch
 from sync import answers
 from sync import protocol as p
 from sync.answers import Limits
@@ -123,8 +124,10 @@ class PortalClient:
         # of the portal's stamp; a big push only serves until a small one has been timed
         if stamp and (small or not self._offset_from_small):
             with contextlib.suppress(ValueError):
-                self.offset = float(stamp) - (t0 + t1) / 2
-                self._offset_from_small = self._offset_from_small or small
+                portal_time = float(stamp)
+                if plausible_epoch(portal_time):  # never "inf", "nan" or the year 10^292
+                    self.offset = portal_time - (t0 + t1) / 2
+                    self._offset_from_small = self._offset_from_small or small
         if response.status_code >= 500:
             raise UpstreamFault("sync.portal.unavailable", status=response.status_code)
         try:

@@ -161,7 +161,7 @@ class SyncEngine:
             session=session,
             limits=self.config.limits,
         )
-        self.client.offset = store.sync_state.get("clock_offset")
+        self.client.offset = store.sync_state.clock_offset()
         link = store.sync_state.get("link_estimate") or {}
         self.client.link.rtt = link.get("rtt")
         self.client.link.bps = link.get("bps")
@@ -665,7 +665,7 @@ def sync_status(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
     oldest = store.outbox.oldest_pending_at()
     last = store.sync_state.last_round()
     last_ok = store.sync_state.last_round(ok_only=True)
-    offset = store.sync_state.get("clock_offset")
+    offset = store.sync_state.clock_offset()
     return {
         "waiting": counts.get("waiting", 0) + counts.get("sending", 0),
         "sending": counts.get("sending", 0),

@@ -256,7 +256,7 @@ OLD_ROWS: list[tuple[str, dict]] = [
         "ratings",
         {"at": AT, "score": 5, "ticket_id": 1, "dossier_code": CODE, "station_id": STATION_ID},
     ),
-    # m006_center_deliveries
+    # m007_center_deliveries
     (
         "center_outbox",
         {

@@ -29,6 +29,7 @@ PEOPLE = [
     ("Hoàng Văn Khánh", "002085001234", "0387654321", "Bản Pá Khoang, xã Mường Phăng"),
 ]
 PASSPHRASE = "cum-mat-khau-rieng"
+SUPPLEMENT_NOTE = "Đề nghị bà Nguyễn Thị Đường (0912345678) bổ sung bản sao giấy chứng sinh."
 
 
 def secrets_of(name: str, cid: str, phone: str, address: str) -> list[bytes]:
@@ -85,14 +86,41 @@ def test_store_wal_spool_and_logs_hold_no_personal_data(sealed, clock) -> None:
     data, store, ctx, _ = sealed
     from printers.service import open_spool, receipt_docs
 
+    code = search_dossiers(ctx, "duong")[0].code
+    # A supplement request naming the applicant and her phone: the reason is sealed too.
+    dossiers.change_status(ctx, code=code, to=5, note=SUPPLEMENT_NOTE)
     with open_spool(data, clock=clock, sealer=store.crypto) as spool:
-        code = search_dossiers(ctx, "duong")[0].code
         for document in receipt_docs(ctx, code, copies=2):
             spool.enqueue(document, "file:///dev/null")
     logging.getLogger("counter_app.test").info("received for %s", PEOPLE[0][1])
     names = {p.name for p in files_under(data)}
     assert {"counter.db", "counter.db-wal", "spool.db"} <= names
     assert_no_clear_data(files_under(data))
+    assert store.dossiers.events(code)[-1].note == SUPPLEMENT_NOTE
+
+
+def test_clear_notes_of_an_older_store_are_sealed_at_the_next_start(sealed) -> None:
+    data, store, ctx, _ = sealed
+    code = search_dossiers(ctx, "duong")[0].code
+    with store.transaction():  # as an older version wrote it
+        store.conn.execute(
+            "INSERT INTO dossier_events(code, at, kind, from_status, to_status, note, actor) "
+            "VALUES (?, '2026-04-29T09:30:00+07:00', 'status', 4, 5, ?, 'canbo1')",
+            (code, SUPPLEMENT_NOTE),
+        )
+        store.conn.execute("PRAGMA user_version = 5")
+    store.close()
+    forget_unlocked_keys()
+    reopened = open_store(data)
+    try:
+        assert reopened.dossiers.get(code) is not None  # the first read unlocks and reseals
+        assert reopened.dossiers.events(code)[-1].note == SUPPLEMENT_NOTE
+        raw = reopened.query("SELECT note FROM dossier_events WHERE note != ''")
+        assert raw and all(r["note"].startswith("e1:") for r in raw)
+        reopened.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert_no_clear_data(files_under(data))
+    finally:
+        reopened.close()
 
 
 def test_clerks_still_find_people_by_name_id_and_phone(sealed) -> None:
@@ -236,13 +264,14 @@ def test_citizen_export_then_erase(sealed, clock, tmp_path) -> None:
     assert err.value.code == "citizen.still_open"
     code = exported["ho_so"][0]["ma_ho_so"]
     for status in (9, 10):
-        dossiers.change_status(ctx, code=code, to=status)
+        dossiers.change_status(ctx, code=code, to=status, note=SUPPLEMENT_NOTE)
     for key in [i.idem_key for i in store.outbox.pending(1000)]:
         store.outbox.mark_synced(key)  # as if the portal had them all
     assert citizen_data.erase_citizen(admin, citizen_id="001190012345") == 1
     kept = store.dossiers.get(code)
     assert kept.applicant.full_name == citizen_data.ANONYMOUS and kept.status == 10
     assert search_dossiers(ctx, "001190012345") == []
+    assert [e.note for e in store.dossiers.events(code)] == ["", "", "", ""]  # named her
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

@@ -168,10 +168,10 @@ def test_interleaved_connections_and_restarts_never_repeat_a_code(ops):
         last: dict[str, int] = {}  # the model: last number per day
         last_book: dict[int, int] = {}
         seen: set[str] = set()
-        last_written = clock.now  # time of the latest audit entry
+        trusted = clock.now  # the clock guard's reference: the latest time a receipt passed
 
         def take(i: int) -> None:
-            nonlocal last_written
+            nonlocal trusted
             dossier = receive_dossier(
                 ctxs[i], procedure_code=PROCEDURE, applicant=ApplicantInput("Lê Văn Đạt")
             )
@@ -186,7 +186,7 @@ def test_interleaved_connections_and_restarts_never_repeat_a_code(ops):
             seen.add(dossier.code)
             last[day] = code.sequence
             last_book[code.day.year] = dossier.book_entry
-            last_written = clock.now
+            trusted = max(trusted, clock.now)
 
         try:
             for op, arg in ops:
@@ -205,9 +205,9 @@ def test_interleaved_connections_and_restarts_never_repeat_a_code(ops):
                     clock.now = max(clock.now, midnight - timedelta(minutes=arg))
                 elif op == "step_back":
                     # An NTP correction: back a little, never beyond the clock check's
-                    # tolerance (5 minutes behind the last entry written).
+                    # tolerance (5 minutes behind the latest trusted time).
                     clock.now = max(
-                        clock.now - timedelta(minutes=arg), last_written - timedelta(minutes=4)
+                        clock.now - timedelta(minutes=arg), trusted - timedelta(minutes=4)
                     )
             # A restart of everything: numbering goes on after the last number used.
             for store in stores:

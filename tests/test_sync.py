@@ -455,13 +455,15 @@ def test_clock_offset_recorded_and_warned(
 
     receive(ctx, 1)
     emulator.state.set_faults(Faults(clock_skew=skew))
-    before = store.audit.last_event_at()
+    last_at = "SELECT max(at) FROM audit"
+    before = store.query_one(last_at)[0]
     sync_until_done(engine_for(store, tmp_path, emulator, clock))
     offset = store.sync_state.get("clock_offset")
     assert abs(offset - skew) < 5
     assert (store.sync_state.local_clock_behind() is not None) is behind
     # nothing is ever written at the portal's time
-    assert store.audit.last_event_at() <= max(before, clock.now)
+    assert store.query_one(last_at)[0] <= max(before, clock.now.isoformat())
+    assert store.audit.trusted_time() <= clock.now
     info = sync_status(store)
     assert main(["--data-dir", str(tmp_path / "data"), "sync", "status"]) == 0
     err = capsys.readouterr().err

@@ -13,14 +13,32 @@ import click
 from counter_app import __version__
 from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
+from counter_app.core.messages import register
 
 if TYPE_CHECKING:
     from counter_app.center.link import CenterLink
+    from counter_app.core.roles import Permission
     from counter_app.services.context import ServiceContext
     from counter_app.store import Store
 
 EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 1
+LANGUAGES = ("vi", "en")
+
+register(
+    {
+        "cli.no_store": {
+            "vi": "Chưa có kho dữ liệu tại {folder}. Kiểm tra --data-dir, hoặc khởi tạo bằng "
+            "«counter-app init».",
+            "en": "There is no store in {folder}. Check --data-dir, or create one with "
+            "'counter-app init'.",
+        },
+        "cli.empty_data_dir": {
+            "vi": "--data-dir không được để trống.",
+            "en": "--data-dir cannot be empty.",
+        },
+    }
+)
 
 
 @dataclass
@@ -35,11 +53,15 @@ class CliState:
 
     # The store and the services are imported when a command first needs them, so that
     # `counter-app` shows its window without paying for them first.
-    def store(self) -> Store:
+    def store(self, *, create: bool = False) -> Store:
+        """The store in the data folder; only `create` (init) may make a new one, so a
+        mistyped --data-dir is an error instead of an empty store nobody meant."""
         if self._store is None:
             from counter_app.logs import setup_logging
-            from counter_app.store import open_store
+            from counter_app.store import STORE_FILE, open_store
 
+            if not create and not (self.data_dir / STORE_FILE).is_file():
+                raise NotFound("cli.no_store", folder=str(self.data_dir))
             setup_logging(self.data_dir)
             self._store = open_store(self.data_dir)
         return self._store
@@ -74,6 +96,12 @@ class CliState:
             click.echo(cut_off_message(self.lang, report.waiting), err=True)
         return report
 
+    def require(self, permission: Permission) -> ServiceContext:
+        """Log in and check a permission, for a command that calls no service that would."""
+        ctx = self.context()
+        ctx.actor.require(permission)
+        return ctx
+
     def close(self) -> None:
         if self._link is not None:
             if self._context is not None:  # publish what this command wrote
@@ -81,9 +109,32 @@ class CliState:
             self._link.close()
         if self._store is not None:
             self._store.close()
+            self._store = self._context = None
 
 
 pass_state = click.make_pass_decorator(CliState)
+
+
+class Bounded(click.ParamType):
+    """An integer within limits, refused in Vietnamese (click's IntRange says it in English,
+    and its plain INT lets 10^30 through to SQLite, which cannot hold it)."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"«{value}» không phải số nguyên.", param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"phải từ {self.low} đến {self.high}.", param, ctx)
+        return number
+
+
+ROW_ID = Bounded(1, 2**63 - 1)  # SQLite's largest integer
 
 
 # Which module defines each command: a command's module is imported only when it runs, so
@@ -139,12 +190,12 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, "--version", message="counter-app %(version)s")
 @click.option(
     "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),  # a str: an empty one must not become "."
     help="Thư mục dữ liệu (mặc định: COUNTER_APP_DATA, hoặc thư mục dữ liệu của người dùng).",
 )
 @click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
+    type=click.Choice(LANGUAGES),
     default=lambda: os.environ.get("COUNTER_APP_LANG", "vi"),
     help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.",
 )
@@ -159,10 +210,12 @@ class LazyGroup(click.Group):
 )
 @click.option("--fullscreen", is_flag=True, help="Khi mở chương trình: toàn màn hình.")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None, lang: str, role: str, fullscreen: bool) -> None:
+def cli(ctx: click.Context, data_dir: str | None, lang: str, role: str, fullscreen: bool) -> None:
     """counter-app: phần mềm quầy một cửa của Trung tâm phục vụ hành chính công cấp xã."""
+    if data_dir is not None and not data_dir.strip():
+        raise ValidationError("cli.empty_data_dir", field="data_dir")
     given = data_dir is not None or "COUNTER_APP_DATA" in os.environ
-    state = CliState(data_dir or default_data_dir(), lang, given)
+    state = CliState(Path(data_dir) if data_dir else default_data_dir(), lang, given)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:  # plain `counter-app`: open the program
@@ -205,10 +258,32 @@ def _language(argv: list[str]) -> str:
     return os.environ.get("COUNTER_APP_LANG", "vi")
 
 
+def _unreadable(args: list[str]) -> int | None:
+    """The position of the first argument that is no text: bytes that are not UTF-8 (Python
+    keeps them as lone surrogates, which fail wherever they are encoded) or a NUL."""
+    for position, arg in enumerate(args, 1):
+        if "\0" in arg or any("\ud800" <= ch <= "\udfff" for ch in arg):
+            return position
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
     args = list(sys.argv[1:] if argv is None else argv)
+    position = _unreadable(args)
+    if position is not None:
+        click.echo(
+            f"Lỗi: đối số thứ {position} chứa ký tự không đọc được (không phải chữ UTF-8, "
+            "hoặc ký tự NUL). Hãy gõ lại.",
+            err=True,
+        )
+        return _exit(EXIT_BAD_INPUT, argv)
     lang = _language(args)
+    if lang not in LANGUAGES:
+        click.echo(
+            f"Lỗi: không có ngôn ngữ «{lang}»: chọn vi (tiếng Việt) hoặc en (English).", err=True
+        )
+        return _exit(EXIT_BAD_INPUT, argv)
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it.
         result = cli.main(args=args, prog_name="counter-app", standalone_mode=False)
@@ -228,10 +303,32 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(EXIT_REFUSED, argv)
     except click.exceptions.Exit as done:
         return _exit(done.exit_code, argv)
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         click.echo("Đã hủy." if lang == "vi" else "Aborted.", err=True)
         return _exit(EXIT_REFUSED, argv)
+    except Exception as error:  # the last resort: a message, never a traceback
+        return _exit(_unexpected(error, lang), argv)
     return _exit(result if isinstance(result, int) else 0, argv)
+
+
+def _unexpected(error: Exception, lang: str) -> int:
+    """Log where it failed (the log keeps places, not the message, which may quote input)
+    and tell the user in a sentence; every use case is one transaction, so nothing is
+    half-written."""
+    import logging
+
+    logging.getLogger("counter_app.cli").error("unexpected error", exc_info=error)
+    kind = type(error).__name__
+    click.echo(
+        f"Lỗi không mong đợi ({kind}): lệnh chưa thực hiện được và không có gì bị ghi dở. "
+        "Chi tiết kỹ thuật đã được ghi vào nhật ký (logs/counter-app.log trong thư mục dữ "
+        "liệu); hãy báo cho quản trị viên."
+        if lang == "vi"
+        else f"Unexpected error ({kind}): the command did not run and nothing was half-written. "
+        "The details are in the log (logs/counter-app.log in the data folder); tell the admin.",
+        err=True,
+    )
+    return EXIT_REFUSED
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from counter_app.cli.app import CliState, pass_state
 from counter_app.core.clock import system_now
+from counter_app.core.roles import Permission
 from counter_app.services import backup as backups
 from counter_app.services import citizen_data
 from counter_app.services.keys import rotate_keys
@@ -28,6 +30,14 @@ def backup(state: CliState, to: Path | None) -> None:
 @pass_state
 def restore(state: CliState, file: Path, recovery_code: str | None) -> None:
     """Khôi phục từ bản sao lưu (kiểm tra khóa và tính toàn vẹn trước khi thay)."""
+    from counter_app.store import STORE_FILE
+    from counter_app.store.database import StoreDamaged
+
+    if (state.data_dir / STORE_FILE).is_file():
+        # A damaged store cannot say who its admins are: the backup's key is the only check.
+        with contextlib.suppress(StoreDamaged):
+            state.require(Permission.CHANGE_SETTINGS)  # an admin of the store being replaced
+        state.close()  # the file is about to be replaced
     kept = backups.restore(state.data_dir, file, now=system_now(), recovery=recovery_code)
     click.echo("Đã khôi phục kho dữ liệu từ bản sao lưu.")
     click.echo(f"Kho dữ liệu cũ được giữ lại tại: {kept}")

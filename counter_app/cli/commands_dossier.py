@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.commands_setup import plausible_year
 from counter_app.cli.output import dossier_json, dossier_line, emit_json, hhmm_date
 from counter_app.core.catalogue import ReturnMethod
 from counter_app.core.clock import vn_time
@@ -31,9 +32,11 @@ JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạ
 
 def parse_when(text: str) -> datetime:
     try:
-        return vn_time(datetime.fromisoformat(text))
-    except ValueError:
+        when = vn_time(datetime.fromisoformat(text))
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:00-07:00
         raise ValidationError("cli.bad_datetime", field="at") from None
+    plausible_year(when.date(), "at")
+    return when
 
 
 @click.group()

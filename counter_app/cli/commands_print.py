@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.app import ROW_ID, CliState, pass_state
 from counter_app.cli.commands_setup import parse_day
 from counter_app.cli.output import emit_json
 from counter_app.core.clock import system_now
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.core.oserrors import NOT_CREATED, cannot_write, check_writable_file
+from counter_app.core.roles import Permission
 
 register(
     {
@@ -144,9 +146,12 @@ def print_tracking_book(state: CliState, start: str, end: str, out: Path) -> Non
     """Xuất Sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian ra PDF khổ A4."""
     from printers import service
 
+    check_writable_file(out)
     count, pages = service.tracking_book(
         state.context(), start=parse_day(start), end=parse_day(end), out=out
     )
+    if not out.is_file() or out.stat().st_size == 0:  # Qt reports a failed write nowhere
+        raise cannot_write(out, NOT_CREATED)
     click.echo(f"Đã ghi sổ theo dõi hồ sơ ({count} hồ sơ, {pages} trang) vào {out}.")
 
 
@@ -163,6 +168,7 @@ def printers_jobs(state: CliState, show_all: bool, as_json: bool) -> None:
     """Liệt kê lệnh in đang chờ, không in được hoặc không rõ đã in chưa."""
     from printers import service
 
+    state.require(Permission.READ_DOSSIERS)  # titles name dossiers; a retry prints them
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         jobs = spool.jobs() if show_all else spool.stuck()
     if as_json:
@@ -194,12 +200,13 @@ def printers_jobs(state: CliState, show_all: bool, as_json: bool) -> None:
 
 
 @printers_group.command("retry")
-@click.argument("jobs", nargs=-1, type=int)
+@click.argument("jobs", nargs=-1, type=ROW_ID)
 @pass_state
 def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
     """Thử in lại ngay: mọi lệnh đang chờ, hoặc các lệnh được chỉ định (kể cả lệnh không rõ)."""
     from printers import service
 
+    state.require(Permission.READ_DOSSIERS)  # titles name dossiers; a retry prints them
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         done = [spool.retry(job) for job in jobs] if jobs else spool.run_due(force=True)
     if not done:
@@ -207,15 +214,18 @@ def printers_retry(state: CliState, jobs: tuple[int, ...]) -> None:
     for j in done:
         reason = f" — {j.reason}" if j.reason and j.state != "printed" else ""
         click.echo(f"Lệnh in số {j.id}: {j.state_name}{reason}")
+    if any(j.state != "printed" for j in done):
+        raise DomainError("printer.not_all_printed")
 
 
 @printers_group.command("cancel")
-@click.argument("job", type=int)
+@click.argument("job", type=ROW_ID)
 @pass_state
 def printers_cancel(state: CliState, job: int) -> None:
     """Hủy một lệnh in chưa in."""
     from printers import service
 
+    state.require(Permission.READ_DOSSIERS)  # titles name dossiers; a retry prints them
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         cancelled = spool.cancel(job)
     click.echo(f"Đã hủy lệnh in số {cancelled.id} ({cancelled.title}).")

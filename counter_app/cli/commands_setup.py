@@ -15,7 +15,7 @@ from counter_app.core.dossier_code import SequenceBlock
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import TicketRange
-from counter_app.core.roles import Actor, Role
+from counter_app.core.roles import Actor, Permission, Role
 from counter_app.services import admin
 from counter_app.services.accounts import check_username
 from counter_app.services.setup import confirm_clock, initialise_store
@@ -26,6 +26,10 @@ register(
         "cli.bad_range": {
             "vi": "Dải số phải có dạng ĐẦU-CUỐI, ví dụ 1-499.",
             "en": "A range looks like START-END, e.g. 1-499.",
+        },
+        "cli.bad_year": {
+            "vi": "Năm phải từ {first} đến {last}.",
+            "en": "The year must be between {first} and {last}.",
         },
         "cli.bad_date": {
             "vi": "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-08-22.",
@@ -43,11 +47,22 @@ def parse_range(text: str) -> tuple[int, int]:
     return start, end
 
 
+# Dates a counter deals with; beyond them date arithmetic (due dates, periods) overflows.
+YEARS = range(2000, 2100)
+
+
+def plausible_year(day: date, field: str) -> None:
+    if day.year not in YEARS:
+        raise ValidationError("cli.bad_year", field=field, first=YEARS[0], last=YEARS[-1])
+
+
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError("cli.bad_date", field="date") from None
+    plausible_year(day, "date")
+    return day
 
 
 @click.command()
@@ -89,7 +104,7 @@ def init(
     )
     recovery: list[str] = []
     station = initialise_store(
-        state.store(),
+        state.store(create=True),
         agency_code=agency_code,
         center_name=center_name,
         now=system_now(),
@@ -123,10 +138,11 @@ def init(
 @click.option("--seed", default=2026, show_default=True, help="Hạt giống ngẫu nhiên.")
 @pass_state
 def demo_data(state: CliState, days: int, seed: int) -> None:
-    """Tạo dữ liệu mẫu: vé, hồ sơ ở mọi trạng thái, tên tiếng Việt."""
+    """Tạo dữ liệu mẫu: vé, hồ sơ ở mọi trạng thái, tên tiếng Việt (chỉ vào kho mẫu)."""
     from counter_app.services.demo import generate_demo_data
 
-    summary = generate_demo_data(state.store(), days=days, seed=seed, end=system_now())
+    ctx = state.require(Permission.CHANGE_SETTINGS)
+    summary = generate_demo_data(ctx.store, days=days, seed=seed, end=system_now())
     click.echo(
         f"Đã tạo {summary.tickets} vé và {summary.dossiers} hồ sơ trong {summary.days} ngày "
         "làm việc."
@@ -229,7 +245,7 @@ def calendar_set(state: CliState, day: str, kind: str, note: str) -> None:
 @pass_state
 def calendar_list(state: CliState, as_json: bool) -> None:
     """Liệt kê các ngày điều chỉnh."""
-    overrides = state.store().catalogue.overrides()
+    overrides = state.require(Permission.LOOK_UP_PROCEDURES).store.catalogue.overrides()
     if as_json:
         emit_json(overrides)
         return

@@ -18,12 +18,19 @@ from counter_app.cli.output import emit_json, hhmm_date
 from counter_app.core.clock import vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.roles import Permission
 
 register(
     {
         "sync.unreachable": {
             "vi": "chưa đồng bộ xong với Cổng ({error}); các mục còn lại vẫn chờ gửi.",
             "en": "sync did not finish ({error}); the remaining items stay waiting.",
+        },
+        "sync.not_all_sent": {
+            "vi": "chưa gửi được hết: {waiting} mục còn chờ, {set_aside} mục bị Cổng từ chối "
+            "(xem «counter-app sync status»).",
+            "en": "not everything was sent: {waiting} items still waiting, {set_aside} refused "
+            "by the portal (see 'counter-app sync status').",
         },
         "sync.no_portal": {
             "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
@@ -98,7 +105,7 @@ def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as
     from sync.engine import SyncEngine
 
     state: CliState = ctx.obj
-    store = state.store()
+    store = state.require(Permission.CHANGE_STATUS).store
     url = _portal_url(state, portal)
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -117,6 +124,10 @@ def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as
         emit_json(report.to_dict()) if as_json else _print_report(report, state.lang)
         if not report.ok:
             raise DomainError("sync.unreachable", error=report.error)
+        if report.waiting or report.set_aside:  # a script must see that items stayed behind
+            raise DomainError(
+                "sync.not_all_sent", waiting=report.waiting, set_aside=report.set_aside
+            )
         return
     stop = threading.Event()
 
@@ -136,7 +147,7 @@ def sync_status_cmd(state: CliState, as_json: bool) -> None:
     """Tình trạng đồng bộ: số chờ gửi, mục cần xử lý, lần đồng bộ cuối, lệch đồng hồ."""
     from sync.engine import sync_status
 
-    info = sync_status(state.store())
+    info = sync_status(state.require(Permission.READ_DOSSIERS).store)
     if as_json:
         emit_json(info)
         return
@@ -183,7 +194,7 @@ def sync_conflicts_cmd(state: CliState, as_json: bool) -> None:
     """Xung đột với Cổng đang chờ cán bộ xử lý."""
     from sync.conflicts import list_conflicts
 
-    conflicts = list_conflicts(state.store())
+    conflicts = list_conflicts(state.require(Permission.READ_DOSSIERS).store)
     if as_json:
         emit_json([c.to_dict() for c in conflicts])
         return
@@ -247,7 +258,7 @@ def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as
 @pass_state
 def sync_requeue(state: CliState, key: str | None) -> None:
     """Gửi lại các mục đã để riêng (một mục theo khóa, hoặc tất cả)."""
-    store = state.store()
+    store = state.require(Permission.CHANGE_STATUS).store
     with store.transaction():
         n = store.outbox.requeue(key)
     click.echo(f"{'Đã đưa lại vào hàng chờ' if state.lang == 'vi' else 'Requeued'}: {n}")

@@ -7,7 +7,7 @@ paper, so they are refused until an admin confirms the date.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from counter_app.core.errors import ClockError
 from counter_app.core.messages import register
@@ -16,6 +16,9 @@ VN_TZ = timezone(timedelta(hours=7), "ICT")
 
 # Small backward steps happen (NTP corrections, two processes racing); they are harmless.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+# A clerk may enter a receipt a little after the fact (the printer jammed, the citizen
+# waited); further back, a wrong or forged time would move a legal due date: admins only.
+BACKDATE_WINDOW = timedelta(minutes=30)
 
 register(
     {
@@ -31,8 +34,27 @@ register(
             "en": "The computer clock ({now}) is earlier than the last recorded event ({last}). "
             "No dossier code or appointment is issued until an admin confirms the date.",
         },
+        "clock.backdated": {
+            "vi": "Chỉ quản trị viên mới được ghi thời điểm tiếp nhận sớm hơn hiện tại quá "
+            "{minutes} phút.",
+            "en": "Only an admin may record a time of receipt more than {minutes} minutes "
+            "before now.",
+        },
     }
 )
+
+
+# An upstream clock is believed only when it shows a date this program can live in: "inf",
+# "nan" or 10^300 from a broken portal would otherwise become the offset every rule uses.
+PLAUSIBLE_EPOCHS = (
+    datetime(2020, 1, 1, tzinfo=UTC).timestamp(),
+    datetime(2100, 1, 1, tzinfo=UTC).timestamp(),
+)
+
+
+def plausible_epoch(seconds: float) -> bool:
+    """False for inf and nan too: every comparison with them fails."""
+    return PLAUSIBLE_EPOCHS[0] <= seconds < PLAUSIBLE_EPOCHS[1]
 
 
 def vn_time(dt: datetime) -> datetime:
@@ -47,11 +69,11 @@ def system_now() -> datetime:
 
 
 def check_clock(now: datetime, last_event: datetime | None) -> None:
-    """Raise ClockError when `now` is before the most recently recorded event.
+    """Raise ClockError when `now` is before the latest trusted time.
 
-    `last_event` is the time of the latest event written (by order of writing, not the
-    largest time): an admin's confirmation is itself an event written at the confirmed
-    `now`, so after it the station works on from the corrected date.
+    `last_event` must be a time that was itself checked (a use case that passed this guard,
+    or an admin's confirmation, which may move it back): never a time merely written, such
+    as a login's, or one wrong clock would become the reference and hide itself.
     """
     if last_event is None:
         return

@@ -61,12 +61,19 @@ FINAL_STATUSES = frozenset(s for s, nexts in TRANSITIONS.items() if not nexts)
 OPEN_STATUSES = frozenset({_S.RECEIVED, _S.PROCESSING, _S.SUPPLEMENT, _S.FINANCIAL})
 # Moves that must say why, on paper (Form 02, Form 03, Form 05).
 NEEDS_NOTE = frozenset({_S.REFUSED, _S.SUPPLEMENT, _S.STOPPED})
+# A reason fits on a form and in the portal's GhiChu; a megabyte pasted by mistake would be
+# printed, sealed and queued for the portal.
+NOTE_MAX_LENGTH = 2000
 
 register(
     {
         "dossier.bad_transition": {
             "vi": "Hồ sơ {code} đang «{status}», không thể chuyển sang «{target}».",
             "en": "Dossier {code} is '{status_en}' and cannot become '{target_en}'.",
+        },
+        "dossier.note_too_long": {
+            "vi": "Ghi chú dài quá {max} ký tự.",
+            "en": "The note is longer than {max} characters.",
         },
         "dossier.note_required": {
             "vi": "Cần ghi rõ lý do khi chuyển hồ sơ sang «{target}».",
@@ -158,6 +165,14 @@ def check_documents(documents: tuple[ReceivedDocument, ...], sets: int) -> None:
         raise ValidationError("dossier.bad_sets", field="sets")
     if not any(d.received for d in documents):
         raise ValidationError("dossier.no_documents", field="documents")
+
+
+def check_note(note: str) -> str:
+    """A clerk's note or reason, trimmed; too long is refused rather than cut."""
+    text = note.strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError("dossier.note_too_long", field="note", max=NOTE_MAX_LENGTH)
+    return text
 
 
 def change_status(

@@ -73,6 +73,10 @@ class Actor:
     username: str
     role: Role
 
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return ROLE_PERMISSIONS[self.role]
+
     def require(self, permission: Permission) -> None:
         if permission not in ROLE_PERMISSIONS[self.role]:
             raise Forbidden(

@@ -11,6 +11,7 @@ from counter_app.core import crypto
 from counter_app.core.clock import vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.core.oserrors import cannot_write
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 from counter_app.store import backup as files
@@ -47,7 +48,10 @@ def backup_now(ctx: ServiceContext, *, to: Path | None = None, keep: int | None 
     now = ctx.now()
     info = ctx.store.settings.get("keys")
     key = files.backup_key(ctx.store.crypto)
-    target = files.write_backup(ctx.store.conn, info, key, folder / files.backup_name(now))
+    try:
+        target = files.write_backup(ctx.store.conn, info, key, folder / files.backup_name(now))
+    except OSError as error:
+        raise cannot_write(folder, error) from None
     files.rotate(folder, keep or ctx.store.settings.get("backup_keep", DEFAULT_KEEP))
     if ctx.store.path is not None:
         files.remember_last_backup(ctx.store.path.parent, target)

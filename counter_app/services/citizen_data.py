@@ -11,19 +11,27 @@ from pathlib import Path
 
 from counter_app.core.citizen import validate_citizen_id
 from counter_app.core.dossier import FINAL_STATUSES, Applicant, Dossier, DossierStatus
-from counter_app.core.errors import DomainError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.oserrors import cannot_write, check_writable_file
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 
 ANONYMOUS = "Đã ẩn danh"
 DEFAULT_RETENTION_DAYS = 5 * 365
+# Anything shorter than a day (or negative: "received before next week") would anonymise
+# dossiers the center must still keep; longer than a century is a typing slip.
+RETENTION_DAYS = range(1, 36_501)
 
 register(
     {
         "citizen.nothing_held": {
             "vi": "Không có hồ sơ nào của số căn cước này.",
             "en": "No dossier is held for this ID number.",
+        },
+        "citizen.bad_retention": {
+            "vi": "Thời hạn lưu giữ phải từ {low} đến {high} ngày.",
+            "en": "The retention period must be between {low} and {high} days.",
         },
         "citizen.still_open": {
             "vi": "Còn {count} hồ sơ đang giải quyết hoặc chưa gửi lên Cổng; "
@@ -94,8 +102,12 @@ def export_citizen(ctx: ServiceContext, *, citizen_id: str, out: Path) -> Path:
                 ],
             }
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    check_writable_file(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as error:
+        raise cannot_write(out, error) from None
     with ctx.store.transaction():
         ctx.journal(
             at=now, action="citizen.export", entity="citizen", entity_id="-",
@@ -107,6 +119,7 @@ def export_citizen(ctx: ServiceContext, *, citizen_id: str, out: Path) -> Path:
 def _anonymise(ctx: ServiceContext, dossiers: list[Dossier], now: datetime) -> int:
     for d in dossiers:
         ctx.store.dossiers.update(replace(d, applicant=Applicant(ANONYMOUS), note=""))
+        ctx.store.dossiers.forget_event_notes(d.code)
         ctx.store.outbox.forget_payloads(entity="dossier", entity_id=d.code)
     return len(dossiers)
 
@@ -126,7 +139,7 @@ def erase_citizen(ctx: ServiceContext, *, citizen_id: str) -> int:
     open_ones = _unfinished(ctx, dossiers)
     if open_ones:
         raise DomainError("citizen.still_open", count=len(open_ones))
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         count = _anonymise(ctx, dossiers, now)
         ctx.journal(
@@ -139,8 +152,13 @@ def erase_citizen(ctx: ServiceContext, *, citizen_id: str) -> int:
 def apply_retention(ctx: ServiceContext, *, days: int | None = None) -> int:
     """Anonymise finished, synced dossiers received more than `days` ago (scheduled job)."""
     ctx.actor.require(Permission.CHANGE_SETTINGS)
-    days = days or ctx.store.settings.get("retention_days", DEFAULT_RETENTION_DAYS)
-    now = ctx.now()
+    days = (
+        ctx.store.settings.get("retention_days", DEFAULT_RETENTION_DAYS) if days is None else days
+    )
+    if days not in RETENTION_DAYS:
+        low, high = RETENTION_DAYS[0], RETENTION_DAYS[-1]
+        raise ValidationError("citizen.bad_retention", field="days", low=low, high=high)
+    now = ctx.check_clock()
     old = ctx.store.dossiers.listing(
         statuses=[s for s in DossierStatus if s in FINAL_STATUSES],
         received_to=now - timedelta(days=days),

@@ -47,12 +47,14 @@ class ServiceContext:
         )
 
     def check_clock(self) -> datetime:
-        """`now`, after making sure the clock has not gone back behind recorded events."""
+        """`now`, after making sure the clock has not gone back behind the latest trusted
+        time; a `now` that passes becomes the new trusted time."""
         now = self.now()
-        check_clock(now, self.store.audit.last_event_at())
+        check_clock(now, self.store.audit.trusted_time())
         behind = self.store.sync_state.local_clock_behind()
         if behind:  # the portal's clock, seen at the last sync, says ours is late
             raise ClockError("clock.behind_portal", minutes=round(behind / 60))
+        self.store.audit.trust(now)
         return now
 
     def journal(

@@ -19,6 +19,7 @@ from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.clock import VN_TZ, vn_time
 from counter_app.core.dossier import DossierStatus as S
 from counter_app.core.errors import DomainError
+from counter_app.core.messages import register
 from counter_app.core.queue import TicketState
 from counter_app.core.roles import Actor, Role
 from counter_app.services import dossiers, queue, ratings
@@ -77,10 +78,28 @@ def _pick_fate(rng: random.Random) -> list[tuple[S, str]]:
     return FATES[-1][1]
 
 
+register(
+    {
+        "demo.not_demo_store": {
+            "vi": "Đây không phải kho dữ liệu mẫu: không tạo dữ liệu mẫu vào dữ liệu thật "
+            "(dữ liệu mẫu sẽ được gửi lên Cổng). Dùng «counter-app demo» để có kho mẫu.",
+            "en": "This is not a demo store: demo data is never written into real data (it "
+            "would be sent to the portal). Use 'counter-app demo' for a demo store.",
+        },
+    }
+)
+
+
+def require_demo_store(store: Store) -> None:
+    if not store.keys.is_demo:
+        raise DomainError("demo.not_demo_store")
+
+
 def generate_demo_data(
     store: Store, *, days: int, seed: int = 2026, end: datetime, tickets_per_day: int = 40
 ) -> DemoSummary:
     """Fill `store` with `days` working days ending before `end`, through the services."""
+    require_demo_store(store)
     rng = random.Random(seed)
     station = load_station(store)
     clock = _Clock(vn_time(end))
@@ -208,6 +227,12 @@ def generate_demo_data(
                     t = datetime.combine(day, time(13, 30), VN_TZ)
             at(datetime.combine(day, time(16, 58), VN_TZ), close_counter(counter, clerk))
 
+    if events:
+        # A demo's past is written after the fact, maybe into a demo store already used
+        # today: its clock is confirmed at the first generated event, as an admin would, so
+        # the guard (core.clock) lets the days be replayed in order.
+        with store.transaction():
+            store.audit.trust(events[0][0], confirmed=True)
     # Bulk generation: one fsync per use case would make this take a minute; a crash here
     # loses only demo data, which is generated again.
     store.conn.execute("PRAGMA synchronous=OFF")

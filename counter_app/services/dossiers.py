@@ -11,7 +11,7 @@ from datetime import date, datetime
 from counter_app.core import dossier as rules
 from counter_app.core.catalogue import Procedure, ReturnMethod
 from counter_app.core.citizen import Sex, normalize_name, normalize_phone, validate_citizen_id
-from counter_app.core.clock import vn_time
+from counter_app.core.clock import BACKDATE_WINDOW, vn_time
 from counter_app.core.dossier import (
     Applicant,
     Dossier,
@@ -19,7 +19,7 @@ from counter_app.core.dossier import (
     ReceivedDocument,
 )
 from counter_app.core.dossier_code import format_dossier_code
-from counter_app.core.errors import NotFound, ValidationError
+from counter_app.core.errors import Forbidden, NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import TicketState
 from counter_app.core.queue import start_serving as start_serving_ticket
@@ -41,6 +41,14 @@ register(
             "vi": "Địa chỉ dài quá 250 ký tự.",
             "en": "The address is longer than 250 characters.",
         },
+        "dossier.email_too_long": {
+            "vi": "Địa chỉ thư điện tử dài quá {max} ký tự.",
+            "en": "The email address is longer than {max} characters.",
+        },
+        "dossier.bad_sex": {
+            "vi": "Giới tính phải là nam (male) hoặc nữ (female).",
+            "en": "Sex must be male or female.",
+        },
         "dossier.bad_email": {
             "vi": "Địa chỉ thư điện tử không đúng dạng (ví dụ ten@example.vn).",
             "en": "The email address is not valid (e.g. name@example.vn).",
@@ -48,6 +56,10 @@ register(
         "dossier.received_in_future": {
             "vi": "Thời điểm tiếp nhận không được muộn hơn thời điểm hiện tại.",
             "en": "The time of receipt cannot be later than now.",
+        },
+        "dossier.bad_fee": {
+            "vi": "Lệ phí phải từ 0 đến {high:,} đồng.",
+            "en": "The fee must be between 0 and {high:,} dong.",
         },
         "dossier.bad_return_method": {
             "vi": "Thủ tục này không trả kết quả theo hình thức đã chọn.",
@@ -57,6 +69,8 @@ register(
 )
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_FEE_VND = 100_000_000  # far above any commune fee; beyond, a typing slip
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a path: longer cannot be delivered
 
 
 @dataclass(frozen=True)
@@ -84,11 +98,16 @@ class DossierDetail:
 
 def validate_applicant(raw: ApplicantInput) -> Applicant:
     """Normalise every field; the first bad one raises with its own message."""
-    sex = Sex(raw.sex) if raw.sex else None
+    try:
+        sex = Sex(raw.sex) if raw.sex else None
+    except ValueError:
+        raise ValidationError("dossier.bad_sex", field="sex") from None
     address = " ".join(nfc(raw.address).split())
     if len(address) > 250:
         raise ValidationError("dossier.address_too_long", field="address")
     email = raw.email.strip()
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError("dossier.email_too_long", field="email", max=EMAIL_MAX_LENGTH)
     if email and not _EMAIL.match(email):
         raise ValidationError("dossier.bad_email", field="email")
     return Applicant(
@@ -163,9 +182,14 @@ def receive_dossier(
     """
     ctx.actor.require(Permission.DRAFT_DOSSIER if draft else Permission.RECEIVE_DOSSIER)
     now = ctx.check_clock()
+    note = rules.check_note(note)
+    if fee_vnd is not None and not 0 <= fee_vnd <= MAX_FEE_VND:
+        raise ValidationError("dossier.bad_fee", field="fee", high=MAX_FEE_VND)
     at = vn_time(received_at) if received_at else now
     if at > now:
         raise ValidationError("dossier.received_in_future", field="received_at")
+    if now - at > BACKDATE_WINDOW and Permission.CHANGE_SETTINGS not in ctx.actor.permissions:
+        raise Forbidden("clock.backdated", minutes=round(BACKDATE_WINDOW.total_seconds() / 60))
     procedure = ctx.catalogue().procedure(procedure_code)
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")
@@ -201,7 +225,7 @@ def receive_dossier(
             book_entry=entry,
             ticket_id=ticket_id,
             with_verification=with_verification,
-            note=note.strip(),
+            note=note,
             updated_at=now,
         )
         ctx.store.dossiers.insert(dossier, station_id=ctx.station.id)
@@ -260,6 +284,7 @@ def change_status(
     """Move a dossier along the portal's status machine, with a reason where one is due."""
     ctx.actor.require(Permission.CHANGE_STATUS)
     target = rules.parse_status(to)
+    note = rules.check_note(note)
     ctx.check_clock()
     with ctx.store.transaction():
         return _change_status_in_transaction(ctx, code, target, note)
@@ -376,6 +401,7 @@ def decide_at_intake(
     ctx.actor.require(Permission.RECEIVE_DOSSIER)
     if decision not in (DossierStatus.REFUSED, DossierStatus.SUPPLEMENT):
         raise ValidationError("dossier.bad_status", field="status")
+    reasons = rules.check_note(reasons)
     if not reasons.strip():
         raise ValidationError(
             "dossier.note_required",

@@ -82,7 +82,7 @@ def save_ticket_change(
 
 def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> TakenTicket:
     ctx.actor.require(Permission.TAKE_TICKET)
-    now = ctx.now()
+    now = ctx.check_clock()
     group = group.strip().upper()
     ctx.catalogue().group(group)  # unknown group: NotFound with its message
     weight = rules.priority_weight(priority, ctx.station.priorities)
@@ -120,7 +120,7 @@ def call_next(
     """
     ctx.actor.require(Permission.CALL_TICKETS)
     desk = ctx.station.counter(counter)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         current = ctx.store.tickets.active_at_counter(now.date(), counter)
         waiting = ctx.store.tickets.in_states(now.date(), [TicketState.WAITING], desk.groups)
@@ -167,7 +167,7 @@ def _current(ctx: ServiceContext, counter: int, now: datetime) -> Ticket:
 
 def recall(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         changed = rules.recall(ticket, at=now, max_recalls=ctx.station.max_recalls)
@@ -176,7 +176,7 @@ def recall(ctx: ServiceContext, *, counter: int) -> Ticket:
 
 def start_serving(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         if ticket.state is TicketState.SERVING:
@@ -186,7 +186,7 @@ def start_serving(ctx: ServiceContext, *, counter: int) -> Ticket:
 
 def no_show(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         return save_ticket_change(ctx, ticket, rules.mark_no_show(ticket, at=now), now)
@@ -194,7 +194,7 @@ def no_show(ctx: ServiceContext, *, counter: int) -> Ticket:
 
 def finish(ctx: ServiceContext, *, counter: int) -> Ticket:
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
         return save_ticket_change(ctx, ticket, rules.finish(ticket, at=now), now)
@@ -203,7 +203,7 @@ def finish(ctx: ServiceContext, *, counter: int) -> Ticket:
 def transfer(ctx: ServiceContext, *, counter: int, to_group: str) -> Ticket:
     """Send the citizen at this counter to another group's queue, keeping their place."""
     ctx.actor.require(Permission.CALL_TICKETS)
-    now = ctx.now()
+    now = ctx.check_clock()
     to_group = to_group.strip().upper()
     ctx.catalogue().group(to_group)
     with ctx.store.transaction():

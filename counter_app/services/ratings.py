@@ -68,7 +68,7 @@ def rate_service(
         raise ValidationError("rating.bad_score", field="score")
     if ticket_id is not None and ctx.store.ratings.for_ticket(ticket_id) is not None:
         raise DomainError("rating.twice")
-    now = ctx.now()
+    now = ctx.check_clock()
     with ctx.store.transaction():
         rating_id = ctx.store.ratings.insert(
             at=now,

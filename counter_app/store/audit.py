@@ -8,13 +8,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
 
 GENESIS = "0" * 64
+
+# The clock guard's reference (see core.clock): kept apart from the log, because the log
+# also holds entries written at times nobody checked (a login on a PC whose clock is wrong).
+TRUSTED_KEY = "clock_trusted_at"
+# Moving the mark is a write of its own (the guard runs before a use case's transaction):
+# once a minute is enough against a tolerance of five, and spares a commit per ticket.
+TRUST_STEP = timedelta(minutes=1)
 
 
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
@@ -62,10 +69,28 @@ class AuditLog:
         )
         return cursor.lastrowid
 
-    def last_event_at(self) -> datetime | None:
-        """Time of the latest entry written (by order of writing: see core.clock)."""
-        row = self._store.query_one("SELECT at FROM audit ORDER BY id DESC LIMIT 1")
-        return None if row is None else datetime.fromisoformat(row["at"])
+    def trusted_time(self) -> datetime | None:
+        """The latest trusted time: the latest time a use case passed the clock guard at,
+        or an admin confirmed (by order of writing, so a confirmation can move it back).
+
+        A store from before the mark existed falls back on its latest entry other than a
+        login: logins are written at whatever time the PC shows, before any check.
+        """
+        value = self._store.settings.get(TRUSTED_KEY)
+        if value is None:
+            row = self._store.query_one(
+                "SELECT at FROM audit WHERE action NOT LIKE 'auth.%' ORDER BY id DESC LIMIT 1"
+            )
+            value = None if row is None else row["at"]
+        return None if value is None else datetime.fromisoformat(value)
+
+    def trust(self, at: datetime, *, confirmed: bool = False) -> None:
+        """Advance the trusted time to `at` (a checked clock), by steps of at least a minute;
+        `confirmed` (an admin's word) sets it even when earlier."""
+        current = None if confirmed else self.trusted_time()
+        if current is not None and at - current < TRUST_STEP:
+            return
+        self._store.settings.set(TRUSTED_KEY, at.isoformat())
 
     def verify(self) -> AuditProblem | None:
         """The first entry whose chain is broken, or None when the whole log holds."""

@@ -7,6 +7,7 @@ derived from the keyset. A backup restores on a new PC with the passphrase or re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -130,13 +131,15 @@ def replace_store(db_path: Path, restored: Path, now: datetime) -> Path:
     kept = db_path.with_name(f"{db_path.name}.replaced-{now:%Y%m%d-%H%M%S}")
     if db_path.exists():
         conn = sqlite3.connect(db_path)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # A damaged store (the reason to restore) cannot fold its WAL in: it is kept beside.
+        with contextlib.suppress(sqlite3.DatabaseError):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.close()
         shutil.move(db_path, kept)
     for suffix in ("-wal", "-shm"):
         leftover = db_path.with_name(db_path.name + suffix)
         if leftover.exists():
-            leftover.unlink()
+            shutil.move(leftover, kept.with_name(kept.name + suffix))
     shutil.move(restored, db_path)
     return kept
 

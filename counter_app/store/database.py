@@ -88,7 +88,11 @@ class Store:
         done = 0
         while True:
             with self.transaction():
-                count = self.dossiers.reseal_batch(batch) + self.outbox.reseal_batch(batch)
+                count = (
+                    self.dossiers.reseal_batch(batch)
+                    + self.dossiers.reseal_event_batch(batch)
+                    + self.outbox.reseal_batch(batch)
+                )
                 if count == 0:
                     self.conn.execute("DELETE FROM settings WHERE key = 'reseal_pending'")
             done += count

@@ -153,6 +153,16 @@ class DossierRepository:
         sets = ", ".join(f"{c} = :{c}" for c in row if c != "code")
         self._store.conn.execute(f"UPDATE dossiers SET {sets} WHERE code = :code", row)
 
+    def _seal_note(self, code: str, note: str) -> str:
+        """A status change's reason often names people ("bà Đường, 0912…"): sealed like the
+        dossier's own fields; an empty one stays empty."""
+        return self._store.crypto.seal(note, f"{code}:event_note") if note else ""
+
+    def _open_note(self, code: str, stored: str) -> str:
+        if not stored.startswith("e1:"):
+            return stored  # written by an older version, sealed again at the next unlock
+        return self._store.crypto.open(stored, f"{code}:event_note")
+
     def add_event(
         self,
         code: str,
@@ -173,7 +183,7 @@ class DossierRepository:
                 kind,
                 int(from_status) if from_status else None,
                 int(to_status) if to_status else None,
-                note,
+                self._seal_note(code, note),
                 actor,
             ),
         )
@@ -210,7 +220,7 @@ class DossierRepository:
                 kind=r["kind"],
                 from_status=DossierStatus(r["from_status"]) if r["from_status"] else None,
                 to_status=DossierStatus(r["to_status"]) if r["to_status"] else None,
-                note=r["note"],
+                note=self._open_note(code, r["note"]),
                 actor=r["actor"],
             )
             for r in rows
@@ -346,6 +356,25 @@ class DossierRepository:
         for row in rows:
             self.update(dossier_from_row(row, fc))
         return len(rows)
+
+    def reseal_event_batch(self, limit: int) -> int:
+        """`reseal_batch` for the reasons of status changes."""
+        current = f"e1:{self._store.crypto.key_id}:%"
+        rows = self._store.query(
+            "SELECT id, code, note FROM dossier_events WHERE note != '' AND note NOT LIKE ? "
+            "LIMIT ?",
+            (current, limit),
+        )
+        for row in rows:
+            sealed = self._seal_note(row["code"], self._open_note(row["code"], row["note"]))
+            self._store.conn.execute(
+                "UPDATE dossier_events SET note = ? WHERE id = ?", (sealed, row["id"])
+            )
+        return len(rows)
+
+    def forget_event_notes(self, code: str) -> None:
+        """Erasure: the reasons may name the citizen; the moves themselves are kept."""
+        self._store.conn.execute("UPDATE dossier_events SET note = '' WHERE code = ?", (code,))
 
     def count_by_status(self) -> dict[DossierStatus, int]:
         rows = self._store.query("SELECT status, count(*) AS n FROM dossiers GROUP BY status")

@@ -96,6 +96,12 @@ class KeyManager:
     def configured(self) -> bool:
         return self._store.settings.get("keys") is not None
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo store: its key lies in a file beside it, so it must never hold real data."""
+        info = self._store.settings.get("keys") or {}
+        return "demo_file" in info.get("wraps", {})
+
     def create(
         self, *, passphrase: str | None, demo: bool = False, keyset: dict | None = None
     ) -> str:

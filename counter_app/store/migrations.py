@@ -175,7 +175,20 @@ def m005_sealed_personal_fields(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO settings(key, value) VALUES ('reseal_pending', 'true')")
 
 
-def m006_center_deliveries(conn: sqlite3.Connection) -> None:
+def m006_sealed_event_notes(conn: sqlite3.Connection) -> None:
+    """The reasons of status changes are sealed like other personal fields.
+
+    As in m005, the key is not known here: `reseal_pending` has them sealed at the next
+    unlock. The schema does not change.
+    """
+    if conn.execute("SELECT count(*) FROM dossier_events WHERE note != ''").fetchone()[0]:
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES ('reseal_pending', 'true') "
+            "ON CONFLICT(key) DO NOTHING"
+        )
+
+
+def m007_center_deliveries(conn: sqlite3.Connection) -> None:
     """A center: the deliveries to the center stream beside the portal's (the outbox), a
     station-independent identity for tickets, and what this replica applied and where its
     stream position stands; pulled changes that wait for a local change to be sent first."""
@@ -206,7 +219,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     m003_sync_state,
     m004_accounts_and_ratings,
     m005_sealed_personal_fields,
-    m006_center_deliveries,
+    m006_sealed_event_notes,
+    m007_center_deliveries,
 )
 
 

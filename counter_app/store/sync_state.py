@@ -8,9 +8,12 @@ the cursor that follows it commit together.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from counter_app.core.clock import plausible_epoch
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
@@ -64,7 +67,11 @@ class SyncStateRepository:
     ) -> None:
         """Store the measured offset (portal clock minus local clock, seconds) and whether
         the local clock is behind by more than `behind_limit`: `local_clock_behind()` is what
-        a rule refusing new codes consults. Nothing is ever written at the portal's time."""
+        a rule refusing new codes consults. Nothing is ever written at the portal's time.
+
+        A portal time that is no plausible date is not a measurement: nothing is stored."""
+        if not plausible_epoch(measured_at + offset):
+            return
         self.set("clock_offset", offset)
         self.set("clock_measured_at", measured_at)
         self.set("clock_behind_s", offset if offset > behind_limit else None)
@@ -72,8 +79,20 @@ class SyncStateRepository:
     def local_clock_behind(self) -> float | None:
         """Seconds the local clock was behind the portal at the last measurement, when more
         than the limit (10 minutes); None otherwise or when never measured."""
-        value = self.get("clock_behind_s")
-        return float(value) if value else None
+        return self._believable(self.get("clock_behind_s")) or None
+
+    def clock_offset(self) -> float | None:
+        """The last measured offset; None when never measured, or when an older version
+        stored one that is no plausible date (inf, nan), so it breaks nothing."""
+        return self._believable(self.get("clock_offset"))
+
+    def _believable(self, offset: Any) -> float | None:
+        if isinstance(offset, bool) or not isinstance(offset, int | float):
+            return None
+        measured = self.get("clock_measured_at")
+        if not isinstance(measured, int | float) or isinstance(measured, bool):
+            measured = time.time()
+        return float(offset) if plausible_epoch(measured + offset) else None
 
     def cursor(self) -> str:
         return self.get("pull_cursor", "0")

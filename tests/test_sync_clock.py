@@ -1,0 +1,129 @@
+"""An upstream clock that is no date (inf, nan, 10^300) is never taken as the portal's time,
+and a bad value an older version stored breaks neither intake nor `sync status`."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from counter_app.cli import main
+from counter_app.store import open_store
+from tests.conftest import AGENCY
+
+RECEIVE = ["dossier", "receive", "--procedure", "1.001193", "--name", "Nguyễn Thị Đường"]
+
+
+class BrokenPortal(ThreadingHTTPServer):
+    """A real HTTP server that answers everything "busy" (503), stamped with a given clock."""
+
+    def __init__(self, stamp: str) -> None:
+        stamped = stamp
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                body = json.dumps({"error": "busy"}).encode()
+                self.send_response(503)
+                self.send_header("X-Portal-Time", stamped)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(autouse=True)
+def logged_in(monkeypatch) -> None:
+    monkeypatch.setenv("COUNTER_APP_USER", "admin")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    folder = tmp_path / "data"
+    assert main(["--data-dir", str(folder), "init", "--agency-code", AGENCY,
+                 "--center-name", "Trung tâm xã Tân Lập"]) == 0  # fmt: skip
+    return folder
+
+
+def stored(folder: Path, key: str):
+    store = open_store(folder)
+    try:
+        return store.sync_state.get(key)
+    finally:
+        store.close()
+
+
+def works_on(folder: Path, capsys) -> None:
+    """Intake and both forms of `sync status` answer normally."""
+    capsys.readouterr()
+    assert main(["--data-dir", str(folder), *RECEIVE]) == 0
+    assert main(["--data-dir", str(folder), "sync", "status"]) == 0
+    assert main(["--data-dir", str(folder), "sync", "status", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "Lỗi" not in err and "Cảnh báo" not in err
+    assert json.loads(out[out.index("{") :])["clock_offset_s"] is None
+
+
+@pytest.mark.parametrize("stamp", ["inf", "-inf", "nan", "1e300", "-1e12", "4102444800"])
+def test_an_implausible_portal_clock_is_never_stored(data, capsys, stamp) -> None:
+    portal = BrokenPortal(stamp)  # 4102444800: 1 January 2100, one second too far
+    try:
+        assert main(["--data-dir", str(data), "sync", "--once", "--portal", portal.url]) == 1
+    finally:
+        portal.shutdown()
+    err = capsys.readouterr().err
+    assert "Lỗi không mong đợi" not in err and "Cảnh báo" not in err  # no clock was seen
+    assert stored(data, "clock_offset") is None and stored(data, "clock_behind_s") is None
+    works_on(data, capsys)
+
+
+def test_a_plausible_portal_clock_is_measured(data, capsys) -> None:
+    """The same broken portal with a real clock 30 minutes ahead: the header is read, so the
+    test above is not passing for want of it."""
+    portal = BrokenPortal(f"{time.time() + 1800:.3f}")
+    try:
+        assert main(["--data-dir", str(data), "sync", "--once", "--portal", portal.url]) == 1
+    finally:
+        portal.shutdown()
+    assert abs(stored(data, "clock_offset") - 1800) < 60
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), *RECEIVE]) == 1
+    assert "Đồng hồ máy chậm 30 phút so với Cổng" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1e300, -1e12, "x", True])
+def test_a_bad_offset_stored_by_an_older_version_breaks_nothing(data, capsys, value) -> None:
+    store = open_store(data)
+    with store.transaction():
+        store.sync_state.set("clock_offset", value)
+        store.sync_state.set("clock_behind_s", value)
+        store.sync_state.set("clock_measured_at", time.time())
+    store.close()
+    works_on(data, capsys)
+
+
+@pytest.mark.parametrize("offset", [float("inf"), float("nan"), 1e300, -1e12])
+def test_the_recording_point_refuses_what_no_clock_can_show(store, offset) -> None:
+    """Whatever reads a portal clock (this client, a future adapter) goes through here."""
+    with store.transaction():
+        store.sync_state.record_clock(offset, measured_at=time.time())
+    assert store.sync_state.get("clock_offset") is None
+    assert store.sync_state.get("clock_behind_s") is None
+    with store.transaction():  # a PC in the year 2000 whose portal says 2026: measured
+        store.sync_state.record_clock(8.2e8, measured_at=946_857_600.0)
+    assert store.sync_state.local_clock_behind() == 8.2e8
