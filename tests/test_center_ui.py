@@ -43,7 +43,7 @@ def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp
 
         center.kill_hub()
         qtbot.waitUntil(lambda: "Mất kết nối trung tâm từ" in bar.center.text(), timeout=15_000)
-        session.close()
+        _close(session, counter, bar)
     finally:
         if store is not None:
             store.close()
@@ -78,8 +78,19 @@ def test_the_board_of_a_center_announces_a_call_made_at_another_pc(qtbot, qapp, 
         cli(counter, "queue", "call-next", "--counter", "2")
         qtbot.waitUntil(lambda: spoken == ["Mời số A001 đến quầy số 2"], timeout=10_000)
         assert board.call.text() == "Mời số A001 đến quầy số 2"
-        session.close()
+        _close(session, board)
     finally:
         if store is not None:
             store.close()
         center.close()
+
+
+def _close(session, *widgets) -> None:
+    """The windows go before their store closes: none of their timers may fire after."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    session.close()
+    for widget in widgets:
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
