@@ -69,7 +69,8 @@ QT_TRANSLATION_LANGS = ("vi", "en")
 # Shared libraries that the kept modules do not need but that the Qt hooks pick up.
 DROPPED_LIBRARIES = (
     "libQt6Quick", "libQt6Qml", "libQt6Pdf", "libQt6WebEngine", "libQt6Designer",
-    "libQt6VirtualKeyboard", "libQt6Wayland", "libQt6WlShell", "libQt6EglFS", "libQt6Svg",
+    "libQt6VirtualKeyboard", "libQt6Wayland", "libQt6WlShell", "libQt6EglFS", "libQt6EglFsKms",
+    "libQt6Svg",
     "Qt6Quick", "Qt6Qml", "Qt6Pdf", "Qt6WebEngine", "Qt6VirtualKeyboard", "Qt6Svg",
 )  # fmt: skip
 
