@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,11 @@ def claim(data_dir: Path) -> InstanceGuard | bool:
 def _ask_forward(name: str, attempts: int = 20) -> bool:
     """The holder may be between taking the lock and listening: try for a few seconds."""
     import time
+
+    if sys.platform == "win32":  # this start was clicked, so it may hand the foreground on
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # ASFW_ANY
 
     for _ in range(attempts):
         socket = QLocalSocket()
