@@ -38,20 +38,24 @@ class InstanceGuard(QObject):
 
     def __init__(self, lock: QLockFile, name: str) -> None:
         super().__init__()
-        self._lock = lock
-        self.window: QWidget | None = None  # set once the window exists
+        self._lock, self._name = lock, name
+        self._window: QWidget | None = None
         self._server = QLocalServer(self)
         # Only this user may connect; and on Unix, Qt then binds in a private folder and
         # renames over the name, replacing the socket file a killed holder left behind.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.listen(name)
         self._server.newConnection.connect(self._answer)
+
+    def attach(self, window: QWidget) -> None:
+        """Listen from now on: a start that asks earlier finds no one yet and retries."""
+        self._window = window
+        self._server.listen(self._name)
 
     def _answer(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             asked = socket.waitForReadyRead(1000) and socket.readLine().data() == _ASK
-            if asked and self.window is not None and bring_forward(self.window):
+            if asked and bring_forward(self._window):
                 socket.write(_DONE)
                 socket.waitForBytesWritten(1000)
             socket.disconnectFromServer()
