@@ -35,6 +35,8 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
         "APPDATA": str(home / "AppData" / "Roaming"),
         "SYSTEMROOT": os.environ.get("SYSTEMROOT", ""),
         "TMPDIR": str(home / "tmp"),
+        "TEMP": str(home / "tmp"),  # Windows' names for it
+        "TMP": str(home / "tmp"),
         "QT_QPA_PLATFORM": "offscreen",
         "QT_LOGGING_RULES": "qt.qpa.*=false",
         "COUNTER_APP_KEYRING": "off",
