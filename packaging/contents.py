@@ -42,6 +42,8 @@ EXCLUDED_QT = (
 EXCLUDED_PYTHON = (
     "tkinter", "unittest", "pydoc", "pytest", "hypothesis", "ruff", "IPython", "numpy",
     "matplotlib", "bench", "tests",
+    # nothing uses processes; excluded, its runtime hook no longer costs every start ~40 ms
+    "multiprocessing",
     # Pillow's optional codecs (the receipt raster is 1-bit PNG-like data, text via FreeType)
     "PIL._avif", "PIL._webp", "PIL._imagingtk", "PIL._imagingcms", "PIL.ImageQt",
 )  # fmt: skip
