@@ -66,8 +66,9 @@ QT_PLUGINS = {
     "texttospeech": ("texttospeech_speechd", "texttospeech_sapi", "texttospeech_winrt",
                      "texttospeech_darwin"),
 }  # fmt: skip
-# Only the languages of the program: Qt's own dialogs (Yes/No buttons) in Vietnamese/English.
-QT_TRANSLATION_LANGS = ("vi", "en")
+# Qt's own translations: none. The program loads only its own .qm (ui/i18n.py), and the
+# PySide6 wheel has no Vietnamese for Qt's dialogs anyway.
+QT_TRANSLATION_LANGS = ()
 # Shared libraries that the kept modules do not need but that the Qt hooks pick up.
 DROPPED_LIBRARIES = (
     "libQt6Quick", "libQt6Qml", "libQt6Pdf", "libQt6WebEngine", "libQt6Designer",

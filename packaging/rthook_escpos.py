@@ -1,5 +1,7 @@
 """Runs before any of our code in the frozen program, and costs nothing until escpos loads.
 
+(The file also runs pyusb's runtime hook when escpos.printer is first imported: see the end.)
+
 python-escpos, when imported, reads capabilities.json and pickles it into a folder from
 `environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR", mkdtemp())`: the default is evaluated anyway,
 so every start that prints would leave an empty folder in %TEMP%, and the pickle would be
@@ -39,15 +41,34 @@ def _prepare() -> None:
     tempfile.mkdtemp = escpos_aware_mkdtemp
 
 
-class _BeforeEscposCapabilities:
-    """A finder that finds nothing: it only notices the import and prepares for it once."""
+def _usb_backends() -> None:
+    """pyusb's own runtime hook (libusb found inside the bundle), moved here from start-up
+    by packaging/counter-app.spec: only printing reaches USB."""
+    from pathlib import Path
+
+    hook = Path(getattr(sys, "_MEIPASS", "")) / "deferred_rthooks" / "pyi_rth_usb.py"
+    if hook.is_file():
+        exec(
+            compile(hook.read_text(encoding="utf-8"), str(hook), "exec"),
+            {"__name__": "pyi_rth_usb"},
+        )
+
+
+_WAITING = {"escpos.capabilities": _prepare, "escpos.printer": _usb_backends}
+
+
+class _BeforeEscpos:
+    """A finder that finds nothing: it notices the first import of each module above and
+    prepares for it, once."""
 
     @staticmethod
     def find_spec(name, path=None, target=None):
-        if name == "escpos.capabilities":
-            sys.meta_path.remove(_BeforeEscposCapabilities)
-            _prepare()
+        prepare = _WAITING.pop(name, None)
+        if prepare is not None:
+            if not _WAITING:
+                sys.meta_path.remove(_BeforeEscpos)
+            prepare()
         return None
 
 
-sys.meta_path.insert(0, _BeforeEscposCapabilities)
+sys.meta_path.insert(0, _BeforeEscpos)

@@ -111,24 +111,24 @@ class Smoke:
         """The frozen program's test page is the installed program's, dot for dot: the same
         receipt font (bundled font-source-sans-pro) and the same raster. The page shows the
         printer's address and the minute: both runs print to one file, and a minute that
-        turned between them is retried once."""
+        turned between them is retried once (on a new file, so no job of the first try
+        stands in the way)."""
         from printers.escpos_decode import decode_escpos
 
-        page = self.work / "test-page.bin"
-        url = f"file://{page}?width=80"
         env = dict(os.environ, **{k: v for k, v in self.env.items() if k.startswith("COUNTER")})
-        for _ in range(tries):
-            page.unlink(missing_ok=True)
+        for attempt in range(tries):
+            page = self.work / f"test-page-{attempt}.bin"
+            url = f"file://{page}?width=80"
             self.run("print test", "print", "test", "--printer", url)
             frozen = page.read_bytes()
             page.unlink()
-            subprocess.run(
+            source = subprocess.run(
                 [sys.executable, "-c",
                  "import sys; from counter_app.cli import main; sys.exit(main())",
-                 "--data-dir", str(self.data),
-                 "print", "test", "--printer", url],
-                env=env, check=True, capture_output=True, timeout=120,
+                 "--data-dir", str(self.data), "print", "test", "--printer", url],
+                env=env, check=True, capture_output=True, text=True, timeout=120,
             )  # fmt: skip
+            assert page.is_file(), source.stdout + source.stderr
             a, b = decode_escpos(frozen), decode_escpos(page.read_bytes())
             if a.picture().tobytes() == b.picture().tobytes():
                 return
