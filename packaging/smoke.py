@@ -23,6 +23,9 @@ sys.path.insert(0, str(ROOT / "packaging"))
 import contents  # noqa: E402
 
 PASSWORD = "mat-khau-thu-nghiem"
+INIT = ("init", "--agency-code", "000.00.01.H22",
+        "--center-name", "Trung tâm phục vụ hành chính công xã Tân Lập")  # fmt: skip
+SOURCE_MAIN = "import sys; from counter_app.cli import main; sys.exit(main())"
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -74,8 +77,7 @@ class Smoke:
         assert out.strip() == f"counter-app {_project_version()}", out
 
     def init_in_user_data_folder(self) -> Path:
-        out = self.run("init", "init", "--agency-code", "000.00.01.H22", "--center-name",
-                       "Trung tâm phục vụ hành chính công xã Tân Lập", "--json")  # fmt: skip
+        out = self.run("init", *INIT, "--json")
         data = Path(json.loads(out)["data_dir"])
         expected = (
             self.home / ".local" / "share" / "counter-app"
@@ -111,11 +113,17 @@ class Smoke:
         """The frozen program's test page is the installed program's, dot for dot: the same
         receipt font (bundled font-source-sans-pro) and the same raster. The page shows the
         printer's address and the minute: both runs print to one file, and a minute that
-        turned between them is retried once (on a new file, so no job of the first try
-        stands in the way)."""
+        turned between them is retried once, on a new file."""
         from printers.escpos_decode import decode_escpos
 
         env = dict(os.environ, **{k: v for k, v in self.env.items() if k.startswith("COUNTER")})
+        # The source prints from a store of its own, set up alike: one shared spool would
+        # refuse the second, identical page as already printed.
+        source_store = self.work / "source-store"
+        subprocess.run(
+            [sys.executable, "-c", SOURCE_MAIN, "--data-dir", str(source_store), *INIT],
+            env=env, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
         for attempt in range(tries):
             page = self.work / f"test-page-{attempt}.bin"
             url = f"file://{page}?width=80"
@@ -123,9 +131,8 @@ class Smoke:
             frozen = page.read_bytes()
             page.unlink()
             source = subprocess.run(
-                [sys.executable, "-c",
-                 "import sys; from counter_app.cli import main; sys.exit(main())",
-                 "--data-dir", str(self.data), "print", "test", "--printer", url],
+                [sys.executable, "-c", SOURCE_MAIN,
+                 "--data-dir", str(source_store), "print", "test", "--printer", url],
                 env=env, check=True, capture_output=True, text=True, timeout=120,
             )  # fmt: skip
             assert page.is_file(), source.stdout + source.stderr
