@@ -42,6 +42,8 @@ EXCLUDED_QT = (
 EXCLUDED_PYTHON = (
     "tkinter", "unittest", "pydoc", "pytest", "hypothesis", "ruff", "IPython", "numpy",
     "matplotlib", "bench", "tests",
+    # nothing uses processes; excluded, its runtime hook no longer costs every start ~40 ms
+    "multiprocessing",
     # Pillow's optional codecs (the receipt raster is 1-bit PNG-like data, text via FreeType)
     "PIL._avif", "PIL._webp", "PIL._imagingtk", "PIL._imagingcms", "PIL.ImageQt",
 )  # fmt: skip
@@ -64,12 +66,14 @@ QT_PLUGINS = {
     "texttospeech": ("texttospeech_speechd", "texttospeech_sapi", "texttospeech_winrt",
                      "texttospeech_darwin"),
 }  # fmt: skip
-# Only the languages of the program: Qt's own dialogs (Yes/No buttons) in Vietnamese/English.
-QT_TRANSLATION_LANGS = ("vi", "en")
+# Qt's own translations: none. The program loads only its own .qm (ui/i18n.py), and the
+# PySide6 wheel has no Vietnamese for Qt's dialogs anyway.
+QT_TRANSLATION_LANGS = ()
 # Shared libraries that the kept modules do not need but that the Qt hooks pick up.
 DROPPED_LIBRARIES = (
     "libQt6Quick", "libQt6Qml", "libQt6Pdf", "libQt6WebEngine", "libQt6Designer",
-    "libQt6VirtualKeyboard", "libQt6Wayland", "libQt6WlShell", "libQt6EglFS", "libQt6Svg",
+    "libQt6VirtualKeyboard", "libQt6Wayland", "libQt6WlShell", "libQt6EglFS", "libQt6EglFsKms",
+    "libQt6Svg",
     "Qt6Quick", "Qt6Qml", "Qt6Pdf", "Qt6WebEngine", "Qt6VirtualKeyboard", "Qt6Svg",
 )  # fmt: skip
 

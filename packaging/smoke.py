@@ -23,6 +23,9 @@ sys.path.insert(0, str(ROOT / "packaging"))
 import contents  # noqa: E402
 
 PASSWORD = "mat-khau-thu-nghiem"
+INIT = ("init", "--agency-code", "000.00.01.H22",
+        "--center-name", "Trung tâm phục vụ hành chính công xã Tân Lập")  # fmt: skip
+SOURCE_MAIN = "import sys; from counter_app.cli import main; sys.exit(main())"
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -35,6 +38,8 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
         "APPDATA": str(home / "AppData" / "Roaming"),
         "SYSTEMROOT": os.environ.get("SYSTEMROOT", ""),
         "TMPDIR": str(home / "tmp"),
+        "TEMP": str(home / "tmp"),  # Windows' names for it
+        "TMP": str(home / "tmp"),
         "QT_QPA_PLATFORM": "offscreen",
         "QT_LOGGING_RULES": "qt.qpa.*=false",
         "COUNTER_APP_KEYRING": "off",
@@ -72,8 +77,7 @@ class Smoke:
         assert out.strip() == f"counter-app {_project_version()}", out
 
     def init_in_user_data_folder(self) -> Path:
-        out = self.run("init", "init", "--agency-code", "000.00.01.H22", "--center-name",
-                       "Trung tâm phục vụ hành chính công xã Tân Lập", "--json")  # fmt: skip
+        out = self.run("init", *INIT, "--json")
         data = Path(json.loads(out)["data_dir"])
         expected = (
             self.home / ".local" / "share" / "counter-app"
@@ -109,24 +113,29 @@ class Smoke:
         """The frozen program's test page is the installed program's, dot for dot: the same
         receipt font (bundled font-source-sans-pro) and the same raster. The page shows the
         printer's address and the minute: both runs print to one file, and a minute that
-        turned between them is retried once."""
+        turned between them is retried once, on a new file."""
         from printers.escpos_decode import decode_escpos
 
-        page = self.work / "test-page.bin"
-        url = f"file://{page}?width=80"
         env = dict(os.environ, **{k: v for k, v in self.env.items() if k.startswith("COUNTER")})
-        for _ in range(tries):
-            page.unlink(missing_ok=True)
+        # The source prints from a store of its own, set up alike: one shared spool would
+        # refuse the second, identical page as already printed.
+        source_store = self.work / "source-store"
+        subprocess.run(
+            [sys.executable, "-c", SOURCE_MAIN, "--data-dir", str(source_store), *INIT],
+            env=env, check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        for attempt in range(tries):
+            page = self.work / f"test-page-{attempt}.bin"
+            url = f"file://{page}?width=80"
             self.run("print test", "print", "test", "--printer", url)
             frozen = page.read_bytes()
             page.unlink()
-            subprocess.run(
-                [sys.executable, "-c",
-                 "import sys; from counter_app.cli import main; sys.exit(main())",
-                 "--data-dir", str(self.data),
-                 "print", "test", "--printer", url],
-                env=env, check=True, capture_output=True, timeout=120,
+            source = subprocess.run(
+                [sys.executable, "-c", SOURCE_MAIN,
+                 "--data-dir", str(source_store), "print", "test", "--printer", url],
+                env=env, check=True, capture_output=True, text=True, timeout=120,
             )  # fmt: skip
+            assert page.is_file(), source.stdout + source.stderr
             a, b = decode_escpos(frozen), decode_escpos(page.read_bytes())
             if a.picture().tobytes() == b.picture().tobytes():
                 return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ built = pytest.mark.skipif(not contents.executable(BUNDLE).is_file(), reason="no
         ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),
         ("PySide6/Qt/plugins/webview/libqtwebview_webengine.so", False),
         ("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so", False),
-        ("PySide6/Qt/translations/qtbase_vi.qm", True),
+        ("PySide6/Qt/translations/qtbase_en.qm", False),
         ("PySide6/Qt/translations/qtbase_de.qm", False),
         ("PySide6/Qt/lib/libQt6WebEngineCore.so.6", False),
         ("PySide6/Qt6Quick.dll", False),
@@ -101,6 +102,22 @@ def test_every_module_of_the_program_is_frozen_in():
     qt = BUNDLE / "_internal" / "PySide6"
     for module in ("QtMultimedia", "QtTextToSpeech", "QtCharts", "QtNetwork"):
         assert list(qt.glob(f"{module}.*")), module  # extension modules are files
+
+
+# The Qt libraries a Linux bundle may hold: what the kept modules and plugins link, no more.
+LINUX_QT_LIBRARIES = {
+    "libQt6Core", "libQt6Gui", "libQt6Widgets", "libQt6Network", "libQt6DBus", "libQt6XcbQpa",
+    "libQt6Charts", "libQt6OpenGL", "libQt6OpenGLWidgets", "libQt6Concurrent",
+    "libQt6Multimedia", "libQt6TextToSpeech", "libQt6FFmpegStub-crypto", "libQt6FFmpegStub-ssl",
+    "libQt6FFmpegStub-va", "libQt6FFmpegStub-va-drm", "libQt6FFmpegStub-va-x11",
+}  # fmt: skip
+
+
+@built
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux library names")
+def test_the_bundle_holds_only_the_qt_libraries_it_uses():
+    found = {p.name.split(".so")[0] for p in (BUNDLE / "_internal").rglob("libQt6*")}
+    assert found == LINUX_QT_LIBRARIES
 
 
 @built

@@ -125,3 +125,23 @@ def test_a_dead_holder_leaves_no_lock_and_a_hung_one_is_named(tmp_path):
         assert forwarded.returncode == 0 and "đưa lên trước" in forwarded.stderr
     finally:
         _stop(again)
+
+
+def test_two_starts_at_once_open_one_window(tmp_path):
+    """A kiosk's logon start racing a click: one wins the store, the other is answered once
+    the winner's window exists."""
+    data = tmp_path / "station"
+    starts = [_start(data) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 90
+        while all(p.poll() is None for p in starts) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ended = [p for p in starts if p.poll() is not None]
+        assert len(ended) == 1, "both or neither opened the store"
+        _, err = ended[0].communicate(timeout=30)
+        assert ended[0].returncode == 0 and "đưa lên trước" in err, err
+        time.sleep(1)
+        assert sum(p.poll() is None for p in starts) == 1
+    finally:
+        for p in starts:
+            _stop(p)

@@ -67,7 +67,7 @@ def run(
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
-    guard.window = window
+    guard.attach(window)
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
     return app.exec()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,20 +38,24 @@ class InstanceGuard(QObject):
 
     def __init__(self, lock: QLockFile, name: str) -> None:
         super().__init__()
-        self._lock = lock
-        self.window: QWidget | None = None  # set once the window exists
+        self._lock, self._name = lock, name
+        self._window: QWidget | None = None
         self._server = QLocalServer(self)
         # Only this user may connect; and on Unix, Qt then binds in a private folder and
         # renames over the name, replacing the socket file a killed holder left behind.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.listen(name)
         self._server.newConnection.connect(self._answer)
+
+    def attach(self, window: QWidget) -> None:
+        """Listen from now on: a start that asks earlier finds no one yet and retries."""
+        self._window = window
+        self._server.listen(self._name)
 
     def _answer(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             asked = socket.waitForReadyRead(1000) and socket.readLine().data() == _ASK
-            if asked and self.window is not None and bring_forward(self.window):
+            if asked and bring_forward(self._window):
                 socket.write(_DONE)
                 socket.waitForBytesWritten(1000)
             socket.disconnectFromServer()
@@ -76,6 +81,11 @@ def claim(data_dir: Path) -> InstanceGuard | bool:
 def _ask_forward(name: str, attempts: int = 20) -> bool:
     """The holder may be between taking the lock and listening: try for a few seconds."""
     import time
+
+    if sys.platform == "win32":  # this start was clicked, so it may hand the foreground on
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # ASFW_ANY
 
     for _ in range(attempts):
         socket = QLocalSocket()

@@ -1,10 +1,11 @@
 ﻿# Builds the Windows installer on a Windows 10/11 x64 machine (or a hosted GitHub runner):
 #   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1
 # Result: dist\counter-app\ (the one-folder program) and dist\installer\counter-app-<version>-setup.exe.
-# Needs: Python 3.11 (the `py` launcher), Inno Setup 6.3+ (installed with Chocolatey when missing),
-# and the network for pip, WinSW and Inno Setup's Vietnamese messages.
+# Needs: Python 3.11+ as `python` on PATH (python.org installer, or actions/setup-python),
+# Inno Setup 6.3+ (installed with Chocolatey when missing), and the network for pip, WinSW and
+# Inno Setup's Vietnamese messages.
 param(
-    [string]$PythonVersion = "3.11",
+    [string]$BasePython = "python",
     [switch]$SkipSmoke
 )
 $ErrorActionPreference = "Stop"
@@ -31,7 +32,8 @@ $Started = Get-Date
 # 1. A fresh virtual environment with the program and its packaging tools.
 $Venv = Join-Path $Work "venv"
 if (Test-Path $Venv) { Remove-Item -Recurse -Force $Venv }
-Invoke-Checked "venv" { py -$PythonVersion -m venv $Venv }
+Invoke-Checked "Python 3.11+" { & $BasePython -c "import sys; sys.exit(sys.version_info < (3, 11))" }
+Invoke-Checked "venv" { & $BasePython -m venv $Venv }
 $Python = Join-Path $Venv "Scripts\python.exe"
 Invoke-Checked "pip" { & $Python -m pip install --quiet --upgrade pip }
 Invoke-Checked "install" { & $Python -m pip install --quiet -e ".[package,test]" }
@@ -55,7 +57,8 @@ $Isl = Join-Path $Work "Vietnamese.isl"
 if (-not (Test-Path $Isl)) { Invoke-WebRequest -Uri $IslUrl -OutFile $Isl -UseBasicParsing }
 
 # 4. Inno Setup: on PATH, in Program Files, or installed now.
-$Iscc = (Get-Command ISCC.exe -ErrorAction SilentlyContinue).Source
+$Found = Get-Command ISCC.exe -ErrorAction SilentlyContinue
+$Iscc = if ($Found) { $Found.Source } else { $null }
 if (-not $Iscc) {
     $Iscc = @("${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe", "$env:ProgramFiles\Inno Setup 6\ISCC.exe") |
         Where-Object { Test-Path $_ } | Select-Object -First 1
