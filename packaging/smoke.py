@@ -4,7 +4,8 @@ Runs the built folder the way a center's PC would: no Python, no virtual environ
 PYTHONPATH, a fresh home folder, the offscreen platform. Checks the version, `init` into the
 platform's user data folder (no data folder given), a dossier received, its receipt printed to
 a file printer and decoded, the demo's text scene, every window drawn to PNG (the counter
-among them), the one-instance guard, and the bundled nats-server. The decoding uses this
+among them), the one-instance guard, the bundled nats-server, and a frozen hub that a frozen
+station joins and takes a ticket through. The decoding uses this
 checkout's printers/ package (the test's eyes, not the program under test).
 """
 
@@ -177,6 +178,36 @@ class Smoke:
                               timeout=30)  # fmt: skip
         assert done.returncode == 0 and "nats-server" in done.stdout, done
 
+    def hub_and_station(self) -> None:
+        """The frozen hub runs its bundled nats-server and a frozen station joins it."""
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        hub, station = self.work / "hub", self.work / "station"
+        listen = f"127.0.0.1:{port}"
+        self.run("hub init", "--data-dir", str(hub), "hub", "init", *INIT[1:], "--listen", listen)
+        server = subprocess.Popen(
+            [str(self.exe), "--data-dir", str(hub), "hub", "start"], env=self.env,
+            cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+                assert time.monotonic() < deadline and server.poll() is None, "hub did not start"
+                time.sleep(0.2)
+            time.sleep(1.5)  # the stream and the claims bucket come next
+            invite = json.loads(self.run("hub invite", "--data-dir", str(hub), "hub", "invite",
+                                         "--role", "kiosk", "--json"))  # fmt: skip
+            self.run("center join", "--data-dir", str(station), "center", "join", invite["code"])
+            out = self.run("center ticket", "--data-dir", str(station), "ticket", "take",
+                           "--group", "A")  # fmt: skip
+            assert "A001" in out and "trung tâm" not in out, out  # no cut-off warning
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)
+
 
 def _project_version() -> str:
     import tomllib
@@ -194,6 +225,7 @@ def smoke(bundle: Path) -> dict:
         s.demo_and_windows()
         s.one_instance()
         s.nats_server()
+        s.hub_and_station()
     return {"smoke_s": round(time.perf_counter() - started, 1), "steps_s": s.times,
             "size_mb": round(contents.folder_size_mb(bundle), 1)}  # fmt: skip
 

@@ -87,10 +87,10 @@ def test_the_board_of_a_center_announces_a_call_made_at_another_pc(qtbot, qapp, 
 
 def _close(session, *widgets) -> None:
     """The windows go before their store closes: none of their timers may fire after."""
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtCore import QTimer
 
     session.close()
     for widget in widgets:
         widget.close()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+        for timer in widget.findChildren(QTimer):
+            timer.stop()

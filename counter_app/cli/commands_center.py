@@ -23,12 +23,14 @@ def _passphrase() -> str | None:
 
 def _join(state: CliState, code: str, **node):
     """A station (or, with `listen`, a hub node) from a join code; its recovery code."""
+    from counter_app.center.enrol import read_code
     from counter_app.center.join import join_center
     from counter_app.core.catalogue import load_default_catalogue
 
+    read_code(code)  # a bad code makes no store
     recovery: list[str] = []
     station = join_center(
-        state.store(),
+        state.store(create=True),
         code,
         now=vn_time(system_now()),
         catalogue=load_default_catalogue(),
@@ -77,7 +79,7 @@ def hub_init(
         "COUNTER_APP_PASSWORD", "Mật khẩu quản trị", confirm=True
     )
     recovery: list[str] = []
-    store = state.store()
+    store = state.store(create=True)
     tickets, block = ranges_for(1, "hub")
     station = initialise_store(
         store,
