@@ -69,3 +69,12 @@ def make_ctx(store, clock, station, role: Role = Role.CLERK, name: str = "canbo1
 @pytest.fixture
 def ctx(store, clock, station):
     return make_ctx(store, clock, station)
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """pytest-qt's application, made the program's way: with the None guard (see qt_process),
+    so a long test session cannot abort the interpreter the way the unguarded one could."""
+    from counter_app.ui.qt_process import qt_application
+
+    return qt_application()
