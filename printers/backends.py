@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -110,9 +111,18 @@ def status_from_bytes(printer: int, paper: int) -> PrinterStatus:
 
 
 class TcpBackend:
-    """A LAN printer on port 9100 (raw socket, "JetDirect")."""
+    """A LAN printer on port 9100 (raw socket, "JetDirect").
+
+    A job counts as printed only when the printer proved it read the whole payload: it
+    answered a status query sent after the data, or (a printer without status support) it
+    closed the connection once it had read to our end of stream. Bytes accepted by our own
+    socket prove nothing: a printer whose firmware hung still completes TCP handshakes and
+    its kernel buffers a whole receipt. Each step is bounded, so a hung printer costs the
+    clerk seconds, and the job ends `unknown` (ConnectionBroken), never "printed".
+    """
 
     wants_pdf = False
+    SLOW_LINK_BYTES = 16_384  # per second: the slowest drain a working printer shows
 
     def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
         host, _, port = target.host.rpartition(":")
@@ -135,29 +145,64 @@ class TcpBackend:
             answers.append(byte[0])
         return status_from_bytes(*answers)
 
+    def _closed_after_reading(self, sock: socket.socket) -> bool:
+        """Half-close our side and wait for the printer to close its own: it can only see our
+        end of stream after it has read everything before it."""
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(self.profile.timeout)
+        try:
+            while sock.recv(4096):
+                pass  # late status answers: the end of stream is what counts
+        except TimeoutError:
+            return False
+        return True
+
+    def _send_all(self, sock: socket.socket, payload: bytes) -> bool:
+        """Send everything, or False when the printer stops taking bytes for `timeout`
+        seconds or the whole takes longer than a slow link would need."""
+        deadline = time.monotonic() + self.profile.timeout + len(payload) / self.SLOW_LINK_BYTES
+        sock.settimeout(self.profile.timeout)  # per send() call: no progress for that long
+        view = memoryview(payload)
+        try:
+            while view:
+                if time.monotonic() > deadline:
+                    return False
+                view = view[sock.send(view[:65536]) :]
+        except TimeoutError:
+            return False
+        return True
+
     def send(self, payload: bytes) -> None:
         where = f"{self.host}:{self.port}"
         try:
             sock = socket.create_connection((self.host, self.port), timeout=self.profile.timeout)
         except OSError as error:
             raise PrinterUnavailable(f"Không kết nối được máy in {where} ({error}).") from None
+        unproven = ConnectionBroken(
+            f"Máy in {where} không xác nhận đã nhận hết lệnh in (máy treo hoặc không trả lời)."
+        )
         with sock:
             sent = False
             try:
+                before = None
                 if self.profile.status:
                     sock.settimeout(min(self.profile.timeout, 1.0))
                     before = self._query(sock)
-                    sock.settimeout(self.profile.timeout)
                     _refuse_if_not_ready(before, where)
                 sent = True
-                sock.sendall(payload)
-                if self.profile.status:
+                if not self._send_all(sock, payload):
+                    raise unproven
+                after = None
+                if before is not None:  # it answered before the job: it must answer after
                     sock.settimeout(min(self.profile.timeout, 2.0))
                     after = self._query(sock)
-                    if after is not None and (after.paper_out or not after.online):
-                        raise ConnectionBroken(
-                            f"Máy in {where} báo hết giấy hoặc ngừng hoạt động trong khi in."
-                        )
+                if after is None:
+                    if not self._closed_after_reading(sock):
+                        raise unproven
+                elif after.paper_out or not after.online:
+                    raise ConnectionBroken(
+                        f"Máy in {where} báo hết giấy hoặc ngừng hoạt động trong khi in."
+                    )
             except OSError as error:
                 if not sent:
                     raise PrinterUnavailable(f"Máy in {where} không trả lời ({error}).") from None

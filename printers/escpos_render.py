@@ -30,6 +30,8 @@ ESC, GS = b"\x1b", b"\x1d"
 # Rows per GS v 0 block: small enough for the receive buffer of cheap printers.
 FRAGMENT_ROWS = 256
 _TEXT_COLUMNS = {58: 32, 80: 48}
+# A printer silent for longer is hung: the clerk hears about the job while the citizen waits.
+MAX_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class PrinterProfile:
                 f"unsupported code page {codepage} (choose {', '.join(sorted(CODEPAGES))})"
             )
         number = query.get("cpnum")
+        timeout = float(query.get("timeout", 5.0))
+        if not 0 < timeout <= MAX_TIMEOUT_S:  # also refuses nan and inf
+            raise ValueError(f"timeout must be above 0 and at most {MAX_TIMEOUT_S} s")
         return cls(
             width_mm=width,
             mode=mode,
@@ -79,7 +84,7 @@ class PrinterProfile:
             codepage_number=int(number) if number is not None else None,
             cut=query.get("cut", "1") not in ("0", "false", "no"),
             status=query.get("status", "1") not in ("0", "false", "no"),
-            timeout=float(query.get("timeout", 5.0)),
+            timeout=timeout,
         )
 
 

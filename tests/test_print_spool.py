@@ -22,7 +22,8 @@ class FakeLanPrinter:
     """A raw-port printer: keeps every connection's bytes, answers DLE EOT status queries.
 
     mode: "ok", "paper_out" (answers status with paper end), "hangup" (closes after a few
-    hundred bytes of a job). A stopped printer refuses connections.
+    hundred bytes of a job), "no_status" (reads everything, answers no status query, closes
+    when the client has finished sending). A stopped printer refuses connections.
     """
 
     def __init__(self) -> None:
@@ -53,7 +54,11 @@ class FakeLanPrinter:
                     except TimeoutError:
                         idle += 1
                         # a status query is answered when it is the last thing received
-                        if data[-3:-1] == b"\x10\x04" and not data.endswith(b"\x10\x04\x00"):
+                        if (
+                            printer.mode != "no_status"
+                            and data[-3:-1] == b"\x10\x04"
+                            and not data.endswith(b"\x10\x04\x00")
+                        ):
                             self.request.sendall(printer.answer(data[-1]))
                             data += b"\x00"  # marks the query as answered
                         continue
@@ -244,3 +249,149 @@ def test_a_job_that_never_gets_through_ends_failed_with_the_reason(tmp_path, lan
         assert [j.id for j in spool.stuck()] == [job.id]
         spool.cancel(job.id)
         assert spool.stuck() == []
+
+
+class SilentPrinter:
+    """A printer whose firmware hung: the TCP stack accepts the connection, nothing reads."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.held.append(conn)  # never read, never closed
+
+    def url(self, **query: str) -> str:
+        extra = "".join(f"&{k}={v}" for k, v in query.items())
+        return f"tcp://127.0.0.1:{self.port}?timeout=1{extra}"
+
+    def close(self) -> None:
+        self.stopped.set()
+        for conn in self.held:
+            conn.close()
+        self.listener.close()
+
+
+@pytest.fixture
+def silent():
+    printer = SilentPrinter()
+    yield printer
+    printer.close()
+
+
+@pytest.mark.parametrize("status", ["1", "0"])
+def test_a_printer_that_accepts_and_reads_nothing_leaves_the_job_unknown(
+    tmp_path, silent, clock, status
+):
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        started = time.monotonic()
+        job = spool.deliver(spool.enqueue(doc(), silent.url(status=status)).job.id)
+        took = time.monotonic() - started
+        assert job.state == UNKNOWN, job.reason
+        assert "không xác nhận" in job.reason and job.printed_at is None
+        assert took < 10  # bounded: the clerk hears about it while the citizen is there
+        assert spool.run_due(force=True) == []  # never resent by itself
+        assert [j.id for j in spool.stuck()] == [job.id]  # visible to the clerk
+
+
+def test_a_hung_printer_with_a_full_buffer_is_broken_off_in_bounded_time(silent):
+    """A payload larger than every socket buffer on the way cannot be sent whole."""
+    from printers.backends import ConnectionBroken, open_backend
+
+    backend = open_backend(silent.url(status="0"))
+    started = time.monotonic()
+    with pytest.raises(ConnectionBroken, match="không xác nhận"):
+        backend.send(b"\x1b@" + b"\x00" * (64 * 1024 * 1024))
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize("mode", ["ok", "no_status"])
+def test_a_printer_proves_the_job_by_its_status_or_by_closing_after_the_end(
+    tmp_path, lan, clock, mode
+):
+    lan.mode = mode
+    lan.start()
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.deliver(spool.enqueue(doc(), lan.url).job.id)
+        assert job.state == PRINTED and job.bytes_sent > 0
+    lan.wait_connections(1)
+    assert len(lan.printed()) == 1
+
+
+def test_a_printer_that_takes_bytes_too_slowly_is_broken_off_at_the_deadline():
+    """It never stalls long enough for the per-send timeout, yet the whole must end in time.
+
+    The link's slowest acceptable rate is set high here so the deadline comes in seconds."""
+    from printers.backends import ConnectionBroken, TcpBackend, open_backend, parse_printer_url
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    done = threading.Event()
+
+    def dribble() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(0.2)
+            while not done.is_set():
+                try:
+                    conn.recv(65536)
+                except TimeoutError:
+                    continue
+                time.sleep(0.05)
+
+    threading.Thread(target=dribble, daemon=True).start()
+
+    class QuickLink(TcpBackend):
+        SLOW_LINK_BYTES = 10_000_000
+
+    plain = open_backend(f"tcp://127.0.0.1:{listener.getsockname()[1]}?timeout=1&status=0")
+    backend = QuickLink(parse_printer_url(plain.url), plain.profile)  # a tighter deadline
+    started = time.monotonic()
+    try:
+        with pytest.raises(ConnectionBroken, match="không xác nhận"):
+            backend.send(b"\x00" * (32 * 1024 * 1024))
+        assert time.monotonic() - started < 8
+    finally:
+        done.set()
+        listener.close()
+
+
+def test_the_cli_tells_the_clerk_a_job_to_a_hung_printer_is_unknown(ctx, silent, capsys):
+    from counter_app.cli import main
+    from counter_app.services.dossiers import ApplicantInput, receive_dossier
+
+    d = receive_dossier(
+        ctx, procedure_code="1.000689", applicant=ApplicantInput(full_name="Lê Thị Lựu")
+    )
+    data_dir = ctx.store.path.parent
+    code = main(
+        ["--data-dir", str(data_dir), "print", "receipt", d.code, "--printer", silent.url()]
+    )
+    out, err = capsys.readouterr()
+    assert code == 1 and "Đã in" not in out
+    assert f"Không rõ Giấy tiếp nhận hồ sơ {d.code} đã in xong chưa" in out
+    assert "không xác nhận" in out
+    assert "printers retry" in out
+
+
+@pytest.mark.parametrize("timeout", ["inf", "nan", "0", "-1", "1e9"])
+def test_an_implausible_printer_timeout_is_refused(timeout):
+    from counter_app.core.errors import ValidationError
+    from printers.backends import open_backend
+
+    with pytest.raises(ValidationError, match="timeout"):
+        open_backend(f"tcp://127.0.0.1:9100?timeout={timeout}")
