@@ -395,3 +395,159 @@ def test_an_implausible_printer_timeout_is_refused(timeout):
 
     with pytest.raises(ValidationError, match="timeout"):
         open_backend(f"tcp://127.0.0.1:9100?timeout={timeout}")
+
+
+class HeldPrinter:
+    """Takes the connection, then reads nothing until the test lets it; then reads the whole
+    job and closes, as a printer busy with the slip before does."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.go = threading.Event()
+        self.connected = threading.Event()
+        self.jobs: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"tcp://127.0.0.1:{self.listener.getsockname()[1]}?timeout=30&status=0"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connected.set()
+            self.go.wait()
+            data = bytearray()
+            with conn:
+                conn.settimeout(5)
+                try:
+                    while chunk := conn.recv(65536):
+                        data += chunk
+                except OSError:
+                    pass
+            self.jobs.append(bytes(data))
+
+
+def _child(spool_path, url):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    helper = Path(__file__).parent / "helpers" / "print_one_job.py"
+    return subprocess.Popen(
+        [sys.executable, str(helper), str(spool_path), url], stdout=subprocess.PIPE, text=True
+    )
+
+
+def _wait_state(spool_path, state: str) -> None:
+    """Reads the spool file without opening a Spool (opening is what is under test)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if spool_path.exists():
+            raw = sqlite3.connect(spool_path, timeout=10)
+            try:
+                row = raw.execute("SELECT state FROM jobs").fetchone()
+            except sqlite3.OperationalError:
+                row = None
+            finally:
+                raw.close()
+            if row and row[0] == state:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"the job never reached {state}")
+
+
+def test_a_second_process_leaves_a_job_in_flight_alone_and_it_prints_once(tmp_path, clock):
+    from counter_app.core.errors import DomainError
+    from printers.spool import PRINTING
+
+    printer = HeldPrinter()
+    path = tmp_path / "spool.db"
+    child = _child(path, printer.url)
+    try:
+        _wait_state(path, PRINTING)
+        assert printer.connected.wait(10)
+        with Spool(path, clock=clock) as other:  # a second counter opens the spool
+            (job,) = other.jobs()
+            assert job.state == PRINTING
+            assert other.run_due(force=True) == []
+            with pytest.raises(DomainError):  # a clerk cannot print it a second time
+                other.retry(job.id)
+        printer.go.set()
+        out, _ = child.communicate(timeout=60)
+    finally:
+        printer.go.set()
+        child.kill()
+        printer.listener.close()
+    assert out.split() == ["state", PRINTED]
+    with Spool(path, clock=clock) as again:
+        assert again.get(job.id).state == PRINTED
+    assert len(printer.jobs) == 1
+    assert decode_escpos(printer.jobs[0]).cuts == 1
+    assert list((tmp_path / "spool.db.owners").iterdir()) == []  # each spool took its own away
+
+
+def test_a_job_whose_printing_process_was_killed_becomes_unknown(tmp_path, clock):
+    printer = HeldPrinter()
+    path = tmp_path / "spool.db"
+    child = _child(path, printer.url)
+    try:
+        _wait_state(path, "printing")
+        assert printer.connected.wait(10)
+        child.kill()  # SIGKILL: no chance to say anything; the OS drops its lock
+        child.wait(10)
+        with Spool(path, clock=clock) as other:
+            (job,) = other.jobs()
+            assert job.state == UNKNOWN and "dừng khi đang in" in job.reason
+            assert other.run_due(force=True) == []
+    finally:
+        printer.go.set()
+        printer.listener.close()
+    assert list((tmp_path / "spool.db.owners").glob("*.lock")) == []  # the dead owner's file
+
+
+def test_lock_files_of_dead_spools_are_swept_and_living_ones_kept(tmp_path, clock):
+    import os
+
+    from printers.file_lock import FileLock
+
+    owners = tmp_path / "spool.db.owners"
+    owners.mkdir()
+    dead, living = owners / ("d" * 32 + ".lock"), owners / ("a" * 32 + ".lock")
+    dead.touch()
+    held = FileLock(living)
+    assert held.try_acquire()
+    fresh = owners / ("f" * 32 + ".lock")
+    fresh.touch()  # a spool that has just created its file and is about to lock it
+    hour_ago = time.time() - 3600
+    for path in (dead, living):
+        os.utime(path, (hour_ago, hour_ago))
+    try:
+        Spool(tmp_path / "spool.db", clock=clock).close()
+        assert sorted(p.name for p in owners.iterdir()) == sorted([living.name, fresh.name])
+    finally:
+        held.release()
+
+
+def test_a_spool_written_before_owners_were_recorded_opens_and_recovers(tmp_path, clock):
+    from printers.spool import _SCHEMA
+
+    old = _SCHEMA.replace(",\n    owner TEXT NOT NULL DEFAULT ''", "")
+    assert "owner" not in old
+    raw = sqlite3.connect(tmp_path / "spool.db")
+    raw.executescript(old)
+    raw.execute(
+        "INSERT INTO jobs(created_at, updated_at, printer, job_key, title, document, state, "
+        "next_try_at) VALUES ('2026-04-29T09:00:00+07:00', '2026-04-29T09:00:00+07:00', "
+        "'file:///dev/null', 'k', 't', '{}', 'printing', '2026-04-29T09:00:00+07:00')"
+    )
+    raw.commit()
+    raw.close()
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        state = spool.conn.execute("SELECT state FROM jobs").fetchone()[0]
+        assert state == UNKNOWN
