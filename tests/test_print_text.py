@@ -1,0 +1,160 @@
+"""What a reader finds on paper: every letter of a long word on the thermal slip, and the text
+of every official form in its PDF (read back with pdftotext, never "there is some ink")."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from datetime import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from counter_app.core.clock import VN_TZ
+from printers.documents import (
+    QR,
+    Columns,
+    Document,
+    HandOver,
+    Text,
+    form01_document,
+    form02_document,
+    form03_document,
+    form06_document,
+    ticket_document,
+)
+from printers.documents import (
+    test_document as printer_test_document,
+)
+from printers.fonts import default_fonts
+from printers.raster import RasterStyle, _Painter, render_raster
+from printers.samples import SAMPLE_HEADER, sample_dossier, sample_ticket
+
+AT = datetime(2026, 4, 29, 10, 30, tzinfo=VN_TZ)
+VI = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+VI += VI.upper() + "@.-_0123456789"
+
+
+# --- thermal paper: a word wider than the paper is cut between letters, none lost ---------
+
+
+@pytest.mark.parametrize("width_mm", [58, 80])
+@settings(max_examples=60, deadline=None)
+@given(
+    before=st.text(alphabet=VI, min_size=0, max_size=12),
+    word=st.text(alphabet=VI, min_size=1, max_size=160),
+)
+def test_a_long_word_keeps_every_letter_and_every_piece_fits(width_mm, before, word):
+    painter = _Painter(RasterStyle(width_mm), default_fonts())
+    font = painter.font("normal", True)
+    text = f"{before} {word}" if before else word
+    lines = painter.wrap([(text, font)], painter.inner)
+    pieces = [w for line in lines for _, w, _ in line]
+    assert "".join(pieces) == text.replace(" ", "")  # nothing lost, nothing repeated
+    for line in lines:
+        for x, piece, f in line:
+            assert x >= 0 and x + f.getlength(piece) <= painter.inner, piece
+
+
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_words_of_every_length_around_the_paper_width_fit_whole(width_mm):
+    """Every length from one letter to three lines' worth, so the edge cases are all met."""
+    painter = _Painter(RasterStyle(width_mm), default_fonts())
+    font = painter.font("large", True)
+    for n in range(1, 3 * painter.inner // 12):
+        word = ("Nguyễn" * n)[:n]
+        lines = painter.wrap([(f"Số {word}", font)], painter.inner)
+        assert "".join(w for line in lines for _, w, _ in line) == f"Số{word}"
+        for line in lines:
+            x, piece, f = line[-1]
+            assert x + f.getlength(piece) <= painter.inner, (n, piece)
+
+
+def test_an_email_longer_than_the_slip_prints_on_more_lines_not_shorter():
+    address = "nguyen.thi.hong.nhung.phong.tu.phap.ho.tich@tanlap.phutho.gov.vn"
+    painter = _Painter(RasterStyle(58), default_fonts())
+    lines = painter.wrap([(address, painter.font("normal", False))], painter.inner)
+    assert len(lines) >= 2
+    assert "".join(w for line in lines for _, w, _ in line) == address
+    doc = Document("test", "k", "t", (Text(address),))
+    one_line = Document("test", "k", "t", (Text("ngắn"),))
+    assert render_raster(doc, width_mm=58).height > render_raster(one_line, width_mm=58).height
+
+
+# --- the official forms as PDF: their text is there, word for word ----------------------
+
+
+def pdf_text(path) -> str:
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed: .ci/run installs it"
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    return unicodedata.normalize("NFC", out.decode("utf-8"))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _documents() -> dict[str, Document]:
+    d = sample_dossier()
+    reasons = "Thiếu bản sao Giấy chứng sinh; tờ khai chưa có chữ ký của người yêu cầu."
+    return {
+        "form01": form01_document(d, header=SAMPLE_HEADER, copy=2, processing="3 ngày làm việc"),
+        "form02": form02_document(d, header=SAMPLE_HEADER, reasons=reasons, at=AT),
+        "form03": form03_document(d, header=SAMPLE_HEADER, reasons=reasons, at=AT),
+        "form06": form06_document(
+            d,
+            header=SAMPLE_HEADER,
+            rows=(HandOver("Bộ phận Một cửa", "Bộ phận chuyên môn", AT, note="Đủ giấy tờ"),),
+        ),
+        "ticket": ticket_document(
+            sample_ticket(), header=SAMPLE_HEADER, group_name="Hộ tịch, chứng thực", ahead=3
+        ),
+        "test": printer_test_document(header=SAMPLE_HEADER, printer_url="pdf:///tmp/phieu", at=AT),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_documents()))
+def test_every_line_of_a_form_is_text_in_its_pdf(qapp, tmp_path, kind):
+    from printers.pdf import document_pdf
+
+    document = _documents()[kind]
+    out = tmp_path / f"{kind}.pdf"
+    document_pdf(document, out)
+    text = flat(pdf_text(out))
+    expected = []
+    for block in document.printed_blocks():
+        if isinstance(block, Text) and (block.label or block.text):
+            expected.append(flat(f"{block.label}{block.text}"))
+        elif isinstance(block, Columns):
+            expected += [flat(cell) for cell in block.cells if cell.strip()]
+        elif isinstance(block, QR) and block.caption:
+            expected.append(flat(block.caption))
+    assert expected
+    missing = [line for line in expected if line not in text]
+    assert missing == [], f"not in the PDF's text: {missing}"
+
+
+def test_form01_pdf_holds_the_fields_of_the_circular(qapp, tmp_path):
+    from printers.pdf import document_pdf
+
+    d = sample_dossier()
+    out = tmp_path / "form01.pdf"
+    document_pdf(_documents()["form01"], out)
+    text = flat(pdf_text(out))
+    for field in (
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        f"Mã hồ sơ: {d.code}",
+        "Tiếp nhận hồ sơ của: Nguyễn Thị Đường",
+        "Liên 2",
+        "2. Số lượng hồ sơ: 1 bộ",
+        "3. Thời gian giải quyết theo quy định: 3 ngày làm việc",
+        "4. Thời gian nhận hồ sơ: 09 giờ 05 phút, ngày 29/04/2026",
+        "5. Thời gian trả kết quả: 09 giờ 05 phút, ngày 04/05/2026",
+        "Quyển số 1, số thứ tự 128",
+        "NGƯỜI NỘP HỒ SƠ",
+    ):
+        assert field in text, field
+    assert re.search(r"/Subtype\s*/Image", out.read_bytes().decode("latin-1"))  # the QR code
