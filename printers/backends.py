@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from counter_app.core.errors import ValidationError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from printers.escpos_render import PrinterProfile
 
@@ -32,6 +32,12 @@ register(
             "en": "Invalid printer address '{url}'. Examples: tcp://192.168.1.50:9100, "
             "usb://04b8:0202, serial:///dev/ttyUSB0?baudrate=9600, win32://Printer Name, "
             "cups://queue, file:///path/out.bin, pdf:///folder. {detail}",
+        },
+        "printer.backend_missing": {
+            "vi": "Máy này chưa cài gói «{package}» cần cho máy in {url}: chạy «pip install "
+            "{package}» (hoặc cài lại counter-app) rồi in lại lệnh này.",
+            "en": "This computer lacks the '{package}' package that printer {url} needs: run "
+            "'pip install {package}' (or reinstall counter-app), then retry this job.",
         },
     }
 )
@@ -261,19 +267,34 @@ class PdfFolderBackend:
 
 
 class _EscposBackend:
-    """Transports that python-escpos already knows; opened per job, closed after it."""
+    """Transports that python-escpos already knows; opened per job, closed after it.
+
+    Each needs its own package (pyusb, pyserial, pywin32, pycups). Without it no retry can
+    succeed, so the job fails at once with the package to install (a DomainError), instead of
+    waiting for a printer that was never the problem.
+    """
 
     wants_pdf = False
+    package = ""  # what pip installs for this transport
+    escpos_class = ""  # its class in escpos.printer
 
     def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
         self.target, self.url, self.profile = target, target.url, profile
 
-    def _open(self):
+    def _arguments(self) -> tuple[tuple, dict]:
         raise NotImplementedError
 
     def send(self, payload: bytes) -> None:
+        import escpos.printer
+
+        kind = getattr(escpos.printer, self.escpos_class)
+        # Checked on the class: an instance built without its package complains on deletion.
+        if not kind.is_usable():
+            raise DomainError("printer.backend_missing", package=self.package, url=self.url)
+        args, kwargs = self._arguments()
         try:
-            device = self._open()
+            device = kind(*args, **kwargs)
+            device.open()
         except Exception as error:  # each escpos transport raises its own kinds
             raise PrinterUnavailable(f"Không mở được máy in {self.url} ({error}).") from None
         try:
@@ -286,41 +307,38 @@ class _EscposBackend:
 
 
 class UsbBackend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import Usb
+    package, escpos_class = "pyusb", "Usb"
 
+    def _arguments(self) -> tuple[tuple, dict]:
         vendor, _, product = self.target.host.partition(":")
-        printer = Usb(int(vendor, 16), int(product, 16), timeout=int(self.profile.timeout * 1000))
-        printer.open()
-        return printer
+        timeout = int(self.profile.timeout * 1000)
+        return (int(vendor, 16), int(product, 16)), {"timeout": timeout}
 
 
 class SerialBackend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import Serial
+    package, escpos_class = "pyserial", "Serial"
 
+    def _arguments(self) -> tuple[tuple, dict]:
         baudrate = int(self.target.query.get("baudrate", 9600))
-        printer = Serial(devfile=self.target.path, baudrate=baudrate, timeout=self.profile.timeout)
-        printer.open()
-        return printer
+        return (), {
+            "devfile": self.target.path,
+            "baudrate": baudrate,
+            "timeout": self.profile.timeout,
+        }
 
 
 class Win32Backend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import Win32Raw
+    package, escpos_class = "pywin32", "Win32Raw"
 
-        printer = Win32Raw(self.target.host)
-        printer.open()
-        return printer
+    def _arguments(self) -> tuple[tuple, dict]:
+        return (self.target.host,), {}
 
 
 class CupsBackend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import CupsPrinter
+    package, escpos_class = "pycups", "CupsPrinter"
 
-        printer = CupsPrinter(self.target.host)
-        printer.open()
-        return printer
+    def _arguments(self) -> tuple[tuple, dict]:
+        return (self.target.host,), {}
 
 
 BACKENDS: dict[str, type] = {

@@ -551,3 +551,27 @@ def test_a_spool_written_before_owners_were_recorded_opens_and_recovers(tmp_path
     with Spool(tmp_path / "spool.db", clock=clock) as spool:
         state = spool.conn.execute("SELECT state FROM jobs").fetchone()[0]
         assert state == UNKNOWN
+
+
+def test_a_transport_whose_package_is_missing_fails_at_once_and_names_it(tmp_path, clock):
+    """CUPS needs pycups, which no default install brings: no retry can cure that."""
+    import importlib.util
+
+    if importlib.util.find_spec("cups") is not None:
+        pytest.skip("pycups is installed here")
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.deliver(spool.enqueue(doc(), "cups://quay1").job.id)
+        assert job.state == FAILED and job.attempts == 1
+        assert "pip install pycups" in job.reason and "chưa cài gói «pycups»" in job.reason
+        clock.advance(3600)
+        assert spool.run_due(force=True) == []
+
+
+def test_declared_transports_are_installed_with_the_program():
+    """USB and serial printers work on a clean install: pyproject brings their packages."""
+    import escpos.printer
+
+    from printers.backends import SerialBackend, UsbBackend
+
+    for backend in (UsbBackend, SerialBackend):
+        assert getattr(escpos.printer, backend.escpos_class).is_usable(), backend.package
