@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user's own home folder is never written: the data folder, Qt settings (QSettings), the
+# keyring and every cache point into a folder of this test run, in child processes too.
+REAL_HOME = Path.home()
+TEST_HOME = Path(tempfile.mkdtemp(prefix="counter-app-test-home-"))
+atexit.register(shutil.rmtree, TEST_HOME, ignore_errors=True)
+for name, sub in (
+    ("HOME", ""),
+    ("USERPROFILE", ""),
+    ("XDG_CONFIG_HOME", ".config"),
+    ("XDG_DATA_HOME", ".local/share"),
+    ("XDG_CACHE_HOME", ".cache"),
+    ("XDG_STATE_HOME", ".local/state"),
+    ("APPDATA", "AppData/Roaming"),
+    ("LOCALAPPDATA", "AppData/Local"),
+):
+    os.environ[name] = str(TEST_HOME / sub)
+    (TEST_HOME / sub).mkdir(parents=True, exist_ok=True)
 # Stores made by tests are sealed with this passphrase; child processes inherit it. The OS
 # keyring is off so tests never touch the developer's own, and scrypt is cheaper.
 os.environ.setdefault("COUNTER_APP_PASSPHRASE", "cum-mat-khau-cho-kiem-thu")
