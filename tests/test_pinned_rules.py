@@ -6,13 +6,14 @@ printing ones (long words on paper, the text of Form 01) are in test_print_text.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from counter_app.core import queue as q
+from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier_code import SequenceBlock
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.services import queue
@@ -117,3 +118,9 @@ def test_a_citizen_with_priority_is_called_before_those_who_came_earlier(ctx, cl
     first = queue.take_ticket(ctx, group="A", priority=priority)
     assert first.ahead == 0
     assert queue.call_next(ctx, counter=1).label == first.ticket.label
+
+
+def test_of_two_tickets_that_arrived_at_the_same_second_the_older_id_is_called_first():
+    t0 = datetime(2026, 4, 29, 8, 0, tzinfo=VN_TZ)
+    twins = [q.Ticket(n, DAY, "A", "A", n, q.TicketState.WAITING, t0, "s1") for n in (8, 3, 5)]
+    assert q.choose_next(twins, ["A"]).id == 3
