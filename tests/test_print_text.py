@@ -73,6 +73,19 @@ def test_words_of_every_length_around_the_paper_width_fit_whole(width_mm):
             assert x + f.getlength(piece) <= painter.inner, (n, piece)
 
 
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_a_line_takes_every_word_that_fits_so_a_slip_is_no_longer_than_needed(width_mm):
+    painter = _Painter(RasterStyle(width_mm), default_fonts())
+    font = painter.font("normal", False)
+    text = "Số 18, ngõ 42, thôn Thượng Đồng, xã Tân Lập, tỉnh Phú Thọ, Việt Nam " * 4
+    lines = painter.wrap([(text, font)], painter.inner)
+    space = font.getlength(" ")
+    for line, following in zip(lines, lines[1:], strict=False):
+        x, word, f = line[-1]
+        used = x + f.getlength(word)
+        assert used + space + font.getlength(following[0][1]) > painter.inner
+
+
 def test_an_email_longer_than_the_slip_prints_on_more_lines_not_shorter():
     address = "nguyen.thi.hong.nhung.phong.tu.phap.ho.tich@tanlap.phutho.gov.vn"
     painter = _Painter(RasterStyle(58), default_fonts())
