@@ -71,6 +71,10 @@ def test_words_of_every_length_around_the_paper_width_fit_whole(width_mm):
         for line in lines:
             x, piece, f = line[-1]
             assert x + f.getlength(piece) <= painter.inner, (n, piece)
+        # cut between letters, each line is full: its next letter would not have fitted
+        pieces = [w for line in painter.wrap([(word, font)], painter.inner) for _, w, _ in line]
+        for piece, following in zip(pieces, pieces[1:], strict=False):
+            assert font.getlength(piece + following[0]) > painter.inner, (n, piece)
 
 
 @pytest.mark.parametrize("width_mm", [58, 80])
