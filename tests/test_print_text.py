@@ -175,3 +175,60 @@ def test_form01_pdf_holds_the_fields_of_the_circular(qapp, tmp_path):
     ):
         assert field in text, field
     assert re.search(r"/Subtype\s*/Image", out.read_bytes().decode("latin-1"))  # the QR code
+
+
+# --- the other blocks of a slip ----------------------------------------------------------
+
+
+def _ink_columns(picture) -> list[int]:
+    grey = picture.convert("L")
+    return [
+        x for x in range(grey.width) if any(grey.getpixel((x, y)) < 128 for y in range(grey.height))
+    ]
+
+
+def test_signature_columns_stand_side_by_side_each_in_its_half():
+    doc = Document("test", "k", "t", (Columns(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN")),))
+    picture = render_raster(doc, width_mm=80)
+    inked = _ink_columns(picture)
+    half = picture.width // 2
+    assert any(x < half for x in inked) and any(x >= half for x in inked)
+    one_line = render_raster(Document("test", "k", "t", (Text("A"),)), width_mm=80)
+    assert picture.height == one_line.height  # one row, not stacked
+
+
+def test_a_column_cell_that_wraps_keeps_all_its_lines():
+    cell = "Bộ phận tiếp nhận và trả kết quả của Trung tâm phục vụ hành chính công xã"
+    doc = Document("test", "k", "t", (Columns(("Ngắn", cell)),))
+    painter = _Painter(RasterStyle(58), default_fonts())
+    lines = painter.wrap([(cell, painter.font("normal", False))], painter.inner // 2 - 4)
+    assert len(lines) > 1
+    assert render_raster(doc, width_mm=58).height >= len(lines) * painter.line_height("normal")
+
+
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_the_qr_code_reads_back_module_for_module(width_mm):
+    """Sampling the printed picture at each module's centre gives the code's own matrix."""
+    import qrcode
+
+    data = "000.00.01.H22-260429-0012"
+    picture = render_raster(Document("test", "k", "t", (QR(data),)), width_mm=width_mm)
+    grey = picture.convert("L")
+    qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
+    qr.add_data(data)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    inked = _ink_columns(picture)
+    left, right = inked[0], inked[-1] + 1
+    scale = (right - left) / n
+    assert scale == int(scale) and 2 <= scale <= 8 and right - left <= picture.width // 2
+    top = next(y for y in range(grey.height) if grey.getpixel((left, y)) < 128)
+    read = [
+        [
+            grey.getpixel((int(left + (c + 0.5) * scale), int(top + (r + 0.5) * scale))) < 128
+            for c in range(n)
+        ]
+        for r in range(n)
+    ]
+    assert read == matrix
