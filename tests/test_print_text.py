@@ -232,3 +232,15 @@ def test_the_qr_code_reads_back_module_for_module(width_mm):
         for r in range(n)
     ]
     assert read == matrix
+
+
+# --- text mode (CP1258): signs outside the code page get a look-alike, never "?" ---------
+
+
+def test_cp1258_replaces_signs_it_lacks_with_look_alikes():
+    from printers.codepages import encode_cp1258
+
+    assert encode_cp1258("Xem → mục 2, ô □, hồ sơ № 5") == encode_cp1258(
+        "Xem -> mục 2, ô [ ], hồ sơ No 5"
+    )
+    assert encode_cp1258("Şahin Ω") == b"Sahin ?"  # the mark dropped; Ω has no look-alike
