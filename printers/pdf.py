@@ -19,13 +19,13 @@ _POINTS = {"small": 8.5, "normal": 10, "large": 12, "huge": 40}
 
 
 def _qt():
-    """The process's Qt application (offscreen when there is no display) and our font family
-    names. The application comes from qt_process, which installs the None guard first."""
+    """The process's Qt application (off screen unless a window made it first) and our font
+    family names. The application comes from qt_process, which installs the None guard."""
     from PySide6.QtGui import QFontDatabase
 
     from counter_app.ui.qt_process import qt_application
 
-    app = qt_application(offscreen_fallback=True)
+    app = qt_application(drawing_only=True)
     fonts = default_fonts()
     families = []
     for path in (fonts.regular, fonts.bold):

@@ -11,9 +11,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The user's own home folder is never written: the data folder, Qt settings (QSettings), the
 # keyring and every cache point into a folder of this test run, in child processes too.
-REAL_HOME = Path.home()
-TEST_HOME = Path(tempfile.mkdtemp(prefix="counter-app-test-home-"))
-atexit.register(shutil.rmtree, TEST_HOME, ignore_errors=True)
+# Kept in the environment: this module may be imported twice (as `conftest` by a test too).
+if "COUNTER_APP_TEST_HOME" not in os.environ:
+    os.environ["COUNTER_APP_REAL_HOME"] = str(Path.home())
+    os.environ["COUNTER_APP_TEST_HOME"] = tempfile.mkdtemp(prefix="counter-app-test-home-")
+    atexit.register(shutil.rmtree, os.environ["COUNTER_APP_TEST_HOME"], ignore_errors=True)
+REAL_HOME = Path(os.environ["COUNTER_APP_REAL_HOME"])
+TEST_HOME = Path(os.environ["COUNTER_APP_TEST_HOME"])
 for name, sub in (
     ("HOME", ""),
     ("USERPROFILE", ""),

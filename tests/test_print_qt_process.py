@@ -60,13 +60,23 @@ def busy_store(tmp_path, monkeypatch, capsys):
     return data, codes
 
 
+@pytest.mark.parametrize(
+    "display",
+    [
+        pytest.param({"QT_QPA_PLATFORM": "offscreen"}, id="headless"),
+        # a PDF needs no display: a broken one (no X server here, or missing xcb
+        # libraries) must not abort the command
+        pytest.param({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":97"}, id="broken-display"),
+    ],
+)
 def test_a_long_tracking_book_in_a_fresh_process_ends_well_and_lists_every_row(
-    busy_store, tmp_path
+    busy_store, tmp_path, display
 ):
     data, codes = busy_store
     out = tmp_path / "so-theo-doi.pdf"
     today = f"{system_now():%Y-%m-%d}"
-    env = {**os.environ, "COUNTER_APP_USER": "admin", "COUNTER_APP_PASSWORD": "mat-khau-dai"}
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(display, COUNTER_APP_USER="admin", COUNTER_APP_PASSWORD="mat-khau-dai")
     done = subprocess.run(
         [sys.executable, "-c", "from counter_app.cli import main; raise SystemExit(main())",
          "--data-dir", str(data), "print", "tracking-book", "--from", today, "--to", today,

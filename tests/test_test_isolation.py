@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REAL_HOME, TEST_HOME
+REAL_HOME = Path(os.environ["COUNTER_APP_REAL_HOME"])  # both set by conftest.py
+TEST_HOME = Path(os.environ["COUNTER_APP_TEST_HOME"])
 
 PROBE = """
 import json, os

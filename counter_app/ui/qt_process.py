@@ -90,17 +90,18 @@ def _reason(stderr: str, code: int) -> str:
 _OWNED: list = []  # the application this module created, shut down before teardown
 
 
-def qt_application(argv: list[str] | None = None, *, offscreen_fallback: bool = False):
+def qt_application(argv: list[str] | None = None, *, drawing_only: bool = False):
     """The process's QApplication, created on first use with the None guard installed.
 
     Always a QApplication (never a bare QGuiApplication), so that a PDF made first and a
     window opened later in the same process share one application that can hold widgets.
-    With `offscreen_fallback` (drawing PDFs), a process without a display (a CLI run over
-    SSH) draws off screen; a window never does, it would open where nobody sees it.
+    A process that only draws (PDF forms from the CLI) starts Qt off screen whatever the
+    display: it needs none, and a broken one (no X server, missing xcb libraries) would
+    abort it. A window never does: it would open where nobody sees it.
     """
     guard_none()
-    if offscreen_fallback and "QT_QPA_PLATFORM" not in os.environ and not _has_display():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if argv is None:
+        argv = sys.argv[:1] + (["-platform", "offscreen"] if drawing_only else [])
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -109,18 +110,12 @@ def qt_application(argv: list[str] | None = None, *, offscreen_fallback: bool = 
         QApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
         )
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = QApplication(argv)
         app.setApplicationName("counter-app")
         app.setOrganizationName("counter-app")
         _OWNED.append(app)
         atexit.register(_shutdown)  # an application left to interpreter teardown crashes
     return app
-
-
-def _has_display() -> bool:
-    if sys.platform in ("win32", "darwin"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _shutdown() -> None:
