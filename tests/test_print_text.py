@@ -244,3 +244,36 @@ def test_cp1258_replaces_signs_it_lacks_with_look_alikes():
         "Xem -> mục 2, ô [ ], hồ sơ No 5"
     )
     assert encode_cp1258("Şahin Ω") == b"Sahin ?"  # the mark dropped; Ω has no look-alike
+
+
+# --- what the forms say in words ---------------------------------------------------------
+
+
+def test_fees_read_as_on_a_receipt_and_no_fee_says_so():
+    from printers.documents import money
+
+    assert money(0) == "Không thu"
+    assert money(10_000) == "10.000 đồng"
+    assert money(1_234_567) == "1.234.567 đồng"
+
+
+def test_the_header_names_the_place_of_the_center_for_the_date_line():
+    from types import SimpleNamespace
+
+    from printers.documents import Header, place_date
+
+    station = SimpleNamespace(
+        center_name="Trung tâm xã Tân Lập", center_address="Tân Lập", agency_code="000.00.01.H22"
+    )
+    header = Header.from_station(station)
+    assert header.place == "Tân Lập"
+    assert place_date(header.place, AT) == "Tân Lập, ngày 29 tháng 04 năm 2026"
+    assert place_date("", AT) == "ngày 29 tháng 04 năm 2026"
+
+
+def test_a_stored_document_is_no_reprint_unless_it_says_so():
+    document = _documents()["form01"]
+    data = document.to_dict()
+    data.pop("reprint", None)
+    assert not Document.from_dict(data).reprint
+    assert Document.from_dict(document.as_reprint().to_dict()).reprint
