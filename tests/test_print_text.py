@@ -163,7 +163,10 @@ def test_form01_pdf_holds_the_fields_of_the_circular(qapp, tmp_path):
     text = flat(pdf_text(out))
     for field in (
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Số: 128/TNHS",
+        "Tân Lập, ngày 29 tháng 04 năm 2026",
         f"Mã hồ sơ: {d.code}",
+        "Lệ phí: 10.000 đồng",
         "Tiếp nhận hồ sơ của: Nguyễn Thị Đường",
         "Liên 2",
         "2. Số lượng hồ sơ: 1 bộ",
