@@ -138,13 +138,15 @@ def _text_mode(printer, document: Document, profile: PrinterProfile) -> None:
     columns = _TEXT_COLUMNS[profile.width_mm]
     printer._raw(ESC + b"t" + bytes((profile.codepage_number,)))
 
-    def line(text: str, *, bold: bool = False, align: str = "left", size: str = "normal"):
+    def line(
+        text: str, *, bold: bool = False, align: str = "left", size: str = "normal", wrap=True
+    ):
         printer._raw(ESC + b"a" + bytes((("left", "center", "right").index(align),)))
         printer._raw(ESC + b"E" + bytes((1 if bold else 0,)))
         magnify = {"huge": 0x33, "large": 0x11}.get(size, 0)
         printer._raw(GS + b"!" + bytes((magnify,)))
         width = columns // (1 + (magnify & 0x0F))
-        for chunk in _wrap_words(text, width):
+        for chunk in _wrap_words(text, width) if wrap else [text]:
             printer._raw(encode(chunk) + b"\n")
 
     for block in document.printed_blocks():
@@ -156,8 +158,13 @@ def _text_mode(printer, document: Document, profile: PrinterProfile) -> None:
                 size=block.size,
             )
         elif isinstance(block, Columns):
+            # each cell wraps in its own width and is centred in it, so the signature
+            # columns stand side by side as on the raster slip
             cell = columns // max(len(block.cells), 1)
-            line("".join(c.center(cell) for c in block.cells).rstrip(), bold=block.bold)
+            wrapped = [_wrap_words(c, cell) for c in block.cells]
+            for row in range(max(len(w) for w in wrapped)):
+                cells = (w[row] if row < len(w) else "" for w in wrapped)
+                line("".join(c.center(cell) for c in cells).rstrip(), bold=block.bold, wrap=False)
         elif isinstance(block, QR):
             printer._raw(ESC + b"a\x01")
             printer.qr(block.data, native=True, size=6)

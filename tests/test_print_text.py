@@ -280,3 +280,40 @@ def test_a_stored_document_is_no_reprint_unless_it_says_so():
     data.pop("reprint", None)
     assert not Document.from_dict(data).reprint
     assert Document.from_dict(document.as_reprint().to_dict()).reprint
+
+
+# --- text mode on paper: lines within the paper's columns, full, no letter lost -----------
+
+
+@pytest.mark.parametrize("columns", [32, 48])
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.text(alphabet=VI, min_size=1, max_size=70), min_size=1, max_size=25))
+def test_text_mode_lines_fit_the_paper_are_full_and_keep_every_letter(columns, words):
+    from printers.escpos_render import _wrap_words
+
+    text = " ".join(words)
+    lines = _wrap_words(text, columns)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line, following in zip(lines, lines[1:], strict=False):
+        assert 0 < len(line) <= columns
+        first = following.split(" ")[0]
+        assert len(line) + 1 + len(first) > columns or len(line) == columns
+
+
+def test_text_mode_sends_columns_side_by_side_and_honours_the_status_setting():
+    from printers.escpos_decode import decode_escpos
+    from printers.escpos_render import PrinterProfile, encode_document
+
+    profile = PrinterProfile.from_query({"mode": "text", "width": "58"})
+    cells = ("(Ký và ghi rõ họ tên)", "NGƯỜI TIẾP NHẬN")
+    doc = Document("test", "k", "t", (Columns(cells),))
+    lines = [x for x in decode_escpos(encode_document(doc, profile)).text.splitlines() if x]
+    assert len(lines) == 2  # the long left cell wraps inside its 16 columns
+    assert all(len(x) <= 32 for x in lines)
+    left = " ".join(x[:16].strip() for x in lines).strip()
+    right = " ".join(x[16:].strip() for x in lines).strip()
+    assert (left, right) == cells
+    assert PrinterProfile.from_query({}).status is True
+    for off in ("0", "false", "no"):
+        assert PrinterProfile.from_query({"status": off}).status is False
+    assert PrinterProfile.from_query({"cpnum": "255"}).codepage_number == 255
