@@ -158,10 +158,10 @@ def _text_mode(printer, document: Document, profile: PrinterProfile) -> None:
                 size=block.size,
             )
         elif isinstance(block, Columns):
-            # each cell wraps in its own width and is centred in it, so the signature
-            # columns stand side by side as on the raster slip
+            # each cell wraps in its own width (less one column, so cells never touch) and
+            # is centred in it: the signature columns stand side by side as on the raster
             cell = columns // max(len(block.cells), 1)
-            wrapped = [_wrap_words(c, cell) for c in block.cells]
+            wrapped = [_wrap_words(c, cell - 1) for c in block.cells]
             for row in range(max(len(w) for w in wrapped)):
                 cells = (w[row] if row < len(w) else "" for w in wrapped)
                 line("".join(c.center(cell) for c in cells).rstrip(), bold=block.bold, wrap=False)

@@ -294,10 +294,19 @@ def test_text_mode_lines_fit_the_paper_are_full_and_keep_every_letter(columns, w
     text = " ".join(words)
     lines = _wrap_words(text, columns)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(0 < len(line) <= columns for line in lines)
     for line, following in zip(lines, lines[1:], strict=False):
-        assert 0 < len(line) <= columns
         first = following.split(" ")[0]
         assert len(line) + 1 + len(first) > columns or len(line) == columns
+
+
+def test_text_mode_cuts_a_word_longer_than_the_paper_into_full_lines():
+    from printers.escpos_render import _wrap_words
+
+    word = "".join(VI[i % 60] for i in range(100))
+    assert _wrap_words(f"Số {word}", 32) == ["Số", word[:32], word[32:64], word[64:96], word[96:]]
+    assert _wrap_words(word[:33], 32) == [word[:32], word[32:33]]  # one letter over
+    assert _wrap_words(word[:32], 32) == [word[:32]]
 
 
 def test_text_mode_sends_columns_side_by_side_and_honours_the_status_setting():
@@ -313,6 +322,10 @@ def test_text_mode_sends_columns_side_by_side_and_honours_the_status_setting():
     left = " ".join(x[:16].strip() for x in lines).strip()
     right = " ".join(x[16:].strip() for x in lines).strip()
     assert (left, right) == cells
+    assert all(x[15] == " " for x in lines if len(x) > 16)  # a gap between the two cells
+    doc = Document("test", "k", "t", (Columns(("NGƯỜI NỘP", "NGƯỜI NHẬN")),))
+    (line,) = [x for x in decode_escpos(encode_document(doc, profile)).text.splitlines() if x]
+    assert line.index("NGƯỜI NHẬN") >= 16  # in the right half, not straight after the left
     assert PrinterProfile.from_query({}).status is True
     for off in ("0", "false", "no"):
         assert PrinterProfile.from_query({"status": off}).status is False
