@@ -21,7 +21,8 @@ from printers.spool import FAILED, PRINTED, QUEUED, UNKNOWN, Spool
 class FakeLanPrinter:
     """A raw-port printer: keeps every connection's bytes, answers DLE EOT status queries.
 
-    mode: "ok", "paper_out" (answers status with paper end), "hangup" (closes after a few
+    mode: "ok", "paper_out" (answers status with paper end), "runs_out" (paper ends during
+    the job: fine before it, paper end after it), "hangup" (closes after a few
     hundred bytes of a job), "no_status" (reads everything, answers no status query, closes
     when the client has finished sending). A stopped printer refuses connections.
     """
@@ -59,7 +60,7 @@ class FakeLanPrinter:
                             and data[-3:-1] == b"\x10\x04"
                             and not data.endswith(b"\x10\x04\x00")
                         ):
-                            self.request.sendall(printer.answer(data[-1]))
+                            self.request.sendall(printer.answer(data[-1], len(data)))
                             data += b"\x00"  # marks the query as answered
                         continue
                     if not chunk:
@@ -83,9 +84,11 @@ class FakeLanPrinter:
             self.server.server_close()
             self.server = None
 
-    def answer(self, n: int) -> bytes:
+    def answer(self, n: int, received: int) -> bytes:
+        # "runs_out": the paper ends while the job prints (asked after the job's bytes)
+        out = self.mode == "paper_out" or (self.mode == "runs_out" and received > 1000)
         if n == 4:  # roll paper sensor: bits 5-6 paper end
-            return bytes((0x12 | (0x60 if self.mode == "paper_out" else 0),))
+            return bytes((0x12 | (0x60 if out else 0),))
         return bytes((0x12,))  # printer status: online
 
     def printed(self) -> list:
@@ -575,3 +578,36 @@ def test_declared_transports_are_installed_with_the_program():
 
     for backend in (UsbBackend, SerialBackend):
         assert getattr(escpos.printer, backend.escpos_class).is_usable(), backend.package
+
+
+def test_paper_that_runs_out_during_the_job_leaves_it_unknown(tmp_path, lan, clock):
+    lan.mode = "runs_out"
+    lan.start()
+    with Spool(tmp_path / "spool.db", clock=clock) as spool:
+        job = spool.deliver(spool.enqueue(doc(), lan.url).job.id)
+        assert job.state == UNKNOWN and "hết giấy hoặc ngừng hoạt động trong khi in" in job.reason
+        assert spool.run_due(force=True) == []
+
+
+def test_a_printer_that_hangs_up_before_the_job_gets_it_again_later(tmp_path, clock):
+    """Nothing of the job went out: it waits for the next try, it is not `unknown`."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def slam() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.close()
+
+    threading.Thread(target=slam, daemon=True).start()
+    url = f"tcp://127.0.0.1:{listener.getsockname()[1]}?timeout=1"
+    try:
+        with Spool(tmp_path / "spool.db", clock=clock) as spool:
+            job = spool.deliver(spool.enqueue(doc(), url).job.id)
+            assert job.state == QUEUED and "không trả lời" in job.reason
+    finally:
+        listener.close()
