@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from counter_app.core.errors import ValidationError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from printers.escpos_render import PrinterProfile
 
@@ -31,6 +32,12 @@ register(
             "en": "Invalid printer address '{url}'. Examples: tcp://192.168.1.50:9100, "
             "usb://04b8:0202, serial:///dev/ttyUSB0?baudrate=9600, win32://Printer Name, "
             "cups://queue, file:///path/out.bin, pdf:///folder. {detail}",
+        },
+        "printer.backend_missing": {
+            "vi": "Máy này chưa cài gói «{package}» cần cho máy in {url}: chạy «pip install "
+            "{package}» (hoặc cài lại counter-app) rồi in lại lệnh này.",
+            "en": "This computer lacks the '{package}' package that printer {url} needs: run "
+            "'pip install {package}' (or reinstall counter-app), then retry this job.",
         },
     }
 )
@@ -113,9 +120,18 @@ def status_from_bytes(printer: int, paper: int) -> PrinterStatus:
 
 
 class TcpBackend:
-    """A LAN printer on port 9100 (raw socket, "JetDirect")."""
+    """A LAN printer on port 9100 (raw socket, "JetDirect").
+
+    A job counts as printed only when the printer proved it read the whole payload: it
+    answered a status query sent after the data, or (a printer without status support) it
+    closed the connection once it had read to our end of stream. Bytes accepted by our own
+    socket prove nothing: a printer whose firmware hung still completes TCP handshakes and
+    its kernel buffers a whole receipt. Each step is bounded, so a hung printer costs the
+    clerk seconds, and the job ends `unknown` (ConnectionBroken), never "printed".
+    """
 
     wants_pdf = False
+    SLOW_LINK_BYTES = 16_384  # per second: the slowest drain a working printer shows
 
     def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
         host, _, port = target.host.rpartition(":")
@@ -138,29 +154,64 @@ class TcpBackend:
             answers.append(byte[0])
         return status_from_bytes(*answers)
 
+    def _closed_after_reading(self, sock: socket.socket) -> bool:
+        """Half-close our side and wait for the printer to close its own: it can only see our
+        end of stream after it has read everything before it."""
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(self.profile.timeout)
+        try:
+            while sock.recv(4096):
+                pass  # late status answers: the end of stream is what counts
+        except TimeoutError:
+            return False
+        return True
+
+    def _send_all(self, sock: socket.socket, payload: bytes) -> bool:
+        """Send everything, or False when the printer stops taking bytes for `timeout`
+        seconds or the whole takes longer than a slow link would need."""
+        deadline = time.monotonic() + self.profile.timeout + len(payload) / self.SLOW_LINK_BYTES
+        sock.settimeout(self.profile.timeout)  # per send() call: no progress for that long
+        view = memoryview(payload)
+        try:
+            while view:
+                if time.monotonic() > deadline:
+                    return False
+                view = view[sock.send(view[:65536]) :]
+        except TimeoutError:
+            return False
+        return True
+
     def send(self, payload: bytes) -> None:
         where = f"{self.host}:{self.port}"
         try:
             sock = socket.create_connection((self.host, self.port), timeout=self.profile.timeout)
         except OSError as error:
             raise PrinterUnavailable(f"Không kết nối được máy in {where} ({error}).") from None
+        unproven = ConnectionBroken(
+            f"Máy in {where} không xác nhận đã nhận hết lệnh in (máy treo hoặc không trả lời)."
+        )
         with sock:
             sent = False
             try:
+                before = None
                 if self.profile.status:
                     sock.settimeout(min(self.profile.timeout, 1.0))
                     before = self._query(sock)
-                    sock.settimeout(self.profile.timeout)
                     _refuse_if_not_ready(before, where)
                 sent = True
-                sock.sendall(payload)
-                if self.profile.status:
+                if not self._send_all(sock, payload):
+                    raise unproven
+                after = None
+                if before is not None:  # it answered before the job: it must answer after
                     sock.settimeout(min(self.profile.timeout, 2.0))
                     after = self._query(sock)
-                    if after is not None and (after.paper_out or not after.online):
-                        raise ConnectionBroken(
-                            f"Máy in {where} báo hết giấy hoặc ngừng hoạt động trong khi in."
-                        )
+                if after is None:
+                    if not self._closed_after_reading(sock):
+                        raise unproven
+                elif after.paper_out or not after.online:
+                    raise ConnectionBroken(
+                        f"Máy in {where} báo hết giấy hoặc ngừng hoạt động trong khi in."
+                    )
             except OSError as error:
                 if not sent:
                     raise PrinterUnavailable(f"Máy in {where} không trả lời ({error}).") from None
@@ -219,19 +270,34 @@ class PdfFolderBackend:
 
 
 class _EscposBackend:
-    """Transports that python-escpos already knows; opened per job, closed after it."""
+    """Transports that python-escpos already knows; opened per job, closed after it.
+
+    Each needs its own package (pyusb, pyserial, pywin32, pycups). Without it no retry can
+    succeed, so the job fails at once with the package to install (a DomainError), instead of
+    waiting for a printer that was never the problem.
+    """
 
     wants_pdf = False
+    package = ""  # what pip installs for this transport
+    escpos_class = ""  # its class in escpos.printer
 
     def __init__(self, target: PrinterTarget, profile: PrinterProfile) -> None:
         self.target, self.url, self.profile = target, target.url, profile
 
-    def _open(self):
+    def _arguments(self) -> tuple[tuple, dict]:
         raise NotImplementedError
 
     def send(self, payload: bytes) -> None:
+        import escpos.printer
+
+        kind = getattr(escpos.printer, self.escpos_class)
+        # Checked on the class: an instance built without its package complains on deletion.
+        if not kind.is_usable():
+            raise DomainError("printer.backend_missing", package=self.package, url=self.url)
+        args, kwargs = self._arguments()
         try:
-            device = self._open()
+            device = kind(*args, **kwargs)
+            device.open()
         except Exception as error:  # each escpos transport raises its own kinds
             raise PrinterUnavailable(f"Không mở được máy in {self.url} ({error}).") from None
         try:
@@ -244,41 +310,38 @@ class _EscposBackend:
 
 
 class UsbBackend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import Usb
+    package, escpos_class = "pyusb", "Usb"
 
+    def _arguments(self) -> tuple[tuple, dict]:
         vendor, _, product = self.target.host.partition(":")
-        printer = Usb(int(vendor, 16), int(product, 16), timeout=int(self.profile.timeout * 1000))
-        printer.open()
-        return printer
+        timeout = int(self.profile.timeout * 1000)
+        return (int(vendor, 16), int(product, 16)), {"timeout": timeout}
 
 
 class SerialBackend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import Serial
+    package, escpos_class = "pyserial", "Serial"
 
+    def _arguments(self) -> tuple[tuple, dict]:
         baudrate = int(self.target.query.get("baudrate", 9600))
-        printer = Serial(devfile=self.target.path, baudrate=baudrate, timeout=self.profile.timeout)
-        printer.open()
-        return printer
+        return (), {
+            "devfile": self.target.path,
+            "baudrate": baudrate,
+            "timeout": self.profile.timeout,
+        }
 
 
 class Win32Backend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import Win32Raw
+    package, escpos_class = "pywin32", "Win32Raw"
 
-        printer = Win32Raw(self.target.host)
-        printer.open()
-        return printer
+    def _arguments(self) -> tuple[tuple, dict]:
+        return (self.target.host,), {}
 
 
 class CupsBackend(_EscposBackend):
-    def _open(self):
-        from escpos.printer import CupsPrinter
+    package, escpos_class = "pycups", "CupsPrinter"
 
-        printer = CupsPrinter(self.target.host)
-        printer.open()
-        return printer
+    def _arguments(self) -> tuple[tuple, dict]:
+        return (self.target.host,), {}
 
 
 BACKENDS: dict[str, type] = {

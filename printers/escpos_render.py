@@ -30,6 +30,8 @@ ESC, GS = b"\x1b", b"\x1d"
 # Rows per GS v 0 block: small enough for the receive buffer of cheap printers.
 FRAGMENT_ROWS = 256
 _TEXT_COLUMNS = {58: 32, 80: 48}
+# A printer silent for longer is hung: the clerk hears about the job while the citizen waits.
+MAX_TIMEOUT_S = 120
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class PrinterProfile:
                 f"unsupported code page {codepage} (choose {', '.join(sorted(CODEPAGES))})"
             )
         number = query.get("cpnum")
+        timeout = float(query.get("timeout", 5.0))
+        if not 0 < timeout <= MAX_TIMEOUT_S:  # also refuses nan and inf
+            raise ValueError(f"timeout must be above 0 and at most {MAX_TIMEOUT_S} s")
         return cls(
             width_mm=width,
             mode=mode,
@@ -79,7 +84,7 @@ class PrinterProfile:
             codepage_number=int(number) if number is not None else None,
             cut=query.get("cut", "1") not in ("0", "false", "no"),
             status=query.get("status", "1") not in ("0", "false", "no"),
-            timeout=float(query.get("timeout", 5.0)),
+            timeout=timeout,
         )
 
 
@@ -133,13 +138,15 @@ def _text_mode(printer, document: Document, profile: PrinterProfile) -> None:
     columns = _TEXT_COLUMNS[profile.width_mm]
     printer._raw(ESC + b"t" + bytes((profile.codepage_number,)))
 
-    def line(text: str, *, bold: bool = False, align: str = "left", size: str = "normal"):
+    def line(
+        text: str, *, bold: bool = False, align: str = "left", size: str = "normal", wrap=True
+    ):
         printer._raw(ESC + b"a" + bytes((("left", "center", "right").index(align),)))
         printer._raw(ESC + b"E" + bytes((1 if bold else 0,)))
         magnify = {"huge": 0x33, "large": 0x11}.get(size, 0)
         printer._raw(GS + b"!" + bytes((magnify,)))
         width = columns // (1 + (magnify & 0x0F))
-        for chunk in _wrap_words(text, width):
+        for chunk in _wrap_words(text, width) if wrap else [text]:
             printer._raw(encode(chunk) + b"\n")
 
     for block in document.printed_blocks():
@@ -151,8 +158,13 @@ def _text_mode(printer, document: Document, profile: PrinterProfile) -> None:
                 size=block.size,
             )
         elif isinstance(block, Columns):
+            # each cell wraps in its own width (less one column, so cells never touch) and
+            # is centred in it: the signature columns stand side by side as on the raster
             cell = columns // max(len(block.cells), 1)
-            line("".join(c.center(cell) for c in block.cells).rstrip(), bold=block.bold)
+            wrapped = [_wrap_words(c, cell - 1) for c in block.cells]
+            for row in range(max(len(w) for w in wrapped)):
+                cells = (w[row] if row < len(w) else "" for w in wrapped)
+                line("".join(c.center(cell) for c in cells).rstrip(), bold=block.bold, wrap=False)
         elif isinstance(block, QR):
             printer._raw(ESC + b"a\x01")
             printer.qr(block.data, native=True, size=6)

@@ -6,8 +6,6 @@ raster uses, loaded into Qt, so a machine without system fonts still writes Viet
 
 from __future__ import annotations
 
-import atexit
-import os
 import tempfile
 from collections.abc import Sequence
 from datetime import date
@@ -18,20 +16,16 @@ from printers.documents import QR, Columns, Document, Rule, Space, Text
 from printers.fonts import default_fonts
 
 _POINTS = {"small": 8.5, "normal": 10, "large": 12, "huge": 40}
-_APP = None
 
 
 def _qt():
-    """A QGuiApplication (offscreen when there is no display) and our font family names."""
-    global _APP
-    if "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtGui import QFontDatabase, QGuiApplication
+    """The process's Qt application (off screen unless a window made it first) and our font
+    family names. The application comes from qt_process, which installs the None guard."""
+    from PySide6.QtGui import QFontDatabase
 
-    app = QGuiApplication.instance()
-    if app is None:
-        _APP = app = QGuiApplication([])
-        atexit.register(_shutdown)  # a QGuiApplication left to interpreter teardown crashes
+    from counter_app.ui.qt_process import qt_application
+
+    app = qt_application(drawing_only=True)
     fonts = default_fonts()
     families = []
     for path in (fonts.regular, fonts.bold):
@@ -39,13 +33,6 @@ def _qt():
         names = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
         families.append(names[0] if names else "Sans Serif")
     return app, families
-
-
-def _shutdown() -> None:
-    global _APP
-    if _APP is not None:
-        _APP.shutdown()
-        _APP = None
 
 
 class _Page:

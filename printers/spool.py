@@ -6,12 +6,19 @@ stopped while printing, leaves it `unknown`: it is never sent again by itself, b
 paper may already be in the citizen's hand. A clerk retries it (printed as "BẢN IN LẠI")
 or cancels it. After `max_attempts` tries, or on an error that retrying cannot cure, a job
 ends `failed` with the reason.
+
+A job is `printing` under its owner: the open spool that claimed it holds a lock file
+(`spool.db.owners/<owner>.lock`) until it closes, so another process opening the spool can
+tell a job in flight from one whose program died.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +35,7 @@ from printers.backends import (
     wait_backoff,
 )
 from printers.documents import Document
+from printers.file_lock import FileLock
 
 
 class Sealer(Protocol):
@@ -85,7 +93,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     attempts INTEGER NOT NULL DEFAULT 0,
     next_try_at TEXT NOT NULL,
     printed_at TEXT,
-    bytes_sent INTEGER NOT NULL DEFAULT 0
+    bytes_sent INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, next_try_at);
 CREATE INDEX IF NOT EXISTS jobs_key ON jobs(job_key, printer);
@@ -139,6 +148,13 @@ def _job(row: sqlite3.Row, document: Document) -> Job:
     )
 
 
+def _drop(lock: FileLock) -> None:
+    """Release a dead owner's lock and remove its file (Windows refuses while it is open)."""
+    lock.release()
+    with contextlib.suppress(OSError):
+        lock.path.unlink()
+
+
 def render_payload(document: Document, backend: Backend) -> bytes:
     if backend.wants_pdf:
         from printers.pdf import document_pdf_bytes
@@ -163,6 +179,13 @@ class Spool:
     ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # This spool's lock, held while it is open: jobs it claims carry its owner name.
+        self.owners = path.with_name(path.name + ".owners")
+        self.owners.mkdir(exist_ok=True)
+        self.owner = uuid.uuid4().hex
+        self._lock = FileLock(self.owners / f"{self.owner}.lock")
+        if not self._lock.try_acquire():
+            raise OSError(f"cannot lock {self._lock.path}")
         self.clock = clock
         self.opener = opener
         self.max_attempts = max_attempts
@@ -173,10 +196,16 @@ class Spool:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")  # a printed job must stay printed
         self.conn.executescript(_SCHEMA)
+        columns = {row["name"] for row in self.conn.execute("PRAGMA table_info(jobs)")}
+        if "owner" not in columns:  # a spool written before owners were recorded
+            self.conn.execute("ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
         self._recover()
 
     def close(self) -> None:
         self.conn.close()
+        self._lock.release()
+        with contextlib.suppress(OSError):
+            self._lock.path.unlink()
 
     def _dump(self, document: Document) -> str:
         text = json.dumps(document.to_dict(), ensure_ascii=False)
@@ -195,16 +224,47 @@ class Spool:
         self.close()
 
     def _recover(self) -> None:
-        """A job left `printing` by a stopped program may be on paper: mark it unknown."""
-        self.conn.execute(
-            "UPDATE jobs SET state = ?, reason = ?, updated_at = ? WHERE state = ?",
-            (
-                UNKNOWN,
-                "Chương trình dừng khi đang in; hãy xem giấy đã in chưa rồi in lại nếu cần.",
-                self.clock().isoformat(),
-                PRINTING,
-            ),
-        )
+        """A job left `printing` by a program that stopped may be on paper: mark it unknown.
+
+        Only when its owner is dead (its lock can be taken): a job another living process
+        is printing right now is left alone, or its retry would print a second copy.
+        """
+        owners = self.conn.execute(
+            "SELECT DISTINCT owner FROM jobs WHERE state = ?", (PRINTING,)
+        ).fetchall()
+        for (owner,) in owners:
+            probe = self._dead_owner(owner)
+            if probe is None:
+                continue
+            self.conn.execute(
+                "UPDATE jobs SET state = ?, reason = ?, updated_at = ? "
+                "WHERE state = ? AND owner = ?",
+                (
+                    UNKNOWN,
+                    "Chương trình dừng khi đang in; hãy xem giấy đã in chưa rồi in lại nếu cần.",
+                    self.clock().isoformat(),
+                    PRINTING,
+                    owner,
+                ),
+            )
+            _drop(probe)
+        self._sweep_owner_files()
+
+    def _dead_owner(self, owner: str) -> FileLock | None:
+        """The dead owner's lock, taken (for the caller to drop); None while it lives."""
+        probe = FileLock(self.owners / f"{owner}.lock")
+        if not owner.isalnum() or probe.try_acquire(create=False) or not probe.path.exists():
+            return probe  # no owner recorded (an older spool), or nobody holds its lock
+        return None  # held: its process is alive and printing
+
+    def _sweep_owner_files(self) -> None:
+        """Remove lock files left by dead spools. A file younger than a minute may belong to a
+        spool that has created it and is about to lock it, so it is left for later."""
+        for path in self.owners.glob("*.lock"):
+            probe = FileLock(path)
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > 60 and probe.try_acquire(create=False):
+                    _drop(probe)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -270,9 +330,9 @@ class Spool:
     def _claim(self, job_id: int) -> bool:
         """queued -> printing, atomically: of two processes only one may send a job."""
         cursor = self.conn.execute(
-            "UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ? "
+            "UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ?, owner = ? "
             "WHERE id = ? AND state = ?",
-            (PRINTING, self.clock().isoformat(), job_id, QUEUED),
+            (PRINTING, self.clock().isoformat(), self.owner, job_id, QUEUED),
         )
         return cursor.rowcount == 1
 

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The user's own home folder is never written: the data folder, Qt settings (QSettings), the
+# keyring and every cache point into a folder of this test run, in child processes too.
+# Kept in the environment: this module may be imported twice (as `conftest` by a test too).
+if "COUNTER_APP_TEST_HOME" not in os.environ:
+    os.environ["COUNTER_APP_REAL_HOME"] = str(Path.home())
+    os.environ["COUNTER_APP_TEST_HOME"] = tempfile.mkdtemp(prefix="counter-app-test-home-")
+    atexit.register(shutil.rmtree, os.environ["COUNTER_APP_TEST_HOME"], ignore_errors=True)
+REAL_HOME = Path(os.environ["COUNTER_APP_REAL_HOME"])
+TEST_HOME = Path(os.environ["COUNTER_APP_TEST_HOME"])
+for name, sub in (
+    ("HOME", ""),
+    ("USERPROFILE", ""),
+    ("XDG_CONFIG_HOME", ".config"),
+    ("XDG_DATA_HOME", ".local/share"),
+    ("XDG_CACHE_HOME", ".cache"),
+    ("XDG_STATE_HOME", ".local/state"),
+    ("APPDATA", "AppData/Roaming"),
+    ("LOCALAPPDATA", "AppData/Local"),
+):
+    os.environ[name] = str(TEST_HOME / sub)
+    (TEST_HOME / sub).mkdir(parents=True, exist_ok=True)
 # Stores made by tests are sealed with this passphrase; child processes inherit it. The OS
 # keyring is off so tests never touch the developer's own, and scrypt is cheaper.
 os.environ.setdefault("COUNTER_APP_PASSPHRASE", "cum-mat-khau-cho-kiem-thu")
@@ -69,3 +94,12 @@ def make_ctx(store, clock, station, role: Role = Role.CLERK, name: str = "canbo1
 @pytest.fixture
 def ctx(store, clock, station):
     return make_ctx(store, clock, station)
+
+
+@pytest.fixture(scope="session")
+def qapp():
+    """pytest-qt's application, made the program's way: with the None guard (see qt_process),
+    so a long test session cannot abort the interpreter the way the unguarded one could."""
+    from counter_app.ui.qt_process import qt_application
+
+    return qt_application()

@@ -12,7 +12,7 @@ from counter_app.cli.output import emit_json
 from counter_app.core.calendar import CalendarOverride
 from counter_app.core.clock import system_now
 from counter_app.core.dossier_code import SequenceBlock
-from counter_app.core.errors import ValidationError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import TicketRange
 from counter_app.core.roles import Actor, Permission, Role
@@ -160,7 +160,13 @@ def demo(state: CliState, no_gui: bool) -> None:
         from counter_app.ui.launcher import run
 
         folder = state.data_dir if state.data_dir_given else demo_data_dir()
-        raise SystemExit(run(data_dir=folder, demo=True, lang=state.lang))
+        try:
+            raise SystemExit(run(data_dir=folder, demo=True, lang=state.lang))
+        except DomainError as error:
+            if error.code != "ui.qt_cannot_start":
+                raise
+            click.echo(error.message(state.lang), err=True)
+            click.echo(TEXT_DEMO_INSTEAD[state.lang], err=True)
     from counter_app.cli.output import hhmm_date
     from counter_app.core.roles import ROLE_NAMES
     from counter_app.services.demo import DEMO_ACCOUNTS, demo_counter_day, ensure_demo_store
@@ -198,6 +204,12 @@ def demo(state: CliState, no_gui: bool) -> None:
     click.echo(f'  counter-app --data-dir {folder} search "nguyen duong"')
     click.echo(f"  counter-app --data-dir {folder} dossier show {d.code}")
     store.close()
+
+
+TEXT_DEMO_INSTEAD = {
+    "vi": "Chạy cảnh mẫu trên dòng lệnh thay cho cửa sổ.",
+    "en": "Playing the demo scene on the command line instead of the window.",
+}
 
 
 def demo_data_dir():

@@ -38,8 +38,12 @@ def run(
     clock: Callable[[], datetime] | None = None,
 ) -> int:
     started = time.perf_counter()
+    from counter_app.ui.qt_process import StartProbe
+
+    probe_start = StartProbe()  # runs while the window's modules load
     from counter_app.ui.qtapp import make_app
 
+    probe_start.check()  # Qt would abort this process; a clear message instead
     app = make_app(_language(lang))
     from counter_app.ui.single_instance import InstanceGuard, claim
 
