@@ -81,12 +81,19 @@ class StationStatusBar(QStatusBar):
         watch = session.center()
         if watch is not None:
             watch.state_changed.connect(self._show_center)
-        self._timer = QTimer(self, interval=15_000)
+        self._timer = QTimer(self, interval=15_000)  # runs while the bar is shown
         self._timer.timeout.connect(self.refresh)
-        self._timer.start()
         session.queue_changed.connect(self.refresh)
         session.dossiers_changed.connect(self.refresh)
         session.actor_changed.connect(self.refresh)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._timer.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self._timer.stop()  # a closed window reads nothing more from its store
+        super().hideEvent(event)
 
     def refresh(self) -> None:
         session = self._session
