@@ -1,0 +1,45 @@
+"""The center's sync settings: portal address, dialect, and the upstream account.
+
+Kept in the settings key `sync` ({"portal_url", "dialect", "credentials"}); the password is
+sealed with the store's key like every secret, so a settings export or a support copy of the
+database never shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+_SEAL_CONTEXT = "sync.credentials.password"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    portal_url: str = ""
+    dialect: str = "reference"
+    credentials: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+def load_settings(store) -> SyncSettings:
+    raw = store.settings.get("sync", {}) or {}
+    if not isinstance(raw, dict):
+        raw = {}
+    creds = dict(raw.get("credentials") or {})
+    sealed = creds.pop("password_sealed", "")
+    if sealed:
+        creds["password"] = store.crypto.open(sealed, _SEAL_CONTEXT)
+    return SyncSettings(
+        portal_url=str(raw.get("portal_url") or ""),
+        dialect=str(raw.get("dialect") or "reference"),
+        credentials={k: str(v) for k, v in creds.items()},
+    )
+
+
+def save_settings(store, *, portal_url: str, dialect: str, credentials: dict[str, Any]) -> None:
+    """Inside the caller's transaction; other keys of `sync` are kept."""
+    raw = dict(store.settings.get("sync", {}) or {})
+    creds = {k: str(v) for k, v in credentials.items() if k != "password"}
+    if credentials.get("password"):
+        creds["password_sealed"] = store.crypto.seal(str(credentials["password"]), _SEAL_CONTEXT)
+    raw.update({"portal_url": portal_url, "dialect": dialect, "credentials": creds})
+    store.settings.set("sync", raw)
