@@ -44,6 +44,7 @@ _STATS = (
     "creates",
     "updates",
     "lookups",
+    "summaries_received",
     "faults_5xx",
     "faults_drop_before",
     "faults_drop_after",
@@ -216,6 +217,7 @@ class DvcqgState:
                     "DO UPDATE SET record = excluded.record, times = times + 1",
                     (record["NgayTongHop"], json.dumps(record, ensure_ascii=False)),
                 )
+                self.counts["summaries_received"] += 1
         return None
 
     # ---- what it holds ----

@@ -56,6 +56,17 @@ def _one_of(*allowed: str):
     return check
 
 
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+def _email(name: str, value: Any) -> None:
+    """ASCII addresses only, as older upstream systems check them."""
+    if not isinstance(value, str):
+        raise FieldError(name, "phải là chuỗi")
+    if value and (len(value) > 254 or not _EMAIL.match(value)):
+        raise FieldError(name, "sai định dạng thư điện tử")
+
+
 def _digits(name: str, value: Any) -> None:
     if not isinstance(value, str) or not _DIGITS.match(value):
         raise FieldError(name, "phải là chuỗi chữ số")
@@ -96,7 +107,7 @@ DOSSIER = {
     "ChuHoSo": _text(),
     "LoaiDoiTuong": _one_of("1", "2"),
     "MaDoiTuong": _text(50),
-    "Email": _text(254),
+    "Email": _email,
     "SoDienThoai": _text(20),
     "TrichYeuHoSo": _text(),
     "NgayTiepNhan": _date(required=True),
