@@ -66,3 +66,13 @@ def make_engine(
         store, portal_url, settings.credentials, session=session, timeout=timeout
     )
     return ItemSyncEngine(store, upstream, **options)
+
+
+def connection_test(store, data_dir: Path | str, portal_url: str, *, dialect: str | None = None):
+    """Log in once (Settings' and the CLI's connection test); raises what sync would."""
+    engine = make_engine(store, data_dir, portal_url, dialect=dialect)
+    upstream = getattr(engine, "dialect", None)
+    if upstream is not None:
+        upstream.test_connection()
+    else:
+        engine.client.token()
