@@ -24,7 +24,7 @@ def _text(limit: int = TEXT_LIMIT, *, required: bool = False):
     def check(name: str, value: Any) -> None:
         if not isinstance(value, str):
             raise FieldError(name, "phải là chuỗi")
-        if required and not value.strip():
+        if required and not value:
             raise FieldError(name, "không được để trống")
         if len(value) > limit:
             raise FieldError(name, f"dài quá {limit} ký tự")
