@@ -4,7 +4,8 @@ The same guarantees as the reference engine (sync/engine.py), whose round, backo
 set-aside rules it inherits: an event leaves 'waiting'/'sending' for 'synced' only in the
 transaction that records what the upstream answered; an event the upstream refuses for good
 is set aside at once with the dialect's Vietnamese reason and never blocks the others; one
-refused for now, or lost on the link, is tried again with backoff. What differs is the
+refused for now is tried again with backoff and set aside after `max_tries`; one lost on
+the link is tried again with backoff without counting a try. What differs is the
 wire: no idempotency key, so before an event goes out it is marked "tried" in its own
 commit, and an event found tried (its answer lost, its process killed) is sent in "unsure"
 mode, where the dialect looks up what the upstream holds before creating anything.
@@ -125,8 +126,16 @@ class ItemSyncEngine(SyncEngine):
                     )
                 continue
             except TransportError as error:
+                # the link's failure, not the record's: retried with backoff, never set aside
+                # for it (one event per request would otherwise count every lost answer)
                 with self.store.transaction():
-                    self._item_failed(item, str(error), report, time.time())
+                    self.store.outbox.mark_retry(
+                        item.idem_key,
+                        reason=str(error),
+                        next_try=self._retry_at(item.tries, time.time()),
+                        tries_add=0,
+                    )
+                report.retry_later += 1
                 failures += 1
                 if failures >= self.config.round_failures:
                     raise

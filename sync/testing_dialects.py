@@ -24,7 +24,8 @@ def check_dvcqg_exactly_once(store: Store, url: str, center_name: str) -> dict:
     """Every local dossier held once, as it stands here, in the portal's fields; every
     progress step once; nothing waiting or set aside; no second create."""
     counts = store.outbox.counts()
-    assert set(counts) == {"synced"}, f"not all synced: {counts}"
+    aside = [(i.op, i.tries, i.last_error) for i in store.outbox.attention(5)]
+    assert set(counts) == {"synced"}, f"not all synced: {counts} {aside}"
     portal = emulator_get(url, "dossiers")
     by_code = {d["MaHoSo"]: d for d in portal["dossiers"]}
     codes = [r["code"] for r in store.query("SELECT code FROM dossiers")]

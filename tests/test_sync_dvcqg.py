@@ -217,3 +217,107 @@ def test_emulator_refuses_a_wrong_type_with_the_dialect_envelope(emulator, field
     named = "Gia" if field == "DanhSachLePhi" else field  # the wrong field inside the list
     assert envelope["error_code"] == "-1" and named in envelope["message"]
     assert stats(emulator.url)["dossiers_stored"] == 0
+
+
+def test_cli_configure_test_and_sync_a_day_through_the_emulator(
+    store, ctx, clock, station, emulator, tmp_path, capsys
+):
+    from counter_app.cli.app import main
+
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    codes, _ = a_day(ctx, clock)
+    data = str(tmp_path / "data")
+    account = DEFAULT_ACCOUNT
+    common = ["--data-dir", data, "sync"]
+    configure_args = [
+        *common,
+        "configure",
+        "--portal",
+        emulator.url,
+        "--dialect",
+        "dvcqg",
+        "--username",
+        account["username"],
+        "--madonvi",
+        account["madonvi"],
+        "--dstcode",
+        account["dstcode"],
+        "--password",
+        account["password"],
+    ]
+    assert main(configure_args) == 0
+    raw = json.dumps(store.settings.get("sync"))
+    assert account["password"] not in raw  # sealed, never in clear
+    assert main([*common, "test"]) == 0
+    assert "Kết nối Cổng: tốt." in capsys.readouterr().out
+    assert main([*common, "--once", "--json"]) == 0  # address and dialect from the settings
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["waiting"] == 0 and report["set_aside"] == 0
+    assert len(held(emulator.url)["dossiers"]) == len(codes)
+    # a wrong password: a clear Vietnamese refusal, no traceback
+    assert main([*configure_args[:-1], "sai-mat-khau"]) == 0
+    assert main([*common, "test"]) == 1
+    err = capsys.readouterr().err
+    assert "Cổng không chấp nhận tài khoản kết nối" in err and "Traceback" not in err
+    assert main([*common, "--dialect", "motcua", "--once"]) == 2
+    assert "không được hỗ trợ" in capsys.readouterr().err
+
+
+def test_cli_portal_emulator_speaks_the_chosen_dialect(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "counter_app",
+            "portal-emulator",
+            "--dialect",
+            "dvcqg",
+            "--port",
+            "0",
+            "--data",
+            str(tmp_path / "emu"),
+            "--faults",
+            "5xx=0.5,seed=1",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        first = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+", first).group(0)
+        figures = stats(url)
+        assert figures["dossiers_stored"] == 0
+        assert held(url) == {"dossiers": [], "progress": [], "summaries": []}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_failing_link_sets_nothing_aside_and_a_wrong_clock_is_reported(
+    store, ctx, clock, station, emulator, tmp_path
+):
+    from sync.emulator_state import Faults
+
+    configure(store, emulator.url)
+    a_day(ctx, clock)
+    emulator.state.set_faults(Faults(error_5xx=1.0))
+    engine = make_engine(
+        store, tmp_path, emulator.url, config=SyncConfig(max_tries=2, pause_base=0.01), clock=clock
+    )
+    for _ in range(3):
+        report = engine.run_once()
+        with store.transaction():
+            store.conn.execute("UPDATE outbox SET next_try_epoch = 0")
+    assert not report.ok and report.error == "Cổng dịch vụ công đang gặp sự cố (HTTP 503)"
+    assert store.outbox.counts().get("attention", 0) == 0  # the link's fault, not the records'
+    emulator.state.set_faults(Faults(clock_skew=900.0))
+    report = engine.run_until_idle(max_rounds=20, horizon=0.5)
+    assert report.ok and report.waiting == 0
+    assert report.clock_warning and 890 <= report.clock_offset <= 910
+    assert store.sync_state.get("clock_offset") == report.clock_offset
+    assert store.sync_state.local_clock_behind()  # no new codes until the clock is set

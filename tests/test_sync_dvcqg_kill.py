@@ -82,7 +82,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
             [
                 sys.executable,
                 "-m",
-                "counter_app.cli",
+                "counter_app",
                 "--data-dir",
                 data_dir,
                 "sync",
@@ -99,6 +99,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
         time.sleep(rng.uniform(0.3, 0.9))
         proc.send_signal(signal.SIGKILL)
         proc.wait(5)
+        assert proc.returncode == -signal.SIGKILL  # killed at work, not already gone
         kills += 1
 
     emulator.state.set_faults(Faults())  # the link heals; one clean run finishes the job
