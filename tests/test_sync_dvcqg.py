@@ -321,3 +321,20 @@ def test_a_failing_link_sets_nothing_aside_and_a_wrong_clock_is_reported(
     assert report.clock_warning and 890 <= report.clock_offset <= 910
     assert store.sync_state.get("clock_offset") == report.clock_offset
     assert store.sync_state.local_clock_behind()  # no new codes until the clock is set
+
+
+def test_a_session_the_portal_forgot_is_renewed(store, ctx, clock, station, emulator, tmp_path):
+    from sync.emulator_state import Faults
+
+    configure(store, emulator.url)
+    emulator.state.set_faults(Faults())
+    engine = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock)
+    a_day(ctx, clock)
+    assert engine.run_until_idle(max_rounds=5, horizon=0.5).waiting == 0
+    requests.post(f"{emulator.url}/_emulator/expire-sessions", timeout=10)
+    service.receive_dossier(
+        ctx, procedure_code="1.001193", applicant=service.ApplicantInput(full_name=NAMES[0])
+    )
+    report = engine.run_until_idle(max_rounds=5, horizon=0.5)
+    assert report.ok and report.waiting == 0 and report.pushed == 1
+    assert len(held(emulator.url)["dossiers"]) == 13
