@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -51,9 +52,10 @@ def stats(url: str) -> dict:
     return requests.get(f"{url}/_emulator/stats", timeout=10).json()
 
 
-def drain(engine, store) -> None:
-    for _ in range(20):
-        report = engine.run_until_idle(max_rounds=50, horizon=0.5)
+def drain(engine, store, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        report = engine.run_until_idle(max_rounds=10, horizon=0.5)
         if report.ok and report.waiting == 0:
             return
     raise AssertionError(f"still waiting: {store.outbox.counts()}")
