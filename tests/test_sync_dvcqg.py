@@ -183,6 +183,7 @@ def test_a_refused_field_is_set_aside_in_vietnamese_and_the_others_go_on(
         ("TrangThaiHoSo", 2),
         ("NgayTiepNhan", "2026-04-29 09:00"),
         ("NgayHenTra", "20260231090000"),
+        ("NgayHenTra", "2026429090000"),  # 13 digits a lenient parser would read
         ("HinhThuc", "2"),
         ("TrichYeuHoSo", "x" * 2001),
         ("DanhSachLePhi", [{"Gia": 50000}]),
@@ -340,3 +341,43 @@ def test_a_session_the_portal_forgot_is_renewed(store, ctx, clock, station, emul
     report = engine.run_until_idle(max_rounds=5, horizon=0.5)
     assert report.ok and report.waiting == 0 and report.pushed == 1
     assert len(held(emulator.url)["dossiers"]) == 13
+
+
+def call(url: str, session: str, service: str, **fields) -> dict:
+    body = {"session": session, "madonvi": DEFAULT_ACCOUNT["madonvi"], "service": service}
+    headers = {"dstcode": DEFAULT_ACCOUNT["dstcode"]}
+    return requests.post(
+        f"{url}/integration", json={**body, **fields}, headers=headers, timeout=10
+    ).json()
+
+
+def test_emulator_has_no_idempotency_key_and_refuses_blind_creates(emulator):
+    """Like the real wire: creating a dossier it holds, or updating or moving on one it does
+    not hold, is refused (which is why our side looks up before it creates)."""
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    session = requests.post(
+        f"{emulator.url}/auth",
+        json={k: DEFAULT_ACCOUNT[k] for k in ("username", "password")},
+        headers={"dstcode": DEFAULT_ACCOUNT["dstcode"]},
+        timeout=10,
+    ).json()["session"]
+    record = {
+        "MaHoSo": "H22-1",
+        "MaTTHC": "1.001193",
+        "LoaiDoiTuong": "1",
+        "NgayTiepNhan": "20260429090000",
+        "TrangThaiHoSo": "2",
+    }
+    step = {"MaHoSo": "H22-2", "ThoiDiemXuLy": "20260429100000", "TrangThai": "4"}
+    url = emulator.url
+    assert (
+        call(url, session, "DongBoHoSoMC", isUpdating="True", data=[record])["error_code"] == "-3"
+    )
+    assert call(url, session, "DongBoHoSoMC", isUpdating="False", data=[record])["error_code"] == 0
+    assert (
+        call(url, session, "DongBoHoSoMC", isUpdating="False", data=[record])["error_code"] == "-4"
+    )
+    assert call(url, session, "CapNhatTienDoHoSoMC", data=[step])["error_code"] == "-3"
+    assert call(url, session, "TraCuuHoSo", mahoso="H22-2")["result"] == []
+    assert stats(url)["creates"] == 1 and stats(url)["dossiers_stored"] == 1
+    assert call(url, "not-a-session", "TraCuuHoSo", mahoso="H22-1")["error_code"] == "-2"
