@@ -267,6 +267,7 @@ def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as
 @click.option("--username", default="", help="Tài khoản kết nối do Cổng cấp.")
 @click.option("--madonvi", default="", help="Mã đơn vị (mã định danh của cơ quan).")
 @click.option("--dstcode", default="", help="Mã hệ thống gửi (tiêu đề dstcode).")
+@click.option("--client-id", default="", help="Mã ứng dụng (motcua).")
 @click.option(
     "--password",
     prompt="Mật khẩu kết nối",
@@ -275,7 +276,9 @@ def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as
     help="Mật khẩu kết nối (được niêm phong trong dữ liệu).",
 )
 @pass_state
-def sync_configure(state: CliState, portal, dialect, username, madonvi, dstcode, password):
+def sync_configure(
+    state: CliState, portal, dialect, username, madonvi, dstcode, client_id, password
+):
     """Lưu địa chỉ Cổng, chuẩn kết nối và tài khoản của trung tâm (chỉ quản trị viên)."""
     from counter_app.core.roles import Permission
     from sync.dialects import check_dialect
@@ -284,9 +287,9 @@ def sync_configure(state: CliState, portal, dialect, username, madonvi, dstcode,
     ctx = state.context()
     ctx.actor.require(Permission.CHANGE_SETTINGS)
     name = check_dialect(dialect or "reference")
-    creds = {"username": username, "madonvi": madonvi, "dstcode": dstcode}
-    if password:
-        creds["password"] = password
+    creds = {"username": username, "madonvi": madonvi, "dstcode": dstcode, "client_id": client_id}
+    if password:  # the dvcqg password, or the motcua client secret
+        creds["client_secret" if name == "motcua" else "password"] = password
     with ctx.store.transaction():
         save_settings(
             ctx.store,
@@ -366,14 +369,15 @@ def _dialect_emulator(dialect: str, host: str, port: int, data: Path, faults) ->
     from sync.dialects import check_dialect
 
     check_dialect(dialect)
-    from sync.emulator_dvcqg import DvcqgEmulator
-
-    emulator = DvcqgEmulator(data, host=host, port=port, faults=faults)
-    account = emulator.account
+    if dialect == "dvcqg":
+        from sync.emulator_dvcqg import DvcqgEmulator as Emulator
+    else:
+        from sync.emulator_motcua import MotcuaEmulator as Emulator
+    emulator = Emulator(data, host=host, port=port, faults=faults)
+    account = " · ".join(f"{k} {v}" for k, v in emulator.account.items())
     click.echo(
         f"Cổng giả lập ({dialect}): {emulator.url}  (thống kê: {emulator.url}/_emulator/stats)\n"
-        f"Tài khoản: {account['username']} · mã đơn vị {account['madonvi']} · "
-        f"dstcode {account['dstcode']}"
+        f"Tài khoản: {account}"
     )
     with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()

@@ -15,7 +15,7 @@ from typing import Any
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 
-DIALECTS = ("reference", "dvcqg")
+DIALECTS = ("reference", "dvcqg", "motcua")
 
 register(
     {
@@ -56,15 +56,16 @@ def make_engine(
         from sync.engine import SyncEngine
 
         return SyncEngine(store, data_dir, portal_url, **options)
-    from sync.dialects.dvcqg import DvcqgDialect
     from sync.item_engine import ItemSyncEngine
 
+    if name == "dvcqg":
+        from sync.dialects.dvcqg import DvcqgDialect as Upstream
+    else:
+        from sync.dialects.motcua import MotcuaDialect as Upstream
     session = options.pop("session", None)
     config = options.get("config")
     timeout = config.timeout if config is not None else (5.0, 60.0)
-    upstream = DvcqgDialect(
-        store, portal_url, settings.credentials, session=session, timeout=timeout
-    )
+    upstream = Upstream(store, portal_url, settings.credentials, session=session, timeout=timeout)
     return ItemSyncEngine(store, upstream, **options)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-_SEAL_CONTEXT = "sync.credentials.password"
+_SEAL_CONTEXT = "sync.credentials"
+SECRETS = ("password", "client_secret")
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,10 @@ def load_settings(store) -> SyncSettings:
     if not isinstance(raw, dict):
         raw = {}
     creds = dict(raw.get("credentials") or {})
-    sealed = creds.pop("password_sealed", "")
-    if sealed:
-        creds["password"] = store.crypto.open(sealed, _SEAL_CONTEXT)
+    for name in SECRETS:
+        sealed = creds.pop(f"{name}_sealed", "")
+        if sealed:
+            creds[name] = store.crypto.open(sealed, f"{_SEAL_CONTEXT}.{name}")
     return SyncSettings(
         portal_url=str(raw.get("portal_url") or ""),
         dialect=str(raw.get("dialect") or "reference"),
@@ -38,8 +40,11 @@ def load_settings(store) -> SyncSettings:
 def save_settings(store, *, portal_url: str, dialect: str, credentials: dict[str, Any]) -> None:
     """Inside the caller's transaction; other keys of `sync` are kept."""
     raw = dict(store.settings.get("sync", {}) or {})
-    creds = {k: str(v) for k, v in credentials.items() if k != "password"}
-    if credentials.get("password"):
-        creds["password_sealed"] = store.crypto.seal(str(credentials["password"]), _SEAL_CONTEXT)
+    creds = {k: str(v) for k, v in credentials.items() if k not in SECRETS}
+    for name in SECRETS:
+        if credentials.get(name):
+            creds[f"{name}_sealed"] = store.crypto.seal(
+                str(credentials[name]), f"{_SEAL_CONTEXT}.{name}"
+            )
     raw.update({"portal_url": portal_url, "dialect": dialect, "credentials": creds})
     store.settings.set("sync", raw)
