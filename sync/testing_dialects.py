@@ -43,8 +43,35 @@ def check_dvcqg_exactly_once(store: Store, url: str, center_name: str) -> dict:
     return {"dossiers": len(codes), "steps": len(steps), **stats}
 
 
-def dvcqg_sync_child(data_dir: str, url: str, at_iso: str, seed: int) -> None:
-    """Body of the process the kill test SIGKILLs: dvcqg sync rounds forever."""
+def check_motcua_exactly_once(store: Store, url: str, agency_code: str) -> dict:
+    """Every local dossier created once as received, its status as it stands here; every
+    step once; nothing waiting or set aside."""
+    from sync.dialects.motcua_fields import dossier_record
+
+    counts = store.outbox.counts()
+    assert set(counts) == {"synced"}, f"not all synced: {counts}"
+    held = emulator_get(url, "dossiers")
+    by_code = {d["record"]["MaHoSo"]: d for d in held["dossiers"]}
+    codes = [r["code"] for r in store.query("SELECT code FROM dossiers")]
+    assert sorted(by_code) == sorted(codes) and len(held["dossiers"]) == len(codes)
+    for code in codes:
+        local = store.dossiers.get(code)
+        sent = by_code[code]["record"]
+        assert sent == {
+            **dossier_record(local, agency_code=agency_code),
+            "NgayHenTra": sent["NgayHenTra"],
+        }, f"{code} differs"
+        assert by_code[code]["TrangThai"] == int(local.status), f"{code} status differs"
+    steps = [(s["MaHoSo"], s["ThoiDiemXuLy"], s["TrangThai"]) for s in held["steps"]]
+    expected = store.query_one("SELECT count(*) FROM outbox WHERE op = 'dossier.status'")[0]
+    assert len(steps) == len(set(steps)) == expected, "progress steps lost or repeated"
+    stats = emulator_get(url, "stats")
+    assert stats["creates"] == len(codes), "a dossier was created twice"
+    return {"dossiers": len(codes), "steps": len(steps), **stats}
+
+
+def dialect_sync_child(data_dir: str, url: str, at_iso: str, seed: int, dialect: str) -> None:
+    """Body of the process the kill test SIGKILLs: sync rounds forever in a dialect."""
     from sync.dialects import make_engine
     from sync.engine import SyncConfig
 
@@ -54,7 +81,7 @@ def dvcqg_sync_child(data_dir: str, url: str, at_iso: str, seed: int) -> None:
         store,
         data_dir,
         url,
-        dialect="dvcqg",
+        dialect=dialect,
         clock=FixedClock(datetime.fromisoformat(at_iso)),
         config=SyncConfig(max_tries=1000, backoff_base=0.01, backoff_cap=0.05, pause_base=0.01),
     )

@@ -1,6 +1,7 @@
-"""Dialect `dvcqg`: SIGKILL the sync process at random moments (forkserver children and the
-real `counter-app sync --dialect dvcqg` command) with faults on, and lose or duplicate
-nothing: the wire has no idempotency key, so this is what proves our side's look-ups."""
+"""Dialects `dvcqg` and `motcua`: SIGKILL the sync process at random moments (forkserver
+children and the real `counter-app sync --dialect ...` command) with faults on, and lose or
+duplicate nothing: neither wire has an idempotency key for every call, so this is what proves
+our side's look-ups."""
 
 from __future__ import annotations
 
@@ -20,9 +21,14 @@ from counter_app.services import dossiers as service
 from sync.dialects import make_engine
 from sync.dialects.settings import save_settings
 from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
+from sync.emulator_motcua import DEFAULT_CLIENT, MotcuaEmulator
 from sync.emulator_state import Faults
 from sync.engine import SyncConfig
-from sync.testing_dialects import check_dvcqg_exactly_once, dvcqg_sync_child
+from sync.testing_dialects import (
+    check_dvcqg_exactly_once,
+    check_motcua_exactly_once,
+    dialect_sync_child,
+)
 
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")
 KILLS = 30
@@ -30,23 +36,37 @@ CLI_KILLS = 3
 STEPS = (DossierStatus.PROCESSING, DossierStatus.DONE, DossierStatus.RETURNED)
 
 
+FAULTS = "5xx=0.1,drop_after=0.15,drop_before=0.05,latency=0.01,seed=5"
+KINDS = {
+    "dvcqg": (DvcqgEmulator, DEFAULT_ACCOUNT),
+    "motcua": (MotcuaEmulator, DEFAULT_CLIENT),
+}
+
+
+@pytest.fixture(params=sorted(KINDS))
+def dialect(request):
+    return request.param
+
+
 @pytest.fixture
-def emulator(tmp_path):
-    emu = DvcqgEmulator(
-        tmp_path / "dvcqg", faults="5xx=0.1,drop_after=0.15,drop_before=0.05,latency=0.01,seed=5"
-    ).start()
+def emulator(tmp_path, dialect):
+    kind, _ = KINDS[dialect]
+    emu = kind(tmp_path / dialect, faults=FAULTS).start()
     yield emu
     emu.stop()
 
 
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
-    store, ctx, clock, station, tmp_path, emulator
+    store, ctx, clock, station, tmp_path, emulator, dialect
 ):
     rng = random.Random(20261129)
+    account = KINDS[dialect][1]
     with store.transaction():
-        save_settings(store, portal_url=emulator.url, dialect="dvcqg", credentials=DEFAULT_ACCOUNT)
+        save_settings(store, portal_url=emulator.url, dialect=dialect, credentials=account)
     mp = multiprocessing.get_context("forkserver")
-    mp.set_forkserver_preload(["sync.testing_dialects", "sync.item_engine", "sync.dialects.dvcqg"])
+    mp.set_forkserver_preload(
+        ["sync.testing_dialects", "sync.item_engine", "sync.dialects.dvcqg", "sync.dialects.motcua"]
+    )
     data_dir = str(tmp_path / "data")
     moving: list[tuple[str, int]] = []  # dossiers with steps still to take
     kills = 0
@@ -65,8 +85,8 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
                 moving[i] = (code, done + 1)
                 clock.now += timedelta(seconds=30)
         child = mp.Process(
-            target=dvcqg_sync_child,
-            args=(data_dir, emulator.url, clock.now.isoformat(), round_no),
+            target=dialect_sync_child,
+            args=(data_dir, emulator.url, clock.now.isoformat(), round_no, dialect),
             daemon=True,
         )
         child.start()
@@ -89,7 +109,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
                 "--portal",
                 emulator.url,
                 "--dialect",
-                "dvcqg",
+                dialect,
                 "--once",
             ],
             env=env,
@@ -114,7 +134,10 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
     )
     report = engine.run_until_idle(max_rounds=30, horizon=1.0)
     assert report.ok and report.waiting == 0, report
-    figures = check_dvcqg_exactly_once(store, emulator.url, station.center_name)
+    if dialect == "dvcqg":
+        figures = check_dvcqg_exactly_once(store, emulator.url, station.center_name)
+    else:
+        figures = check_motcua_exactly_once(store, emulator.url, station.agency_code)
     assert store.integrity_check() == "ok"
     assert kills >= 30 and figures["steps"] > 10
     print(f"kills={kills} {figures}")
