@@ -28,6 +28,8 @@ from urllib.parse import parse_qs, urlsplit
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "motcua-emulator.db"
+ROUTES = {"/token": "POST", "/GetNextValue": "GET", "/TraCuuHoSo": "GET"}
+ROUTES.update(dict.fromkeys(("/CreateDossier", "/CapNhatTienTrinh", "/CapNhatTrangThai"), "POST"))
 DEFAULT_CLIENT = {"client_id": "xa-tan-lap", "client_secret": "khoa-bi-mat-gia-lap"}
 _EMAIL = re.compile(r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})?$")
 _SCHEMA = """
@@ -81,9 +83,14 @@ def check_dossier(d: Any) -> None:
     if not isinstance(parts, list):
         raise Bad(400, "Trường ThanhPhanHoSo phải là danh sách")
     for part in parts:
-        _str("TenThanhPhanHoSo", (part or {}).get("TenThanhPhanHoSo"), required=True)
+        if not isinstance(part, dict):
+            raise Bad(400, "Trường ThanhPhanHoSo phải chứa các đối tượng")
+        _str("TenThanhPhanHoSo", part.get("TenThanhPhanHoSo"), required=True)
         _int("SoLuong", part.get("SoLuong"), range(1, 1000))
         _int("LoaiBan", part.get("LoaiBan"), range(1, 4))
+        files = part.get("GiayToDinhKem", [])
+        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+            raise Bad(400, "Trường GiayToDinhKem phải là danh sách đối tượng")
     who = d.get("ThongTinNguoiNop")
     detail = who.get("ThongTinChiTiet") if isinstance(who, dict) else None
     if not isinstance(detail, dict):
@@ -121,7 +128,9 @@ def check_status(s: Any) -> None:
     if not isinstance(fees, list):
         raise Bad(400, "Trường LePhi phải là danh sách")
     for fee in fees:
-        _str("TenPhiLePhi", (fee or {}).get("TenPhiLePhi"), required=True)
+        if not isinstance(fee, dict):
+            raise Bad(400, "Trường LePhi phải chứa các đối tượng")
+        _str("TenPhiLePhi", fee.get("TenPhiLePhi"), required=True)
         _int("SoTien", fee.get("SoTien"), range(0, 10**12))
 
 
@@ -176,10 +185,14 @@ class MotcuaState:
         return row is not None and row[0] > time.time()
 
     def route(self, method: str, path: str, query: dict, body: Any) -> tuple[int, dict]:
-        if (method, path) == ("GET", "/GetNextValue"):
-            return 200, {"value": self.next_code(query.get("code", [""])[0])}
-        if (method, path) == ("GET", "/TraCuuHoSo"):
-            return self.lookup(query.get("MaHoSo", [""])[0])
+        if method == "GET":
+            name = "code" if path == "/GetNextValue" else "MaHoSo"
+            value = query.get(name, [""])[0]
+            if not value or set(query) != {name} or len(query[name]) != 1:
+                raise Bad(400, f"Cần đúng một tham số {name}")
+            if path == "/GetNextValue":
+                return 200, {"value": self.next_code(value)}
+            return self.lookup(value)
         if method != "POST" or path not in (
             "/CreateDossier",
             "/CapNhatTienTrinh",
@@ -209,7 +222,7 @@ class MotcuaState:
                 else:
                     self.conn.execute(
                         "UPDATE dossiers SET status = ?, fees = ? WHERE code = ?",
-                        (entry["TrangThai"], json.dumps(entry["LePhi"]), entry["MaHoSo"]),
+                        (entry["TrangThai"], json.dumps(entry.get("LePhi", [])), entry["MaHoSo"]),
                     )
         return 200, {"message": "Thành công"}
 
@@ -284,6 +297,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle("POST")
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method gets the JSON 405 with Allow, not http.server's bare 501."""
+        if name.startswith("do_"):
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
+
     def _handle(self, method: str) -> None:
         state = self.server.state
         url = urlsplit(self.path)
@@ -298,6 +317,13 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if url.path.startswith("/_emulator/"):
             self._admin(method, url.path[len("/_emulator/") :], raw)
+            return
+        allowed = ROUTES.get(url.path)
+        if allowed is None:
+            self._send(404, {"message": "Không có dịch vụ"})
+            return
+        if method != allowed:
+            self._send(405, {"message": f"Dùng {allowed}"}, {"Allow": allowed})
             return
         faults = state.faults
         state.bump("requests")
@@ -330,7 +356,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, {"message": "Token không hợp lệ hoặc đã hết hạn"}
         try:
             body = json.loads(raw) if raw else None
-            return state.route(method, url.path, parse_qs(url.query), body)
+            return state.route(method, url.path, parse_qs(url.query, keep_blank_values=True), body)
         except ValueError:
             return 400, {"message": "Dữ liệu không phải JSON"}
         except Bad as bad:
@@ -352,7 +378,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"message": "Không có"})
 
-    def _send(self, status: int, body: dict) -> None:
+    def _send(self, status: int, body: dict, extra: dict | None = None) -> None:
         state = self.server.state
         data = json.dumps(body, ensure_ascii=False).encode()
         state.link.transfer("down", len(data) + 200, state.faults)
@@ -360,6 +386,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Date", formatdate(time.time() + state.faults.clock_skew, usegmt=True))
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
 
