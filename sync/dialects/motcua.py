@@ -1,7 +1,7 @@
 """Dialect `motcua`: a provincial one-door system behind the integration platform (iGate-like).
 
 A bearer token from the client id and secret; a dossier is created with `CreateDossier`
-(refused with 409 when the system holds it already), moved with `CapNhatTienTrinh` (a step,
+(the system refuses a second create with 409), moved with `CapNhatTienTrinh` (a step,
 no key) and `CapNhatTrangThai` (the status now, with fees; setting it twice is harmless).
 Exactly-once on our side as in `dvcqg`: an unsure try looks the dossier and its steps up
 (`TraCuuHoSo`) before creating or stepping. Errors: 400 a field (set aside), 401 a token to
@@ -214,7 +214,7 @@ class MotcuaDialect:
             status, body = self.call(
                 "POST", "/CreateDossier", json=dossier_record(dossier, agency_code=self.agency)
             )
-            if status not in (200, 201, 409):  # 409: held already (a lost answer)
+            if status not in (200, 201):  # 409 cannot follow a look-up saying "not held"
                 raise Rejected(_text("sync.motcua.refused", status=status), permanent=True)
         if item.op == "dossier.receive":
             return dossier.code
