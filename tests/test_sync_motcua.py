@@ -141,3 +141,23 @@ def test_wrong_types_get_400_and_codes_are_issued_by_the_server(emulator):
     )
     assert answer.status_code == 404  # not held: our side tries again later
     assert requests.get(f"{emulator.url}/TraCuuHoSo", timeout=10).status_code == 401
+
+
+def test_emulator_refuses_a_second_create_of_a_held_dossier(store, ctx, station, emulator):
+    from sync.dialects.motcua_fields import dossier_record
+
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    d = service.receive_dossier(
+        ctx, procedure_code="1.001193", applicant=service.ApplicantInput(full_name=NAMES[0])
+    )
+    token = requests.post(
+        f"{emulator.url}/token",
+        data={"grant_type": "client_credentials", **DEFAULT_CLIENT},
+        timeout=10,
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    body = dossier_record(d, agency_code=station.agency_code)
+    url = f"{emulator.url}/CreateDossier"
+    assert requests.post(url, json=body, headers=auth, timeout=10).status_code == 200
+    assert requests.post(url, json=body, headers=auth, timeout=10).status_code == 409
+    assert emulator_get(emulator.url, "stats")["creates"] == 1
