@@ -368,6 +368,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, state.stats())
         elif (name, method) == ("dossiers", "GET"):
             self._send(200, state.holdings())
+        elif (name, method) == ("expire-tokens", "POST"):
+            with state.lock:
+                state.conn.execute("DELETE FROM tokens")
+            self._send(200, {})
         elif (name, method) == ("faults", "POST"):
             try:
                 state.set_faults(Faults.parse(str(json.loads(raw or b"{}").get("spec", ""))))

@@ -161,3 +161,20 @@ def test_emulator_refuses_a_second_create_of_a_held_dossier(store, ctx, station,
     assert requests.post(url, json=body, headers=auth, timeout=10).status_code == 200
     assert requests.post(url, json=body, headers=auth, timeout=10).status_code == 409
     assert emulator_get(emulator.url, "stats")["creates"] == 1
+
+
+def test_a_token_the_system_forgot_is_renewed(store, ctx, clock, station, emulator, tmp_path):
+    configure(store, emulator.url)
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    engine = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock)
+    service.receive_dossier(
+        ctx, procedure_code="1.001193", applicant=service.ApplicantInput(full_name=NAMES[0])
+    )
+    assert sync_all(engine).waiting == 0
+    requests.post(f"{emulator.url}/_emulator/expire-tokens", timeout=10)
+    service.receive_dossier(
+        ctx, procedure_code="1.001193", applicant=service.ApplicantInput(full_name=NAMES[1])
+    )
+    report = engine.run_until_idle(max_rounds=5, horizon=0.5)
+    assert report.ok and report.waiting == 0 and report.pushed == 1
+    assert emulator_get(emulator.url, "stats")["dossiers_stored"] == 2
