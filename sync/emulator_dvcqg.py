@@ -79,6 +79,7 @@ class DvcqgState:
         self.faults = Faults()
         self.link = Link()
         self.counts = dict.fromkeys(_STATS, 0)
+        self.poisoned: set[str] = set()  # services refused whatever they carry (tests)
         self._rng = __import__("random").Random()
 
     def set_faults(self, faults: Faults) -> None:
@@ -134,6 +135,8 @@ class DvcqgState:
         if body["madonvi"] != self.madonvi:
             raise FieldError("madonvi", "không đúng đơn vị được cấp")
         service = body["service"]
+        if service in self.poisoned:
+            raise FieldError("NgayTongHop" if service == "DongBoDanhGia" else "data", "bị từ chối")
         if service == "DongBoHoSoMC":
             return self._dossiers(body)
         if service == "CapNhatTienDoHoSoMC":
@@ -353,6 +356,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(400, {"error_code": E_FIELD, "message": str(error), "result": None})
                 return
             self._send(200, state.faults.to_dict())
+        elif (name, method) == ("poison", "POST"):
+            service = json.loads(raw or b"{}").get("service", "")
+            state.poisoned.add(str(service))
+            self._send(200, {})
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})

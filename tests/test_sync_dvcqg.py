@@ -381,3 +381,31 @@ def test_emulator_has_no_idempotency_key_and_refuses_blind_creates(emulator):
     assert call(url, session, "TraCuuHoSo", mahoso="H22-2")["result"] == []
     assert stats(url)["creates"] == 1 and stats(url)["dossiers_stored"] == 1
     assert call(url, "not-a-session", "TraCuuHoSo", mahoso="H22-1")["error_code"] == "-2"
+
+
+def test_a_refused_monthly_summary_is_set_aside_once_and_this_month_waits(
+    store, ctx, clock, station, emulator, tmp_path
+):
+    from sync.emulator_state import Faults
+
+    configure(store, emulator.url)
+    emulator.state.set_faults(Faults())
+    kiosk = make_ctx(store, clock, station, Role.VOLUNTEER, "kiosk")
+    codes, _ = a_day(ctx, clock)
+    rate_service(kiosk, score=5, dossier_code=codes[0])  # this month: not summarised yet
+    today = clock.now
+    clock.now = today.replace(month=3, day=15)
+    rate_service(kiosk, score=4, dossier_code=codes[1])
+    clock.now = today
+    requests.post(f"{emulator.url}/_emulator/poison", json={"service": "DongBoDanhGia"}, timeout=10)
+    engine = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock)
+    report = engine.run_until_idle(max_rounds=10, horizon=0.5)
+    assert report.ok and report.waiting == 0  # the dossiers went; the round is fine
+    assert report.set_aside_keys == ["DongBoDanhGia:3-2026"]
+    assert store.sync_state.get("dvcqg.summary_refused:3-2026") == (
+        "Cổng từ chối bản ghi: trường «NgayTongHop» sai kiểu hoặc sai định dạng."
+    )
+    again = engine.run_once()
+    assert again.ok and again.set_aside == 0  # not sent again every round
+    assert len(held(emulator.url)["dossiers"]) == 12
+    assert held(emulator.url)["summaries"] == []

@@ -65,7 +65,10 @@ def make_engine(
     session = options.pop("session", None)
     config = options.get("config")
     timeout = config.timeout if config is not None else (5.0, 60.0)
-    upstream = Upstream(store, portal_url, settings.credentials, session=session, timeout=timeout)
+    extra = {"clock": options["clock"]} if name == "dvcqg" and "clock" in options else {}
+    upstream = Upstream(
+        store, portal_url, settings.credentials, session=session, timeout=timeout, **extra
+    )
     return ItemSyncEngine(store, upstream, **options)
 
 

@@ -47,6 +47,7 @@ ANSWER_LIMIT = 4_000_000
 KNOWN = "dvcqg.known:"  # sync_meta: a dossier the portal holds (what it answered)
 TRIED = "dvcqg.tried:"  # sync_meta: an event sent at least once without a known outcome
 SUMMARY = "dvcqg.summary:"  # sync_meta: a month's summary as the portal took it
+REFUSED = "dvcqg.summary_refused:"  # sync_meta: why the portal refused a month's summary
 NEEDED = ("username", "password", "madonvi")
 
 register(
@@ -265,9 +266,22 @@ class DvcqgDialect:
             summary = self._summary(month, [r["score"] for r in rows])
             if self.store.sync_state.get(SUMMARY + summary["NgayTongHop"]) == summary:
                 continue
-            self.call("DongBoDanhGia", data=[summary])
+            month_name = summary["NgayTongHop"]
+            try:
+                self.call("DongBoDanhGia", data=[summary])
+            except Rejected as refused:
+                if not refused.permanent:
+                    continue  # tried again next round
+                # refused for good: kept as sent so it is not sent every round, and shown
+                with self.store.transaction():
+                    self.store.sync_state.set(SUMMARY + month_name, summary)
+                    self.store.sync_state.set(REFUSED + month_name, refused.reason)
+                report.set_aside += 1
+                report.set_aside_keys.append(f"DongBoDanhGia:{month_name}")
+                continue
             with self.store.transaction():
-                self.store.sync_state.set(SUMMARY + summary["NgayTongHop"], summary)
+                self.store.sync_state.set(SUMMARY + month_name, summary)
+                self.store.sync_state.delete(REFUSED + month_name)
             report.pushed += 1
 
     def _summary(self, month: date, scores: list[int]) -> dict:
