@@ -32,6 +32,10 @@ register(
             "en": "not everything was sent: {waiting} items still waiting, {set_aside} refused "
             "by the portal (see 'counter-app sync status').",
         },
+        "sync.test_failed": {
+            "vi": "Thử kết nối Cổng không thành công: {error}",
+            "en": "The portal connection test failed: {error}",
+        },
         "sync.no_portal": {
             "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
             "«sync.portal_url».",
@@ -92,17 +96,32 @@ def _print_report(report, lang: str) -> None:
         )
 
 
+DIALECT = click.option(
+    "--dialect",
+    type=click.Choice(["dvcqg", "motcua", "reference"]),
+    help="Chuẩn kết nối: dvcqg (Cổng DVC quốc gia), motcua (một cửa tỉnh), reference.",
+)
+
+
 @click.group(invoke_without_command=True)
 @click.option("--portal", "portal", help="Địa chỉ Cổng (hoặc cổng giả lập), ví dụ http://...")
+@DIALECT
 @click.option("--once", is_flag=True, help="Đồng bộ một lượt rồi thoát.")
 @click.option("--interval", default=60.0, show_default=True, help="Giây giữa hai lượt nhận về.")
 @JSON
 @click.pass_context
-def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as_json: bool):
+def sync(
+    ctx: click.Context,
+    portal: str | None,
+    dialect: str | None,
+    once: bool,
+    interval: float,
+    as_json: bool,
+):
     """Đồng bộ với Cổng dịch vụ công: gửi hồ sơ chờ, nhận cập nhật trạng thái."""
     if ctx.invoked_subcommand is not None:
         return
-    from sync.engine import SyncEngine
+    from sync.dialects import make_engine
 
     state: CliState = ctx.obj
     store = state.require(Permission.CHANGE_STATUS).store
@@ -116,7 +135,7 @@ def sync(ctx: click.Context, portal: str | None, once: bool, interval: float, as
                 err=True,
             )
 
-    engine = SyncEngine(store, state.data_dir, url, progress=progress)
+    engine = make_engine(store, state.data_dir, url, dialect=dialect, progress=progress)
     if once:
         report = engine.run_until_idle(max_rounds=10, give_up_unreachable=True)
         if not as_json:
@@ -253,6 +272,64 @@ def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as
         )
 
 
+@sync.command("configure")
+@click.option("--portal", "portal", required=True, help="Địa chỉ Cổng, ví dụ https://...")
+@DIALECT
+@click.option("--username", default="", help="Tài khoản kết nối do Cổng cấp.")
+@click.option("--madonvi", default="", help="Mã đơn vị (mã định danh của cơ quan).")
+@click.option("--dstcode", default="", help="Mã hệ thống gửi (tiêu đề dstcode).")
+@click.option("--client-id", default="", help="Mã ứng dụng (motcua).")
+@click.option(
+    "--password",
+    prompt="Mật khẩu kết nối",
+    hide_input=True,
+    default="",
+    help="Mật khẩu kết nối (được niêm phong trong dữ liệu).",
+)
+@pass_state
+def sync_configure(
+    state: CliState, portal, dialect, username, madonvi, dstcode, client_id, password
+):
+    """Lưu địa chỉ Cổng, chuẩn kết nối và tài khoản của trung tâm (chỉ quản trị viên)."""
+    from counter_app.core.roles import Permission
+    from sync.dialects import check_dialect
+    from sync.dialects.settings import save_settings
+
+    ctx = state.context()
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    name = check_dialect(dialect or "reference")
+    creds = {"username": username, "madonvi": madonvi, "dstcode": dstcode, "client_id": client_id}
+    if password:  # the dvcqg password, or the motcua client secret
+        creds["client_secret" if name == "motcua" else "password"] = password
+    with ctx.store.transaction():
+        save_settings(
+            ctx.store,
+            portal_url=portal,
+            dialect=name,
+            credentials={k: v for k, v in creds.items() if v},
+        )
+    click.echo(
+        f"Đã lưu kết nối Cổng ({name})." if state.lang == "vi" else f"Portal link saved ({name})."
+    )
+
+
+@sync.command("test")
+@click.option("--portal", "portal", help="Địa chỉ Cổng (mặc định: theo cài đặt).")
+@DIALECT
+@pass_state
+def sync_test(state: CliState, portal: str | None, dialect: str | None) -> None:
+    """Thử kết nối: đăng nhập vào Cổng bằng tài khoản đã lưu, không gửi dữ liệu."""
+    from sync.dialects import connection_test
+    from sync.errors import PortalError
+
+    store = state.store()
+    try:
+        connection_test(store, state.data_dir, _portal_url(state, portal), dialect=dialect)
+    except PortalError as error:
+        raise DomainError("sync.test_failed", error=str(error)) from None
+    click.echo("Kết nối Cổng: tốt." if state.lang == "vi" else "Portal link: OK.")
+
+
 @sync.command("requeue")
 @click.argument("key", required=False)
 @pass_state
@@ -265,13 +342,22 @@ def sync_requeue(state: CliState, key: str | None) -> None:
 
 
 @click.command("portal-emulator")
+@click.option(
+    "--dialect",
+    type=click.Choice(["dvcqg", "motcua", "reference"]),
+    default="reference",
+    show_default=True,
+    help="Chuẩn kết nối mà cổng giả lập nói.",
+)
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--data", "data", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--faults", default="", help='Ví dụ "5xx=0.2,drop_before=0.1,latency=0.3".')
 @click.option("--advance", type=float, help="Giây giữa các bước chuyển trạng thái hồ sơ.")
 @click.option("--token-ttl", default=900.0, show_default=True, help="Thời hạn token (giây).")
-def portal_emulator(port: int, host: str, data: Path, faults: str, advance, token_ttl) -> None:
+def portal_emulator(
+    dialect: str, port: int, host: str, data: Path, faults: str, advance, token_ttl
+) -> None:
     """Chạy cổng giả lập (máy chủ HTTP thật) để thử nghiệm và trình diễn."""
     from sync.emulator import Faults, PortalEmulator
 
@@ -279,10 +365,31 @@ def portal_emulator(port: int, host: str, data: Path, faults: str, advance, toke
         parsed = Faults.parse(faults)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--faults") from None
+    if dialect != "reference":
+        _dialect_emulator(dialect, host, port, data, parsed)
+        return
     emulator = PortalEmulator(
         data, host=host, port=port, faults=parsed, advance=advance, token_ttl=token_ttl
     )
     click.echo(f"Cổng giả lập: {emulator.url}  (thống kê: {emulator.url}/_emulator/stats)")
+    with contextlib.suppress(KeyboardInterrupt):
+        emulator.serve_forever()
+
+
+def _dialect_emulator(dialect: str, host: str, port: int, data: Path, faults) -> None:
+    from sync.dialects import check_dialect
+
+    check_dialect(dialect)
+    if dialect == "dvcqg":
+        from sync.emulator_dvcqg import DvcqgEmulator as Emulator
+    else:
+        from sync.emulator_motcua import MotcuaEmulator as Emulator
+    emulator = Emulator(data, host=host, port=port, faults=faults)
+    account = " · ".join(f"{k} {v}" for k, v in emulator.account.items())
+    click.echo(
+        f"Cổng giả lập ({dialect}): {emulator.url}  (thống kê: {emulator.url}/_emulator/stats)\n"
+        f"Tài khoản: {account}"
+    )
     with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()
 

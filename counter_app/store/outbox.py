@@ -99,6 +99,17 @@ class Outbox:
         )
         return row[0]
 
+    def earlier_pending_until(self, entity: str, entity_id: str, seq: int) -> float | None:
+        """When the latest retry of an earlier unsent change of the same entity is due
+        (None when there is none): an upstream without batch keys must receive a
+        dossier's changes in order, so a later one waits for it."""
+        row = self._store.query_one(
+            "SELECT count(*), max(next_try_epoch) FROM outbox WHERE entity = ? "
+            "AND entity_id = ? AND seq < ? AND state IN ('waiting', 'sending')",
+            (entity, entity_id, seq),
+        )
+        return float(row[1] or 0.0) if row[0] else None
+
     def mark_sending(self, keys: list[str]) -> None:
         self._store.conn.executemany(
             "UPDATE outbox SET state = 'sending' WHERE idem_key = ? AND state = 'waiting'",

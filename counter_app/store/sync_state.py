@@ -61,6 +61,9 @@ class SyncStateRepository:
             (key, json.dumps(value, ensure_ascii=False)),
         )
 
+    def delete(self, key: str) -> None:
+        self._store.conn.execute("DELETE FROM sync_meta WHERE key = ?", (key,))
+
     # the portal's clock
     def record_clock(
         self, offset: float, *, measured_at: float, behind_limit: float = 600.0

@@ -342,9 +342,9 @@ class Housekeeping(QObject):
             url = ((w.store.settings.get("sync", {}) or {}).get("portal_url") or "").strip()
             if not url:
                 return None
-            from sync.engine import SyncEngine
+            from sync.dialects import make_engine
 
-            engine = SyncEngine(
+            engine = make_engine(  # the center's dialect, as the command line uses
                 w.store, self.data_dir, url, clock=w.clock, progress=self.sync_progress.emit
             )
             if rounds == 1:

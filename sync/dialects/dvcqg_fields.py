@@ -1,0 +1,204 @@
+"""Our events in the national portal's DongBoHoSoMC family layout (dialect `dvcqg`).
+
+Field names and value shapes follow the public integrations listed in docs/dialects.md:
+codes are strings, dates `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh with "" when unknown, and free
+text is cut to `TEXT_LIMIT` characters because upstream systems were seen to break on longer
+notes. Pure functions: the dialect (sync/dialects/dvcqg.py) and the tests share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from counter_app.core.catalogue import DocumentForm, ReturnMethod
+from counter_app.core.clock import vn_time
+from counter_app.core.dossier import Dossier, DossierStatus
+
+TEXT_LIMIT = 2000
+# LoaiGiayTo: the form a paper was handed in (unconfirmed codes, see docs/dialects.md).
+PAPER_FORM = {
+    DocumentForm.ORIGINAL: "1",
+    DocumentForm.COPY: "2",
+    DocumentForm.CERTIFIED_COPY: "3",
+    DocumentForm.ORIGINAL_OR_COPY: "2",
+    DocumentForm.PRESENT: "1",
+}
+RATING_LEVELS = ("Rất hài lòng", "Hài lòng", "Chưa hài lòng")
+# Every field name we send: a refusal naming one of them is reported by that name.
+FIELD_NAMES = frozenset(
+    [
+        "MaHoSo",
+        "MaTTHC",
+        "TenTTHC",
+        "MaLinhVuc",
+        "TenLinhVuc",
+        "SoBienNhan",
+        "ChuHoSo",
+        "LoaiDoiTuong",
+        "MaDoiTuong",
+        "Email",
+        "SoDienThoai",
+        "TrichYeuHoSo",
+        "NgayTiepNhan",
+        "NgayHenTra",
+        "TrangThaiHoSo",
+        "NgayTra",
+        "HinhThuc",
+        "NgayKetThucXuLy",
+        "DonViXuLy",
+        "GhiChu",
+        "DanhSachLePhi",
+        "TenPhiLePhi",
+        "MaPhiLePhi",
+        "HinhThucThu",
+        "Gia",
+        "LoaiPhiLePhi",
+        "DanhSachTepDinhKemKhac",
+        "TenGiayTo",
+        "SoLuong",
+        "LoaiGiayTo",
+        "DanhSachHoSoBoSung",
+        "DanhSachGiayToKetQua",
+        "NguoiXuLy",
+        "ChucDanh",
+        "ThoiDiemXuLy",
+        "PhongBanXuLy",
+        "NoiDungXuLy",
+        "TrangThai",
+        "NgayBatDau",
+        "NgayKetThucTheoQuyDinh",
+        "NgayTongHop",
+        "TongSoNguoiDanhGia",
+        "RatHaiLong",
+        "HaiLong",
+        "ChuaHaiLong",
+        "isUpdating",
+        "data",
+    ]
+)
+
+
+def wire_time(value: datetime | None) -> str:
+    return vn_time(value).strftime("%Y%m%d%H%M%S") if value else ""
+
+
+def bounded(text: str | None) -> str:
+    """Free text cut to the limit (an ellipsis marks the cut), never None."""
+    text = text or ""
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def dossier_item(d: Dossier, *, sector: str, agency_name: str) -> dict:
+    """One DongBoHoSoMC `data` element for a dossier as it stands now."""
+    fees = (
+        [
+            {
+                "TenPhiLePhi": "Lệ phí",
+                "MaPhiLePhi": "",
+                "HinhThucThu": "1",  # tiền mặt tại quầy
+                "Gia": str(int(d.fee_vnd)),
+                "LoaiPhiLePhi": "2",  # lệ phí
+            }
+        ]
+        if d.fee_vnd
+        else []
+    )
+    return {
+        "MaHoSo": d.code,
+        "MaTTHC": d.procedure_code,
+        "TenTTHC": bounded(d.procedure_name),
+        "MaLinhVuc": "",
+        "TenLinhVuc": bounded(sector),
+        "SoBienNhan": d.code,
+        "ChuHoSo": bounded(d.applicant.full_name),
+        "LoaiDoiTuong": "1",  # công dân; businesses are not received at a commune counter yet
+        "MaDoiTuong": d.applicant.citizen_id,
+        "Email": d.applicant.email,
+        "SoDienThoai": d.applicant.phone,
+        "TrichYeuHoSo": bounded(d.procedure_name),
+        "NgayTiepNhan": wire_time(d.received_at),
+        "NgayHenTra": wire_time(d.due_at),
+        "TrangThaiHoSo": str(int(d.status)),
+        "NgayTra": wire_time(d.returned_at),
+        "HinhThuc": "1" if d.return_method is ReturnMethod.POST else "0",
+        "NgayKetThucXuLy": wire_time(d.result_at),
+        "DonViXuLy": bounded(agency_name),
+        "GhiChu": bounded(d.note),
+        "DanhSachLePhi": fees,
+        "DanhSachTepDinhKemKhac": [
+            {
+                "TenGiayTo": bounded(doc.name),
+                "SoLuong": str(int(doc.count)),
+                "LoaiGiayTo": PAPER_FORM.get(doc.form, "1"),
+            }
+            for doc in d.documents
+            if doc.received
+        ],
+        "DanhSachHoSoBoSung": [],
+        "DanhSachGiayToKetQua": [],
+    }
+
+
+def progress_item(
+    d: Dossier, *, previous: DossierStatus | None, actor: str, at: datetime, note: str, unit: str
+) -> dict:
+    """One CapNhatTienDoHoSoMC `data` element: the step that moved the dossier."""
+    return {
+        "MaHoSo": d.code,
+        "NguoiXuLy": bounded(actor),
+        "ChucDanh": "",
+        "ThoiDiemXuLy": wire_time(at),
+        "PhongBanXuLy": bounded(unit),
+        "NoiDungXuLy": bounded(note),
+        "TrangThai": str(int(d.status)),
+        "NgayBatDau": wire_time(d.received_at),
+        "NgayKetThucTheoQuyDinh": wire_time(d.due_at),
+    }
+
+
+def same_step(sent: dict, found: dict) -> bool:
+    """Whether a progress entry the portal lists is the one we are about to send."""
+    return all(str(found.get(name, "")) == sent[name] for name in ("ThoiDiemXuLy", "TrangThai"))
+
+
+def rating_level(score: int, top: int, satisfied_from: int) -> str:
+    """Our scale onto the portal's three levels: the scale's best level is "Rất hài lòng",
+    the other satisfied levels "Hài lòng", everything below "Chưa hài lòng"."""
+    if score >= top:
+        return RATING_LEVELS[0]
+    if score >= satisfied_from:
+        return RATING_LEVELS[1]
+    return RATING_LEVELS[2]
+
+
+def percentages(counts: list[int]) -> list[str]:
+    """Whole percentages summing to exactly 100 (largest remainder), as "NN%"."""
+    total = sum(counts)
+    if not total:
+        return ["0%" for _ in counts]
+    raw = [c * 100 / total for c in counts]
+    whole = [int(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - whole[i], reverse=True)
+    for i in order[: 100 - sum(whole)]:
+        whole[i] += 1
+    return [f"{w}%" for w in whole]
+
+
+def satisfaction_summary(
+    month: date, scores: Iterable[int], *, top: int, satisfied_from: int
+) -> dict:
+    """The DongBoDanhGia record of one month's ratings."""
+    counts = dict.fromkeys(RATING_LEVELS, 0)
+    n = 0
+    for score in scores:
+        counts[rating_level(score, top, satisfied_from)] += 1
+        n += 1
+    shares = percentages([counts[level] for level in RATING_LEVELS])
+    return {
+        "NgayTongHop": f"{month.month}-{month.year}",
+        "TongSoNguoiDanhGia": str(n),
+        "RatHaiLong": shares[0],
+        "HaiLong": shares[1],
+        "ChuaHaiLong": shares[2],
+    }

@@ -1,0 +1,445 @@
+"""An emulator of a provincial one-door system behind the integration platform (dialect
+`motcua`): a real HTTP server on its own SQLite file.
+
+`POST /token` (client credentials) gives a bearer token; `GET /GetNextValue?code=AGENCY`
+issues today's next dossier code; `POST /CreateDossier` (409 when held), `POST
+/CapNhatTienTrinh` and `POST /CapNhatTrangThai` (404 for a dossier not held), `GET
+/TraCuuHoSo?MaHoSo=` (the dossier with its steps in `TienTrinh`). Fields are checked strictly:
+numbers must be numbers, times `yyyy-MM-dd HH:mm:ss` (dossiers) or ISO (steps), addresses
+ASCII; a wrong one gets 400 naming it. The reference emulator's faults apply; 502 stands for
+the platform failing. What it holds is listed under /_emulator/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from datetime import datetime
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sync.emulator_state import Faults, Link, _sleep
+
+DB = "motcua-emulator.db"
+ROUTES = {"/token": "POST", "/GetNextValue": "GET", "/TraCuuHoSo": "GET"}
+ROUTES.update(dict.fromkeys(("/CreateDossier", "/CapNhatTienTrinh", "/CapNhatTrangThai"), "POST"))
+DEFAULT_CLIENT = {"client_id": "xa-tan-lap", "client_secret": "khoa-bi-mat-gia-lap"}
+_EMAIL = re.compile(r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})?$")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dossiers (code TEXT PRIMARY KEY, id TEXT NOT NULL,
+    record TEXT NOT NULL, status INTEGER NOT NULL, fees TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS steps (n INTEGER PRIMARY KEY, code TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS codes (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+"""
+
+
+class Bad(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _time(name: str, value: Any, fmt: str, *, required: bool = False) -> None:
+    if not isinstance(value, str) or (required and not value):
+        raise Bad(400, f"Trường {name} phải là chuỗi thời gian")
+    if value:
+        try:
+            datetime.strptime(value, fmt)
+        except ValueError:
+            raise Bad(400, f"Trường {name} sai định dạng thời gian") from None
+        if len(value) != len(datetime(2000, 1, 1).strftime(fmt)):
+            raise Bad(400, f"Trường {name} sai định dạng thời gian")
+
+
+def _str(name: str, value: Any, limit: int = 2000, *, required: bool = False) -> None:
+    if not isinstance(value, str) or len(value) > limit or (required and not value):
+        raise Bad(400, f"Trường {name} phải là chuỗi (tối đa {limit} ký tự)")
+
+
+def _int(name: str, value: Any, allowed: range) -> None:
+    if type(value) is not int or value not in allowed:
+        raise Bad(400, f"Trường {name} phải là số nguyên")
+
+
+def check_dossier(d: Any) -> None:
+    if not isinstance(d, dict):
+        raise Bad(400, "Dữ liệu hồ sơ phải là đối tượng")
+    for name in ("MaHoSo", "MaTTHC", "MaDichVuCong", "MaDonViTiepNhan"):
+        _str(name, d.get(name), 100, required=True)
+    _str("ChuHoSo", d.get("ChuHoSo"), required=True)
+    _int("LoaiDoiTuong", d.get("LoaiDoiTuong"), range(1, 3))
+    _time("NgayNop", d.get("NgayNop"), "%Y-%m-%d %H:%M:%S", required=True)
+    _time("NgayTiepNhan", d.get("NgayTiepNhan"), "%Y-%m-%d %H:%M:%S", required=True)
+    _time("NgayHenTra", d.get("NgayHenTra", ""), "%Y-%m-%d %H:%M:%S")
+    parts = d.get("ThanhPhanHoSo")
+    if not isinstance(parts, list):
+        raise Bad(400, "Trường ThanhPhanHoSo phải là danh sách")
+    for part in parts:
+        if not isinstance(part, dict):
+            raise Bad(400, "Trường ThanhPhanHoSo phải chứa các đối tượng")
+        _str("TenThanhPhanHoSo", part.get("TenThanhPhanHoSo"), required=True)
+        _int("SoLuong", part.get("SoLuong"), range(1, 1000))
+        _int("LoaiBan", part.get("LoaiBan"), range(1, 4))
+        files = part.get("GiayToDinhKem", [])
+        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+            raise Bad(400, "Trường GiayToDinhKem phải là danh sách đối tượng")
+    who = d.get("ThongTinNguoiNop")
+    detail = who.get("ThongTinChiTiet") if isinstance(who, dict) else None
+    if not isinstance(detail, dict):
+        raise Bad(400, "Trường ThongTinNguoiNop phải có ThongTinChiTiet")
+    _int("LoaiDoiTuong", who.get("LoaiDoiTuong"), range(1, 3))
+    _str("TenNguoiNop", detail.get("TenNguoiNop"), required=True)
+    soid = detail.get("SoDinhDanh", "")
+    if not isinstance(soid, str) or (soid and not re.fullmatch(r"\d{12}", soid)):
+        raise Bad(400, "Trường SoDinhDanh phải là chuỗi 12 chữ số")
+    _str("SoDienThoai", detail.get("SoDienThoai", ""), 20)
+    email = detail.get("Email", "")
+    if not isinstance(email, str) or not _EMAIL.match(email):
+        raise Bad(400, "Trường Email sai định dạng")
+    _str("DiaChiChiTiet", detail.get("DiaChiChiTiet", ""))
+
+
+def check_step(s: Any) -> None:
+    if not isinstance(s, dict):
+        raise Bad(400, "Dữ liệu tiến trình phải là đối tượng")
+    _str("MaHoSo", s.get("MaHoSo"), 100, required=True)
+    for name in ("NguoiXuLy", "PhongBanXuLy", "NoiDungXuLy"):
+        _str(name, s.get(name, ""))
+    _time("ThoiDiemXuLy", s.get("ThoiDiemXuLy"), "%Y-%m-%dT%H:%M:%S", required=True)
+    _time("NgayBatDau", s.get("NgayBatDau", ""), "%Y-%m-%dT%H:%M:%S")
+    _time("NgayKetThucTheoQuyDinh", s.get("NgayKetThucTheoQuyDinh", ""), "%Y-%m-%dT%H:%M:%S")
+    _int("TrangThai", s.get("TrangThai"), range(1, 11))
+
+
+def check_status(s: Any) -> None:
+    if not isinstance(s, dict):
+        raise Bad(400, "Dữ liệu trạng thái phải là đối tượng")
+    _str("MaHoSo", s.get("MaHoSo"), 100, required=True)
+    _int("TrangThai", s.get("TrangThai"), range(1, 11))
+    fees = s.get("LePhi", [])
+    if not isinstance(fees, list):
+        raise Bad(400, "Trường LePhi phải là danh sách")
+    for fee in fees:
+        if not isinstance(fee, dict):
+            raise Bad(400, "Trường LePhi phải chứa các đối tượng")
+        _str("TenPhiLePhi", fee.get("TenPhiLePhi"), required=True)
+        _int("SoTien", fee.get("SoTien"), range(0, 10**12))
+
+
+class MotcuaState:
+    def __init__(self, data_dir: Path | str, *, client: dict[str, str], token_ttl: float) -> None:
+        folder = Path(data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(folder / DB), isolation_level=None, check_same_thread=False)
+        self.conn.executescript(_SCHEMA)
+        self.lock = threading.Lock()
+        self.client, self.token_ttl = client, token_ttl
+        self.faults, self.link = Faults(), Link()
+        self.counts = dict.fromkeys(("requests", "refused", "creates", "conflicts", "lookups"), 0)
+        self.counts.update(faults_5xx=0, faults_drop_before=0, faults_drop_after=0)
+        self._rng = __import__("random").Random()
+
+    def set_faults(self, faults: Faults) -> None:
+        self.faults = faults
+        self._rng.seed(faults.seed)
+
+    def roll(self, rate: float) -> bool:
+        return rate > 0 and self._rng.random() < rate
+
+    def bump(self, name: str) -> None:
+        with self.lock:
+            self.counts[name] += 1
+
+    def issue_token(self, form: dict) -> tuple[int, dict]:
+        given = (form.get("client_id"), form.get("client_secret"))
+        if form.get("grant_type") != "client_credentials" or given != (
+            self.client["client_id"],
+            self.client["client_secret"],
+        ):
+            return 401, {"error": "invalid_client"}
+        token = secrets.token_urlsafe(18)
+        with self.lock:
+            self.conn.execute(
+                "INSERT INTO tokens VALUES (?, ?)", (token, time.time() + self.token_ttl)
+            )
+        return 200, {
+            "access_token": token,
+            "expires_in": int(self.token_ttl),
+            "token_type": "Bearer",
+        }
+
+    def authorised(self, header: str | None) -> bool:
+        token = (header or "").removeprefix("Bearer ").strip()
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT expires FROM tokens WHERE token = ?", (token,)
+            ).fetchone()
+        return row is not None and row[0] > time.time()
+
+    def route(self, method: str, path: str, query: dict, body: Any) -> tuple[int, dict]:
+        if method == "GET":
+            name = "code" if path == "/GetNextValue" else "MaHoSo"
+            value = query.get(name, [""])[0]
+            if not value or set(query) != {name} or len(query[name]) != 1:
+                raise Bad(400, f"Cần đúng một tham số {name}")
+            if path == "/GetNextValue":
+                return 200, {"value": self.next_code(value)}
+            return self.lookup(value)
+        if method != "POST" or path not in (
+            "/CreateDossier",
+            "/CapNhatTienTrinh",
+            "/CapNhatTrangThai",
+        ):
+            return 404, {"message": "Không có dịch vụ"}
+        if path == "/CreateDossier":
+            check_dossier(body)
+            return self.create(body)
+        if not isinstance(body, list) or not body:
+            raise Bad(400, "Dữ liệu phải là danh sách không rỗng")
+        for entry in body:
+            (check_step if path == "/CapNhatTienTrinh" else check_status)(entry)
+        with self.lock, self.conn:
+            for entry in body:
+                row = self.conn.execute(
+                    "SELECT 1 FROM dossiers WHERE code = ?", (entry["MaHoSo"],)
+                ).fetchone()
+                if row is None:
+                    return 404, {"message": f"Không tìm thấy hồ sơ {entry['MaHoSo']}"}
+            for entry in body:
+                if path == "/CapNhatTienTrinh":
+                    self.conn.execute(
+                        "INSERT INTO steps(code, record) VALUES (?, ?)",
+                        (entry["MaHoSo"], json.dumps(entry, ensure_ascii=False)),
+                    )
+                else:
+                    self.conn.execute(
+                        "UPDATE dossiers SET status = ?, fees = ? WHERE code = ?",
+                        (entry["TrangThai"], json.dumps(entry.get("LePhi", [])), entry["MaHoSo"]),
+                    )
+        return 200, {"message": "Thành công"}
+
+    def next_code(self, agency: str) -> str:
+        day = time.strftime("%Y%m%d")
+        with self.lock, self.conn:
+            row = self.conn.execute("SELECT last FROM codes WHERE day = ?", (day,)).fetchone()
+            last = (row[0] if row else 0) + 1
+            self.conn.execute(
+                "INSERT INTO codes VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET last = ?",
+                (day, last, last),
+            )
+        return f"{agency}-{day}-{last:07d}"
+
+    def create(self, record: dict) -> tuple[int, dict]:
+        with self.lock, self.conn:
+            held = self.conn.execute(
+                "SELECT id FROM dossiers WHERE code = ?", (record["MaHoSo"],)
+            ).fetchone()
+            if held:
+                self.counts["conflicts"] += 1
+                return 409, {"message": "Hồ sơ đã tồn tại", "data": {"idHoSo": held[0]}}
+            ident = secrets.token_hex(8)
+            self.conn.execute(
+                "INSERT INTO dossiers(code, id, record, status) VALUES (?, ?, ?, 2)",
+                (record["MaHoSo"], ident, json.dumps(record, ensure_ascii=False)),
+            )
+            self.counts["creates"] += 1
+        return 200, {"data": {"idHoSo": ident, "maHoSo": record["MaHoSo"]}}
+
+    def lookup(self, code: str) -> tuple[int, dict]:
+        self.bump("lookups")
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT id, status FROM dossiers WHERE code = ?", (code,)
+            ).fetchone()
+            steps = self.conn.execute(
+                "SELECT record FROM steps WHERE code = ? ORDER BY n", (code,)
+            ).fetchall()
+        if row is None:
+            return 404, {"message": "Không tìm thấy hồ sơ"}
+        data = {"idHoSo": row[0], "MaHoSo": code, "TrangThai": row[1]}
+        return 200, {"data": {**data, "TienTrinh": [json.loads(s[0]) for s in steps]}}
+
+    def holdings(self) -> dict:
+        with self.lock:
+            rows = self.conn.execute("SELECT record, status, fees FROM dossiers ORDER BY code")
+            dossiers = [
+                {"record": json.loads(r[0]), "TrangThai": r[1], "LePhi": json.loads(r[2])}
+                for r in rows.fetchall()
+            ]
+            steps = self.conn.execute("SELECT record FROM steps ORDER BY n").fetchall()
+        return {"dossiers": dossiers, "steps": [json.loads(s[0]) for s in steps]}
+
+    def stats(self) -> dict:
+        with self.lock:
+            stored = self.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+            steps = self.conn.execute("SELECT count(*) FROM steps").fetchone()[0]
+            return {"dossiers_stored": stored, "steps_stored": steps, **self.counts}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other method gets the JSON 405 with Allow, not http.server's bare 501."""
+        if name.startswith("do_"):
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
+
+    def _handle(self, method: str) -> None:
+        state = self.server.state
+        url = urlsplit(self.path)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= 50_000_000:
+            self.close_connection = True
+            self._send(400, {"message": "Content-Length"})
+            return
+        raw = self.rfile.read(length) if length else b""
+        if url.path.startswith("/_emulator/"):
+            self._admin(method, url.path[len("/_emulator/") :], raw)
+            return
+        allowed = ROUTES.get(url.path)
+        if allowed is None:
+            self._send(404, {"message": "Không có dịch vụ"})
+            return
+        if method != allowed:
+            self._send(405, {"message": f"Dùng {allowed}"}, {"Allow": allowed})
+            return
+        faults = state.faults
+        state.bump("requests")
+        state.link.transfer("up", len(raw) + 200, faults)
+        if state.roll(faults.error_5xx):
+            state.bump("faults_5xx")
+            self._send(502, {"message": "Nền tảng tích hợp không phản hồi"})
+            return
+        if state.roll(faults.drop_before):
+            state.bump("faults_drop_before")
+            self.close_connection = True
+            return
+        status, answer = self._answer(method, url, raw)
+        if status >= 400:
+            state.bump("refused")
+        if state.roll(faults.drop_after):
+            state.bump("faults_drop_after")
+            self.close_connection = True
+            return
+        if state.roll(faults.slow):
+            _sleep(faults.slow_s)
+        self._send(status, answer)
+
+    def _answer(self, method: str, url: Any, raw: bytes) -> tuple[int, dict]:
+        state = self.server.state
+        if url.path == "/token" and method == "POST":
+            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+            return state.issue_token(form)
+        if not state.authorised(self.headers.get("Authorization")):
+            return 401, {"message": "Token không hợp lệ hoặc đã hết hạn"}
+        try:
+            body = json.loads(raw) if raw else None
+            return state.route(method, url.path, parse_qs(url.query, keep_blank_values=True), body)
+        except ValueError:
+            return 400, {"message": "Dữ liệu không phải JSON"}
+        except Bad as bad:
+            return bad.status, {"message": bad.message}
+
+    def _admin(self, method: str, name: str, raw: bytes) -> None:
+        state = self.server.state
+        if (name, method) == ("stats", "GET"):
+            self._send(200, state.stats())
+        elif (name, method) == ("dossiers", "GET"):
+            self._send(200, state.holdings())
+        elif (name, method) == ("expire-tokens", "POST"):
+            with state.lock:
+                state.conn.execute("DELETE FROM tokens")
+            self._send(200, {})
+        elif (name, method) == ("faults", "POST"):
+            try:
+                state.set_faults(Faults.parse(str(json.loads(raw or b"{}").get("spec", ""))))
+            except (ValueError, AttributeError) as error:
+                self._send(400, {"message": str(error)})
+                return
+            self._send(200, state.faults.to_dict())
+        else:
+            self._send(404, {"message": "Không có"})
+
+    def _send(self, status: int, body: dict, extra: dict | None = None) -> None:
+        state = self.server.state
+        data = json.dumps(body, ensure_ascii=False).encode()
+        state.link.transfer("down", len(data) + 200, state.faults)
+        self.send_response_only(status)
+        self.send_header("Date", formatdate(time.time() + state.faults.clock_skew, usegmt=True))
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    state: MotcuaState
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class MotcuaEmulator:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: Faults | str | None = None,
+        client: dict[str, str] | None = None,
+        token_ttl: float = 900.0,
+    ) -> None:
+        self.account = {**DEFAULT_CLIENT, **(client or {})}
+        self.state = MotcuaState(data_dir, client=self.account, token_ttl=token_ttl)
+        self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))
+        self.httpd = _Server((host, port), _Handler)
+        self.httpd.state = self.state
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> MotcuaEmulator:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="motcua").start()
+        return self
+
+    def serve_forever(self) -> None:
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.httpd.server_close()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,158 @@
+"""The sync engine for dialects that send one event at a time (sync/dialects/).
+
+The same guarantees as the reference engine (sync/engine.py), whose round, backoff and
+set-aside rules it inherits: an event leaves 'waiting'/'sending' for 'synced' only in the
+transaction that records what the upstream answered; an event the upstream refuses for good
+is set aside at once with the dialect's Vietnamese reason and never blocks the others; one
+refused for now is tried again with backoff and set aside after `max_tries`; one lost on
+the link is tried again with backoff without counting a try. What differs is the
+wire: no idempotency key, so before an event goes out it is marked "tried" in its own
+commit, and an event found tried (its answer lost, its process killed) is sent in "unsure"
+mode, where the dialect looks up what the upstream holds before creating anything.
+A dossier's events go in order: a later one waits while an earlier one is still due.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from counter_app.core.clock import system_now
+from counter_app.services.station import load_station
+from sync.dialects.base import Rejected
+from sync.engine import SyncConfig, SyncEngine, SyncReport, _epoch, backoff_delay
+from sync.errors import PortalError, TransportError
+
+_WAIT_REASON = "chờ gửi xong thay đổi trước đó của cùng hồ sơ"
+
+
+class ItemSyncEngine(SyncEngine):
+    def __init__(
+        self,
+        store,
+        dialect,
+        *,
+        config: SyncConfig | None = None,
+        clock: Callable[[], datetime] = system_now,
+        progress: Callable[[str, int, int], None] | None = None,
+        hook: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.dialect = dialect
+        self.config = config or SyncConfig()
+        self.clock = clock
+        self.progress = progress
+        self.hook = hook or (lambda point: None)
+        self.station = load_station(store)
+        self._tried = f"{dialect.name}.tried:"
+        with store.transaction():
+            store.outbox.release_sending()
+
+    def run_once(self) -> SyncReport:
+        report = SyncReport()
+        started = self.now()
+        before = self.dialect.requests
+        try:
+            self._push_all(report)
+            self.dialect.after_push(report)
+        except PortalError as error:  # the link is down, or the login was refused
+            report.ok, report.error = False, str(error) or type(error).__name__
+        report.requests = self.dialect.requests - before
+        offset = self.dialect.clock_offset
+        report.clock_offset = offset
+        report.clock_warning = offset is not None and abs(offset) > self.config.clock_warn_seconds
+        report.waiting = self._waiting()
+        self._record_round(report, started)
+        return report
+
+    def _record_round(self, report: SyncReport, started: datetime) -> None:
+        from counter_app.store.sync_state import SyncRound
+
+        with self.store.transaction():
+            if report.clock_offset is not None:
+                self.store.sync_state.record_clock(
+                    report.clock_offset,
+                    measured_at=time.time(),
+                    behind_limit=self.config.clock_behind_seconds,
+                )
+            self.store.sync_state.record_round(
+                SyncRound(
+                    started_at=started,
+                    finished_at=self.now(),
+                    ok=report.ok,
+                    pushed=report.pushed,
+                    pulled=0,
+                    set_aside=report.set_aside,
+                    clock_offset=report.clock_offset,
+                    error=report.error,
+                )
+            )
+
+    def _push_all(self, report: SyncReport) -> None:
+        total = self._waiting()
+        failures = 0
+        after_seq = 0
+        while True:
+            due = self.store.outbox.due_waiting(time.time(), 1, after_seq=after_seq)
+            if not due:
+                return
+            item = due[0]
+            after_seq = item.seq
+            wait_until = self.store.outbox.earlier_pending_until(
+                item.entity, item.entity_id, item.seq
+            )
+            if wait_until is not None:
+                with self.store.transaction():
+                    self.store.outbox.mark_retry(
+                        item.idem_key,
+                        reason=_WAIT_REASON,
+                        next_try=_epoch(max(wait_until, time.time()) + 0.001),
+                        tries_add=0,
+                    )
+                continue
+            marker = self._tried + item.idem_key
+            with self.store.transaction():
+                unsure = bool(self.store.sync_state.get(marker))
+                self.store.outbox.mark_sending([item.idem_key])
+                self.store.sync_state.set(marker, True)
+            self.hook("push.before")
+            try:
+                upstream_id = self.dialect.send(item, unsure=unsure)
+            except Rejected as refused:
+                with self.store.transaction():
+                    self._item_failed(
+                        item, refused.reason, report, time.time(), permanent=refused.permanent
+                    )
+                continue
+            except TransportError as error:
+                # the link's failure, not the record's: retried with backoff, never set aside
+                # for it (one event per request would otherwise count every lost answer)
+                with self.store.transaction():
+                    self.store.outbox.mark_retry(
+                        item.idem_key,
+                        reason=str(error),
+                        next_try=self._retry_at(item.tries, time.time()),
+                        tries_add=0,
+                    )
+                report.retry_later += 1
+                failures += 1
+                if failures >= self.config.round_failures:
+                    raise
+                time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
+                continue
+            failures = 0
+            self.hook("push.answered")
+            with self.store.transaction():
+                if upstream_id is not None:
+                    self.store.sync_state.record_portal_ids(
+                        [(item.idem_key, item.entity, item.entity_id, upstream_id)],
+                        at=self.now(),
+                    )
+                self.dialect.remember(item, upstream_id)
+                self.store.outbox.mark_synced_many([item.idem_key])
+                self.store.sync_state.delete(marker)
+            self.hook("push.committed")
+            report.pushed += 1
+            if self.progress:
+                self.progress("push", report.pushed + report.set_aside, total)

@@ -1,0 +1,143 @@
+"""Dialects `dvcqg` and `motcua`: SIGKILL the sync process at random moments (forkserver
+children and the real `counter-app sync --dialect ...` command) with faults on, and lose or
+duplicate nothing: neither wire has an idempotency key for every call, so this is what proves
+our side's look-ups."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+
+from counter_app.core.dossier import DossierStatus
+from counter_app.services import dossiers as service
+from sync.dialects import make_engine
+from sync.dialects.settings import save_settings
+from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
+from sync.emulator_motcua import DEFAULT_CLIENT, MotcuaEmulator
+from sync.emulator_state import Faults
+from sync.engine import SyncConfig
+from sync.testing_dialects import (
+    check_dvcqg_exactly_once,
+    check_motcua_exactly_once,
+    dialect_sync_child,
+)
+
+NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")
+KILLS = 30
+CLI_KILLS = 3
+STEPS = (DossierStatus.PROCESSING, DossierStatus.DONE, DossierStatus.RETURNED)
+
+
+FAULTS = "5xx=0.1,drop_after=0.15,drop_before=0.05,latency=0.01,seed=5"
+KINDS = {
+    "dvcqg": (DvcqgEmulator, DEFAULT_ACCOUNT),
+    "motcua": (MotcuaEmulator, DEFAULT_CLIENT),
+}
+
+
+@pytest.fixture(params=sorted(KINDS))
+def dialect(request):
+    return request.param
+
+
+@pytest.fixture
+def emulator(tmp_path, dialect):
+    kind, _ = KINDS[dialect]
+    emu = kind(tmp_path / dialect, faults=FAULTS).start()
+    yield emu
+    emu.stop()
+
+
+def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
+    store, ctx, clock, station, tmp_path, emulator, dialect
+):
+    rng = random.Random(20261129)
+    account = KINDS[dialect][1]
+    with store.transaction():
+        save_settings(store, portal_url=emulator.url, dialect=dialect, credentials=account)
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload(
+        ["sync.testing_dialects", "sync.item_engine", "sync.dialects.dvcqg", "sync.dialects.motcua"]
+    )
+    data_dir = str(tmp_path / "data")
+    moving: list[tuple[str, int]] = []  # dossiers with steps still to take
+    kills = 0
+    for round_no in range(KILLS):
+        for _ in range(rng.randint(1, 3)):
+            d = service.receive_dossier(
+                ctx,
+                procedure_code="1.001193",
+                applicant=service.ApplicantInput(full_name=rng.choice(NAMES)),
+            )
+            moving.append((d.code, 0))
+            clock.now += timedelta(seconds=30)
+        for i, (code, done) in enumerate(list(moving)):
+            if done < len(STEPS) and rng.random() < 0.4:
+                service.change_status(ctx, code=code, to=STEPS[done])
+                moving[i] = (code, done + 1)
+                clock.now += timedelta(seconds=30)
+        child = mp.Process(
+            target=dialect_sync_child,
+            args=(data_dir, emulator.url, clock.now.isoformat(), round_no, dialect),
+            daemon=True,
+        )
+        child.start()
+        time.sleep(rng.uniform(0.01, 0.3))
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(5)
+        assert child.exitcode == -signal.SIGKILL
+        kills += 1
+
+    env = {**os.environ, "COUNTER_APP_LANG": "en"}
+    for _ in range(CLI_KILLS):
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "counter_app",
+                "--data-dir",
+                data_dir,
+                "sync",
+                "--portal",
+                emulator.url,
+                "--dialect",
+                dialect,
+                "--once",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.3, 0.9))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(5)
+        assert proc.returncode == -signal.SIGKILL  # killed at work, not already gone
+        kills += 1
+
+    emulator.state.set_faults(Faults())  # the link heals; one clean run finishes the job
+    with store.transaction():
+        store.conn.execute("UPDATE outbox SET next_try_epoch = 0")
+    engine = make_engine(
+        store,
+        data_dir,
+        emulator.url,
+        clock=clock,
+        config=SyncConfig(max_tries=1000, backoff_base=0.01, backoff_cap=0.02, pause_base=0.01),
+    )
+    report = engine.run_until_idle(max_rounds=30, horizon=1.0)
+    assert report.ok and report.waiting == 0, report
+    if dialect == "dvcqg":
+        figures = check_dvcqg_exactly_once(store, emulator.url, station.center_name)
+    else:
+        figures = check_motcua_exactly_once(store, emulator.url, station.agency_code)
+    assert store.integrity_check() == "ok"
+    assert kills >= 30 and figures["steps"] > 10
+    print(f"kills={kills} {figures}")
