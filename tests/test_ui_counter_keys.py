@@ -55,10 +55,12 @@ def answer_dialog(qtbot, kind, key) -> list:
     seen = []
 
     def press() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
+        # the open dialog of that kind itself: another test's window may hold the modal slot
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        if not shown:
             QTimer.singleShot(20, press)
             return
+        dialog = shown[-1]
         seen.append(dialog)
         focused = QApplication.focusWidget()
         qtbot.keyClick(focused if dialog.isAncestorOf(focused) else dialog, key)

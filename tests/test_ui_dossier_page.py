@@ -49,10 +49,16 @@ def answer(qtbot, yes: bool) -> list:
     seen = []
 
     def press() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ConfirmDialog):
+        # the open dialog itself: another test's window may hold the modal slot
+        shown = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, ConfirmDialog) and w.isVisible()
+        ]
+        if not shown:
             QTimer.singleShot(20, press)
             return
+        dialog = shown[-1]
         seen.append(dialog.findChild(type(dialog.yes)).text())
         qtbot.mouseClick(dialog.yes if yes else dialog.no, Qt.LeftButton)
 
