@@ -8,7 +8,7 @@ from counter_app.cli.app import CliState, pass_state
 from counter_app.cli.auth import ask_secret
 from counter_app.cli.output import emit_json
 from counter_app.core.clock import system_now, vn_time
-from counter_app.core.roles import Actor, Role
+from counter_app.core.roles import Actor, Permission, Role
 from counter_app.services.accounts import check_username
 from counter_app.store.keys import os_keyring_available
 
@@ -218,6 +218,7 @@ def center_join(state: CliState, code: str, as_json: bool) -> None:
 @pass_state
 def center_status(state: CliState, as_json: bool) -> None:
     """Kết nối với trung tâm: từ khi nào, số sự kiện chờ gửi, độ trễ."""
+    state.require(Permission.READ_DOSSIERS)
     report = state.center_sync(publish=False, apply=False, quiet=True)
     status = _status(state, report)
     if as_json:
@@ -240,6 +241,7 @@ def center_status(state: CliState, as_json: bool) -> None:
 @pass_state
 def center_sync(state: CliState, as_json: bool) -> None:
     """Gửi những gì đang chờ và nhận những gì mới, rồi thoát."""
+    state.require(Permission.READ_DOSSIERS)
     report = state.center_sync(quiet=True)
     status = _status(state, report) | {"published": report.published, "applied": report.applied}
     if as_json:

@@ -281,10 +281,8 @@ def sync_resolve_cmd(state: CliState, conflict_id: int, keep: str, note: str, as
 @click.option("--client-id", default="", help="Mã ứng dụng (motcua).")
 @click.option(
     "--password",
-    prompt="Mật khẩu kết nối",
-    hide_input=True,
     default="",
-    help="Mật khẩu kết nối (được niêm phong trong dữ liệu).",
+    help="Mật khẩu kết nối (hoặc COUNTER_APP_PORTAL_PASSWORD, hoặc nhập khi được hỏi).",
 )
 @pass_state
 def sync_configure(
@@ -295,9 +293,12 @@ def sync_configure(
     from sync.dialects import check_dialect
     from sync.dialects.settings import save_settings
 
-    ctx = state.context()
-    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    ctx = state.require(Permission.CHANGE_SETTINGS)
     name = check_dialect(dialect or "reference")
+    if not password and name != "reference":  # asked only of an admin, after the login
+        from counter_app.cli.auth import ask_secret
+
+        password = ask_secret("COUNTER_APP_PORTAL_PASSWORD", "Mật khẩu kết nối")
     creds = {"username": username, "madonvi": madonvi, "dstcode": dstcode, "client_id": client_id}
     if password:  # the dvcqg password, or the motcua client secret
         creds["client_secret" if name == "motcua" else "password"] = password
@@ -322,7 +323,7 @@ def sync_test(state: CliState, portal: str | None, dialect: str | None) -> None:
     from sync.dialects import connection_test
     from sync.errors import PortalError
 
-    store = state.store()
+    store = state.require(Permission.READ_DOSSIERS).store
     try:
         connection_test(store, state.data_dir, _portal_url(state, portal), dialect=dialect)
     except PortalError as error:

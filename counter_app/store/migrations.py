@@ -190,28 +190,30 @@ def m006_sealed_event_notes(conn: sqlite3.Connection) -> None:
 
 def m007_center_deliveries(conn: sqlite3.Connection) -> None:
     """A center: the deliveries to the center stream beside the portal's (the outbox), a
-    station-independent identity for tickets, and what this replica applied and where its
-    stream position stands; pulled changes that wait for a local change to be sent first."""
+    station-independent identity for tickets, what this replica applied; pulled changes
+    that wait for a local change to be sent first. Written to run again harmlessly (a store
+    whose version was set back by hand, as tests of older stores do)."""
     conn.executescript(
         """
-        CREATE TABLE center_outbox (
+        CREATE TABLE IF NOT EXISTS center_outbox (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             idem_key TEXT NOT NULL UNIQUE,
             entity TEXT NOT NULL, entity_id TEXT NOT NULL, op TEXT NOT NULL,
             payload TEXT NOT NULL, created_at TEXT NOT NULL,
             state TEXT NOT NULL DEFAULT 'waiting', published_at TEXT);
-        CREATE INDEX center_outbox_waiting ON center_outbox(state, seq);
-        CREATE TABLE center_applied (
+        CREATE INDEX IF NOT EXISTS center_outbox_waiting ON center_outbox(state, seq);
+        CREATE TABLE IF NOT EXISTS center_applied (
             idem_key TEXT PRIMARY KEY, stream_seq INTEGER NOT NULL, applied_at TEXT NOT NULL);
-        CREATE TABLE sync_held (
+        CREATE TABLE IF NOT EXISTS sync_held (
             id INTEGER PRIMARY KEY AUTOINCREMENT, entity_id TEXT NOT NULL,
             change TEXT NOT NULL, held_at TEXT NOT NULL);
-        ALTER TABLE tickets ADD COLUMN uid TEXT;
-        UPDATE tickets SET uid = station_id || '#' || id;
-        CREATE UNIQUE INDEX tickets_by_uid ON tickets(uid);
         """
     )
-
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(tickets)").fetchall()}
+    if "uid" not in columns:
+        conn.execute("ALTER TABLE tickets ADD COLUMN uid TEXT")
+    conn.execute("UPDATE tickets SET uid = station_id || '#' || id WHERE uid IS NULL")
+    conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS tickets_by_uid ON tickets(uid)")
 
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
