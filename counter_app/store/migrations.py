@@ -215,6 +215,7 @@ def m007_center_deliveries(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE tickets SET uid = station_id || '#' || id WHERE uid IS NULL")
     conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS tickets_by_uid ON tickets(uid)")
 
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
