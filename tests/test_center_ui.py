@@ -41,6 +41,7 @@ def test_counter_window_follows_the_center_and_shows_a_dead_hub(qtbot, qapp, tmp
         qtbot.keyClick(counter, Qt.Key_F2)
         assert counter.current is not None and counter.current.label == "A001"
 
+        assert not bar.link.isVisible()  # the portal is the hub's business, not this PC's
         center.kill_hub()
         qtbot.waitUntil(lambda: "Mất kết nối trung tâm từ" in bar.center.text(), timeout=15_000)
         _close(session, counter, bar)

@@ -116,6 +116,10 @@ class StationStatusBar(QStatusBar):
             text += self.tr(" · {n} cần quản trị xem").format(n=status.attention)
         self.outbox.setText(text)
         self.sync_button.setVisible(self._portal_known())
+        # a center's stations reach the portal through the hub: its indicator is the center's
+        if session.station.in_center and session.station.role != "hub":
+            for widget in (self.link, self.outbox, self.sync_button):
+                widget.hide()
         self._show_printer()
         self.user.setText(
             self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
