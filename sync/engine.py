@@ -17,7 +17,6 @@ Guarantees (see DESIGN.md, "Data that must never be lost"):
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections import deque
@@ -28,24 +27,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app.core import dossier as rules
-from counter_app.core.calendar import CalendarOverride, validate_override
-from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.clock import system_now, vn_time
-from counter_app.core.errors import DomainError
-from counter_app.services.context import ServiceContext
 from counter_app.services.station import load_station
-from counter_app.services.upstream import (
-    PORTAL_ACTOR,
-    Outcome,
-    apply_portal_status,
-    released_changes,
-)
 from counter_app.store import Store
 from counter_app.store.station_key import station_key
 from counter_app.store.sync_state import SyncRound
 from sync.adapters import portal_view
 from sync.answers import Limits
+from sync.backoff import backoff_delay
 from sync.client import (
     PortalClient,
     PortalError,
@@ -54,6 +43,7 @@ from sync.client import (
     TransportError,
     encode_item,
 )
+from sync.pull import PullSide
 
 _RESIGN = ("token_expired", "invalid_token", "stale_timestamp")  # sign again and resend
 
@@ -126,13 +116,7 @@ class SimulatedCrash(BaseException):
     """Raised by test hooks to stop a round the way a kill would."""
 
 
-def backoff_delay(tries: int, base: float, cap: float, rng: random.Random = random) -> float:  # type: ignore[assignment]
-    """Exponential backoff with 'equal jitter': between half and all of base * 2^tries."""
-    delay = min(cap, base * (2 ** max(0, tries)))
-    return delay * (0.5 + rng.random() / 2)
-
-
-class SyncEngine:
+class SyncEngine(PullSide):
     def __init__(
         self,
         store: Store,
@@ -523,195 +507,6 @@ class SyncEngine:
             self.store.sync_state.record_portal_ids(acked, at=at)
             self.store.outbox.mark_synced_many([row[0] for row in acked])
 
-    # ---- pull ----
-    def _pull_all(self, report: SyncReport) -> None:
-        self._release_held(report)
-        failures = 0
-        while True:
-            cursor = self.store.sync_state.cursor()
-            try:
-                page = self.client.changes(cursor, self.config.pull_page)
-            except TransportError:
-                failures += 1
-                if failures >= self.config.round_failures:
-                    raise
-                time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
-                continue
-            failures = 0
-            self.hook("pull.answered")
-            with self.store.transaction():
-                # another run may have applied this page meanwhile: only move forward
-                if self.store.sync_state.cursor() != cursor:
-                    continue
-                for change in page.get("changes", []):
-                    self._apply_change(change, report)
-                    report.pulled += 1
-                self.store.sync_state.set_cursor(str(page.get("next_cursor", cursor)))
-            self.hook("pull.committed")
-            if self.progress:
-                self.progress("pull", report.pulled, report.pulled)
-            if not page.get("more"):
-                return
-
-    def _apply_change(self, change: dict, report: SyncReport) -> None:
-        kind = change.get("kind", "")
-        data = change.get("data") or {}
-        seq = int(change.get("seq", 0))
-        if kind == "dossier.status":
-            self._apply_status(seq, change.get("entity_id") or data.get("MaHoSo", ""), data, report)
-        elif kind == "holiday":
-            try:
-                day = datetime.fromisoformat(data["day"]).date()
-                if data.get("kind") == "remove":
-                    self.store.catalogue.remove_override(day)
-                else:
-                    override = validate_override(
-                        CalendarOverride(day, data.get("kind", ""), data.get("note") or "")
-                    )
-                    self.store.catalogue.set_override(override)
-            except (KeyError, ValueError, DomainError) as error:
-                self._conflict(seq, kind, str(data.get("day", "")), None, None, str(error), change)
-                report.conflicts += 1
-                return
-            self._audit("sync.pull.holiday", "calendar", str(day), data)
-        elif kind == "catalogue":
-            try:
-                catalogue = parse_catalogue(data["catalogue"])
-            except Exception as error:  # a bad catalogue must not stop sync: keep it aside
-                self._conflict(
-                    seq,
-                    kind,
-                    str(data.get("version", "")),
-                    None,
-                    None,
-                    f"bad catalogue: {error}",
-                    change,
-                )
-                report.conflicts += 1
-                return
-            self.store.catalogue.replace(catalogue, at=self.now())
-            self._audit("sync.pull.catalogue", "catalogue", catalogue.version, {})
-        else:
-            self._conflict(
-                seq,
-                kind,
-                str(change.get("entity_id", "")),
-                None,
-                None,
-                "unknown change kind",
-                change,
-            )
-            report.conflicts += 1
-
-    def _apply_status(self, seq: int, code: str, data: dict, report: SyncReport) -> None:
-        """Through the services' write step (counter_app/services/upstream.py)."""
-        outcome, reason = apply_portal_status(self._ctx(), seq=seq, code=code, data=data)
-        if outcome is Outcome.CONFLICT:
-            try:
-                target = int(rules.parse_status(data.get("TrangThai")))
-            except DomainError:
-                target = None
-            local = self.store.dossiers.get(code)
-            change = {"seq": seq, "kind": "dossier.status", "data": data}
-            self._conflict(
-                seq,
-                "dossier.status",
-                code,
-                None if local is None else int(local.status),
-                target,
-                reason,
-                change,
-            )
-            report.conflicts += 1
-        elif outcome is Outcome.HELD:
-            report.held += 1
-
-    def _release_held(self, report: SyncReport) -> None:
-        """Pulled changes that waited for a local change to be sent go in now, if it was."""
-        with self.store.transaction():
-            for change in released_changes(self._ctx()):
-                self._apply_change(change, report)
-
-    def _ctx(self) -> ServiceContext:
-        return ServiceContext(self.store, self.clock, self.station, PORTAL_ACTOR)
-
-    def _conflict(self, seq, kind, entity_id, local_status, portal_status, reason, change):
-        self.store.sync_state.add_conflict(
-            at=self.now(),
-            change_seq=seq,
-            kind=kind,
-            entity_id=entity_id,
-            local_status=local_status,
-            portal_status=portal_status,
-            reason=reason,
-            change=change,
-        )
-        self._audit("sync.conflict", kind, entity_id, {"seq": seq, "reason": reason})
-
-    def _audit(self, action: str, entity: str, entity_id: str, detail: dict) -> None:
-        self._ctx().journal(
-            at=self.now(), action=action, entity=entity, entity_id=entity_id, detail=detail
-        )
-
 
 def _epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
-
-
-def sync_status(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
-    """What `sync status` shows: backlog, items set aside, conflicts, last sync, clock."""
-    now = vn_time(now or system_now())
-    counts = store.outbox.counts()
-    oldest = store.outbox.oldest_pending_at()
-    last = store.sync_state.last_round()
-    last_ok = store.sync_state.last_round(ok_only=True)
-    offset = store.sync_state.clock_offset()
-    return {
-        "waiting": counts.get("waiting", 0) + counts.get("sending", 0),
-        "sending": counts.get("sending", 0),
-        "synced": counts.get("synced", 0),
-        "attention": counts.get("attention", 0),
-        "oldest_waiting_at": oldest,
-        "oldest_waiting_age_s": (now - vn_time(oldest)).total_seconds() if oldest else None,
-        "attention_items": [
-            {
-                "key": i.idem_key,
-                "op": i.op,
-                "entity_id": i.entity_id,
-                "tries": i.tries,
-                "reason": i.last_error,
-            }
-            for i in store.outbox.attention(50)
-        ],
-        "conflicts": [
-            {
-                "id": c.id,
-                "entity_id": c.entity_id,
-                "local_status": c.local_status,
-                "portal_status": c.portal_status,
-                "reason": c.reason,
-            }
-            for c in store.sync_state.conflicts()
-        ],
-        "last_sync_at": last.finished_at if last else None,
-        "last_sync_ok": last.ok if last else None,
-        "last_sync_error": last.error if last else "",
-        "last_success_at": last_ok.finished_at if last_ok else None,
-        "clock_offset_s": offset,
-        "clock_warning": offset is not None and abs(offset) > SyncConfig.clock_warn_seconds,
-        "clock_behind_s": store.sync_state.local_clock_behind(),
-        "clock_message": clock_message(offset, store.sync_state.local_clock_behind()),
-        "pull_cursor": store.sync_state.cursor(),
-    }
-
-
-def clock_message(offset: float | None, behind: float | None = None) -> str:
-    """The Vietnamese warning for a clock far off the portal's ('' when it is fine)."""
-    if offset is None or abs(offset) <= SyncConfig.clock_warn_seconds:
-        return ""
-    minutes = max(1, round(abs(offset) / 60))
-    way = "chậm" if offset > 0 else "nhanh"
-    text = f"Đồng hồ máy lệch {minutes} phút so với Cổng (máy {way} hơn)."
-    if behind:
-        text += " Không cấp mã hồ sơ mới cho đến khi chỉnh lại đồng hồ."
-    return text

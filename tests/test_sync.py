@@ -17,7 +17,8 @@ from counter_app.services import queue as queue_service
 from sync import protocol as p
 from sync.adapters import portal_view
 from sync.emulator import Faults, PortalEmulator
-from sync.engine import SyncConfig, SyncEngine, sync_status
+from sync.engine import SyncConfig, SyncEngine
+from sync.status import sync_status
 from sync.testing import admin, check_exactly_once, pulled_seqs, station_view
 
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")

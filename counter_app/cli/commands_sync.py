@@ -79,7 +79,7 @@ def _print_report(report, lang: str) -> None:
             else f"Conflicts for a clerk: {report.conflicts}"
         )
     if report.clock_warning:
-        from sync.engine import clock_message
+        from sync.status import clock_message
 
         click.echo(
             f"Cảnh báo: {clock_message(report.clock_offset)}"
@@ -164,7 +164,7 @@ def sync(
 @pass_state
 def sync_status_cmd(state: CliState, as_json: bool) -> None:
     """Tình trạng đồng bộ: số chờ gửi, mục cần xử lý, lần đồng bộ cuối, lệch đồng hồ."""
-    from sync.engine import sync_status
+    from sync.status import sync_status
 
     info = sync_status(state.require(Permission.READ_DOSSIERS).store)
     if as_json:

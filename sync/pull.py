@@ -1,0 +1,160 @@
+"""The pull half of the reference sync engine: pages of upstream changes applied through
+the services' write step, each page in one transaction with its cursor; a status for a
+dossier whose own change is unsent waits (`sync_held`); what cannot be applied becomes a
+conflict for a clerk, never dropped."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from counter_app.core import dossier as rules
+from counter_app.core.calendar import CalendarOverride, validate_override
+from counter_app.core.catalogue import parse_catalogue
+from counter_app.core.errors import DomainError
+from counter_app.services.context import ServiceContext
+from counter_app.services.upstream import (
+    PORTAL_ACTOR,
+    Outcome,
+    apply_portal_status,
+    released_changes,
+)
+from sync.backoff import backoff_delay
+from sync.client import TransportError
+
+if TYPE_CHECKING:
+    from sync.engine import SyncReport
+
+
+class PullSide:
+    """Mixed into SyncEngine, whose store, client, config, clock and station it uses."""
+
+    def _pull_all(self, report: SyncReport) -> None:
+        self._release_held(report)
+        failures = 0
+        while True:
+            cursor = self.store.sync_state.cursor()
+            try:
+                page = self.client.changes(cursor, self.config.pull_page)
+            except TransportError:
+                failures += 1
+                if failures >= self.config.round_failures:
+                    raise
+                time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
+                continue
+            failures = 0
+            self.hook("pull.answered")
+            with self.store.transaction():
+                # another run may have applied this page meanwhile: only move forward
+                if self.store.sync_state.cursor() != cursor:
+                    continue
+                for change in page.get("changes", []):
+                    self._apply_change(change, report)
+                    report.pulled += 1
+                self.store.sync_state.set_cursor(str(page.get("next_cursor", cursor)))
+            self.hook("pull.committed")
+            if self.progress:
+                self.progress("pull", report.pulled, report.pulled)
+            if not page.get("more"):
+                return
+
+    def _apply_change(self, change: dict, report: SyncReport) -> None:
+        kind = change.get("kind", "")
+        data = change.get("data") or {}
+        seq = int(change.get("seq", 0))
+        if kind == "dossier.status":
+            self._apply_status(seq, change.get("entity_id") or data.get("MaHoSo", ""), data, report)
+        elif kind == "holiday":
+            try:
+                day = datetime.fromisoformat(data["day"]).date()
+                if data.get("kind") == "remove":
+                    self.store.catalogue.remove_override(day)
+                else:
+                    override = validate_override(
+                        CalendarOverride(day, data.get("kind", ""), data.get("note") or "")
+                    )
+                    self.store.catalogue.set_override(override)
+            except (KeyError, ValueError, DomainError) as error:
+                self._conflict(seq, kind, str(data.get("day", "")), None, None, str(error), change)
+                report.conflicts += 1
+                return
+            self._audit("sync.pull.holiday", "calendar", str(day), data)
+        elif kind == "catalogue":
+            try:
+                catalogue = parse_catalogue(data["catalogue"])
+            except Exception as error:  # a bad catalogue must not stop sync: keep it aside
+                self._conflict(
+                    seq,
+                    kind,
+                    str(data.get("version", "")),
+                    None,
+                    None,
+                    f"bad catalogue: {error}",
+                    change,
+                )
+                report.conflicts += 1
+                return
+            self.store.catalogue.replace(catalogue, at=self.now())
+            self._audit("sync.pull.catalogue", "catalogue", catalogue.version, {})
+        else:
+            self._conflict(
+                seq,
+                kind,
+                str(change.get("entity_id", "")),
+                None,
+                None,
+                "unknown change kind",
+                change,
+            )
+            report.conflicts += 1
+
+    def _apply_status(self, seq: int, code: str, data: dict, report: SyncReport) -> None:
+        """Through the services' write step (counter_app/services/upstream.py)."""
+        outcome, reason = apply_portal_status(self._ctx(), seq=seq, code=code, data=data)
+        if outcome is Outcome.CONFLICT:
+            try:
+                target = int(rules.parse_status(data.get("TrangThai")))
+            except DomainError:
+                target = None
+            local = self.store.dossiers.get(code)
+            change = {"seq": seq, "kind": "dossier.status", "data": data}
+            self._conflict(
+                seq,
+                "dossier.status",
+                code,
+                None if local is None else int(local.status),
+                target,
+                reason,
+                change,
+            )
+            report.conflicts += 1
+        elif outcome is Outcome.HELD:
+            report.held += 1
+
+    def _release_held(self, report: SyncReport) -> None:
+        """Pulled changes that waited for a local change to be sent go in now, if it was."""
+        with self.store.transaction():
+            for change in released_changes(self._ctx()):
+                self._apply_change(change, report)
+
+    def _ctx(self) -> ServiceContext:
+        return ServiceContext(self.store, self.clock, self.station, PORTAL_ACTOR)
+
+    def _conflict(self, seq, kind, entity_id, local_status, portal_status, reason, change):
+        self.store.sync_state.add_conflict(
+            at=self.now(),
+            change_seq=seq,
+            kind=kind,
+            entity_id=entity_id,
+            local_status=local_status,
+            portal_status=portal_status,
+            reason=reason,
+            change=change,
+        )
+        self._audit("sync.conflict", kind, entity_id, {"seq": seq, "reason": reason})
+
+    def _audit(self, action: str, entity: str, entity_id: str, detail: dict) -> None:
+        self._ctx().journal(
+            at=self.now(), action=action, entity=entity, entity_id=entity_id, detail=detail
+        )
