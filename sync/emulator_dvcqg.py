@@ -18,13 +18,14 @@ import sqlite3
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from sync import emulator_dvcqg_rules as rules
 from sync.emulator_dvcqg_rules import FieldError
+from sync.emulator_http import QuietServer, ServedEmulator
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "dvcqg-emulator.db"
@@ -252,7 +253,7 @@ def _envelope_shape(body: Any, names: tuple[str, ...]) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: QuietServer
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -381,18 +382,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    state: DvcqgState
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 DEFAULT_ACCOUNT = {
     "username": "xa-tan-lap",
     "password": "mat-khau-gia-lap",
@@ -401,8 +390,10 @@ DEFAULT_ACCOUNT = {
 }
 
 
-class DvcqgEmulator:
+class DvcqgEmulator(ServedEmulator):
     """Start with `start()` (a background thread) or `serve_forever()`."""
+
+    name = "dvcqg"
 
     def __init__(
         self,
@@ -415,26 +406,5 @@ class DvcqgEmulator:
         ok_code: Any = 0,
     ) -> None:
         self.account = {**DEFAULT_ACCOUNT, **(account or {})}
-        self.state = DvcqgState(data_dir, ok_code=ok_code, **self.account)
+        self.serve(host, port, _Handler, DvcqgState(data_dir, ok_code=ok_code, **self.account))
         self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))
-        self.httpd = _Server((host, port), _Handler)
-        self.httpd.state = self.state
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> DvcqgEmulator:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="dvcqg").start()
-        return self
-
-    def serve_forever(self) -> None:
-        try:
-            self.httpd.serve_forever()
-        finally:
-            self.httpd.server_close()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

@@ -20,11 +20,12 @@ import threading
 import time
 from datetime import datetime
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sync.emulator_http import QuietServer, ServedEmulator
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "motcua-emulator.db"
@@ -286,7 +287,7 @@ class MotcuaState:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: QuietServer
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -396,19 +397,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    state: MotcuaState
+class MotcuaEmulator(ServedEmulator):
+    name = "motcua"
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class MotcuaEmulator:
     def __init__(
         self,
         data_dir: Path | str,
@@ -420,26 +411,7 @@ class MotcuaEmulator:
         token_ttl: float = 900.0,
     ) -> None:
         self.account = {**DEFAULT_CLIENT, **(client or {})}
-        self.state = MotcuaState(data_dir, client=self.account, token_ttl=token_ttl)
+        self.serve(
+            host, port, _Handler, MotcuaState(data_dir, client=self.account, token_ttl=token_ttl)
+        )
         self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))
-        self.httpd = _Server((host, port), _Handler)
-        self.httpd.state = self.state
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> MotcuaEmulator:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True, name="motcua").start()
-        return self
-
-    def serve_forever(self) -> None:
-        try:
-            self.httpd.serve_forever()
-        finally:
-            self.httpd.server_close()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
