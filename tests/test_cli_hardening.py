@@ -17,7 +17,16 @@ from sync.emulator import PortalEmulator
 from sync.testing import admin
 from tests.conftest import AGENCY
 
-RECEIVE = ["dossier", "receive", "--procedure", "1.001193", "--name", "Nguyễn Thị Đường"]
+RECEIVE = [
+    "dossier",
+    "receive",
+    "--documents",
+    "all",
+    "--procedure",
+    "1.001193",
+    "--name",
+    "Nguyễn Thị Đường",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import click
@@ -24,6 +25,18 @@ register(
             "vi": "Thời điểm phải có dạng YYYY-MM-DDTHH:MM, ví dụ 2026-04-29T09:00.",
             "en": "A time looks like YYYY-MM-DDTHH:MM, e.g. 2026-04-29T09:00.",
         },
+        "cli.documents_required": {
+            "vi": "Hãy ghi rõ giấy tờ đã kiểm tra và nhận: --documents all (đủ giấy tờ bắt "
+            "buộc) hoặc --documents 1,3 (số thứ tự trong «counter-app catalogue show MÃ»).",
+            "en": "Say which papers were checked and received: --documents all (every required "
+            "one) or --documents 1,3 (their numbers in 'counter-app catalogue show CODE').",
+        },
+        "cli.bad_documents": {
+            "vi": "Giấy tờ «{given}» không có trong danh mục của thủ tục (có {count} loại): "
+            "dùng số thứ tự 1 đến {count}, cách nhau bằng dấu phẩy, hoặc all.",
+            "en": "Paper '{given}' is not on the procedure's checklist ({count} items): use "
+            "numbers 1 to {count} separated by commas, or all.",
+        },
     }
 )
 
@@ -37,6 +50,30 @@ def parse_when(text: str) -> datetime:
         raise ValidationError("cli.bad_datetime", field="at") from None
     plausible_year(when.date(), "at")
     return when
+
+
+def received_documents(ctx, procedure_code: str, given: str | None):
+    """The papers the clerk says they checked, by their checklist numbers.
+
+    A window starts every box unticked; the command line has no boxes, so it asks to be told
+    rather than certify papers nobody looked at.
+    """
+    if given is None or not given.strip():
+        raise ValidationError("cli.documents_required", field="documents")
+    procedure = ctx.catalogue().procedure(procedure_code)
+    if given.strip().lower() == "all":
+        return service.checklist(procedure, required_received=True)
+    papers = service.checklist(procedure)
+    chosen = set()
+    for part in given.split(","):
+        number = part.strip()
+        if not number.isdecimal() or not 1 <= int(number) <= len(papers):
+            shown = number[:20]
+            raise ValidationError(
+                "cli.bad_documents", field="documents", given=shown, count=len(papers)
+            )
+        chosen.add(int(number) - 1)
+    return tuple(replace(p, received=i in chosen) for i, p in enumerate(papers))
 
 
 @click.group()
@@ -64,6 +101,11 @@ def dossier() -> None:
 @click.option("--ticket", "ticket_label", help="Số thứ tự của công dân hôm nay, ví dụ A012.")
 @click.option("--at", "at", help="Thời điểm tiếp nhận, mặc định là bây giờ.")
 @click.option("--note", default="", help="Ghi chú.")
+@click.option(
+    "--documents",
+    "documents",
+    help="Giấy tờ đã kiểm tra và nhận: all (đủ giấy tờ bắt buộc) hoặc số thứ tự, ví dụ 1,3.",
+)
 @JSON
 @pass_state
 def dossier_receive(state: CliState, **opts) -> None:
@@ -87,6 +129,7 @@ def dossier_receive(state: CliState, **opts) -> None:
         ticket_id=ticket_id,
         received_at=parse_when(opts["at"]) if opts["at"] else None,
         note=opts["note"],
+        documents=received_documents(ctx, opts["procedure"], opts["documents"]),
     )
     if opts["as_json"]:
         emit_json(dossier_json(received))

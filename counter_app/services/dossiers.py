@@ -129,7 +129,7 @@ def checklist(
     """The procedure's documents, none marked received: the clerk ticks what they checked.
 
     Pre-ticked boxes let a clerk in a hurry certify papers nobody looked at. Only a caller
-    with no list of its own (the command line) declares the required ones received.
+    told that every required paper was checked (`--documents all`, the demo) declares them.
     """
     return tuple(
         ReceivedDocument(
