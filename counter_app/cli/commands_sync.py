@@ -8,7 +8,6 @@ items set aside again; `counter-app portal-emulator ...` runs the emulator.
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 from pathlib import Path
 
@@ -54,9 +53,11 @@ MAX_INTERVAL_S = 86_400.0
 
 
 def _interval(_ctx, _param, value: float) -> float:
-    """nan and inf pass a plain range (every comparison with nan is false): refuse them here,
-    before a loop that would spin or never wake."""
-    if not math.isfinite(value) or not 1.0 <= value <= MAX_INTERVAL_S:
+    """Refused here, before a loop that would spin (0, negative) or never wake (inf, nan).
+
+    Written as `not (low <= value <= high)` so that nan, for which every comparison is
+    false, is refused too."""
+    if not 1.0 <= value <= MAX_INTERVAL_S:
         raise ValidationError("sync.bad_interval", field="interval")
     return value
 
