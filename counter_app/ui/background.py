@@ -311,7 +311,7 @@ class Housekeeping(QObject):
         self.sync_timer.timeout.connect(lambda: self.sync_now(rounds=1))
         self.sync_timer.start()
 
-    def touched(self) -> None:
+    def touched(self, _changes=None) -> None:
         """Someone is working: the checkpoint waits for a quiet minute."""
         self.last_activity = time.monotonic()
 

@@ -1083,20 +1083,24 @@
 <context>
     <name>LanguagePage</name>
     <message>
-        <source>Áp dụng</source>
-        <translation>Apply</translation>
+        <source>Lưu</source>
+        <translation type="unfinished">Save</translation>
     </message>
     <message>
         <source>Ngôn ngữ giao diện:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <source>Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.</source>
-        <translation>The new language applies when the window is opened again.</translation>
+        <source>Ngôn ngữ đã chọn có hiệu lực sau khi khởi động lại chương trình (đóng rồi mở lại), trên máy này và ở dòng lệnh.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình.</source>
-        <translation>Saved. The new language applies when the program is started again.</translation>
+        <source>Đã lưu. Hãy khởi động lại chương trình (đóng rồi mở lại) để dùng ngôn ngữ mới.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đã lưu ngôn ngữ giao diện.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
