@@ -337,7 +337,7 @@ def _link_button(style: str = "") -> QPushButton:
     btn.setCursor(Qt.PointingHandCursor)
     btn.setFocusPolicy(Qt.NoFocus)
     btn.setStyleSheet(
-        "QPushButton { border: none; background: transparent; padding: 0 4px; %s }" % style
+        f"QPushButton {{ border: none; background: transparent; padding: 0 4px; {style} }}"
     )
     return btn
 

@@ -3,17 +3,26 @@
 <TS version="2.1" language="en" sourcelanguage="vi">
 <context>
     <name>Age</name>
-    <message>
-        <source>{n} phút</source>
-        <translation>{n} min</translation>
+    <message numerus="yes">
+        <source>%n phút</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} giờ</source>
-        <translation>{n} h</translation>
+    <message numerus="yes">
+        <source>%n giờ</source>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} ngày</source>
-        <translation>{n} days</translation>
+    <message numerus="yes">
+        <source>%n ngày</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -76,6 +85,26 @@
     <message>
         <source>Địa chỉ:</source>
         <translation>Address:</translation>
+    </message>
+    <message>
+        <source>trạm tất cả trong một</source>
+        <translation>all-in-one station</translation>
+    </message>
+    <message>
+        <source>máy quầy</source>
+        <translation>counter PC</translation>
+    </message>
+    <message>
+        <source>kiosk lấy số</source>
+        <translation>ticket kiosk</translation>
+    </message>
+    <message>
+        <source>màn hình gọi số</source>
+        <translation>calling board</translation>
+    </message>
+    <message>
+        <source>máy chủ Trung tâm</source>
+        <translation>center hub</translation>
     </message>
     <message>
         <source>Trạm số:</source>
@@ -1030,18 +1059,22 @@
 <context>
     <name>KioskWidget</name>
     <message>
-        <source>{letter}  {name}
-{n} người đang chờ</source>
-        <translation>{letter}  {name}
-{n} waiting</translation>
-    </message>
-    <message>
         <source>Ưu tiên: {name}. Xin mời chọn lĩnh vực.</source>
         <translation>Priority: {name}. Please choose a service.</translation>
     </message>
-    <message>
-        <source>Có {n} người đang chờ trước Quý khách</source>
-        <translation>{n} people are ahead of you</translation>
+    <message numerus="yes">
+        <source>%n người đang chờ</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Có %n người đang chờ trước Quý khách</source>
+        <translation>
+            <numerusform>%n person is ahead of you</numerusform>
+            <numerusform>%n people are ahead of you</numerusform>
+        </translation>
     </message>
     <message>
         <source>Quý khách là người tiếp theo</source>
@@ -1084,7 +1117,7 @@
     <name>LanguagePage</name>
     <message>
         <source>Lưu</source>
-        <translation type="unfinished">Save</translation>
+        <translation>Save</translation>
     </message>
     <message>
         <source>Ngôn ngữ giao diện:</source>
@@ -1092,15 +1125,15 @@
     </message>
     <message>
         <source>Ngôn ngữ đã chọn có hiệu lực sau khi khởi động lại chương trình (đóng rồi mở lại), trên máy này và ở dòng lệnh.</source>
-        <translation type="unfinished"></translation>
+        <translation>The chosen language applies after the program restarts (close it and open it again), on this PC and on the command line.</translation>
     </message>
     <message>
         <source>Đã lưu. Hãy khởi động lại chương trình (đóng rồi mở lại) để dùng ngôn ngữ mới.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved. Restart the program (close it and open it again) to use the new language.</translation>
     </message>
     <message>
         <source>Đã lưu ngôn ngữ giao diện.</source>
-        <translation type="unfinished"></translation>
+        <translation>Interface language saved.</translation>
     </message>
 </context>
 <context>
@@ -1159,6 +1192,13 @@
     <message>
         <source>Màn hình đang khóa cho tài khoản khác.</source>
         <translation>The screen is locked for another account.</translation>
+    </message>
+</context>
+<context>
+    <name>Operation</name>
+    <message>
+        <source>Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở. Chi tiết đã ghi vào nhật ký: hãy báo quản trị viên.</source>
+        <translation>Not done: an unexpected error; nothing was half-written. The details are in the log: tell the admin.</translation>
     </message>
 </context>
 <context>
@@ -1506,6 +1546,29 @@
     </message>
 </context>
 <context>
+    <name>SetAsideDialog</name>
+    <message>
+        <source>Bản ghi bị Cổng để riêng</source>
+        <translation>Records the portal set aside</translation>
+    </message>
+    <message>
+        <source>Cổng không nhận các bản ghi dưới đây. Chúng được giữ nguyên trên máy này và không tự gửi lại cho đến khi quản trị viên gửi lại.</source>
+        <translation>The portal did not accept the records below. They are kept on this PC and are not sent again until the admin resends them.</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {code}: {why}</source>
+        <translation>Dossier {code}: {why}</translation>
+    </message>
+    <message>
+        <source>Không còn bản ghi nào bị để riêng.</source>
+        <translation>No record is set aside any more.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
@@ -1553,9 +1616,49 @@
         <source>Đồng bộ ngay</source>
         <translation>Sync now</translation>
     </message>
+    <message numerus="yes">
+        <source>Chờ đồng bộ: %Ln bản ghi</source>
+        <translation>
+            <numerusform>Waiting to sync: %Ln record</numerusform>
+            <numerusform>Waiting to sync: %Ln records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, cũ nhất {age}</source>
+        <translation>, oldest {age}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln bản ghi bị Cổng để riêng – bấm để xem</source>
+        <translation>
+            <numerusform>%Ln record set aside by the portal – click to see</numerusform>
+            <numerusform>%Ln records set aside by the portal – click to see</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cổng không nhận các bản ghi này; chúng không được gửi lại tự động. Bấm để xem lý do và việc cần làm.</source>
+        <translation>The portal did not accept these records; they are not resent automatically. Click to see why and what to do.</translation>
+    </message>
+    <message>
+        <source>○ Mất kết nối trung tâm từ {since}</source>
+        <translation>○ Cut off from the center since {since}</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %Ln bản ghi chờ gửi</source>
+        <translation>
+            <numerusform> · %Ln record waiting</numerusform>
+            <numerusform> · %Ln records waiting</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Đã sao lưu: {path}</source>
         <translation>Backed up: {path}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Máy in: %Ln lệnh in chưa xong – bấm để xem</source>
+        <translation>
+            <numerusform>Printer: %Ln job not printed – click to see</numerusform>
+            <numerusform>Printer: %Ln jobs not printed – click to see</numerusform>
+        </translation>
     </message>
     <message>
         <source>● Trực tuyến</source>
@@ -1566,32 +1669,16 @@
         <translation>○ Offline (work goes on as usual)</translation>
     </message>
     <message>
-        <source>Chờ đồng bộ: {n} bản ghi, cũ nhất {age}</source>
-        <translation>Waiting to sync: {n} records, oldest {age}</translation>
-    </message>
-    <message>
         <source>Đã đồng bộ hết</source>
         <translation>Everything synced</translation>
-    </message>
-    <message>
-        <source> · {n} cần quản trị xem</source>
-        <translation> · {n} need an admin</translation>
     </message>
     <message>
         <source>● Đã nối trung tâm</source>
         <translation>● Linked to the center</translation>
     </message>
     <message>
-        <source>○ Mất kết nối trung tâm từ {since} · {n} chờ gửi</source>
-        <translation>○ Cut off from the center since {since} · {n} waiting</translation>
-    </message>
-    <message>
         <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
         <translation>Printer: not set up (preview on screen)</translation>
-    </message>
-    <message>
-        <source>Máy in: {n} lệnh in chưa xong – bấm để xem</source>
-        <translation>Printer: {n} jobs not printed – click to see</translation>
     </message>
     <message>
         <source>Máy in: sẵn sàng</source>
@@ -1604,6 +1691,21 @@
     <message>
         <source>Chưa in được {title}: lệnh in đang chờ máy in.</source>
         <translation>Could not print {title} yet: the job waits for the printer.</translation>
+    </message>
+    <message>
+        <source>Đang gửi {done}/{total} bản ghi</source>
+        <translation>Sending {done}/{total} records</translation>
+    </message>
+    <message numerus="yes">
+        <source>Đang nhận thay đổi từ Cổng: %Ln</source>
+        <translation>
+            <numerusform>Receiving changes from the portal: %Ln</numerusform>
+            <numerusform>Receiving changes from the portal: %Ln</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Đang kết nối Cổng…</source>
+        <translation>Connecting to the portal…</translation>
     </message>
     <message>
         <source>Đồng bộ lỗi: {error}</source>
