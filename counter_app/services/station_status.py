@@ -79,6 +79,12 @@ register(
             "en": "The portal did not answer about this record several times. The admin sends "
             "it again when the line is stable; if it recurs, tell the portal.",
         },
+        "setaside.refused_by_portal": {
+            "vi": "Cổng từ chối bản ghi mà không nói rõ lý do. Quản trị viên hỏi đơn vị quản "
+            "lý Cổng, rồi gửi lại.",
+            "en": "The portal refused the record without saying why. The admin asks the "
+            "portal's operators, then sends it again.",
+        },
         "setaside.other": {
             "vi": "Cổng từ chối bản ghi, lý do Cổng ghi: «{reason}». Báo quản trị viên xem và "
             "gửi lại sau khi sửa.",
@@ -87,8 +93,8 @@ register(
         },
     }
 )
-KNOWN_REASONS = ("dossier_code_exists", "bad_status", "unknown_dossier",
-                 "idempotency_conflict", "foreign_key", "no_answer")  # fmt: skip
+KNOWN_REASONS = ("dossier_code_exists", "bad_status", "unknown_dossier", "idempotency_conflict",
+                 "foreign_key", "no_answer", "refused_by_portal")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ class DossiersWidget(QWidget):
                 "hãy lọc thêm để thấy các hồ sơ khác."
             ).format(shown=len(found), total=total)
         else:
-            text = self.tr("{n} hồ sơ").format(n=len(found))
+            text = self.tr("%n hồ sơ", "", len(found))
         self.view.count.setText(text)
         self._show(None)
 

@@ -357,6 +357,14 @@ Vẫn xóa?</translation>
         <translation>Tìm trong:</translation>
     </message>
     <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;Tìm trong:</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;Loại tệp:</translation>
+    </message>
+    <message>
         <source>My Computer</source>
         <translation>Máy tính</translation>
     </message>
