@@ -93,7 +93,7 @@ def test_sync_phase_counts_and_a_set_aside_record_explained(
         assert not bar.sync_phase.isVisible()
         # the portal set one record aside: counted in red, explained on click
         assert bar.set_aside.isVisible()
-        assert bar.set_aside.text() == "1 bản ghi bị Cổng để riêng – bấm để xem"
+        assert bar.set_aside.text() == "1 bản ghi bị Cổng để riêng"
         assert "lý do" in bar.set_aside.toolTip()
         qtbot.mouseClick(bar.set_aside, Qt.LeftButton)
         title = "Bản ghi bị Cổng để riêng"
@@ -120,10 +120,10 @@ def test_portal_reasons_are_explained_and_unknown_ones_quoted() -> None:
 
     def text(reason: str, lang: str = "vi") -> str:
         code, params = explain(reason)
-        return SetAside("X", "create", 1, code, params).text(lang)
+        return SetAside("dossier", "X", "create", 1, code, params).text(lang)
 
     assert text("missing_fields:phone,address").startswith(
-        "Cổng báo thiếu thông tin (phone,address). Mở hồ sơ, bổ sung"
+        "Cổng báo thiếu thông tin (số điện thoại, địa chỉ). Mở hồ sơ, bổ sung"
     )
     assert "Không tạo lại hồ sơ" in text("dossier_code_exists")
     assert text("something new").startswith("Cổng từ chối bản ghi, lý do Cổng ghi: «something new»")

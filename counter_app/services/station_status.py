@@ -93,6 +93,16 @@ register(
         },
     }
 )
+# The portal names fields in English; the clerk reads the form's own words.
+FIELD_NAMES = {
+    "phone": "số điện thoại",
+    "address": "địa chỉ",
+    "full_name": "họ và tên",
+    "citizen_id": "số định danh cá nhân",
+    "birth_date": "ngày sinh",
+    "procedure_code": "mã thủ tục",
+    "agency_code": "mã cơ quan",
+}
 KNOWN_REASONS = ("dossier_code_exists", "bad_status", "unknown_dossier", "idempotency_conflict",
                  "foreign_key", "no_answer", "refused_by_portal")  # fmt: skip
 
@@ -101,6 +111,7 @@ KNOWN_REASONS = ("dossier_code_exists", "bad_status", "unknown_dossier", "idempo
 class SetAside:
     """One record the portal set aside: which dossier, and why in the user's language."""
 
+    entity: str  # "dossier", "ticket"...
     entity_id: str
     op: str
     tries: int
@@ -116,7 +127,8 @@ def explain(reason: str) -> tuple[str, dict]:
     """The message code and parameters for a portal's reason."""
     reason = (reason or "").strip()
     if reason.startswith("missing_fields:"):
-        return "setaside.missing_fields", {"fields": reason.split(":", 1)[1]}
+        names = [FIELD_NAMES.get(f.strip(), f.strip()) for f in reason.split(":", 1)[1].split(",")]
+        return "setaside.missing_fields", {"fields": ", ".join(names)}
     if reason in KNOWN_REASONS:
         return f"setaside.{reason}", {}
     return "setaside.other", {"reason": reason[:200] or "—"}
@@ -127,5 +139,5 @@ def set_aside(ctx: ServiceContext, limit: int = 50) -> list[SetAside]:
     items = []
     for item in ctx.store.outbox.attention(limit):
         code, params = explain(item.last_error)
-        items.append(SetAside(item.entity_id, item.op, item.tries, code, params))
+        items.append(SetAside(item.entity, item.entity_id, item.op, item.tries, code, params))
     return items

@@ -59,7 +59,7 @@ class StationStatusBar(QStatusBar):
         self.sync_button.setFocusPolicy(Qt.NoFocus)
         self.sync_button.clicked.connect(self.sync_now)
         self.progress = QProgressBar()
-        self.progress.setFixedWidth(140)
+        self.progress.setFixedWidth(100)
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.user = QLabel()
@@ -100,19 +100,21 @@ class StationStatusBar(QStatusBar):
         now = session.now()
         status = gateway.sync_status(ctx)
         online = status.last_ok is not None and now - status.last_ok <= ONLINE_WITHIN
-        self.link.setText(
-            self.tr("● Trực tuyến") if online else self.tr("○ Ngoại tuyến (làm việc bình thường)")
-        )
+        self.link.setText(self.tr("● Trực tuyến") if online else self.tr("○ Ngoại tuyến"))
+        self.link.setToolTip(
+            self.tr("Có kết nối Cổng trong 10 phút qua.") if online
+            else self.tr("Chưa kết nối được Cổng. Mọi việc vẫn làm bình thường; dữ liệu được "
+                         "gửi lên khi có mạng.")
+        )  # fmt: skip
         self.link.setStyleSheet("color: #1b7f3b;" if online else "color: #a15c00;")
         if status.waiting:
             oldest = age_text(now - status.oldest) if status.oldest else "—"
-            text = self.tr("Chờ đồng bộ: %Ln bản ghi", "", status.waiting)
-            text += self.tr(", cũ nhất {age}").format(age=oldest)
+            self.outbox.setText(self.tr("Chờ đồng bộ: %Ln bản ghi", "", status.waiting))
+            self.outbox.setToolTip(self.tr("Bản ghi cũ nhất đã chờ {age}.").format(age=oldest))
         else:
-            text = self.tr("Đã đồng bộ hết")
-        self.outbox.setText(text)
-        self.set_aside.setText(self.tr("%Ln bản ghi bị Cổng để riêng – bấm để xem", "",
-                                       status.attention))  # fmt: skip
+            self.outbox.setText(self.tr("Đã đồng bộ hết"))
+            self.outbox.setToolTip("")
+        self.set_aside.setText(self.tr("%Ln bản ghi bị Cổng để riêng", "", status.attention))
         self.set_aside.setToolTip(
             self.tr("Cổng không nhận các bản ghi này; chúng không được gửi lại tự động. "
                     "Bấm để xem lý do và việc cần làm.")
@@ -155,12 +157,16 @@ class StationStatusBar(QStatusBar):
     def _show_printer(self, _state=None) -> None:
         state = self.printing.state
         if not state.configured:
-            text = self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)")
+            text = self.tr("Máy in: chưa cài đặt")
+            tip = self.tr("Phiếu và giấy hẹn hiện trên màn hình để xem trước.")
         elif state.stuck:
-            text = self.tr("Máy in: %Ln lệnh in chưa xong – bấm để xem", "", state.stuck)
+            text = self.tr("Máy in: %Ln lệnh in chưa xong", "", state.stuck)
+            tip = self.tr("Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.")
         else:
             text = self.tr("Máy in: sẵn sàng")
+            tip = self.tr("Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.")
         self.printer.setText(text)
+        self.printer.setToolTip(tip)
         self.printer.setStyleSheet(
             "QPushButton { border: none; background: transparent; padding: 0 4px; %s }"
             % ("color: #b3261e; font-weight: bold;" if state.stuck else "")
@@ -212,6 +218,7 @@ class StationStatusBar(QStatusBar):
             self.progress.setRange(0, 0)  # busy until the first count arrives
             text = self.tr("Đang kết nối Cổng…")
         self.sync_phase.setText(text)
+        self.outbox.hide()  # the phase says more while it runs
         self.sync_phase.show()
         self.progress.show()
 
@@ -219,6 +226,7 @@ class StationStatusBar(QStatusBar):
         self.sync_button.setEnabled(True)
         self.progress.hide()
         self.sync_phase.hide()
+        self.outbox.show()
         if isinstance(report, str):
             self.showMessage(self.tr("Đồng bộ lỗi: {error}").format(error=report), 10_000)
         elif report.ok:
@@ -261,11 +269,10 @@ class SetAsideDialog(QDialog):
 
     def fill(self, items: list) -> None:
         self.items.clear()
+        kinds = {"dossier": self.tr("Hồ sơ {id}"), "ticket": self.tr("Lượt lấy số {id}")}
         for item in items:
-            self.items.addItem(
-                self.tr("Hồ sơ {code}: {why}").format(
-                    code=item.entity_id, why=item.text(current_language()))
-            )  # fmt: skip
+            what = kinds.get(item.entity, self.tr("Bản ghi {id}")).format(id=item.entity_id)
+            self.items.addItem(f"{what}: {item.text(current_language())}")
         if not items:
             self.items.addItem(self.tr("Không còn bản ghi nào bị để riêng."))
 

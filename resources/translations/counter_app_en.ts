@@ -484,9 +484,12 @@
         <source>{shown} / {total} hồ sơ: đang hiện {shown} hồ sơ nhận gần nhất; hãy lọc thêm để thấy các hồ sơ khác.</source>
         <translation>{shown} / {total} dossiers: showing the {shown} received last; filter further to see the others.</translation>
     </message>
-    <message>
-        <source>{n} hồ sơ</source>
-        <translation>{n} dossiers</translation>
+    <message numerus="yes">
+        <source>%n hồ sơ</source>
+        <translation>
+            <numerusform>%n dossier</numerusform>
+            <numerusform>%n dossiers</numerusform>
+        </translation>
     </message>
     <message>
         <source>Chọn một hồ sơ để xem chi tiết.</source>
@@ -1560,8 +1563,16 @@
         <translation>Close</translation>
     </message>
     <message>
-        <source>Hồ sơ {code}: {why}</source>
-        <translation>Dossier {code}: {why}</translation>
+        <source>Hồ sơ {id}</source>
+        <translation>Dossier {id}</translation>
+    </message>
+    <message>
+        <source>Lượt lấy số {id}</source>
+        <translation>Ticket {id}</translation>
+    </message>
+    <message>
+        <source>Bản ghi {id}</source>
+        <translation>Record {id}</translation>
     </message>
     <message>
         <source>Không còn bản ghi nào bị để riêng.</source>
@@ -1616,22 +1627,23 @@
         <source>Đồng bộ ngay</source>
         <translation>Sync now</translation>
     </message>
+    <message>
+        <source>○ Ngoại tuyến</source>
+        <translation>○ Offline</translation>
+    </message>
+    <message>
+        <source>Có kết nối Cổng trong 10 phút qua.</source>
+        <translation>The portal answered within the last 10 minutes.</translation>
+    </message>
+    <message>
+        <source>Chưa kết nối được Cổng. Mọi việc vẫn làm bình thường; dữ liệu được gửi lên khi có mạng.</source>
+        <translation>The portal cannot be reached. Work goes on as usual; the data is sent once the line is back.</translation>
+    </message>
     <message numerus="yes">
         <source>Chờ đồng bộ: %Ln bản ghi</source>
         <translation>
             <numerusform>Waiting to sync: %Ln record</numerusform>
             <numerusform>Waiting to sync: %Ln records</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>, cũ nhất {age}</source>
-        <translation>, oldest {age}</translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln bản ghi bị Cổng để riêng – bấm để xem</source>
-        <translation>
-            <numerusform>%Ln record set aside by the portal – click to see</numerusform>
-            <numerusform>%Ln records set aside by the portal – click to see</numerusform>
         </translation>
     </message>
     <message>
@@ -1653,20 +1665,9 @@
         <source>Đã sao lưu: {path}</source>
         <translation>Backed up: {path}</translation>
     </message>
-    <message numerus="yes">
-        <source>Máy in: %Ln lệnh in chưa xong – bấm để xem</source>
-        <translation>
-            <numerusform>Printer: %Ln job not printed – click to see</numerusform>
-            <numerusform>Printer: %Ln jobs not printed – click to see</numerusform>
-        </translation>
-    </message>
     <message>
         <source>● Trực tuyến</source>
         <translation>● Online</translation>
-    </message>
-    <message>
-        <source>○ Ngoại tuyến (làm việc bình thường)</source>
-        <translation>○ Offline (work goes on as usual)</translation>
     </message>
     <message>
         <source>Đã đồng bộ hết</source>
@@ -1677,8 +1678,34 @@
         <translation>● Linked to the center</translation>
     </message>
     <message>
-        <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
-        <translation>Printer: not set up (preview on screen)</translation>
+        <source>Bản ghi cũ nhất đã chờ {age}.</source>
+        <translation>The oldest record has waited {age}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln bản ghi bị Cổng để riêng</source>
+        <translation>
+            <numerusform>%Ln record set aside by the portal</numerusform>
+            <numerusform>%Ln records set aside by the portal</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Máy in: chưa cài đặt</source>
+        <translation>Printer: not set up</translation>
+    </message>
+    <message>
+        <source>Phiếu và giấy hẹn hiện trên màn hình để xem trước.</source>
+        <translation>Slips and receipts are shown on screen as a preview.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Máy in: %Ln lệnh in chưa xong</source>
+        <translation>
+            <numerusform>Printer: %Ln job not printed</numerusform>
+            <numerusform>Printer: %Ln jobs not printed</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.</source>
+        <translation>Click to see unfinished print jobs, print them again or cancel them.</translation>
     </message>
     <message>
         <source>Máy in: sẵn sàng</source>
