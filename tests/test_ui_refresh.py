@@ -160,3 +160,19 @@ def test_run_op_announces_changes_and_reports_refusals_in_vietnamese(
     session.notify(DOSSIERS | TICKETS)
     assert seen[-1] == Changes(tickets=True, dossiers=True) and len(seen) == 3
     session.close()
+
+
+def test_failures_from_the_background_threads_are_worded_for_the_user(qapp) -> None:
+    from counter_app.core.oserrors import cannot_write
+    from counter_app.ui.ops import failure_text
+    from sync.errors import UpstreamFault
+
+    make_app("vi")
+    assert failure_text(UpstreamFault("sync.link.down")) == (
+        "không kết nối được tới Cổng dịch vụ công"
+    )
+    full = OSError(28, "No space left on device", "/media/usb/ho-so-Nguyen-Van-An.zip")
+    assert failure_text(cannot_write("E:/SaoLuu", full)).startswith("Không ghi được vào E:/SaoLuu")
+    plain = failure_text(full)  # English, with a citizen's name in the path: never shown
+    assert "No space" not in plain and "Nguyen" not in plain
+    assert plain.startswith("Không thực hiện được do lỗi không mong đợi")

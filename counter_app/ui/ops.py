@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 
 from counter_app.core.errors import DomainError, ValidationError
-from counter_app.ui.i18n import error_text
+from counter_app.ui.i18n import current_language, error_text
 
 if TYPE_CHECKING:
     from counter_app.services.context import ServiceContext
@@ -84,11 +84,7 @@ def run_op(
         return OpResult(False, error=error, text=text)
     except Exception as error:  # noqa: BLE001 - a sentence for the user, the details logged
         log.error("operation failed", exc_info=error)
-        text = QCoreApplication.translate(
-            "Operation",
-            "Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở. Chi tiết đã "
-            "ghi vào nhật ký: hãy báo quản trị viên.",
-        )
+        text = failure_text(error)
         if report is not None:
             report(text, "error")
         return OpResult(False, text=text)
@@ -96,3 +92,19 @@ def run_op(
     if done and report is not None:
         report(done, "ok")
     return OpResult(True, value, text=done)
+
+
+def failure_text(error: BaseException) -> str:
+    """What the user reads about a failure, in their language: a rule's own message, a
+    portal fault's sentence, else one plain sentence (an operating-system or library error
+    is English and may quote a path or a value; it goes to the log, not on screen)."""
+    if isinstance(error, DomainError):
+        return error_text(error)
+    message = getattr(error, "message", None)
+    if callable(message):  # sync's UpstreamFault: worded for a clerk, in both languages
+        return message(current_language())
+    return QCoreApplication.translate(
+        "Operation",
+        "Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở. Chi tiết đã "
+        "ghi vào nhật ký: hãy báo quản trị viên.",
+    )
