@@ -135,7 +135,7 @@ def test_english_status_bar_counts_agree(qtbot, session, store, clock, station) 
         install_language("en")
         window, bar = _window(qtbot, session)
         session.housekeeping().sync_progress.emit("push", 1, 4975)
-        assert bar.sync_phase.text() == "Sending 1/4,975 records"
+        assert bar.sync_phase.text() == "Sending records: 1/4,975"
         gateway.receive_dossier(
             session.ctx(), procedure_code="1.001193",
             applicant=gateway.ApplicantInput(full_name="Lò Văn Páo"),

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from counter_app.core.calendar import CalendarOverride
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.ui import gateway
-from counter_app.ui.i18n import current_language, error_text
+from counter_app.ui.i18n import current_language, error_text, number
 from counter_app.ui.ops import SETTINGS, run_op
 from counter_app.ui.session import Session
 from counter_app.ui.status_bar import age_text
@@ -372,9 +372,9 @@ class PortalPage(SettingsPage):
         self.last.setText(f"{status.last_ok:%H:%M %d/%m/%Y}" if status.last_ok
                           else self.tr("chưa lần nào"))  # fmt: skip
         oldest = age_text(ctx.now() - status.oldest) if status.oldest else "—"
-        text = self.tr("{n} (cũ nhất {age})").format(n=status.waiting, age=oldest)
+        text = self.tr("{n} (cũ nhất {age})").format(n=number(status.waiting), age=oldest)
         if status.conflicts:
-            text += self.tr(" · {n} khác biệt với Cổng cần xem").format(n=status.conflicts)
+            text += self.tr(" · %Ln khác biệt với Cổng cần xem", "", status.conflicts)
         self.waiting.setText(text)
 
     def _save(self) -> None:

@@ -278,7 +278,7 @@
     </message>
     <message>
         <source>đã gọi lại {n} lần</source>
-        <translation>recalled {n} times</translation>
+        <translation>recalls: {n}</translation>
     </message>
     <message>
         <source>{n} người</source>
@@ -945,7 +945,7 @@
     </message>
     <message>
         <source>{n} ngày làm việc</source>
-        <translation>{n} working days</translation>
+        <translation>working days: {n}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{name}&lt;/b&gt;&lt;br&gt;Mã {code} · {sector} · thời hạn giải quyết: {time}</source>
@@ -1261,9 +1261,12 @@
         <source>{n} (cũ nhất {age})</source>
         <translation>{n} (oldest {age})</translation>
     </message>
-    <message>
-        <source> · {n} khác biệt với Cổng cần xem</source>
-        <translation> · {n} differences with the portal to review</translation>
+    <message numerus="yes">
+        <source> · %Ln khác biệt với Cổng cần xem</source>
+        <translation>
+            <numerusform> · %Ln difference with the portal to review</numerusform>
+            <numerusform> · %Ln differences with the portal to review</numerusform>
+        </translation>
     </message>
     <message>
         <source>Đã lưu địa chỉ Cổng.</source>
@@ -1456,7 +1459,7 @@
     </message>
     <message>
         <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
-        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} on time, {overdue} overdue; {ratings} ratings, {pct}% satisfied.</translation>
+        <translation>Total: tickets {tickets}, no-shows {no_shows}, average wait {wait} min; dossiers received {dossiers}, on time {on_time}, overdue {overdue}; ratings {ratings}, satisfied {pct}%.</translation>
     </message>
     <message>
         <source>Theo nhóm dịch vụ</source>
@@ -1480,7 +1483,7 @@
     </message>
     <message>
         <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
-        <translation>Tracking book written: {n} dossiers, {p} pages.</translation>
+        <translation>Tracking book written (dossiers: {n}, pages: {p}).</translation>
     </message>
 </context>
 <context>
@@ -1721,7 +1724,7 @@
     </message>
     <message>
         <source>Đang gửi {done}/{total} bản ghi</source>
-        <translation>Sending {done}/{total} records</translation>
+        <translation>Sending records: {done}/{total}</translation>
     </message>
     <message numerus="yes">
         <source>Đang nhận thay đổi từ Cổng: %Ln</source>
