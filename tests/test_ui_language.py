@@ -8,6 +8,7 @@ resources/translations/qtbase_vi.qm and the default QLocale.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QToolButton,
+    QWidget,
 )
 
 from counter_app.cli import main
@@ -244,3 +246,71 @@ def test_english_counts_agree_with_their_number(qapp) -> None:
         assert many == "Printer: 2 jobs not printed"
     finally:
         install_language("vi")
+
+
+ENGLISH = re.compile(
+    r"\b(the|and|of|to|is|jobs?|records?|Return|all-in-one|Cancel|Yes|No|Save|Open|Close|"
+    r"Undo|Select All|Delete|Printer|Sync|Counter|Kiosk|Display|Settings)\b"
+)
+
+
+def _texts(root) -> list[str]:
+    """Every text a user can read in a window: labels, buttons, titles, placeholders,
+    tabs, headers, list and combo items, tooltips."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QGroupBox,
+        QTableWidget,
+        QTabWidget,
+        QTreeWidget,
+    )
+
+    found = []
+    for w in [root, *root.findChildren(QWidget)]:
+        found.append(w.toolTip())
+        if isinstance(w, (QLabel, QAbstractButton)):
+            found.append(w.text())
+        elif isinstance(w, QGroupBox):
+            found.append(w.title())
+        elif isinstance(w, QLineEdit):
+            found += [w.placeholderText(), w.text() if w.isReadOnly() else ""]
+        elif isinstance(w, QComboBox):
+            found += [w.itemText(i) for i in range(w.count())]
+        elif isinstance(w, QTabWidget):
+            found += [w.tabText(i) for i in range(w.count())]
+        elif isinstance(w, QTableWidget):
+            found += [w.horizontalHeaderItem(i).text() for i in range(w.columnCount())
+                      if w.horizontalHeaderItem(i) is not None]  # fmt: skip
+        elif isinstance(w, QTreeWidget):
+            found += [w.headerItem().text(i) for i in range(w.columnCount())]
+    return [t for t in found if t]
+
+
+def test_no_english_word_in_the_vietnamese_windows(qtbot, vietnamese, store, clock, station):
+    """Every clerk and admin page, the status bar and the citizen screens, as built: the
+    words a user reads are Vietnamese ("English" in the language list excepted)."""
+    from counter_app.ui.shell import StationWindow, make_screen
+
+    session = Session(store, clock=clock, actor=Actor("admin", Role.ADMIN))
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.attach(session)
+    window.resize(1366, 768)
+    window.show()
+    window._signed_in(Actor("admin", Role.ADMIN))  # the login's own signal, already checked
+    leaks = []
+    for key in ("counter", "intake", "dossiers", "reports", "settings"):
+        page = window.show_page(key)
+        QApplication.processEvents()
+        leaks += [(key, t) for t in _texts(page) if ENGLISH.search(t) and t != "English"]
+    leaks += [("status", t) for t in _texts(window.statusBar()) if ENGLISH.search(t)]
+    for key in ("kiosk", "display", "satisfaction"):
+        screen = make_screen(key, session)
+        qtbot.addWidget(screen)
+        leaks += [(key, t) for t in _texts(screen) if ENGLISH.search(t)]
+        screen.close()
+    assert not leaks, leaks
+    window.close()
+    for timer in window.findChildren(QTimer):
+        timer.stop()
