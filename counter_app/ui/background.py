@@ -261,13 +261,9 @@ class PrintQueue(QObject):
     # results (UI thread)
     def _finished(self, tag: str, result, error) -> None:
         if error is not None:
-            from counter_app.core.errors import DomainError
-            from counter_app.ui.i18n import error_text
+            from counter_app.ui.ops import failure_text
 
-            text = (
-                error_text(error) if isinstance(error, DomainError) else str(error) or repr(error)
-            )
-            self.failed.emit(text)
+            self.failed.emit(failure_text(error))
             if tag == "stuck":
                 self.load_stuck()
             return
@@ -311,7 +307,7 @@ class Housekeeping(QObject):
         self.sync_timer.timeout.connect(lambda: self.sync_now(rounds=1))
         self.sync_timer.start()
 
-    def touched(self) -> None:
+    def touched(self, _changes=None) -> None:
         """Someone is working: the checkpoint waits for a quiet minute."""
         self.last_activity = time.monotonic()
 
@@ -364,12 +360,9 @@ class Housekeeping(QObject):
         if tag == "sync":
             self.syncing = False
         if error is not None:
-            from counter_app.core.errors import DomainError
-            from counter_app.ui.i18n import error_text
+            from counter_app.ui.ops import failure_text
 
-            text = (
-                error_text(error) if isinstance(error, DomainError) else str(error) or repr(error)
-            )
+            text = failure_text(error)
             self.failed.emit(text)
             if tag == "sync":
                 self.sync_done.emit(text)

@@ -20,6 +20,7 @@ from counter_app.ui import gateway
 from counter_app.ui.confirm import confirm
 from counter_app.ui.dossiers_view import DossiersView
 from counter_app.ui.i18n import error_text, pick
+from counter_app.ui.ops import DOSSIERS, run_op
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import show_field_error
 
@@ -80,9 +81,13 @@ class DossiersWidget(QWidget):
         v.table.itemSelectionChanged.connect(self._on_selected)
         v.print_button.clicked.connect(self._on_print)
         self._loaded = False
-        session.dossiers_changed.connect(
-            lambda: self._loaded and self.run_search(keep_message=True)
-        )
+        session.changed.connect(self._changed)
+
+    def _changed(self, changes) -> None:
+        """A write here, at another station or from the portal: the list keeps up and the
+        dossier on show stays selected."""
+        if changes.dossiers and self._loaded:
+            self.run_search(keep_message=True)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -150,7 +155,7 @@ class DossiersWidget(QWidget):
                 "hãy lọc thêm để thấy các hồ sơ khác."
             ).format(shown=len(found), total=total)
         else:
-            text = self.tr("{n} hồ sơ").format(n=len(found))
+            text = self.tr("%n hồ sơ", "", len(found))
         self.view.count.setText(text)
         self._show(None)
 
@@ -248,18 +253,15 @@ class DossiersWidget(QWidget):
         if self.selected is None:
             return
         reasons = self.view.note.toPlainText()
-        try:
-            changed = action(self._session.ctx())
-        except ValidationError as error:
-            show_field_error(self.view.note_error, error_text(error))
+        result = run_op(self._session, action, changes=DOSSIERS,
+                        report=self.view.message.show_message)  # fmt: skip
+        if isinstance(result.error, ValidationError):
+            show_field_error(self.view.note_error, result.text)
+        if not result.ok:
             return
-        except DomainError as error:
-            self.view.message.error(error_text(error))
-            return
-        self.selected = changed
+        changed = self.selected = result.value
         self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
             code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
-        self._session.dossiers_changed.emit()  # the list refreshes and keeps this one shown
         if changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
                               DossierStatus.SUPPLEMENT):  # fmt: skip
             self.preview_requested.emit(changed, reasons)

@@ -86,6 +86,7 @@ def export_report(report, path: str) -> None:
 # --- station status, settings, intake decisions -------------------------------------------
 SyncStatus = station_status.SyncStatus
 sync_status = station_status.sync_status
+set_aside = station_status.set_aside
 list_dossiers = search.list_dossiers
 PublicStatus = dossiers.PublicStatus
 public_status = dossiers.public_status

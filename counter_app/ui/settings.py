@@ -4,7 +4,7 @@ through them; a refused value is explained next to its field and nothing is writ
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QSettings, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from counter_app.core.calendar import CalendarOverride
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.ui import gateway
-from counter_app.ui.i18n import current_language, error_text
+from counter_app.ui.i18n import current_language, error_text, number
+from counter_app.ui.ops import SETTINGS, run_op
 from counter_app.ui.session import Session
 from counter_app.ui.status_bar import age_text
 from counter_app.ui.widgets import MessageBar, button, field_error_label, show_field_error
@@ -74,22 +75,19 @@ class SettingsPage(QWidget):
         return row
 
     def save(self, call, done: str) -> bool:
-        """Run a saving service; a ValidationError goes next to its field."""
+        """Run a saving service through the operation funnel; a ValidationError goes next
+        to its field."""
         for label in self.errors.values():
             show_field_error(label, "")
-        try:
-            call(self.session.ctx())
-        except ValidationError as error:
+        result = run_op(self.session, call, changes=SETTINGS, done=done,
+                        report=self.message.show_message)  # fmt: skip
+        error = result.error
+        if isinstance(error, ValidationError):
             label = self.errors.get(error.field or "") or next(iter(self.errors.values()), None)
             if label is not None:
-                show_field_error(label, error_text(error))
+                show_field_error(label, result.text)
             self.message.error(self.tr("Chưa lưu: hãy sửa ô có thông báo đỏ."))
-            return False
-        except DomainError as error:
-            self.message.error(error_text(error))
-            return False
-        self.message.ok(done)
-        return True
+        return result.ok
 
 
 class CenterPage(SettingsPage):
@@ -100,7 +98,15 @@ class CenterPage(SettingsPage):
         self.row(self.tr("Tên Trung tâm:"), self.center_name, "center_name")
         self.row(self.tr("Mã định danh cơ quan:"), _read_only(s.agency_code))
         self.row(self.tr("Địa chỉ:"), self.center_address, "center_address")
-        self.row(self.tr("Trạm số:"), _read_only(f"{s.number} ({s.role})"))
+        roles = {
+            "all-in-one": self.tr("trạm tất cả trong một"),
+            "counter": self.tr("máy quầy"),
+            "kiosk": self.tr("kiosk lấy số"),
+            "display": self.tr("màn hình gọi số"),
+            "hub": self.tr("máy chủ Trung tâm"),
+        }
+        role = roles.get(s.role, s.role)
+        self.row(self.tr("Trạm số:"), _read_only(f"{s.number} ({role})"))
         self.save_button = button(self.tr("Lưu thông tin Trung tâm"), role="primary")
         self.buttons(self.save_button)
         self.save_button.clicked.connect(self._save)
@@ -244,17 +250,17 @@ class HoursPage(SettingsPage):
     def _add(self) -> None:
         override = CalendarOverride(self.day.date().toPython(), self.kind.currentData(),
                                     self.note.text())  # fmt: skip
-        try:
-            gateway.set_calendar_override(self.session.ctx(), override)
-        except ValidationError as error:
-            show_field_error(self.error, error_text(error))
-            return
-        except DomainError as error:
-            self.message.error(error_text(error))
-            return
-        show_field_error(self.error, "")
-        self.message.ok(self.tr("Đã lưu ngày {d}.").format(d=f"{override.day:%d/%m/%Y}"))
-        self._fill()
+        result = run_op(
+            self.session,
+            lambda ctx: gateway.set_calendar_override(ctx, override),
+            changes=SETTINGS,
+            done=self.tr("Đã lưu ngày {d}.").format(d=f"{override.day:%d/%m/%Y}"),
+            report=self.message.show_message,
+        )
+        invalid = isinstance(result.error, ValidationError)
+        show_field_error(self.error, result.text if invalid else "")
+        if result.ok:
+            self._fill()
 
 
 class PrinterPage(SettingsPage):
@@ -366,9 +372,9 @@ class PortalPage(SettingsPage):
         self.last.setText(f"{status.last_ok:%H:%M %d/%m/%Y}" if status.last_ok
                           else self.tr("chưa lần nào"))  # fmt: skip
         oldest = age_text(ctx.now() - status.oldest) if status.oldest else "—"
-        text = self.tr("{n} (cũ nhất {age})").format(n=status.waiting, age=oldest)
+        text = self.tr("{n} (cũ nhất {age})").format(n=number(status.waiting), age=oldest)
         if status.conflicts:
-            text += self.tr(" · {n} khác biệt với Cổng cần xem").format(n=status.conflicts)
+            text += self.tr(" · %Ln khác biệt với Cổng cần xem", "", status.conflicts)
         self.waiting.setText(text)
 
     def _save(self) -> None:
@@ -405,26 +411,46 @@ class PortalPage(SettingsPage):
 
 
 class LanguagePage(SettingsPage):
-    language_changed = Signal(str)
+    """The language is stored with the center's settings; the window and the command line
+    start in it. It applies after a restart: every window builds its texts once, and a
+    half-switched screen (a kiosk in English beside a counter in Vietnamese) is worse than
+    asking for a restart."""
 
     def load(self) -> None:
+        stored = gateway.read_settings(self.session.ctx())["language"]
         self.language = QComboBox()
         self.language.addItem("Tiếng Việt", "vi")
         self.language.addItem("English", "en")
-        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
-        self.apply = button(self.tr("Áp dụng"), role="primary")
+        self.language.setCurrentIndex(max(0, self.language.findData(stored)))
+        self.apply = button(self.tr("Lưu"), role="primary")
         self.row(self.tr("Ngôn ngữ giao diện:"), self.language, "language")
         self.buttons(self.apply)
-        self.form.addRow("", QLabel(self.tr("Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.")))
+        self.pending = QLabel()
+        self.pending.setWordWrap(True)
+        self.form.addRow("", self.pending)
         self.apply.clicked.connect(self._apply)
+        self._show_pending(stored)
+
+    def _show_pending(self, stored: str) -> None:
+        """Says so while the stored choice differs from the language on screen."""
+        waiting = stored != current_language()
+        self.pending.setText(
+            self.tr("Ngôn ngữ đã chọn có hiệu lực sau khi khởi động lại chương trình (đóng rồi "
+                    "mở lại), trên máy này và ở dòng lệnh.") if waiting else ""
+        )  # fmt: skip
+        self.pending.setVisible(waiting)
 
     def _apply(self) -> None:
         lang = self.language.currentData()
-        if self.save(
-            lambda ctx: gateway.save_settings(ctx, language=lang),
-            self.tr("Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình."),
-        ):
-            QSettings().setValue("ui/language", lang)  # this PC starts in it too
+        done = (
+            self.tr(
+                "Đã lưu. Hãy khởi động lại chương trình (đóng rồi mở lại) để dùng ngôn ngữ mới."
+            )
+            if lang != current_language()
+            else self.tr("Đã lưu ngôn ngữ giao diện.")
+        )
+        if self.save(lambda ctx: gateway.save_settings(ctx, language=lang), done):
+            self._show_pending(lang)
 
 
 class BackupPage(SettingsPage):

@@ -3,17 +3,26 @@
 <TS version="2.1" language="en" sourcelanguage="vi">
 <context>
     <name>Age</name>
-    <message>
-        <source>{n} phút</source>
-        <translation>{n} min</translation>
+    <message numerus="yes">
+        <source>%n phút</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} giờ</source>
-        <translation>{n} h</translation>
+    <message numerus="yes">
+        <source>%n giờ</source>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} ngày</source>
-        <translation>{n} days</translation>
+    <message numerus="yes">
+        <source>%n ngày</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -76,6 +85,26 @@
     <message>
         <source>Địa chỉ:</source>
         <translation>Address:</translation>
+    </message>
+    <message>
+        <source>trạm tất cả trong một</source>
+        <translation>all-in-one station</translation>
+    </message>
+    <message>
+        <source>máy quầy</source>
+        <translation>counter PC</translation>
+    </message>
+    <message>
+        <source>kiosk lấy số</source>
+        <translation>ticket kiosk</translation>
+    </message>
+    <message>
+        <source>màn hình gọi số</source>
+        <translation>calling board</translation>
+    </message>
+    <message>
+        <source>máy chủ Trung tâm</source>
+        <translation>center hub</translation>
     </message>
     <message>
         <source>Trạm số:</source>
@@ -249,7 +278,7 @@
     </message>
     <message>
         <source>đã gọi lại {n} lần</source>
-        <translation>recalled {n} times</translation>
+        <translation>recalls: {n}</translation>
     </message>
     <message>
         <source>{n} người</source>
@@ -455,9 +484,12 @@
         <source>{shown} / {total} hồ sơ: đang hiện {shown} hồ sơ nhận gần nhất; hãy lọc thêm để thấy các hồ sơ khác.</source>
         <translation>{shown} / {total} dossiers: showing the {shown} received last; filter further to see the others.</translation>
     </message>
-    <message>
-        <source>{n} hồ sơ</source>
-        <translation>{n} dossiers</translation>
+    <message numerus="yes">
+        <source>%n hồ sơ</source>
+        <translation>
+            <numerusform>%n dossier</numerusform>
+            <numerusform>%n dossiers</numerusform>
+        </translation>
     </message>
     <message>
         <source>Chọn một hồ sơ để xem chi tiết.</source>
@@ -913,7 +945,7 @@
     </message>
     <message>
         <source>{n} ngày làm việc</source>
-        <translation>{n} working days</translation>
+        <translation>working days: {n}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{name}&lt;/b&gt;&lt;br&gt;Mã {code} · {sector} · thời hạn giải quyết: {time}</source>
@@ -1030,18 +1062,22 @@
 <context>
     <name>KioskWidget</name>
     <message>
-        <source>{letter}  {name}
-{n} người đang chờ</source>
-        <translation>{letter}  {name}
-{n} waiting</translation>
-    </message>
-    <message>
         <source>Ưu tiên: {name}. Xin mời chọn lĩnh vực.</source>
         <translation>Priority: {name}. Please choose a service.</translation>
     </message>
-    <message>
-        <source>Có {n} người đang chờ trước Quý khách</source>
-        <translation>{n} people are ahead of you</translation>
+    <message numerus="yes">
+        <source>%n người đang chờ</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Có %n người đang chờ trước Quý khách</source>
+        <translation>
+            <numerusform>%n person is ahead of you</numerusform>
+            <numerusform>%n people are ahead of you</numerusform>
+        </translation>
     </message>
     <message>
         <source>Quý khách là người tiếp theo</source>
@@ -1083,20 +1119,24 @@
 <context>
     <name>LanguagePage</name>
     <message>
-        <source>Áp dụng</source>
-        <translation>Apply</translation>
+        <source>Lưu</source>
+        <translation>Save</translation>
     </message>
     <message>
         <source>Ngôn ngữ giao diện:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <source>Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.</source>
-        <translation>The new language applies when the window is opened again.</translation>
+        <source>Ngôn ngữ đã chọn có hiệu lực sau khi khởi động lại chương trình (đóng rồi mở lại), trên máy này và ở dòng lệnh.</source>
+        <translation>The chosen language applies after the program restarts (close it and open it again), on this PC and on the command line.</translation>
     </message>
     <message>
-        <source>Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình.</source>
-        <translation>Saved. The new language applies when the program is started again.</translation>
+        <source>Đã lưu. Hãy khởi động lại chương trình (đóng rồi mở lại) để dùng ngôn ngữ mới.</source>
+        <translation>Saved. Restart the program (close it and open it again) to use the new language.</translation>
+    </message>
+    <message>
+        <source>Đã lưu ngôn ngữ giao diện.</source>
+        <translation>Interface language saved.</translation>
     </message>
 </context>
 <context>
@@ -1158,6 +1198,13 @@
     </message>
 </context>
 <context>
+    <name>Operation</name>
+    <message>
+        <source>Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở. Chi tiết đã ghi vào nhật ký: hãy báo quản trị viên.</source>
+        <translation>Not done: an unexpected error; nothing was half-written. The details are in the log: tell the admin.</translation>
+    </message>
+</context>
+<context>
     <name>OutcomeDialog</name>
     <message>
         <source>Số đang gọi chưa kết thúc</source>
@@ -1214,9 +1261,12 @@
         <source>{n} (cũ nhất {age})</source>
         <translation>{n} (oldest {age})</translation>
     </message>
-    <message>
-        <source> · {n} khác biệt với Cổng cần xem</source>
-        <translation> · {n} differences with the portal to review</translation>
+    <message numerus="yes">
+        <source> · %Ln khác biệt với Cổng cần xem</source>
+        <translation>
+            <numerusform> · %Ln difference with the portal to review</numerusform>
+            <numerusform> · %Ln differences with the portal to review</numerusform>
+        </translation>
     </message>
     <message>
         <source>Đã lưu địa chỉ Cổng.</source>
@@ -1409,7 +1459,7 @@
     </message>
     <message>
         <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
-        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} on time, {overdue} overdue; {ratings} ratings, {pct}% satisfied.</translation>
+        <translation>Total: tickets {tickets}, no-shows {no_shows}, average wait {wait} min; dossiers received {dossiers}, on time {on_time}, overdue {overdue}; ratings {ratings}, satisfied {pct}%.</translation>
     </message>
     <message>
         <source>Theo nhóm dịch vụ</source>
@@ -1433,7 +1483,7 @@
     </message>
     <message>
         <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
-        <translation>Tracking book written: {n} dossiers, {p} pages.</translation>
+        <translation>Tracking book written (dossiers: {n}, pages: {p}).</translation>
     </message>
 </context>
 <context>
@@ -1502,6 +1552,37 @@
     </message>
 </context>
 <context>
+    <name>SetAsideDialog</name>
+    <message>
+        <source>Bản ghi bị Cổng để riêng</source>
+        <translation>Records the portal set aside</translation>
+    </message>
+    <message>
+        <source>Cổng không nhận các bản ghi dưới đây. Chúng được giữ nguyên trên máy này và không tự gửi lại cho đến khi quản trị viên gửi lại.</source>
+        <translation>The portal did not accept the records below. They are kept on this PC and are not sent again until the admin resends them.</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {id}</source>
+        <translation>Dossier {id}</translation>
+    </message>
+    <message>
+        <source>Lượt lấy số {id}</source>
+        <translation>Ticket {id}</translation>
+    </message>
+    <message>
+        <source>Bản ghi {id}</source>
+        <translation>Record {id}</translation>
+    </message>
+    <message>
+        <source>Không còn bản ghi nào bị để riêng.</source>
+        <translation>No record is set aside any more.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
@@ -1550,6 +1631,40 @@
         <translation>Sync now</translation>
     </message>
     <message>
+        <source>○ Ngoại tuyến</source>
+        <translation>○ Offline</translation>
+    </message>
+    <message>
+        <source>Có kết nối Cổng trong 10 phút qua.</source>
+        <translation>The portal answered within the last 10 minutes.</translation>
+    </message>
+    <message>
+        <source>Chưa kết nối được Cổng. Mọi việc vẫn làm bình thường; dữ liệu được gửi lên khi có mạng.</source>
+        <translation>The portal cannot be reached. Work goes on as usual; the data is sent once the line is back.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Chờ đồng bộ: %Ln bản ghi</source>
+        <translation>
+            <numerusform>Waiting to sync: %Ln record</numerusform>
+            <numerusform>Waiting to sync: %Ln records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cổng không nhận các bản ghi này; chúng không được gửi lại tự động. Bấm để xem lý do và việc cần làm.</source>
+        <translation>The portal did not accept these records; they are not resent automatically. Click to see why and what to do.</translation>
+    </message>
+    <message>
+        <source>○ Mất kết nối trung tâm từ {since}</source>
+        <translation>○ Cut off from the center since {since}</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %Ln bản ghi chờ gửi</source>
+        <translation>
+            <numerusform> · %Ln record waiting</numerusform>
+            <numerusform> · %Ln records waiting</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Đã sao lưu: {path}</source>
         <translation>Backed up: {path}</translation>
     </message>
@@ -1558,36 +1673,42 @@
         <translation>● Online</translation>
     </message>
     <message>
-        <source>○ Ngoại tuyến (làm việc bình thường)</source>
-        <translation>○ Offline (work goes on as usual)</translation>
-    </message>
-    <message>
-        <source>Chờ đồng bộ: {n} bản ghi, cũ nhất {age}</source>
-        <translation>Waiting to sync: {n} records, oldest {age}</translation>
-    </message>
-    <message>
         <source>Đã đồng bộ hết</source>
         <translation>Everything synced</translation>
-    </message>
-    <message>
-        <source> · {n} cần quản trị xem</source>
-        <translation> · {n} need an admin</translation>
     </message>
     <message>
         <source>● Đã nối trung tâm</source>
         <translation>● Linked to the center</translation>
     </message>
     <message>
-        <source>○ Mất kết nối trung tâm từ {since} · {n} chờ gửi</source>
-        <translation>○ Cut off from the center since {since} · {n} waiting</translation>
+        <source>Bản ghi cũ nhất đã chờ {age}.</source>
+        <translation>The oldest record has waited {age}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln bản ghi bị Cổng để riêng</source>
+        <translation>
+            <numerusform>%Ln record set aside by the portal</numerusform>
+            <numerusform>%Ln records set aside by the portal</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
-        <translation>Printer: not set up (preview on screen)</translation>
+        <source>Máy in: chưa cài đặt</source>
+        <translation>Printer: not set up</translation>
     </message>
     <message>
-        <source>Máy in: {n} lệnh in chưa xong – bấm để xem</source>
-        <translation>Printer: {n} jobs not printed – click to see</translation>
+        <source>Phiếu và giấy hẹn hiện trên màn hình để xem trước.</source>
+        <translation>Slips and receipts are shown on screen as a preview.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Máy in: %Ln lệnh in chưa xong</source>
+        <translation>
+            <numerusform>Printer: %Ln job not printed</numerusform>
+            <numerusform>Printer: %Ln jobs not printed</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.</source>
+        <translation>Click to see unfinished print jobs, print them again or cancel them.</translation>
     </message>
     <message>
         <source>Máy in: sẵn sàng</source>
@@ -1600,6 +1721,21 @@
     <message>
         <source>Chưa in được {title}: lệnh in đang chờ máy in.</source>
         <translation>Could not print {title} yet: the job waits for the printer.</translation>
+    </message>
+    <message>
+        <source>Đang gửi {done}/{total} bản ghi</source>
+        <translation>Sending records: {done}/{total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Đang nhận thay đổi từ Cổng: %Ln</source>
+        <translation>
+            <numerusform>Receiving changes from the portal: %Ln</numerusform>
+            <numerusform>Receiving changes from the portal: %Ln</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Đang kết nối Cổng…</source>
+        <translation>Connecting to the portal…</translation>
     </message>
     <message>
         <source>Đồng bộ lỗi: {error}</source>
