@@ -64,7 +64,7 @@ def test_the_center_refreshes_an_open_counter_and_dossier_window(qtbot, qapp, tm
         cli(kiosk, "ticket", "take", "--group", "A")
         qtbot.waitUntil(lambda: counter.waiting_labels() == ["A001"], timeout=10_000)
         received = cli_json(
-            other, "dossier", "receive", "--procedure", "1.001193",
+            other, "dossier", "receive", "--documents", "all", "--procedure", "1.001193",
             "--name", "Nguyễn Thị Đường", "--phone", "0912345678",
         )  # fmt: skip
         qtbot.waitUntil(lambda: received["code"] in _codes(dossiers), timeout=10_000)
