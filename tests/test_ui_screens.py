@@ -85,7 +85,7 @@ def test_display_announces_each_call_once_and_recall_again(qtbot, session, store
     from counter_app.ui.display import DisplayWidget
 
     spoken: list[str] = []
-    announcer = types.SimpleNamespace(announce=lambda text: spoken.append(text))
+    announcer = types.SimpleNamespace(announce=lambda text, **_call: spoken.append(text))
     board = DisplayWidget(session, announcer=announcer)
     qtbot.addWidget(board)
     board.show()
