@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import tempfile
+import wave
 from pathlib import Path
 
 from counter_app.core.announcement import announcement_clips, join_wavs
@@ -98,11 +99,22 @@ class Announcer:
                 self._chime.play()
             self._speech.say(text)
         elif self._chime is not None:
-            if label is None or counter is None:
+            sound = self._call_sound(label, counter)
+            if sound is None:
                 self._chime.play()
             else:
-                self._play(call_sound(label, counter))
+                self._play(sound)
         return self.mode
+
+    def _call_sound(self, label: str | None, counter: int | None) -> bytes | None:
+        """The joined call, or None (then the chime alone) when a clip is missing or damaged."""
+        if label is None or counter is None:
+            return None
+        try:
+            return call_sound(label, counter)
+        except (OSError, ValueError, EOFError, wave.Error) as error:
+            log.warning("display board voice clips unusable, chime only: %s", error)
+            return None
 
     def _play(self, sound: bytes) -> None:
         """Through a file, as QSoundEffect reads only files; two names, so a call cuts the last."""

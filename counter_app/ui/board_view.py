@@ -66,13 +66,13 @@ class Marquee(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.text = ""
+        self.message = ""
         self._offset: int | None = None
         self._timer = QTimer(self, interval=30)
         self._timer.timeout.connect(self._step)
 
     def set_text(self, text: str) -> None:
-        self.text = text
+        self.message = text
         self._offset = None
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -92,11 +92,11 @@ class Marquee(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), Qt.black)
         painter.setPen(Qt.yellow)
-        width = painter.fontMetrics().horizontalAdvance(self.text) + self.width()
+        width = painter.fontMetrics().horizontalAdvance(self.message) + self.width()
         if self._offset is None:  # first frame: start with the text readable, near the left
             self._offset = self.width() - 40
         x = self.width() - (self._offset % max(width, 1))
-        painter.drawText(x, 0, width, self.height(), Qt.AlignVCenter, self.text)
+        painter.drawText(x, 0, width, self.height(), Qt.AlignVCenter, self.message)
 
 
 class BoardView(QWidget):
@@ -181,6 +181,9 @@ class BoardView(QWidget):
         self.root.addWidget(self.notice)
         self._scaled_for: tuple[int, int] | None = None
         self.visible_rows = RECENT_ROWS
+        # An explicit minimum: otherwise the layout's minimum, from the fonts of the last
+        # screen, would hold the window at that size when it moves to a smaller screen.
+        self.setMinimumSize(320, 240)
 
     def set_hot(self, hot: bool) -> None:
         """The panel turns yellow while a call is new, as the eye catches colour before text."""

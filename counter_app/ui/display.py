@@ -53,6 +53,7 @@ class DisplayWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self.setMinimumSize(self.view.minimumSize())  # the view's sizes follow the window
         self.call = self.view.call
         self.idle_text = self.tr("Xin mời quý khách lấy số thứ tự và chờ đến lượt")
         self.call.setText(self.idle_text)
