@@ -123,8 +123,9 @@ def test_kiosk_to_report(qtbot, session, clock, store):
     qtbot.keyClick(counter, Qt.Key_F6)
     assert counter.current is None
     assert satisfaction.buttons[5].isVisible()
+    qtbot.mouseClick(satisfaction.buttons[5], Qt.LeftButton)  # a choice, then send
     with qtbot.waitSignal(satisfaction.rated):
-        qtbot.mouseClick(satisfaction.buttons[5], Qt.LeftButton)
+        qtbot.mouseClick(satisfaction.submit, Qt.LeftButton)
 
     # today's report counts all of it
     reports = ReportsWidget(session)
