@@ -58,8 +58,7 @@ class SatisfactionWidget(QWidget):
                                         "được ai đã đánh giá."))  # fmt: skip
         self.grid = QGridLayout()
         self.buttons: dict[int, QPushButton] = {}
-        self.choices = QButtonGroup(self)
-        self.choices.setExclusive(True)
+        self.choices = QButtonGroup(self)  # exclusive: one level at most
         self.submit = QPushButton(self.tr("Gửi đánh giá"))
         self.submit.setObjectName("submit")
         self.submit.clicked.connect(self._send)
