@@ -161,3 +161,22 @@ def test_the_board_stops_its_timers_when_hidden(board):
     assert not board.view.notice._timer.isActive()
     board.show()
     assert board._poll.isActive() and board.view.notice._timer.isActive()
+
+
+def test_before_the_first_call_the_panel_invites_citizens(qtbot, session, store, clock, station):
+    from counter_app.ui.display import DisplayWidget
+
+    board = DisplayWidget(session, announcer=Voice())
+    qtbot.addWidget(board)
+    board.show()
+    v = board.view
+    for size in TVS:
+        board.resize(*size)
+        settle()
+        assert v.welcome.isVisible() and not v.number.isVisible()
+        assert v.welcome.text() == "Xin mời quý khách lấy số thứ tự và chờ đến lượt"
+        assert layout_faults(board) == [], size
+    gateway.take_ticket(session.kiosk_ctx(), group="A")
+    gateway.call_next(make_ctx(store, clock, station), counter=2)
+    board.refresh()
+    assert not v.welcome.isVisible() and v.number.text() == "A001" and v.counter.text() == "2"

@@ -121,6 +121,10 @@ class BoardView(QWidget):
         grid.addWidget(self.counter_caption, 1, 1)
         grid.addWidget(self.number, 2, 0)
         grid.addWidget(self.counter, 2, 1)
+        self.welcome = _label("", "caption")  # before the first call of the day
+        self.welcome.setWordWrap(True)
+        grid.addWidget(self.welcome, 1, 0, 2, 2)
+        self.welcome.hide()
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(0, 1)  # the pair sits in the middle of the panel
@@ -192,6 +196,15 @@ class BoardView(QWidget):
             self.style().unpolish(widget)
             self.style().polish(widget)
 
+    def set_waiting(self, text: str | None) -> None:
+        """Before the first call, the panel invites citizens instead of showing two dashes."""
+        waiting = text is not None
+        self.welcome.setText(text or "")
+        self.welcome.setVisible(waiting)
+        self.call.setVisible(not waiting)
+        for label in (self.number_caption, self.counter_caption, self.number, self.counter):
+            label.setVisible(not waiting)
+
     def set_states(self, text: str) -> None:
         """The line of paused counters; the recent list gives up rows to make room for it."""
         self.states.setText(text)
@@ -230,7 +243,7 @@ class BoardView(QWidget):
         self.recent_grid.setVerticalSpacing(round(0.6 * unit))
         for label, share in (
             (self.center, 3.6 if portrait else 4.2), (self.clock, 4.6), (self.call, 4.4),
-            (self.states, 3.6),
+            (self.states, 3.6), (self.welcome, 7.0),
             (self.number_caption, 3.6), (self.counter_caption, 3.6), (self.recent_title, 4.2),
             (self.recent_head[0], 3.6), (self.recent_head[1], 3.6),
         ):  # fmt: skip

@@ -57,6 +57,7 @@ class DisplayWidget(QWidget):
         self.call = self.view.call
         self.idle_text = self.tr("Xin mời quý khách lấy số thứ tự và chờ đến lượt")
         self.call.setText(self.idle_text)
+        self.view.set_waiting(self.idle_text)
         self.view.notice.set_text(
             self.tr("Giờ làm việc: sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ. "
                     "Công dân tra cứu tình trạng hồ sơ tại kiosk hoặc trên Cổng Dịch vụ công.")
@@ -138,6 +139,7 @@ class DisplayWidget(QWidget):
         self.view.number.setText(ticket.label)
         self.view.counter.setText(str(ticket.counter))
         self.call.setText(self.call_text(ticket))
+        self.view.set_waiting(None)
 
     def _announce(self, ticket: Ticket) -> None:
         self.view.set_hot(True)
