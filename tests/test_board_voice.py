@@ -3,9 +3,11 @@ system voice only where it speaks Vietnamese."""
 
 from __future__ import annotations
 
+import io
 import sys
 import types
 import wave
+from array import array
 
 import pytest
 
@@ -13,9 +15,11 @@ from counter_app.core.announcement import (
     CLIP_RATE,
     CLIP_TEXTS,
     LETTERS,
+    PLAY_RATE,
     announcement_clips,
     join_wavs,
     number_clips,
+    upsample_for_playback,
 )
 from counter_app.ui.announcer import Announcer, call_sound, chime_path, clip_path
 
@@ -68,8 +72,6 @@ def test_every_clip_the_announcer_can_need_is_shipped_as_a_small_valid_wav():
 
 
 def frames(path_or_bytes) -> int:
-    import io
-
     source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else str(path_or_bytes)
     with wave.open(source, "rb") as w:
         return w.getnframes()
@@ -77,9 +79,30 @@ def frames(path_or_bytes) -> int:
 
 def test_the_call_is_one_wav_whose_frames_are_the_sum_of_its_parts():
     parts = [chime_path(), *(clip_path(n) for n in announcement_clips("A012", 3))]
-    joined = call_sound("A012", 3)
+    joined = join_wavs(parts)
     assert frames(joined) == sum(frames(p) for p in parts)
-    assert joined.endswith(clip_path("digit_3").read_bytes()[-200:])  # the counter comes last
+    assert joined.endswith(wave_data(clip_path("digit_3")))  # the counter comes last, whole
+    played = call_sound("A012", 3)
+    with wave.open(io.BytesIO(played), "rb") as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (PLAY_RATE, 1, 2)
+    assert frames(played) == frames(joined) * PLAY_RATE // CLIP_RATE  # same length in seconds
+
+
+def wave_data(path) -> bytes:
+    with wave.open(str(path), "rb") as w:
+        return w.readframes(w.getnframes())
+
+
+def test_playback_rate_interpolates_between_samples():
+    source = io.BytesIO()
+    with wave.open(source, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(CLIP_RATE)
+        w.writeframes(array("h", [0, 300, -300]).tobytes())
+    with wave.open(io.BytesIO(upsample_for_playback(source.getvalue())), "rb") as w:
+        out = array("h", w.readframes(w.getnframes()))
+    assert list(out) == [0, 100, 200, 300, 100, -100, -300, -300, -300]
 
 
 def test_clips_of_another_format_are_refused_rather_than_played_as_noise(tmp_path):

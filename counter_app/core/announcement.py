@@ -12,11 +12,14 @@ are few and have no leading zeros. Headless: the board's Qt code only plays the 
 from __future__ import annotations
 
 import io
+import sys
 import wave
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
 CLIP_RATE = 16_000  # Hz, mono, 16-bit: clear speech, small files
+PLAY_RATE = 48_000  # what Windows audio endpoints run at; Qt recommends it for QSoundEffect
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 # How a Vietnamese reader names the letters of group codes (A-Z, as core/catalogue.py allows).
@@ -93,3 +96,35 @@ def join_wavs(parts: Iterable[Path | bytes]) -> bytes:
         joined.setframerate(params[2])
         joined.writeframes(b"".join(frames))
     return out.getvalue()
+
+
+def upsample_for_playback(sound: bytes) -> bytes:
+    """The 16 kHz call at 48 kHz (linear interpolation, x3), for the sound card.
+
+    Why: a Windows endpoint in shared mode usually accepts only its own rate (48 kHz), and
+    QSoundEffect refuses or reopens a device for other rates; the clips stay 16 kHz on disk.
+    """
+    with wave.open(io.BytesIO(sound), "rb") as source:
+        if source.getsampwidth() != 2 or source.getnchannels() != 1:
+            raise ValueError("expected 16-bit mono")
+        factor, rest = divmod(PLAY_RATE, source.getframerate())
+        if rest:
+            raise ValueError(f"cannot play {source.getframerate()} Hz at {PLAY_RATE} Hz")
+        samples = array("h", source.readframes(source.getnframes()))
+    if sys.byteorder == "big":
+        samples.byteswap()  # WAV is little-endian
+    out = array("h", bytes(2 * factor * len(samples)))
+    nxt = samples[1:] + array("h", samples[-1:])
+    for step in range(factor):
+        out[step::factor] = array(
+            "h", (a + (b - a) * step // factor for a, b in zip(samples, nxt, strict=True))
+        )
+    if sys.byteorder == "big":
+        out.byteswap()
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as played:
+        played.setnchannels(1)
+        played.setsampwidth(2)
+        played.setframerate(PLAY_RATE)
+        played.writeframes(out.tobytes())
+    return buffer.getvalue()

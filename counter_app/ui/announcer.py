@@ -17,7 +17,7 @@ import tempfile
 import wave
 from pathlib import Path
 
-from counter_app.core.announcement import announcement_clips, join_wavs
+from counter_app.core.announcement import announcement_clips, join_wavs, upsample_for_playback
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,9 @@ def clip_path(name: str) -> Path:
 
 
 def call_sound(label: str, counter: int) -> bytes:
-    """The chime then "Mời số <label> đến quầy số <counter>", as one WAV."""
+    """The chime then "Mời số <label> đến quầy số <counter>", as one 48 kHz WAV."""
     clips = [clip_path(name) for name in announcement_clips(label, counter)]
-    return join_wavs([chime_path(), *clips])
+    return upsample_for_playback(join_wavs([chime_path(), *clips]))
 
 
 class Announcer:
