@@ -152,3 +152,11 @@ def test_a_rate_appears_from_the_threshold_on(store, clock, station):
 
 def test_the_threshold_is_large_enough_to_hide_one_citizen():
     assert MIN_RATINGS_FOR_A_RATE >= 20
+
+
+def test_long_level_names_break_before_hai_long():
+    from counter_app.ui.satisfaction import two_lines
+
+    assert two_lines("Rất không hài lòng") == "Rất không\nhài lòng"
+    assert two_lines("Rất hài lòng") == "Rất\nhài lòng"
+    assert two_lines("Hài lòng") == "Hài lòng"

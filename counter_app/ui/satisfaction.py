@@ -35,12 +35,12 @@ COLOURS = {5: "#1b7f3b", 4: "#4c9a2a", 3: "#6b7280", 2: "#c26a00", 1: "#b3261e"}
 
 
 def two_lines(text: str) -> str:
-    """'Rất không hài lòng' on two lines, so five levels fit side by side on a tablet."""
+    """'Rất không / hài lòng' on two lines, so five levels fit side by side on a tablet; the
+    last two words stay together ("hài lòng" is one idea)."""
     words = text.split()
     if len(words) < 3:
         return text
-    half = (len(words) + 1) // 2
-    return " ".join(words[:half]) + "\n" + " ".join(words[half:])
+    return " ".join(words[:-2]) + "\n" + " ".join(words[-2:])
 
 
 class SatisfactionWidget(QWidget):
