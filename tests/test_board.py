@@ -18,6 +18,12 @@ from tests.test_ui_kiosk_screens import layout_faults, settle
 TVS = [(1366, 768), (1920, 1080), (1080, 1920)]
 
 
+def letter_cm(label, size) -> float:
+    """Height of a capital on a 43-inch 16:9 TV (95.2 x 53.5 cm) showing the board at `size`."""
+    cm_per_px = 95.2 / max(size)
+    return label.fontMetrics().tightBoundingRect("A0").height() * cm_per_px
+
+
 class Voice:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
@@ -79,8 +85,7 @@ def test_the_called_number_is_readable_from_5_m_and_nothing_is_cut(board, size):
     assert v.number.height() >= 0.15 * height
     assert v.counter.font().pixelSize() == v.number.font().pixelSize()  # equally big
     assert v.counter.height() == v.number.height()
-    glyphs = v.number.fontMetrics().tightBoundingRect("0").height()
-    assert glyphs >= 0.08 * height  # a 43" TV: 4 cm letters or more, readable at 5 m
+    assert letter_cm(v.number, size) >= 6  # sign makers ask 4 cm of letter at 5 m
     assert layout_faults(board) == [], size
     for cell in (v.number, v.counter, *(c for row in v.recent_rows for c in row)):
         if cell.isVisible():
@@ -88,7 +93,7 @@ def test_the_called_number_is_readable_from_5_m_and_nothing_is_cut(board, size):
             assert QRect(0, 0, *size).contains(place)
     shown = [row for row in v.recent_rows if row[0].isVisible()]
     assert len(shown) >= 3 and (shown[0][0].text(), shown[0][1].text()) == (label, str(counter))
-    assert shown[0][0].font().pixelSize() >= 0.045 * height
+    assert letter_cm(shown[0][0], size) >= 2.5
 
 
 @pytest.mark.parametrize("size", TVS, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -9,7 +9,7 @@ on the right; portrait stacks them, so neither leaves half the screen empty.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -150,6 +150,7 @@ class BoardView(QWidget):
         self.recent_grid.setColumnStretch(1, 2)
         self.recent_grid.setRowStretch(RECENT_ROWS + 1, 1)
         self.notice = Marquee()
+        self.recent_box.installEventFilter(self)  # rows are fitted to the box once laid out
         for widget in (self.panel, self.recent_box):
             widget.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
         # Text sized for a big screen must not hold the window at that width on a smaller or
@@ -251,7 +252,7 @@ class BoardView(QWidget):
         self.notice.setFixedHeight(round(6 * unit))
         _set_px(self.notice, 3.8 * unit)
         self._size_big(width, height, portrait)
-        self._size_rows(width, height, unit, portrait)
+        self._size_rows(unit, portrait)
 
     def _size_big(self, width: int, height: int, portrait: bool) -> None:
         """As big as the screen's height allows, unless the panel's width is narrower."""
@@ -266,37 +267,29 @@ class BoardView(QWidget):
             _set_px(label, px)
             label.setMinimumHeight(QFontMetrics(label.font()).height())  # never a cut glyph
 
-    def _size_rows(self, width: int, height: int, unit: float, portrait: bool) -> None:
-        """As many recent rows as the height left by everything else can hold."""
-        row_px = (4.6 if portrait else 6.8) * unit
+    def _size_rows(self, unit: float, portrait: bool) -> None:
+        row_px = (4.4 if portrait else 7.6) * unit
         for number, counter in self.recent_rows:
             _set_px(number, row_px)
             _set_px(counter, row_px)
-        spacing = self.root.spacing()
-        used = 2 * round(unit) + self.notice.height() + 2 * spacing  # margins, notice
-        used += _lines(self.center, width * 0.8) + _lines(self.recent_title, width)
-        used += _lines(self.recent_head[0], width) + 2 * round(unit) + 3 * spacing
-        if portrait:  # the call panel sits above the list
-            column = width - 4 * unit
-            used += _lines(self.call, column) + _lines(self.number_caption, column)
-            used += self.number.minimumHeight() + 4 * spacing + 24
-            if self.states.text():
-                used += _lines(self.states, column) + spacing
-        line = QFontMetrics(self.recent_rows[0][0].font()).height()
-        line += self.recent_grid.verticalSpacing()
-        self.visible_rows = max(3, min(RECENT_ROWS, int((height - used) / line)))
+        self._fit_rows()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.recent_box and event.type() == QEvent.Resize:
+            self._fit_rows()
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self) -> None:
+        """As many recent rows as the list's box holds once laid out: never a cut row."""
+        margins = self.recent_grid.contentsMargins()
+        spacing = self.recent_grid.verticalSpacing()
+        head = QFontMetrics(self.recent_head[0].font()).height() + spacing
+        room = self.recent_box.height() - margins.top() - margins.bottom() - head
+        line = QFontMetrics(self.recent_rows[0][0].font()).height() + spacing
+        self.visible_rows = max(1, min(RECENT_ROWS, int((room + spacing) // line)))
         for i, pair in enumerate(self.recent_rows):
             for label in pair:
                 label.setVisible(i < self.visible_rows)
-
-
-def _lines(label: QLabel, width: float) -> int:
-    """The height a label's text takes at this width, wrapped if the label wraps."""
-    metrics = QFontMetrics(label.font())
-    if not label.wordWrap():
-        return metrics.height()
-    rect = metrics.boundingRect(0, 0, max(1, int(width)), 10_000, Qt.TextWordWrap, label.text())
-    return rect.height()
 
 
 def _set_px(widget: QWidget, px: float) -> None:
