@@ -91,6 +91,7 @@ def test_the_called_number_is_readable_from_5_m_and_nothing_is_cut(board, size):
         if cell.isVisible():
             place = QRect(cell.mapTo(board, cell.rect().topLeft()), cell.size())
             assert QRect(0, 0, *size).contains(place)
+            assert cell.height() >= cell.fontMetrics().height(), cell.text()  # not squeezed
     shown = [row for row in v.recent_rows if row[0].isVisible()]
     assert len(shown) >= 3 and (shown[0][0].text(), shown[0][1].text()) == (label, str(counter))
     assert letter_cm(shown[0][0], size) >= 2.5
