@@ -140,6 +140,15 @@ def test_paused_counters_show_in_their_own_line_on_every_screen(board):
         settle()
         assert states.isVisible() and layout_faults(board) == [], size
         assert board.size().toTuple() == size
+    reasons = ["Nghỉ trưa", "Họp giao ban đầu tuần", "Tập huấn phần mềm một cửa"] * 2
+    board.set_counter_states([(n, f"Tạm nghỉ ({r})") for n, r in enumerate(reasons, 1)])
+    assert states.text().startswith("Quầy 1, 4: Tạm nghỉ (Nghỉ trưa)   ·   Quầy 2, 5: ")
+    for size in TVS:
+        board.resize(*size)
+        settle()
+        assert layout_faults(board) == [], size
+        for big in (board.view.number, board.view.counter):
+            assert big.height() >= big.fontMetrics().height()  # the call is never squeezed
     board.set_counter_states([])
     settle()
     assert not states.isVisible()

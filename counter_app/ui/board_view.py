@@ -244,15 +244,28 @@ class BoardView(QWidget):
         self.recent_grid.setVerticalSpacing(round(0.6 * unit))
         for label, share in (
             (self.center, 3.6 if portrait else 4.2), (self.clock, 4.6), (self.call, 4.4),
-            (self.states, 3.6), (self.welcome, 7.0),
+            (self.welcome, 7.0),
             (self.number_caption, 3.6), (self.counter_caption, 3.6), (self.recent_title, 4.2),
             (self.recent_head[0], 3.6), (self.recent_head[1], 3.6),
         ):  # fmt: skip
             _set_px(label, share * unit)
+        self._size_states(width * (0.92 if portrait else 0.56), unit)
         self.notice.setFixedHeight(round(6 * unit))
         _set_px(self.notice, 3.8 * unit)
         self._size_big(width, height, portrait)
         self._size_rows(unit, portrait)
+
+    def _size_states(self, width: float, unit: float) -> None:
+        """At most two lines: the font shrinks for a long list rather than squeeze the call."""
+        share = 3.6
+        while share > 2.0:
+            _set_px(self.states, share * unit)
+            lines = QFontMetrics(self.states.font()).boundingRect(
+                0, 0, int(width), 10_000, Qt.TextWordWrap, self.states.text()
+            )
+            if lines.height() <= 2.6 * share * unit:
+                break
+            share -= 0.4
 
     def _size_big(self, width: int, height: int, portrait: bool) -> None:
         """As big as the screen's height allows, unless the panel's width is narrower."""

@@ -104,9 +104,14 @@ class DisplayWidget(QWidget):
         """Show counters that are not calling, e.g. [(2, "Tạm nghỉ (Nghỉ trưa)")].
 
         Fed by the queue service's counter states (paused counters with their reason);
-        an empty list hides the line."""
+        counters in the same state share one entry ("Quầy 1, 2: Tạm nghỉ (Họp)"), so a
+        whole-staff meeting takes one line, not six. An empty list hides the line."""
+        grouped: dict[str, list[str]] = {}
+        for counter, state in states:
+            grouped.setdefault(state, []).append(str(counter))
         text = "   ·   ".join(
-            self.tr("Quầy {n}: {state}").format(n=counter, state=state) for counter, state in states
+            self.tr("Quầy {n}: {state}").format(n=", ".join(counters), state=state)
+            for state, counters in grouped.items()
         )
         self.view.set_states(text)
 
