@@ -278,7 +278,6 @@ class BoardView(QWidget):
         px = min(px, px * panel_width / needed)
         for label in (self.number, self.counter):
             _set_px(label, px)
-            label.setMinimumHeight(QFontMetrics(label.font()).height())  # never a cut glyph
 
     def _size_rows(self, unit: float, portrait: bool) -> None:
         row_px = (4.4 if portrait else 7.6) * unit
