@@ -195,3 +195,17 @@ def test_before_the_first_call_the_panel_invites_citizens(qtbot, session, store,
     gateway.call_next(make_ctx(store, clock, station), counter=2)
     board.refresh()
     assert not v.welcome.isVisible() and v.number.text() == "A001" and v.counter.text() == "2"
+
+
+def test_with_one_screen_the_board_opens_as_asked(qtbot, session):
+    from PySide6.QtGui import QGuiApplication
+
+    from counter_app.ui.display import DisplayWidget, show_board
+
+    assert len(QGuiApplication.screens()) == 1  # the offscreen platform has one
+    board = DisplayWidget(session, announcer=Voice())
+    qtbot.addWidget(board)
+    assert show_board(board, fullscreen=False) is False
+    assert board.isVisible() and not board.isFullScreen()
+    board.close()
+    assert not board._poll.isActive()

@@ -199,3 +199,17 @@ def test_importing_the_clip_rules_does_not_load_qt():
     code = "import sys, counter_app.core.announcement; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_clips_go_into_the_wheel_and_the_bundle():
+    import tomllib
+    from pathlib import Path
+
+    from tests.test_packaging import contents
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "voice/*.wav" in config["tool"]["setuptools"]["package-data"]["resources"]
+    assert all(contents.keep(f"resources/voice/{name}.wav") for name in CLIP_TEXTS)
+    total = sum(clip_path(name).stat().st_size for name in CLIP_TEXTS)
+    assert total < 1_000_000  # under 1 MB of the 210 MB budget

@@ -11,8 +11,10 @@ one WAV (core/announcement.py) and played as one sound.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
+import shutil
 import tempfile
 import wave
 from pathlib import Path
@@ -50,7 +52,7 @@ class Announcer:
         self._multimedia = None
         self._chime = None
         self._effect = None
-        self._folder: tempfile.TemporaryDirectory | None = None
+        self._folder: Path | None = None
         self._played = 0
 
     def _load(self) -> None:
@@ -121,9 +123,10 @@ class Announcer:
         from PySide6.QtCore import QUrl
 
         if self._folder is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="counter-app-voice-")
+            self._folder = Path(tempfile.mkdtemp(prefix="counter-app-voice-"))
+            atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
         self._played += 1
-        path = Path(self._folder.name) / f"call-{self._played % 2}.wav"
+        path = self._folder / f"call-{self._played % 2}.wav"
         path.write_bytes(sound)
         if self._effect is not None:
             self._effect.stop()
