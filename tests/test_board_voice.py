@@ -21,7 +21,7 @@ from counter_app.core.announcement import (
     number_clips,
     upsample_for_playback,
 )
-from counter_app.ui.announcer import Announcer, call_sound, chime_path, clip_path
+from counter_app.ui.announcer import CHIME_MS, Announcer, call_sound, chime_path, clip_path
 
 
 def test_a012_to_counter_3_is_read_digit_by_digit_then_the_counter_as_a_number():
@@ -164,14 +164,20 @@ def test_without_a_vietnamese_system_voice_the_board_plays_chime_and_clips(monke
     assert len(set(FakeEffect.played)) == 2  # a new call does not overwrite the one playing
 
 
-def test_with_a_vietnamese_system_voice_it_speaks_and_plays_only_the_chime(monkeypatch, qapp):
+def test_with_a_vietnamese_system_voice_it_speaks_after_the_chime(monkeypatch, qtbot):
     from PySide6.QtCore import QLocale
 
     said = fake_audio(monkeypatch, [QLocale(QLocale.English), QLocale(QLocale.Vietnamese)])
     announcer = Announcer(language="vi")
     assert announcer.announce("Mời số A012 đến quầy số 3", label="A012", counter=3) == "speech"
-    assert said == ["Mời số A012 đến quầy số 3"]
-    assert FakeEffect.played == [str(chime_path())] and announcer.last_sound is None
+    assert announcer.last_sound.read_bytes() == upsample_for_playback(chime_path().read_bytes())
+    assert said == []  # not over the chime...
+    qtbot.waitUntil(lambda: said == ["Mời số A012 đến quầy số 3"], timeout=3000)  # ...after it
+    assert len(FakeEffect.played) == 1
+
+
+def test_the_voice_waits_for_the_whole_chime():
+    assert 1000 * frames(chime_path()) / CLIP_RATE <= CHIME_MS
 
 
 def test_the_real_audio_stack_here_plays_the_joined_call_or_stays_silent(qapp, caplog):
@@ -189,8 +195,8 @@ def test_a_missing_clip_folder_is_a_log_line_not_a_crash(monkeypatch, qapp, capl
     monkeypatch.setattr("counter_app.ui.announcer.clip_path", lambda n: tmp_path / f"{n}.wav")
     announcer = Announcer(language="vi")
     assert announcer.announce("Mời số A012 đến quầy số 3", label="A012", counter=3) == "clips"
-    assert FakeEffect.played == [str(chime_path())]  # the chime at least
-    assert "voice clips" in caplog.text
+    assert announcer.last_sound.read_bytes() == upsample_for_playback(chime_path().read_bytes())
+    assert "voice clips" in caplog.text  # the chime at least, and one line saying why
 
 
 def test_importing_the_clip_rules_does_not_load_qt():

@@ -17,11 +17,15 @@ import logging
 import shutil
 import tempfile
 import wave
+from functools import partial
 from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTimer, QUrl
 
 from counter_app.core.announcement import announcement_clips, join_wavs, upsample_for_playback
 
 log = logging.getLogger(__name__)
+CHIME_MS = 1200  # resources/sounds/chime.wav lasts 1.15 s
 
 
 def chime_path() -> Path:
@@ -50,7 +54,7 @@ class Announcer:
         self.last_sound: Path | None = None  # the WAV last played in "clips" mode
         self._speech = None
         self._multimedia = None
-        self._chime = None
+        self._chime: bytes | None = None  # the chime at the playback rate, once audio loaded
         self._effect = None
         self._folder: Path | None = None
         self._played = 0
@@ -61,11 +65,8 @@ class Announcer:
         problems = []
         try:
             self._multimedia = importlib.import_module("PySide6.QtMultimedia")
-            from PySide6.QtCore import QUrl
-
-            effect = self._multimedia.QSoundEffect()
-            effect.setSource(QUrl.fromLocalFile(str(chime_path())))
-            self._chime = effect
+            self._chime = upsample_for_playback(chime_path().read_bytes())
+            self._multimedia.QSoundEffect()  # fails here, not mid-call, without an audio stack
         except Exception as error:  # ImportError, OSError from a missing library...
             problems.append(f"chime: {error}")
         try:
@@ -82,8 +83,6 @@ class Announcer:
             log.info("display board announcements: %s (%s)", self.mode, "; ".join(problems))
 
     def _pick_voice(self, engine) -> bool:
-        from PySide6.QtCore import QLocale
-
         wanted = QLocale(QLocale.Vietnamese if self.language == "vi" else QLocale.English)
         for locale in engine.availableLocales():
             if locale.language() == wanted.language():
@@ -97,15 +96,13 @@ class Announcer:
         self.spoken.append(text)
         del self.spoken[:-20]
         if self._speech is not None:
-            if self._chime is not None:
-                self._chime.play()
-            self._speech.say(text)
+            if self._chime is None:
+                self._speech.say(text)
+            else:  # the voice starts when the chime ends, not over it
+                self._play(self._chime)
+                QTimer.singleShot(CHIME_MS, partial(self._speech.say, text))
         elif self._chime is not None:
-            sound = self._call_sound(label, counter)
-            if sound is None:
-                self._chime.play()
-            else:
-                self._play(sound)
+            self._play(self._call_sound(label, counter) or self._chime)
         return self.mode
 
     def _call_sound(self, label: str | None, counter: int | None) -> bytes | None:
@@ -120,8 +117,6 @@ class Announcer:
 
     def _play(self, sound: bytes) -> None:
         """Through a file, as QSoundEffect reads only files; two names, so a call cuts the last."""
-        from PySide6.QtCore import QUrl
-
         if self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="counter-app-voice-"))
             atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
