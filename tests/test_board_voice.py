@@ -67,6 +67,8 @@ def test_every_clip_the_announcer_can_need_is_shipped_as_a_small_valid_wav():
                 1, 2, CLIP_RATE,
             ), name  # fmt: skip
             assert 0.1 < clip.getnframes() / CLIP_RATE < 1.5, name  # trimmed, not empty
+            samples = array("h", clip.readframes(clip.getnframes()))
+            assert 1_000 < max(map(abs, samples)) <= 26_000, name  # audible, never clipped
     with wave.open(str(chime_path()), "rb") as chime:  # joins with the clips in one buffer
         assert chime.getframerate() == CLIP_RATE and chime.getnchannels() == 1
 

@@ -25,6 +25,8 @@ SPEED = 140  # words per minute: a little slower than espeak's 175, for a hall w
 PITCH = 45
 SILENCE = 300  # samples below this amplitude at either end are trimmed
 PAD_MS = 60  # a short pause kept after each clip so the words do not run together
+TARGET_RMS = 4_500  # every word equally loud, so no digit is lost in a noisy hall...
+PEAK_MAX = 26_000  # ...with headroom below 32767, so none crackles
 
 
 def speak(text: str, out: Path) -> None:
@@ -57,6 +59,16 @@ def resample(samples: list[int], rate: int, target: int) -> list[int]:
     return out
 
 
+def level(samples: list[int]) -> list[int]:
+    """One loudness for all clips (espeak's words differ by 6 dB and some touch full scale)."""
+    rms = (sum(s * s for s in samples) / max(len(samples), 1)) ** 0.5
+    peak = max((abs(s) for s in samples), default=0)
+    if not rms or not peak:
+        return samples
+    gain = min(TARGET_RMS / rms, PEAK_MAX / peak)
+    return [int(s * gain) for s in samples]
+
+
 def trim(samples: list[int]) -> list[int]:
     loud = [i for i, s in enumerate(samples) if abs(s) > SILENCE]
     if not loud:
@@ -74,7 +86,7 @@ def main() -> None:
             raw = Path(tmp) / f"{name}.wav"
             speak(text, raw)
             samples, rate = read_samples(raw)
-            clip = trim(resample(samples, rate, CLIP_RATE))
+            clip = level(trim(resample(samples, rate, CLIP_RATE)))
             with wave.open(str(folder / f"{name}.wav"), "wb") as out:
                 out.setnchannels(1)
                 out.setsampwidth(2)
