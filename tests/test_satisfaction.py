@@ -160,3 +160,12 @@ def test_long_level_names_break_before_hai_long():
     assert two_lines("Rất không hài lòng") == "Rất không\nhài lòng"
     assert two_lines("Rất hài lòng") == "Rất\nhài lòng"
     assert two_lines("Hài lòng") == "Hài lòng"
+
+
+def test_the_reports_page_says_why_a_clerks_rate_is_blank(qtbot, session):
+    from counter_app.ui.reports import COLUMNS, ReportsWidget
+
+    page = ReportsWidget(session)
+    qtbot.addWidget(page)
+    header = page.tables["clerk"].horizontalHeaderItem(COLUMNS.index("satisfied_pct"))
+    assert f"từ {MIN_RATINGS_FOR_A_RATE} lượt đánh giá" in header.toolTip()

@@ -1415,6 +1415,10 @@
         <translation>By procedure</translation>
     </message>
     <message>
+        <source>Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã đánh giá mình.</source>
+        <translation>Shown only from {n} ratings on, so a clerk cannot tell who rated them.</translation>
+    </message>
+    <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
     </message>
