@@ -2,9 +2,10 @@
 
 Every font is a fraction of the board's height (set in resizeEvent), so the called number
 stays the same share of the screen on a 1366x768 TV, a 1920x1080 one or a portrait screen:
-on a landscape screen at least 15% of its height (8 cm on a 43" TV; sign makers' rule of
-thumb asks 4 cm of letter at 5 m). Landscape puts the call on the left and the recent calls
-on the right; portrait stacks them, so neither leaves half the screen empty.
+its line is a third of a landscape screen's height and a sixth of a portrait one's, where
+the width limits it; its capitals are 9 cm tall on a 43" TV, where sign makers' rule of thumb
+asks 4 cm at 5 m. Landscape puts the call on the left and the recent calls on the right;
+portrait stacks them, so neither leaves half the screen empty.
 """
 
 from __future__ import annotations
@@ -215,7 +216,7 @@ class BoardView(QWidget):
 
     def set_recent(self, calls: list[tuple[str, int]]) -> None:
         for i, (number, counter) in enumerate(self.recent_rows):
-            shown = i < len(calls)  # rows that do not fit the screen are hidden (_size_rows)
+            shown = i < len(calls)  # rows that do not fit the screen are hidden (_fit_rows)
             number.setText(calls[i][0] if shown else "")
             counter.setText(str(calls[i][1]) if shown else "")
 
