@@ -64,7 +64,11 @@ def run(
         window.resize(1366, 768)
         if probe:
             window.page_shown.connect(lambda key: probe.page(window, key))
-    if fullscreen:
+    if role == "display":
+        from counter_app.ui.display import show_board
+
+        show_board(window, fullscreen=fullscreen)  # on the TV when the PC has two screens
+    elif fullscreen:
         window.showFullScreen()
     else:
         window.show()

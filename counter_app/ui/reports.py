@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.errors import DomainError
+from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text
 from counter_app.ui.session import Session
@@ -78,6 +79,10 @@ class ReportsWidget(QWidget):
             table.setAlternatingRowColors(True)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            table.horizontalHeaderItem(COLUMNS.index("satisfied_pct")).setToolTip(self.tr(
+                "Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã "
+                "đánh giá mình."
+            ).format(n=MIN_RATINGS_FOR_A_RATE))  # fmt: skip
             self.tabs.addTab(table, text)
             self.tables[kind] = table
         self.total = QLabel()

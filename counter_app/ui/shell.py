@@ -265,8 +265,13 @@ class StationWindow(QMainWindow):
         if window is None:
             window = make_screen(key, self.session)
             self.windows[key] = window
-        if show:
+        if show and key == "display":
+            from counter_app.ui.display import show_board
+
+            show_board(window, fullscreen=False)  # on the TV when one is plugged in
+        elif show:
             window.show()
+        if show:
             window.raise_()
         return window
 

@@ -73,6 +73,29 @@
     </message>
 </context>
 <context>
+    <name>BoardView</name>
+    <message>
+        <source>SỐ</source>
+        <translation>NUMBER</translation>
+    </message>
+    <message>
+        <source>QUẦY</source>
+        <translation>COUNTER</translation>
+    </message>
+    <message>
+        <source>VỪA GỌI</source>
+        <translation>LAST CALLS</translation>
+    </message>
+    <message>
+        <source>Số</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Quầy</source>
+        <translation>Counter</translation>
+    </message>
+</context>
+<context>
     <name>CenterPage</name>
     <message>
         <source>Tên Trung tâm:</source>
@@ -331,20 +354,12 @@
         <translation>Please take a number and wait for your turn</translation>
     </message>
     <message>
-        <source>ĐANG PHỤC VỤ</source>
-        <translation>NOW SERVING</translation>
-    </message>
-    <message>
-        <source>VỪA GỌI</source>
-        <translation>LAST CALLS</translation>
+        <source>Quầy {n}: {state}</source>
+        <translation>Counter {n}: {state}</translation>
     </message>
     <message>
         <source>Giờ làm việc: sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ. Công dân tra cứu tình trạng hồ sơ tại kiosk hoặc trên Cổng Dịch vụ công.</source>
         <translation>Opening hours: 7:30 – 11:30 and 13:30 – 17:00. Check your dossier at the kiosk or on the National Public Service Portal.</translation>
-    </message>
-    <message>
-        <source>Quầy {n}</source>
-        <translation>Counter {n}</translation>
     </message>
     <message>
         <source>Mời số {label} đến quầy số {counter}</source>
@@ -1450,6 +1465,10 @@
         <translation>By procedure</translation>
     </message>
     <message>
+        <source>Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã đánh giá mình.</source>
+        <translation>Shown only from {n} ratings on, so a clerk cannot tell who rated them.</translation>
+    </message>
+    <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
     </message>
@@ -1520,12 +1539,16 @@
         <translation>Ratings are anonymous: the clerk cannot see who gave them.</translation>
     </message>
     <message>
+        <source>Gửi đánh giá</source>
+        <translation>Send rating</translation>
+    </message>
+    <message>
         <source>Quý khách số {label} vừa được phục vụ</source>
         <translation>Number {label}, you have just been served</translation>
     </message>
     <message>
-        <source>Quý khách có hài lòng với cách phục vụ hôm nay không?</source>
-        <translation>Are you satisfied with the service today?</translation>
+        <source>Quý khách hài lòng với phục vụ hôm nay không?</source>
+        <translation>Were you satisfied with our service today?</translation>
     </message>
     <message>
         <source>Màn hình đánh giá sẽ hiện khi quý khách được phục vụ xong.</source>
