@@ -28,7 +28,7 @@ LATER = datetime(2026, 5, 8, 16, 30, tzinfo=VN_TZ)
 
 
 def receive(ctx):
-    # 1.000689: three working days, so the due date is 2026-05-04 (after the 30/4-1/5 days off)
+    # 1.000689: three working days, after the 30/4-1/5 days off: due 2026-05-06, before LATER
     return dossiers.receive_dossier(ctx, procedure_code="1.000689", applicant=DUONG)
 
 
@@ -70,6 +70,7 @@ def test_extension_needs_a_later_date_a_reason_and_an_open_dossier(ctx, store, c
     for until, reason, code in (
         (d.due_at, "Chờ xác minh", "dossier.extend_not_later"),
         (d.due_at - timedelta(days=1), "Chờ xác minh", "dossier.extend_not_later"),
+        (LATER.replace(year=2027, day=1), "Chờ xác minh", "dossier.extend_too_far"),
         (LATER, "   ", "dossier.reason_required"),
         (LATER, "x" * 2001, "dossier.note_too_long"),
     ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from counter_app.core.dossier import (
     NOTE_MAX_LENGTH,
@@ -36,6 +36,10 @@ register(
             "vi": "Ngày hẹn trả mới phải sau thời điểm hiện tại.",
             "en": "The new due date must be later than now.",
         },
+        "dossier.extend_too_far": {
+            "vi": "Ngày hẹn trả mới không được quá một năm kể từ hôm nay.",
+            "en": "The new due date cannot be more than a year from today.",
+        },
         "dossier.reason_required": {
             "vi": "Cần ghi rõ lý do.",
             "en": "A reason is required.",
@@ -43,6 +47,9 @@ register(
     }
 )
 
+# A typing slip (6300 for 2026) must not become a due date; no commune procedure is
+# extended by a year.
+MAX_EXTENSION = timedelta(days=365)
 EXTENDED_KIND = "extended"  # dossier_events.kind of an extension (the status stays)
 _STAMP = "%H:%M %d/%m/%Y"
 _EXTENSION = re.compile(
@@ -96,6 +103,8 @@ def extend_due(
         )
     if new_due <= at:
         raise ValidationError("dossier.extend_in_past", field="until")
+    if new_due > at + MAX_EXTENSION:
+        raise ValidationError("dossier.extend_too_far", field="until")
     extension = Extension(dossier.due_at, new_due, text)
     if len(extension_note(extension)) > NOTE_MAX_LENGTH:
         raise ValidationError("dossier.note_too_long", field="reason", max=NOTE_MAX_LENGTH)

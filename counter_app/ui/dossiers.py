@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QVBoxLayout, QWidge
 
 from counter_app.core.dossier import (
     FINAL_STATUSES,
+    OPEN_STATUSES,
     STATUS_NAMES,
     TRANSITIONS,
     Dossier,
@@ -27,6 +28,7 @@ LIST_LIMIT = 200
 # Moves that end a dossier for good are asked about first; returning the result is the
 # everyday last step and is not.
 CONFIRMED = FINAL_STATUSES - {DossierStatus.RETURNED}
+EXTEND = 100  # key of the extension's button among the status moves (keyed by status)
 
 
 def _when(value) -> str:
@@ -44,6 +46,7 @@ def _short_when(value) -> str:
 
 class DossiersWidget(QWidget):
     preview_requested = Signal(object, str)  # Dossier, reasons
+    form_requested = Signal(str, str)  # form (form04, form05), dossier code: print or preview
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
@@ -207,6 +210,8 @@ class DossiersWidget(QWidget):
         for target in targets:
             actions.append((int(target), self.action_names[target],
                             lambda _c=False, t=target: self._change(t)))  # fmt: skip
+        if d.status in OPEN_STATUSES and Permission.CHANGE_STATUS in allowed:
+            actions.append((EXTEND, self.tr("Gia hạn, xin lỗi (Mẫu 04)"), self._extend))
         buttons = []
         for key, text, slot in actions:
             btn = QPushButton(text)
@@ -225,6 +230,10 @@ class DossiersWidget(QWidget):
     def _change(self, target: DossierStatus) -> None:
         if target in CONFIRMED and not self._confirm_final(target):
             return
+        if target is DossierStatus.STOPPED:  # the reason goes on Form 05
+            code, reason = self.selected.code, self.view.note.toPlainText()
+            self._run(lambda ctx: gateway.stop_dossier(ctx, code=code, reason=reason), "form05")
+            return
         self._run(lambda ctx: gateway.change_status(ctx, code=self.selected.code, to=target,
                                                     note=self.view.note.toPlainText()))  # fmt: skip
 
@@ -241,10 +250,28 @@ class DossiersWidget(QWidget):
             no=self.tr("Không, giữ nguyên"),
         )
 
+    def _extend(self) -> None:
+        from counter_app.ui.extend_dialog import ExtendDialog
+
+        code = self.selected.code
+
+        def submit(until, reason: str) -> str | None:
+            try:
+                extended = gateway.extend_due(self._session.ctx(), code=code, until=until,
+                                              reason=reason)  # fmt: skip
+            except DomainError as error:
+                return error_text(error)
+            self._done(extended, "form04")
+            return None
+
+        self.extend_dialog = ExtendDialog(self.selected, submit, self.view.note.toPlainText(),
+                                          self)  # fmt: skip
+        self.extend_dialog.open()
+
     def _accept_draft(self) -> None:
         self._run(lambda ctx: gateway.accept_draft(ctx, code=self.selected.code))
 
-    def _run(self, action) -> None:
+    def _run(self, action, form: str = "") -> None:
         if self.selected is None:
             return
         reasons = self.view.note.toPlainText()
@@ -256,11 +283,21 @@ class DossiersWidget(QWidget):
         except DomainError as error:
             self.view.message.error(error_text(error))
             return
+        self._done(changed, form, reasons)
+
+    def _done(self, changed: Dossier, form: str = "", reasons: str = "") -> None:
+        """After a move: say so, keep the dossier shown, and print what goes with it."""
         self.selected = changed
-        self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
-            code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
+        if form == "form04":
+            self.view.message.ok(self.tr("Hồ sơ {code}: đã gia hạn, hẹn trả mới {due}.").format(
+                code=changed.code, due=_when(changed.due_at)))  # fmt: skip
+        else:
+            self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
+                code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
         self._session.dossiers_changed.emit()  # the list refreshes and keeps this one shown
-        if changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
+        if form:
+            self.form_requested.emit(form, changed.code)
+        elif changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
                               DossierStatus.SUPPLEMENT):  # fmt: skip
             self.preview_requested.emit(changed, reasons)
 
