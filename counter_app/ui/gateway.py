@@ -15,6 +15,7 @@ from counter_app.services import (
     admin,
     dossier_notices,
     dossiers,
+    portal_link,
     procedures,
     queue,
     search,
@@ -39,6 +40,8 @@ appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status
 accept_draft = dossiers.accept_draft
+portal_form = portal_link.portal_form
+save_portal = portal_link.save_portal
 extend_due = dossier_notices.extend_due
 stop_dossier = dossier_notices.stop_dossier
 show_dossier = dossiers.show_dossier
