@@ -45,7 +45,7 @@ class PortalPage(SettingsPage):
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.Password)
         self.madonvi = QLineEdit(shown.madonvi)
-        self.madonvi.setPlaceholderText("000.00.01.H22")
+        self.madonvi.setPlaceholderText(self.tr("ví dụ 000.00.01.H22"))
         self.dstcode = QLineEdit(shown.dstcode)
         self.client_id = QLineEdit(shown.client_id)
         self.fields = {"username": self.username, "secret": self.secret,
