@@ -197,3 +197,24 @@ def test_cli_catalogue_pull(tmp_path, capsys, monkeypatch, emulator):
     assert main(["--data-dir", folder, "catalogue", "pull"]) == 1
     out, err = capsys.readouterr()
     assert "Không lấy 3.000222: Lĩnh vực «Xây dựng»" in out and "1 thủ tục" in err
+
+
+def test_a_catalogue_pulled_at_the_hub_reaches_every_counter(tmp_path, emulator):
+    from counter_app.center.lab import Center, cli
+
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    center = Center(tmp_path / "center")
+    center.start_hub()
+    try:
+        counter = center.join("c1", "counter")
+        account = [f"--{k}={DEFAULT_ACCOUNT[k]}"
+                   for k in ("username", "madonvi", "dstcode", "password")]  # fmt: skip
+        cli(center.hub_dir, "sync", "configure", "--portal", emulator.url, "--dialect", "dvcqg",
+            *account)  # fmt: skip
+        assert cli(center.hub_dir, "catalogue", "pull", check=False).returncode == 1
+        cli(center.hub_dir, "center", "sync")
+        cli(counter, "center", "sync")
+        shown = cli(counter, "catalogue", "show", "3.000111").stdout
+    finally:
+        center.close()
+    assert "xác nhận thông tin cư trú" in shown
