@@ -215,6 +215,8 @@ def test_cli_extend_and_stop_print_forms_04_and_05(cli_data, capsys, tmp_path):
     assert "Đã in Văn bản xin lỗi, gia hạn" in out
     shown = json.loads(cli(capsys, cli_data, "dossier", "show", dossier, "--json")[1])
     assert shown["due_at"].startswith(until.isoformat())
+    history = cli(capsys, cli_data, "dossier", "show", dossier)[1]
+    assert "Gia hạn  (admin) — Gia hạn hẹn trả từ" in history
 
     code, out, err = cli(capsys, cli_data, "dossier", "stop", dossier, "--reason",
                          "Công dân đề nghị dừng.", "--printer", f"pdf://{folder}")  # fmt: skip

@@ -89,6 +89,8 @@ def test_extension_is_asked_checked_recorded_and_printed(qtbot, session, page):
     assert forms == [("form04", d.code)]
     assert "đã gia hạn, hẹn trả mới 16:30 08/05/2026" in page.view.message.text()
     assert "08/05/2026" in page.view.detail.text()
+    last = page.view.history.item(page.view.history.count() - 1).text()
+    assert "Gia hạn  (canbo1) – Gia hạn hẹn trả từ" in last
 
 
 def test_stop_takes_the_reason_and_asks_for_form_05(qtbot, session, page):

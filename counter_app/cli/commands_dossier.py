@@ -12,6 +12,7 @@ from counter_app.cli.output import dossier_json, dossier_line, emit_json, hhmm_d
 from counter_app.core.catalogue import ReturnMethod
 from counter_app.core.clock import vn_time
 from counter_app.core.dossier import STATUS_NAMES
+from counter_app.core.dossier_notices import EXTENDED_KIND
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.services import dossier_notices as notices
@@ -120,6 +121,8 @@ def dossier_show(state: CliState, code: str, as_json: bool) -> None:
     click.echo("Lịch sử:")
     for e in detail.events:
         status = STATUS_NAMES[e.to_status][0] if e.to_status else e.kind
+        if e.kind == EXTENDED_KIND:  # the status stayed: say what happened
+            status = "Gia hạn"
         note = f" — {e.note}" if e.note else ""
         click.echo(f"  {e.at:%H:%M %d/%m/%Y}  {status}  ({e.actor}){note}")
 

@@ -15,6 +15,7 @@ from counter_app.core.dossier import (
     Dossier,
     DossierStatus,
 )
+from counter_app.core.dossier_notices import EXTENDED_KIND
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import ROLE_PERMISSIONS, Permission
 from counter_app.ui import gateway
@@ -196,6 +197,8 @@ class DossiersWidget(QWidget):
         v.detail.setText("<br>".join(lines))
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
+            if event.kind == EXTENDED_KIND:  # the status stayed: say what happened
+                status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({event.actor}){note}")
         self._add_actions(d)

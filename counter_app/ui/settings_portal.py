@@ -8,7 +8,7 @@ secret kept sealed when the field is left empty) and the check itself are the se
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QProgressBar
 
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.services.portal_link import LinkCheck, PortalForm
@@ -74,10 +74,7 @@ class PortalPage(SettingsPage):
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.hide()
-        row = QHBoxLayout()
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.sync)
-        self.form.addRow("", row)
+        self.buttons(self.sync).insertWidget(0, self.progress, 1)
         self.dialect.currentIndexChanged.connect(self._show_fields)
         self.save_button.clicked.connect(self._save)
         self.check.clicked.connect(self._check)

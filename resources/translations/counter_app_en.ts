@@ -472,6 +472,10 @@
         <translation>Received: {r} · due: {due}</translation>
     </message>
     <message>
+        <source>Gia hạn</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
     </message>
