@@ -133,7 +133,11 @@ def test_wire_values_are_read_tolerantly_but_checked_strictly(admin):
     with pytest.raises(PullProblem) as refused:
         procedure_from_wire(item, groups=groups, existing=None)
     assert refused.value.code == "catalogue.pull.bad_time"
-    fee["THOIGIANGIAIQUYET"], item["TENTTHC"] = 1, "   "
+    fee["THOIGIANGIAIQUYET"], fee["DONVITINH"] = 1, "Tháng"  # months are not guessed
+    with pytest.raises(PullProblem) as refused:
+        procedure_from_wire(item, groups=groups, existing=None)
+    assert refused.value.code == "catalogue.pull.bad_time" and "1 Tháng" in refused.value.message()
+    fee["DONVITINH"], item["TENTTHC"] = "Ngày làm việc", "   "
     with pytest.raises((PullProblem, ValidationError)):
         procedure_from_wire(item, groups=groups, existing=None)
 
