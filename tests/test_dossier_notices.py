@@ -247,3 +247,24 @@ def test_cli_without_a_printer_says_how_to_print_later(cli_data, capsys):
     dossier = json.loads(out)["code"]
     code, out, _ = cli(capsys, cli_data, "dossier", "stop", dossier, "--reason", "Thiếu hồ sơ")
     assert code == 0 and f"counter-app print form05 {dossier}" in out
+
+
+def test_the_signer_is_the_officers_full_name_and_title_where_accounts_have_them(
+    store, clock, station, tmp_path
+):
+    """Issue 11 gives accounts a full name and title (another branch's migration); the
+    letters print them as soon as the columns exist, the login before."""
+    admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    d = receive(admin)
+    stop_dossier(admin, code=d.code, reason="Công dân đề nghị dừng.")
+    assert "admin" in squeeze(pdf_text(printing.form_doc(admin, "form05", d.code), tmp_path))
+    with store.transaction():
+        store.conn.execute("ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT ''")
+        store.conn.execute("ALTER TABLE users ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+        store.conn.execute(
+            "INSERT INTO users(username, role, password_hash, locked, created_at, full_name, "
+            "title) VALUES ('admin', 'admin', '', 0, '2026-04-29', 'Hoàng Thị Lan', "
+            "'Công chức Tư pháp - Hộ tịch')"
+        )
+    text = squeeze(pdf_text(printing.form_doc(admin, "form05", d.code), tmp_path))
+    assert "Hoàng Thị Lan" in text and "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH" in text
