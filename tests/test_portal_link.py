@@ -100,3 +100,10 @@ def test_check_sorts_each_outcome(admin, tmp_path, dvcqg):
     finally:
         motcua.stop()
     assert other.outcome is LinkCheck.WRONG_DIALECT and "dvcqg" in other.message()
+    # the right system under another path: said the same way, and the path is a setting
+    moved = check_portal(admin, tmp_path, form(dvcqg.url, auth_endpoint="/api/auth"),
+                         secret=SECRET)  # fmt: skip
+    assert moved.outcome is LinkCheck.WRONG_DIALECT and "đường dẫn" in moved.message()
+    with pytest.raises(ValidationError) as refused:
+        check_portal(admin, tmp_path, form(dvcqg.url, auth_endpoint="auth"), secret=SECRET)
+    assert refused.value.field == "auth_endpoint"

@@ -67,6 +67,7 @@ def test_the_account_fields_follow_the_dialect(qtbot, portal):
     assert portal.dialect.currentData() == "reference" and not portal.username.isVisible()
     portal.dialect.setCurrentIndex(portal.dialect.findData("dvcqg"))
     assert portal.username.isVisible() and portal.madonvi.isVisible()
+    assert portal.auth_endpoint.isVisible() and portal.integration_endpoint.isVisible()
     assert not portal.client_id.isVisible()
     portal.dialect.setCurrentIndex(portal.dialect.findData("motcua"))
     assert portal.client_id.isVisible() and not portal.username.isVisible()

@@ -24,6 +24,10 @@ register(
             "vi": "Địa chỉ Cổng phải bắt đầu bằng http:// hoặc https://.",
             "en": "The portal address must start with http:// or https://.",
         },
+        "portal.bad_path": {
+            "vi": "Đường dẫn phải bắt đầu bằng «/» và không có dấu cách, ví dụ /auth.",
+            "en": "A path starts with '/' and has no spaces, e.g. /auth.",
+        },
         "portal.missing": {
             "vi": "Cần nhập {what} cho chuẩn kết nối {dialect}.",
             "en": "{what_en} is needed for the {dialect} interface.",
@@ -61,7 +65,8 @@ NEEDED = {
     "motcua": (("client_id", "mã ứng dụng", "The client id"),
                ("client_secret", "khóa bí mật", "The client secret")),
 }  # fmt: skip
-FIELDS = ("username", "madonvi", "dstcode", "client_id")
+FIELDS = ("username", "madonvi", "dstcode", "client_id", "auth_endpoint", "integration_endpoint")
+PATHS = ("auth_endpoint", "integration_endpoint")  # dvcqg's paths under the address
 
 
 class LinkCheck(StrEnum):
@@ -79,6 +84,8 @@ class PortalForm:
     madonvi: str = ""
     dstcode: str = ""
     client_id: str = ""
+    auth_endpoint: str = ""  # "" is the dialect's default (/auth)
+    integration_endpoint: str = ""  # "" is the dialect's default (/integration)
     has_secret: bool = False  # whether a password / client secret is stored (never itself)
 
     def __repr__(self) -> str:
@@ -124,6 +131,10 @@ def _credentials(ctx: ServiceContext, form: PortalForm, secret: str) -> tuple[st
         raise ValidationError("portal.bad_url", field="portal_url")
     dialect = check_dialect(form.dialect)
     creds = {name: getattr(form, name).strip() for name in FIELDS if getattr(form, name).strip()}
+    for name in PATHS:
+        path = creds.get(name, "")
+        if path and (not path.startswith("/") or " " in path):
+            raise ValidationError("portal.bad_path", field=name)
     stored = load_settings(ctx.store)
     secret_name = SECRET_NAME.get(dialect)
     if secret_name:

@@ -21,7 +21,7 @@ from counter_app.ui.widgets import button, show_field_error
 # Which account fields each dialect shows (the reference API registers the station itself).
 ACCOUNT_FIELDS = {
     "reference": (),
-    "dvcqg": ("username", "secret", "madonvi", "dstcode"),
+    "dvcqg": ("username", "secret", "madonvi", "dstcode", "auth_endpoint", "integration_endpoint"),
     "motcua": ("client_id", "secret"),
 }
 
@@ -48,15 +48,22 @@ class PortalPage(SettingsPage):
         self.madonvi.setPlaceholderText(self.tr("ví dụ 000.00.01.H22"))
         self.dstcode = QLineEdit(shown.dstcode)
         self.client_id = QLineEdit(shown.client_id)
+        self.auth_endpoint = QLineEdit(shown.auth_endpoint)
+        self.auth_endpoint.setPlaceholderText(self.tr("mặc định /auth"))
+        self.integration_endpoint = QLineEdit(shown.integration_endpoint)
+        self.integration_endpoint.setPlaceholderText(self.tr("mặc định /integration"))
         self.fields = {"username": self.username, "secret": self.secret,
                        "madonvi": self.madonvi, "dstcode": self.dstcode,
-                       "client_id": self.client_id}  # fmt: skip
+                       "client_id": self.client_id, "auth_endpoint": self.auth_endpoint,
+                       "integration_endpoint": self.integration_endpoint}  # fmt: skip
         for name, label in (
             ("username", self.tr("Tên đăng nhập:")),
             ("secret", self.tr("Mật khẩu / khóa bí mật:")),
             ("madonvi", self.tr("Mã đơn vị:")),
             ("dstcode", self.tr("Mã hệ thống (dstcode):")),
             ("client_id", self.tr("Mã ứng dụng (client id):")),
+            ("auth_endpoint", self.tr("Đường dẫn đăng nhập:")),
+            ("integration_endpoint", self.tr("Đường dẫn tích hợp:")),
         ):
             self.row(label, self.fields[name], name)
         self._has_secret = shown.has_secret
@@ -103,8 +110,7 @@ class PortalPage(SettingsPage):
         return PortalForm(
             portal_url=self.portal.text().strip(),
             dialect=self.dialect.currentData(),
-            **{n: self.fields[n].text() for n in ("username", "madonvi", "dstcode", "client_id")
-               if n in wanted},
+            **{n: self.fields[n].text() for n in wanted if n != "secret"},
         )  # fmt: skip
 
     def _save(self) -> None:

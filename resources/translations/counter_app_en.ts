@@ -1266,6 +1266,14 @@
         <translation>e.g. 000.00.01.H22</translation>
     </message>
     <message>
+        <source>mặc định /auth</source>
+        <translation>default /auth</translation>
+    </message>
+    <message>
+        <source>mặc định /integration</source>
+        <translation>default /integration</translation>
+    </message>
+    <message>
         <source>Tên đăng nhập:</source>
         <translation>User name:</translation>
     </message>
@@ -1284,6 +1292,14 @@
     <message>
         <source>Mã ứng dụng (client id):</source>
         <translation>Client id:</translation>
+    </message>
+    <message>
+        <source>Đường dẫn đăng nhập:</source>
+        <translation>Login path:</translation>
+    </message>
+    <message>
+        <source>Đường dẫn tích hợp:</source>
+        <translation>Integration path:</translation>
     </message>
     <message>
         <source>Lưu kết nối</source>
