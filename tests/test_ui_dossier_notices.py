@@ -115,3 +115,39 @@ def test_a_cancelled_extension_records_nothing(qtbot, session, page):
     QTimer.singleShot(0, lambda: qtbot.mouseClick(dialog.cancel, Qt.LeftButton))
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert gateway.show_dossier(session.ctx(), d.code).dossier.due_at == d.due_at
+
+
+def test_the_station_prints_form_04_on_the_default_printer_or_previews_it(
+    qtbot, session, store, clock, station, tmp_path
+):
+    import subprocess
+
+    from counter_app.services import admin
+    from counter_app.ui.shell import StationWindow
+    from tests.conftest import make_ctx
+
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.attach(session)
+    applicant = gateway.ApplicantInput(full_name="Lò Văn Páo")
+    d = gateway.receive_dossier(session.ctx(), procedure_code="1.000689", applicant=applicant)
+    later = datetime(2026, 5, 8, 16, 30, tzinfo=VN_TZ)
+    gateway.extend_due(session.ctx(), code=d.code, until=later, reason="Can xac minh them.")
+    window.print_form("form04", d.code)  # no printer yet: shown on screen
+    assert window.preview.isVisible() and d.code in window.preview.document.title
+    assert window.preview.document.kind == "form04"
+    window.preview.close()
+
+    folder = tmp_path / "phieu"
+    admin.save_settings(make_ctx(store, clock, station, Role.ADMIN, "admin"),
+                        printers={"a4": f"pdf://{folder}", "default": "a4"})  # fmt: skip
+    printing = session.printing()
+    printing.refresh()
+    qtbot.waitUntil(lambda: printing.state.configured, timeout=5000)
+    with qtbot.waitSignal(printing.printed, timeout=20_000) as printed:
+        window.print_form("form04", d.code)
+    assert printed.args[0].ok
+    (pdf,) = folder.iterdir()
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in text and "Ông/Bà Lò Văn Páo" in text
