@@ -151,12 +151,11 @@ def officer_name(ctx: ServiceContext, username: str) -> tuple[str, str]:
 def notice_doc(ctx: ServiceContext, form: str, detail) -> Document:
     """Form 04 from the latest extension in the history, Form 05 from the stop."""
     d = detail.dossier
-    kind, status = (EXTENDED_KIND, None) if form == "form04" else ("status", DossierStatus.STOPPED)
-    event = next(
-        (e for e in reversed(detail.events) if e.kind == kind and
-         (status is None or e.to_status == status)),
-        None,
-    )  # fmt: skip
+    latest = list(reversed(detail.events))
+    if form == "form04":
+        event = next((e for e in latest if e.kind == EXTENDED_KIND), None)
+    else:  # the stop, whoever recorded it (this station, another of the center)
+        event = next((e for e in latest if e.to_status == DossierStatus.STOPPED), None)
     if form == "form04":
         extension = read_extension(event.note, d.received_at.tzinfo) if event else None
         if extension is None:
