@@ -9,6 +9,7 @@ from pathlib import Path
 from counter_app.core.catalogue import ProcessingTime
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import DossierStatus
+from counter_app.core.dossier_notices import EXTENDED_KIND, read_extension, read_stop
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Permission
@@ -27,6 +28,7 @@ from printers.documents import (
     test_document,
     ticket_document,
 )
+from printers.documents_notices import form04_document, form05_document
 from printers.spool import Enqueued, Job, Sealer, Spool
 
 register(
@@ -44,6 +46,14 @@ register(
         "printer.bad_period": {
             "vi": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
             "en": "The end date must not be before the start date.",
+        },
+        "printer.not_extended": {
+            "vi": "Hồ sơ {code} chưa được gia hạn nên chưa có Văn bản xin lỗi (Mẫu 04).",
+            "en": "Dossier {code} was never extended, so it has no Form 04.",
+        },
+        "printer.not_stopped": {
+            "vi": "Hồ sơ {code} không ở trạng thái «Dừng xử lý» nên chưa có Mẫu 05.",
+            "en": "Dossier {code} is not stopped, so it has no Form 05.",
         },
         "printer.bad_copies": {
             "vi": "Số liên phải là 1 hoặc 2.",
@@ -128,9 +138,43 @@ def _latest_note(events, status: DossierStatus, fallback: str) -> str:
     return fallback
 
 
+def officer_name(ctx: ServiceContext, username: str) -> tuple[str, str]:
+    """The signer of a letter: the account's full name and title where accounts have them
+    (issue 11 adds the columns), else the login, which is all older stores know."""
+    row = ctx.store.query_one("SELECT * FROM users WHERE username = ?", (username,))
+    keys = row.keys() if row is not None else []
+    name = row["full_name"] if "full_name" in keys and row["full_name"] else username
+    title = row["title"] if "title" in keys and row["title"] else ""
+    return name, title
+
+
+def notice_doc(ctx: ServiceContext, form: str, detail) -> Document:
+    """Form 04 from the latest extension in the history, Form 05 from the stop."""
+    d = detail.dossier
+    latest = list(reversed(detail.events))
+    if form == "form04":
+        event = next((e for e in latest if e.kind == EXTENDED_KIND), None)
+    else:  # the stop, whoever recorded it (this station, another of the center)
+        event = next((e for e in latest if e.to_status == DossierStatus.STOPPED), None)
+    if form == "form04":
+        extension = read_extension(event.note, d.received_at.tzinfo) if event else None
+        if extension is None:
+            raise NotFound("printer.not_extended", code=d.code)
+        name, title = officer_name(ctx, event.actor)
+        return form04_document(d, header=header(ctx), at=event.at, extension=extension,
+                               officer=name, officer_title=title)  # fmt: skip
+    if event is None or d.status is not DossierStatus.STOPPED:
+        raise NotFound("printer.not_stopped", code=d.code)
+    name, title = officer_name(ctx, event.actor)
+    return form05_document(d, header=header(ctx), at=event.at, decided=read_stop(event.note),
+                           officer=name, officer_title=title)  # fmt: skip
+
+
 def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
     detail = show_dossier(ctx, code)
     d, now = detail.dossier, ctx.now()
+    if form in ("form04", "form05"):
+        return notice_doc(ctx, form, detail)
     if form == "form02":
         reasons = _latest_note(detail.events, DossierStatus.SUPPLEMENT, d.note)
         return form02_document(d, header=header(ctx), reasons=reasons, at=now)

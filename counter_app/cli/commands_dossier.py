@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 
 import click
 
 from counter_app.cli.app import CliState, pass_state
-from counter_app.cli.commands_setup import plausible_year
+from counter_app.cli.commands_setup import parse_day, plausible_year
 from counter_app.cli.output import dossier_json, dossier_line, emit_json, hhmm_date
 from counter_app.core.catalogue import ReturnMethod
 from counter_app.core.clock import vn_time
 from counter_app.core.dossier import STATUS_NAMES
+from counter_app.core.dossier_notices import EXTENDED_KIND
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
+from counter_app.services import dossier_notices as notices
 from counter_app.services import dossiers as service
 from counter_app.services.queue import find_ticket
 from counter_app.services.search import search_dossiers
@@ -162,6 +164,8 @@ def dossier_show(state: CliState, code: str, as_json: bool) -> None:
     click.echo("Lịch sử:")
     for e in detail.events:
         status = STATUS_NAMES[e.to_status][0] if e.to_status else e.kind
+        if e.kind == EXTENDED_KIND:  # the status stayed: say what happened
+            status = "Gia hạn"
         note = f" — {e.note}" if e.note else ""
         click.echo(f"  {e.at:%H:%M %d/%m/%Y}  {status}  ({e.actor}){note}")
 
@@ -179,6 +183,85 @@ def dossier_status(state: CliState, code: str, to: int, note: str, as_json: bool
         emit_json(dossier_json(d))
         return
     click.echo(f"Hồ sơ {d.code}: {STATUS_NAMES[d.status][0]}.")
+
+
+def _print_notice(
+    state: CliState, form: str, code: str, printer: str | None, as_json: bool
+) -> None:
+    """The letter that goes with the move, on the given or default printer; without one (or
+    with --json, whose output stays one JSON value), how to print it later: the move itself
+    is already recorded."""
+    if as_json:
+        return
+    from counter_app.cli.commands_print import _run
+    from printers import service as printing
+
+    named = state.context().store.settings.get("printers", {}) or {}
+    if not printer and not named.get("default"):
+        click.echo(f"Chưa chọn máy in: in sau bằng «counter-app print {form} {code}».")
+        return
+    _run(state, lambda ctx, url: [printing.form_doc(ctx, form, code)], printer, False)
+
+
+NOTICE_PRINTER = click.option(
+    "--printer", help="Máy in (địa chỉ hoặc tên trong cài đặt); mặc định: máy in mặc định."
+)
+
+
+def parse_until(text: str, current: datetime | None) -> datetime:
+    """A date and time, or a date alone (then at the time of day of the current due time)."""
+    if "T" in text or " " in text.strip():
+        return parse_when(text)
+    day = parse_day(text)
+    at = current.time() if current else time(16, 30)
+    return vn_time(datetime.combine(day, at))
+
+
+@dossier.command("extend")
+@click.argument("code")
+@click.option(
+    "--until",
+    "until",
+    required=True,
+    help="Ngày hẹn trả mới: 2026-12-05 (giữ giờ hẹn cũ) hoặc 2026-12-05T16:00.",
+)
+@click.option("--reason", required=True, help="Lý do chậm trễ, in trên văn bản xin lỗi.")
+@NOTICE_PRINTER
+@JSON
+@pass_state
+def dossier_extend(state: CliState, code: str, until: str, reason: str, printer: str | None,
+                   as_json: bool) -> None:  # fmt: skip
+    """Gia hạn thời gian giải quyết hồ sơ và in Văn bản xin lỗi (Mẫu 04)."""
+    ctx = state.context()
+    current = service.get_dossier(ctx, code).due_at
+    d = notices.extend_due(ctx, code=code, until=parse_until(until, current), reason=reason)
+    if as_json:
+        emit_json(dossier_json(d))
+    else:
+        click.echo(f"Hồ sơ {d.code}: gia hạn, hẹn trả mới {hhmm_date(d.due_at)}.")
+    _print_notice(state, "form04", d.code, printer, as_json)
+
+
+@dossier.command("stop")
+@click.argument("code")
+@click.option("--reason", required=True, help="Lý do dừng giải quyết, in trên thông báo.")
+@click.option(
+    "--guidance",
+    default="",
+    help="Công dân cần làm gì tiếp theo (mặc định: liên hệ Bộ phận Một cửa).",
+)
+@NOTICE_PRINTER
+@JSON
+@pass_state
+def dossier_stop(state: CliState, code: str, reason: str, guidance: str, printer: str | None,
+                 as_json: bool) -> None:  # fmt: skip
+    """Dừng giải quyết hồ sơ và in Thông báo dừng giải quyết (Mẫu 05)."""
+    d = notices.stop_dossier(state.context(), code=code, reason=reason, guidance=guidance)
+    if as_json:
+        emit_json(dossier_json(d))
+    else:
+        click.echo(f"Hồ sơ {d.code}: {STATUS_NAMES[d.status][0]}.")
+    _print_notice(state, "form05", d.code, printer, as_json)
 
 
 @click.command()

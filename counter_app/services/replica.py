@@ -166,6 +166,10 @@ def _apply_setting(ctx: ServiceContext, setting: dict) -> None:
         ctx.store.catalogue.set_override(
             CalendarOverride(date.fromisoformat(values["day"]), values["kind"], values["note"])
         )
+    elif setting["kind"] == "catalogue":  # pulled from the portal by the hub or a station
+        from counter_app.core.catalogue import parse_catalogue
+
+        ctx.store.catalogue.replace(parse_catalogue(values), at=ctx.now())
     elif setting["kind"] == "station":
         mine = ctx.store.settings.get("station")
         mine.update({k: v for k, v in values.items() if k in SHARED_STATION_SETTINGS})

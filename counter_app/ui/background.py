@@ -292,6 +292,7 @@ class Housekeeping(QObject):
     sync_done = Signal(object)  # sync.engine.SyncReport, or an error text
     backup_done = Signal(str)  # the backup file
     failed = Signal(str)
+    portal_checked = Signal(object)  # services.portal_link.CheckResult, or what stopped it
 
     def __init__(self, data_dir: Path, *, clock, station, parent=None) -> None:
         super().__init__(parent)
@@ -351,6 +352,17 @@ class Housekeeping(QObject):
         self.worker.submit("sync", task)
         return True
 
+    def check_portal(self, form, secret: str, actor: Actor) -> None:
+        """Settings' "Kiểm tra kết nối": one login with the form's values, off the UI thread
+        (a dead address takes seconds to give up on)."""
+
+        def task(w: Worker):
+            from counter_app.services.portal_link import check_portal
+
+            return check_portal(w.ctx(actor), self.data_dir, form, secret=secret)
+
+        self.worker.submit("portal_check", task)
+
     def stop(self) -> None:
         self.timer.stop()
         self.sync_timer.stop()
@@ -359,6 +371,9 @@ class Housekeeping(QObject):
     def _finished(self, tag: str, result, error) -> None:
         if tag == "sync":
             self.syncing = False
+        if tag == "portal_check":
+            self.portal_checked.emit(error if error is not None else result)
+            return
         if error is not None:
             from counter_app.ui.ops import failure_text
 

@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QVBoxLayout, QWidge
 
 from counter_app.core.dossier import (
     FINAL_STATUSES,
+    OPEN_STATUSES,
     STATUS_NAMES,
     TRANSITIONS,
     Dossier,
     DossierStatus,
 )
+from counter_app.core.dossier_notices import EXTENDED_KIND
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import ROLE_PERMISSIONS, Permission
 from counter_app.ui import gateway
@@ -28,6 +30,7 @@ LIST_LIMIT = 200
 # Moves that end a dossier for good are asked about first; returning the result is the
 # everyday last step and is not.
 CONFIRMED = FINAL_STATUSES - {DossierStatus.RETURNED}
+EXTEND = 100  # key of the extension's button among the status moves (keyed by status)
 
 
 def _when(value) -> str:
@@ -45,6 +48,7 @@ def _short_when(value) -> str:
 
 class DossiersWidget(QWidget):
     preview_requested = Signal(object, str)  # Dossier, reasons
+    form_requested = Signal(str, str)  # form (form04, form05), dossier code: print or preview
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
@@ -198,6 +202,8 @@ class DossiersWidget(QWidget):
         v.detail.setText("<br>".join(lines))
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
+            if event.kind == EXTENDED_KIND:  # the status stayed: say what happened
+                status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({event.actor}){note}")
         self._add_actions(d)
@@ -212,6 +218,8 @@ class DossiersWidget(QWidget):
         for target in targets:
             actions.append((int(target), self.action_names[target],
                             lambda _c=False, t=target: self._change(t)))  # fmt: skip
+        if d.status in OPEN_STATUSES and Permission.CHANGE_STATUS in allowed:
+            actions.append((EXTEND, self.tr("Gia hạn, xin lỗi (Mẫu 04)"), self._extend))
         buttons = []
         for key, text, slot in actions:
             btn = QPushButton(text)
@@ -230,6 +238,10 @@ class DossiersWidget(QWidget):
     def _change(self, target: DossierStatus) -> None:
         if target in CONFIRMED and not self._confirm_final(target):
             return
+        if target is DossierStatus.STOPPED:  # the reason goes on Form 05
+            code, reason = self.selected.code, self.view.note.toPlainText()
+            self._run(lambda ctx: gateway.stop_dossier(ctx, code=code, reason=reason), "form05")
+            return
         self._run(lambda ctx: gateway.change_status(ctx, code=self.selected.code, to=target,
                                                     note=self.view.note.toPlainText()))  # fmt: skip
 
@@ -246,10 +258,30 @@ class DossiersWidget(QWidget):
             no=self.tr("Không, giữ nguyên"),
         )
 
+    def _extend(self) -> None:
+        from counter_app.ui.extend_dialog import ExtendDialog
+
+        code = self.selected.code
+
+        def submit(until, reason: str) -> str | None:
+            result = run_op(
+                self._session,
+                lambda ctx: gateway.extend_due(ctx, code=code, until=until, reason=reason),
+                changes=DOSSIERS,
+            )
+            if not result.ok:
+                return result.text
+            self._done(result.value, "form04")
+            return None
+
+        self.extend_dialog = ExtendDialog(self.selected, submit, self.view.note.toPlainText(),
+                                          self)  # fmt: skip
+        self.extend_dialog.open()
+
     def _accept_draft(self) -> None:
         self._run(lambda ctx: gateway.accept_draft(ctx, code=self.selected.code))
 
-    def _run(self, action) -> None:
+    def _run(self, action, form: str = "") -> None:
         if self.selected is None:
             return
         reasons = self.view.note.toPlainText()
@@ -259,10 +291,20 @@ class DossiersWidget(QWidget):
             show_field_error(self.view.note_error, result.text)
         if not result.ok:
             return
-        changed = self.selected = result.value
-        self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
-            code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
-        if changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
+        self._done(result.value, form, reasons)
+
+    def _done(self, changed: Dossier, form: str = "", reasons: str = "") -> None:
+        """After a move: say so, keep the dossier shown, and print what goes with it."""
+        self.selected = changed
+        if form == "form04":
+            self.view.message.ok(self.tr("Hồ sơ {code}: đã gia hạn, hẹn trả mới {due}.").format(
+                code=changed.code, due=_when(changed.due_at)))  # fmt: skip
+        else:
+            self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
+                code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
+        if form:
+            self.form_requested.emit(form, changed.code)
+        elif changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
                               DossierStatus.SUPPLEMENT):  # fmt: skip
             self.preview_requested.emit(changed, reasons)
 

@@ -11,7 +11,16 @@ from datetime import date, datetime
 
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
-from counter_app.services import admin, dossiers, procedures, queue, search, station_status
+from counter_app.services import (
+    admin,
+    dossier_notices,
+    dossiers,
+    portal_link,
+    procedures,
+    queue,
+    search,
+    station_status,
+)
 from counter_app.services.context import ServiceContext
 from counter_app.store import Store
 
@@ -31,6 +40,10 @@ appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status
 accept_draft = dossiers.accept_draft
+portal_form = portal_link.portal_form
+save_portal = portal_link.save_portal
+extend_due = dossier_notices.extend_due
+stop_dossier = dossier_notices.stop_dossier
 show_dossier = dossiers.show_dossier
 checklist = dossiers.checklist
 default_fee = dossiers.default_fee

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QProgressBar,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -26,10 +25,9 @@ from PySide6.QtWidgets import (
 from counter_app.core.calendar import CalendarOverride
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.ui import gateway
-from counter_app.ui.i18n import current_language, error_text, number
+from counter_app.ui.i18n import current_language, error_text
 from counter_app.ui.ops import SETTINGS, run_op
 from counter_app.ui.session import Session
-from counter_app.ui.status_bar import age_text
 from counter_app.ui.widgets import MessageBar, button, field_error_label, show_field_error
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -338,78 +336,6 @@ class PrinterPage(SettingsPage):
             bar.show_stuck()
 
 
-class PortalPage(SettingsPage):
-    def load(self) -> None:
-        ctx = self.session.ctx()
-        sync = gateway.read_settings(ctx)["sync"]
-        self.portal = QLineEdit(sync.get("portal_url", ""))
-        self.portal.setPlaceholderText(self.tr("để trống nếu chỉ làm việc ngoại tuyến"))
-        self.row(self.tr("Địa chỉ Cổng:"), self.portal, "sync")
-        self.last = _read_only("")
-        self.waiting = _read_only("")
-        self.row(self.tr("Đồng bộ thành công gần nhất:"), self.last)
-        self.row(self.tr("Bản ghi chờ đồng bộ:"), self.waiting)
-        self.save_button = button(self.tr("Lưu địa chỉ Cổng"), role="primary")
-        self.sync = button(self.tr("Đồng bộ ngay"))
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.sync)
-        buttons.addWidget(self.progress, 1)
-        self.form.addRow("", buttons)
-        self.save_button.clicked.connect(self._save)
-        self.sync.clicked.connect(self._sync)
-        keeping = self.session.housekeeping()
-        keeping.sync_progress.connect(self._progress)
-        keeping.sync_done.connect(self._done)
-        self._show_status()
-
-    def _show_status(self) -> None:
-        ctx = self.session.ctx()
-        status = gateway.sync_status(ctx)
-        self.last.setText(f"{status.last_ok:%H:%M %d/%m/%Y}" if status.last_ok
-                          else self.tr("chưa lần nào"))  # fmt: skip
-        oldest = age_text(ctx.now() - status.oldest) if status.oldest else "—"
-        text = self.tr("{n} (cũ nhất {age})").format(n=number(status.waiting), age=oldest)
-        if status.conflicts:
-            text += self.tr(" · %Ln khác biệt với Cổng cần xem", "", status.conflicts)
-        self.waiting.setText(text)
-
-    def _save(self) -> None:
-        url = self.portal.text().strip()
-        self.save(lambda ctx: gateway.save_settings(ctx, sync={"portal_url": url}),
-                  self.tr("Đã lưu địa chỉ Cổng."))  # fmt: skip
-
-    def _sync(self) -> None:
-        if not self.portal.text().strip():
-            show_field_error(self.errors["sync"], self.tr("Hãy nhập và lưu địa chỉ Cổng trước."))
-            return
-        if self.session.housekeeping().sync_now():
-            self.sync.setEnabled(False)
-            self.progress.setRange(0, 0)
-            self.progress.show()
-
-    def _progress(self, phase: str, done: int, total: int) -> None:
-        if phase == "push" and total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-
-    def _done(self, report) -> None:
-        self.sync.setEnabled(True)
-        self.progress.hide()
-        if isinstance(report, str):
-            self.message.error(self.tr("Đồng bộ lỗi: {error}").format(error=report))
-        elif report.ok:
-            self.message.ok(self.tr("Đồng bộ xong: gửi {pushed}, nhận {pulled}.").format(
-                pushed=report.pushed, pulled=report.pulled))  # fmt: skip
-        else:
-            self.message.error(self.tr("Chưa kết nối được Cổng: {error}").format(
-                error=report.error))  # fmt: skip
-        self._show_status()
-
-
 class LanguagePage(SettingsPage):
     """The language is stored with the center's settings; the window and the command line
     start in it. It applies after a restart: every window builds its texts once, and a
@@ -511,6 +437,8 @@ class SettingsWidget(QWidget):
         self.message = MessageBar()
         self.tabs = QTabWidget()
         self.pages: list[SettingsPage] = []
+        from counter_app.ui.settings_portal import PortalPage  # it builds on SettingsPage
+
         for page_class, title in (
             (CenterPage, self.tr("Trung tâm")),
             (CountersPage, self.tr("Quầy và nhóm dịch vụ")),

@@ -201,6 +201,7 @@ class StationWindow(QMainWindow):
 
             page = DossiersWidget(session)
             page.preview_requested.connect(lambda d, r: self.show_receipt(d, r))
+            page.form_requested.connect(self.print_form)
         elif key == "reports":
             from counter_app.ui.reports import ReportsWidget
 
@@ -245,6 +246,30 @@ class StationWindow(QMainWindow):
             title = self.tr("giấy tiếp nhận {code}").format(code=code)
             printing.print_receipt(code, actor, title=title)
         return True
+
+    def print_form(self, form: str, code: str) -> None:
+        """Form 04 or 05 after the move that needs it: printed when a printer is set up,
+        else shown for the clerk to print from the preview."""
+        from counter_app.core.errors import DomainError
+        from counter_app.ui.i18n import error_text
+        from counter_app.ui.receipt import ReceiptPreview
+
+        printing = self.session.printing()
+        if printing.state.configured:
+            names = {"form04": self.tr("văn bản xin lỗi, gia hạn {code}"),
+                     "form05": self.tr("thông báo dừng giải quyết {code}")}  # fmt: skip
+            title = names[form].format(code=code)
+            printing.print_form(form, code, self.session.actor, title=title)
+            return
+        from printers import service
+
+        try:
+            document = service.form_doc(self.session.ctx(), form, code)
+        except DomainError as error:
+            self.statusBar().showMessage(error_text(error), 8000)
+            return
+        self.preview = ReceiptPreview(document, self)
+        self.preview.show()
 
     def show_receipt(self, dossier, reasons: str = "") -> None:
         from counter_app.core.errors import DomainError

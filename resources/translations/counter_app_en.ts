@@ -519,8 +519,16 @@
         <translation>Received: {r} · due: {due}</translation>
     </message>
     <message>
+        <source>Gia hạn</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
+    </message>
+    <message>
+        <source>Gia hạn, xin lỗi (Mẫu 04)</source>
+        <translation>Extend, apologise (Form 04)</translation>
     </message>
     <message>
         <source>Hồ sơ {code} sẽ chuyển sang «{status}». Đây là bước cuối cùng, không thể quay lại. Tiếp tục?</source>
@@ -531,8 +539,47 @@
         <translation>No, leave it</translation>
     </message>
     <message>
+        <source>Hồ sơ {code}: đã gia hạn, hẹn trả mới {due}.</source>
+        <translation>Dossier {code}: extended, new due date {due}.</translation>
+    </message>
+    <message>
         <source>Hồ sơ {code}: {status}.</source>
         <translation>Dossier {code}: {status}.</translation>
+    </message>
+</context>
+<context>
+    <name>ExtendDialog</name>
+    <message>
+        <source>Gia hạn thời gian giải quyết</source>
+        <translation>Extend the processing time</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {code}, hẹn trả {due}. Chương trình sẽ in Văn bản xin lỗi và đề nghị gia hạn (Mẫu 04) để gửi Ông/Bà {name}.</source>
+        <translation>Dossier {code}, due {due}. The program prints the apology and extension letter (Form 04) for {name}.</translation>
+    </message>
+    <message>
+        <source>Lý do chậm trễ (in trên văn bản gửi công dân)</source>
+        <translation>Reason for the delay (printed on the letter to the citizen)</translation>
+    </message>
+    <message>
+        <source>Gia hạn và in Mẫu 04</source>
+        <translation>Extend and print Form 04</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Hẹn trả mới:</source>
+        <translation>New due date:</translation>
+    </message>
+    <message>
+        <source>Lý do:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>Ngày giờ hẹn trả phải có dạng giờ:phút ngày/tháng/năm, ví dụ 16:30 08/05/2026.</source>
+        <translation>The due date is written hour:minute day/month/year, e.g. 16:30 08/05/2026.</translation>
     </message>
 </context>
 <context>
@@ -1257,20 +1304,92 @@
         <translation>Last successful sync:</translation>
     </message>
     <message>
+        <source>Giao diện riêng của chương trình (reference)</source>
+        <translation>The program&apos;s own interface (reference)</translation>
+    </message>
+    <message>
+        <source>Cổng Dịch vụ công quốc gia (dvcqg)</source>
+        <translation>National Public Service Portal (dvcqg)</translation>
+    </message>
+    <message>
+        <source>Hệ thống một cửa tỉnh qua LGSP (motcua)</source>
+        <translation>Provincial one-door system via the LGSP (motcua)</translation>
+    </message>
+    <message>
+        <source>Chuẩn kết nối:</source>
+        <translation>Interface:</translation>
+    </message>
+    <message>
         <source>để trống nếu chỉ làm việc ngoại tuyến</source>
         <translation>leave empty to work offline only</translation>
+    </message>
+    <message>
+        <source>ví dụ 000.00.01.H22</source>
+        <translation>e.g. 000.00.01.H22</translation>
+    </message>
+    <message>
+        <source>mặc định /auth</source>
+        <translation>default /auth</translation>
+    </message>
+    <message>
+        <source>mặc định /integration</source>
+        <translation>default /integration</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu / khóa bí mật:</source>
+        <translation>Password / client secret:</translation>
+    </message>
+    <message>
+        <source>Mã đơn vị:</source>
+        <translation>Unit code:</translation>
+    </message>
+    <message>
+        <source>Mã hệ thống (dstcode):</source>
+        <translation>System code (dstcode):</translation>
+    </message>
+    <message>
+        <source>Mã ứng dụng (client id):</source>
+        <translation>Client id:</translation>
+    </message>
+    <message>
+        <source>Đường dẫn đăng nhập:</source>
+        <translation>Login path:</translation>
+    </message>
+    <message>
+        <source>Đường dẫn tích hợp:</source>
+        <translation>Integration path:</translation>
+    </message>
+    <message>
+        <source>Lưu kết nối</source>
+        <translation>Save the link</translation>
+    </message>
+    <message>
+        <source>Kiểm tra kết nối</source>
+        <translation>Test the connection</translation>
     </message>
     <message>
         <source>Bản ghi chờ đồng bộ:</source>
         <translation>Records waiting to sync:</translation>
     </message>
     <message>
-        <source>Lưu địa chỉ Cổng</source>
-        <translation>Save portal address</translation>
-    </message>
-    <message>
         <source>Đồng bộ ngay</source>
         <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>để trống để giữ mật khẩu đã lưu</source>
+        <translation>leave empty to keep the saved password</translation>
+    </message>
+    <message>
+        <source>Đã lưu kết nối Cổng.</source>
+        <translation>Portal link saved.</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra kết nối…</source>
+        <translation>Testing the connection…</translation>
     </message>
     <message>
         <source>{n} (cũ nhất {age})</source>
@@ -1282,10 +1401,6 @@
             <numerusform> · %Ln difference with the portal to review</numerusform>
             <numerusform> · %Ln differences with the portal to review</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Đã lưu địa chỉ Cổng.</source>
-        <translation>Portal address saved.</translation>
     </message>
     <message>
         <source>Hãy nhập và lưu địa chỉ Cổng trước.</source>
@@ -1842,6 +1957,14 @@
     <message>
         <source>giấy tiếp nhận {code}</source>
         <translation>receipt {code}</translation>
+    </message>
+    <message>
+        <source>văn bản xin lỗi, gia hạn {code}</source>
+        <translation>apology and extension letter {code}</translation>
+    </message>
+    <message>
+        <source>thông báo dừng giải quyết {code}</source>
+        <translation>notice of stopped processing {code}</translation>
     </message>
 </context>
 <context>
