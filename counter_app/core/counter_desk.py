@@ -172,7 +172,7 @@ def check_counters(counters: dict[int, Iterable[str]], known_groups: Iterable[st
 
 
 def wait_level(minutes: float) -> str:
-    """"ok", "long" (amber) or "very_long" (red): how the waiting list colours a wait."""
+    """ "ok", "long" (amber) or "very_long" (red): how the waiting list colours a wait."""
     if minutes > WAIT_RED_MINUTES:
         return "very_long"
     if minutes > WAIT_AMBER_MINUTES:

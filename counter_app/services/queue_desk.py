@@ -109,8 +109,9 @@ def counter_states(ctx: ServiceContext) -> list[CounterState]:
     day = ctx.now().date()
     active = {t.counter: t for t in ctx.store.tickets.in_states(day, ACTIVE_STATES)}
     return [
-        CounterState(desk.number, desk.groups, active.get(desk.number),
-                     ctx.store.pauses.open_at(desk.number))  # fmt: skip
+        CounterState(
+            desk.number, desk.groups, active.get(desk.number), ctx.store.pauses.open_at(desk.number)
+        )  # fmt: skip
         for desk in ctx.station.counters
     ]
 
