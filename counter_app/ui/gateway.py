@@ -11,7 +11,15 @@ from datetime import date, datetime
 
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
-from counter_app.services import admin, dossiers, procedures, queue, search, station_status
+from counter_app.services import (
+    admin,
+    dossiers,
+    procedures,
+    queue,
+    queue_desk,
+    search,
+    station_status,
+)
 from counter_app.services.context import ServiceContext
 from counter_app.store import Store
 
@@ -27,6 +35,15 @@ snapshot = queue.snapshot
 find_ticket = queue.find_ticket
 restore_no_show = queue.restore_no_show
 absent_today = queue.absent_today
+call_ticket = queue.call_ticket
+pause_counter = queue_desk.pause_counter
+resume_counter = queue_desk.resume_counter
+open_pause = queue_desk.open_pause
+counter_states = queue_desk.counter_states
+clerks = queue_desk.clerks
+current_policy = queue_desk.current_policy
+set_policy = queue_desk.set_policy
+queue_figures = queue_desk.queue_figures
 appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status

@@ -476,6 +476,13 @@ class BackupPage(SettingsPage):
             self.message.show_message(self.tr("Đang sao lưu…"))
 
 
+def _queue_policy_page():
+    """The page lives in its own module, which builds on SettingsPage above."""
+    from counter_app.ui.settings_queue import QueuePolicyPage
+
+    return QueuePolicyPage
+
+
 class SettingsWidget(QWidget):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
@@ -485,9 +492,11 @@ class SettingsWidget(QWidget):
         self.message = MessageBar()
         self.tabs = QTabWidget()
         self.pages: list[SettingsPage] = []
+        QueuePolicyPage = _queue_policy_page()  # noqa: N806 (a class)
         for page_class, title in (
             (CenterPage, self.tr("Trung tâm")),
             (CountersPage, self.tr("Quầy và nhóm dịch vụ")),
+            (QueuePolicyPage, self.tr("Gọi số")),
             (HoursPage, self.tr("Giờ làm việc, ngày nghỉ")),
             (PrinterPage, self.tr("Máy in")),
             (PortalPage, self.tr("Cổng DVC, đồng bộ")),

@@ -64,6 +64,29 @@
     </message>
 </context>
 <context>
+    <name>CallReasonDialog</name>
+    <message>
+        <source>Gọi số {label} trước lượt</source>
+        <translation>Call {label} out of turn</translation>
+    </message>
+    <message>
+        <source>Ghi chú ngắn (bắt buộc khi chọn «Khác»)</source>
+        <translation>Short note (required for “Other”)</translation>
+    </message>
+    <message>
+        <source>Vì sao gọi số {label} trước những người đang chờ?</source>
+        <translation>Why call {label} before the people waiting?</translation>
+    </message>
+    <message>
+        <source>Gọi số này</source>
+        <translation>Call this ticket</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>CenterPage</name>
     <message>
         <source>Tên Trung tâm:</source>
@@ -125,7 +148,7 @@
         <translation>No-show</translation>
     </message>
     <message>
-        <source>Chuyển nhóm</source>
+        <source>Chuyển nhóm, quầy</source>
         <translation>Transfer</translation>
     </message>
     <message>
@@ -135,6 +158,18 @@
     <message>
         <source>Tiếp nhận hồ sơ</source>
         <translation>Receive dossier</translation>
+    </message>
+    <message>
+        <source>Gọi số đã chọn</source>
+        <translation>Call selected</translation>
+    </message>
+    <message>
+        <source>Gọi trước lượt số đang chọn trong hàng chờ</source>
+        <translation>Call the ticket selected in the waiting list out of turn</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>đã phục vụ hôm nay</source>
@@ -200,6 +235,18 @@
         <translation>Stay at counter {n}</translation>
     </message>
     <message>
+        <source>Chọn một số trong hàng chờ (mũi tên lên, xuống) rồi nhấn Ctrl+F2.</source>
+        <translation>Select a ticket in the waiting list (up, down arrows), then press Ctrl+F2.</translation>
+    </message>
+    <message>
+        <source>Quầy số {n} làm việc trở lại.</source>
+        <translation>Counter {n} is back at work.</translation>
+    </message>
+    <message>
+        <source>Quầy số {n} đang tạm nghỉ.</source>
+        <translation>Counter {n} is paused.</translation>
+    </message>
+    <message>
         <source>Đã ghi vắng mặt số {label}. Nhấn Hoàn tác nếu nhầm.</source>
         <translation>Ticket {label} marked absent. Press Undo if this was a mistake.</translation>
     </message>
@@ -220,8 +267,28 @@
         <translation>No ticket is being served, nothing to transfer.</translation>
     </message>
     <message>
-        <source>Đã chuyển số {label} sang nhóm {group}.</source>
-        <translation>Ticket {label} moved to group {group}.</translation>
+        <source>Đã chuyển số {label} sang nhóm {target}.</source>
+        <translation>Ticket {label} sent to group {target}.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} đến quầy số {target}.</source>
+        <translation>Ticket {label} sent to counter {target}.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} đến cán bộ {target}.</source>
+        <translation>Ticket {label} sent to clerk {target}.</translation>
+    </message>
+    <message>
+        <source>Tiếp tục</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Quầy đang tạm nghỉ ({reason}) từ {time}. Nhấn F9 để làm việc lại.</source>
+        <translation>The counter is paused ({reason}) since {time}. Press F9 to resume.</translation>
     </message>
     <message>
         <source>Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo.</source>
@@ -250,6 +317,14 @@
     <message>
         <source>đã gọi lại {n} lần</source>
         <translation>recalled {n} times</translation>
+    </message>
+    <message>
+        <source>gọi trước lượt</source>
+        <translation>called out of turn</translation>
+    </message>
+    <message>
+        <source>Thời gian tiếp công dân: {mm:02d}:{ss:02d}</source>
+        <translation>Time with the citizen: {mm:02d}:{ss:02d}</translation>
     </message>
     <message>
         <source>{n} người</source>
@@ -1181,6 +1256,25 @@
     </message>
 </context>
 <context>
+    <name>PauseDialog</name>
+    <message>
+        <source>Tạm nghỉ quầy số {n}</source>
+        <translation>Pause counter {n}</translation>
+    </message>
+    <message>
+        <source>Trong lúc tạm nghỉ, quầy không gọi số. Nhấn F9 để làm việc lại.</source>
+        <translation>While paused, the counter calls nobody. Press F9 to resume.</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>PortalPage</name>
     <message>
         <source>Địa chỉ Cổng:</source>
@@ -1288,6 +1382,41 @@
     <message>
         <source>Chưa in được {title}: {reason}</source>
         <translation>Could not print {title}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePolicyPage</name>
+    <message>
+        <source> số thường</source>
+        <translation> ordinary</translation>
+    </message>
+    <message>
+        <source> phút</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Chính sách gọi số:</source>
+        <translation>Call policy:</translation>
+    </message>
+    <message>
+        <source>Xen kẽ: số thường giữa hai số ưu tiên (N):</source>
+        <translation>Ratio: ordinary tickets between two priority ones (N):</translation>
+    </message>
+    <message>
+        <source>Thời gian chờ tối đa (M):</source>
+        <translation>Maximum wait (M):</translation>
+    </message>
+    <message>
+        <source>Ưu tiên tuyệt đối: người được ưu tiên luôn được gọi trước. Xen kẽ: sau mỗi số ưu tiên là N số thường, để hàng thường không phải chờ mãi. Thời gian chờ tối đa: như ưu tiên tuyệt đối, nhưng ai đã chờ quá M phút được gọi trước. Áp dụng cho mọi quầy của Trung tâm.</source>
+        <translation>Strict: priority citizens are always called first. Ratio: after each priority ticket come N ordinary ones, so the ordinary queue is never starved. Maximum wait: strict, but anyone who waited more than M minutes is called first. Applies to every counter of the center.</translation>
+    </message>
+    <message>
+        <source>Lưu chính sách gọi số</source>
+        <translation>Save the call policy</translation>
+    </message>
+    <message>
+        <source>Đã lưu chính sách gọi số.</source>
+        <translation>Call policy saved.</translation>
     </message>
 </context>
 <context>
@@ -1523,6 +1652,10 @@
         <translation>Counters and groups</translation>
     </message>
     <message>
+        <source>Gọi số</source>
+        <translation>Calling</translation>
+    </message>
+    <message>
         <source>Giờ làm việc, ngày nghỉ</source>
         <translation>Hours and days off</translation>
     </message>
@@ -1727,8 +1860,28 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <source>Chuyển sang nhóm dịch vụ khác</source>
-        <translation>Transfer to another service group</translation>
+        <source>Chuyển công dân</source>
+        <translation>Transfer the citizen</translation>
+    </message>
+    <message>
+        <source>Nhóm dịch vụ</source>
+        <translation>Service group</translation>
+    </message>
+    <message>
+        <source>Quầy</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>Quầy số {n}</source>
+        <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab: nhóm, quầy hay cán bộ. Chọn rồi nhấn Enter.</source>
+        <translation>Ctrl+Tab: group, counter or clerk. Pick one, then press Enter.</translation>
     </message>
     <message>
         <source>Chuyển</source>
@@ -1737,10 +1890,6 @@
     <message>
         <source>Hủy</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Chọn nhóm rồi nhấn Enter:</source>
-        <translation>Choose a group and press Enter:</translation>
     </message>
 </context>
 <context>
