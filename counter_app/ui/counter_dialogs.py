@@ -121,6 +121,7 @@ def _choice_list(choices: list[tuple[str, object]]) -> QListWidget:
 def _ok_cancel(dialog: QDialog, ok_text: str, cancel_text: str) -> QHBoxLayout:
     dialog.ok = button(ok_text, role="primary")
     dialog.cancel = button(cancel_text)
+    dialog.ok.setDefault(True)  # Enter from a list answers; it never lands on "Hủy"
     dialog.ok.clicked.connect(dialog.accept)
     dialog.cancel.clicked.connect(dialog.reject)
     row = QHBoxLayout()
