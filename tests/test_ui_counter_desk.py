@@ -144,3 +144,28 @@ def test_long_waits_are_coloured(qtbot, counter, clock, minutes, colour):
     brush = item.background(2)
     got = brush.color().name() if brush.style() != Qt.NoBrush else None
     assert got == colour
+
+
+def test_settings_page_sets_the_center_policy_from_the_keyboard(qtbot, qapp, store, clock, station):
+    from counter_app.core.roles import Actor, Role
+    from counter_app.ui.session import Session
+    from counter_app.ui.settings import SettingsWidget
+    from counter_app.ui.settings_queue import QueuePolicyPage
+
+    admin = Session(store, clock=clock, actor=Actor("admin", Role.ADMIN), counter=1)
+    widget = SettingsWidget(admin)
+    qtbot.addWidget(widget)
+    widget.show()
+    page = next(p for p in widget.pages if isinstance(p, QueuePolicyPage))
+    widget.tabs.setCurrentWidget(page)
+    assert not page.ratio.isEnabled()
+    page.kind.setFocus()
+    qtbot.keyClick(page.kind, Qt.Key_Down)  # strict -> ratio
+    assert page.ratio.isEnabled() and not page.max_wait.isEnabled()
+    page.ratio.setFocus()
+    page.ratio.selectAll()
+    qtbot.keyClicks(page.ratio, "5")
+    qtbot.keyClick(page.save_button, Qt.Key_Space)
+    policy = gateway.current_policy(admin.ctx())
+    assert (policy.kind.value, policy.ratio) == ("ratio", 5)
+    assert "Đã lưu chính sách gọi số" in widget.message.text()

@@ -307,7 +307,7 @@ class CounterWidget(QWidget):
         paused = self.paused
         v.pause.setText((self.tr("Tiếp tục") if paused else self.tr("Tạm nghỉ")) + "  [F9]")
         if t is None:
-            v.ticket_label.setText("—")
+            v.ticket_label.setText(self.tr("Tạm nghỉ", "state") if paused is not None else "—")
             if paused is not None:
                 vi, en = PAUSE_REASONS.get(paused.reason, (paused.reason, paused.reason))
                 v.ticket_state.setText(

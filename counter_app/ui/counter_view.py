@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QVBoxLayout,
@@ -77,7 +78,10 @@ class CounterView(QWidget):
         # How long the citizen at the counter has been served (mm:ss), ticking each second.
         self.visit_timer = QLabel()
         self.visit_timer.setAlignment(Qt.AlignCenter)
-        self.visit_timer.setProperty("role", "subtitle")
+        timer_font = self.visit_timer.font()
+        timer_font.setPointSize(15)
+        timer_font.setBold(True)
+        self.visit_timer.setFont(timer_font)
 
         self.call_next = button(self.tr("Gọi số tiếp theo"), role="big", shortcut="F2")
         self.call_next.setProperty("role", "primary")
@@ -107,9 +111,13 @@ class CounterView(QWidget):
         self.queue.setHeaderLabels([self.tr("Số"), self.tr("Ưu tiên"), self.tr("Đã chờ")])
         self.queue.setRootIsDecorated(True)
         self.queue.setAlternatingRowColors(True)
-        self.queue.setColumnWidth(0, 270)
-        self.queue.setColumnWidth(1, 150)
-        self.queue.header().setStretchLastSection(True)
+        # The number column takes what is left, so the wait (and its colour) stays in view
+        # on a narrow portrait screen too.
+        header = self.queue.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
         self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.queue_title = QLabel(self.tr("Hàng chờ theo nhóm dịch vụ"))
         self.queue_title.setProperty("role", "subtitle")

@@ -496,12 +496,12 @@ class SettingsWidget(QWidget):
         for page_class, title in (
             (CenterPage, self.tr("Trung tâm")),
             (CountersPage, self.tr("Quầy và nhóm dịch vụ")),
-            (QueuePolicyPage, self.tr("Gọi số")),
             (HoursPage, self.tr("Giờ làm việc, ngày nghỉ")),
             (PrinterPage, self.tr("Máy in")),
             (PortalPage, self.tr("Cổng DVC, đồng bộ")),
             (LanguagePage, self.tr("Ngôn ngữ")),
             (BackupPage, self.tr("Sao lưu")),
+            (QueuePolicyPage, self.tr("Gọi số")),  # last: the other tabs keep their places
         ):
             page = page_class(session, self.message)
             self.pages.append(page)

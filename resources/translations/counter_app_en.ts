@@ -287,6 +287,11 @@
         <translation>Pause</translation>
     </message>
     <message>
+        <source>Tạm nghỉ</source>
+        <comment>state</comment>
+        <translation>Paused</translation>
+    </message>
+    <message>
         <source>Quầy đang tạm nghỉ ({reason}) từ {time}. Nhấn F9 để làm việc lại.</source>
         <translation>The counter is paused ({reason}) since {time}. Press F9 to resume.</translation>
     </message>
