@@ -180,3 +180,11 @@ def test_a_birth_date_after_today_is_refused_by_the_command_line(capsys, data):
     code, _, _ = run(capsys, data, "dossier", "receive", "--procedure", "1.001193",
                      "--name", "Lê Văn An", "--birth-date", "05/03/1990")  # fmt: skip
     assert code == 0
+
+
+def test_a_period_that_runs_backwards_is_refused_by_the_services(capsys, data):
+    code, _, err = run(capsys, data, "queue", "figures", "--from", "2026-05-02", "--to",
+                       "2026-05-01")  # fmt: skip
+    assert code == 2 and "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu" in err
+    code, _, err = run(capsys, data, "queue", "figures", "--from", "hôm qua", "--to", "2026-05-01")
+    assert code == 2 and "năm-tháng-ngày" in err

@@ -69,3 +69,12 @@ def test_a_birth_date_after_today_is_refused_by_the_service(ctx, clock):
         )
     assert refused.value.field == "birth_date"
     assert ctx.store.query_one("SELECT count(*) FROM dossiers")[0] == 0
+
+
+def test_a_report_period_that_runs_backwards_is_refused(ctx):
+    from counter_app.services import reports
+
+    for service in (reports.build_report, reports.tracking_book, queue_desk.queue_figures):
+        with pytest.raises(ValidationError) as refused:
+            service(ctx, start=date(2026, 5, 2), end=date(2026, 5, 1))
+        assert refused.value.code == "calendar.bad_period"

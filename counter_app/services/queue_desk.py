@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from counter_app.core.calendar import check_period
 from counter_app.core.counter_desk import PAUSE_REASONS, Pause, check_pause_reason
 from counter_app.core.errors import DomainError
 from counter_app.core.queue import ACTIVE_STATES, QueuePolicy, Ticket
@@ -137,6 +138,7 @@ class QueueFigures:
 
 def queue_figures(ctx: ServiceContext, *, start: date, end: date) -> QueueFigures:
     ctx.actor.require(Permission.READ_DOSSIERS)
+    check_period(start, end)
     now = ctx.now()
     minutes: dict[int, float] = {}
     for pause in ctx.store.pauses.between(start, end):

@@ -363,14 +363,6 @@
         <translation>Counter {n}</translation>
     </message>
     <message>
-        <source>Mỗi quầy phải gọi ít nhất một nhóm dịch vụ.</source>
-        <translation>Each counter must call at least one service group.</translation>
-    </message>
-    <message>
-        <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
-        <translation>Not saved: fix the fields with a red message.</translation>
-    </message>
-    <message>
         <source>Đã lưu các quầy.</source>
         <translation>Counters saved.</translation>
     </message>
@@ -1044,10 +1036,6 @@
         <translation>The date of birth must be day/month/year, e.g. 05/03/1990.</translation>
     </message>
     <message>
-        <source>Ngày sinh không được sau ngày hôm nay.</source>
-        <translation>The date of birth cannot be after today.</translation>
-    </message>
-    <message>
         <source>Hãy chọn thủ tục trước.</source>
         <translation>Choose a procedure first.</translation>
     </message>
@@ -1536,10 +1524,6 @@
     <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
-    </message>
-    <message>
-        <source>Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.</source>
-        <translation>The end date must not be before the start date.</translation>
     </message>
     <message>
         <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
