@@ -121,7 +121,8 @@ def call_next(
     A ticket still open at this counter is closed first. One being served is finished; one
     only called needs `current_outcome` (DONE or NO_SHOW): nobody may be counted served, or
     absent, without the clerk saying so (core.queue.close_for_next). A paused counter calls
-    nobody.
+    nobody. The ratio policy counts the day's calls in this counter's groups at every
+    counter of the center (the replica holds them all), so interleaving is center-wide.
     """
     ctx.actor.require(Permission.CALL_TICKETS)
     desk = ctx.station.counter(counter)
@@ -165,7 +166,10 @@ def call_ticket(
             raise DomainError("desk.other_group", label=ticket.label, group=ticket.group,
                               counter=counter)  # fmt: skip
         current = ctx.store.tickets.active_at_counter(now.date(), counter)
-        _claim_first(ctx, [ticket], counter)
+        try:
+            _claim_first(ctx, [ticket], counter)
+        except DomainError:  # another counter of the center called it a moment ago
+            raise DomainError("desk.not_waiting", label=ticket.label) from None
         _close_current(ctx, current, current_outcome, now)
         called = replace(rules.call(ticket, counter=counter, at=now), call_reason=reason,
                          call_note=note)  # fmt: skip
