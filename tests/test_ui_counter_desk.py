@@ -169,3 +169,23 @@ def test_settings_page_sets_the_center_policy_from_the_keyboard(qtbot, qapp, sto
     policy = gateway.current_policy(admin.ctx())
     assert (policy.kind.value, policy.ratio) == ("ratio", 5)
     assert "Đã lưu chính sách gọi số" in widget.message.text()
+
+
+def test_f5_sends_the_citizen_to_a_named_clerk(qtbot, counter, session):
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services.accounts import add_user
+
+    admin = session.ctx(Actor("admin", Role.ADMIN))
+    for name in ("canbo1", "canbo2"):
+        add_user(admin, username=name, role=Role.CLERK, password="mat-khau-can-bo")
+    key(qtbot, counter, Qt.Key_F2)
+    ctrl_tab = (Qt.Key_Tab, Qt.ControlModifier)
+    seen = in_dialog(qtbot, TransferDialog, ctrl_tab, ctrl_tab, Qt.Key_Return)
+    key(qtbot, counter, Qt.Key_F5)
+    assert seen and seen[0].tabs.currentIndex() == 2
+    clerks = [seen[0].lists[2].item(i).text() for i in range(seen[0].lists[2].count())]
+    assert clerks == ["canbo2"]  # not the clerk at this counter
+    clerk = clerks[0]
+    moved = gateway.find_ticket(session.ctx(), "A001")
+    assert (moved.target_clerk, moved.target_counter) == (clerk, None)
+    assert f"cán bộ {clerk}" in counter.view.message.text()
