@@ -188,3 +188,12 @@ def test_a_period_that_runs_backwards_is_refused_by_the_services(capsys, data):
     assert code == 2 and "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu" in err
     code, _, err = run(capsys, data, "queue", "figures", "--from", "hôm qua", "--to", "2026-05-01")
     assert code == 2 and "năm-tháng-ngày" in err
+
+
+def test_ticket_take_addresses_the_citizen_politely(capsys, data):
+    code, out, _ = run(capsys, data, "ticket", "take", "--group", "A", "--priority", "elderly")
+    assert code == 0 and out.splitlines() == [
+        "Số thứ tự của Quý khách: A001",
+        "Số người đang chờ trước Quý khách: 0",
+    ]
+    assert "bạn" not in out

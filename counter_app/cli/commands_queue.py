@@ -30,8 +30,8 @@ def ticket_take(state: CliState, group: str, priority: str, as_json: bool) -> No
     if as_json:
         emit_json(ticket_json(taken.ticket, ahead=taken.ahead))
         return
-    click.echo(f"Số của bạn: {taken.ticket.label}")
-    click.echo(f"Số người đang chờ trước bạn: {taken.ahead}")
+    click.echo(f"Số thứ tự của Quý khách: {taken.ticket.label}")
+    click.echo(f"Số người đang chờ trước Quý khách: {taken.ahead}")
 
 
 @click.group()
