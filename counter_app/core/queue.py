@@ -445,10 +445,9 @@ def call_order(
             rest = ordinary + priority
     elif policy.kind is PolicyKind.MAX_WAIT and now is not None:
         limit = policy.max_wait_minutes * 60
-        overdue = sorted(
-            (t for t in rest if (now - t.arrived_at).total_seconds() > limit), key=_arrival_key
-        )
-        rest = overdue + [t for t in rest if t not in overdue]
+        late = [(now - t.arrived_at).total_seconds() > limit for t in rest]
+        overdue = sorted((t for t, over in zip(rest, late, strict=True) if over), key=_arrival_key)
+        rest = overdue + [t for t, over in zip(rest, late, strict=True) if not over]
     return mine + rest
 
 
