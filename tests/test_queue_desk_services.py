@@ -78,3 +78,16 @@ def test_a_report_period_that_runs_backwards_is_refused(ctx):
         with pytest.raises(ValidationError) as refused:
             service(ctx, start=date(2026, 5, 2), end=date(2026, 5, 1))
         assert refused.value.code == "calendar.bad_period"
+
+
+def test_a_call_out_of_turn_is_a_plain_call_with_its_reason_in_the_detail(ctx):
+    """center/link.py claims a call made while cut off by its op, "ticket.called": a call
+    out of turn must be one too, or two counters could call the same citizen."""
+    import json
+
+    for _ in range(2):
+        queue.take_ticket(ctx, group="A")
+    queue.call_ticket(ctx, counter=1, label="A002", reason="supplement")
+    row = ctx.store.query_one("SELECT action, detail FROM audit ORDER BY id DESC LIMIT 1")
+    assert row["action"] == "ticket.called"
+    assert json.loads(row["detail"])["out_of_turn"] == "supplement"

@@ -173,8 +173,9 @@ def call_ticket(
         _close_current(ctx, current, current_outcome, now)
         called = replace(rules.call(ticket, counter=counter, at=now), call_reason=reason,
                          call_note=note)  # fmt: skip
-        return save_ticket_change(ctx, ticket, called, now, action="ticket.called_out_of_turn",
-                                  detail={"reason": reason})  # fmt: skip
+        # the plain "ticket.called": a call made while cut off is claimed when published
+        # (center/link.py), whatever its reason
+        return save_ticket_change(ctx, ticket, called, now, detail={"out_of_turn": reason})
 
 
 def _close_current(ctx, current: Ticket | None, outcome: TicketState | None, now) -> None:
