@@ -59,7 +59,7 @@ def select(qtbot, counter, label: str) -> None:
     tree.setFocus()
     for _ in range(10):
         item = tree.currentItem()
-        if item is not None and item.text(0) == label:
+        if item is not None and item.text(0).startswith(label):
             return
         qtbot.keyClick(tree, Qt.Key_Down)
     raise AssertionError(f"{label} not reached with the arrows")
@@ -117,6 +117,10 @@ def test_f5_sends_the_citizen_to_a_named_counter(qtbot, counter, session):
     moved = gateway.find_ticket(session.ctx(), "A001")
     assert (moved.state, moved.target_counter) == (TicketState.WAITING, 2)
     assert "quầy số 2" in counter.view.message.text()
+    assert "A001 → quầy 2" in [
+        counter.view.queue.topLevelItem(0).child(i).text(0)
+        for i in range(counter.view.queue.topLevelItem(0).childCount())
+    ]
     key(qtbot, counter, Qt.Key_F2)
     assert counter.current.label == "A002"  # counter 1 leaves it to counter 2
 

@@ -373,7 +373,7 @@ class CounterWidget(QWidget):
             for t in tickets:
                 minutes = int((now - t.arrived_at).total_seconds() // 60)
                 item = QTreeWidgetItem([
-                    t.label,
+                    t.label + self._reserved_text(t),
                     priority_name(self._session, t.priority) if t.priority else "",
                     self.tr("{n} phút").format(n=max(minutes, 0)),
                 ])  # fmt: skip
@@ -388,10 +388,18 @@ class CounterWidget(QWidget):
                 top.addChild(item)
             top.setExpanded(True)
 
+    def _reserved_text(self, t: Ticket) -> str:
+        """Who a transferred ticket waits for, so F2 passing it over is no surprise."""
+        if t.target_counter is not None:
+            return self.tr(" → quầy {n}").format(n=t.target_counter)
+        if t.target_clerk:
+            return self.tr(" → cán bộ {name}").format(name=t.target_clerk)
+        return ""
+
     def waiting_labels(self) -> list[str]:
         """The ticket numbers in the waiting lists, as a clerk reads them (tests use it)."""
         tree, found = self.view.queue, []
         for i in range(tree.topLevelItemCount()):
             top = tree.topLevelItem(i)
-            found += [top.child(j).text(0) for j in range(top.childCount())]
+            found += [top.child(j).data(0, Qt.UserRole + 1) for j in range(top.childCount())]
         return found

@@ -339,6 +339,14 @@
         <source>{n} phút</source>
         <translation>{n} min</translation>
     </message>
+    <message>
+        <source> → quầy {n}</source>
+        <translation> → counter {n}</translation>
+    </message>
+    <message>
+        <source> → cán bộ {name}</source>
+        <translation> → clerk {name}</translation>
+    </message>
 </context>
 <context>
     <name>CountersPage</name>
