@@ -154,6 +154,20 @@ def test_paused_counters_show_in_their_own_line_on_every_screen(board):
     assert not states.isVisible()
 
 
+def test_a_pause_made_at_a_counter_shows_on_the_board_until_it_resumes(board, store, clock,
+                                                                       station):  # fmt: skip
+    clerk = make_ctx(store, clock, station)
+    gateway.call_next(clerk, counter=3, current_outcome=TicketState.DONE)
+    gateway.call_next(clerk, counter=3, current_outcome=TicketState.DONE)  # the queue ran dry
+    gateway.finish(clerk, counter=3)
+    gateway.pause_counter(clerk, counter=3, reason="lunch")
+    board.refresh()
+    assert board.view.states.text() == "Quầy 3: Tạm nghỉ (Nghỉ trưa)"
+    gateway.resume_counter(clerk, counter=3)
+    board.refresh()
+    assert board.view.states.text() == "" and not board.view.states.isVisible()
+
+
 def test_a_call_is_announced_with_its_ticket_and_counter_and_listed_first(board, store, clock,
                                                                           station):  # fmt: skip
     clerk = make_ctx(store, clock, station)

@@ -159,11 +159,11 @@ def test_keyboard_only_counter(qtbot, session, clock):
     assert counter.current.label == "B001"
 
     def pick_group() -> None:
-        from counter_app.ui.counter import TransferDialog
+        from counter_app.ui.counter_dialogs import TransferDialog
 
         dialog = next(w for w in counter.findChildren(TransferDialog) if w.isVisible())
-        dialog.groups.setCurrentRow(0)  # A – Hộ tịch
-        qtbot.keyClick(dialog.groups, Qt.Key_Return)
+        dialog.lists[0].setCurrentRow(0)  # A – Hộ tịch
+        qtbot.keyClick(dialog.lists[0], Qt.Key_Return)
 
     from PySide6.QtCore import QTimer
 

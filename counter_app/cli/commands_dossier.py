@@ -83,6 +83,21 @@ def dossier() -> None:
     """Hồ sơ thủ tục hành chính."""
 
 
+def _birth_date(text: str | None):
+    """dd/mm/yyyy as a clerk writes it, or yyyy-mm-dd; whether it is after today is the
+    service's rule (core.citizen.check_birth_date), not this parser's."""
+    if not text:
+        return None
+    from datetime import datetime
+
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise click.BadParameter("ngày sinh phải có dạng ngày/tháng/năm, ví dụ 05/03/1990.")
+
+
 @dossier.command("receive")
 @click.option("--procedure", required=True, help="Mã thủ tục, ví dụ 1.001193.")
 @click.option("--name", required=True, help="Họ và tên người nộp hồ sơ.")
@@ -90,6 +105,9 @@ def dossier() -> None:
 @click.option("--phone", default="", help="Số điện thoại.")
 @click.option("--address", default="", help="Địa chỉ.")
 @click.option("--email", default="", help="Thư điện tử.")
+@click.option(
+    "--birth-date", callback=lambda _c, _p, v: _birth_date(v), help="Ngày sinh, ví dụ 05/03/1990."
+)
 @click.option("--sets", default=1, show_default=True, help="Số bộ hồ sơ.")
 @click.option(
     "--return-by",
@@ -123,6 +141,7 @@ def dossier_receive(state: CliState, **opts) -> None:
             phone=opts["phone"],
             address=opts["address"],
             email=opts["email"],
+            birth_date=opts["birth_date"],
         ),
         sets=opts["sets"],
         return_method=ReturnMethod(opts["return_by"]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from counter_app.core.calendar import check_period
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import OPEN_STATUSES, DossierStatus
 from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
@@ -104,6 +105,7 @@ def _minutes(a: str | None, b: str | None) -> float | None:
 def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
     """Everything that happened from `start` to `end` inclusive."""
     ctx.actor.require(Permission.READ_DOSSIERS)
+    check_period(start, end)
     now = ctx.now()
     lo = datetime.combine(start, time(0), VN_TZ)
     hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ)
@@ -219,6 +221,7 @@ def export_xlsx(report: Report, path: Path) -> Path:
 def tracking_book(ctx: ServiceContext, *, start: date, end: date) -> list:
     """Form 07: every dossier received in the period, in tracking-book order."""
     ctx.actor.require(Permission.READ_DOSSIERS)
+    check_period(start, end)
     lo = datetime.combine(start, time(0), VN_TZ)
     hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ)
     found = ctx.store.dossiers.listing(received_from=lo, received_to=hi, limit=100_000)

@@ -16,7 +16,7 @@ from counter_app.core.queue import Ticket, TicketState
 from counter_app.ui import gateway
 from counter_app.ui.announcer import Announcer
 from counter_app.ui.board_view import RECENT_ROWS, BoardView, board_screen
-from counter_app.ui.i18n import current_language
+from counter_app.ui.i18n import current_language, pick
 from counter_app.ui.session import Session
 
 POLL_MS = 2000
@@ -117,9 +117,18 @@ class DisplayWidget(QWidget):
 
     def refresh(self) -> None:
         try:
-            snap = gateway.snapshot(self._session.kiosk_ctx())
+            ctx = self._session.kiosk_ctx()
+            snap = gateway.snapshot(ctx)
+            states = gateway.counter_states(ctx)
         except DomainError:
             return
+        self.set_counter_states(
+            [
+                (s.counter, self.tr("Tạm nghỉ ({reason})").format(reason=pick(*s.pause_reason)))
+                for s in states
+                if s.pause_reason is not None
+            ]
+        )
         new_calls = []
         for ticket in snap.active:
             key = (ticket.id, ticket.called_at, ticket.recalls)

@@ -18,6 +18,7 @@ from counter_app.services import (
     portal_link,
     procedures,
     queue,
+    queue_desk,
     search,
     station_status,
 )
@@ -36,6 +37,15 @@ snapshot = queue.snapshot
 find_ticket = queue.find_ticket
 restore_no_show = queue.restore_no_show
 absent_today = queue.absent_today
+call_ticket = queue.call_ticket
+pause_counter = queue_desk.pause_counter
+resume_counter = queue_desk.resume_counter
+open_pause = queue_desk.open_pause
+counter_states = queue_desk.counter_states
+clerks = queue_desk.clerks
+current_policy = queue_desk.current_policy
+set_policy = queue_desk.set_policy
+queue_figures = queue_desk.queue_figures
 appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status

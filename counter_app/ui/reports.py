@@ -148,10 +148,7 @@ class ReportsWidget(QWidget):
 
     def refresh(self) -> None:
         start, end = self.period_dates()
-        if end < start:
-            self.message.error(self.tr("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
-            return
-        try:
+        try:  # a period that runs backwards is the service's refusal (core check_period)
             self.report = gateway.build_report(self._session.ctx(), start=start, end=end)
         except DomainError as error:
             self.message.error(error_text(error))

@@ -96,6 +96,29 @@
     </message>
 </context>
 <context>
+    <name>CallReasonDialog</name>
+    <message>
+        <source>Gọi số {label} trước lượt</source>
+        <translation>Call {label} out of turn</translation>
+    </message>
+    <message>
+        <source>Ghi chú ngắn (bắt buộc khi chọn «Khác»)</source>
+        <translation>Short note (required for “Other”)</translation>
+    </message>
+    <message>
+        <source>Vì sao gọi số {label} trước những người đang chờ?</source>
+        <translation>Why call {label} before the people waiting?</translation>
+    </message>
+    <message>
+        <source>Gọi số này</source>
+        <translation>Call this ticket</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>CenterPage</name>
     <message>
         <source>Tên Trung tâm:</source>
@@ -177,10 +200,6 @@
         <translation>No-show</translation>
     </message>
     <message>
-        <source>Chuyển nhóm</source>
-        <translation>Transfer</translation>
-    </message>
-    <message>
         <source>Xong</source>
         <translation>Done</translation>
     </message>
@@ -228,6 +247,22 @@
         <source>ĐANG PHỤC VỤ</source>
         <translation>NOW SERVING</translation>
     </message>
+    <message>
+        <source>Chuyển nhóm, quầy</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>Gọi số đã chọn</source>
+        <translation>Call selected</translation>
+    </message>
+    <message>
+        <source>Gọi trước lượt số đang chọn trong hàng chờ</source>
+        <translation>Call the ticket selected in the waiting list out of turn</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
 </context>
 <context>
     <name>CounterWidget</name>
@@ -272,10 +307,6 @@
         <translation>No ticket is being served, nothing to transfer.</translation>
     </message>
     <message>
-        <source>Đã chuyển số {label} sang nhóm {group}.</source>
-        <translation>Ticket {label} moved to group {group}.</translation>
-    </message>
-    <message>
         <source>Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo.</source>
         <translation>Nobody called yet. Press F2 to call the next number.</translation>
     </message>
@@ -311,6 +342,63 @@
         <source>{n} phút</source>
         <translation>{n} min</translation>
     </message>
+    <message>
+        <source>Chọn một số trong hàng chờ (mũi tên lên, xuống) rồi nhấn Ctrl+F2.</source>
+        <translation>Select a ticket in the waiting list (up, down arrows), then press Ctrl+F2.</translation>
+    </message>
+    <message>
+        <source>Quầy số {n} làm việc trở lại.</source>
+        <translation>Counter {n} is back at work.</translation>
+    </message>
+    <message>
+        <source>Quầy số {n} đang tạm nghỉ.</source>
+        <translation>Counter {n} is paused.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} sang nhóm {target}.</source>
+        <translation>Ticket {label} sent to group {target}.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} đến quầy số {target}.</source>
+        <translation>Ticket {label} sent to counter {target}.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} đến cán bộ {target}.</source>
+        <translation>Ticket {label} sent to clerk {target}.</translation>
+    </message>
+    <message>
+        <source>Tiếp tục</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <comment>state</comment>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>Quầy đang tạm nghỉ ({reason}) từ {time}. Nhấn F9 để làm việc lại.</source>
+        <translation>The counter is paused ({reason}) since {time}. Press F9 to resume.</translation>
+    </message>
+    <message>
+        <source>gọi trước lượt</source>
+        <translation>called out of turn</translation>
+    </message>
+    <message>
+        <source>Thời gian tiếp công dân: {mm:02d}:{ss:02d}</source>
+        <translation>Time with the citizen: {mm:02d}:{ss:02d}</translation>
+    </message>
+    <message>
+        <source> → quầy {n}</source>
+        <translation> → counter {n}</translation>
+    </message>
+    <message>
+        <source> → cán bộ {name}</source>
+        <translation> → clerk {name}</translation>
+    </message>
 </context>
 <context>
     <name>CountersPage</name>
@@ -335,14 +423,6 @@
         <translation>Counter {n}</translation>
     </message>
     <message>
-        <source>Mỗi quầy phải gọi ít nhất một nhóm dịch vụ.</source>
-        <translation>Each counter must call at least one service group.</translation>
-    </message>
-    <message>
-        <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
-        <translation>Not saved: fix the fields with a red message.</translation>
-    </message>
-    <message>
         <source>Đã lưu các quầy.</source>
         <translation>Counters saved.</translation>
     </message>
@@ -356,6 +436,10 @@
     <message>
         <source>Quầy {n}: {state}</source>
         <translation>Counter {n}: {state}</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ ({reason})</source>
+        <translation>Paused ({reason})</translation>
     </message>
     <message>
         <source>Giờ làm việc: sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ. Công dân tra cứu tình trạng hồ sơ tại kiosk hoặc trên Cổng Dịch vụ công.</source>
@@ -1058,10 +1142,6 @@
         <translation>The date of birth must be day/month/year, e.g. 05/03/1990.</translation>
     </message>
     <message>
-        <source>Ngày sinh không được sau ngày hôm nay.</source>
-        <translation>The date of birth cannot be after today.</translation>
-    </message>
-    <message>
         <source>Hãy chọn thủ tục trước.</source>
         <translation>Choose a procedure first.</translation>
     </message>
@@ -1290,6 +1370,25 @@
     </message>
 </context>
 <context>
+    <name>PauseDialog</name>
+    <message>
+        <source>Tạm nghỉ quầy số {n}</source>
+        <translation>Pause counter {n}</translation>
+    </message>
+    <message>
+        <source>Trong lúc tạm nghỉ, quầy không gọi số. Nhấn F9 để làm việc lại.</source>
+        <translation>While paused, the counter calls nobody. Press F9 to resume.</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>PortalPage</name>
     <message>
         <source>Địa chỉ Cổng:</source>
@@ -1471,6 +1570,41 @@
     </message>
 </context>
 <context>
+    <name>QueuePolicyPage</name>
+    <message>
+        <source> số thường</source>
+        <translation> ordinary</translation>
+    </message>
+    <message>
+        <source> phút</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Chính sách gọi số:</source>
+        <translation>Call policy:</translation>
+    </message>
+    <message>
+        <source>Xen kẽ: số thường giữa hai số ưu tiên (N):</source>
+        <translation>Ratio: ordinary tickets between two priority ones (N):</translation>
+    </message>
+    <message>
+        <source>Thời gian chờ tối đa (M):</source>
+        <translation>Maximum wait (M):</translation>
+    </message>
+    <message>
+        <source>Ưu tiên tuyệt đối: người được ưu tiên luôn được gọi trước. Xen kẽ: sau mỗi số ưu tiên là N số thường, để hàng thường không phải chờ mãi. Thời gian chờ tối đa: như ưu tiên tuyệt đối, nhưng ai đã chờ quá M phút được gọi trước. Áp dụng cho mọi quầy của Trung tâm.</source>
+        <translation>Strict: priority citizens are always called first. Ratio: after each priority ticket come N ordinary ones, so the ordinary queue is never starved. Maximum wait: strict, but anyone who waited more than M minutes is called first. Applies to every counter of the center.</translation>
+    </message>
+    <message>
+        <source>Lưu chính sách gọi số</source>
+        <translation>Save the call policy</translation>
+    </message>
+    <message>
+        <source>Đã lưu chính sách gọi số.</source>
+        <translation>Call policy saved.</translation>
+    </message>
+</context>
+<context>
     <name>ReceiptPreview</name>
     <message>
         <source>Xem trước phiếu in: {title}</source>
@@ -1586,10 +1720,6 @@
     <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
-    </message>
-    <message>
-        <source>Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.</source>
-        <translation>The end date must not be before the start date.</translation>
     </message>
     <message>
         <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
@@ -1760,6 +1890,10 @@
     <message>
         <source>Sao lưu</source>
         <translation>Backup</translation>
+    </message>
+    <message>
+        <source>Gọi số</source>
+        <translation>Calling</translation>
     </message>
 </context>
 <context>
@@ -2009,10 +2143,6 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <source>Chuyển sang nhóm dịch vụ khác</source>
-        <translation>Transfer to another service group</translation>
-    </message>
-    <message>
         <source>Chuyển</source>
         <translation>Transfer</translation>
     </message>
@@ -2021,8 +2151,28 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>Chọn nhóm rồi nhấn Enter:</source>
-        <translation>Choose a group and press Enter:</translation>
+        <source>Chuyển công dân</source>
+        <translation>Transfer the citizen</translation>
+    </message>
+    <message>
+        <source>Nhóm dịch vụ</source>
+        <translation>Service group</translation>
+    </message>
+    <message>
+        <source>Quầy</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>Quầy số {n}</source>
+        <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab: nhóm, quầy hay cán bộ. Chọn rồi nhấn Enter.</source>
+        <translation>Ctrl+Tab: group, counter or clerk. Pick one, then press Enter.</translation>
     </message>
 </context>
 <context>
