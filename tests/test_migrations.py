@@ -270,6 +270,16 @@ OLD_ROWS: list[tuple[str, dict]] = [
     ),
     ("center_applied", {"idem_key": "other/2/ab:7", "stream_seq": 12, "applied_at": AT}),
     ("sync_held", {"entity_id": CODE, "change": "{}", "held_at": AT}),
+    (
+        "code_pool",
+        {
+            "code": "G09.20-20260429-0000001",
+            "day": "2026-04-29",
+            "source": "server",
+            "state": "free",
+            "fetched_at": AT,
+        },
+    ),
 ]
 
 

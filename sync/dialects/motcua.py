@@ -34,6 +34,9 @@ KNOWN = "motcua.known:"
 NEEDED = ("client_id", "client_secret")
 ANSWER_LIMIT = 4_000_000
 _FIELD = re.compile(r"[A-Za-z]+")
+# An issued code as we may print it: the upstream's own shape (G09.20-20260609-0092637), never
+# our 2018 pattern; only letters, digits and . - _ / so a hostile answer cannot print text.
+_ISSUED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 
 register(
     {
@@ -49,6 +52,12 @@ register(
         "sync.motcua.refused": {
             "vi": "Hệ thống một cửa từ chối bản ghi (HTTP {status}).",
             "en": "The one-door system refused the record (HTTP {status}).",
+        },
+        "sync.motcua.unknown_code": {
+            "vi": "Hệ thống một cửa không nhận mã hồ sơ này (MaHoSo): mã không do hệ thống "
+            "cấp và không thuộc dải số dự phòng của trạm; kiểm tra dải số đã thống nhất với tỉnh.",
+            "en": "The one-door system does not take this dossier code (MaHoSo): it neither "
+            "issued it nor reserved its block for this station; check the agreed block.",
         },
         "sync.motcua.not_found": {
             "vi": "Hệ thống một cửa chưa có hồ sơ này; sẽ gửi lại sau.",
@@ -124,6 +133,7 @@ class MotcuaDialect:
         self._expires = 0.0
         self.clock_offset: float | None = None
         self.requests = 0
+        self.refill = None  # a callable(dialect) that refills the code pool after a round
 
     # ---- the wire ----
     def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
@@ -193,6 +203,21 @@ class MotcuaDialect:
     def test_connection(self) -> None:
         self.token()
 
+    def next_code(self) -> str:
+        """A dossier code the system issues for our agency (`GetNextValue`): the code pool's
+        source (counter_app/services/code_pool.py)."""
+        status, body = self.call("GET", "/GetNextValue", params={"code": self.agency})
+        value = body.get("value") if isinstance(body, dict) else None
+        if status != 200 or not isinstance(value, str):
+            raise UpstreamFault(
+                "sync.answer.malformed", where="value", problem="sync.answer.missing"
+            )
+        if not _ISSUED.match(value):
+            raise UpstreamFault(
+                "sync.answer.malformed", where="value", problem="sync.answer.not_allowed"
+            )
+        return value
+
     def lookup(self, code: str) -> dict | None:
         status, body = self.call("GET", "/TraCuuHoSo", params={"MaHoSo": code})
         if status == 404:
@@ -214,6 +239,8 @@ class MotcuaDialect:
             status, body = self.call(
                 "POST", "/CreateDossier", json=dossier_record(dossier, agency_code=self.agency)
             )
+            if status == 404:  # a code the system neither issued nor reserved for us
+                raise Rejected(_text("sync.motcua.unknown_code"), permanent=True)
             if status not in (200, 201):  # 409 cannot follow a look-up saying "not held"
                 raise Rejected(_text("sync.motcua.refused", status=status), permanent=True)
         if item.op == "dossier.receive":
@@ -249,4 +276,8 @@ class MotcuaDialect:
             self.store.sync_state.set(KNOWN + item.entity_id, True)
 
     def after_push(self, report) -> None:
-        """No satisfaction summary on this wire (it goes to the portal through `dvcqg`)."""
+        """No satisfaction summary on this wire (it goes to the portal through `dvcqg`);
+        the round ends by topping up the day's code pool when the engine acts for someone
+        (`refill`, set by sync.dialects.make_engine)."""
+        if self.refill is not None:
+            self.refill(self)
