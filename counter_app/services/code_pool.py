@@ -36,6 +36,14 @@ register(
             "has no reserved offline block. Connect to fetch more codes, or ask an admin to set "
             "the block agreed with the province (counter-app sync code-pool --offline-block).",
         },
+        "code_pool.offline_notice": {
+            "vi": "Mã hồ sơ này là mã dự phòng khi mất kết nối (dải số đã thống nhất với "
+            "tỉnh); mã có giá trị suốt đời hồ sơ như mã do hệ thống cấp, hồ sơ được gửi lên "
+            "hệ thống một cửa khi có mạng trở lại.",
+            "en": "This dossier's code is an offline one (from the block agreed with the "
+            "province); it is the dossier's code for life, like a server-issued one, and the "
+            "dossier reaches the one-door system once the link is back.",
+        },
         "code_pool.bad_cap": {
             "vi": "Số mã giữ sẵn phải từ 1 đến {high}.",
             "en": "The number of codes kept ready must be between 1 and {high}.",
@@ -206,6 +214,13 @@ def refill_code_pool(ctx: ServiceContext, client: CodeSource) -> RefillReport:
     return RefillReport(
         fetched=fetched, free=ctx.store.code_pool.free(key), cap=cap, other_day=other_day
     )
+
+
+def is_offline_code(ctx: ServiceContext, code: str) -> bool:
+    """Whether a dossier's code came from the reserved offline block (the receipt screen
+    says so: the code is valid for life, the upstream learns of it when the link is back)."""
+    ctx.actor.require(Permission.DRAFT_DOSSIER)  # whoever can give a dossier its code
+    return ctx.store.code_pool.is_offline(code)
 
 
 def pool_status(ctx: ServiceContext) -> dict:

@@ -11,7 +11,15 @@ from datetime import date, datetime
 
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
-from counter_app.services import admin, dossiers, procedures, queue, search, station_status
+from counter_app.services import (
+    admin,
+    code_pool,
+    dossiers,
+    procedures,
+    queue,
+    search,
+    station_status,
+)
 from counter_app.services.context import ServiceContext
 from counter_app.store import Store
 
@@ -36,6 +44,7 @@ checklist = dossiers.checklist
 default_fee = dossiers.default_fee
 validate_applicant = dossiers.validate_applicant
 ApplicantInput = dossiers.ApplicantInput
+is_offline_code = code_pool.is_offline_code
 search_dossiers = search.search_dossiers
 find_dossiers = search.find_dossiers
 search_procedures = procedures.search_procedures
