@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from sync import emulator_dvcqg_rules as rules
 from sync.emulator_dvcqg_rules import FieldError
-from sync.emulator_http import QuietServer, ServedEmulator
+from sync.emulator_http import QuietServer, ServedEmulator, carries
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "dvcqg-emulator.db"
@@ -81,6 +81,7 @@ class DvcqgState:
         self.link = Link()
         self.counts = dict.fromkeys(_STATS, 0)
         self.poisoned: set[str] = set()  # services refused whatever they carry (tests)
+        self.failing: set[str] = set()  # dossier codes answered 503 whatever the call (tests)
         self._rng = __import__("random").Random()
 
     def set_faults(self, faults: Faults) -> None:
@@ -302,6 +303,10 @@ class _Handler(BaseHTTPRequestHandler):
             state.bump("faults_5xx")
             self._send(503, {"error_code": "503", "message": "Hệ thống bận", "result": None})
             return
+        if state.failing and carries(state.failing, "", raw):
+            state.bump("faults_5xx")
+            self._send(503, {"error_code": "503", "message": "Hệ thống bận", "result": None})
+            return
         if state.roll(faults.drop_before):
             state.bump("faults_drop_before")
             self.close_connection = True
@@ -361,6 +366,12 @@ class _Handler(BaseHTTPRequestHandler):
             service = json.loads(raw or b"{}").get("service", "")
             state.poisoned.add(str(service))
             self._send(200, {})
+        elif (name, method) == ("fail-record", "POST"):
+            # {"MaHoSo": code, "on": true|false}: every call carrying it answers 503
+            order = json.loads(raw or b"{}")
+            code = str(order.get("MaHoSo", ""))
+            (state.failing.add if order.get("on", True) else state.failing.discard)(code)
+            self._send(200, {"failing": sorted(state.failing)})
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})

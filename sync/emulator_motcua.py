@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sync.emulator_http import QuietServer, ServedEmulator
+from sync.emulator_http import QuietServer, ServedEmulator, carries
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "motcua-emulator.db"
@@ -392,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
             state.bump("faults_5xx")
             self._send(502, {"message": "Nền tảng tích hợp không phản hồi"})
             return
-        if state.failing and _carries(state.failing, url.query, raw):
+        if state.failing and carries(state.failing, url.query, raw):
             state.bump("faults_5xx")
             self._send(502, {"message": "Nền tảng tích hợp không phản hồi"})
             return
@@ -471,12 +471,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
-
-
-def _carries(codes: set[str], query: str, raw: bytes) -> bool:
-    """Whether a request names one of `codes` (in its query or its JSON body)."""
-    text = query + raw.decode("utf-8", "replace")
-    return any(code in text for code in codes)
 
 
 class MotcuaEmulator(ServedEmulator):

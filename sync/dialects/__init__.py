@@ -53,6 +53,7 @@ def make_engine(
 
     settings = load_settings(store)
     name = check_dialect(dialect or settings.dialect)
+    acting = options.pop("ctx", None)  # who the round acts for: then it refills the code pool
     if name == "reference":
         from sync.engine import SyncEngine
 
@@ -64,7 +65,6 @@ def make_engine(
     else:
         from sync.dialects.motcua import MotcuaDialect as Upstream
     session = options.pop("session", None)
-    acting = options.pop("ctx", None)  # who the round acts for: then it refills the code pool
     config = options.get("config")
     timeout = config.timeout if config is not None else (5.0, 60.0)
     extra = {"clock": options["clock"]} if name == "dvcqg" and "clock" in options else {}
