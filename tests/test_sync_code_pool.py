@@ -69,9 +69,8 @@ def receive(ctx, rng) -> str:
     ).code
 
 
-def rounds(store, tmp_path, url, clock, ctx, *, until) -> None:
+def settle(engine, until) -> None:
     """Sync rounds (which end by refilling the pool) until `until()` holds."""
-    engine = make_engine(store, tmp_path, url, config=FAST, clock=clock, ctx=ctx)
     for _ in range(40):
         engine.run_until_idle(max_rounds=5, horizon=0.5)
         if until():
@@ -90,18 +89,12 @@ def test_a_day_online_then_offline_at_noon_then_back(
     configure_motcua(store, emulator.url, cap=6)
     printed: list[str] = []
     # morning, online: the first round fills the pool; intake takes from it
-    rounds(store, tmp_path, emulator.url, clock, ctx, until=lambda: free_today(store, clock) == 6)
+    online = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock, ctx=ctx)
+    settle(online, lambda: free_today(store, clock) == 6)
     for _ in range(4):
         printed.append(receive(ctx, rng))
         clock.now += timedelta(minutes=20)
-    rounds(
-        store,
-        tmp_path,
-        emulator.url,
-        clock,
-        ctx,
-        until=lambda: free_today(store, clock) == 6 and store.outbox.counts() == {"synced": 4},
-    )
+    settle(online, lambda: free_today(store, clock) == 6 and store.outbox.counts() == {"synced": 4})
     assert all(code.startswith(f"{AGENCY}-20260429-") for code in printed)
     assert not any(store.code_pool.is_offline(c) for c in printed)
     # noon: the link goes down; the pool's six codes, then the reserved block
@@ -116,13 +109,8 @@ def test_a_day_online_then_offline_at_noon_then_back(
     assert offline == [f"{AGENCY}-20260429-{n:07d}" for n in (9000, 9001, 9002)]
     assert free_today(store, clock) == 0
     # back online: every dossier reaches the upstream once with the code on its receipt
-    rounds(
-        store,
-        tmp_path,
-        emulator.url,
-        clock,
-        ctx,
-        until=lambda: set(store.outbox.counts()) == {"synced"} and free_today(store, clock) == 6,
+    settle(
+        online, lambda: set(store.outbox.counts()) == {"synced"} and free_today(store, clock) == 6
     )
     assert len(printed) == len(set(printed)) == 13
     figures = check_motcua_exactly_once(store, emulator.url, AGENCY)
