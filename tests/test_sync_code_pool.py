@@ -10,6 +10,7 @@ serves yesterday's codes, and SIGKILLs around taking a code neither reuse nor lo
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import random
@@ -226,3 +227,26 @@ def test_sigkill_while_taking_codes_never_reuses_nor_loses_one(
         assert sorted(codes) == sorted(left), "a code left the pool without its dossier"
     assert store.code_pool.free(clock.now.date().isoformat()) == 0
     assert any(store.code_pool.is_offline(c) for c in codes)
+
+
+def test_cli_sets_the_block_refills_and_reports(store, station, emulator, tmp_path, capsys):
+    from counter_app.cli.app import main
+
+    configure_motcua(store, emulator.url, offline_block=(9000, 9999))
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    emulator.state.day = None  # the command line runs on today's real date
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "sync", "code-pool", "--offline-block", "8000-8999"]) == 0
+    assert "Dải số dự phòng: 8000-8999" in capsys.readouterr().out
+    assert main(["--data-dir", data, "sync", "code-pool", "--offline-block", "9-x"]) != 0
+    assert "Dải số hồ sơ không hợp lệ" in capsys.readouterr().err
+    assert main(["--data-dir", data, "sync", "code-pool", "--cap", "3"]) == 0
+    assert main(["--data-dir", data, "sync", "refill-codes"]) == 0
+    assert "Đã lấy 3 mã; mã còn sẵn cho hôm nay: 3/3." in capsys.readouterr().out
+    assert main(["--data-dir", data, "sync", "code-pool", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["today_free"] == 3 and info["offline_block"] == [8000, 8999]
+    assert main(["--data-dir", data, "sync", "code-pool", "--cap", "5"]) == 0
+    dead = dead_url()
+    assert main(["--data-dir", data, "sync", "refill-codes", "--portal", dead]) != 0
+    assert "Chưa lấy được mã hồ sơ từ hệ thống một cửa" in capsys.readouterr().err

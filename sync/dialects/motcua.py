@@ -6,8 +6,8 @@ no key) and `CapNhatTrangThai` (the status now, with fees; setting it twice is h
 Exactly-once on our side as in `dvcqg`: an unsure try looks the dossier and its steps up
 (`TraCuuHoSo`) before creating or stepping. Errors: 400 a field (set aside), 401 a token to
 renew, 403 an account without the right (the round stops), 404 a dossier not held yet (tried
-again), 5xx/502 the link. Codes issued by the server (`GetNextValue`) and the offline code
-pool are designed in docs/dialects.md, not wired into intake yet.
+again), 5xx/502 the link. Codes issued by the server (`GetNextValue`) feed the day's code pool
+intake takes from (counter_app/services/code_pool.py; docs/dialects.md).
 """
 
 from __future__ import annotations
