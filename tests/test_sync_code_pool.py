@@ -250,3 +250,30 @@ def test_cli_sets_the_block_refills_and_reports(store, station, emulator, tmp_pa
     dead = dead_url()
     assert main(["--data-dir", data, "sync", "refill-codes", "--portal", dead]) != 0
     assert "Chưa lấy được mã hồ sơ từ hệ thống một cửa" in capsys.readouterr().err
+
+
+def test_the_server_never_issues_a_number_of_the_reserved_block(
+    store, ctx, clock, station, emulator, tmp_path
+):
+    configure_motcua(store, emulator.url, cap=2)
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    with emulator.state.lock:
+        emulator.state.conn.execute("INSERT INTO codes VALUES ('20260429', 8998)")
+    engine = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock)
+    assert refill_code_pool(ctx, engine.dialect).fetched == 2
+    codes = [r[0] for r in store.query("SELECT code FROM code_pool ORDER BY rowid")]
+    assert codes == [f"{AGENCY}-20260429-0008999", f"{AGENCY}-20260429-0010000"]
+
+
+def test_a_code_dated_another_day_is_kept_unused_and_never_served(
+    store, ctx, clock, station, emulator, tmp_path
+):
+    configure_motcua(store, emulator.url, cap=3)
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    emulator.state.day = "20260430"  # the server's day is already tomorrow
+    engine = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock)
+    report = refill_code_pool(ctx, engine.dialect)
+    assert (report.fetched, report.other_day, report.free) == (1, 1, 0)
+    assert receive(ctx, random.Random(7)).endswith("-20260429-0009000")
+    row = store.query_one("SELECT day, state FROM code_pool WHERE source = 'server'")
+    assert tuple(row) == ("2026-04-30", "unused")
