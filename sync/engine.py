@@ -9,6 +9,9 @@ Guarantees (see DESIGN.md, "Data that must never be lost"):
   it never blocks the others.
 - Retries wait with exponential backoff and jitter (`next_try_epoch` per item); a failing
   batch is halved until the failing item is alone, so one bad item costs only its own tries.
+  An item failing alone on the link (a 5xx, a lost answer) counts a try only when the portal
+  took other items in that round and the round did not end on the link; a portal failing
+  every item never sets one aside.
 - A pulled page is applied and the cursor advanced in one transaction. Status changes pass
   the core's status machine; anything that contradicts the local state is stored in
   `sync_conflicts` for a clerk, never dropped.

@@ -5,7 +5,8 @@ set-aside rules it inherits: an event leaves 'waiting'/'sending' for 'synced' on
 transaction that records what the upstream answered; an event the upstream refuses for good
 is set aside at once with the dialect's Vietnamese reason and never blocks the others; one
 refused for now is tried again with backoff and set aside after `max_tries`; one lost on
-the link is tried again with backoff without counting a try. What differs is the
+the link is tried again with backoff without counting a try, except a 5xx the upstream keeps
+giving for this record while it takes others (`_charge_5xx`). What differs is the
 wire: no idempotency key, so before an event goes out it is marked "tried" in its own
 commit, and an event found tried (its answer lost, its process killed) is sent in "unsure"
 mode, where the dialect looks up what the upstream holds before creating anything.
