@@ -77,3 +77,32 @@ def test_a_code_from_the_pool_gets_the_usual_message(qtbot, session, store, cloc
     assert dossier.code == f"{AGENCY}-20260429-0000007"
     assert intake.view.message.property("role") == "message-ok"
     assert "dự phòng" not in intake.view.message.text()
+
+
+def test_after_intake_the_counter_and_the_preview_say_it(qtbot, session, store, clock):
+    """What the station window does once intake is done: back to the counter, which keeps
+    the notice, and (no printer set up) the receipt preview, which shows it too."""
+    from counter_app.ui import gateway
+    from counter_app.ui.shell import StationWindow
+
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.attach(session)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page("counter")
+    dossier = gateway.receive_dossier(
+        session.ctx(),
+        procedure_code="1.001193",
+        applicant=gateway.ApplicantInput(full_name="Lò Văn Páo"),
+    )
+    window._after_intake(dossier)
+    counter = window.pages["counter"]
+    assert window.stack.currentWidget() is counter
+    assert counter.view.message.property("role") == "message-notice"
+    assert counter.view.message.text().startswith(f"{dossier.code}: Mã hồ sơ này là mã dự phòng")
+    assert window.preview.notice.isVisibleTo(window.preview)
+    window.preview.close()
+    qtbot.wait(50)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "counter-offline-1366x768.png"))
