@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from sync import emulator_dvcqg_rules as rules
 from sync.emulator_dvcqg_catalogue import seed
 from sync.emulator_dvcqg_rules import FieldError
-from sync.emulator_http import QuietServer, ServedEmulator
+from sync.emulator_http import QuietServer, ServedEmulator, carries
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "dvcqg-emulator.db"
@@ -84,6 +84,7 @@ class DvcqgState:
         self.counts = dict.fromkeys(_STATS, 0)
         self.poisoned: set[str] = set()  # services refused whatever they carry (tests)
         self.catalogue: list[dict] = seed()  # LayDanhSachTTHC / LayThuTuc
+        self.failing: set[str] = set()  # dossier codes answered 503 whatever the call (tests)
         self._rng = __import__("random").Random()
 
     def set_faults(self, faults: Faults) -> None:
@@ -320,6 +321,10 @@ class _Handler(BaseHTTPRequestHandler):
             state.bump("faults_5xx")
             self._send(503, {"error_code": "503", "message": "Hệ thống bận", "result": None})
             return
+        if state.failing and carries(state.failing, "", raw):
+            state.bump("faults_5xx")
+            self._send(503, {"error_code": "503", "message": "Hệ thống bận", "result": None})
+            return
         if state.roll(faults.drop_before):
             state.bump("faults_drop_before")
             self.close_connection = True
@@ -390,6 +395,12 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 state.catalogue = procedures
             self._send(200, {"procedures": len(procedures)})
+        elif (name, method) == ("fail-record", "POST"):
+            # {"MaHoSo": code, "on": true|false}: every call carrying it answers 503
+            order = json.loads(raw or b"{}")
+            code = str(order.get("MaHoSo", ""))
+            (state.failing.add if order.get("on", True) else state.failing.discard)(code)
+            self._send(200, {"failing": sorted(state.failing)})
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})

@@ -48,3 +48,10 @@ class ServedEmulator:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def carries(codes: set[str], query: str, raw: bytes) -> bool:
+    """Whether a request names one of `codes` in its query or body: the emulators' fault
+    that fails every call about one record (`POST /_emulator/fail-record`)."""
+    text = query + raw.decode("utf-8", "replace")
+    return any(code in text for code in codes)

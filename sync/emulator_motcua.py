@@ -18,14 +18,14 @@ import secrets
 import sqlite3
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sync.emulator_http import QuietServer, ServedEmulator
+from sync.emulator_http import QuietServer, ServedEmulator, carries
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "motcua-emulator.db"
@@ -39,7 +39,12 @@ CREATE TABLE IF NOT EXISTS dossiers (code TEXT PRIMARY KEY, id TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS steps (n INTEGER PRIMARY KEY, code TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS codes (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS issued (code TEXT PRIMARY KEY, agency TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reserved (agency TEXT PRIMARY KEY, first INTEGER NOT NULL,
+    last INTEGER NOT NULL);
 """
+_VN = timezone(timedelta(hours=7))  # the province's day, whatever this machine's zone
+_OFFLINE = re.compile(r"^(.+)-(\d{8})-(\d{7})$")
 
 
 class Bad(Exception):
@@ -136,7 +141,15 @@ def check_status(s: Any) -> None:
 
 
 class MotcuaState:
-    def __init__(self, data_dir: Path | str, *, client: dict[str, str], token_ttl: float) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        client: dict[str, str],
+        token_ttl: float,
+        reserved: dict[str, tuple[int, int]] | None = None,
+        check_codes: bool = True,
+    ) -> None:
         folder = Path(data_dir)
         folder.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(folder / DB), isolation_level=None, check_same_thread=False)
@@ -147,6 +160,11 @@ class MotcuaState:
         self.counts = dict.fromkeys(("requests", "refused", "creates", "conflicts", "lookups"), 0)
         self.counts.update(faults_5xx=0, faults_drop_before=0, faults_drop_after=0)
         self._rng = __import__("random").Random()
+        self.failing: set[str] = set()  # dossier codes answered 502 whatever the call (tests)
+        self.day: str | None = None  # the day codes are issued for, YYYYMMDD; None: today
+        self.check_codes = check_codes  # off: any MaHoSo is taken (the spec test's fuzzing)
+        for agency, (first, last) in (reserved or {}).items():
+            self.reserve(agency, first, last)
 
     def set_faults(self, faults: Faults) -> None:
         self.faults = faults
@@ -227,19 +245,54 @@ class MotcuaState:
                     )
         return 200, {"message": "Thành công"}
 
+    def reserve(self, agency: str, first: int, last: int) -> None:
+        """The block of the daily sequence this agency's station uses offline (agreed with
+        the province): never issued by `GetNextValue`, accepted on `CreateDossier`."""
+        with self.lock, self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO reserved VALUES (?, ?, ?)", (agency, first, last)
+            )
+
     def next_code(self, agency: str) -> str:
-        day = time.strftime("%Y%m%d")
+        day = self.day or datetime.now(_VN).strftime("%Y%m%d")
         with self.lock, self.conn:
             row = self.conn.execute("SELECT last FROM codes WHERE day = ?", (day,)).fetchone()
             last = (row[0] if row else 0) + 1
+            block = self.conn.execute(
+                "SELECT first, last FROM reserved WHERE agency = ?", (agency,)
+            ).fetchone()
+            if block and block[0] <= last <= block[1]:
+                last = block[1] + 1  # the reserved block is the station's, never ours
             self.conn.execute(
                 "INSERT INTO codes VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET last = ?",
                 (day, last, last),
             )
-        return f"{agency}-{day}-{last:07d}"
+            code = f"{agency}-{day}-{last:07d}"
+            self.conn.execute("INSERT INTO issued VALUES (?, ?)", (code, agency))
+        return code
+
+    def known_code(self, code: str, agency: str) -> bool:
+        """Issued by us, or in the block reserved for the receiving agency."""
+        row = self.conn.execute("SELECT 1 FROM issued WHERE code = ?", (code,)).fetchone()
+        if row is not None:
+            return True
+        match = _OFFLINE.match(code)
+        if not match or match.group(1) != agency:
+            return False
+        block = self.conn.execute(
+            "SELECT first, last FROM reserved WHERE agency = ?", (agency,)
+        ).fetchone()
+        return block is not None and block[0] <= int(match.group(3)) <= block[1]
 
     def create(self, record: dict) -> tuple[int, dict]:
         with self.lock, self.conn:
+            if self.check_codes and not self.known_code(
+                record["MaHoSo"], record["MaDonViTiepNhan"]
+            ):
+                return 404, {
+                    "message": "Mã hồ sơ không do hệ thống cấp, cũng không thuộc dải số "
+                    "dự phòng của đơn vị"
+                }
             held = self.conn.execute(
                 "SELECT id FROM dossiers WHERE code = ?", (record["MaHoSo"],)
             ).fetchone()
@@ -282,7 +335,13 @@ class MotcuaState:
         with self.lock:
             stored = self.conn.execute("SELECT count(*) FROM dossiers").fetchone()[0]
             steps = self.conn.execute("SELECT count(*) FROM steps").fetchone()[0]
-            return {"dossiers_stored": stored, "steps_stored": steps, **self.counts}
+            issued = self.conn.execute("SELECT count(*) FROM issued").fetchone()[0]
+            return {
+                "dossiers_stored": stored,
+                "steps_stored": steps,
+                "codes_issued": issued,
+                **self.counts,
+            }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -333,6 +392,10 @@ class _Handler(BaseHTTPRequestHandler):
             state.bump("faults_5xx")
             self._send(502, {"message": "Nền tảng tích hợp không phản hồi"})
             return
+        if state.failing and carries(state.failing, url.query, raw):
+            state.bump("faults_5xx")
+            self._send(502, {"message": "Nền tảng tích hợp không phản hồi"})
+            return
         if state.roll(faults.drop_before):
             state.bump("faults_drop_before")
             self.close_connection = True
@@ -369,6 +432,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, state.stats())
         elif (name, method) == ("dossiers", "GET"):
             self._send(200, state.holdings())
+        elif (name, method) == ("fail-record", "POST"):
+            # {"MaHoSo": code, "on": true|false}: every call carrying it answers 502
+            order = json.loads(raw or b"{}")
+            code = str(order.get("MaHoSo", ""))
+            (state.failing.add if order.get("on", True) else state.failing.discard)(code)
+            self._send(200, {"failing": sorted(state.failing)})
+        elif (name, method) == ("day", "POST"):  # {"day": "YYYYMMDD" | null}
+            state.day = json.loads(raw or b"{}").get("day") or None
+            self._send(200, {"day": state.day})
+        elif (name, method) == ("reserve", "POST"):
+            order = json.loads(raw or b"{}")
+            state.reserve(str(order["agency"]), int(order["first"]), int(order["last"]))
+            self._send(200, {})
         elif (name, method) == ("expire-tokens", "POST"):
             with state.lock:
                 state.conn.execute("DELETE FROM tokens")
@@ -409,9 +485,16 @@ class MotcuaEmulator(ServedEmulator):
         faults: Faults | str | None = None,
         client: dict[str, str] | None = None,
         token_ttl: float = 900.0,
+        reserved: dict[str, tuple[int, int]] | None = None,
+        check_codes: bool = True,
     ) -> None:
         self.account = {**DEFAULT_CLIENT, **(client or {})}
-        self.serve(
-            host, port, _Handler, MotcuaState(data_dir, client=self.account, token_ttl=token_ttl)
+        state = MotcuaState(
+            data_dir,
+            client=self.account,
+            token_ttl=token_ttl,
+            reserved=reserved,
+            check_codes=check_codes,
         )
+        self.serve(host, port, _Handler, state)
         self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))

@@ -68,7 +68,7 @@ UPSTREAM = Obj(
     {"kind": Text(100, 1), "data": Obj({}, {})},
     {"station_id": Nullable(Text(200)), "entity_id": Text(200)},
 )
-POISON = Obj({"entity_id": Text(200)}, {"mode": Nullable(OneOf(("permanent", "retryable")))})
+POISON = Obj({"entity_id": Text(200)}, {"mode": Nullable(OneOf(("permanent", "retryable", "5xx")))})
 
 
 def upstream(body: dict) -> dict:

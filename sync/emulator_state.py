@@ -297,6 +297,8 @@ class PortalState:
                 r["entity_id"]: r["mode"] for r in self.conn.execute("SELECT * FROM poison")
             }
             self._ids = {}
+            if any(self._poison.get(str(i.get("entity_id"))) == "5xx" for i in items):
+                raise RequestRefused(503, "unavailable", "")  # a record the portal chokes on
             results = [self._push_item(station_id, item, now) for item in items]
             for prefix, last in self._ids.items():
                 self.conn.execute(

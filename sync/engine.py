@@ -9,6 +9,9 @@ Guarantees (see DESIGN.md, "Data that must never be lost"):
   it never blocks the others.
 - Retries wait with exponential backoff and jitter (`next_try_epoch` per item); a failing
   batch is halved until the failing item is alone, so one bad item costs only its own tries.
+  An item failing alone on the link (a 5xx, a lost answer) counts a try only when the portal
+  took other items in that round and the round did not end on the link; a portal failing
+  every item never sets one aside.
 - A pulled page is applied and the cursor advanced in one transaction. Status changes pass
   the core's status machine; anything that contradicts the local state is stored in
   `sync_conflicts` for a clerk, never dropped.
@@ -152,6 +155,7 @@ class SyncEngine(PullSide):
         self._ratio = float(link.get("ratio") or 10.0)  # uncompressed / compressed
         self._item_bytes = float(link.get("item_bytes") or 500.0)
         self._last_done = 0.0
+        self._suspects: list = []  # items that failed alone on the link this round
         self.batch_size = self.config.batch_items
         with store.transaction():
             store.outbox.release_sending()  # a killed run's batch is sent again, same keys
@@ -311,6 +315,8 @@ class SyncEngine(PullSide):
         items = self.store.outbox.due_waiting(time.time(), want, after_seq=after_seq)
         if not items and after_seq:  # back to the start: items whose retry came due
             items = self.store.outbox.due_waiting(time.time(), want)
+        failed = {item.idem_key for item, _ in self._suspects}
+        items = [i for i in items if i.idem_key not in failed]  # once a round is enough
         batch: list = []
         encoded: list[bytes] = []
         size = 0
@@ -349,6 +355,9 @@ class SyncEngine(PullSide):
         failures = 0
         after_seq = 0
         self._last_done = 0.0
+        self._suspects: list = []  # items that failed alone on the link this round
+        ended_on_link = True
+        last_error: PortalError | None = None
         try:
             while True:
                 error: PortalError | None = None
@@ -387,7 +396,11 @@ class SyncEngine(PullSide):
                             self.progress("push", report.pushed + report.set_aside, total)
                         continue
                 elif error is None:
+                    if self._suspects and not report.pushed:
+                        raise last_error  # nothing went through: the link's, as ever
+                    ended_on_link = False
                     return
+                last_error = error
                 ready = None  # read again after the failure: its items are still waiting
                 after_seq = 0
                 failures += 1
@@ -398,6 +411,21 @@ class SyncEngine(PullSide):
                 time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
         finally:
             pool.shutdown(wait=False)
+            if self._suspects and not ended_on_link:
+                self._charge_lone_failures(report)
+
+    def _charge_lone_failures(self, report: SyncReport) -> None:
+        """Items that failed alone on a transport error (a 5xx, a lost answer) in a round
+        where the portal took other items and the round did not end on the link: theirs,
+        so a try is counted (set aside after `max_tries`). With every item failing, the
+        link is at fault and nothing is counted."""
+        now = time.time()
+        with self.store.transaction():
+            charged = {}
+            for item, reason in self._suspects:  # once a round, however often it failed
+                charged[item.idem_key] = (item, reason)
+            for item, reason in charged.values():
+                self._item_failed(item, reason, report, now)
 
     def _send(self, pool: ThreadPoolExecutor, batch: list, encoded: list, token: str):
         with self.store.transaction():
@@ -435,7 +463,8 @@ class SyncEngine(PullSide):
             self._apply_results(entry.batch, results, report)
             self.hook("push.committed")
             return None
-        self._batch_failed(entry.batch, str(error) or type(error).__name__, report)
+        reason = str(error) or type(error).__name__
+        self._batch_failed(entry.batch, reason, report, link=isinstance(error, TransportError))
         return error
 
     def _measure(self, entry: _InFlight, done: float) -> None:
@@ -453,11 +482,22 @@ class SyncEngine(PullSide):
         link.add_bps(len(prepared.body) / max(busy, 0.02))
         self._ratio = 0.5 * self._ratio + 0.5 * prepared.raw_bytes / max(1, len(prepared.body))
 
-    def _batch_failed(self, batch: list, reason: str, report: SyncReport) -> None:
-        """No answer for the batch: halve it; an item failing alone counts a try."""
+    def _batch_failed(
+        self, batch: list, reason: str, report: SyncReport, *, link: bool = False
+    ) -> None:
+        """No answer for the batch: halve it; an item failing alone counts a try, at once
+        for a refusal, at the round's end for a link failure (`_charge_lone_failures`)."""
         now = time.time()
         with self.store.transaction():
-            if len(batch) == 1:
+            if len(batch) == 1 and link:
+                self._suspects.append((batch[0], reason))
+                self.store.outbox.mark_retry(
+                    batch[0].idem_key,
+                    reason=reason,
+                    next_try=self._retry_at(batch[0].tries, now),
+                    tries_add=0,
+                )
+            elif len(batch) == 1:
                 self._item_failed(batch[0], reason, report, now)
             else:
                 for item in batch:

@@ -5,7 +5,8 @@ set-aside rules it inherits: an event leaves 'waiting'/'sending' for 'synced' on
 transaction that records what the upstream answered; an event the upstream refuses for good
 is set aside at once with the dialect's Vietnamese reason and never blocks the others; one
 refused for now is tried again with backoff and set aside after `max_tries`; one lost on
-the link is tried again with backoff without counting a try. What differs is the
+the link is tried again with backoff without counting a try, except a 5xx the upstream keeps
+giving for this record while it takes others (`_charge_5xx`). What differs is the
 wire: no idempotency key, so before an event goes out it is marked "tried" in its own
 commit, and an event found tried (its answer lost, its process killed) is sent in "unsure"
 mode, where the dialect looks up what the upstream holds before creating anything.
@@ -19,12 +20,30 @@ from collections.abc import Callable
 from datetime import datetime
 
 from counter_app.core.clock import system_now
+from counter_app.core.messages import MESSAGES, register
 from counter_app.services.station import load_station
 from sync.dialects.base import Rejected
 from sync.engine import SyncConfig, SyncEngine, SyncReport, _epoch, backoff_delay
-from sync.errors import PortalError, TransportError
+from sync.errors import PortalError, TransportError, UpstreamFault
 
 _WAIT_REASON = "chờ gửi xong thay đổi trước đó của cùng hồ sơ"
+
+register(
+    {
+        "sync.item.server_error": {
+            "vi": "Cổng trả lỗi máy chủ (HTTP {status}) {tries} lần liên tiếp cho hồ sơ này "
+            "trong khi các hồ sơ khác vẫn gửi được; lỗi nằm ở bản ghi này, không ở đường "
+            "truyền.",
+            "en": "The portal answered a server error (HTTP {status}) {tries} times in a row "
+            "for this record while other records went through; the fault is this record's, "
+            "not the link's.",
+        },
+    }
+)
+
+
+def _text(code: str, **params) -> str:
+    return MESSAGES[code]["vi"].format(**params)
 
 
 class ItemSyncEngine(SyncEngine):
@@ -90,6 +109,30 @@ class ItemSyncEngine(SyncEngine):
             )
 
     def _push_all(self, report: SyncReport) -> None:
+        """Each due event once, in order. A 5xx is set against its record only when the
+        upstream took other records in the same round (`_charge_5xx`)."""
+        suspects: list[tuple[object, int]] = []  # (item, HTTP status) answered 5xx this round
+        try:
+            self._push_each(report, suspects)
+        except PortalError:
+            suspects.clear()  # the round ended on the link failing: the link's fault
+            raise
+        finally:
+            if suspects and report.pushed:
+                self._charge_5xx(suspects, report)
+
+    def _charge_5xx(self, suspects: list, report: SyncReport) -> None:
+        """The upstream took other records this round, so a 5xx for these ones is theirs:
+        a try is counted, and after `max_tries` such tries the record is set aside with a
+        Vietnamese reason; a 5xx for every record is the link's and never counts."""
+        now = time.time()
+        with self.store.transaction():
+            for item, status in suspects:
+                reason = _text("sync.item.server_error", status=status, tries=item.tries + 1)
+                self._item_failed(item, reason, report, now)
+                report.retry_later -= 1  # counted once already, as the link's
+
+    def _push_each(self, report: SyncReport, suspects: list) -> None:
         total = self._waiting()
         failures = 0
         after_seq = 0
@@ -136,6 +179,8 @@ class ItemSyncEngine(SyncEngine):
                         tries_add=0,
                     )
                 report.retry_later += 1
+                if isinstance(error, UpstreamFault) and error.code == "sync.portal.unavailable":
+                    suspects.append((item, error.params.get("status", 500)))
                 failures += 1
                 if failures >= self.config.round_failures:
                     raise

@@ -7,7 +7,11 @@ on the portal exactly once with the id the station recorded, and nothing else is
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -85,3 +89,40 @@ def sync_child(data_dir: str, url: str, at_iso: str, seed: int) -> None:
     while True:
         engine.run_once()
         time.sleep(0.005)
+
+
+def kill_child_at_random(mp, target, args: tuple, rng: random.Random) -> None:
+    """Start `target(*args)` in a child of `mp` (a forkserver context that has imported the
+    sync modules already) and SIGKILL it 10-300 ms later, inside real work."""
+    child = mp.Process(target=target, args=args, daemon=True)
+    child.start()
+    time.sleep(rng.uniform(0.01, 0.3))
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(5)
+    assert child.exitcode == -signal.SIGKILL
+
+
+def kill_cli_sync(data_dir: str, url: str, rng: random.Random, *options: str) -> int:
+    """Run the real `counter-app sync --once` (with `options`, e.g. a dialect) and SIGKILL
+    it 0.3-0.9 s in; returns its exit code (-SIGKILL when it was killed at work)."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "counter_app",
+            "--data-dir",
+            data_dir,
+            "sync",
+            "--portal",
+            url,
+            *options,
+            "--once",
+        ],  # fmt: skip
+        env={**os.environ, "COUNTER_APP_LANG": "en"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(rng.uniform(0.3, 0.9))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(5)
+    return proc.returncode

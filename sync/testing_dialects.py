@@ -70,6 +70,21 @@ def check_motcua_exactly_once(store: Store, url: str, agency_code: str) -> dict:
     return {"dossiers": len(codes), "steps": len(steps), **stats}
 
 
+OFFLINE_BLOCK = (9000, 9999)  # the tests' reserved offline block, as agreed with the "province"
+
+
+def configure_motcua(store, url: str, *, offline_block=OFFLINE_BLOCK, **extra) -> None:
+    """Point a store at a motcua emulator, with the offline block the emulator reserves
+    for its agency (`MotcuaEmulator(..., reserved={agency: OFFLINE_BLOCK})`)."""
+    from sync.dialects.settings import save_settings
+    from sync.emulator_motcua import DEFAULT_CLIENT
+
+    with store.transaction():
+        save_settings(store, portal_url=url, dialect="motcua", credentials=DEFAULT_CLIENT)
+        raw = {"offline_block": list(offline_block), **extra}
+        store.settings.set("code_pool", raw)
+
+
 def dialect_sync_child(data_dir: str, url: str, at_iso: str, seed: int, dialect: str) -> None:
     """Body of the process the kill test SIGKILLs: sync rounds forever in a dialect."""
     from sync.dialects import make_engine
@@ -88,3 +103,20 @@ def dialect_sync_child(data_dir: str, url: str, at_iso: str, seed: int, dialect:
     while True:
         engine.run_once()
         time.sleep(0.005)
+
+
+def intake_child(data_dir: str, at_iso: str) -> None:
+    """Body of the process the code-pool kill test SIGKILLs: dossiers received back to back,
+    each taking a code from the pool (then the offline block) in its own transaction."""
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.dossiers import ApplicantInput, receive_dossier
+    from counter_app.services.station import load_station
+
+    store = open_store(Path(data_dir))
+    clock = FixedClock(datetime.fromisoformat(at_iso))
+    ctx = ServiceContext(store, clock, load_station(store), Actor("canbo1", Role.CLERK))
+    while True:  # until killed; the test keeps it from running out of codes
+        receive_dossier(
+            ctx, procedure_code="1.001193", applicant=ApplicantInput(full_name="Trần Thị Bình")
+        )

@@ -4,18 +4,21 @@ step whose NgayKetThucTheoQuyDinh is the new date; motcua gets the step in CapNh
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 import requests
 
 from counter_app.core.clock import VN_TZ
 from counter_app.services import dossiers as service
+from counter_app.services.code_pool import refill_code_pool
 from counter_app.services.dossier_notices import extend_due, stop_dossier
 from sync.dialects import make_engine
 from sync.dialects.settings import save_settings
 from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
 from sync.emulator_motcua import DEFAULT_CLIENT, MotcuaEmulator
 from sync.engine import SyncConfig
+from sync.errors import UpstreamFault
 
 FAULTS = "5xx=0.1,drop_after=0.15,seed=11"
 FAST = SyncConfig(max_tries=1000, backoff_base=0.01, backoff_cap=0.05, pause_base=0.01)
@@ -34,6 +37,15 @@ def two_moves(ctx, clock) -> tuple[str, str]:
     clock.now += timedelta(minutes=1)
     stop_dossier(ctx, code=codes[1], reason="Công dân đề nghị dừng.")
     return codes[0], codes[1]
+
+
+def fill_pool(ctx, engine) -> None:
+    """Faults are on: a refill that met one keeps what it got; try again until full."""
+    for _ in range(50):
+        with contextlib.suppress(UpstreamFault):
+            refill_code_pool(ctx, engine.dialect)
+            return
+    raise AssertionError("the code pool never filled")
 
 
 def sync_all(engine) -> None:
@@ -70,12 +82,15 @@ def test_dvcqg_gets_the_new_due_date_and_the_stop(store, ctx, clock, tmp_path):
 
 def test_motcua_gets_the_new_due_date_as_a_progress_step(store, ctx, clock, tmp_path):
     emulator = MotcuaEmulator(tmp_path / "motcua", faults=FAULTS).start()
+    emulator.state.day = clock.now.strftime("%Y%m%d")  # codes carry the day they serve
     try:
         with store.transaction():
             save_settings(store, portal_url=emulator.url, dialect="motcua",
                           credentials=DEFAULT_CLIENT)  # fmt: skip
+        engine = make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock)
+        fill_pool(ctx, engine)  # motcua's codes come from the server
         extended, stopped = two_moves(ctx, clock)
-        sync_all(make_engine(store, tmp_path, emulator.url, config=FAST, clock=clock))
+        sync_all(engine)
         held = requests.get(f"{emulator.url}/_emulator/dossiers", timeout=10).json()
     finally:
         emulator.stop()

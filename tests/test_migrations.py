@@ -282,6 +282,17 @@ OLD_ROWS: list[tuple[str, dict]] = [
             "actor": "canbo",
         },
     ),
+    # m009_code_pool
+    (
+        "code_pool",
+        {
+            "code": "G09.20-20260429-0000001",
+            "day": "2026-04-29",
+            "source": "server",
+            "state": "free",
+            "fetched_at": AT,
+        },
+    ),
 ]
 
 

@@ -8,19 +8,22 @@ A few kills also hit the real `counter-app sync` command in a subprocess.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
 from counter_app.services import dossiers as service
 from sync.emulator import Faults, PortalEmulator
 from sync.engine import SyncConfig, SyncEngine
-from sync.testing import admin, check_exactly_once, pulled_seqs, station_view, sync_child
+from sync.testing import (
+    admin,
+    check_exactly_once,
+    kill_child_at_random,
+    kill_cli_sync,
+    pulled_seqs,
+    station_view,
+    sync_child,
+)
 
 NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung")
 KILLS = 32
@@ -53,39 +56,12 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
             )
         if round_no % 4 == 0:
             admin(emulator.url, "advance", {"steps": 1})
-        child = mp.Process(
-            target=sync_child,
-            args=(data_dir, emulator.url, clock.now.isoformat(), round_no),
-            daemon=True,
-        )
-        child.start()
-        time.sleep(rng.uniform(0.01, 0.3))
-        os.kill(child.pid, signal.SIGKILL)
-        child.join(5)
-        assert child.exitcode == -signal.SIGKILL
+        args = (data_dir, emulator.url, clock.now.isoformat(), round_no)
+        kill_child_at_random(mp, sync_child, args, rng)
         kills += 1
 
-    env = {**os.environ, "COUNTER_APP_LANG": "en"}
     for _ in range(CLI_KILLS):
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "counter_app.cli",
-                "--data-dir",
-                data_dir,
-                "sync",
-                "--portal",
-                emulator.url,
-                "--once",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.3, 0.9))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(5)
+        kill_cli_sync(data_dir, emulator.url, rng)
         kills += 1
 
     # the link heals; one clean run finishes the job

@@ -15,9 +15,10 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.services import dossiers as service
 from sync.dialects import make_engine
 from sync.dialects.motcua_fields import dossier_record
-from sync.dialects.settings import save_settings
 from sync.emulator_motcua import DEFAULT_CLIENT, MotcuaEmulator
 from sync.engine import SyncConfig
+from sync.testing_dialects import OFFLINE_BLOCK, configure_motcua
+from tests.conftest import AGENCY
 
 FAULTS = "5xx=0.1,drop_after=0.15,drop_before=0.05,seed=11"
 FAST = SyncConfig(max_tries=1000, backoff_base=0.01, backoff_cap=0.05, pause_base=0.01)
@@ -27,14 +28,15 @@ STEPS = (DossierStatus.PROCESSING, DossierStatus.DONE, DossierStatus.RETURNED)
 
 @pytest.fixture
 def emulator(tmp_path):
-    emu = MotcuaEmulator(tmp_path / "motcua", faults=FAULTS).start()
+    emu = MotcuaEmulator(
+        tmp_path / "motcua", faults=FAULTS, reserved={AGENCY: OFFLINE_BLOCK}
+    ).start()
     yield emu
     emu.stop()
 
 
 def configure(store, url: str) -> None:
-    with store.transaction():
-        save_settings(store, portal_url=url, dialect="motcua", credentials=DEFAULT_CLIENT)
+    configure_motcua(store, url)
 
 
 def emulator_get(url: str, name: str) -> dict:
@@ -146,6 +148,7 @@ def test_wrong_types_get_400_and_codes_are_issued_by_the_server(emulator):
 def test_emulator_refuses_a_second_create_of_a_held_dossier(store, ctx, station, emulator):
     from sync.dialects.motcua_fields import dossier_record
 
+    configure(store, emulator.url)
     emulator.state.set_faults(emulator.state.faults.__class__())
     d = service.receive_dossier(
         ctx, procedure_code="1.001193", applicant=service.ApplicantInput(full_name=NAMES[0])

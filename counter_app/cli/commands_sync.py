@@ -40,6 +40,12 @@ register(
             "vi": "--interval là số giây giữa hai lượt, từ 1 đến 86400 (một ngày).",
             "en": "--interval is the seconds between rounds, from 1 to 86400 (one day).",
         },
+        "sync.refill_failed": {
+            "vi": "Chưa lấy được mã hồ sơ từ hệ thống một cửa: {error}. Các mã đã nhận trước lỗi "
+            "vẫn được giữ; khi hết mã, máy dùng dải số dự phòng.",
+            "en": "No dossier codes from the one-door system: {error}. Codes received before the "
+            "failure are kept; when the pool runs out, the offline block is used.",
+        },
         "sync.no_portal": {
             "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
             "«sync.portal_url».",
@@ -146,7 +152,8 @@ def sync(
     from sync.dialects import make_engine
 
     state: CliState = ctx.obj
-    store = state.require(Permission.CHANGE_STATUS).store
+    acting = state.require(Permission.CHANGE_STATUS)
+    store = acting.store
     url = _portal_url(state, portal)
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -157,7 +164,7 @@ def sync(
                 err=True,
             )
 
-    engine = make_engine(store, state.data_dir, url, dialect=dialect, progress=progress)
+    engine = make_engine(store, state.data_dir, url, dialect=dialect, progress=progress, ctx=acting)
     if once:
         report = engine.run_until_idle(max_rounds=10, give_up_unreachable=True)
         if not as_json:
@@ -362,6 +369,76 @@ def sync_requeue(state: CliState, key: str | None) -> None:
     with store.transaction():
         n = store.outbox.requeue(key)
     click.echo(f"{'Đã đưa lại vào hàng chờ' if state.lang == 'vi' else 'Requeued'}: {n}")
+
+
+@sync.command("refill-codes")
+@click.option("--portal", "portal", help="Địa chỉ hệ thống một cửa (mặc định: theo cài đặt).")
+@JSON
+@pass_state
+def sync_refill_codes(state: CliState, portal: str | None, as_json: bool) -> None:
+    """Lấy thêm mã hồ sơ do hệ thống một cửa (motcua) cấp cho hôm nay, tới mức giữ sẵn."""
+    from counter_app.services.code_pool import refill_code_pool
+    from sync.dialects import make_engine
+    from sync.errors import PortalError
+
+    ctx = state.require(Permission.CHANGE_STATUS)
+    engine = make_engine(ctx.store, state.data_dir, _portal_url(state, portal), dialect="motcua")
+    try:
+        report = refill_code_pool(ctx, engine.dialect)
+    except PortalError as error:
+        raise DomainError("sync.refill_failed", error=str(error)) from None
+    if as_json:
+        emit_json(report.__dict__)
+        return
+    vi = state.lang == "vi"
+    click.echo(
+        f"Đã lấy {report.fetched} mã; mã còn sẵn cho hôm nay: {report.free}/{report.cap}."
+        if vi
+        else f"Fetched {report.fetched} codes; ready for today: {report.free}/{report.cap}."
+    )
+
+
+@sync.command("code-pool")
+@click.option(
+    "--offline-block",
+    help="Dải số dự phòng khi mất mạng đã thống nhất với tỉnh, "
+    "ví dụ 9000-9999 (chỉ quản trị viên).",
+)
+@click.option("--cap", type=int, help="Số mã giữ sẵn tối đa (mặc định: 2 giờ tiếp nhận).")
+@JSON
+@pass_state
+def sync_code_pool(state: CliState, offline_block: str | None, cap: int | None, as_json) -> None:
+    """Kho mã hồ sơ (motcua): mã còn sẵn hôm nay, dải số dự phòng, báo cáo theo ngày."""
+    from counter_app.services.code_pool import configure_code_pool, pool_status
+
+    if offline_block is not None or cap is not None:
+        block = _parse_block(offline_block) if offline_block is not None else None
+        configure_code_pool(state.context(), offline_block=block, cap=cap)
+    info = pool_status(state.require(Permission.READ_DOSSIERS))
+    if as_json:
+        emit_json(info)
+        return
+    vi = state.lang == "vi"
+    block = info["offline_block"]
+    click.echo(
+        f"{'Mã còn sẵn hôm nay' if vi else 'Ready today'}: {info['today_free']}/{info['cap']}"
+    )
+    click.echo(
+        f"{'Dải số dự phòng' if vi else 'Offline block'}: "
+        + (f"{block[0]:04d}-{block[1]:04d}" if block else ("chưa khai báo" if vi else "not set"))
+    )
+    names = {"free": "còn sẵn", "used": "đã dùng", "unused": "không dùng (quá ngày)"}
+    for row in info["days"]:
+        state_name = names[row["state"]] if vi else row["state"]
+        source = ("dự phòng" if vi else "offline") if row["source"] == "offline" else "server"
+        click.echo(f"  {row['day']} {source}: {state_name} {row['n']}")
+
+
+def _parse_block(text: str) -> tuple[int, int]:
+    start, sep, end = text.partition("-")
+    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+        raise ValidationError("dossier.bad_block", field="offline_block", start=start, end=end)
+    return int(start), int(end)
 
 
 @click.command("portal-emulator")

@@ -31,6 +31,7 @@ from counter_app.core.queue import TicketState
 from counter_app.core.queue import start_serving as start_serving_ticket
 from counter_app.core.roles import Permission
 from counter_app.core.text import nfc
+from counter_app.services.code_pool import take_dossier_code, uses_pool
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import dossier_event
 from counter_app.services.queue import save_ticket_change
@@ -212,14 +213,10 @@ def receive_dossier(
     )
     status = DossierStatus.NEW if draft else DossierStatus.RECEIVED
     with ctx.store.transaction():
-        sequence = ctx.store.sequences.take(
-            f"dossier:{ctx.station.agency_code}",
-            at.date().isoformat(),
-            lambda last: ctx.station.dossier_block.next_number(last, at.date()),
-        )
+        code, source = _new_code(ctx, at, now)
         entry = ctx.store.sequences.take("book", str(at.year), lambda last: (last or 0) + 1)
         dossier = Dossier(
-            code=format_dossier_code(ctx.station.agency_code, at.date(), sequence),
+            code=code,
             procedure_code=procedure.code,
             procedure_name=procedure.name,
             status=status,
@@ -252,7 +249,7 @@ def receive_dossier(
             action="dossier.draft" if draft else "dossier.receive",
             entity="dossier",
             entity_id=dossier.code,
-            detail={"procedure": procedure.code, "status": int(dossier.status)},
+            detail={"procedure": procedure.code, "status": int(dossier.status), "code": source},
             payload=dossier_event(ctx, dossier, at=now, sector=procedure.sector),
             # A draft reaches the other counters at once, the portal once a clerk accepts it.
             portal=not draft,
@@ -261,6 +258,21 @@ def receive_dossier(
             dossier = then(dossier)
     log.info("dossier %s %s for procedure %s", dossier.code, dossier.status.name, procedure.code)
     return dossier
+
+
+def _new_code(ctx: ServiceContext, at: datetime, now: datetime) -> tuple[str, str]:
+    """The dossier's code for life, inside the intake transaction, and where it came from:
+    our own daily sequence ("own"), or under a `motcua` upstream its pool ("pool") or the
+    reserved offline block ("offline"; services/code_pool.py)."""
+    if uses_pool(ctx.store):
+        code, offline = take_dossier_code(ctx, at.date(), now)
+        return code, "offline" if offline else "pool"
+    sequence = ctx.store.sequences.take(
+        f"dossier:{ctx.station.agency_code}",
+        at.date().isoformat(),
+        lambda last: ctx.station.dossier_block.next_number(last, at.date()),
+    )
+    return format_dossier_code(ctx.station.agency_code, at.date(), sequence), "own"
 
 
 def _link_ticket(ctx: ServiceContext, ticket_id: int, code: str, now: datetime) -> None:

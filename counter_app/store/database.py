@@ -31,6 +31,7 @@ class Store:
         from counter_app.store.audit import AuditLog
         from counter_app.store.catalogue_repo import CatalogueRepository
         from counter_app.store.center_outbox import CenterOutbox
+        from counter_app.store.code_pool import CodePool
         from counter_app.store.dossiers import DossierRepository
         from counter_app.store.keys import KeyManager
         from counter_app.store.outbox import Outbox
@@ -44,6 +45,7 @@ class Store:
 
         self.settings = SettingsRepository(self)
         self.sequences = Sequences(self)
+        self.code_pool = CodePool(self)
         self.audit = AuditLog(self)
         self.outbox = Outbox(self)
         self.center = CenterOutbox(self)

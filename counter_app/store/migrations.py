@@ -242,6 +242,24 @@ def m008_queue_calls_and_pauses(conn: sqlite3.Connection) -> None:
     )
 
 
+def m009_code_pool(conn: sqlite3.Connection) -> None:
+    """Dossier codes issued by a `motcua` upstream and kept for intake while offline
+    (services/code_pool.py), and the codes intake took from the station's reserved offline
+    block: one row a code, its day, and whether it is free, used or left unused."""
+    conn.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS code_pool (
+            code TEXT PRIMARY KEY,
+            day TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('server', 'offline')),
+            state TEXT NOT NULL CHECK (state IN ('free', 'used', 'unused')),
+            fetched_at TEXT NOT NULL,
+            used_at TEXT);
+        CREATE INDEX IF NOT EXISTS code_pool_by_day ON code_pool(day, state, fetched_at);
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -251,6 +269,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m006_sealed_event_notes,
     m007_center_deliveries,
     m008_queue_calls_and_pauses,
+    m009_code_pool,
 )
 
 

@@ -342,7 +342,12 @@ class Housekeeping(QObject):
             from sync.dialects import make_engine
 
             engine = make_engine(  # the center's dialect, as the command line uses
-                w.store, self.data_dir, url, clock=w.clock, progress=self.sync_progress.emit
+                w.store,
+                self.data_dir,
+                url,
+                clock=w.clock,
+                progress=self.sync_progress.emit,
+                ctx=w.ctx(),  # a motcua round also refills the day's code pool
             )
             if rounds == 1:
                 return engine.run_once()

@@ -13,6 +13,7 @@ from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
 from counter_app.services import (
     admin,
+    code_pool,
     dossier_notices,
     dossiers,
     portal_link,
@@ -59,6 +60,7 @@ checklist = dossiers.checklist
 default_fee = dossiers.default_fee
 validate_applicant = dossiers.validate_applicant
 ApplicantInput = dossiers.ApplicantInput
+is_offline_code = code_pool.is_offline_code
 search_dossiers = search.search_dossiers
 find_dossiers = search.find_dossiers
 search_procedures = procedures.search_procedures

@@ -78,6 +78,14 @@ def error_text(error: DomainError) -> str:
     return error.message(current_language())
 
 
+def message_text(key: str, **params) -> str:
+    """A text the core registered (core/messages.py), in the user's language."""
+    from counter_app.core.messages import MESSAGES
+
+    texts = MESSAGES[key]
+    return texts.get(current_language(), texts["vi"]).format(**params)
+
+
 def pick(vi: str, en: str) -> str:
     """Data that the core or the catalogue carries in both languages (status names...)."""
     return en if current_language() == "en" else vi

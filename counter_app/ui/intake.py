@@ -26,7 +26,7 @@ from counter_app.core.dossier import STATUS_NAMES, Dossier, ReceivedDocument
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.queue import Ticket
 from counter_app.ui import gateway
-from counter_app.ui.i18n import error_text, pick
+from counter_app.ui.i18n import error_text, message_text, pick
 from counter_app.ui.intake_view import CITIZEN_FIELDS, IntakeView
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import mark_invalid, show_field_error
@@ -433,8 +433,13 @@ class IntakeWidget(QWidget):
             self.tr("Đã lưu bản nháp {code}; cán bộ sẽ kiểm tra và tiếp nhận.")
             if self._draft
             else self.tr("Đã tiếp nhận hồ sơ {code}.")
-        )
-        self.view.message.ok(text.format(code=dossier.code))
+        ).format(code=dossier.code)
+        if gateway.is_offline_code(self._session.ctx(), dossier.code):
+            # stays until the next message: the clerk must see the code is an offline one
+            notice = message_text("code_pool.offline_notice")
+            self.view.message.notice(text + " " + notice)
+        else:
+            self.view.message.ok(text)
 
     def _on_decide(self, service) -> None:
         args = self._collect()

@@ -59,7 +59,7 @@ def document_image(document) -> QImage | None:
 
 
 class ReceiptPreview(QDialog):
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, document, parent=None, *, notice: str = "") -> None:
         super().__init__(parent)
         self.document = document
         self.setWindowTitle(self.tr("Xem trước phiếu in: {title}").format(title=document.title))
@@ -91,6 +91,11 @@ class ReceiptPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(note)
+        self.notice = QLabel(notice)  # an offline dossier code: the clerk tells the citizen
+        self.notice.setProperty("role", "notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(notice))
+        layout.addWidget(self.notice)
         layout.addWidget(body, 1)
         layout.addLayout(buttons)
         self.resize(640, 720)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.roles import Role
+from counter_app.ui import gateway
 from counter_app.ui.login import IdleWatcher, LoginWidget
 from counter_app.ui.widgets import button
 
@@ -222,10 +223,21 @@ class StationWindow(QMainWindow):
 
     def _after_intake(self, dossier) -> None:
         reasons = getattr(self.pages.get("intake"), "last_reasons", "")
+        notice = self._offline_notice(dossier)
         if "counter" in self.pages and self.pages.get("volunteer") is None:
-            self.show_page("counter")
+            counter = self.show_page("counter")
+            if notice:
+                counter.view.message.notice(notice)
         if not self.print_dossier(dossier):
-            self.show_receipt(dossier, reasons)
+            self.show_receipt(dossier, reasons, notice=notice)
+
+    def _offline_notice(self, dossier) -> str:
+        """Said wherever the receipt goes when its code is an offline one (motcua)."""
+        from counter_app.ui.i18n import message_text
+
+        if not gateway.is_offline_code(self.session.ctx(), dossier.code):
+            return ""
+        return f"{dossier.code}: {message_text('code_pool.offline_notice')}"
 
     def print_dossier(self, dossier) -> bool:
         """Form 01 (two copies), 02 or 03 to the default printer through the spool, off the
@@ -271,7 +283,7 @@ class StationWindow(QMainWindow):
         self.preview = ReceiptPreview(document, self)
         self.preview.show()
 
-    def show_receipt(self, dossier, reasons: str = "") -> None:
+    def show_receipt(self, dossier, reasons: str = "", *, notice: str = "") -> None:
         from counter_app.core.errors import DomainError
         from counter_app.ui.i18n import error_text
         from counter_app.ui.receipt import ReceiptPreview, dossier_document
@@ -281,7 +293,7 @@ class StationWindow(QMainWindow):
         except DomainError as error:
             self.statusBar().showMessage(error_text(error), 8000)
             return
-        self.preview = ReceiptPreview(document, self)
+        self.preview = ReceiptPreview(document, self, notice=notice)
         self.preview.show()
 
     # --- screens for citizens

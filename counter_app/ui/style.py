@@ -41,11 +41,15 @@ QLabel[role="title"] {{ font-size: 17pt; font-weight: 600; color: {BLUE}; }}
 QLabel[role="subtitle"] {{ font-size: 12pt; color: {GREY}; }}
 QLabel[role="error"] {{ color: {RED}; }}
 QLabel[role="hint"] {{ color: {GREY}; }}
+QLabel[role="notice"] {{ background: #fff4e0; color: {AMBER}; border: 1px solid {AMBER};
+    border-radius: 6px; padding: 6px; font-weight: 600; }}
 QLabel[role="ticket"] {{ font-size: 64pt; font-weight: 700; color: {BLUE}; }}
 QLabel[role="count"] {{ font-size: 20pt; font-weight: 700; color: {BLUE}; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #d7dde3; border-radius: 8px; }}
 QFrame[role="message-error"] {{ background: #fdecea; border: 1px solid {RED}; border-radius: 6px; }}
 QFrame[role="message-ok"] {{ background: #e7f4ea; border: 1px solid {GREEN}; border-radius: 6px; }}
+QFrame[role="message-notice"] {{ background: #fff4e0; border: 1px solid {AMBER};
+    border-radius: 6px; }}
 QFrame[role="message-info"] {{ background: #e8f0fb; border: 1px solid {BLUE}; border-radius: 6px; }}
 QTreeWidget, QTableWidget, QTableView, QListWidget {{
     background: white; border: 1px solid #d7dde3; alternate-background-color: #f7f9fb;

@@ -28,7 +28,7 @@ class MessageBar(QFrame):
         self.label.setText(text)
         set_role(self, f"message-{kind}")
         self.show()
-        if kind == "error":
+        if kind in ("error", "notice"):
             self._timer.stop()
         else:
             self._timer.start()
@@ -38,6 +38,10 @@ class MessageBar(QFrame):
 
     def ok(self, text: str) -> None:
         self.show_message(text, "ok")
+
+    def notice(self, text: str) -> None:
+        """Something the clerk must act on or tell the citizen: stays until replaced."""
+        self.show_message(text, "notice")
 
     def clear(self) -> None:
         self.label.clear()

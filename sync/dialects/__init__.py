@@ -9,6 +9,7 @@ recognise what the upstream already holds. See docs/dialects.md.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ def make_engine(
 
     settings = load_settings(store)
     name = check_dialect(dialect or settings.dialect)
+    acting = options.pop("ctx", None)  # who the round acts for: then it refills the code pool
     if name == "reference":
         from sync.engine import SyncEngine
 
@@ -69,7 +71,23 @@ def make_engine(
     upstream = Upstream(
         store, portal_url, settings.credentials, session=session, timeout=timeout, **extra
     )
+    if name == "motcua" and acting is not None:
+        upstream.refill = _pool_refill(acting)
     return ItemSyncEngine(store, upstream, **options)
+
+
+def _pool_refill(ctx):
+    """The `motcua` round's last step: top up today's code pool. A failed link stops the
+    round like any other; a refusal of ours (a clock to confirm, a missing right) only
+    skips the refill, since intake falls back to the offline block anyway."""
+    from counter_app.core.errors import DomainError
+    from counter_app.services.code_pool import refill_code_pool
+
+    def refill(upstream) -> None:
+        with contextlib.suppress(DomainError):
+            refill_code_pool(ctx, upstream)
+
+    return refill
 
 
 def connection_test(

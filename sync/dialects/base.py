@@ -1,13 +1,36 @@
-"""What a dialect hands back to the item engine (sync/item_engine.py).
+"""What every upstream dialect shares, and what it hands back to the item engine
+(sync/item_engine.py).
 
 `send` returns the upstream's id for the event (None when this upstream has no place for
 it); a refusal raises `Rejected` with a Vietnamese reason; a failed link raises the sync
 client's `TransportError`; any other `PortalError` (a refused login) stops the round.
+
+`Upstream` holds the shape `dvcqg` and `motcua` have in common: the account check, one
+exchange on the wire under an answer budget (a timeout, a dead link, a 5xx, an answer too
+large or unreadable all become an `UpstreamFault` with a Vietnamese message, never the
+upstream's bytes), the upstream's clock from its Date header, and the login kept between
+calls and renewed once when the upstream says it forgot it.
 """
 
 from __future__ import annotations
 
-from sync.errors import PortalError
+import json
+import math
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import requests
+
+from counter_app.core.errors import ValidationError
+from counter_app.core.messages import MESSAGES
+from counter_app.services.station import load_station
+from sync.errors import PortalError, UpstreamFault
+
+ANSWER_LIMIT = 4_000_000  # bytes of one answer, after gzip
+T = TypeVar("T")
 
 
 class Rejected(PortalError):
@@ -22,3 +45,120 @@ class Rejected(PortalError):
 
 class LoginRefused(PortalError):
     """The upstream refused the account: nothing can be sent this round."""
+
+
+def text(code: str, **params: Any) -> str:
+    """A registered message in Vietnamese: what a set-aside record or a round records."""
+    return MESSAGES[code]["vi"].format(**params)
+
+
+class Upstream:
+    """The base of a dialect: see the module's docstring. A subclass names the account
+    fields it needs (`NEEDED`), where it remembers a dossier the upstream holds (`KNOWN`),
+    and how it logs in (`log_in`, returning the session or token and its lifetime)."""
+
+    name = ""
+    pulls = False
+    NEEDED: tuple[str, ...] = ()
+    KNOWN = ""
+
+    def __init__(
+        self,
+        store,
+        portal_url: str,
+        credentials: dict[str, str],
+        *,
+        session: Any = None,
+        timeout: tuple[float, float] = (5.0, 60.0),
+    ) -> None:
+        missing = [k for k in self.NEEDED if not credentials.get(k)]
+        if missing:
+            raise ValidationError("sync.no_credentials", field="sync", missing=", ".join(missing))
+        self.store = store
+        self.base = portal_url.rstrip("/")
+        self.creds = credentials
+        self.http = session or requests.Session()
+        self.timeout = timeout
+        self.station = load_station(store)
+        self.clock_offset: float | None = None
+        self.requests = 0
+        self._login: str | None = None
+        self._login_until = 0.0
+
+    # ---- the wire ----
+    def exchange(
+        self, method: str, url: str, *, no_service: tuple[int, ...] = (), **kwargs: Any
+    ) -> tuple[int, Any]:
+        """One request and its answer as (status, parsed JSON); anything unusable raises.
+
+        `no_service`: statuses that mean the address serves no such interface (a wrong path
+        or another system), told as such rather than as an unreadable answer."""
+        self.requests += 1
+        try:
+            answer = self.http.request(method, url, timeout=self.timeout, stream=True, **kwargs)
+            raw = answer.raw.read(ANSWER_LIMIT + 1, decode_content=True)
+        except requests.Timeout:
+            raise UpstreamFault("sync.link.timeout", seconds=self.timeout[1]) from None
+        except (requests.RequestException, OSError):
+            raise UpstreamFault("sync.link.down") from None
+        self._clock(answer.headers.get("Date"))
+        if answer.status_code >= 500:
+            raise UpstreamFault("sync.portal.unavailable", status=answer.status_code)
+        if answer.status_code in no_service:
+            raise UpstreamFault("sync.answer.malformed", where=url[len(self.base):] or "/",
+                                problem=f"HTTP {answer.status_code}")  # fmt: skip
+        if len(raw) > ANSWER_LIMIT:
+            raise UpstreamFault("sync.answer.too_large", limit=ANSWER_LIMIT)
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            raise UpstreamFault("sync.answer.unreadable") from None
+        return answer.status_code, body
+
+    def _clock(self, header: str | None) -> None:
+        """The upstream's clock from its Date header (whole seconds): enough for a clock
+        off by minutes, which is what the check is for."""
+        try:
+            theirs = parsedate_to_datetime(header) if header else None
+        except (TypeError, ValueError):
+            theirs = None
+        if theirs is not None and theirs.tzinfo is not None:
+            self.clock_offset = (theirs - datetime.now(UTC)).total_seconds()
+
+    # ---- the login ----
+    def log_in(self) -> tuple[str, float]:
+        """A fresh session or token and how many seconds it lasts (math.inf: until the
+        upstream says it forgot it)."""
+        raise NotImplementedError
+
+    def login(self) -> str:
+        """The session or token in hand, or a fresh one."""
+        if self._login is None or time.monotonic() >= self._login_until:
+            self._login, lasts = self.log_in()
+            self._login_until = time.monotonic() + lasts if math.isfinite(lasts) else math.inf
+        return self._login
+
+    def forget_login(self) -> None:
+        self._login = None
+
+    def test_connection(self) -> None:
+        """Settings' and the CLI's connection test: a fresh login."""
+        self.forget_login()
+        self.login()
+
+    def authorised(self, send: Callable[[str], T], *, forgotten: Callable[[T], bool]) -> T:
+        """One call under the login; when the upstream answers that it forgot the session
+        or token (`forgotten`), log in again and send once more. The second answer is
+        returned whatever it is: the caller says what a second "forgotten" means."""
+        answer = send(self.login())
+        if forgotten(answer):
+            self.forget_login()
+            answer = send(self.login())
+        return answer
+
+    # ---- after the event ----
+    def remember(self, item, upstream_id: str | None) -> None:
+        """Inside the transaction that marks the event synced: the upstream holds this
+        dossier, so a later event updates it instead of creating it."""
+        if upstream_id and "dossier" in item.payload:
+            self.store.sync_state.set(self.KNOWN + item.entity_id, True)

@@ -12,21 +12,18 @@ received. Wire details and their sources: docs/dialects.md.
 from __future__ import annotations
 
 import json
+import math
 import re
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import date, datetime, timedelta
 from typing import Any
-
-import requests
 
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.dossier import DossierStatus
-from counter_app.core.messages import MESSAGES, register
+from counter_app.core.messages import register
 from counter_app.services.ratings import DEFAULT_SCALE, SATISFIED_FROM
-from counter_app.services.station import load_station
 from counter_app.store.dossiers import dossier_from_row
 from sync.adapters import SUPPORTED_VERSIONS
-from sync.dialects.base import LoginRefused, Rejected
+from sync.dialects.base import LoginRefused, Rejected, Upstream, text
 from sync.dialects.dvcqg_fields import (
     FIELD_NAMES,
     dossier_item,
@@ -43,7 +40,6 @@ OK_CODES = ("0", "00")
 # The emulator's refusal codes (sync/emulator_dvcqg.py); real systems' codes are unconfirmed,
 # so anything else counts as a plain refusal.
 E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS = "-1", "-2", "-3", "-4"
-ANSWER_LIMIT = 4_000_000
 KNOWN = "dvcqg.known:"  # sync_meta: a dossier the portal holds (what it answered)
 TRIED = "dvcqg.tried:"  # sync_meta: an event sent at least once without a known outcome
 SUMMARY = "dvcqg.summary:"  # sync_meta: a month's summary as the portal took it
@@ -85,123 +81,65 @@ _CODE_SHAPE = re.compile(r"^-?[0-9A-Za-z]{1,8}$")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _text(code: str, **params: Any) -> str:
-    return MESSAGES[code]["vi"].format(**params)
-
-
-class DvcqgDialect:
+class DvcqgDialect(Upstream):
     name = "dvcqg"
-    pulls = False
+    NEEDED = NEEDED
+    KNOWN = KNOWN
 
     def __init__(
-        self,
-        store,
-        portal_url: str,
-        credentials: dict[str, str],
-        *,
-        session: Any = None,
-        timeout: tuple[float, float] = (5.0, 60.0),
-        clock=system_now,
+        self, store, portal_url: str, credentials: dict[str, str], *, clock=system_now, **wire
     ) -> None:
-        missing = [k for k in NEEDED if not credentials.get(k)]
-        if missing:
-            from counter_app.core.errors import ValidationError
-
-            raise ValidationError("sync.no_credentials", field="sync", missing=", ".join(missing))
-        self.store = store
-        self.base = portal_url.rstrip("/")
+        super().__init__(store, portal_url, credentials, **wire)
         self.auth_url = self.base + credentials.get("auth_endpoint", AUTH_PATH)
         self.url = self.base + credentials.get("integration_endpoint", INTEGRATION_PATH)
-        self.creds = credentials
-        self.http = session or requests.Session()
-        self.timeout = timeout
         self.clock = clock
-        self.station = load_station(store)
-        self.session_id: str | None = None
-        self.clock_offset: float | None = None
-        self.requests = 0
 
     # ---- the wire ----
     def _post(self, url: str, body: dict) -> dict:
         headers = {"Content-Type": "application/json", H_DSTCODE: self.creds.get("dstcode", "")}
         data = json.dumps(body, ensure_ascii=False).encode()
-        self.requests += 1
-        try:
-            answer = self.http.post(
-                url, data=data, headers=headers, timeout=self.timeout, stream=True
-            )
-            raw = answer.raw.read(ANSWER_LIMIT + 1, decode_content=True)
-        except requests.Timeout:
-            raise UpstreamFault("sync.link.timeout", seconds=self.timeout[1]) from None
-        except (requests.RequestException, OSError):
-            raise UpstreamFault("sync.link.down") from None
-        self._clock(answer.headers.get("Date"))
-        if answer.status_code >= 500:
-            raise UpstreamFault("sync.portal.unavailable", status=answer.status_code)
-        if answer.status_code in (404, 405):  # no such service here: a wrong path or system
-            raise UpstreamFault("sync.answer.malformed", where=url[len(self.base):] or "/",
-                                problem=f"HTTP {answer.status_code}")  # fmt: skip
-        if len(raw) > ANSWER_LIMIT:
-            raise UpstreamFault("sync.answer.too_large", limit=ANSWER_LIMIT)
-        try:
-            envelope = json.loads(raw)
-        except ValueError:
-            raise UpstreamFault("sync.answer.unreadable") from None
+        _, envelope = self.exchange("POST", url, data=data, headers=headers, no_service=(404, 405))
         if not isinstance(envelope, dict) or "error_code" not in envelope:
             raise UpstreamFault("sync.answer.malformed", where="error_code", problem="thiếu")
         return envelope
 
-    def _clock(self, header: str | None) -> None:
-        """The portal's clock from its Date header (whole seconds): enough for a clock
-        off by minutes, which is what the check is for."""
-        try:
-            theirs = parsedate_to_datetime(header) if header else None
-        except (TypeError, ValueError):
-            theirs = None
-        if theirs is not None and theirs.tzinfo is not None:
-            self.clock_offset = (theirs - datetime.now(UTC)).total_seconds()
-
-    def login(self) -> str:
+    def log_in(self) -> tuple[str, float]:
         envelope = self._post(
             self.auth_url,
             {"username": self.creds["username"], "password": self.creds["password"]},
         )
         session = envelope.get("session")
         if _code(envelope) not in OK_CODES or not isinstance(session, str) or not session:
-            raise LoginRefused(_text("sync.dvcqg.login"))
-        self.session_id = session
-        return session
+            raise LoginRefused(text("sync.dvcqg.login"))
+        return session, math.inf  # kept until the portal says it forgot it
 
     def call(self, service: str, **fields: Any) -> Any:
         """One service call; a session the portal forgot is renewed once."""
-        for _ in range(2):
-            session = self.session_id or self.login()
+
+        def send(session: str) -> dict:
             body = {"session": session, "madonvi": self.creds["madonvi"], "service": service}
-            envelope = self._post(self.url, {**body, **fields})
-            code = _code(envelope)
-            if code in OK_CODES:
-                return envelope.get("result")
-            if code == E_SESSION:
-                self.session_id = None
-                continue
-            raise self._refusal(code, str(envelope.get("message") or ""))
-        raise UpstreamFault("sync.dvcqg.session")
+            return self._post(self.url, {**body, **fields})
+
+        envelope = self.authorised(send, forgotten=lambda e: _code(e) == E_SESSION)
+        code = _code(envelope)
+        if code in OK_CODES:
+            return envelope.get("result")
+        if code == E_SESSION:
+            raise UpstreamFault("sync.dvcqg.session")
+        raise self._refusal(code, str(envelope.get("message") or ""))
 
     def _refusal(self, code: str, message: str) -> Rejected:
         """A refusal in our words: the portal's message is only searched for the name of
         one of our fields, never quoted."""
         if code == E_NOT_FOUND:
-            return Rejected(_text("sync.dvcqg.not_found"), permanent=False)
+            return Rejected(text("sync.dvcqg.not_found"), permanent=False)
         if code == E_EXISTS:
-            return Rejected(_text("sync.dvcqg.exists"), permanent=False)
+            return Rejected(text("sync.dvcqg.exists"), permanent=False)
         field = next((w for w in _WORD.findall(message) if w in FIELD_NAMES), None)
         if field:
-            return Rejected(_text("sync.dvcqg.field", field=field), permanent=True)
+            return Rejected(text("sync.dvcqg.field", field=field), permanent=True)
         shown = code if _CODE_SHAPE.match(code) else "?"
-        return Rejected(_text("sync.dvcqg.refused", code=shown), permanent=True)
-
-    def test_connection(self) -> None:
-        self.login()
+        return Rejected(text("sync.dvcqg.refused", code=shown), permanent=True)
 
     # ---- what the portal holds ----
     def lookup(self, code: str) -> dict | None:
@@ -222,7 +160,7 @@ class DvcqgDialect:
         if "dossier" not in event or item.op not in ("dossier.receive", "dossier.status"):
             return None  # queue statistics and the like: this interface has no place for them
         if event.get("v") not in SUPPORTED_VERSIONS:
-            raise Rejected(_text("sync.event_version", v=event.get("v")), permanent=True)
+            raise Rejected(text("sync.event_version", v=event.get("v")), permanent=True)
         dossier = dossier_from_row(event["dossier"], self.store.crypto)
         record = dossier_item(
             dossier, sector=event.get("sector", ""), agency_name=self.station.center_name
@@ -248,11 +186,6 @@ class DvcqgDialect:
                 return step_id
         self.call("CapNhatTienDoHoSoMC", data=[step])
         return step_id
-
-    def remember(self, item, upstream_id: str | None) -> None:
-        """Inside the transaction that marks the event synced."""
-        if upstream_id and "dossier" in item.payload:
-            self.store.sync_state.set(KNOWN + item.entity_id, True)
 
     # ---- the monthly satisfaction summary ----
     def after_push(self, report) -> None:
