@@ -218,14 +218,18 @@ def _code_block(d: Dossier) -> tuple[Block, ...]:
     )
 
 
-def _signatures(receiver: str) -> tuple[Block, ...]:
-    return (
+def _signatures(receiver: str, title: str = "") -> tuple[Block, ...]:
+    """The two signature boxes; under the receiver's, the officer's full name and title."""
+    blocks: tuple[Block, ...] = (
         Space(0.5),
         Columns(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN"), bold=True, size="small"),
         Columns(("(Ký và ghi rõ họ tên)", "(Ký và ghi rõ họ tên)"), size="small"),
         Space(3),
-        Columns(("", receiver), size="small"),
+        Columns(("", nfc(receiver)), bold=True, size="small"),
     )
+    if title:
+        blocks += (Columns(("", nfc(title)), size="small"),)
+    return blocks
 
 
 # --- The documents ------------------------------------------------------------------------
@@ -275,6 +279,7 @@ def form01_document(
     copy: int = 1,
     processing: str = "",
     receiver_name: str = "",
+    receiver_title: str = "",
 ) -> Document:
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, with every field of DOMAIN.md."""
     docs = [doc for doc in d.documents if doc.received]
@@ -306,7 +311,7 @@ def form01_document(
             label="Vào Sổ theo dõi hồ sơ: ",
         ),
         Text(money(d.fee_vnd), label="Lệ phí: "),
-        *_signatures(receiver_name or d.receiver),
+        *_signatures(receiver_name or d.receiver, receiver_title),
         Rule(),
         Text("Tra cứu hồ sơ bằng mã hồ sơ trên Cổng Dịch vụ công.", size="small", align="center"),
     ]
@@ -321,7 +326,7 @@ def form01_document(
 
 def _decision_form(
     d: Dossier, *, header: Header, at: datetime, heading: str, intro: str, reasons: str,
-    closing: str,
+    closing: str, receiver_name: str = "", receiver_title: str = "",
 ) -> tuple[Block, ...]:  # fmt: skip
     """Forms 02 and 03 share their layout: a heading, the dossier, the reasons, a closing."""
     return (
@@ -335,11 +340,19 @@ def _decision_form(
         Text("", label=intro),
         Text(nfc(reasons) or "—"),
         Text(closing, size="small"),
-        *_signatures(d.receiver),
+        *_signatures(receiver_name or d.receiver, receiver_title),
     )
 
 
-def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
+def form02_document(
+    d: Dossier,
+    *,
+    header: Header,
+    reasons: str,
+    at: datetime,
+    receiver_name: str = "",
+    receiver_title: str = "",
+) -> Document:
     """Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
     blocks = _decision_form(
         d,
@@ -350,11 +363,21 @@ def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -
         reasons=reasons,
         closing="Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, xin liên hệ Bộ phận "
         "Một cửa để được hướng dẫn.",
+        receiver_name=receiver_name,
+        receiver_title=receiver_title,
     )
     return Document("form02", d.code, f"Phiếu yêu cầu bổ sung {d.code}", blocks)
 
 
-def form03_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
+def form03_document(
+    d: Dossier,
+    *,
+    header: Header,
+    reasons: str,
+    at: datetime,
+    receiver_name: str = "",
+    receiver_title: str = "",
+) -> Document:
     """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
     blocks = _decision_form(
         d,
@@ -364,6 +387,8 @@ def form03_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -
         intro="Hồ sơ không đủ điều kiện tiếp nhận, giải quyết vì lý do sau:",
         reasons=reasons,
         closing="Xin thông báo để ông/bà được biết.",
+        receiver_name=receiver_name,
+        receiver_title=receiver_title,
     )
     return Document("form03", d.code, f"Phiếu từ chối {d.code}", blocks)
 

@@ -12,6 +12,7 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Permission
+from counter_app.services.accounts import officer
 from counter_app.services.context import ServiceContext
 from counter_app.services.dossiers import show_dossier
 from counter_app.services.queue import find_ticket
@@ -115,8 +116,16 @@ def receipt_docs(ctx: ServiceContext, code: str, *, copies: int = 1) -> list[Doc
         text = processing_text(processing, with_verification=d.with_verification)
     except NotFound:
         text = ""
+    name, title = officer(ctx.store, d.receiver)
     return [
-        form01_document(d, header=header(ctx), copy=copy, processing=text)
+        form01_document(
+            d,
+            header=header(ctx),
+            copy=copy,
+            processing=text,
+            receiver_name=name,
+            receiver_title=title,
+        )
         for copy in range(1, copies + 1)
     ]
 
@@ -131,16 +140,18 @@ def _latest_note(events, status: DossierStatus, fallback: str) -> str:
 def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
     detail = show_dossier(ctx, code)
     d, now = detail.dossier, ctx.now()
-    if form == "form02":
-        reasons = _latest_note(detail.events, DossierStatus.SUPPLEMENT, d.note)
-        return form02_document(d, header=header(ctx), reasons=reasons, at=now)
-    if form == "form03":
-        reasons = _latest_note(detail.events, DossierStatus.REFUSED, d.note)
-        return form03_document(d, header=header(ctx), reasons=reasons, at=now)
+    name, title = officer(ctx.store, d.receiver)
+    if form in ("form02", "form03"):
+        status = DossierStatus.SUPPLEMENT if form == "form02" else DossierStatus.REFUSED
+        make = form02_document if form == "form02" else form03_document
+        reasons = _latest_note(detail.events, status, d.note)
+        return make(d, header=header(ctx), reasons=reasons, at=now, receiver_name=name,
+                    receiver_title=title)  # fmt: skip
     rows = [HandOver("Bộ phận Một cửa", "Bộ phận chuyên môn", d.received_at)]
     for event in detail.events:
         if event.kind == "status" and event.to_status is not None:
-            rows.append(HandOver(event.actor, "—", event.at, note=event.note))
+            giver = officer(ctx.store, event.actor)[0]
+            rows.append(HandOver(giver, "—", event.at, note=event.note))
     rows += [HandOver("Bộ phận chuyên môn", "Bộ phận Một cửa", None)]
     return form06_document(d, header=header(ctx), rows=tuple(rows))
 

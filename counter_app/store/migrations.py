@@ -216,6 +216,17 @@ def m007_center_deliveries(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS tickets_by_uid ON tickets(uid)")
 
 
+def m008_account_full_names(conn: sqlite3.Connection) -> None:
+    """Accounts gain the officer's full name and title (Họ và tên, Chức danh): every printed
+    form names the officer who received a dossier, not their login. Empty for older
+    accounts until an admin fills them (forms then fall back to the login). Written to run
+    again harmlessly, as m007."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(users)").fetchall()}
+    for column in ("full_name", "title"):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE users ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -224,6 +235,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_sealed_personal_fields,
     m006_sealed_event_notes,
     m007_center_deliveries,
+    m008_account_full_names,
 )
 
 

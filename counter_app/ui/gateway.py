@@ -154,6 +154,8 @@ def initialise_station(
     admin_username: str,
     admin_password: str,
     now: datetime,
+    admin_full_name: str = "",
+    admin_title: str = "",
     data_passphrase: str | None = None,
     on_recovery_code: Callable[[str], None] | None = None,
 ):
@@ -169,6 +171,8 @@ def initialise_station(
         actor=Actor(admin_username or "admin", Role.ADMIN),
         counters=counters,
         admin_password=admin_password,
+        admin_full_name=admin_full_name,
+        admin_title=admin_title,
         data_passphrase=data_passphrase,
         on_recovery_code=on_recovery_code,
     )
