@@ -84,14 +84,23 @@ class Document:
     def job_key(self) -> str:
         return f"{self.kind}:{self.key}:{self.copy}"
 
-    def as_reprint(self) -> Document:
-        return replace(self, reprint=True)
+    def as_reprint(self, at: datetime | None = None) -> Document:
+        """The same document marked as a reprint; with `at`, the time of the reprint too."""
+        meta = {**self.meta, "reprinted_at": at.isoformat()} if at else self.meta
+        return replace(self, reprint=True, meta=meta)
 
     def printed_blocks(self) -> tuple[Block, ...]:
-        """The blocks as they go on paper: a reprint says so at the top and the bottom."""
+        """The blocks as they go on paper: a reprint says so at the top and the bottom,
+        with the time it was printed again when that is known."""
         if not self.reprint:
             return self.blocks
-        mark = (Text(f"*** {REPRINT_MARK} ***", size="large", bold=True, align="center"),)
+        mark: tuple[Block, ...] = (
+            Text(f"*** {REPRINT_MARK} ***", size="large", bold=True, align="center"),
+        )
+        when = self.meta.get("reprinted_at")
+        if when:
+            at = datetime.fromisoformat(when)
+            mark += (Text(f"In lại lúc {hhmm_date(at)}", size="small", align="center"),)
         return mark + self.blocks + (Rule(),) + mark
 
     def all_text(self) -> str:

@@ -46,6 +46,10 @@ register(
             "vi": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
             "en": "The end date must not be before the start date.",
         },
+        "printer.unknown_form": {
+            "vi": "Không có mẫu phiếu này; các mẫu: {forms}.",
+            "en": "No such form; the forms are: {forms}.",
+        },
         "printer.bad_copies": {
             "vi": "Số liên phải là 1 hoặc 2.",
             "en": "The number of copies must be 1 or 2.",
@@ -154,6 +158,51 @@ def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
             rows.append(HandOver(giver, "—", event.at, note=event.note))
     rows += [HandOver("Bộ phận chuyên môn", "Bộ phận Một cửa", None)]
     return form06_document(d, header=header(ctx), rows=tuple(rows))
+
+
+FORMS = ("form01", "form02", "form03", "form06")
+
+
+def dossier_forms(ctx: ServiceContext, code: str) -> list[str]:
+    """The forms this dossier has had a reason to print, in the order of the law's annex:
+    Form 01 once received, 02 and 03 once asked for or refused, 06 once received."""
+    detail = show_dossier(ctx, code)
+    seen = {detail.dossier.status} | {e.to_status for e in detail.events if e.to_status}
+    received = bool(seen - {DossierStatus.NEW, DossierStatus.REFUSED})
+    forms = ["form01"] if received else []
+    if DossierStatus.SUPPLEMENT in seen:
+        forms.append("form02")
+    if DossierStatus.REFUSED in seen:
+        forms.append("form03")
+    if received:
+        forms.append("form06")
+    return forms
+
+
+def form_docs(ctx: ServiceContext, form: str, code: str) -> list[Document]:
+    """Any form of a dossier by its name; Form 01 in its two copies."""
+    if form == "form01":
+        return receipt_docs(ctx, code, copies=2)
+    if form not in FORMS:
+        raise ValidationError("printer.unknown_form", field="form", forms=", ".join(FORMS))
+    return [form_doc(ctx, form, code)]
+
+
+def mark_reprint(ctx: ServiceContext, documents: list[Document]) -> list[Document]:
+    """Documents printed again: each marked "BẢN IN LẠI" with the time on paper, and each
+    recorded in the audit through the one write path (what and which copy, no name)."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        for document in documents:
+            ctx.journal(
+                at=now,
+                action="print.reprint",
+                entity="ticket" if document.kind == "ticket" else "dossier",
+                entity_id=document.key,
+                detail={"form": document.kind, "copy": document.copy},
+            )
+    return [document.as_reprint(now) for document in documents]
 
 
 def test_doc(ctx: ServiceContext, printer: str) -> Document:

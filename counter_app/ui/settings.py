@@ -259,14 +259,27 @@ class HoursPage(SettingsPage):
 
 class PrinterPage(SettingsPage):
     def load(self) -> None:
-        printers = dict(gateway.read_settings(self.session.ctx())["printers"])
+        settings = gateway.read_settings(self.session.ctx())
+        printers = dict(settings["printers"])
         default = printers.pop("default", "")
         self.name = QLineEdit(default or next(iter(printers), "") or "may-in-quay")
         self.url = QLineEdit(printers.get(default) or next(iter(printers.values()), ""))
         self.url.setPlaceholderText(self.tr("ví dụ tcp://192.168.1.50:9100"))
         self.others = printers
-        self.row(self.tr("Tên máy in:"), self.name)
-        self.row(self.tr("Địa chỉ máy in:"), self.url, "printers")
+        self.forms = QComboBox()
+        self.forms.addItem(self.tr("Không dùng: in phiếu trên máy in nhiệt"), "")
+        from counter_app.ui.system_print import system_printers
+
+        for name in system_printers():
+            self.forms.addItem(name, name)
+        chosen = settings.get("form_printer", "")
+        if chosen and self.forms.findData(chosen) < 0:
+            self.forms.addItem(self.tr("{name} (không thấy trên máy này)").format(name=chosen),
+                               chosen)  # fmt: skip
+        self.forms.setCurrentIndex(max(0, self.forms.findData(chosen)))
+        self.row(self.tr("Máy in giấy tờ A4/A5:"), self.forms, "form_printer")
+        self.row(self.tr("Tên máy in phiếu nhiệt:"), self.name)
+        self.row(self.tr("Địa chỉ máy in phiếu (ESC/POS):"), self.url, "printers")
         buttons = QHBoxLayout()
         self.save_button = button(self.tr("Lưu máy in"), role="primary")
         self.test = button(self.tr("In thử"))
@@ -298,7 +311,9 @@ class PrinterPage(SettingsPage):
 
     def _save(self) -> bool:
         printers = self.printers()
-        ok = self.save(lambda ctx: gateway.save_settings(ctx, printers=printers),
+        forms = self.forms.currentData() or ""
+        ok = self.save(lambda ctx: gateway.save_settings(ctx, printers=printers,
+                                                         form_printer=forms),
                        self.tr("Đã lưu máy in."))  # fmt: skip
         if ok:
             self.session.printing().refresh()
@@ -310,7 +325,7 @@ class PrinterPage(SettingsPage):
             from counter_app.ui.receipt import ReceiptPreview
 
             document = gateway.test_print_document(self.session.ctx(), "—")
-            self.preview = ReceiptPreview(document, self)
+            self.preview = ReceiptPreview(document, self, session=self.session)
             self.preview.show()
             return
         show_field_error(self.errors["printers"], "")

@@ -44,6 +44,7 @@ class StationWindow(QMainWindow):
         self.setWindowTitle(self.tr("Quầy một cửa"))
         self.station_role = role
         self.session: Session | None = None
+        self.intake_printer = None  # made at the first print, for the signed-in session
         self.pages: dict[str, QWidget] = {}
         self._prebuilt: dict[str, QWidget] = {}  # built hidden before anyone signs in
         self.windows: dict[str, QWidget] = {}
@@ -227,24 +228,14 @@ class StationWindow(QMainWindow):
             self.show_receipt(dossier, reasons)
 
     def print_dossier(self, dossier) -> bool:
-        """Form 01 (two copies), 02 or 03 to the default printer through the spool, off the
-        UI thread; False when no printer is set up (the caller shows the preview)."""
-        from counter_app.core.dossier import DossierStatus
+        """Form 01 (two copies), 02 or 03 to the station's first printer (the PC's printer
+        for forms, else the thermal one); False when no printer is set up (the caller shows
+        the preview). A print that fails opens a dialog that says what to do."""
+        if self.intake_printer is None:
+            from counter_app.ui.print_failed import IntakePrinter
 
-        printing = self.session.printing()
-        if not printing.state.configured or dossier.status is DossierStatus.NEW:
-            return False
-        actor, code = self.session.actor, dossier.code
-        if dossier.status is DossierStatus.REFUSED:
-            title = self.tr("phiếu từ chối {code}").format(code=code)
-            printing.print_form("form03", code, actor, title=title)
-        elif dossier.status is DossierStatus.SUPPLEMENT:
-            title = self.tr("phiếu yêu cầu bổ sung {code}").format(code=code)
-            printing.print_form("form02", code, actor, title=title)
-        else:
-            title = self.tr("giấy tiếp nhận {code}").format(code=code)
-            printing.print_receipt(code, actor, title=title)
-        return True
+            self.intake_printer = IntakePrinter(self.session, self)
+        return self.intake_printer.print_dossier(dossier)
 
     def show_receipt(self, dossier, reasons: str = "") -> None:
         from counter_app.core.errors import DomainError
@@ -256,7 +247,7 @@ class StationWindow(QMainWindow):
         except DomainError as error:
             self.statusBar().showMessage(error_text(error), 8000)
             return
-        self.preview = ReceiptPreview(document, self)
+        self.preview = ReceiptPreview(document, self, session=self.session)
         self.preview.show()
 
     # --- screens for citizens

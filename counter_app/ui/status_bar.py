@@ -156,12 +156,17 @@ class StationStatusBar(QStatusBar):
             text = self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)")
         elif state.stuck:
             text = self.tr("Máy in: {n} lệnh in chưa xong – bấm để xem").format(n=state.stuck)
-        else:
+        elif state.reachable is False:
+            text = self.tr("Máy in: không kết nối")
+        elif state.reachable is None:  # not asked yet, or a USB/serial printer
+            text = self.tr("Máy in: chưa kiểm tra được")
+        else:  # only when the printer answered just now
             text = self.tr("Máy in: sẵn sàng")
         self.printer.setText(text)
+        alarm = state.configured and (state.stuck or state.reachable is False)
         self.printer.setStyleSheet(
             "QPushButton { border: none; background: transparent; padding: 0 4px; %s }"
-            % ("color: #b3261e; font-weight: bold;" if state.stuck else "")
+            % ("color: #b3261e; font-weight: bold;" if alarm else "")
         )
 
     def _printed(self, printed) -> None:
