@@ -78,10 +78,13 @@ class ReceiptPreview(QDialog):
     """The slip as the thermal printer draws it, with "In" to a printer from the station's
     list and "Lưu PDF" (the official form's A5 page, drawn as the office printer would)."""
 
-    def __init__(self, document, parent=None, *, session=None) -> None:
+    def __init__(self, document, parent=None, *, session=None, reprint: bool = False) -> None:
         super().__init__(parent)
         self.document = document
         self._session = session
+        # A form printed before (from the dossier page): what leaves this window, on paper
+        # or as PDF, is marked "BẢN IN LẠI" and recorded as a reprint.
+        self.reprint = reprint
         self.request = f"preview:{document.kind}:{document.key}"
         self.setWindowTitle(self.tr("Xem trước phiếu in: {title}").format(title=document.title))
         title = QLabel(document.title)
@@ -141,7 +144,7 @@ class ReceiptPreview(QDialog):
         if destination is None or self._session is None:
             return
         try:
-            done = printing.send(self._session, [self.document], destination,
+            done = printing.send(self._session, self._outgoing(), destination,
                                  title=self.document.title, request=self.request)  # fmt: skip
         except DomainError as error:
             self.message.error(error_text(error))
@@ -150,6 +153,13 @@ class ReceiptPreview(QDialog):
             self.message.ok(self.tr("Đã in: {title}").format(title=self.document.title))
         else:
             self.message.show_message(self.tr("Đang gửi tới máy in…"))
+
+    def _outgoing(self) -> list:
+        if not self.reprint or self._session is None:
+            return [self.document]
+        from printers.service import mark_reprint
+
+        return mark_reprint(self._session.ctx(), [self.document])
 
     def _printed(self, printed) -> None:
         if printed.request != self.request:
@@ -176,7 +186,7 @@ class ReceiptPreview(QDialog):
         from counter_app.ui.system_print import save_pdf
 
         try:
-            save_pdf(self.document, Path(path))
+            save_pdf(self._outgoing()[0], Path(path))
         except DomainError as error:
             self.message.error(error_text(error))
             return

@@ -202,6 +202,7 @@ class StationWindow(QMainWindow):
 
             page = DossiersWidget(session)
             page.preview_requested.connect(lambda d, r: self.show_receipt(d, r))
+            page.reprint_requested.connect(lambda d: self.show_receipt(d, reprint=True))
         elif key == "reports":
             from counter_app.ui.reports import ReportsWidget
 
@@ -237,7 +238,7 @@ class StationWindow(QMainWindow):
             self.intake_printer = IntakePrinter(self.session, self)
         return self.intake_printer.print_dossier(dossier)
 
-    def show_receipt(self, dossier, reasons: str = "") -> None:
+    def show_receipt(self, dossier, reasons: str = "", *, reprint: bool = False) -> None:
         from counter_app.core.errors import DomainError
         from counter_app.ui.i18n import error_text
         from counter_app.ui.receipt import ReceiptPreview, dossier_document
@@ -247,7 +248,7 @@ class StationWindow(QMainWindow):
         except DomainError as error:
             self.statusBar().showMessage(error_text(error), 8000)
             return
-        self.preview = ReceiptPreview(document, self, session=self.session)
+        self.preview = ReceiptPreview(document, self, session=self.session, reprint=reprint)
         self.preview.show()
 
     # --- screens for citizens
