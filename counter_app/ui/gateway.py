@@ -74,6 +74,14 @@ def build_report(ctx: ServiceContext, *, start: date, end: date):
     return reports.build_report(ctx, start=start, end=end)
 
 
+def figure_meaning(column: str) -> str:
+    """What a report figure means, in one line of the user's language."""
+    from counter_app.services.reports import MEANINGS
+    from counter_app.ui.i18n import pick
+
+    return pick(*MEANINGS[column])
+
+
 def export_report(report, path: str) -> None:
     from counter_app.services import reports
 
