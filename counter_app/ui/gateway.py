@@ -48,6 +48,24 @@ def login(store: Store, *, username: str, password: str, now: datetime) -> Actor
     return service_login(store, username=username, password=password, now=now)
 
 
+def list_users(ctx: ServiceContext) -> list:
+    from counter_app.services.accounts import list_users as service_list_users
+
+    return service_list_users(ctx)
+
+
+def add_user(ctx: ServiceContext, **account):
+    from counter_app.services.accounts import add_user as service_add_user
+
+    return service_add_user(ctx, **account)
+
+
+def update_user(ctx: ServiceContext, *, username: str, full_name: str, title: str):
+    from counter_app.services.accounts import update_user as service_update_user
+
+    return service_update_user(ctx, username=username, full_name=full_name, title=title)
+
+
 def demo_accounts() -> dict:
     from counter_app.services.demo import DEMO_ACCOUNTS
 

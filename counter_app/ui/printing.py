@@ -31,23 +31,22 @@ def destinations(session: Session) -> list[Destination]:
     the other printers installed on this PC."""
     from counter_app.ui.system_print import system_printers
 
-    tr = QCoreApplication.translate
     chosen = form_printer(session)
     installed = system_printers()
     found: list[Destination] = []
     if chosen:
-        found.append(Destination(SYSTEM, chosen, tr("Printing", "Máy in văn phòng: {name}")
-                                 .format(name=chosen)))  # fmt: skip
+        label = QCoreApplication.translate("Printing", "Máy in văn phòng: {name}")
+        found.append(Destination(SYSTEM, chosen, label.format(name=chosen)))
     named: dict = dict(session.store.settings.get("printers", {}) or {})
     default = named.pop("default", "")
     for name in sorted(named, key=lambda n: n != default):
-        label = tr("Printing", "Máy in phiếu nhiệt: {name} ({url})").format(
-            name=name, url=named[name]
-        )
+        label = QCoreApplication.translate("Printing", "Máy in phiếu nhiệt: {name} ({url})")
+        label = label.format(name=name, url=named[name])
         found.append(Destination(ESCPOS, named[name], label))
     for name in installed:
         if name != chosen:
-            label = tr("Printing", "Máy in văn phòng: {name}").format(name=name)
+            label = QCoreApplication.translate("Printing", "Máy in văn phòng: {name}")
+            label = label.format(name=name)
             found.append(Destination(SYSTEM, name, label))
     return found
 

@@ -500,11 +500,14 @@ class SettingsWidget(QWidget):
         self.message = MessageBar()
         self.tabs = QTabWidget()
         self.pages: list[SettingsPage] = []
+        from counter_app.ui.settings_accounts import AccountsPage  # it builds on SettingsPage
+
         for page_class, title in (
             (CenterPage, self.tr("Trung tâm")),
             (CountersPage, self.tr("Quầy và nhóm dịch vụ")),
             (HoursPage, self.tr("Giờ làm việc, ngày nghỉ")),
             (PrinterPage, self.tr("Máy in")),
+            (AccountsPage, self.tr("Tài khoản")),
             (PortalPage, self.tr("Cổng DVC, đồng bộ")),
             (LanguagePage, self.tr("Ngôn ngữ")),
             (BackupPage, self.tr("Sao lưu")),
