@@ -198,7 +198,9 @@ class TcpBackend:
         try:
             sock = socket.create_connection((self.host, self.port), timeout=self.profile.timeout)
         except OSError as error:
-            raise PrinterUnavailable(f"Không kết nối được máy in {where} ({error}).") from None
+            raise PrinterUnavailable(
+                f"Không kết nối được máy in {where} ({_why(error)})."
+            ) from None
         unproven = ConnectionBroken(
             f"Máy in {where} không xác nhận đã nhận hết lệnh in (máy treo hoặc không trả lời)."
         )
@@ -226,10 +228,26 @@ class TcpBackend:
                     )
             except OSError as error:
                 if not sent:
-                    raise PrinterUnavailable(f"Máy in {where} không trả lời ({error}).") from None
+                    raise PrinterUnavailable(
+                        f"Máy in {where} không trả lời ({_why(error)})."
+                    ) from None
                 raise ConnectionBroken(
-                    f"Mất kết nối với máy in {where} khi đang in ({error})."
+                    f"Mất kết nối với máy in {where} khi đang in ({_why(error)})."
                 ) from None
+
+
+def _why(error: OSError) -> str:
+    """A network failure as a clerk can act on it, in Vietnamese (the system's own text is
+    English on most machines)."""
+    if isinstance(error, ConnectionRefusedError):
+        return "không có máy in nào trả lời ở địa chỉ này: máy tắt, chưa cắm mạng hoặc sai địa chỉ"
+    if isinstance(error, TimeoutError):
+        return "quá thời gian chờ: máy in không trả lời"
+    if isinstance(error, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return "máy in đã ngắt kết nối"
+    if isinstance(error, socket.gaierror):
+        return "không tìm thấy tên máy in trên mạng"
+    return f"lỗi mạng số {error.errno}" if error.errno else "lỗi mạng"
 
 
 def _refuse_if_not_ready(status: PrinterStatus | None, where: str) -> None:

@@ -90,18 +90,17 @@ class Document:
         return replace(self, reprint=True, meta=meta)
 
     def printed_blocks(self) -> tuple[Block, ...]:
-        """The blocks as they go on paper: a reprint says so at the top and the bottom,
-        with the time it was printed again when that is known."""
+        """The blocks as they go on paper: a reprint says so at the top and the bottom, the
+        bottom with the time it was printed again when that is known."""
         if not self.reprint:
             return self.blocks
-        mark: tuple[Block, ...] = (
-            Text(f"*** {REPRINT_MARK} ***", size="large", bold=True, align="center"),
-        )
+        top = Text(f"*** {REPRINT_MARK} ***", size="large", bold=True, align="center")
+        bottom = f"*** {REPRINT_MARK} ***"
         when = self.meta.get("reprinted_at")
-        if when:
-            at = datetime.fromisoformat(when)
-            mark += (Text(f"In lại lúc {hhmm_date(at)}", size="small", align="center"),)
-        return mark + self.blocks + (Rule(),) + mark
+        if when:  # small, at the foot: a long Form 01 still keeps to one A5 page
+            at = hhmm_date(datetime.fromisoformat(when))
+            bottom = f"*** {REPRINT_MARK} · in lại lúc {at} ***"
+        return (top, *self.blocks, Rule(), Text(bottom, size="small", bold=True, align="center"))
 
     def all_text(self) -> str:
         parts: list[str] = []
@@ -233,7 +232,7 @@ def _signatures(receiver: str, title: str = "") -> tuple[Block, ...]:
         Space(0.5),
         Columns(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN"), bold=True, size="small"),
         Columns(("(Ký và ghi rõ họ tên)", "(Ký và ghi rõ họ tên)"), size="small"),
-        Space(3),
+        Space(2.5),  # room to sign (10 mm on A5), and Form 01 still keeps to one page
         Columns(("", nfc(receiver)), bold=True, size="small"),
     )
     if title:

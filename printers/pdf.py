@@ -56,7 +56,7 @@ class _Page:
             QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
         )
         device.setPageLayout(
-            QPageLayout(page, orientation, QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+            QPageLayout(page, orientation, QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
         )
         device.setResolution(300)  # a printer may keep its own: `px` follows what it took
         self.dpi = device.resolution()
@@ -170,7 +170,7 @@ def paint_document(document: Document, device, *, size: str = "A5") -> int:
                 strip.width,
                 QImage.Format.Format_Grayscale8,
             )
-            side = page.px(300)
+            side = page.px(200)  # 17 mm: scans well, and Form 01 keeps to one A5 page
             page.ensure(side + page.px(10))
             p.drawImage(QRect((page.width - side) // 2, page.y, side, side), image)
             page.y += side + page.px(10)

@@ -141,6 +141,6 @@ def test_the_reports_page_says_units_and_meanings(qtbot, qapp, day, store, clock
         item = table.horizontalHeaderItem(j)
         assert item.toolTip() == reports.MEANINGS_VI[column]
         if column != "label":
-            assert item.text().endswith(("(lượt)", "(phút)", "(hồ sơ)", "(%)")), item.text()
+            assert item.text().endswith(("\n(lượt)", "\n(phút)", "\n(hồ sơ)", "\n(%)")), item.text()
     assert "hồ sơ tiếp nhận" in page.total.text() and "phút" in page.total.text()
     session.close()

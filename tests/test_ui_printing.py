@@ -260,7 +260,7 @@ def test_reprint_from_the_dossier_page_is_marked_and_audited(qtbot, session, sto
         qtbot.mouseClick(dialog.print_button, Qt.LeftButton)
     paper = flat(decode_escpos(out.read_bytes()).text)
     assert paper.count("BẢN IN LẠI") == 4  # two copies, marked at the top and the bottom
-    assert f"In lại lúc {clock.now:%H} giờ {clock.now:%M} phút" in paper
+    assert f"in lại lúc {clock.now:%H} giờ {clock.now:%M} phút" in paper
     assert NAME in paper
     audit = store.query("SELECT actor, action, entity_id, detail FROM audit "
                         "WHERE action = 'print.reprint'")  # fmt: skip

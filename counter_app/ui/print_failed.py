@@ -26,6 +26,7 @@ class PrintFailedDialog(QDialog):
         code: str,
         reason: str,
         jobs: list | None = None,
+        failed_printer: str = "",
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -59,6 +60,11 @@ class PrintFailedDialog(QDialog):
         self.others = QComboBox()
         for destination in printing.destinations(session):
             self.others.addItem(destination.label, destination)
+        # another printer than the one that failed is offered first
+        others = [i for i in range(self.others.count())
+                  if self.others.itemData(i).name != failed_printer]  # fmt: skip
+        if others:
+            self.others.setCurrentIndex(others[0])
         self.retry = button(self.tr("Thử in lại"), role="primary")
         self.elsewhere = button(self.tr("In bằng máy in này"))
         self.elsewhere.setEnabled(self.others.count() > 0)
@@ -77,13 +83,14 @@ class PrintFailedDialog(QDialog):
         for widget in (heading, saved, self.reason, checks, self.message):
             layout.addWidget(widget)
         layout.addLayout(other_row)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         self.retry.clicked.connect(self._retry)
         self.elsewhere.clicked.connect(self._print_elsewhere)
         self.show_slip.clicked.connect(self._show_slip)
         self.close_button.clicked.connect(self.reject)
         session.printing().printed.connect(self._printed)
-        self.resize(640, 460)
+        self.resize(680, 420)
 
     def _retry(self) -> None:
         """The same printer again: the spooled jobs when there are some, else the forms."""
@@ -146,7 +153,7 @@ class IntakePrinter(QObject):
         super().__init__(window)
         self._session = session
         self._window = window
-        self._pending: dict[str, tuple[str, list]] = {}  # request: (code, documents)
+        self._pending: dict[str, tuple[str, list, str]] = {}  # request: code, documents, printer
         self.dialog: PrintFailedDialog | None = None
         session.printing().printed.connect(self._printed)
 
@@ -165,13 +172,13 @@ class IntakePrinter(QObject):
         except DomainError as error:
             self._window.statusBar().showMessage(error_text(error), 10_000)
             return True
-        self._pending[request] = (code, documents)
+        self._pending[request] = (code, documents, destination.name)
         try:
             done = printing.send(self._session, documents, destination,
                                  title=documents[0].title, request=request)  # fmt: skip
         except DomainError as error:  # the PC's printer refused at once
             self._pending.pop(request, None)
-            self.failed(code, documents, error_text(error))
+            self.failed(code, documents, error_text(error), printer=destination.name)
             return True
         if done:
             self._pending.pop(request, None)
@@ -184,13 +191,16 @@ class IntakePrinter(QObject):
         pending = self._pending.pop(printed.request, None)
         if pending is None or printed.ok:
             return
-        code, documents = pending
+        code, documents, printer = pending
         reason = printed.error or next((j.reason for j in printed.jobs if j.reason), "")
-        self.failed(code, documents, reason, printed.jobs)
+        self.failed(code, documents, reason, printed.jobs, printer=printer)
 
-    def failed(self, code: str, documents: list, reason: str, jobs=None) -> PrintFailedDialog:
+    def failed(
+        self, code: str, documents: list, reason: str, jobs=None, *, printer: str = ""
+    ) -> PrintFailedDialog:
         self.dialog = PrintFailedDialog(self._session, documents, code=code, reason=reason,
-                                        jobs=jobs, parent=self._window)  # fmt: skip
+                                        jobs=jobs, failed_printer=printer,
+                                        parent=self._window)  # fmt: skip
         self.dialog.show()
         self.dialog.raise_()
         return self.dialog

@@ -73,7 +73,9 @@ class ReportsWidget(QWidget):
         for kind, text in (("clerk", self.tr("Theo cán bộ")), ("group", self.tr("Theo nhóm")),
                            ("procedure", self.tr("Theo thủ tục"))):  # fmt: skip
             table = QTableWidget(0, len(COLUMNS))
-            table.setHorizontalHeaderLabels([self.headers[c] for c in COLUMNS])
+            # the unit on its own line: the columns stay narrow enough for the names
+            table.setHorizontalHeaderLabels([self.headers[c].replace(" (", "\n(")
+                                             for c in COLUMNS])  # fmt: skip
             for j, column in enumerate(COLUMNS):  # what each figure means, on hover
                 table.horizontalHeaderItem(j).setToolTip(gateway.figure_meaning(column))
             table.setEditTriggers(QAbstractItemView.NoEditTriggers)
