@@ -168,7 +168,11 @@ def test_a_failed_intake_print_says_what_to_do_and_offers_ways_on(
     assert "Hồ sơ đã được lưu: không cần tiếp nhận lại" in words
     for check in ("Nguồn: máy in đã bật", "Giấy: còn giấy", "Cáp: cáp nguồn"):
         assert check in words
-    assert dialog.reason.text()  # the printer's own answer, in Vietnamese
+    reason = dialog.reason.text()  # the printer's own answer, in Vietnamese
+    assert reason and "Errno" not in reason and "refused" not in reason
+    if printer_kind == "nothing_listens":
+        assert "không có máy in nào trả lời ở địa chỉ này" in reason
+    assert "quay2" in dialog.others.currentText()  # another printer is offered first
     assert gateway.show_dossier(session.ctx(), dossier.code).dossier.code == dossier.code
 
     # the slip on screen
@@ -267,3 +271,29 @@ def test_reprint_from_the_dossier_page_is_marked_and_audited(qtbot, session, sto
     assert [(a["actor"], a["entity_id"]) for a in audit] == [("canbo.duong", dossier.code)] * 2
     assert all("Trần" not in (a["detail"] or "") for a in audit)  # no personal data
     qtbot.waitUntil(lambda: "Đã in lại" in dialog.message.text())
+
+
+def test_the_dossier_pages_preview_prints_a_marked_reprint(qtbot, session, store, clock,
+                                                           station, tmp_path):  # fmt: skip
+    """ "Xem phiếu in" on the dossier page shows a form printed before: In from there is
+    a reprint, marked and audited, never a second original."""
+    out = tmp_path / "slip.bin"
+    set_printers(store, clock, station, quay1=f"file://{out}?mode=text")
+    dossier = receive(session)
+    window = station_window(qtbot, session)
+    window.resize(1366, 768)
+    window.show()
+    page = window.show_page("dossiers")
+    qtbot.waitUntil(lambda: page._loaded and page.view.procedure.count() > 1)
+    page.run_search()
+    assert page.select_code(dossier.code)
+    qtbot.mouseClick(page.view.print_button, Qt.LeftButton)
+    preview = window.preview
+    assert preview is not None and preview.isVisible() and preview.reprint
+    with qtbot.waitSignal(session.printing().printed, timeout=10_000):
+        qtbot.mouseClick(preview.print_button, Qt.LeftButton)
+    paper = flat(decode_escpos(out.read_bytes()).text)
+    assert paper.count("BẢN IN LẠI") == 2
+    assert (
+        store.query("SELECT count(*) AS n FROM audit WHERE action = 'print.reprint'")[0]["n"] == 1
+    )
