@@ -11,6 +11,7 @@ from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.oserrors import NOT_CREATED, cannot_write
 from counter_app.core.roles import Permission
 from counter_app.services.accounts import officer
 from counter_app.services.context import ServiceContext
@@ -227,14 +228,17 @@ def tracking_book(ctx: ServiceContext, *, start: date, end: date, out: Path) -> 
     ctx.actor.require(Permission.READ_DOSSIERS)
     if end < start:
         raise ValidationError("printer.bad_period", field="to")
-    from printers.pdf import tracking_book_pdf
+    from printers.pdf import DeviceRefused, tracking_book_pdf
 
     dossiers = ctx.store.dossiers.listing(
         received_from=datetime.combine(start, time(0), VN_TZ),
         received_to=datetime.combine(end + timedelta(days=1), time(0), VN_TZ),
         limit=1_000_000,
     )
-    pages = tracking_book_pdf(
-        dossiers, out, center_name=ctx.station.center_name, start=start, end=end
-    )
+    try:
+        pages = tracking_book_pdf(
+            dossiers, out, center_name=ctx.station.center_name, start=start, end=end
+        )
+    except DeviceRefused:  # Qt could not open the file: said as the OS would say it
+        raise cannot_write(out, NOT_CREATED) from None
     return len(dossiers), pages

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import unicodedata
 
 import pytest
@@ -146,14 +147,41 @@ def test_luu_pdf_writes_the_form_through_qt_print_support(qtbot, session, tmp_pa
 # --- a failed print during intake ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("printer_kind", ["nothing_listens", "hangs_up"])
+class ClosingListener:
+    """A real listener on 127.0.0.1 that takes each connection and closes it at once."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("printer_kind", ["nothing_listens", "closes_at_once", "hangs_up"])
 def test_a_failed_intake_print_says_what_to_do_and_offers_ways_on(
-    qtbot, session, store, clock, station, tmp_path, lan, printer_kind
+    qtbot, session, store, clock, station, tmp_path, lan, printer_kind, request
 ):
     if printer_kind == "hangs_up":
         lan.mode = "hangup"  # takes the connection, closes it in the middle of the job
         lan.start()
         url = lan.url
+    elif printer_kind == "closes_at_once":
+        closing = ClosingListener()
+        request.addfinalizer(closing.close)
+        url = f"tcp://127.0.0.1:{closing.port}?timeout=1"
     else:
         url = f"tcp://127.0.0.1:{free_port()}?timeout=1"
     spare = tmp_path / "spare.bin"
