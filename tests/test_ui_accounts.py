@@ -119,3 +119,29 @@ def test_the_first_run_wizard_names_the_admin(qtbot, store, clock) -> None:
         qtbot.mouseClick(wizard.next, Qt.LeftButton)
     admin = store.users.get("admin")
     assert (admin.full_name, admin.title) == ("Trần Văn Ẩn", "Chủ tịch UBND xã")
+
+
+def test_settings_choose_the_forms_printer_among_the_installed_ones(qtbot, session, store,
+                                                                    clock, station):  # fmt: skip
+    from counter_app.services import admin
+    from counter_app.ui.settings import PrinterPage, SettingsWidget
+    from counter_app.ui.system_print import system_printers
+
+    admin.save_settings(make_ctx(store, clock, station, Role.ADMIN, "admin"),
+                        form_printer="HP LaserJet phòng một cửa")  # fmt: skip
+    widget = SettingsWidget(session)
+    qtbot.addWidget(widget)
+    widget.show()
+    page = next(p for p in widget.pages if isinstance(p, PrinterPage))
+    widget.tabs.setCurrentWidget(page)
+    listed = [page.forms.itemData(i) for i in range(page.forms.count())]
+    assert listed == ["", *system_printers(), "HP LaserJet phòng một cửa"]
+    assert "không thấy trên máy này" in page.forms.currentText()  # gone since it was chosen
+    page.forms.setFocus()
+    qtbot.keyClick(page.forms, Qt.Key_Home)  # "Không dùng": forms go to the thermal printer
+    qtbot.mouseClick(page.save_button, Qt.LeftButton)
+    assert store.settings.get("form_printer") == ""
+    assert "Đã lưu máy in" in widget.message.text()
+    with pytest.raises(Exception, match="settings.bad_value|không hợp lệ"):
+        admin.save_settings(make_ctx(store, clock, station, Role.ADMIN, "admin"),
+                            form_printer=["không phải tên"])  # fmt: skip

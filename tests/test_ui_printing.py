@@ -325,3 +325,14 @@ def test_the_dossier_pages_preview_prints_a_marked_reprint(qtbot, session, store
     assert (
         store.query("SELECT count(*) AS n FROM audit WHERE action = 'print.reprint'")[0]["n"] == 1
     )
+
+
+def test_the_indicator_names_a_forms_printer_that_is_not_installed(qtbot, session, store,
+                                                                   clock, station):  # fmt: skip
+    admin.save_settings(make_ctx(store, clock, station, Role.ADMIN, "admin"),
+                        form_printer="HP LaserJet phòng một cửa")  # fmt: skip
+    window = station_window(qtbot, session)
+    bar = window.statusBar()
+    bar.refresh()
+    assert bar.printer.text() == "Máy in giấy tờ: không thấy «HP LaserJet phòng một cửa»"
+    assert "b3261e" in bar.printer.styleSheet()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from counter_app.ui import gateway
+from counter_app.ui import gateway, printing
 from counter_app.ui.session import Session
 
 ONLINE_WITHIN = timedelta(minutes=10)
@@ -69,6 +69,7 @@ class StationStatusBar(QStatusBar):
         self.addPermanentWidget(self.user)
         self.stuck_dialog: StuckJobsDialog | None = None
         self.printing = session.printing()
+        self._forms = printing.form_printer(session)  # the PC's printer for official forms
         # Bound methods, not lambdas: Qt drops them with this bar when its window goes.
         self.printing.state_changed.connect(self._show_printer)
         self.printing.printed.connect(self._printed)
@@ -120,6 +121,7 @@ class StationStatusBar(QStatusBar):
         if session.station.in_center and session.station.role != "hub":
             for widget in (self.link, self.outbox, self.sync_button):
                 widget.hide()
+        self._forms = printing.form_printer(session)
         self._show_printer()
         self.user.setText(
             self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
@@ -152,7 +154,19 @@ class StationStatusBar(QStatusBar):
 
     def _show_printer(self, _state=None) -> None:
         state = self.printing.state
-        if not state.configured:
+        forms = self._forms  # read with the rest in refresh(): the queue may outlive the store
+        alarm = state.configured and (state.stuck or state.reachable is False)
+        if not state.configured and forms:  # forms on the PC's printer, no thermal one
+            from counter_app.ui.system_print import system_printers
+
+            installed = forms in system_printers()
+            text = (
+                self.tr("Máy in giấy tờ: {name}")
+                if installed
+                else self.tr("Máy in giấy tờ: không thấy «{name}»")
+            ).format(name=forms)
+            alarm = not installed
+        elif not state.configured:
             text = self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)")
         elif state.stuck:
             text = self.tr("Máy in: {n} lệnh in chưa xong – bấm để xem").format(n=state.stuck)
@@ -163,7 +177,6 @@ class StationStatusBar(QStatusBar):
         else:  # only when the printer answered just now
             text = self.tr("Máy in: sẵn sàng")
         self.printer.setText(text)
-        alarm = state.configured and (state.stuck or state.reachable is False)
         self.printer.setStyleSheet(
             "QPushButton { border: none; background: transparent; padding: 0 4px; %s }"
             % ("color: #b3261e; font-weight: bold;" if alarm else "")

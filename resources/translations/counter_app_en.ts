@@ -1897,6 +1897,14 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>○ Cut off from the center since {since} · {n} waiting</translation>
     </message>
     <message>
+        <source>Máy in giấy tờ: {name}</source>
+        <translation>Forms printer: {name}</translation>
+    </message>
+    <message>
+        <source>Máy in giấy tờ: không thấy «{name}»</source>
+        <translation>Forms printer: «{name}» not found</translation>
+    </message>
+    <message>
         <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
         <translation>Printer: not set up (preview on screen)</translation>
     </message>
