@@ -68,8 +68,8 @@ QT_PLUGINS = {
     "texttospeech": ("texttospeech_speechd", "texttospeech_sapi", "texttospeech_winrt",
                      "texttospeech_darwin"),
 }  # fmt: skip
-# Qt's own translations: none. The program loads only its own .qm (ui/i18n.py), and the
-# PySide6 wheel has no Vietnamese for Qt's dialogs anyway.
+# Qt's own translations: none from the wheel, which has no Vietnamese for Qt's dialogs. The
+# program ships its own (resources/translations/qtbase_vi.qm, loaded by ui/i18n.py).
 QT_TRANSLATION_LANGS = ()
 # Shared libraries that the kept modules do not need but that the Qt hooks pick up.
 DROPPED_LIBRARIES = (

@@ -91,9 +91,10 @@ class Smoke:
         return data
 
     def receive_and_print(self) -> None:
-        out = self.run("receive", "dossier", "receive", "--procedure", "1.001193", "--name",
-                       "Nguyễn Thị Đường", "--citizen-id", "001190012345", "--phone",
-                       "0912345678", "--address", "Thôn 3, xã Tân Lập", "--json")  # fmt: skip
+        out = self.run("receive", "dossier", "receive", "--documents", "all", "--procedure",
+                       "1.001193", "--name", "Nguyễn Thị Đường", "--citizen-id", "001190012345",
+                       "--phone", "0912345678", "--address", "Thôn 3, xã Tân Lập",
+                       "--json")  # fmt: skip
         code = json.loads(out)["code"]
         slip = self.work / "slip.bin"
         out = self.run("receipt", "print", "receipt", code, "--printer", f"file://{slip}?width=58")

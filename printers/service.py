@@ -9,6 +9,7 @@ from pathlib import Path
 from counter_app.core.catalogue import ProcessingTime
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import DossierStatus
+from counter_app.core.dossier_notices import EXTENDED_KIND, read_extension, read_stop
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.oserrors import NOT_CREATED, cannot_write
@@ -29,6 +30,7 @@ from printers.documents import (
     test_document,
     ticket_document,
 )
+from printers.documents_notices import form04_document, form05_document
 from printers.spool import Enqueued, Job, Sealer, Spool
 
 register(
@@ -50,6 +52,14 @@ register(
         "printer.unknown_form": {
             "vi": "Không có mẫu phiếu này; các mẫu: {forms}.",
             "en": "No such form; the forms are: {forms}.",
+        },
+        "printer.not_extended": {
+            "vi": "Hồ sơ {code} chưa được gia hạn nên chưa có Văn bản xin lỗi (Mẫu 04).",
+            "en": "Dossier {code} was never extended, so it has no Form 04.",
+        },
+        "printer.not_stopped": {
+            "vi": "Hồ sơ {code} không ở trạng thái «Dừng xử lý» nên chưa có Mẫu 05.",
+            "en": "Dossier {code} is not stopped, so it has no Form 05.",
         },
         "printer.bad_copies": {
             "vi": "Số liên phải là 1 hoặc 2.",
@@ -142,9 +152,33 @@ def _latest_note(events, status: DossierStatus, fallback: str) -> str:
     return fallback
 
 
+def notice_doc(ctx: ServiceContext, form: str, detail) -> Document:
+    """Form 04 from the latest extension in the history, Form 05 from the stop."""
+    d = detail.dossier
+    latest = list(reversed(detail.events))
+    if form == "form04":
+        event = next((e for e in latest if e.kind == EXTENDED_KIND), None)
+    else:  # the stop, whoever recorded it (this station, another of the center)
+        event = next((e for e in latest if e.to_status == DossierStatus.STOPPED), None)
+    if form == "form04":
+        extension = read_extension(event.note, d.received_at.tzinfo) if event else None
+        if extension is None:
+            raise NotFound("printer.not_extended", code=d.code)
+        name, title = officer(ctx.store, event.actor)
+        return form04_document(d, header=header(ctx), at=event.at, extension=extension,
+                               officer=name, officer_title=title)  # fmt: skip
+    if event is None or d.status is not DossierStatus.STOPPED:
+        raise NotFound("printer.not_stopped", code=d.code)
+    name, title = officer(ctx.store, event.actor)
+    return form05_document(d, header=header(ctx), at=event.at, decided=read_stop(event.note),
+                           officer=name, officer_title=title)  # fmt: skip
+
+
 def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
     detail = show_dossier(ctx, code)
     d, now = detail.dossier, ctx.now()
+    if form in ("form04", "form05"):
+        return notice_doc(ctx, form, detail)
     name, title = officer(ctx.store, d.receiver)
     if form in ("form02", "form03"):
         status = DossierStatus.SUPPLEMENT if form == "form02" else DossierStatus.REFUSED
@@ -161,12 +195,13 @@ def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
     return form06_document(d, header=header(ctx), rows=tuple(rows))
 
 
-FORMS = ("form01", "form02", "form03", "form06")
+FORMS = ("form01", "form02", "form03", "form04", "form05", "form06")
 
 
 def dossier_forms(ctx: ServiceContext, code: str) -> list[str]:
     """The forms this dossier has had a reason to print, in the order of the law's annex:
-    Form 01 once received, 02 and 03 once asked for or refused, 06 once received."""
+    Form 01 once received, 02 and 03 once asked for or refused, 04 once extended, 05 while
+    stopped, 06 once received."""
     detail = show_dossier(ctx, code)
     seen = {detail.dossier.status} | {e.to_status for e in detail.events if e.to_status}
     received = bool(seen - {DossierStatus.NEW, DossierStatus.REFUSED})
@@ -175,6 +210,10 @@ def dossier_forms(ctx: ServiceContext, code: str) -> list[str]:
         forms.append("form02")
     if DossierStatus.REFUSED in seen:
         forms.append("form03")
+    if any(e.kind == EXTENDED_KIND for e in detail.events):
+        forms.append("form04")
+    if detail.dossier.status is DossierStatus.STOPPED:
+        forms.append("form05")
     if received:
         forms.append("form06")
     return forms

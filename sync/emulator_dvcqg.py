@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sync import emulator_dvcqg_rules as rules
+from sync.emulator_dvcqg_catalogue import seed
 from sync.emulator_dvcqg_rules import FieldError
 from sync.emulator_http import QuietServer, ServedEmulator
 from sync.emulator_state import Faults, Link, _sleep
@@ -45,6 +46,7 @@ _STATS = (
     "creates",
     "updates",
     "lookups",
+    "catalogue_reads",
     "summaries_received",
     "faults_5xx",
     "faults_drop_before",
@@ -81,6 +83,7 @@ class DvcqgState:
         self.link = Link()
         self.counts = dict.fromkeys(_STATS, 0)
         self.poisoned: set[str] = set()  # services refused whatever they carry (tests)
+        self.catalogue: list[dict] = seed()  # LayDanhSachTTHC / LayThuTuc
         self._rng = __import__("random").Random()
 
     def set_faults(self, faults: Faults) -> None:
@@ -146,7 +149,22 @@ class DvcqgState:
             return self._lookup(body)
         if service == "DongBoDanhGia":
             return self._summaries(body)
+        if service == "LayDanhSachTTHC":
+            self.bump("catalogue_reads")
+            with self.lock:
+                return [{"MATTHC": p["MATTHC"], "TENTTHC": p["TENTTHC"]} for p in self.catalogue]
+        if service == "LayThuTuc":
+            return self._procedure(body)
         raise FieldError("service", "không được hỗ trợ")
+
+    def _procedure(self, body: dict) -> list:
+        """One procedure in full (a list, empty when the code is unknown, as TraCuuHoSo)."""
+        code = body.get("maTTHC")
+        if not isinstance(code, str) or not code or len(code) > 50:
+            raise FieldError("maTTHC", "phải là chuỗi không rỗng, tối đa 50 ký tự")
+        self.bump("catalogue_reads")
+        with self.lock:
+            return [p for p in self.catalogue if p["MATTHC"] == code][:1]
 
     def _dossiers(self, body: dict) -> Any:
         updating = body.get("isUpdating")
@@ -361,6 +379,17 @@ class _Handler(BaseHTTPRequestHandler):
             service = json.loads(raw or b"{}").get("service", "")
             state.poisoned.add(str(service))
             self._send(200, {})
+        elif (name, method) == ("catalogue", "POST"):  # tests: what the portal lists now
+            try:
+                procedures = json.loads(raw or b"[]")
+            except ValueError:
+                procedures = None
+            if not isinstance(procedures, list):
+                self._send(400, {"error_code": E_FIELD, "message": "catalogue", "result": None})
+                return
+            with state.lock:
+                state.catalogue = procedures
+            self._send(200, {"procedures": len(procedures)})
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})

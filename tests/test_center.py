@@ -44,6 +44,8 @@ def _receive(station, name: str):
         station,
         "dossier",
         "receive",
+        "--documents",
+        "all",
         "--procedure",
         "1.001193",
         "--name",

@@ -67,7 +67,7 @@ def test_the_board_of_a_center_announces_a_call_made_at_another_pc(qtbot, qapp, 
         spoken: list[str] = []
 
         class Voice:
-            def announce(self, text: str) -> str:
+            def announce(self, text: str, **_call) -> str:
                 spoken.append(text)
                 return "test"
 

@@ -21,6 +21,10 @@ INIT = [
 ]  # fmt: skip
 
 
+RECEIVE_BARE = ["dossier", "receive", "--procedure", "1.001193", "--name", "Lê Văn An"]
+RECEIVE_AN = ["dossier", "receive", "--documents", "all", "--procedure", "1.001193", "--name", "An"]
+
+
 def run(capsys, data: Path, *args: str) -> tuple[int, str, str]:
     code = main(["--data-dir", str(data), *args])
     out, err = capsys.readouterr()
@@ -72,7 +76,7 @@ def test_a_counter_day(capsys, data) -> None:
     code, out, _ = run(capsys, data, "queue", "call-next", "--counter", "1")
     assert out.strip() == "Mời số A001 đến quầy số 1."
     code, out, _ = run(
-        capsys, data, "dossier", "receive", "--procedure", "1.001193",
+        capsys, data, "dossier", "receive", "--documents", "all", "--procedure", "1.001193",
         "--name", "Nguyễn Thị Đường", "--citizen-id", "001190012345",
         "--phone", "0912345678", "--address", "Thôn 3", "--ticket", "A001",
         "--at", "2026-04-29T09:00", "--json",
@@ -96,7 +100,7 @@ def test_a_counter_day(capsys, data) -> None:
 
 def test_receive_prints_code_and_due_in_vietnamese(capsys, data) -> None:
     code, out, _ = run(
-        capsys, data, "dossier", "receive", "--procedure", "1.003583",
+        capsys, data, "dossier", "receive", "--documents", "all", "--procedure", "1.003583",
         "--name", "Lê Văn An", "--at", "2026-04-29T09:00",
     )  # fmt: skip
     assert code == 0
@@ -109,11 +113,11 @@ def test_receive_prints_code_and_due_in_vietnamese(capsys, data) -> None:
     [
         (["ticket", "take", "--group", "Z"], "Không tìm thấy"),
         (["ticket", "take"], "Thiếu --group"),
-        (["dossier", "receive", "--procedure", "1.001193", "--name", "An", "--citizen-id", "1"],
+        ([*RECEIVE_AN, "--citizen-id", "1"],
          "Số căn cước"),
-        (["dossier", "receive", "--procedure", "1.001193", "--name", "An", "--phone", "12"],
+        ([*RECEIVE_AN, "--phone", "12"],
          "điện thoại"),
-        (["dossier", "receive", "--procedure", "1.001193", "--name", "An", "--at", "hôm qua"],
+        ([*RECEIVE_AN, "--at", "hôm qua"],
          "YYYY-MM-DDTHH:MM"),
         (["dossier", "status", "000.00.01.H22-260429-0009", "--to", "4"], "Không tìm thấy hồ sơ"),
         (["appointment", "--procedure", "1.001193", "--at", "29/4"], "YYYY-MM-DDTHH:MM"),
@@ -222,9 +226,7 @@ def test_users_and_roles_hold_in_the_cli(capsys, data, monkeypatch) -> None:
     monkeypatch.setenv("COUNTER_APP_PASSWORD", "tinh-nguyen-1")
     assert run(capsys, data, "ticket", "take", "--group", "A")[0] == 0
     before = table_counts(data)
-    code, _, err = run(
-        capsys, data, "dossier", "receive", "--procedure", "1.001193", "--name", "Lê Văn An"
-    )
+    code, _, err = run(capsys, data, *RECEIVE_BARE, "--documents", "all")
     assert code == 1 and "không được phép tiếp nhận hồ sơ" in err
     code, _, err = run(capsys, data, "users", "add", "x2", "--role", "admin")
     assert code == 1 and "không được phép thay đổi cài đặt" in err
@@ -257,3 +259,29 @@ def test_every_command_module_is_reachable() -> None:
     for module in set(LAZY_COMMANDS.values()):
         for command in importlib.import_module(f"counter_app.cli.{module}").COMMANDS:
             assert LAZY_COMMANDS.get(command.name) == module, command.name
+
+
+def _stored_papers(data: Path) -> list[list]:
+    store = open_store(data)
+    try:
+        return [json.loads(r[0]) for r in store.db.execute("SELECT documents FROM dossiers")]
+    finally:
+        store.close()
+
+
+def test_receive_on_the_command_line_never_certifies_papers_by_default(capsys, data) -> None:
+    """No boxes to tick on the command line: it must be told which papers were checked."""
+    code, _, err = run(capsys, data, *RECEIVE_BARE)
+    assert code == 2 and "--documents all" in err
+    for bad in ("9", "0", "1,x", "1;2"):
+        code, _, err = run(capsys, data, *RECEIVE_BARE, "--documents", bad)
+        assert code == 2 and "không có trong danh mục" in err, bad
+    assert _stored_papers(data) == []
+
+
+def test_receive_marks_exactly_the_papers_named(capsys, data) -> None:
+    assert run(capsys, data, *RECEIVE_BARE, "--documents", "1,3")[0] == 0
+    assert run(capsys, data, *RECEIVE_BARE, "--documents", "all")[0] == 0
+    numbered, everything = _stored_papers(data)
+    assert [received for *_, received in numbered] == [True, False, True, False, False]
+    assert [received for *_, received in everything] == [True, True, True, False, False]

@@ -211,3 +211,12 @@ def dump(folder: Path) -> dict[str, str]:
         return found
     finally:
         store.close()
+
+
+def test_demo_never_plays_its_scene_in_a_real_store(data, capsys, monkeypatch) -> None:
+    """COUNTER_APP_DATA pointing at a center's real store must not get the demo's tickets."""
+    monkeypatch.setenv("COUNTER_APP_DATA", str(data))
+    before = dump(data)
+    assert main(["demo", "--no-gui"]) == 1
+    assert "không phải kho dữ liệu mẫu" in capsys.readouterr().err
+    assert dump(data) == before

@@ -17,7 +17,16 @@ from sync.emulator import PortalEmulator
 from sync.testing import admin
 from tests.conftest import AGENCY
 
-RECEIVE = ["dossier", "receive", "--procedure", "1.001193", "--name", "Nguyễn Thị Đường"]
+RECEIVE = [
+    "dossier",
+    "receive",
+    "--documents",
+    "all",
+    "--procedure",
+    "1.001193",
+    "--name",
+    "Nguyễn Thị Đường",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -153,3 +162,11 @@ def test_a_reason_given_at_intake_has_the_same_limit(ctx, store) -> None:
         )  # fmt: skip
     assert err.value.code == "dossier.note_too_long"
     assert store.dossiers.count() == 0
+
+
+@pytest.mark.parametrize("given", ["nan", "inf", "-inf", "0", "-5", "1e9"])
+def test_sync_refuses_an_interval_that_would_spin_or_never_wake(data, capsys, given) -> None:
+    args = ["--data-dir", str(data), "sync", "--portal", "http://127.0.0.1:9", "--interval"]
+    code, _, err = run(capsys, *args, given)
+    assert code == 2 and "--interval là số giây giữa hai lượt" in err
+    assert "Traceback" not in err

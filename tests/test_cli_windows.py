@@ -62,3 +62,18 @@ def test_the_bare_command_takes_role_and_fullscreen(tmp_path) -> None:
     done = counter_app("--role", "kiosk", "queue", "list", env=env)
     assert done.returncode == 2 and "chỉ dùng khi mở chương trình" in done.stderr
     assert "counter-app ui --role kiosk" in done.stderr
+
+
+def test_a_station_reopens_as_the_screen_it_was_enrolled_for(tmp_path, store, station) -> None:
+    """After a power cut the kiosk PC comes back as the kiosk, with nobody to type --role."""
+    from counter_app.cli.commands_ui import joined_role
+
+    folder = tmp_path / "data"
+    assert joined_role(folder) == "all-in-one"  # a single station: every window
+    for role, opens in (("kiosk", "kiosk"), ("display", "display"), ("counter", "counter"),
+                        ("hub", "all-in-one")):  # fmt: skip
+        store.settings.set("station", {**station.to_settings(), "role": role, "in_center": True})
+        assert joined_role(folder) == opens, role
+    store.settings.set("station", {**station.to_settings(), "role": "kiosk", "in_center": False})
+    assert joined_role(folder) == "all-in-one"
+    assert joined_role(tmp_path / "nothing-yet") == "all-in-one"  # the first-run wizard

@@ -81,7 +81,16 @@ def cli_store(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-RECEIVE = ("dossier", "receive", "--procedure", "1.001193", "--name", "Nguyễn Thị Đường")
+RECEIVE = (
+    "dossier",
+    "receive",
+    "--documents",
+    "all",
+    "--procedure",
+    "1.001193",
+    "--name",
+    "Nguyễn Thị Đường",
+)
 
 
 def test_a_pc_clock_in_2000_refuses_receipt_and_ticket_from_the_cli(cli_store) -> None:

@@ -270,6 +270,18 @@ OLD_ROWS: list[tuple[str, dict]] = [
     ),
     ("center_applied", {"idem_key": "other/2/ab:7", "stream_seq": 12, "applied_at": AT}),
     ("sync_held", {"entity_id": CODE, "change": "{}", "held_at": AT}),
+    # m008_queue_calls_and_pauses
+    (
+        "counter_pauses",
+        {
+            "uid": f"{STATION_ID}#p1",
+            "counter": 1,
+            "reason": "lunch",
+            "started_at": AT,
+            "ended_at": AT,
+            "actor": "canbo",
+        },
+    ),
 ]
 
 

@@ -56,6 +56,8 @@ built = pytest.mark.skipif(not contents.executable(BUNDLE).is_file(), reason="no
         ("PySide6/Qt6Quick.dll", False),
         ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
         ("resources/translations/counter_app_en.qm", True),
+        ("resources/translations/qtbase_vi.qm", True),
+        ("resources/voice/digit_0.wav", True),  # the board's voice clips
     ],
 )
 def test_the_bundle_keeps_what_the_windows_load_and_drops_the_rest(dest, kept):

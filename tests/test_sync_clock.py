@@ -15,7 +15,16 @@ from counter_app.cli import main
 from counter_app.store import open_store
 from tests.conftest import AGENCY
 
-RECEIVE = ["dossier", "receive", "--procedure", "1.001193", "--name", "Nguyễn Thị Đường"]
+RECEIVE = [
+    "dossier",
+    "receive",
+    "--documents",
+    "all",
+    "--procedure",
+    "1.001193",
+    "--name",
+    "Nguyễn Thị Đường",
+]
 
 
 class BrokenPortal(ThreadingHTTPServer):

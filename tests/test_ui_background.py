@@ -186,18 +186,21 @@ def test_settings_save_through_the_services_and_show_errors_by_the_field(
     widget = SettingsWidget(session)
     qtbot.addWidget(widget)
     widget.show()
-    center, counters, hours, printer, _accounts, portal, language, backup = widget.pages
+    center, counters, hours, printer, portal, language, backup, _calling, _accounts = widget.pages
 
     # a bad portal address: the message sits under the field and nothing is saved
     portal.portal.setText("ftp://cong.example")
     qtbot.mouseClick(portal.save_button, Qt.LeftButton)
-    assert not portal.errors["sync"].isHidden() and "https://" in portal.errors["sync"].text()
+    error = portal.errors["portal_url"]
+    assert not error.isHidden() and "https://" in error.text()
     assert gateway.read_settings(session.ctx())["sync"] == {}
     portal.portal.setText("https://dichvucong.example/api")
     qtbot.mouseClick(portal.save_button, Qt.LeftButton)
-    assert portal.errors["sync"].isHidden()
+    assert portal.errors["portal_url"].isHidden()
     assert gateway.read_settings(session.ctx())["sync"] == {
-        "portal_url": "https://dichvucong.example/api"
+        "portal_url": "https://dichvucong.example/api",
+        "dialect": "reference",
+        "credentials": {},
     }
 
     # printers: a bad address is refused next to it, a good one becomes the default

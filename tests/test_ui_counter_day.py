@@ -25,7 +25,7 @@ class FakeAnnouncer:
     def __init__(self) -> None:
         self.spoken: list[str] = []
 
-    def announce(self, text: str) -> str:
+    def announce(self, text: str, **_call) -> str:
         self.spoken.append(text)
         return "fake"
 
@@ -83,9 +83,9 @@ def test_kiosk_to_report(qtbot, session, clock, store):
     assert "A001" not in counter.waiting_labels()
 
     # the display board shows it and announces it once
-    assert display.counter_labels[1].text() == "A001"
+    assert display.view.number.text() == "A001" and display.view.counter.text() == "1"
     assert announcer.spoken == ["Mời số A001 đến quầy số 1"]
-    assert display.recent.item(0).text() == "Mời số A001 đến quầy số 1"
+    assert display.recent_calls()[0] == ("A001", 1)
 
     # F7: receive a dossier for this citizen, the scanner types the chip card's QR
     intake.start(counter.current)
@@ -123,8 +123,9 @@ def test_kiosk_to_report(qtbot, session, clock, store):
     qtbot.keyClick(counter, Qt.Key_F6)
     assert counter.current is None
     assert satisfaction.buttons[5].isVisible()
+    qtbot.mouseClick(satisfaction.buttons[5], Qt.LeftButton)  # a choice, then send
     with qtbot.waitSignal(satisfaction.rated):
-        qtbot.mouseClick(satisfaction.buttons[5], Qt.LeftButton)
+        qtbot.mouseClick(satisfaction.submit, Qt.LeftButton)
 
     # today's report counts all of it
     reports = ReportsWidget(session)
@@ -158,11 +159,11 @@ def test_keyboard_only_counter(qtbot, session, clock):
     assert counter.current.label == "B001"
 
     def pick_group() -> None:
-        from counter_app.ui.counter import TransferDialog
+        from counter_app.ui.counter_dialogs import TransferDialog
 
         dialog = next(w for w in counter.findChildren(TransferDialog) if w.isVisible())
-        dialog.groups.setCurrentRow(0)  # A – Hộ tịch
-        qtbot.keyClick(dialog.groups, Qt.Key_Return)
+        dialog.lists[0].setCurrentRow(0)  # A – Hộ tịch
+        qtbot.keyClick(dialog.lists[0], Qt.Key_Return)
 
     from PySide6.QtCore import QTimer
 

@@ -42,7 +42,7 @@ def test_announcer_without_audio_libraries_is_silent_with_one_log_line(monkeypat
     assert announcer.spoken[-1] == "Mời số A013 đến quầy số 2"
 
 
-def test_announcer_speaks_in_vietnamese_when_a_voice_exists(monkeypatch, qapp):
+def test_announcer_speaks_in_vietnamese_when_a_voice_exists(monkeypatch, qtbot):
     said: list[str] = []
 
     class FakeSpeech:
@@ -75,7 +75,8 @@ def test_announcer_speaks_in_vietnamese_when_a_voice_exists(monkeypatch, qapp):
                         types.SimpleNamespace(QSoundEffect=FakeEffect))  # fmt: skip
     announcer = Announcer(language="vi")
     assert announcer.announce("Mời số A012 đến quầy số 2") == "speech"
-    assert said == ["Mời số A012 đến quầy số 2"] and FakeEffect.played == 1
+    assert FakeEffect.played == 1  # the chime, then the voice once it has rung
+    qtbot.waitUntil(lambda: said == ["Mời số A012 đến quầy số 2"], timeout=3000)
     from PySide6.QtCore import QLocale
 
     assert announcer._speech.locale.language() == QLocale.Vietnamese
@@ -85,7 +86,7 @@ def test_display_announces_each_call_once_and_recall_again(qtbot, session, store
     from counter_app.ui.display import DisplayWidget
 
     spoken: list[str] = []
-    announcer = types.SimpleNamespace(announce=lambda text: spoken.append(text))
+    announcer = types.SimpleNamespace(announce=lambda text, **_call: spoken.append(text))
     board = DisplayWidget(session, announcer=announcer)
     qtbot.addWidget(board)
     board.show()

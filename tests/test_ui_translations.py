@@ -24,10 +24,12 @@ def _translations() -> dict[tuple[str, str], tuple[str, str | None]]:
         name = context.findtext("name")
         for message in context.iter("message"):
             translation = message.find("translation")
-            found[(name, message.findtext("source"))] = (
-                translation.text or "",
-                translation.get("type"),
-            )
+            forms = [f.text or "" for f in translation.iter("numerusform")]
+            if forms:  # a count: every form must be there ("1 job", "2 jobs")
+                text = "" if not all(f.strip() for f in forms) else forms[-1]
+            else:
+                text = translation.text or ""
+            found[(name, message.findtext("source"))] = (text, translation.get("type"))
     return found
 
 

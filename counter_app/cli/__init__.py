@@ -21,19 +21,22 @@ def main(argv: list[str] | None = None) -> int:
         from counter_app.cli.app import main as click_main
 
         return click_main(argv)
-    code = _open_window(os.environ.get("COUNTER_APP_LANG", "vi"))
+    code = _open_window(os.environ.get("COUNTER_APP_LANG"))
     if argv is None:
         sys.exit(code)
     return code
 
 
-def _open_window(lang: str) -> int:
+def _open_window(asked: str | None) -> int:
     from counter_app.cli.paths import default_data_dir
     from counter_app.core.errors import DomainError, NotFound, ValidationError
+    from counter_app.preferences import stored_language
     from counter_app.ui.launcher import run
 
+    folder = default_data_dir()
+    lang = asked or stored_language(folder) or "vi"  # for the messages below
     try:
-        return run(data_dir=default_data_dir(), lang=lang)
+        return run(data_dir=folder, lang=lang)
     except (ValidationError, NotFound) as error:
         print(f"{'Lỗi' if lang == 'vi' else 'Error'}: {error.message(lang)}", file=sys.stderr)
         return 2

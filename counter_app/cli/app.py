@@ -14,6 +14,7 @@ from counter_app import __version__
 from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
 from counter_app.core.messages import register
+from counter_app.preferences import stored_language
 
 if TYPE_CHECKING:
     from counter_app.center.link import CenterLink
@@ -196,8 +197,9 @@ class LazyGroup(click.Group):
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    default=lambda: os.environ.get("COUNTER_APP_LANG", "vi"),
-    help="Ngôn ngữ thông báo: vi (mặc định) hoặc en.",
+    default=lambda: os.environ.get("COUNTER_APP_LANG"),
+    help="Ngôn ngữ thông báo: vi hoặc en (mặc định: ngôn ngữ chọn trong Cài đặt, "
+    "nếu chưa chọn thì tiếng Việt).",
 )
 # `counter-app --role kiosk --fullscreen`, as the README writes it: the bare command opens
 # the program, so it takes the options of `counter-app ui` too.
@@ -210,12 +212,15 @@ class LazyGroup(click.Group):
 )
 @click.option("--fullscreen", is_flag=True, help="Khi mở chương trình: toàn màn hình.")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str | None, lang: str, role: str, fullscreen: bool) -> None:
+def cli(
+    ctx: click.Context, data_dir: str | None, lang: str | None, role: str, fullscreen: bool
+) -> None:
     """counter-app: phần mềm quầy một cửa của Trung tâm phục vụ hành chính công cấp xã."""
     if data_dir is not None and not data_dir.strip():
         raise ValidationError("cli.empty_data_dir", field="data_dir")
     given = data_dir is not None or "COUNTER_APP_DATA" in os.environ
-    state = CliState(Path(data_dir) if data_dir else default_data_dir(), lang, given)
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    state = CliState(folder, lang or stored_language(folder) or "vi", given)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:  # plain `counter-app`: open the program
@@ -249,13 +254,27 @@ def _usage_error_vi(error: click.UsageError) -> str:
     return f"Lệnh không đúng: {error.format_message()}"
 
 
-def _language(argv: list[str]) -> str:
+def _option(argv: list[str], name: str) -> str | None:
     for i, arg in enumerate(argv):
-        if arg.startswith("--lang="):
+        if arg.startswith(f"{name}="):
             return arg.split("=", 1)[1]
-        if arg == "--lang" and i + 1 < len(argv):
+        if arg == name and i + 1 < len(argv):
             return argv[i + 1]
-    return os.environ.get("COUNTER_APP_LANG", "vi")
+    return None
+
+
+def _language(argv: list[str]) -> str:
+    """The language of this run's messages: --lang, else COUNTER_APP_LANG, else the one
+    chosen in Settings for the data folder, else Vietnamese. Read before click parses, so
+    that click's own usage errors come out in it too."""
+    given = _option(argv, "--lang") or os.environ.get("COUNTER_APP_LANG")
+    if given:
+        return given
+    folder = _option(argv, "--data-dir")
+    try:
+        return stored_language(Path(folder) if folder else default_data_dir()) or "vi"
+    except OSError:  # an unreadable folder is reported by the command itself
+        return "vi"
 
 
 def _unreadable(args: list[str]) -> int | None:

@@ -7,6 +7,7 @@ import click
 from counter_app.cli.app import CliState, pass_state
 from counter_app.cli.output import emit_json, to_jsonable
 from counter_app.core.catalogue import DocumentForm
+from counter_app.core.errors import DomainError
 
 FORM_NAMES = {
     DocumentForm.ORIGINAL: "bản chính",
@@ -106,3 +107,45 @@ def catalogue_show(state: CliState, code: str, as_json: bool) -> None:
 
 
 COMMANDS = (catalogue,)
+
+
+@catalogue.command("pull")
+@click.option(
+    "--prune", is_flag=True, help="Bỏ các thủ tục Cổng không còn liệt kê (trừ thủ tục đã có hồ sơ)."
+)
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@pass_state
+def catalogue_pull(state: CliState, prune: bool, as_json: bool) -> None:
+    """Lấy danh mục thủ tục từ Cổng (chuẩn dvcqg: LayDanhSachTTHC, LayThuTuc) vào danh mục
+    của Trung tâm (chỉ quản trị viên)."""
+    from counter_app.services.catalogue_pull import pull_catalogue
+
+    report = pull_catalogue(state.context(), prune=prune)
+    if as_json:
+        emit_json(report.to_dict(state.lang))
+        if report.problems:
+            raise click.exceptions.Exit(1)  # the JSON is the output; the status says it
+        return
+    vi = state.lang == "vi"
+    for label_vi, label_en, codes in (
+        ("Thêm mới", "Added", report.added),
+        ("Cập nhật", "Updated", report.updated),
+        ("Không đổi", "Unchanged", report.unchanged),
+        ("Đã bỏ", "Removed", report.removed),
+        ("Giữ lại vì đã có hồ sơ", "Kept, dossiers use them", report.kept_in_use),
+    ):
+        if codes:
+            click.echo(f"{label_vi if vi else label_en} ({len(codes)}): {', '.join(codes)}")
+    if report.not_listed:
+        click.echo(
+            f"Cổng không liệt kê {len(report.not_listed)} thủ tục đang có; giữ nguyên "
+            "(thêm --prune để bỏ các thủ tục chưa có hồ sơ)."
+            if vi
+            else f"{len(report.not_listed)} procedures are not listed by the portal; kept "
+            "(--prune drops those without dossiers)."
+        )
+    for code, problem in report.problems:
+        click.echo(f"{'Không lấy' if vi else 'Not taken'} {code}: {problem.message(state.lang)}")
+    click.echo(f"{'Danh mục' if vi else 'Catalogue'}: {report.version}")
+    if report.problems:  # the others are stored; the exit status tells a script
+        raise DomainError("catalogue.pull_partial", n=len(report.problems))

@@ -122,6 +122,8 @@ def _form_command(form: str, title: str):
 
 _form_command("form02", "In Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02).")
 _form_command("form03", "In Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03).")
+_form_command("form04", "In Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04).")
+_form_command("form05", "In Thông báo dừng giải quyết hồ sơ (Mẫu 05).")
 _form_command("form06", "In Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06).")
 
 

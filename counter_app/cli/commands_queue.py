@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.app import Bounded, CliState, pass_state
+from counter_app.cli.commands_queue_desk import add_commands
 from counter_app.cli.output import emit_json, ticket_json, ticket_line
 from counter_app.core.queue import TicketState
 from counter_app.services import queue as service
@@ -29,8 +30,8 @@ def ticket_take(state: CliState, group: str, priority: str, as_json: bool) -> No
     if as_json:
         emit_json(ticket_json(taken.ticket, ahead=taken.ahead))
         return
-    click.echo(f"Số của bạn: {taken.ticket.label}")
-    click.echo(f"Số người đang chờ trước bạn: {taken.ahead}")
+    click.echo(f"Số thứ tự của Quý khách: {taken.ticket.label}")
+    click.echo(f"Số người đang chờ trước Quý khách: {taken.ahead}")
 
 
 @click.group()
@@ -113,13 +114,24 @@ def queue_restore(state: CliState, ticket_label: str, counter: int, as_json: boo
 
 @queue.command("transfer")
 @COUNTER
-@click.option("--to", "to_group", required=True, help="Nhóm dịch vụ nhận chuyển.")
+@click.option("--to", "to_group", help="Nhóm dịch vụ nhận chuyển.")
+@click.option("--to-counter", type=Bounded(1, 999), help="Quầy nhận chuyển (số quầy).")
+@click.option("--to-clerk", default="", help="Cán bộ nhận chuyển (tên đăng nhập).")
 @JSON
 @pass_state
-def queue_transfer(state: CliState, counter: int, to_group: str, as_json: bool) -> None:
-    """Chuyển công dân sang nhóm dịch vụ khác, giữ nguyên thứ tự đến."""
-    t = service.transfer(state.context(), counter=counter, to_group=to_group)
-    _show(state, t, as_json, f"Đã chuyển số {t.label} sang nhóm {t.group}.")
+def queue_transfer(state: CliState, counter: int, to_group, to_counter, to_clerk, as_json) -> None:
+    """Chuyển công dân sang nhóm khác, hoặc đến một quầy, một cán bộ; giữ thứ tự đến."""
+    if not (to_group or to_counter or to_clerk.strip()):
+        raise click.UsageError("cần --to (nhóm), --to-counter (quầy) hoặc --to-clerk (cán bộ).")
+    t = service.transfer(state.context(), counter=counter, to_group=to_group,
+                         to_counter=to_counter, to_clerk=to_clerk)  # fmt: skip
+    if t.target_counter is not None:
+        text = f"Đã chuyển số {t.label} đến quầy số {t.target_counter} (nhóm {t.group})."
+    elif t.target_clerk:
+        text = f"Đã chuyển số {t.label} đến cán bộ {t.target_clerk} (nhóm {t.group})."
+    else:
+        text = f"Đã chuyển số {t.label} sang nhóm {t.group}."
+    _show(state, t, as_json, text)
 
 
 @queue.command("finish")
@@ -156,5 +168,7 @@ def queue_list(state: CliState, as_json: bool) -> None:
             click.echo(f"  {ticket_line(t, state.lang)}")
     click.echo(f"Đã phục vụ hôm nay: {snap.served_today} · vắng mặt: {snap.no_show_today}")
 
+
+add_commands(queue)
 
 COMMANDS = (ticket, queue)

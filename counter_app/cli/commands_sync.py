@@ -36,6 +36,10 @@ register(
             "vi": "Thử kết nối Cổng không thành công: {error}",
             "en": "The portal connection test failed: {error}",
         },
+        "sync.bad_interval": {
+            "vi": "--interval là số giây giữa hai lượt, từ 1 đến 86400 (một ngày).",
+            "en": "--interval is the seconds between rounds, from 1 to 86400 (one day).",
+        },
         "sync.no_portal": {
             "vi": "Chưa có địa chỉ Cổng dịch vụ công: dùng --portal URL hoặc thiết lập "
             "«sync.portal_url».",
@@ -45,6 +49,17 @@ register(
 )
 
 JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+MAX_INTERVAL_S = 86_400.0
+
+
+def _interval(_ctx, _param, value: float) -> float:
+    """Refused here, before a loop that would spin (0, negative) or never wake (inf, nan).
+
+    Written as `not (low <= value <= high)` so that nan, for which every comparison is
+    false, is refused too."""
+    if not 1.0 <= value <= MAX_INTERVAL_S:
+        raise ValidationError("sync.bad_interval", field="interval")
+    return value
 
 
 def _portal_url(state: CliState, given: str | None) -> str:
@@ -107,7 +122,14 @@ DIALECT = click.option(
 @click.option("--portal", "portal", help="Địa chỉ Cổng (hoặc cổng giả lập), ví dụ http://...")
 @DIALECT
 @click.option("--once", is_flag=True, help="Đồng bộ một lượt rồi thoát.")
-@click.option("--interval", default=60.0, show_default=True, help="Giây giữa hai lượt nhận về.")
+@click.option(
+    "--interval",
+    type=float,
+    default=60.0,
+    show_default=True,
+    callback=_interval,
+    help="Giây giữa hai lượt nhận về (1-86400).",
+)
 @JSON
 @click.pass_context
 def sync(

@@ -35,6 +35,10 @@ __all__ = [
 
 register(
     {
+        "calendar.bad_period": {
+            "vi": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
+            "en": "The end date must be on or after the start date.",
+        },
         "calendar.bad_time": {
             "vi": "Giờ “{value}” không hợp lệ; hãy nhập theo dạng GG:PP, ví dụ 07:30.",
             "en": "Invalid time “{value}”; use HH:MM, for example 07:30.",
@@ -76,6 +80,14 @@ register(
         },
     }
 )
+
+
+def check_period(start: date, end: date) -> None:
+    """A report's period runs forward: the reports window used to be the only one to say so;
+    the command line and every service of a period now refuse it the same way."""
+    if end < start:
+        raise ValidationError("calendar.bad_period", field="end")
+
 
 Session = tuple[time, time]
 

@@ -32,6 +32,10 @@ NAME_MAX_LENGTH = 100
 
 register(
     {
+        "citizen.birth_in_future": {
+            "vi": "Ngày sinh không được sau ngày hôm nay.",
+            "en": "The date of birth cannot be after today.",
+        },
         "citizen.id_format": {
             "vi": "Số căn cước phải có đúng 12 chữ số.",
             "en": "The citizen ID number must have exactly 12 digits.",
@@ -145,6 +149,14 @@ def _century_base(digit: int) -> int:
 
 def _sex_of(digit: int) -> Sex:
     return Sex.MALE if digit % 2 == 0 else Sex.FEMALE
+
+
+def check_birth_date(birth_date: date | None, *, today: date) -> date | None:
+    """A date of birth is never after today (the intake window said so; now every way in
+    does: the command line, another station's form)."""
+    if birth_date is not None and birth_date > today:
+        raise ValidationError("citizen.birth_in_future", field="birth_date")
+    return birth_date
 
 
 def validate_citizen_id(raw: str, *, birth_date: date | None = None, sex: Sex | None = None) -> str:

@@ -165,6 +165,18 @@ class Ticket:
     serving_at: datetime | None = None
     finished_at: datetime | None = None
     transferred_from: int | None = None
+    # A transfer to a named counter or clerk: the ticket waits for them first (see
+    # `eligible`); `reserved_at` starts the time after which any counter of its group may call it.
+    target_counter: int | None = None
+    target_clerk: str = ""
+    reserved_at: datetime | None = None
+    # Called out of turn: a reason code (core.counter_desk.CALL_REASONS) and a short note.
+    call_reason: str = ""
+    call_note: str = ""
+
+    @property
+    def is_priority(self) -> bool:
+        return self.priority_weight > 0
 
     @property
     def label(self) -> str:
@@ -247,9 +259,21 @@ def cancel(ticket: Ticket, *, at: datetime) -> Ticket:
     return replace(ticket, state=TicketState.CANCELLED, finished_at=at)
 
 
-def transfer(ticket: Ticket, *, to_group: str, at: datetime) -> tuple[Ticket, Ticket]:
-    """End this ticket and open one in `to_group` with the same paper number and arrival."""
-    if to_group == ticket.group:
+def transfer(
+    ticket: Ticket,
+    *,
+    to_group: str,
+    at: datetime,
+    to_counter: int | None = None,
+    to_clerk: str = "",
+) -> tuple[Ticket, Ticket]:
+    """End this ticket and open one in `to_group` with the same paper number and arrival.
+
+    Sent to a named counter or clerk, the ticket may stay in its group: it is the person
+    who changes, and the new row waits for them first (`eligible`).
+    """
+    named = to_counter is not None or bool(to_clerk)
+    if to_group == ticket.group and not named:
         raise ValidationError("queue.same_group", field="group", label=ticket.label, group=to_group)
     _check(ticket, TicketState.TRANSFERRED)
     closed = replace(ticket, state=TicketState.TRANSFERRED, finished_at=at)
@@ -264,6 +288,11 @@ def transfer(ticket: Ticket, *, to_group: str, at: datetime) -> tuple[Ticket, Ti
         serving_at=None,
         finished_at=None,
         transferred_from=ticket.id,
+        target_counter=to_counter,
+        target_clerk=to_clerk,
+        reserved_at=at if named else None,
+        call_reason="",
+        call_note="",
     )
     return closed, moved
 
@@ -273,9 +302,158 @@ def call_order_key(ticket: Ticket) -> tuple[int, datetime, int]:
     return (-ticket.priority_weight, ticket.arrived_at, ticket.id or 0)
 
 
-def choose_next(waiting: Iterable[Ticket], groups: Iterable[str]) -> Ticket:
+def _arrival_key(ticket: Ticket) -> tuple[datetime, int]:
+    return (ticket.arrived_at, ticket.id or 0)
+
+
+class PolicyKind(StrEnum):
+    STRICT = "strict"  # priority first, always (starves the ordinary queue on busy days)
+    RATIO = "ratio"  # one priority ticket per N ordinary ones
+    MAX_WAIT = "max_wait"  # strict, but a ticket that waited more than M minutes goes first
+
+
+POLICY_NAMES = {
+    PolicyKind.STRICT: ("Ưu tiên tuyệt đối", "Strict priority"),
+    PolicyKind.RATIO: ("Xen kẽ: 1 số ưu tiên sau N số thường", "Ratio: 1 priority per N"),
+    PolicyKind.MAX_WAIT: ("Ưu tiên, nhưng không ai chờ quá M phút", "Priority, with a max wait"),
+}
+
+# Bounds an admin may set: beyond them the policy stops meaning what its name says.
+RATIO_RANGE = (1, 20)
+MAX_WAIT_RANGE = (5, 240)
+# A ticket sent to a named counter or clerk waits for them this long; then any counter that
+# serves its group may call it, so nobody is stranded by a clerk who went home.
+RESERVED_MINUTES = 10
+
+register(
+    {
+        "queue.bad_policy": {
+            "vi": "Chính sách gọi số phải là strict (ưu tiên tuyệt đối), ratio (xen kẽ) "
+            "hoặc max_wait (thời gian chờ tối đa).",
+            "en": "The call policy must be strict, ratio or max_wait.",
+        },
+        "queue.bad_ratio": {
+            "vi": "Số lượt số thường giữa hai số ưu tiên phải từ {low} đến {high}.",
+            "en": "The number of ordinary tickets per priority one must be {low} to {high}.",
+        },
+        "queue.bad_max_wait": {
+            "vi": "Thời gian chờ tối đa phải từ {low} đến {high} phút.",
+            "en": "The maximum wait must be {low} to {high} minutes.",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    """Which waiting ticket a counter calls next; one per center, chosen by an admin."""
+
+    kind: PolicyKind = PolicyKind.STRICT
+    ratio: int = 3  # RATIO: ordinary tickets called between two priority ones
+    max_wait_minutes: int = 30  # MAX_WAIT: past this, a ticket goes before all others
+
+    def __post_init__(self) -> None:
+        if not RATIO_RANGE[0] <= self.ratio <= RATIO_RANGE[1]:
+            raise ValidationError(
+                "queue.bad_ratio", field="ratio", low=RATIO_RANGE[0], high=RATIO_RANGE[1]
+            )
+        if not MAX_WAIT_RANGE[0] <= self.max_wait_minutes <= MAX_WAIT_RANGE[1]:
+            raise ValidationError(
+                "queue.bad_max_wait", field="max_wait", low=MAX_WAIT_RANGE[0],
+                high=MAX_WAIT_RANGE[1],
+            )  # fmt: skip
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind.value, "ratio": self.ratio,
+                "max_wait_minutes": self.max_wait_minutes}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> QueuePolicy:
+        data = data or {}
+        try:
+            kind = PolicyKind(data.get("kind", "strict"))
+        except ValueError:
+            raise ValidationError("queue.bad_policy", field="policy") from None
+        return cls(kind, int(data.get("ratio", 3)), int(data.get("max_wait_minutes", 30)))
+
+
+STRICT = QueuePolicy()
+
+
+def eligible(ticket: Ticket, *, counter: int | None, clerk: str, now: datetime | None) -> bool:
+    """May this counter (with this clerk signed in) call the ticket now? A ticket sent to a
+    named counter or clerk waits for them, unless it has waited RESERVED_MINUTES for them."""
+    if ticket.target_counter is None and not ticket.target_clerk:
+        return True
+    if ticket.target_counter is not None and ticket.target_counter == counter:
+        return True
+    if ticket.target_clerk and ticket.target_clerk == clerk:
+        return True
+    since = ticket.reserved_at or ticket.arrived_at
+    return now is not None and (now - since).total_seconds() > RESERVED_MINUTES * 60
+
+
+def _reserved_for(ticket: Ticket, counter: int | None, clerk: str) -> bool:
+    return (ticket.target_counter is not None and ticket.target_counter == counter) or bool(
+        ticket.target_clerk and ticket.target_clerk == clerk
+    )
+
+
+def ordinary_streak(history: Iterable[bool], ratio: int) -> int:
+    """Ordinary tickets called since the last priority one (`history`: was each call of
+    the day a priority ticket, oldest first). Before any priority call, the ratio is met."""
+    calls = list(history)
+    if True not in calls:
+        return max(len(calls), ratio)
+    return len(calls) - 1 - max(i for i, was in enumerate(calls) if was)
+
+
+def call_order(
+    waiting: Iterable[Ticket],
+    groups: Iterable[str],
+    *,
+    policy: QueuePolicy = STRICT,
+    now: datetime | None = None,
+    history: Iterable[bool] = (),
+    counter: int | None = None,
+    clerk: str = "",
+) -> list[Ticket]:
+    """Every ticket this counter may call, best first, under the center's policy.
+
+    A ticket sent to this counter or clerk comes first. Then:
+    - strict: priority weight, then arrival;
+    - ratio: priority tickets first once `ratio` ordinary ones were called since the last
+      priority one (or none was yet today), ordinary ones first otherwise;
+    - max_wait: tickets that waited more than M minutes, oldest first, then strict.
+    A center claims down this list (services.queue), so the order is whole, not one pick.
+    """
     served = set(groups)
-    candidates = [t for t in waiting if t.state is TicketState.WAITING and t.group in served]
-    if not candidates:
+    candidates = [
+        t for t in waiting
+        if t.state is TicketState.WAITING and t.group in served
+        and eligible(t, counter=counter, clerk=clerk, now=now)
+    ]  # fmt: skip
+    mine = sorted((t for t in candidates if _reserved_for(t, counter, clerk)), key=_arrival_key)
+    rest = sorted((t for t in candidates if not _reserved_for(t, counter, clerk)),
+                  key=call_order_key)  # fmt: skip
+    if policy.kind is PolicyKind.RATIO:
+        priority = [t for t in rest if t.is_priority]
+        ordinary = [t for t in rest if not t.is_priority]
+        if ordinary_streak(history, policy.ratio) >= policy.ratio:
+            rest = priority + ordinary
+        else:
+            rest = ordinary + priority
+    elif policy.kind is PolicyKind.MAX_WAIT and now is not None:
+        limit = policy.max_wait_minutes * 60
+        late = [(now - t.arrived_at).total_seconds() > limit for t in rest]
+        overdue = sorted((t for t, over in zip(rest, late, strict=True) if over), key=_arrival_key)
+        rest = overdue + [t for t, over in zip(rest, late, strict=True) if not over]
+    return mine + rest
+
+
+def choose_next(waiting: Iterable[Ticket], groups: Iterable[str], **how) -> Ticket:
+    """The ticket `call_order` puts first; `how` as there (strict when not given)."""
+    order = call_order(waiting, groups, **how)
+    if not order:
         raise DomainError("queue.empty")
-    return min(candidates, key=call_order_key)
+    return order[0]

@@ -10,6 +10,7 @@ from counter_app.core.calendar import (
     WorkingCalendar,
     validate_override,
 )
+from counter_app.core.counter_desk import check_counters
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Permission
@@ -154,9 +155,9 @@ def update_station(
     if center_address is not None:
         changes["center_address"] = " ".join(nfc(center_address).split())
     if counters is not None:
-        letters = {g.letter for g in ctx.catalogue().groups}
-        if not counters or any(not set(groups) <= letters for groups in counters.values()):
+        if not counters:
             raise ValidationError("settings.bad_counters", field="counters")
+        check_counters(counters, (g.letter for g in ctx.catalogue().groups))
         changes["counters"] = tuple(
             CounterDesk(number, tuple(groups)) for number, groups in sorted(counters.items())
         )

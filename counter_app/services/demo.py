@@ -264,6 +264,11 @@ def ensure_demo_store(data_dir: Path, *, now: datetime, days: int = 30) -> tuple
     """Open the demo store in `data_dir`, creating and filling it on first use."""
     store = open_store(data_dir)
     if store.settings.get("station") is not None:
+        try:  # a real store named by COUNTER_APP_DATA or --data-dir: never play the demo in it
+            require_demo_store(store)
+        except DomainError:
+            store.close()
+            raise
         return store, False
     start = now - timedelta(days=days * 2)
     admin = Actor("admin", Role.ADMIN)

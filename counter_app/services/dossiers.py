@@ -10,7 +10,13 @@ from datetime import date, datetime
 
 from counter_app.core import dossier as rules
 from counter_app.core.catalogue import Procedure, ReturnMethod
-from counter_app.core.citizen import Sex, normalize_name, normalize_phone, validate_citizen_id
+from counter_app.core.citizen import (
+    Sex,
+    check_birth_date,
+    normalize_name,
+    normalize_phone,
+    validate_citizen_id,
+)
 from counter_app.core.clock import BACKDATE_WINDOW, vn_time
 from counter_app.core.dossier import (
     Applicant,
@@ -96,8 +102,11 @@ class DossierDetail:
     overdue: bool
 
 
-def validate_applicant(raw: ApplicantInput) -> Applicant:
-    """Normalise every field; the first bad one raises with its own message."""
+def validate_applicant(raw: ApplicantInput, *, today: date | None = None) -> Applicant:
+    """Normalise every field; the first bad one raises with its own message. With `today`,
+    a date of birth after it is refused (core.citizen.check_birth_date)."""
+    if today is not None:
+        check_birth_date(raw.birth_date, today=today)
     try:
         sex = Sex(raw.sex) if raw.sex else None
     except ValueError:
@@ -129,7 +138,7 @@ def checklist(
     """The procedure's documents, none marked received: the clerk ticks what they checked.
 
     Pre-ticked boxes let a clerk in a hurry certify papers nobody looked at. Only a caller
-    with no list of its own (the command line) declares the required ones received.
+    told that every required paper was checked (`--documents all`, the demo) declares them.
     """
     return tuple(
         ReceivedDocument(
@@ -193,7 +202,7 @@ def receive_dossier(
     procedure = ctx.catalogue().procedure(procedure_code)
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")
-    person = validate_applicant(applicant)
+    person = validate_applicant(applicant, today=now.date())
     docs = checklist(procedure, required_received=True) if documents is None else documents
     rules.check_documents(docs, sets)
     due = (

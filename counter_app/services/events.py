@@ -57,8 +57,12 @@ def ticket_event(ctx: ServiceContext, ticket: Ticket, *, at: datetime) -> dict[s
         "priority_weight": ticket.priority_weight,
         "counter": ticket.counter,
         "recalls": ticket.recalls,
+        "target_counter": ticket.target_counter,
+        "target_clerk": ticket.target_clerk,
+        "call_reason": ticket.call_reason,
+        "call_note": ticket.call_note,
     }
-    for name in ("called_at", "serving_at", "finished_at"):
+    for name in ("called_at", "serving_at", "finished_at", "reserved_at"):
         value = getattr(ticket, name)
         data[name] = value.isoformat() if value else None
     return {
@@ -99,6 +103,24 @@ def rating_event(
             "dossier_code": dossier_code,
             "station_id": ctx.station.id,
         },
+        "at": at.isoformat(),
+    }
+
+
+def pause_event(ctx: ServiceContext, pause, *, at: datetime) -> dict[str, Any]:
+    """A counter's pause (core.counter_desk.Pause), open or ended: the board and the
+    reports of every station show it."""
+    return {
+        "v": EVENT_VERSION,
+        "pause": {
+            "uid": pause.uid,
+            "counter": pause.counter,
+            "reason": pause.reason,
+            "started_at": pause.started_at.isoformat(),
+            "ended_at": pause.ended_at.isoformat() if pause.ended_at else None,
+            "actor": pause.actor,
+        },
+        "actor": ctx.actor.username,
         "at": at.isoformat(),
     }
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from counter_app.core import queue as rules
+from counter_app.core.counter_desk import check_call_reason, ensure_can_call
 from counter_app.core.errors import DomainError, NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import Ticket, TicketState, ticket_label
 from counter_app.core.roles import Permission
+from counter_app.services import queue_desk
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import ticket_event
+from counter_app.services.queue_desk import current_policy
 
 register(
     {
@@ -112,35 +115,86 @@ def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> Taken
 def call_next(
     ctx: ServiceContext, *, counter: int, current_outcome: TicketState | None = None
 ) -> Ticket:
-    """Call the next citizen for this counter's groups: priority first, then arrival.
+    """Call the next citizen for this counter's groups, in the order of the center's policy
+    (core.queue.call_order): strict priority, one priority per N ordinary, or a maximum wait.
 
     A ticket still open at this counter is closed first. One being served is finished; one
     only called needs `current_outcome` (DONE or NO_SHOW): nobody may be counted served, or
-    absent, without the clerk saying so (core.queue.close_for_next).
+    absent, without the clerk saying so (core.queue.close_for_next). A paused counter calls
+    nobody. The ratio policy counts the day's calls in this counter's groups at every
+    counter of the center (the replica holds them all), so interleaving is center-wide.
     """
     ctx.actor.require(Permission.CALL_TICKETS)
     desk = ctx.station.counter(counter)
     now = ctx.check_clock()
     with ctx.store.transaction():
+        ensure_can_call(ctx.store.pauses.open_at(counter))
         current = ctx.store.tickets.active_at_counter(now.date(), counter)
         waiting = ctx.store.tickets.in_states(now.date(), [TicketState.WAITING], desk.groups)
-        chosen = _claim_next(ctx, waiting, desk.groups, counter)
-        if current is not None:
-            closed = rules.close_for_next(current, outcome=current_outcome, at=now)
-            save_ticket_change(ctx, current, closed, now)
+        order = rules.call_order(
+            waiting, desk.groups, policy=current_policy(ctx), now=now, counter=counter,
+            clerk=ctx.actor.username,
+            history=ctx.store.tickets.called_history(now.date(), desk.groups),
+        )  # fmt: skip
+        chosen = _claim_first(ctx, order, counter)
+        _close_current(ctx, current, current_outcome, now)
         return save_ticket_change(ctx, chosen, rules.call(chosen, counter=counter, at=now), now)
 
 
-def _claim_next(ctx: ServiceContext, waiting: list[Ticket], groups, counter: int) -> Ticket:
-    """The first ticket in call order that this counter may call. In a center a shared
-    ticket is claimed first (the first counter to claim it wins; the loser takes the next);
-    cut off from the center, a counter calls only the walk-in tickets it issued itself
-    while no other station could know of them."""
+def call_ticket(
+    ctx: ServiceContext,
+    *,
+    counter: int,
+    label: str,
+    reason: str,
+    note: str = "",
+    current_outcome: TicketState | None = None,
+) -> Ticket:
+    """Call one waiting ticket before its turn, for a reason from a short list (kept with the
+    ticket, counted in reports: core.counter_desk.CALL_REASONS). The rest is as call_next:
+    the counter must serve its group, not be paused, and say what became of its citizen."""
+    ctx.actor.require(Permission.CALL_TICKETS)
+    desk = ctx.station.counter(counter)
+    reason, note = check_call_reason(reason, note)
+    now = ctx.check_clock()
+    with ctx.store.transaction():
+        ensure_can_call(ctx.store.pauses.open_at(counter))
+        ticket = find_ticket(ctx, label)
+        if ticket.state is not TicketState.WAITING:
+            raise DomainError("desk.not_waiting", label=ticket.label)
+        if ticket.group not in desk.groups:
+            raise DomainError("desk.other_group", label=ticket.label, group=ticket.group,
+                              counter=counter)  # fmt: skip
+        current = ctx.store.tickets.active_at_counter(now.date(), counter)
+        try:
+            _claim_first(ctx, [ticket], counter)
+        except DomainError:  # another counter of the center called it a moment ago
+            raise DomainError("desk.not_waiting", label=ticket.label) from None
+        _close_current(ctx, current, current_outcome, now)
+        called = replace(rules.call(ticket, counter=counter, at=now), call_reason=reason,
+                         call_note=note)  # fmt: skip
+        # the plain "ticket.called": a call made while cut off is claimed when published
+        # (center/link.py), whatever its reason
+        return save_ticket_change(ctx, ticket, called, now, detail={"out_of_turn": reason})
+
+
+def _close_current(ctx, current: Ticket | None, outcome: TicketState | None, now) -> None:
+    if current is not None:
+        closed = rules.close_for_next(current, outcome=outcome, at=now)
+        save_ticket_change(ctx, current, closed, now)
+
+
+def _claim_first(ctx: ServiceContext, order: list[Ticket], counter: int) -> Ticket:
+    """The first ticket of `order` this counter wins. In a center a shared ticket is claimed
+    first (the first counter to claim it wins; the loser takes the next); cut off from the
+    center, a counter calls only the walk-in tickets it issued itself while no other station
+    could know of them."""
     if ctx.claims is None:
-        return rules.choose_next(waiting, groups)
+        if not order:
+            raise DomainError("queue.empty")
+        return order[0]
     owner = f"{ctx.station.id}/{counter}"
-    candidates = sorted((t for t in waiting if t.group in set(groups)), key=rules.call_order_key)
-    for ticket in candidates:
+    for ticket in order:
         won = ctx.claims.claim(ctx.store.tickets.claim_name(ticket.id), owner)
         if won or (won is None and _ours_alone(ctx, ticket)):
             return ticket
@@ -200,15 +254,37 @@ def finish(ctx: ServiceContext, *, counter: int) -> Ticket:
         return save_ticket_change(ctx, ticket, rules.finish(ticket, at=now), now)
 
 
-def transfer(ctx: ServiceContext, *, counter: int, to_group: str) -> Ticket:
-    """Send the citizen at this counter to another group's queue, keeping their place."""
+def transfer(
+    ctx: ServiceContext,
+    *,
+    counter: int,
+    to_group: str | None = None,
+    to_counter: int | None = None,
+    to_clerk: str = "",
+) -> Ticket:
+    """Send the citizen at this counter on, keeping their place: to another group's queue,
+    or to a named counter or clerk. A named one waits for them first; after
+    core.queue.RESERVED_MINUTES any counter of its group may call it. To a counter, the
+    ticket keeps its group when that counter calls it, else takes the counter's first."""
     ctx.actor.require(Permission.CALL_TICKETS)
     now = ctx.check_clock()
-    to_group = to_group.strip().upper()
-    ctx.catalogue().group(to_group)
+    if to_counter is not None:
+        target = ctx.station.counter(to_counter)
+    if to_clerk:
+        to_clerk = to_clerk.strip().lower()
+        if to_clerk not in queue_desk.clerks(ctx):
+            raise NotFound("desk.unknown_clerk", username=to_clerk)
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)
-        closed, moved = rules.transfer(ticket, to_group=to_group, at=now)
+        group = (to_group or "").strip().upper()
+        if not group:
+            group = ticket.group
+            if to_counter is not None and group not in target.groups:
+                group = target.groups[0]
+        ctx.catalogue().group(group)
+        closed, moved = rules.transfer(
+            ticket, to_group=group, at=now, to_counter=to_counter, to_clerk=to_clerk
+        )
         save_ticket_change(ctx, ticket, closed, now)
         return save_ticket_change(ctx, None, moved, now)
 

@@ -64,6 +64,8 @@ def apply_center_event(
         _apply_rating(ctx, event)
     elif "setting" in event:
         _apply_setting(ctx, event["setting"])
+    elif "pause" in event:
+        _apply_pause(ctx, event["pause"])
     if ctx.station.role == "hub" and to_portal:
         # the hub speaks for the center upstream: its key wraps the origin's, so a replay
         # however late is the same item to the portal
@@ -106,6 +108,12 @@ def _apply_ticket(ctx: ServiceContext, event: dict) -> None:
         serving_at=_time(t["serving_at"]),
         finished_at=_time(t["finished_at"]),
         transferred_from=source.id if source else None,
+        # absent from an event of a station not yet upgraded: nothing reserved, no reason
+        target_counter=t.get("target_counter"),
+        target_clerk=t.get("target_clerk", ""),
+        reserved_at=_time(t.get("reserved_at")),
+        call_reason=t.get("call_reason", ""),
+        call_note=t.get("call_note", ""),
     )
     if existing is None:
         ticket = tickets.insert(ticket, writer="", uid=t["uid"])
@@ -157,6 +165,21 @@ def _apply_rating(ctx: ServiceContext, event: dict) -> None:
     )
 
 
+def _apply_pause(ctx: ServiceContext, p: dict) -> None:
+    from counter_app.core.counter_desk import Pause
+
+    ctx.store.pauses.put(
+        Pause(
+            counter=p["counter"],
+            reason=p["reason"],
+            started_at=datetime.fromisoformat(p["started_at"]),
+            ended_at=_time(p["ended_at"]),
+            actor=p["actor"],
+            uid=p["uid"],
+        )
+    )
+
+
 SHARED_STATION_SETTINGS = frozenset({"center_name", "center_address", "counters", "opening_hours"})
 
 
@@ -168,6 +191,12 @@ def _apply_setting(ctx: ServiceContext, setting: dict) -> None:
         ctx.store.catalogue.set_override(
             CalendarOverride(date.fromisoformat(values["day"]), values["kind"], values["note"])
         )
+    elif setting["kind"] == "catalogue":  # pulled from the portal by the hub or a station
+        from counter_app.core.catalogue import parse_catalogue
+
+        ctx.store.catalogue.replace(parse_catalogue(values), at=ctx.now())
+    elif setting["kind"] == "queue_policy":
+        ctx.store.settings.set("queue_policy", values)
     elif setting["kind"] == "station":
         mine = ctx.store.settings.get("station")
         mine.update({k: v for k, v in values.items() if k in SHARED_STATION_SETTINGS})

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from counter_app.core.calendar import check_period
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import OPEN_STATUSES, DossierStatus
+from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
 from counter_app.core.roles import Permission
 from counter_app.services.accounts import officer
 from counter_app.services.context import ServiceContext
@@ -43,14 +45,15 @@ class ReportRow:
     _services: list[float] = field(default_factory=list, repr=False)
     _scores: list[int] = field(default_factory=list, repr=False)
 
-    def finish(self) -> ReportRow:
+    def finish(self, *, min_ratings: int = 0) -> ReportRow:
+        """Averages and rates; no satisfaction figure from fewer than `min_ratings` ratings."""
         if self._waits:
             self.avg_wait_min = round(sum(self._waits) / len(self._waits), 1)
             self.max_wait_min = round(max(self._waits), 1)
         if self._services:
             self.avg_service_min = round(sum(self._services) / len(self._services), 1)
-        if self._scores:
-            self.ratings = len(self._scores)
+        self.ratings = len(self._scores)
+        if self._scores and len(self._scores) >= min_ratings:
             self.avg_score = round(sum(self._scores) / len(self._scores), 2)
             satisfied = sum(1 for s in self._scores if s >= SATISFIED_FROM)
             self.satisfied_pct = round(100 * satisfied / len(self._scores), 1)
@@ -136,6 +139,7 @@ def _minutes(a: str | None, b: str | None) -> float | None:
 def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
     """Everything that happened from `start` to `end` inclusive."""
     ctx.actor.require(Permission.READ_DOSSIERS)
+    check_period(start, end)
     now = ctx.now()
     lo = datetime.combine(start, time(0), VN_TZ)
     hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ)
@@ -217,7 +221,9 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
             r._scores.append(rating["score"])
 
     def section(kind: str) -> list[ReportRow]:
-        return sorted((r.finish() for (k, _), r in rows.items() if k == kind), key=lambda r: r.key)
+        finished = (r.finish(min_ratings=MIN_RATINGS_FOR_A_RATE) for (k, _), r in rows.items()
+                    if k == kind)  # fmt: skip
+        return sorted(finished, key=lambda r: r.key)
 
     return Report(
         start, end, total.finish(), section("clerk"), section("group"), section("procedure")
@@ -269,6 +275,7 @@ def export_xlsx(report: Report, path: Path) -> Path:
 def tracking_book(ctx: ServiceContext, *, start: date, end: date) -> list:
     """Form 07: every dossier received in the period, in tracking-book order."""
     ctx.actor.require(Permission.READ_DOSSIERS)
+    check_period(start, end)
     lo = datetime.combine(start, time(0), VN_TZ)
     hi = datetime.combine(end + timedelta(days=1), time(0), VN_TZ)
     found = ctx.store.dossiers.listing(received_from=lo, received_to=hi, limit=100_000)

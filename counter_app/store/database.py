@@ -34,6 +34,7 @@ class Store:
         from counter_app.store.dossiers import DossierRepository
         from counter_app.store.keys import KeyManager
         from counter_app.store.outbox import Outbox
+        from counter_app.store.pauses import PauseRepository
         from counter_app.store.ratings import RatingRepository
         from counter_app.store.sequences import Sequences
         from counter_app.store.settings import SettingsRepository
@@ -55,6 +56,7 @@ class Store:
         self._crypto: FieldCrypto | None = None
         self._reseal_checked = False
         self.ratings = RatingRepository(self)
+        self.pauses = PauseRepository(self)
 
     @functools.cached_property
     def db(self):

@@ -216,11 +216,37 @@ def m007_center_deliveries(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS tickets_by_uid ON tickets(uid)")
 
 
-def m008_account_full_names(conn: sqlite3.Connection) -> None:
+def m008_queue_calls_and_pauses(conn: sqlite3.Connection) -> None:
+    """Transfers to a named counter or clerk, calls out of turn with their reason, and
+    counter pauses with their times (for the board and the pause minutes in reports).
+    Safe to run again over its own result, as m007 (a store set back to an older version)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(tickets)").fetchall()}
+    for name, kind in (
+        ("target_counter", "INTEGER"),
+        ("target_clerk", "TEXT NOT NULL DEFAULT ''"),
+        ("reserved_at", "TEXT"),
+        ("call_reason", "TEXT NOT NULL DEFAULT ''"),
+        ("call_note", "TEXT NOT NULL DEFAULT ''"),
+    ):
+        if name not in columns:
+            conn.execute(f"ALTER TABLE tickets ADD COLUMN {name} {kind}")
+    conn.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS counter_pauses (
+            id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, counter INTEGER NOT NULL,
+            reason TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,
+            actor TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS counter_pauses_by_counter
+            ON counter_pauses(counter, started_at);
+        """
+    )
+
+
+def m009_account_full_names(conn: sqlite3.Connection) -> None:
     """Accounts gain the officer's full name and title (Họ và tên, Chức danh): every printed
     form names the officer who received a dossier, not their login. Empty for older
     accounts until an admin fills them (forms then fall back to the login). Written to run
-    again harmlessly, as m007."""
+    again harmlessly, as m007 and m008."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(users)").fetchall()}
     for column in ("full_name", "title"):
         if column not in columns:
@@ -235,7 +261,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_sealed_personal_fields,
     m006_sealed_event_notes,
     m007_center_deliveries,
-    m008_account_full_names,
+    m008_queue_calls_and_pauses,
+    m009_account_full_names,
 )
 
 

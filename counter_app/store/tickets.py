@@ -12,7 +12,7 @@ from counter_app.core.queue import ACTIVE_STATES, Ticket, TicketState
 if TYPE_CHECKING:
     from counter_app.store.database import Store
 
-_TIMES = ("arrived_at", "called_at", "serving_at", "finished_at")
+_TIMES = ("arrived_at", "called_at", "serving_at", "finished_at", "reserved_at")
 
 
 def _to_row(ticket: Ticket) -> dict:
@@ -40,6 +40,10 @@ def _from_row(row) -> Ticket:
         counter=row["counter"],
         recalls=row["recalls"],
         transferred_from=row["transferred_from"],
+        target_counter=row["target_counter"],
+        target_clerk=row["target_clerk"],
+        call_reason=row["call_reason"],
+        call_note=row["call_note"],
         **times,
     )
 
@@ -153,6 +157,26 @@ class TicketRepository:
             ),
         )
         return row[0]
+
+    def called_history(self, day: date, groups: Iterable[str]) -> list[bool]:
+        """Was each ticket called today in these groups a priority one, oldest call first
+        (what the ratio policy counts)."""
+        groups = list(groups)
+        rows = self._store.query(
+            "SELECT priority_weight > 0 FROM tickets WHERE day = ? AND called_at IS NOT NULL "
+            f"AND grp IN ({','.join('?' * len(groups))}) ORDER BY called_at, id",
+            [day.isoformat(), *groups],
+        )
+        return [bool(r[0]) for r in rows]
+
+    def call_reasons(self, start: date, end: date) -> dict[str, int]:
+        """Calls out of turn between two days, counted per reason code."""
+        rows = self._store.query(
+            "SELECT call_reason, count(*) FROM tickets WHERE day BETWEEN ? AND ? "
+            "AND call_reason != '' GROUP BY call_reason ORDER BY call_reason",
+            (start.isoformat(), end.isoformat()),
+        )
+        return {r[0]: r[1] for r in rows}
 
     def count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM tickets")[0]

@@ -308,13 +308,9 @@ class PrintQueue(QObject):
     # results (UI thread)
     def _finished(self, tag: str, result, error) -> None:
         if error is not None:
-            from counter_app.core.errors import DomainError
-            from counter_app.ui.i18n import error_text
+            from counter_app.ui.ops import failure_text
 
-            text = (
-                error_text(error) if isinstance(error, DomainError) else str(error) or repr(error)
-            )
-            self.failed.emit(text)
+            self.failed.emit(failure_text(error))
             if tag == "stuck":
                 self.load_stuck()
             return
@@ -343,6 +339,7 @@ class Housekeeping(QObject):
     sync_done = Signal(object)  # sync.engine.SyncReport, or an error text
     backup_done = Signal(str)  # the backup file
     failed = Signal(str)
+    portal_checked = Signal(object)  # services.portal_link.CheckResult, or what stopped it
 
     def __init__(self, data_dir: Path, *, clock, station, parent=None) -> None:
         super().__init__(parent)
@@ -358,7 +355,7 @@ class Housekeeping(QObject):
         self.sync_timer.timeout.connect(lambda: self.sync_now(rounds=1))
         self.sync_timer.start()
 
-    def touched(self) -> None:
+    def touched(self, _changes=None) -> None:
         """Someone is working: the checkpoint waits for a quiet minute."""
         self.last_activity = time.monotonic()
 
@@ -402,6 +399,17 @@ class Housekeeping(QObject):
         self.worker.submit("sync", task)
         return True
 
+    def check_portal(self, form, secret: str, actor: Actor) -> None:
+        """Settings' "Kiểm tra kết nối": one login with the form's values, off the UI thread
+        (a dead address takes seconds to give up on)."""
+
+        def task(w: Worker):
+            from counter_app.services.portal_link import check_portal
+
+            return check_portal(w.ctx(actor), self.data_dir, form, secret=secret)
+
+        self.worker.submit("portal_check", task)
+
     def stop(self) -> None:
         self.timer.stop()
         self.sync_timer.stop()
@@ -410,13 +418,13 @@ class Housekeeping(QObject):
     def _finished(self, tag: str, result, error) -> None:
         if tag == "sync":
             self.syncing = False
+        if tag == "portal_check":
+            self.portal_checked.emit(error if error is not None else result)
+            return
         if error is not None:
-            from counter_app.core.errors import DomainError
-            from counter_app.ui.i18n import error_text
+            from counter_app.ui.ops import failure_text
 
-            text = (
-                error_text(error) if isinstance(error, DomainError) else str(error) or repr(error)
-            )
+            text = failure_text(error)
             self.failed.emit(text)
             if tag == "sync":
                 self.sync_done.emit(text)

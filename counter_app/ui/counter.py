@@ -5,29 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QDialog, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from counter_app.core.counter_desk import PAUSE_REASONS, wait_level
 from counter_app.core.errors import DomainError
 from counter_app.core.queue import Ticket, TicketState
 from counter_app.ui import gateway
 from counter_app.ui.confirm import confirm
-from counter_app.ui.counter_dialogs import OutcomeDialog, RestoreDialog
+from counter_app.ui.counter_dialogs import (
+    CallReasonDialog,
+    OutcomeDialog,
+    PauseDialog,
+    RestoreDialog,
+    TransferDialog,
+)
 from counter_app.ui.counter_view import CounterView
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.session import Session
-from counter_app.ui.widgets import button
 
 REFRESH_MS = 5000
+TICK_MS = 1000  # the visit timer's second hand
 UNDO_MS = 10_000  # how long "Hoàn tác" stays after a citizen is marked absent
+# Long waits in the waiting list (thresholds: core.counter_desk.WAIT_*_MINUTES): a light
+# background with dark text, readable in either theme and without colour vision.
+WAIT_COLOURS = {"long": ("#FFE7A3", "#5C4300"), "very_long": ("#F8C4C4", "#7A0E0E")}
 
 
 def priority_name(session: Session, key: str) -> str:
@@ -66,20 +68,30 @@ class CounterWidget(QWidget):
         v.finish.clicked.connect(self._on_finish)
         v.transfer.clicked.connect(self._on_transfer)
         v.receive.clicked.connect(lambda: self.receive_requested.emit(self.current))
+        v.call_selected.clicked.connect(self._on_call_selected)
+        v.pause.clicked.connect(self._on_pause)
+        self.paused = None  # this counter's open pause (core.counter_desk.Pause)
 
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+        self._tick = QTimer(self, interval=TICK_MS)
+        self._tick.timeout.connect(self._show_visit_time)
         session.queue_changed.connect(self.refresh)
         session.dossiers_changed.connect(self.refresh)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
         self._timer.start()
+        self._tick.start()
         QTimer.singleShot(0, self.refresh)
 
     def hideEvent(self, event) -> None:  # noqa: N802
         self._timer.stop()
+        self._tick.stop()
         super().hideEvent(event)
+
+    def timers_running(self) -> bool:
+        return self._timer.isActive() or self._tick.isActive()
 
     # --- behaviour
     def _on_counter_picked(self) -> None:
@@ -102,17 +114,62 @@ class CounterWidget(QWidget):
         self.view.message.clear()
         self.refresh()
 
+    def _ask_outcome(self) -> tuple[bool, TicketState | None]:
+        """(go on, outcome of the citizen only called): asked before any new call."""
+        if self.current is None or self.current.state is not TicketState.CALLED:
+            return True, None
+        dialog = OutcomeDialog(self.current, parent=self)
+        if dialog.exec() != QDialog.Accepted or dialog.outcome is None:
+            return False, None
+        return True, dialog.outcome
+
     def _on_call_next(self) -> None:
-        outcome = None
-        if self.current is not None and self.current.state is TicketState.CALLED:
-            dialog = OutcomeDialog(self.current, parent=self)
-            if dialog.exec() != QDialog.Accepted or dialog.outcome is None:
-                return
-            outcome = dialog.outcome
+        go, outcome = self._ask_outcome()
+        if not go:
+            return
         absent = self.current if outcome is TicketState.NO_SHOW else None
         called = self._act(gateway.call_next, announce=True, current_outcome=outcome)
         if called is not None and absent is not None:
             self._offer_undo(absent)
+
+    def _on_call_selected(self) -> None:
+        """Ctrl+F2: the ticket selected in the waiting list, out of turn, with a reason."""
+        item = self.view.queue.currentItem()
+        label = item.data(0, Qt.UserRole + 1) if item is not None else None
+        if not label:
+            self.view.message.error(self.tr(
+                "Chọn một số trong hàng chờ (mũi tên lên, xuống) rồi nhấn Ctrl+F2."))  # fmt: skip
+            return
+        dialog = CallReasonDialog(label, parent=self)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        go, outcome = self._ask_outcome()
+        if not go:
+            return
+        absent = self.current if outcome is TicketState.NO_SHOW else None
+        called = self._act(gateway.call_ticket, announce=True, label=label,
+                           reason=dialog.reason, note=dialog.note_text,
+                           current_outcome=outcome)  # fmt: skip
+        if called is not None and absent is not None:
+            self._offer_undo(absent)
+
+    def _on_pause(self) -> None:
+        """F9: pause with a reason, or, when paused, resume."""
+        ctx, counter = self._session.ctx(), self._session.counter
+        try:
+            if self.paused is not None:
+                gateway.resume_counter(ctx, counter=counter)
+                self.view.message.ok(self.tr("Quầy số {n} làm việc trở lại.").format(n=counter))
+            else:
+                dialog = PauseDialog(counter, parent=self)
+                if dialog.exec() != QDialog.Accepted:
+                    return
+                gateway.pause_counter(ctx, counter=counter, reason=dialog.chosen())
+                self.view.message.ok(self.tr("Quầy số {n} đang tạm nghỉ.").format(n=counter))
+        except DomainError as error:
+            self.view.message.error(error_text(error))
+            return
+        self._session.queue_changed.emit()
 
     def _act(self, service: Callable, *, announce: bool = False, **args) -> Ticket | None:
         try:
@@ -188,22 +245,32 @@ class CounterWidget(QWidget):
         if self.current is None:
             self.view.message.error(self.tr("Chưa có số nào đang phục vụ để chuyển."))
             return
-        dialog = TransferDialog(self._groups, exclude=self.current.group, parent=self)
-        if dialog.exec() != QDialog.Accepted or not dialog.chosen():
-            return
-        group = dialog.chosen()
+        session = self._session
         try:
-            moved = gateway.transfer(self._session.ctx(), counter=self._session.counter,
-                                     to_group=group)  # fmt: skip
+            clerks = [c for c in gateway.clerks(session.ctx()) if c != session.actor.username]
         except DomainError as error:
             self.view.message.error(error_text(error))
             return
-        self.view.message.ok(
-            self.tr("Đã chuyển số {label} sang nhóm {group}.").format(
-                label=moved.label, group=group
-            )  # fmt: skip
-        )
-        self._session.queue_changed.emit()
+        counters = [d.number for d in session.station.counters if d.number != session.counter]
+        dialog = TransferDialog(self._groups, counters, clerks, exclude_group=self.current.group,
+                                parent=self)  # fmt: skip
+        if dialog.exec() != QDialog.Accepted or not dialog.chosen():
+            return
+        kind, target = dialog.chosen()
+        where = {"group": {"to_group": target}, "counter": {"to_counter": target},
+                 "clerk": {"to_clerk": target}}[kind]  # fmt: skip
+        try:
+            moved = gateway.transfer(session.ctx(), counter=session.counter, **where)
+        except DomainError as error:
+            self.view.message.error(error_text(error))
+            return
+        text = {
+            "group": self.tr("Đã chuyển số {label} sang nhóm {target}."),
+            "counter": self.tr("Đã chuyển số {label} đến quầy số {target}."),
+            "clerk": self.tr("Đã chuyển số {label} đến cán bộ {target}."),
+        }[kind]
+        self.view.message.ok(text.format(label=moved.label, target=target))
+        session.queue_changed.emit()
 
     # --- what is shown
     def refresh(self) -> None:
@@ -217,7 +284,9 @@ class CounterWidget(QWidget):
             return
         now = session.now()
         self.current = next((t for t in snap.active if t.counter == session.counter), None)
+        self.paused = gateway.open_pause(ctx, session.counter)
         self._show_current(now)
+        self._show_visit_time()
         desk = session.station.counter(session.counter)
         mine = [t for g in desk.groups for t in snap.waiting.get(g, [])]
         v = self.view
@@ -235,9 +304,18 @@ class CounterWidget(QWidget):
         has = t is not None
         for btn in (v.recall, v.no_show, v.transfer, v.finish):
             btn.setEnabled(has)
+        paused = self.paused
+        v.pause.setText((self.tr("Tiếp tục") if paused else self.tr("Tạm nghỉ")) + "  [F9]")
         if t is None:
-            v.ticket_label.setText("—")
-            v.ticket_state.setText(self.tr("Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo."))
+            v.ticket_label.setText(self.tr("Tạm nghỉ", "state") if paused is not None else "—")
+            if paused is not None:
+                vi, en = PAUSE_REASONS.get(paused.reason, (paused.reason, paused.reason))
+                v.ticket_state.setText(
+                    self.tr("Quầy đang tạm nghỉ ({reason}) từ {time}. Nhấn F9 để làm việc lại.")
+                    .format(reason=pick(vi, en), time=f"{paused.started_at:%H:%M}")
+                )  # fmt: skip
+            else:
+                v.ticket_state.setText(self.tr("Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo."))
             v.ticket_detail.setText("")
             return
         v.ticket_label.setText(t.label)
@@ -257,7 +335,23 @@ class CounterWidget(QWidget):
                                                                           t.priority)))  # fmt: skip
         if t.recalls:
             parts.append(self.tr("đã gọi lại {n} lần").format(n=t.recalls))
+        if t.call_reason:
+            parts.append(self.tr("gọi trước lượt"))
         v.ticket_detail.setText(" · ".join(parts))
+
+    def _show_visit_time(self) -> None:
+        """mm:ss since the citizen was called here (since served, once served)."""
+        t = self.current
+        if t is None:
+            self.view.visit_timer.setText("")
+            return
+        since = t.serving_at if t.state is TicketState.SERVING and t.serving_at else t.called_at
+        seconds = max(0, int((self._session.now() - since).total_seconds())) if since else 0
+        self.view.visit_timer.setText(
+            self.tr("Thời gian tiếp công dân: {mm:02d}:{ss:02d}").format(
+                mm=seconds // 60, ss=seconds % 60
+            )
+        )
 
     def _fill_queue(self, waiting: dict[str, list[Ticket]], groups, now) -> None:
         tree = self.view.queue
@@ -279,53 +373,33 @@ class CounterWidget(QWidget):
             for t in tickets:
                 minutes = int((now - t.arrived_at).total_seconds() // 60)
                 item = QTreeWidgetItem([
-                    t.label,
+                    t.label + self._reserved_text(t),
                     priority_name(self._session, t.priority) if t.priority else "",
                     self.tr("{n} phút").format(n=max(minutes, 0)),
                 ])  # fmt: skip
                 item.setData(0, Qt.UserRole, t.id)
+                item.setData(0, Qt.UserRole + 1, t.label)
                 if t.priority:
                     item.setForeground(1, Qt.darkRed)
+                colours = WAIT_COLOURS.get(wait_level(minutes))
+                if colours is not None:
+                    item.setBackground(2, QBrush(QColor(colours[0])))
+                    item.setForeground(2, QBrush(QColor(colours[1])))
                 top.addChild(item)
             top.setExpanded(True)
+
+    def _reserved_text(self, t: Ticket) -> str:
+        """Who a transferred ticket waits for, so F2 passing it over is no surprise."""
+        if t.target_counter is not None:
+            return self.tr(" → quầy {n}").format(n=t.target_counter)
+        if t.target_clerk:
+            return self.tr(" → cán bộ {name}").format(name=t.target_clerk)
+        return ""
 
     def waiting_labels(self) -> list[str]:
         """The ticket numbers in the waiting lists, as a clerk reads them (tests use it)."""
         tree, found = self.view.queue, []
         for i in range(tree.topLevelItemCount()):
             top = tree.topLevelItem(i)
-            found += [top.child(j).text(0) for j in range(top.childCount())]
+            found += [top.child(j).data(0, Qt.UserRole + 1) for j in range(top.childCount())]
         return found
-
-
-class TransferDialog(QDialog):
-    """Pick the service group to send the citizen to: arrows and Enter are enough."""
-
-    def __init__(self, groups: dict[str, str], *, exclude: str, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Chuyển sang nhóm dịch vụ khác"))
-        self.groups = QListWidget()
-        for letter, name in groups.items():
-            if letter != exclude:
-                item = QListWidgetItem(f"{letter} – {name}")
-                item.setData(Qt.UserRole, letter)
-                self.groups.addItem(item)
-        self.groups.setCurrentRow(0)
-        self.groups.itemActivated.connect(lambda _item: self.accept())
-        self.ok = button(self.tr("Chuyển"), role="primary")
-        self.cancel = button(self.tr("Hủy"))
-        self.ok.clicked.connect(self.accept)
-        self.cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.ok)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Chọn nhóm rồi nhấn Enter:")))
-        layout.addWidget(self.groups)
-        layout.addLayout(buttons)
-        self.resize(420, 360)
-
-    def chosen(self) -> str | None:
-        item = self.groups.currentItem()
-        return item.data(Qt.UserRole) if item else None

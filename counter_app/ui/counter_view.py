@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QVBoxLayout,
@@ -24,6 +25,8 @@ SHORTCUTS = {
     "finish": "F6",
     "receive": "F7",
     "restore": "F8",
+    "pause": "F9",
+    "call_selected": "Ctrl+F2",
     "undo": "Ctrl+Z",
 }
 
@@ -72,17 +75,27 @@ class CounterView(QWidget):
         self.ticket_detail.setAlignment(Qt.AlignCenter)
         self.ticket_detail.setProperty("role", "hint")
         self.ticket_detail.setWordWrap(True)
+        # How long the citizen at the counter has been served (mm:ss), ticking each second.
+        self.visit_timer = QLabel()
+        self.visit_timer.setAlignment(Qt.AlignCenter)
+        timer_font = self.visit_timer.font()
+        timer_font.setPointSize(15)
+        timer_font.setBold(True)
+        self.visit_timer.setFont(timer_font)
 
         self.call_next = button(self.tr("Gọi số tiếp theo"), role="big", shortcut="F2")
         self.call_next.setProperty("role", "primary")
         self.recall = button(self.tr("Gọi lại"), shortcut="F3")
         self.no_show = button(self.tr("Vắng mặt"), shortcut="F4")
-        self.transfer = button(self.tr("Chuyển nhóm"), shortcut="F5")
+        self.transfer = button(self.tr("Chuyển nhóm, quầy"), shortcut="F5")
         self.finish = button(self.tr("Xong"), shortcut="F6")
         self.receive = button(self.tr("Tiếp nhận hồ sơ"), shortcut="F7")
         self.receive.setProperty("role", "primary")
+        self.call_selected = button(self.tr("Gọi số đã chọn"), shortcut="Ctrl+F2")
+        self.call_selected.setToolTip(self.tr("Gọi trước lượt số đang chọn trong hàng chờ"))
+        self.pause = button(self.tr("Tạm nghỉ"), shortcut="F9")
         for btn in (self.call_next, self.recall, self.no_show, self.transfer, self.finish,
-                    self.receive):  # fmt: skip
+                    self.receive, self.call_selected, self.pause):  # fmt: skip
             btn.setMinimumHeight(54)
             font = btn.font()
             font.setPointSize(13)
@@ -98,9 +111,13 @@ class CounterView(QWidget):
         self.queue.setHeaderLabels([self.tr("Số"), self.tr("Ưu tiên"), self.tr("Đã chờ")])
         self.queue.setRootIsDecorated(True)
         self.queue.setAlternatingRowColors(True)
-        self.queue.setColumnWidth(0, 270)
-        self.queue.setColumnWidth(1, 150)
-        self.queue.header().setStretchLastSection(True)
+        # The number column takes what is left, so the wait (and its colour) stays in view
+        # on a narrow portrait screen too.
+        header = self.queue.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
         self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.queue_title = QLabel(self.tr("Hàng chờ theo nhóm dịch vụ"))
         self.queue_title.setProperty("role", "subtitle")
@@ -122,6 +139,7 @@ class CounterView(QWidget):
         current.addWidget(self.ticket_label)
         current.addWidget(self.ticket_state)
         current.addWidget(self.ticket_detail)
+        current.addWidget(self.visit_timer)
         current.addStretch(1)
 
         actions = QGridLayout()
@@ -131,6 +149,8 @@ class CounterView(QWidget):
         actions.addWidget(self.transfer, 2, 0)
         actions.addWidget(self.finish, 2, 1)
         actions.addWidget(self.receive, 3, 0, 1, 2)
+        actions.addWidget(self.call_selected, 4, 0)
+        actions.addWidget(self.pause, 4, 1)
 
         counts = QHBoxLayout()
         for box in (served_box, absent_box, waiting_box, received_box):

@@ -9,17 +9,20 @@ from PySide6.QtWidgets import QPushButton, QTableWidgetItem, QVBoxLayout, QWidge
 
 from counter_app.core.dossier import (
     FINAL_STATUSES,
+    OPEN_STATUSES,
     STATUS_NAMES,
     TRANSITIONS,
     Dossier,
     DossierStatus,
 )
+from counter_app.core.dossier_notices import EXTENDED_KIND
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import ROLE_PERMISSIONS, Permission
 from counter_app.ui import gateway
 from counter_app.ui.confirm import confirm
 from counter_app.ui.dossiers_view import DossiersView
 from counter_app.ui.i18n import error_text, pick
+from counter_app.ui.ops import DOSSIERS, run_op
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import show_field_error
 
@@ -27,6 +30,7 @@ LIST_LIMIT = 200
 # Moves that end a dossier for good are asked about first; returning the result is the
 # everyday last step and is not.
 CONFIRMED = FINAL_STATUSES - {DossierStatus.RETURNED}
+EXTEND = 100  # key of the extension's button among the status moves (keyed by status)
 
 
 def _when(value) -> str:
@@ -45,6 +49,7 @@ def _short_when(value) -> str:
 class DossiersWidget(QWidget):
     preview_requested = Signal(object, str)  # Dossier, reasons
     reprint_requested = Signal(object)  # Dossier: its current form, printed again if printed
+    form_requested = Signal(str, str)  # form (form04, form05), dossier code: print or preview
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
@@ -83,9 +88,13 @@ class DossiersWidget(QWidget):
         v.reprint_button.clicked.connect(self.open_reprint)
         self.reprint = None
         self._loaded = False
-        session.dossiers_changed.connect(
-            lambda: self._loaded and self.run_search(keep_message=True)
-        )
+        session.changed.connect(self._changed)
+
+    def _changed(self, changes) -> None:
+        """A write here, at another station or from the portal: the list keeps up and the
+        dossier on show stays selected."""
+        if changes.dossiers and self._loaded:
+            self.run_search(keep_message=True)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -153,7 +162,7 @@ class DossiersWidget(QWidget):
                 "hãy lọc thêm để thấy các hồ sơ khác."
             ).format(shown=len(found), total=total)
         else:
-            text = self.tr("{n} hồ sơ").format(n=len(found))
+            text = self.tr("%n hồ sơ", "", len(found))
         self.view.count.setText(text)
         self._show(None)
 
@@ -197,6 +206,8 @@ class DossiersWidget(QWidget):
         v.detail.setText("<br>".join(lines))
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
+            if event.kind == EXTENDED_KIND:  # the status stayed: say what happened
+                status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({event.actor}){note}")
         self._add_actions(d)
@@ -211,6 +222,8 @@ class DossiersWidget(QWidget):
         for target in targets:
             actions.append((int(target), self.action_names[target],
                             lambda _c=False, t=target: self._change(t)))  # fmt: skip
+        if d.status in OPEN_STATUSES and Permission.CHANGE_STATUS in allowed:
+            actions.append((EXTEND, self.tr("Gia hạn, xin lỗi (Mẫu 04)"), self._extend))
         buttons = []
         for key, text, slot in actions:
             btn = QPushButton(text)
@@ -229,6 +242,10 @@ class DossiersWidget(QWidget):
     def _change(self, target: DossierStatus) -> None:
         if target in CONFIRMED and not self._confirm_final(target):
             return
+        if target is DossierStatus.STOPPED:  # the reason goes on Form 05
+            code, reason = self.selected.code, self.view.note.toPlainText()
+            self._run(lambda ctx: gateway.stop_dossier(ctx, code=code, reason=reason), "form05")
+            return
         self._run(lambda ctx: gateway.change_status(ctx, code=self.selected.code, to=target,
                                                     note=self.view.note.toPlainText()))  # fmt: skip
 
@@ -245,26 +262,53 @@ class DossiersWidget(QWidget):
             no=self.tr("Không, giữ nguyên"),
         )
 
+    def _extend(self) -> None:
+        from counter_app.ui.extend_dialog import ExtendDialog
+
+        code = self.selected.code
+
+        def submit(until, reason: str) -> str | None:
+            result = run_op(
+                self._session,
+                lambda ctx: gateway.extend_due(ctx, code=code, until=until, reason=reason),
+                changes=DOSSIERS,
+            )
+            if not result.ok:
+                return result.text
+            self._done(result.value, "form04")
+            return None
+
+        self.extend_dialog = ExtendDialog(self.selected, submit, self.view.note.toPlainText(),
+                                          self)  # fmt: skip
+        self.extend_dialog.open()
+
     def _accept_draft(self) -> None:
         self._run(lambda ctx: gateway.accept_draft(ctx, code=self.selected.code))
 
-    def _run(self, action) -> None:
+    def _run(self, action, form: str = "") -> None:
         if self.selected is None:
             return
         reasons = self.view.note.toPlainText()
-        try:
-            changed = action(self._session.ctx())
-        except ValidationError as error:
-            show_field_error(self.view.note_error, error_text(error))
+        result = run_op(self._session, action, changes=DOSSIERS,
+                        report=self.view.message.show_message)  # fmt: skip
+        if isinstance(result.error, ValidationError):
+            show_field_error(self.view.note_error, result.text)
+        if not result.ok:
             return
-        except DomainError as error:
-            self.view.message.error(error_text(error))
-            return
+        self._done(result.value, form, reasons)
+
+    def _done(self, changed: Dossier, form: str = "", reasons: str = "") -> None:
+        """After a move: say so, keep the dossier shown, and print what goes with it."""
         self.selected = changed
-        self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
-            code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
-        self._session.dossiers_changed.emit()  # the list refreshes and keeps this one shown
-        if changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
+        if form == "form04":
+            self.view.message.ok(self.tr("Hồ sơ {code}: đã gia hạn, hẹn trả mới {due}.").format(
+                code=changed.code, due=_when(changed.due_at)))  # fmt: skip
+        else:
+            self.view.message.ok(self.tr("Hồ sơ {code}: {status}.").format(
+                code=changed.code, status=pick(*STATUS_NAMES[changed.status])))  # fmt: skip
+        if form:
+            self.form_requested.emit(form, changed.code)
+        elif changed.status in (DossierStatus.RECEIVED, DossierStatus.REFUSED,
                               DossierStatus.SUPPLEMENT):  # fmt: skip
             self.preview_requested.emit(changed, reasons)
 

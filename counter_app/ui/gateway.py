@@ -11,7 +11,17 @@ from datetime import date, datetime
 
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
-from counter_app.services import admin, dossiers, procedures, queue, search, station_status
+from counter_app.services import (
+    admin,
+    dossier_notices,
+    dossiers,
+    portal_link,
+    procedures,
+    queue,
+    queue_desk,
+    search,
+    station_status,
+)
 from counter_app.services.context import ServiceContext
 from counter_app.store import Store
 
@@ -27,10 +37,23 @@ snapshot = queue.snapshot
 find_ticket = queue.find_ticket
 restore_no_show = queue.restore_no_show
 absent_today = queue.absent_today
+call_ticket = queue.call_ticket
+pause_counter = queue_desk.pause_counter
+resume_counter = queue_desk.resume_counter
+open_pause = queue_desk.open_pause
+counter_states = queue_desk.counter_states
+clerks = queue_desk.clerks
+current_policy = queue_desk.current_policy
+set_policy = queue_desk.set_policy
+queue_figures = queue_desk.queue_figures
 appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status
 accept_draft = dossiers.accept_draft
+portal_form = portal_link.portal_form
+save_portal = portal_link.save_portal
+extend_due = dossier_notices.extend_due
+stop_dossier = dossier_notices.stop_dossier
 show_dossier = dossiers.show_dossier
 checklist = dossiers.checklist
 default_fee = dossiers.default_fee
@@ -112,6 +135,7 @@ def export_report(report, path: str) -> None:
 # --- station status, settings, intake decisions -------------------------------------------
 SyncStatus = station_status.SyncStatus
 sync_status = station_status.sync_status
+set_aside = station_status.set_aside
 list_dossiers = search.list_dossiers
 PublicStatus = dossiers.PublicStatus
 public_status = dossiers.public_status

@@ -336,8 +336,7 @@ class IntakeWidget(QWidget):
                     birth = parse_birth_date(v.birth_date.text())
                 except ValueError:
                     return self.tr("Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 05/03/1990.")
-                if birth and birth > self._session.now().date():
-                    return self.tr("Ngày sinh không được sau ngày hôm nay.")
+                citizen.check_birth_date(birth, today=self._session.now().date())
             elif name == "phone" and v.phone.text().strip():
                 citizen.normalize_phone(v.phone.text())
             elif name in ("address", "email"):

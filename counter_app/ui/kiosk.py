@@ -16,6 +16,7 @@ from counter_app.core.errors import DomainError
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.kiosk_view import KioskView
+from counter_app.ui.ops import TICKETS, run_op
 from counter_app.ui.session import Session
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class KioskWidget(QWidget):
         self._clock.timeout.connect(self._tick)
         self._watcher = _InputWatcher(self._idle)
         QApplication.instance().installEventFilter(self._watcher)
-        session.queue_changed.connect(self._refresh_counts)
+        session.changed.connect(self._changed)
         self._build_groups()
         self._tick()
 
@@ -108,6 +109,10 @@ class KioskWidget(QWidget):
         self._group_names = {g.letter: g.name for g in groups}
         self._refresh_counts()
 
+    def _changed(self, changes) -> None:
+        if changes.tickets or changes.settings:
+            self._refresh_counts()
+
     def _refresh_counts(self) -> None:
         try:
             waiting = gateway.snapshot(self._session.kiosk_ctx()).waiting
@@ -116,9 +121,7 @@ class KioskWidget(QWidget):
         for letter, btn in self.group_buttons.items():
             n = len(waiting.get(letter, []))
             btn.setText(
-                self.tr("{letter}  {name}\n{n} người đang chờ").format(
-                    letter=letter, name=self._group_names[letter], n=n
-                )
+                f"{letter}  {self._group_names[letter]}\n" + self.tr("%n người đang chờ", "", n)
             )
 
     def _tick(self) -> None:
@@ -147,17 +150,21 @@ class KioskWidget(QWidget):
         self._idle.start(self._idle_ms)
 
     def take(self, letter: str) -> None:
-        try:
-            taken = gateway.take_ticket(self._session.kiosk_ctx(), group=letter,
-                                        priority=self.priority)  # fmt: skip
-        except DomainError as error:
-            self.view.welcome.setText(error_text(error))
+        result = run_op(
+            self._session,
+            lambda ctx: gateway.take_ticket(ctx, group=letter, priority=self.priority),
+            changes=TICKETS,
+            ctx=self._session.kiosk_ctx(),
+            report=lambda text, _kind: self.view.welcome.setText(text),
+        )
+        if not result.ok:
             return
+        taken = result.value
         v, t = self.view, taken.ticket
         v.ticket_number.setText(t.label)
         v.ticket_group.setText(self._group_names.get(t.group, t.group))
         v.ticket_ahead.setText(
-            self.tr("Có {n} người đang chờ trước Quý khách").format(n=taken.ahead)
+            self.tr("Có %n người đang chờ trước Quý khách", "", taken.ahead)
             if taken.ahead
             else self.tr("Quý khách là người tiếp theo")
         )
@@ -174,7 +181,6 @@ class KioskWidget(QWidget):
             self._printing_label = t.label
             self._show_not_printed()
         self._idle.start(self._ticket_ms)
-        self._session.queue_changed.emit()
         self.ticket_taken.emit(taken)
 
     def _print_title(self, label: str) -> str:

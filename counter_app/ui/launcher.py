@@ -20,12 +20,14 @@ if TYPE_CHECKING:
 ROLES = ("all-in-one", "counter", "kiosk", "display")
 
 
-def _language(lang: str | None) -> str:
+def _language(lang: str | None, data_dir: Path) -> str:
+    """The language asked for (--lang, COUNTER_APP_LANG), else the one chosen in Settings
+    for this data folder, else Vietnamese."""
     if lang:
         return lang
-    from PySide6.QtCore import QSettings
+    from counter_app.preferences import stored_language
 
-    return str(QSettings().value("ui/language", "vi"))
+    return stored_language(data_dir) or "vi"
 
 
 def run(
@@ -44,7 +46,7 @@ def run(
     from counter_app.ui.qtapp import make_app
 
     probe_start.check()  # Qt would abort this process; a clear message instead
-    app = make_app(_language(lang))
+    app = make_app(_language(lang, data_dir))
     from counter_app.ui.single_instance import InstanceGuard, claim
 
     guard = claim(data_dir)
@@ -62,7 +64,11 @@ def run(
         window.resize(1366, 768)
         if probe:
             window.page_shown.connect(lambda key: probe.page(window, key))
-    if fullscreen:
+    if role == "display":
+        from counter_app.ui.display import show_board
+
+        show_board(window, fullscreen=fullscreen)  # on the TV when the PC has two screens
+    elif fullscreen:
         window.showFullScreen()
     else:
         window.show()

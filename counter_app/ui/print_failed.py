@@ -146,8 +146,9 @@ class PrintFailedDialog(QDialog):
 
 
 class IntakePrinter(QObject):
-    """Prints the forms of each dossier the intake page decides, to the station's first
-    printer, and opens PrintFailedDialog when they do not come out."""
+    """Prints the forms of each dossier the intake page decides (and Forms 04/05 after the
+    dossier page's moves), to the station's first printer, and opens PrintFailedDialog when
+    they do not come out."""
 
     def __init__(self, session: Session, window) -> None:
         super().__init__(window)
@@ -162,16 +163,23 @@ class IntakePrinter(QObject):
         from counter_app.core.dossier import DossierStatus
         from counter_app.ui.receipt import intake_documents
 
-        destination = printing.first_destination(self._session)
-        if destination is None or dossier.status is DossierStatus.NEW:
+        if printing.first_destination(self._session) is None:
             return False
-        code = dossier.code
-        request = f"intake:{code}"
+        if dossier.status is DossierStatus.NEW:
+            return False
         try:
             documents = intake_documents(self._session.ctx(), dossier)
         except DomainError as error:
             self._window.statusBar().showMessage(error_text(error), 10_000)
             return True
+        return self.print_documents(dossier.code, documents)
+
+    def print_documents(self, code: str, documents: list) -> bool:
+        """A dossier's forms to the station's first printer; False when none is set up."""
+        destination = printing.first_destination(self._session)
+        if destination is None:
+            return False
+        request = f"intake:{code}"
         self._pending[request] = (code, documents, destination.name)
         try:
             done = printing.send(self._session, documents, destination,

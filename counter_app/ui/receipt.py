@@ -32,13 +32,15 @@ log = logging.getLogger(__name__)
 
 
 def dossier_document(ctx, dossier: Dossier, *, reasons: str = ""):
-    """The printers document that goes with this dossier's state (Form 01, 02 or 03)."""
+    """The printers document that goes with this dossier's state (Form 01, 02, 03 or 05)."""
     from printers import documents, service
 
     if dossier.status is DossierStatus.REFUSED:
         return service.form_doc(ctx, "form03", dossier.code)
     if dossier.status is DossierStatus.SUPPLEMENT:
         return service.form_doc(ctx, "form02", dossier.code)
+    if dossier.status is DossierStatus.STOPPED:
+        return service.form_doc(ctx, "form05", dossier.code)
     if dossier.status is DossierStatus.NEW:  # a volunteer's draft: nothing official yet
         return documents.Document(
             kind="draft",

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.errors import DomainError
+from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text
 from counter_app.ui.session import Session
@@ -83,6 +84,11 @@ class ReportsWidget(QWidget):
             table.setAlternatingRowColors(True)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            rate = table.horizontalHeaderItem(COLUMNS.index("satisfied_pct"))
+            rate.setToolTip(rate.toolTip() + "\n" + self.tr(
+                "Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã "
+                "đánh giá mình."
+            ).format(n=MIN_RATINGS_FOR_A_RATE))  # fmt: skip
             self.tabs.addTab(table, text)
             self.tables[kind] = table
         self.total = QLabel()
@@ -148,10 +154,7 @@ class ReportsWidget(QWidget):
 
     def refresh(self) -> None:
         start, end = self.period_dates()
-        if end < start:
-            self.message.error(self.tr("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
-            return
-        try:
+        try:  # a period that runs backwards is the service's refusal (core check_period)
             self.report = gateway.build_report(self._session.ctx(), start=start, end=end)
         except DomainError as error:
             self.message.error(error_text(error))

@@ -32,6 +32,8 @@ class ReprintDialog(QDialog):
             "form01": self.tr("Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả (2 liên)"),
             "form02": self.tr("Mẫu 02 – Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
             "form03": self.tr("Mẫu 03 – Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+            "form04": self.tr("Mẫu 04 – Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+            "form05": self.tr("Mẫu 05 – Thông báo dừng giải quyết hồ sơ"),
             "form06": self.tr("Mẫu 06 – Phiếu kiểm soát quá trình giải quyết hồ sơ"),
         }
         self.form = QComboBox()

@@ -74,7 +74,7 @@ def _render(out: Path, folder: Path, lang: str) -> list[Path]:
                             ("B", "pregnant"), ("E", ""), ("A", "")):  # fmt: skip
         gateway.take_ticket(kiosk_ctx, group=group, priority=priority)
     display = make_screen("display", session)
-    display.announcer.announce = lambda text: "silent"  # no sound while drawing pictures
+    display.announcer.announce = lambda text, **_call: "silent"  # no sound while drawing pictures
     display.resize(*BIG)
     display.show()
     _settle(app)

@@ -1,8 +1,9 @@
 """What every window of one station shares: the store, the clock, the station, the user.
 
-Passed to each widget explicitly (no global application object). Its signals let the
-windows of an all-in-one station refresh each other at once; stations on other machines
-poll instead.
+Passed to each widget explicitly (no global application object). `changed` is the one
+refresh signal: every write of this station (through ui/ops.run_op), every change applied
+from the center, and every sync that brought something in emit it with a `Changes`, and
+every window refreshes from it.
 """
 
 from __future__ import annotations
@@ -21,17 +22,21 @@ from counter_app.services.context import ServiceContext
 from counter_app.services.station import Station, load_station
 from counter_app.store import Store
 from counter_app.ui.none_guard import guard_none
+from counter_app.ui.ops import DOSSIERS, SETTINGS, TICKETS, Changes
 
 KIOSK_ACTOR = Actor("kiosk", Role.VOLUNTEER)
 
 
 class Session(QObject):
+    changed = Signal(object)  # ui.ops.Changes: the one refresh signal
+    # The older per-topic signals, still emitted with `changed` for the windows that listen
+    # to them; emitting one directly is announced through `changed` as well.
     queue_changed = Signal()
     dossiers_changed = Signal()
+    settings_changed = Signal()
     ticket_called = Signal(object)  # Ticket: the display board announces it
     service_finished = Signal(object)  # Ticket: the satisfaction screen asks for a rating
     actor_changed = Signal()
-    settings_changed = Signal()
 
     def __init__(
         self,
@@ -58,6 +63,29 @@ class Session(QObject):
         self._center = None
         self._claims = None
         self._closed = False
+        self._notifying = False
+        self.queue_changed.connect(lambda: self._legacy(TICKETS))
+        self.dossiers_changed.connect(lambda: self._legacy(DOSSIERS))
+        self.settings_changed.connect(lambda: self._legacy(SETTINGS))
+
+    def notify(self, changes: Changes) -> None:
+        """Tell every window what changed (a write here, the center, or the portal)."""
+        if not changes:
+            return
+        self._notifying = True
+        try:
+            self.changed.emit(changes)
+            for flag, signal in (("tickets", self.queue_changed),
+                                 ("dossiers", self.dossiers_changed),
+                                 ("settings", self.settings_changed)):  # fmt: skip
+                if getattr(changes, flag):
+                    signal.emit()
+        finally:
+            self._notifying = False
+
+    def _legacy(self, changes: Changes) -> None:
+        if not self._notifying:  # a window emitted an old signal itself
+            self.changed.emit(changes)
 
     def folder(self) -> Path:
         return Path(self.data_dir) if self.data_dir else Path(self.store.path).parent
@@ -80,9 +108,14 @@ class Session(QObject):
 
             self._housekeeping = Housekeeping(self.folder(), clock=self.clock,
                                               station=self.station, parent=self)  # fmt: skip
-            self.queue_changed.connect(self._housekeeping.touched)
-            self.dossiers_changed.connect(self._housekeeping.touched)
+            self.changed.connect(self._housekeeping.touched)
+            self._housekeeping.sync_done.connect(self._synced)
         return self._housekeeping
+
+    def _synced(self, report) -> None:
+        """Dossier changes the portal brought in refresh the windows like local ones."""
+        if getattr(report, "pulled", 0):
+            self.notify(DOSSIERS)
 
     def center(self):
         """The link to the center (a station of a multi-PC center only): other stations'
@@ -96,8 +129,8 @@ class Session(QObject):
         return self._center
 
     def _center_changed(self, _count: int) -> None:
-        self.queue_changed.emit()
-        self.dossiers_changed.emit()
+        """Other stations' tickets, calls and dossiers, applied by the center link."""
+        self.notify(TICKETS | DOSSIERS)
 
     def close(self) -> None:
         """Stop the background threads (the window is closing)."""
@@ -142,10 +175,10 @@ class Session(QObject):
         for worker in (self._printing, self._housekeeping):
             if worker is not None:
                 worker.worker.station = self.station
-        self.settings_changed.emit()
+        self.notify(SETTINGS)
 
     def announce_call(self, ticket: Ticket) -> None:
-        self.queue_changed.emit()
+        self.notify(TICKETS)
         self.ticket_called.emit(ticket)
 
     def set_counter(self, number: int) -> None:

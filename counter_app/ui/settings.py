@@ -4,7 +4,7 @@ through them; a refused value is explained next to its field and nothing is writ
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QSettings, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QProgressBar,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -27,8 +26,8 @@ from counter_app.core.calendar import CalendarOverride
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.ui import gateway
 from counter_app.ui.i18n import current_language, error_text
+from counter_app.ui.ops import SETTINGS, run_op
 from counter_app.ui.session import Session
-from counter_app.ui.status_bar import age_text
 from counter_app.ui.widgets import MessageBar, button, field_error_label, show_field_error
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -74,22 +73,19 @@ class SettingsPage(QWidget):
         return row
 
     def save(self, call, done: str) -> bool:
-        """Run a saving service; a ValidationError goes next to its field."""
+        """Run a saving service through the operation funnel; a ValidationError goes next
+        to its field."""
         for label in self.errors.values():
             show_field_error(label, "")
-        try:
-            call(self.session.ctx())
-        except ValidationError as error:
+        result = run_op(self.session, call, changes=SETTINGS, done=done,
+                        report=self.message.show_message)  # fmt: skip
+        error = result.error
+        if isinstance(error, ValidationError):
             label = self.errors.get(error.field or "") or next(iter(self.errors.values()), None)
             if label is not None:
-                show_field_error(label, error_text(error))
+                show_field_error(label, result.text)
             self.message.error(self.tr("Chưa lưu: hãy sửa ô có thông báo đỏ."))
-            return False
-        except DomainError as error:
-            self.message.error(error_text(error))
-            return False
-        self.message.ok(done)
-        return True
+        return result.ok
 
 
 class CenterPage(SettingsPage):
@@ -100,7 +96,15 @@ class CenterPage(SettingsPage):
         self.row(self.tr("Tên Trung tâm:"), self.center_name, "center_name")
         self.row(self.tr("Mã định danh cơ quan:"), _read_only(s.agency_code))
         self.row(self.tr("Địa chỉ:"), self.center_address, "center_address")
-        self.row(self.tr("Trạm số:"), _read_only(f"{s.number} ({s.role})"))
+        roles = {
+            "all-in-one": self.tr("trạm tất cả trong một"),
+            "counter": self.tr("máy quầy"),
+            "kiosk": self.tr("kiosk lấy số"),
+            "display": self.tr("màn hình gọi số"),
+            "hub": self.tr("máy chủ Trung tâm"),
+        }
+        role = roles.get(s.role, s.role)
+        self.row(self.tr("Trạm số:"), _read_only(f"{s.number} ({role})"))
         self.save_button = button(self.tr("Lưu thông tin Trung tâm"), role="primary")
         self.buttons(self.save_button)
         self.save_button.clicked.connect(self._save)
@@ -166,12 +170,7 @@ class CountersPage(SettingsPage):
                 for n, boxes in self.checks.items()}  # fmt: skip
 
     def _save(self) -> None:
-        counters = self.counters()
-        if any(not groups for groups in counters.values()):
-            show_field_error(self.errors["counters"],
-                             self.tr("Mỗi quầy phải gọi ít nhất một nhóm dịch vụ."))  # fmt: skip
-            self.message.error(self.tr("Chưa lưu: hãy sửa ô có thông báo đỏ."))
-            return
+        counters = self.counters()  # a counter with no group: the service refuses (core)
         if self.save(lambda ctx: gateway.update_station(ctx, counters=counters),
                      self.tr("Đã lưu các quầy.")):  # fmt: skip
             self.session.reload_station()
@@ -244,17 +243,17 @@ class HoursPage(SettingsPage):
     def _add(self) -> None:
         override = CalendarOverride(self.day.date().toPython(), self.kind.currentData(),
                                     self.note.text())  # fmt: skip
-        try:
-            gateway.set_calendar_override(self.session.ctx(), override)
-        except ValidationError as error:
-            show_field_error(self.error, error_text(error))
-            return
-        except DomainError as error:
-            self.message.error(error_text(error))
-            return
-        show_field_error(self.error, "")
-        self.message.ok(self.tr("Đã lưu ngày {d}.").format(d=f"{override.day:%d/%m/%Y}"))
-        self._fill()
+        result = run_op(
+            self.session,
+            lambda ctx: gateway.set_calendar_override(ctx, override),
+            changes=SETTINGS,
+            done=self.tr("Đã lưu ngày {d}.").format(d=f"{override.day:%d/%m/%Y}"),
+            report=self.message.show_message,
+        )
+        invalid = isinstance(result.error, ValidationError)
+        show_field_error(self.error, result.text if invalid else "")
+        if result.ok:
+            self._fill()
 
 
 class PrinterPage(SettingsPage):
@@ -347,99 +346,47 @@ class PrinterPage(SettingsPage):
             bar.show_stuck()
 
 
-class PortalPage(SettingsPage):
-    def load(self) -> None:
-        ctx = self.session.ctx()
-        sync = gateway.read_settings(ctx)["sync"]
-        self.portal = QLineEdit(sync.get("portal_url", ""))
-        self.portal.setPlaceholderText(self.tr("để trống nếu chỉ làm việc ngoại tuyến"))
-        self.row(self.tr("Địa chỉ Cổng:"), self.portal, "sync")
-        self.last = _read_only("")
-        self.waiting = _read_only("")
-        self.row(self.tr("Đồng bộ thành công gần nhất:"), self.last)
-        self.row(self.tr("Bản ghi chờ đồng bộ:"), self.waiting)
-        self.save_button = button(self.tr("Lưu địa chỉ Cổng"), role="primary")
-        self.sync = button(self.tr("Đồng bộ ngay"))
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.sync)
-        buttons.addWidget(self.progress, 1)
-        self.form.addRow("", buttons)
-        self.save_button.clicked.connect(self._save)
-        self.sync.clicked.connect(self._sync)
-        keeping = self.session.housekeeping()
-        keeping.sync_progress.connect(self._progress)
-        keeping.sync_done.connect(self._done)
-        self._show_status()
-
-    def _show_status(self) -> None:
-        ctx = self.session.ctx()
-        status = gateway.sync_status(ctx)
-        self.last.setText(f"{status.last_ok:%H:%M %d/%m/%Y}" if status.last_ok
-                          else self.tr("chưa lần nào"))  # fmt: skip
-        oldest = age_text(ctx.now() - status.oldest) if status.oldest else "—"
-        text = self.tr("{n} (cũ nhất {age})").format(n=status.waiting, age=oldest)
-        if status.conflicts:
-            text += self.tr(" · {n} khác biệt với Cổng cần xem").format(n=status.conflicts)
-        self.waiting.setText(text)
-
-    def _save(self) -> None:
-        url = self.portal.text().strip()
-        self.save(lambda ctx: gateway.save_settings(ctx, sync={"portal_url": url}),
-                  self.tr("Đã lưu địa chỉ Cổng."))  # fmt: skip
-
-    def _sync(self) -> None:
-        if not self.portal.text().strip():
-            show_field_error(self.errors["sync"], self.tr("Hãy nhập và lưu địa chỉ Cổng trước."))
-            return
-        if self.session.housekeeping().sync_now():
-            self.sync.setEnabled(False)
-            self.progress.setRange(0, 0)
-            self.progress.show()
-
-    def _progress(self, phase: str, done: int, total: int) -> None:
-        if phase == "push" and total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-
-    def _done(self, report) -> None:
-        self.sync.setEnabled(True)
-        self.progress.hide()
-        if isinstance(report, str):
-            self.message.error(self.tr("Đồng bộ lỗi: {error}").format(error=report))
-        elif report.ok:
-            self.message.ok(self.tr("Đồng bộ xong: gửi {pushed}, nhận {pulled}.").format(
-                pushed=report.pushed, pulled=report.pulled))  # fmt: skip
-        else:
-            self.message.error(self.tr("Chưa kết nối được Cổng: {error}").format(
-                error=report.error))  # fmt: skip
-        self._show_status()
-
-
 class LanguagePage(SettingsPage):
-    language_changed = Signal(str)
+    """The language is stored with the center's settings; the window and the command line
+    start in it. It applies after a restart: every window builds its texts once, and a
+    half-switched screen (a kiosk in English beside a counter in Vietnamese) is worse than
+    asking for a restart."""
 
     def load(self) -> None:
+        stored = gateway.read_settings(self.session.ctx())["language"]
         self.language = QComboBox()
         self.language.addItem("Tiếng Việt", "vi")
         self.language.addItem("English", "en")
-        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
-        self.apply = button(self.tr("Áp dụng"), role="primary")
+        self.language.setCurrentIndex(max(0, self.language.findData(stored)))
+        self.apply = button(self.tr("Lưu"), role="primary")
         self.row(self.tr("Ngôn ngữ giao diện:"), self.language, "language")
         self.buttons(self.apply)
-        self.form.addRow("", QLabel(self.tr("Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.")))
+        self.pending = QLabel()
+        self.pending.setWordWrap(True)
+        self.form.addRow("", self.pending)
         self.apply.clicked.connect(self._apply)
+        self._show_pending(stored)
+
+    def _show_pending(self, stored: str) -> None:
+        """Says so while the stored choice differs from the language on screen."""
+        waiting = stored != current_language()
+        self.pending.setText(
+            self.tr("Ngôn ngữ đã chọn có hiệu lực sau khi khởi động lại chương trình (đóng rồi "
+                    "mở lại), trên máy này và ở dòng lệnh.") if waiting else ""
+        )  # fmt: skip
+        self.pending.setVisible(waiting)
 
     def _apply(self) -> None:
         lang = self.language.currentData()
-        if self.save(
-            lambda ctx: gateway.save_settings(ctx, language=lang),
-            self.tr("Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình."),
-        ):
-            QSettings().setValue("ui/language", lang)  # this PC starts in it too
+        done = (
+            self.tr(
+                "Đã lưu. Hãy khởi động lại chương trình (đóng rồi mở lại) để dùng ngôn ngữ mới."
+            )
+            if lang != current_language()
+            else self.tr("Đã lưu ngôn ngữ giao diện.")
+        )
+        if self.save(lambda ctx: gateway.save_settings(ctx, language=lang), done):
+            self._show_pending(lang)
 
 
 class BackupPage(SettingsPage):
@@ -491,6 +438,13 @@ class BackupPage(SettingsPage):
             self.message.show_message(self.tr("Đang sao lưu…"))
 
 
+def _queue_policy_page():
+    """The page lives in its own module, which builds on SettingsPage above."""
+    from counter_app.ui.settings_queue import QueuePolicyPage
+
+    return QueuePolicyPage
+
+
 class SettingsWidget(QWidget):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
@@ -500,17 +454,21 @@ class SettingsWidget(QWidget):
         self.message = MessageBar()
         self.tabs = QTabWidget()
         self.pages: list[SettingsPage] = []
-        from counter_app.ui.settings_accounts import AccountsPage  # it builds on SettingsPage
+        # these build on SettingsPage, so they are imported here
+        from counter_app.ui.settings_accounts import AccountsPage
+        from counter_app.ui.settings_portal import PortalPage
 
+        QueuePolicyPage = _queue_policy_page()  # noqa: N806 (a class)
         for page_class, title in (
             (CenterPage, self.tr("Trung tâm")),
             (CountersPage, self.tr("Quầy và nhóm dịch vụ")),
             (HoursPage, self.tr("Giờ làm việc, ngày nghỉ")),
             (PrinterPage, self.tr("Máy in")),
-            (AccountsPage, self.tr("Tài khoản")),
             (PortalPage, self.tr("Cổng DVC, đồng bộ")),
             (LanguagePage, self.tr("Ngôn ngữ")),
             (BackupPage, self.tr("Sao lưu")),
+            (QueuePolicyPage, self.tr("Gọi số")),  # last: the other tabs keep their places
+            (AccountsPage, self.tr("Tài khoản")),
         ):
             page = page_class(session, self.message)
             self.pages.append(page)

@@ -203,6 +203,7 @@ class StationWindow(QMainWindow):
             page = DossiersWidget(session)
             page.preview_requested.connect(lambda d, r: self.show_receipt(d, r))
             page.reprint_requested.connect(lambda d: self.show_receipt(d, reprint=True))
+            page.form_requested.connect(self.print_form)
         elif key == "reports":
             from counter_app.ui.reports import ReportsWidget
 
@@ -232,11 +233,32 @@ class StationWindow(QMainWindow):
         """Form 01 (two copies), 02 or 03 to the station's first printer (the PC's printer
         for forms, else the thermal one); False when no printer is set up (the caller shows
         the preview). A print that fails opens a dialog that says what to do."""
+        return self._printer().print_dossier(dossier)
+
+    def _printer(self):
         if self.intake_printer is None:
             from counter_app.ui.print_failed import IntakePrinter
 
             self.intake_printer = IntakePrinter(self.session, self)
-        return self.intake_printer.print_dossier(dossier)
+        return self.intake_printer
+
+    def print_form(self, form: str, code: str) -> None:
+        """Form 04 or 05 after the move that needs it: to the station's first printer (a
+        failure opens the same dialog as at intake), else shown for the clerk to print from
+        the preview."""
+        from counter_app.core.errors import DomainError
+        from counter_app.ui.i18n import error_text
+        from counter_app.ui.receipt import ReceiptPreview
+        from printers import service
+
+        try:
+            document = service.form_doc(self.session.ctx(), form, code)
+        except DomainError as error:
+            self.statusBar().showMessage(error_text(error), 8000)
+            return
+        if not self._printer().print_documents(code, [document]):
+            self.preview = ReceiptPreview(document, self, session=self.session)
+            self.preview.show()
 
     def show_receipt(self, dossier, reasons: str = "", *, reprint: bool = False) -> None:
         from counter_app.core.errors import DomainError
@@ -257,8 +279,13 @@ class StationWindow(QMainWindow):
         if window is None:
             window = make_screen(key, self.session)
             self.windows[key] = window
-        if show:
+        if show and key == "display":
+            from counter_app.ui.display import show_board
+
+            show_board(window, fullscreen=False)  # on the TV when one is plugged in
+        elif show:
             window.show()
+        if show:
             window.raise_()
         return window
 

@@ -1,7 +1,10 @@
 """The status bar of every clerk window: portal link, records waiting to sync, printer.
 
-The printer state comes from the spool (read on the printing thread); a click on it opens
-the stuck jobs. "Đồng bộ ngay" runs a sync on the housekeeping thread with a progress bar.
+The indicators are permanent widgets: a passing message ("Đã in…") takes the left part of
+the bar and never hides the link, the sync or the printer. The printer state comes from the
+spool (read on the printing thread); a click on it opens the stuck jobs. "Đồng bộ ngay" runs
+a sync on the housekeeping thread, and the bar says its phase and counts. Records the
+portal set aside are counted in red; a click lists why and what to do.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui import gateway, printing
+from counter_app.ui.i18n import current_language, number
 from counter_app.ui.session import Session
 
 ONLINE_WITHIN = timedelta(minutes=10)
@@ -30,10 +34,10 @@ ONLINE_WITHIN = timedelta(minutes=10)
 def age_text(age: timedelta) -> str:
     minutes = int(age.total_seconds() // 60)
     if minutes < 60:
-        return QCoreApplication.translate("Age", "{n} phút").format(n=max(minutes, 0))
+        return QCoreApplication.translate("Age", "%n phút", "", max(minutes, 0))
     if minutes < 48 * 60:
-        return QCoreApplication.translate("Age", "{n} giờ").format(n=minutes // 60)
-    return QCoreApplication.translate("Age", "{n} ngày").format(n=minutes // (24 * 60))
+        return QCoreApplication.translate("Age", "%n giờ", "", minutes // 60)
+    return QCoreApplication.translate("Age", "%n ngày", "", minutes // (24 * 60))
 
 
 class StationStatusBar(QStatusBar):
@@ -44,30 +48,26 @@ class StationStatusBar(QStatusBar):
         self.center = QLabel()
         self.center.hide()
         self.outbox = QLabel()
-        self.printer = QPushButton()
-        self.printer.setFlat(True)
-        self.printer.setCursor(Qt.PointingHandCursor)
-        self.printer.setFocusPolicy(Qt.NoFocus)
-        self.printer.setStyleSheet(
-            "QPushButton { border: none; background: transparent; padding: 0 4px; }"
-        )
+        self.set_aside = _link_button("color: #b3261e; font-weight: bold;")
+        self.set_aside.hide()
+        self.set_aside.clicked.connect(self.show_set_aside)
+        self.printer = _link_button()
         self.printer.clicked.connect(self.show_stuck)
+        self.sync_phase = QLabel()
+        self.sync_phase.hide()
         self.sync_button = QPushButton(self.tr("Đồng bộ ngay"))
         self.sync_button.setFocusPolicy(Qt.NoFocus)
         self.sync_button.clicked.connect(self.sync_now)
         self.progress = QProgressBar()
-        self.progress.setFixedWidth(140)
+        self.progress.setFixedWidth(100)
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.user = QLabel()
-        self.addWidget(self.center)
-        self.addWidget(self.link)
-        self.addWidget(self.outbox)
-        self.addWidget(self.printer)
-        self.addPermanentWidget(self.progress)
-        self.addPermanentWidget(self.sync_button)
-        self.addPermanentWidget(self.user)
+        for widget in (self.center, self.link, self.outbox, self.set_aside, self.sync_phase,
+                       self.progress, self.sync_button, self.printer, self.user):  # fmt: skip
+            self.addPermanentWidget(widget)
         self.stuck_dialog: StuckJobsDialog | None = None
+        self.set_aside_dialog: SetAsideDialog | None = None
         self.printing = session.printing()
         self._forms = printing.form_printer(session)  # the PC's printer for official forms
         # Bound methods, not lambdas: Qt drops them with this bar when its window goes.
@@ -84,8 +84,7 @@ class StationStatusBar(QStatusBar):
             watch.state_changed.connect(self._show_center)
         self._timer = QTimer(self, interval=15_000)  # runs while the bar is shown
         self._timer.timeout.connect(self.refresh)
-        session.queue_changed.connect(self.refresh)
-        session.dossiers_changed.connect(self.refresh)
+        session.changed.connect(self.refresh)
         session.actor_changed.connect(self.refresh)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -96,30 +95,36 @@ class StationStatusBar(QStatusBar):
         self._timer.stop()  # a closed window reads nothing more from its store
         super().hideEvent(event)
 
-    def refresh(self) -> None:
+    def refresh(self, _changes=None) -> None:
         session = self._session
         ctx = session.ctx()
         now = session.now()
         status = gateway.sync_status(ctx)
         online = status.last_ok is not None and now - status.last_ok <= ONLINE_WITHIN
-        self.link.setText(
-            self.tr("● Trực tuyến") if online else self.tr("○ Ngoại tuyến (làm việc bình thường)")
-        )
+        self.link.setText(self.tr("● Trực tuyến") if online else self.tr("○ Ngoại tuyến"))
+        self.link.setToolTip(
+            self.tr("Có kết nối Cổng trong 10 phút qua.") if online
+            else self.tr("Chưa kết nối được Cổng. Mọi việc vẫn làm bình thường; dữ liệu được "
+                         "gửi lên khi có mạng.")
+        )  # fmt: skip
         self.link.setStyleSheet("color: #1b7f3b;" if online else "color: #a15c00;")
         if status.waiting:
             oldest = age_text(now - status.oldest) if status.oldest else "—"
-            text = self.tr("Chờ đồng bộ: {n} bản ghi, cũ nhất {age}").format(
-                n=status.waiting, age=oldest
-            )
+            self.outbox.setText(self.tr("Chờ đồng bộ: %Ln bản ghi", "", status.waiting))
+            self.outbox.setToolTip(self.tr("Bản ghi cũ nhất đã chờ {age}.").format(age=oldest))
         else:
-            text = self.tr("Đã đồng bộ hết")
-        if status.attention:
-            text += self.tr(" · {n} cần quản trị xem").format(n=status.attention)
-        self.outbox.setText(text)
+            self.outbox.setText(self.tr("Đã đồng bộ hết"))
+            self.outbox.setToolTip("")
+        self.set_aside.setText(self.tr("%Ln bản ghi bị Cổng để riêng", "", status.attention))
+        self.set_aside.setToolTip(
+            self.tr("Cổng không nhận các bản ghi này; chúng không được gửi lại tự động. "
+                    "Bấm để xem lý do và việc cần làm.")
+        )  # fmt: skip
+        self.set_aside.setVisible(bool(status.attention))
         self.sync_button.setVisible(self._portal_known())
         # a center's stations reach the portal through the hub: its indicator is the center's
         if session.station.in_center and session.station.role != "hub":
-            for widget in (self.link, self.outbox, self.sync_button):
+            for widget in (self.link, self.outbox, self.set_aside, self.sync_button):
                 widget.hide()
         self._forms = printing.form_printer(session)
         self._show_printer()
@@ -137,9 +142,8 @@ class StationStatusBar(QStatusBar):
             return
         since = _clock(state.cut_since) if state.cut_since else "—"
         self.center.setText(
-            self.tr("○ Mất kết nối trung tâm từ {since} · {n} chờ gửi").format(
-                since=since, n=state.waiting
-            )
+            self.tr("○ Mất kết nối trung tâm từ {since}").format(since=since)
+            + self.tr(" · %Ln bản ghi chờ gửi", "", state.waiting)
         )
         self.center.setStyleSheet("color: #b00020; font-weight: bold;")
 
@@ -156,6 +160,7 @@ class StationStatusBar(QStatusBar):
         state = self.printing.state
         forms = self._forms  # read with the rest in refresh(): the queue may outlive the store
         alarm = state.configured and (state.stuck or state.reachable is False)
+        tip = self.tr("Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.")
         if not state.configured and forms:  # forms on the PC's printer, no thermal one
             from counter_app.ui.system_print import system_printers
 
@@ -167,9 +172,10 @@ class StationStatusBar(QStatusBar):
             ).format(name=forms)
             alarm = not installed
         elif not state.configured:
-            text = self.tr("Máy in: chưa cài đặt (xem trước trên màn hình)")
+            text = self.tr("Máy in: chưa cài đặt")
+            tip = self.tr("Phiếu và giấy hẹn hiện trên màn hình để xem trước.")
         elif state.stuck:
-            text = self.tr("Máy in: {n} lệnh in chưa xong – bấm để xem").format(n=state.stuck)
+            text = self.tr("Máy in: %Ln lệnh in chưa xong", "", state.stuck)
         elif state.reachable is False:
             text = self.tr("Máy in: không kết nối")
         elif state.reachable is None:  # not asked yet, or a USB/serial printer
@@ -177,6 +183,7 @@ class StationStatusBar(QStatusBar):
         else:  # only when the printer answered just now
             text = self.tr("Máy in: sẵn sàng")
         self.printer.setText(text)
+        self.printer.setToolTip(tip)
         self.printer.setStyleSheet(
             "QPushButton { border: none; background: transparent; padding: 0 4px; %s }"
             % ("color: #b3261e; font-weight: bold;" if alarm else "")
@@ -201,22 +208,42 @@ class StationStatusBar(QStatusBar):
         self.stuck_dialog.raise_()
         return self.stuck_dialog
 
+    def show_set_aside(self) -> SetAsideDialog:
+        if self.set_aside_dialog is None:
+            self.set_aside_dialog = SetAsideDialog(self.window())
+        self.set_aside_dialog.fill(gateway.set_aside(self._session.ctx()))
+        self.set_aside_dialog.show()
+        self.set_aside_dialog.raise_()
+        return self.set_aside_dialog
+
     def sync_now(self) -> None:
         if self.housekeeping.sync_now():
             self.sync_button.setEnabled(False)
-            self.progress.setRange(0, 0)  # busy until the first count arrives
-            self.progress.show()
+            self._sync_progress("start", 0, 0)
 
     def _sync_progress(self, phase: str, done: int, total: int) -> None:
+        """The phase and its counts in words, beside a bar that fills while sending."""
         if phase == "push" and total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-        else:
+            text = self.tr("Đang gửi {done}/{total} bản ghi").format(
+                done=number(done), total=number(total))  # fmt: skip
+        elif phase == "pull":
             self.progress.setRange(0, 0)
+            text = self.tr("Đang nhận thay đổi từ Cổng: %Ln", "", done)
+        else:
+            self.progress.setRange(0, 0)  # busy until the first count arrives
+            text = self.tr("Đang kết nối Cổng…")
+        self.sync_phase.setText(text)
+        self.outbox.hide()  # the phase says more while it runs
+        self.sync_phase.show()
+        self.progress.show()
 
     def _sync_done(self, report) -> None:
         self.sync_button.setEnabled(True)
         self.progress.hide()
+        self.sync_phase.hide()
+        self.outbox.show()
         if isinstance(report, str):
             self.showMessage(self.tr("Đồng bộ lỗi: {error}").format(error=report), 10_000)
         elif report.ok:
@@ -231,6 +258,40 @@ class StationStatusBar(QStatusBar):
                 self.tr("Chưa kết nối được Cổng: {error}").format(error=report.error), 10_000
             )
         self.refresh()
+
+
+class SetAsideDialog(QDialog):
+    """Records the portal set aside: which dossier, why, and what to do, in words."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Bản ghi bị Cổng để riêng"))
+        self.resize(720, 360)
+        self.intro = QLabel(
+            self.tr("Cổng không nhận các bản ghi dưới đây. Chúng được giữ nguyên trên máy này "
+                    "và không tự gửi lại cho đến khi quản trị viên gửi lại.")
+        )  # fmt: skip
+        self.intro.setWordWrap(True)
+        self.items = QListWidget()
+        self.items.setWordWrap(True)
+        self.close_button = QPushButton(self.tr("Đóng"))
+        self.close_button.clicked.connect(self.close)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.items, 1)
+        layout.addLayout(row)
+
+    def fill(self, items: list) -> None:
+        self.items.clear()
+        kinds = {"dossier": self.tr("Hồ sơ {id}"), "ticket": self.tr("Lượt lấy số {id}")}
+        for item in items:
+            what = kinds.get(item.entity, self.tr("Bản ghi {id}")).format(id=item.entity_id)
+            self.items.addItem(f"{what}: {item.text(current_language())}")
+        if not items:
+            self.items.addItem(self.tr("Không còn bản ghi nào bị để riêng."))
 
 
 class StuckJobsDialog(QDialog):
@@ -291,6 +352,18 @@ class StuckJobsDialog(QDialog):
         item = self.jobs.currentItem()
         if item is not None:
             action(int(item.data(Qt.UserRole)))
+
+
+def _link_button(style: str = "") -> QPushButton:
+    """A flat, clickable indicator: text in the bar, a dialog on click, never the focus."""
+    btn = QPushButton()
+    btn.setFlat(True)
+    btn.setCursor(Qt.PointingHandCursor)
+    btn.setFocusPolicy(Qt.NoFocus)
+    btn.setStyleSheet(
+        f"QPushButton {{ border: none; background: transparent; padding: 0 4px; {style} }}"
+    )
+    return btn
 
 
 def _clock(now: datetime) -> str:

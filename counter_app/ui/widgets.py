@@ -48,8 +48,10 @@ class MessageBar(QFrame):
 
 
 def button(text: str, *, role: str = "", shortcut: str = "", parent=None) -> QPushButton:
-    """A push button; the shortcut key is shown on the button so nobody has to guess it."""
-    shown = f"{text}  [{shortcut}]" if shortcut else text
+    """A push button; the shortcut key is shown on the button so nobody has to guess it,
+    named as the keyboard prints it ("Ctrl+Enter", not Qt's "Ctrl+Return": the key names
+    come through qtbase_vi.qm)."""
+    shown = f"{text}  [{key_text(shortcut)}]" if shortcut else text
     btn = QPushButton(shown, parent)
     if role:
         btn.setProperty("role", role)
@@ -59,6 +61,11 @@ def button(text: str, *, role: str = "", shortcut: str = "", parent=None) -> QPu
         btn.key = QShortcut(QKeySequence(shortcut), btn)
         btn.key.activated.connect(btn.click)
     return btn
+
+
+def key_text(shortcut: str) -> str:
+    """A shortcut as the user's language names its keys."""
+    return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def field_error_label() -> QLabel:

@@ -7,7 +7,7 @@ import struct
 import wave
 from pathlib import Path
 
-RATE = 22_050
+RATE = 16_000  # the rate of the voice clips, so chime and voice join in one buffer
 
 
 def tone(freq: float, seconds: float, volume: float = 0.35) -> list[int]:

@@ -6,8 +6,15 @@
    counter_app/ui into counter_app_en.ts, keeping the translations already there.
 2. pyside6-lrelease compiles it to counter_app_en.qm, which the program loads for English.
 
-Vietnamese is the source language (the strings in the code), so it needs no file. The .ts is
-edited by hand or in Qt Linguist; the .qm is generated: never edit it.
+3. pyside6-lrelease compiles qtbase_vi.ts to qtbase_vi.qm: Qt's own texts (context menus,
+   standard buttons, the file dialog, key names) in Vietnamese, since Qt ships no Vietnamese
+   catalogue. Its sources are Qt's English strings, contexts as in Qt 6's qtbase; add a
+   message there when a new Qt dialog is shown to users. "Return" becomes "Enter", the
+   name printed on the key.
+
+Vietnamese is the source language (the strings in the code), so our own texts need no file.
+The .ts files are edited by hand or in Qt Linguist; the .qm files are generated: never edit
+them.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 TS = HERE / "counter_app_en.ts"
 QM = HERE / "counter_app_en.qm"
+QT_TS = HERE / "qtbase_vi.ts"
+QT_QM = HERE / "qtbase_vi.qm"
 
 
 def _tool(name: str) -> str:
@@ -41,7 +50,8 @@ def update_ts() -> None:
 
 
 def release() -> None:
-    subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True)
+    for ts, qm in ((TS, QM), (QT_TS, QT_QM)):
+        subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True)
 
 
 if __name__ == "__main__":

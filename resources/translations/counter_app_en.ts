@@ -82,17 +82,26 @@
 </context>
 <context>
     <name>Age</name>
-    <message>
-        <source>{n} phút</source>
-        <translation>{n} min</translation>
+    <message numerus="yes">
+        <source>%n phút</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} giờ</source>
-        <translation>{n} h</translation>
+    <message numerus="yes">
+        <source>%n giờ</source>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{n} ngày</source>
-        <translation>{n} days</translation>
+    <message numerus="yes">
+        <source>%n ngày</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -143,6 +152,52 @@
     </message>
 </context>
 <context>
+    <name>BoardView</name>
+    <message>
+        <source>SỐ</source>
+        <translation>NUMBER</translation>
+    </message>
+    <message>
+        <source>QUẦY</source>
+        <translation>COUNTER</translation>
+    </message>
+    <message>
+        <source>VỪA GỌI</source>
+        <translation>LAST CALLS</translation>
+    </message>
+    <message>
+        <source>Số</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Quầy</source>
+        <translation>Counter</translation>
+    </message>
+</context>
+<context>
+    <name>CallReasonDialog</name>
+    <message>
+        <source>Gọi số {label} trước lượt</source>
+        <translation>Call {label} out of turn</translation>
+    </message>
+    <message>
+        <source>Ghi chú ngắn (bắt buộc khi chọn «Khác»)</source>
+        <translation>Short note (required for “Other”)</translation>
+    </message>
+    <message>
+        <source>Vì sao gọi số {label} trước những người đang chờ?</source>
+        <translation>Why call {label} before the people waiting?</translation>
+    </message>
+    <message>
+        <source>Gọi số này</source>
+        <translation>Call this ticket</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>CenterPage</name>
     <message>
         <source>Tên Trung tâm:</source>
@@ -155,6 +210,26 @@
     <message>
         <source>Địa chỉ:</source>
         <translation>Address:</translation>
+    </message>
+    <message>
+        <source>trạm tất cả trong một</source>
+        <translation>all-in-one station</translation>
+    </message>
+    <message>
+        <source>máy quầy</source>
+        <translation>counter PC</translation>
+    </message>
+    <message>
+        <source>kiosk lấy số</source>
+        <translation>ticket kiosk</translation>
+    </message>
+    <message>
+        <source>màn hình gọi số</source>
+        <translation>calling board</translation>
+    </message>
+    <message>
+        <source>máy chủ Trung tâm</source>
+        <translation>center hub</translation>
     </message>
     <message>
         <source>Trạm số:</source>
@@ -204,10 +279,6 @@
         <translation>No-show</translation>
     </message>
     <message>
-        <source>Chuyển nhóm</source>
-        <translation>Transfer</translation>
-    </message>
-    <message>
         <source>Xong</source>
         <translation>Done</translation>
     </message>
@@ -255,6 +326,22 @@
         <source>ĐANG PHỤC VỤ</source>
         <translation>NOW SERVING</translation>
     </message>
+    <message>
+        <source>Chuyển nhóm, quầy</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>Gọi số đã chọn</source>
+        <translation>Call selected</translation>
+    </message>
+    <message>
+        <source>Gọi trước lượt số đang chọn trong hàng chờ</source>
+        <translation>Call the ticket selected in the waiting list out of turn</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
 </context>
 <context>
     <name>CounterWidget</name>
@@ -299,10 +386,6 @@
         <translation>No ticket is being served, nothing to transfer.</translation>
     </message>
     <message>
-        <source>Đã chuyển số {label} sang nhóm {group}.</source>
-        <translation>Ticket {label} moved to group {group}.</translation>
-    </message>
-    <message>
         <source>Chưa gọi số nào. Nhấn F2 để gọi số tiếp theo.</source>
         <translation>Nobody called yet. Press F2 to call the next number.</translation>
     </message>
@@ -328,7 +411,7 @@
     </message>
     <message>
         <source>đã gọi lại {n} lần</source>
-        <translation>recalled {n} times</translation>
+        <translation>recalls: {n}</translation>
     </message>
     <message>
         <source>{n} người</source>
@@ -337,6 +420,63 @@
     <message>
         <source>{n} phút</source>
         <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>Chọn một số trong hàng chờ (mũi tên lên, xuống) rồi nhấn Ctrl+F2.</source>
+        <translation>Select a ticket in the waiting list (up, down arrows), then press Ctrl+F2.</translation>
+    </message>
+    <message>
+        <source>Quầy số {n} làm việc trở lại.</source>
+        <translation>Counter {n} is back at work.</translation>
+    </message>
+    <message>
+        <source>Quầy số {n} đang tạm nghỉ.</source>
+        <translation>Counter {n} is paused.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} sang nhóm {target}.</source>
+        <translation>Ticket {label} sent to group {target}.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} đến quầy số {target}.</source>
+        <translation>Ticket {label} sent to counter {target}.</translation>
+    </message>
+    <message>
+        <source>Đã chuyển số {label} đến cán bộ {target}.</source>
+        <translation>Ticket {label} sent to clerk {target}.</translation>
+    </message>
+    <message>
+        <source>Tiếp tục</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <comment>state</comment>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>Quầy đang tạm nghỉ ({reason}) từ {time}. Nhấn F9 để làm việc lại.</source>
+        <translation>The counter is paused ({reason}) since {time}. Press F9 to resume.</translation>
+    </message>
+    <message>
+        <source>gọi trước lượt</source>
+        <translation>called out of turn</translation>
+    </message>
+    <message>
+        <source>Thời gian tiếp công dân: {mm:02d}:{ss:02d}</source>
+        <translation>Time with the citizen: {mm:02d}:{ss:02d}</translation>
+    </message>
+    <message>
+        <source> → quầy {n}</source>
+        <translation> → counter {n}</translation>
+    </message>
+    <message>
+        <source> → cán bộ {name}</source>
+        <translation> → clerk {name}</translation>
     </message>
 </context>
 <context>
@@ -362,14 +502,6 @@
         <translation>Counter {n}</translation>
     </message>
     <message>
-        <source>Mỗi quầy phải gọi ít nhất một nhóm dịch vụ.</source>
-        <translation>Each counter must call at least one service group.</translation>
-    </message>
-    <message>
-        <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
-        <translation>Not saved: fix the fields with a red message.</translation>
-    </message>
-    <message>
         <source>Đã lưu các quầy.</source>
         <translation>Counters saved.</translation>
     </message>
@@ -381,20 +513,16 @@
         <translation>Please take a number and wait for your turn</translation>
     </message>
     <message>
-        <source>ĐANG PHỤC VỤ</source>
-        <translation>NOW SERVING</translation>
+        <source>Quầy {n}: {state}</source>
+        <translation>Counter {n}: {state}</translation>
     </message>
     <message>
-        <source>VỪA GỌI</source>
-        <translation>LAST CALLS</translation>
+        <source>Tạm nghỉ ({reason})</source>
+        <translation>Paused ({reason})</translation>
     </message>
     <message>
         <source>Giờ làm việc: sáng 7 giờ 30 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ. Công dân tra cứu tình trạng hồ sơ tại kiosk hoặc trên Cổng Dịch vụ công.</source>
         <translation>Opening hours: 7:30 – 11:30 and 13:30 – 17:00. Check your dossier at the kiosk or on the National Public Service Portal.</translation>
-    </message>
-    <message>
-        <source>Quầy {n}</source>
-        <translation>Counter {n}</translation>
     </message>
     <message>
         <source>Mời số {label} đến quầy số {counter}</source>
@@ -538,9 +666,12 @@
         <source>{shown} / {total} hồ sơ: đang hiện {shown} hồ sơ nhận gần nhất; hãy lọc thêm để thấy các hồ sơ khác.</source>
         <translation>{shown} / {total} dossiers: showing the {shown} received last; filter further to see the others.</translation>
     </message>
-    <message>
-        <source>{n} hồ sơ</source>
-        <translation>{n} dossiers</translation>
+    <message numerus="yes">
+        <source>%n hồ sơ</source>
+        <translation>
+            <numerusform>%n dossier</numerusform>
+            <numerusform>%n dossiers</numerusform>
+        </translation>
     </message>
     <message>
         <source>Chọn một hồ sơ để xem chi tiết.</source>
@@ -555,8 +686,16 @@
         <translation>Received: {r} · due: {due}</translation>
     </message>
     <message>
+        <source>Gia hạn</source>
+        <translation>Extended</translation>
+    </message>
+    <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
+    </message>
+    <message>
+        <source>Gia hạn, xin lỗi (Mẫu 04)</source>
+        <translation>Extend, apologise (Form 04)</translation>
     </message>
     <message>
         <source>Hồ sơ {code} sẽ chuyển sang «{status}». Đây là bước cuối cùng, không thể quay lại. Tiếp tục?</source>
@@ -567,8 +706,47 @@
         <translation>No, leave it</translation>
     </message>
     <message>
+        <source>Hồ sơ {code}: đã gia hạn, hẹn trả mới {due}.</source>
+        <translation>Dossier {code}: extended, new due date {due}.</translation>
+    </message>
+    <message>
         <source>Hồ sơ {code}: {status}.</source>
         <translation>Dossier {code}: {status}.</translation>
+    </message>
+</context>
+<context>
+    <name>ExtendDialog</name>
+    <message>
+        <source>Gia hạn thời gian giải quyết</source>
+        <translation>Extend the processing time</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {code}, hẹn trả {due}. Chương trình sẽ in Văn bản xin lỗi và đề nghị gia hạn (Mẫu 04) để gửi Ông/Bà {name}.</source>
+        <translation>Dossier {code}, due {due}. The program prints the apology and extension letter (Form 04) for {name}.</translation>
+    </message>
+    <message>
+        <source>Lý do chậm trễ (in trên văn bản gửi công dân)</source>
+        <translation>Reason for the delay (printed on the letter to the citizen)</translation>
+    </message>
+    <message>
+        <source>Gia hạn và in Mẫu 04</source>
+        <translation>Extend and print Form 04</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Hẹn trả mới:</source>
+        <translation>New due date:</translation>
+    </message>
+    <message>
+        <source>Lý do:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>Ngày giờ hẹn trả phải có dạng giờ:phút ngày/tháng/năm, ví dụ 16:30 08/05/2026.</source>
+        <translation>The due date is written hour:minute day/month/year, e.g. 16:30 08/05/2026.</translation>
     </message>
 </context>
 <context>
@@ -1019,7 +1197,7 @@
     </message>
     <message>
         <source>{n} ngày làm việc</source>
-        <translation>{n} working days</translation>
+        <translation>working days: {n}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{name}&lt;/b&gt;&lt;br&gt;Mã {code} · {sector} · thời hạn giải quyết: {time}</source>
@@ -1068,10 +1246,6 @@
     <message>
         <source>Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 05/03/1990.</source>
         <translation>The date of birth must be day/month/year, e.g. 05/03/1990.</translation>
-    </message>
-    <message>
-        <source>Ngày sinh không được sau ngày hôm nay.</source>
-        <translation>The date of birth cannot be after today.</translation>
     </message>
     <message>
         <source>Hãy chọn thủ tục trước.</source>
@@ -1136,18 +1310,22 @@
 <context>
     <name>KioskWidget</name>
     <message>
-        <source>{letter}  {name}
-{n} người đang chờ</source>
-        <translation>{letter}  {name}
-{n} waiting</translation>
-    </message>
-    <message>
         <source>Ưu tiên: {name}. Xin mời chọn lĩnh vực.</source>
         <translation>Priority: {name}. Please choose a service.</translation>
     </message>
-    <message>
-        <source>Có {n} người đang chờ trước Quý khách</source>
-        <translation>{n} people are ahead of you</translation>
+    <message numerus="yes">
+        <source>%n người đang chờ</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Có %n người đang chờ trước Quý khách</source>
+        <translation>
+            <numerusform>%n person is ahead of you</numerusform>
+            <numerusform>%n people are ahead of you</numerusform>
+        </translation>
     </message>
     <message>
         <source>Quý khách là người tiếp theo</source>
@@ -1189,20 +1367,24 @@
 <context>
     <name>LanguagePage</name>
     <message>
-        <source>Áp dụng</source>
-        <translation>Apply</translation>
+        <source>Lưu</source>
+        <translation>Save</translation>
     </message>
     <message>
         <source>Ngôn ngữ giao diện:</source>
         <translation>Interface language:</translation>
     </message>
     <message>
-        <source>Ngôn ngữ mới có hiệu lực khi mở lại cửa sổ.</source>
-        <translation>The new language applies when the window is opened again.</translation>
+        <source>Ngôn ngữ đã chọn có hiệu lực sau khi khởi động lại chương trình (đóng rồi mở lại), trên máy này và ở dòng lệnh.</source>
+        <translation>The chosen language applies after the program restarts (close it and open it again), on this PC and on the command line.</translation>
     </message>
     <message>
-        <source>Đã lưu. Ngôn ngữ mới có hiệu lực khi mở lại chương trình.</source>
-        <translation>Saved. The new language applies when the program is started again.</translation>
+        <source>Đã lưu. Hãy khởi động lại chương trình (đóng rồi mở lại) để dùng ngôn ngữ mới.</source>
+        <translation>Saved. Restart the program (close it and open it again) to use the new language.</translation>
+    </message>
+    <message>
+        <source>Đã lưu ngôn ngữ giao diện.</source>
+        <translation>Interface language saved.</translation>
     </message>
 </context>
 <context>
@@ -1264,6 +1446,13 @@
     </message>
 </context>
 <context>
+    <name>Operation</name>
+    <message>
+        <source>Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở. Chi tiết đã ghi vào nhật ký: hãy báo quản trị viên.</source>
+        <translation>Not done: an unexpected error; nothing was half-written. The details are in the log: tell the admin.</translation>
+    </message>
+</context>
+<context>
     <name>OutcomeDialog</name>
     <message>
         <source>Số đang gọi chưa kết thúc</source>
@@ -1287,6 +1476,25 @@
     </message>
 </context>
 <context>
+    <name>PauseDialog</name>
+    <message>
+        <source>Tạm nghỉ quầy số {n}</source>
+        <translation>Pause counter {n}</translation>
+    </message>
+    <message>
+        <source>Trong lúc tạm nghỉ, quầy không gọi số. Nhấn F9 để làm việc lại.</source>
+        <translation>While paused, the counter calls nobody. Press F9 to resume.</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>PortalPage</name>
     <message>
         <source>Địa chỉ Cổng:</source>
@@ -1301,32 +1509,103 @@
         <translation>Last successful sync:</translation>
     </message>
     <message>
+        <source>Giao diện riêng của chương trình (reference)</source>
+        <translation>The program&apos;s own interface (reference)</translation>
+    </message>
+    <message>
+        <source>Cổng Dịch vụ công quốc gia (dvcqg)</source>
+        <translation>National Public Service Portal (dvcqg)</translation>
+    </message>
+    <message>
+        <source>Hệ thống một cửa tỉnh qua LGSP (motcua)</source>
+        <translation>Provincial one-door system via the LGSP (motcua)</translation>
+    </message>
+    <message>
+        <source>Chuẩn kết nối:</source>
+        <translation>Interface:</translation>
+    </message>
+    <message>
         <source>để trống nếu chỉ làm việc ngoại tuyến</source>
         <translation>leave empty to work offline only</translation>
+    </message>
+    <message>
+        <source>ví dụ 000.00.01.H22</source>
+        <translation>e.g. 000.00.01.H22</translation>
+    </message>
+    <message>
+        <source>mặc định /auth</source>
+        <translation>default /auth</translation>
+    </message>
+    <message>
+        <source>mặc định /integration</source>
+        <translation>default /integration</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu / khóa bí mật:</source>
+        <translation>Password / client secret:</translation>
+    </message>
+    <message>
+        <source>Mã đơn vị:</source>
+        <translation>Unit code:</translation>
+    </message>
+    <message>
+        <source>Mã hệ thống (dstcode):</source>
+        <translation>System code (dstcode):</translation>
+    </message>
+    <message>
+        <source>Mã ứng dụng (client id):</source>
+        <translation>Client id:</translation>
+    </message>
+    <message>
+        <source>Đường dẫn đăng nhập:</source>
+        <translation>Login path:</translation>
+    </message>
+    <message>
+        <source>Đường dẫn tích hợp:</source>
+        <translation>Integration path:</translation>
+    </message>
+    <message>
+        <source>Lưu kết nối</source>
+        <translation>Save the link</translation>
+    </message>
+    <message>
+        <source>Kiểm tra kết nối</source>
+        <translation>Test the connection</translation>
     </message>
     <message>
         <source>Bản ghi chờ đồng bộ:</source>
         <translation>Records waiting to sync:</translation>
     </message>
     <message>
-        <source>Lưu địa chỉ Cổng</source>
-        <translation>Save portal address</translation>
-    </message>
-    <message>
         <source>Đồng bộ ngay</source>
         <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>để trống để giữ mật khẩu đã lưu</source>
+        <translation>leave empty to keep the saved password</translation>
+    </message>
+    <message>
+        <source>Đã lưu kết nối Cổng.</source>
+        <translation>Portal link saved.</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra kết nối…</source>
+        <translation>Testing the connection…</translation>
     </message>
     <message>
         <source>{n} (cũ nhất {age})</source>
         <translation>{n} (oldest {age})</translation>
     </message>
-    <message>
-        <source> · {n} khác biệt với Cổng cần xem</source>
-        <translation> · {n} differences with the portal to review</translation>
-    </message>
-    <message>
-        <source>Đã lưu địa chỉ Cổng.</source>
-        <translation>Portal address saved.</translation>
+    <message numerus="yes">
+        <source> · %Ln khác biệt với Cổng cần xem</source>
+        <translation>
+            <numerusform> · %Ln difference with the portal to review</numerusform>
+            <numerusform> · %Ln differences with the portal to review</numerusform>
+        </translation>
     </message>
     <message>
         <source>Hãy nhập và lưu địa chỉ Cổng trước.</source>
@@ -1484,6 +1763,41 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Máy in phiếu nhiệt: {name} ({url})</source>
         <translation>Thermal printer: {name} ({url})</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePolicyPage</name>
+    <message>
+        <source> số thường</source>
+        <translation> ordinary</translation>
+    </message>
+    <message>
+        <source> phút</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Chính sách gọi số:</source>
+        <translation>Call policy:</translation>
+    </message>
+    <message>
+        <source>Xen kẽ: số thường giữa hai số ưu tiên (N):</source>
+        <translation>Ratio: ordinary tickets between two priority ones (N):</translation>
+    </message>
+    <message>
+        <source>Thời gian chờ tối đa (M):</source>
+        <translation>Maximum wait (M):</translation>
+    </message>
+    <message>
+        <source>Ưu tiên tuyệt đối: người được ưu tiên luôn được gọi trước. Xen kẽ: sau mỗi số ưu tiên là N số thường, để hàng thường không phải chờ mãi. Thời gian chờ tối đa: như ưu tiên tuyệt đối, nhưng ai đã chờ quá M phút được gọi trước. Áp dụng cho mọi quầy của Trung tâm.</source>
+        <translation>Strict: priority citizens are always called first. Ratio: after each priority ticket come N ordinary ones, so the ordinary queue is never starved. Maximum wait: strict, but anyone who waited more than M minutes is called first. Applies to every counter of the center.</translation>
+    </message>
+    <message>
+        <source>Lưu chính sách gọi số</source>
+        <translation>Save the call policy</translation>
+    </message>
+    <message>
+        <source>Đã lưu chính sách gọi số.</source>
+        <translation>Call policy saved.</translation>
     </message>
 </context>
 <context>
@@ -1648,12 +1962,12 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>By procedure</translation>
     </message>
     <message>
-        <source>Kỳ báo cáo:</source>
-        <translation>Period:</translation>
+        <source>Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã đánh giá mình.</source>
+        <translation>Shown only from {n} ratings on, so a clerk cannot tell who rated them.</translation>
     </message>
     <message>
-        <source>Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.</source>
-        <translation>The end date must not be before the start date.</translation>
+        <source>Kỳ báo cáo:</source>
+        <translation>Period:</translation>
     </message>
     <message>
         <source>Theo nhóm dịch vụ</source>
@@ -1677,7 +1991,7 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     </message>
     <message>
         <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
-        <translation>Tracking book written: {n} dossiers, {p} pages.</translation>
+        <translation>Tracking book written (dossiers: {n}, pages: {p}).</translation>
     </message>
 </context>
 <context>
@@ -1697,6 +2011,14 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Mẫu 03 – Phiếu từ chối tiếp nhận giải quyết hồ sơ</source>
         <translation>Form 03 – Refusal of the dossier</translation>
+    </message>
+    <message>
+        <source>Mẫu 04 – Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết</source>
+        <translation>Form 04 – Apology and extension of the processing time</translation>
+    </message>
+    <message>
+        <source>Mẫu 05 – Thông báo dừng giải quyết hồ sơ</source>
+        <translation>Form 05 – Notice that processing stopped</translation>
     </message>
     <message>
         <source>Mẫu 06 – Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
@@ -1781,12 +2103,16 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Ratings are anonymous: the clerk cannot see who gave them.</translation>
     </message>
     <message>
+        <source>Gửi đánh giá</source>
+        <translation>Send rating</translation>
+    </message>
+    <message>
         <source>Quý khách số {label} vừa được phục vụ</source>
         <translation>Number {label}, you have just been served</translation>
     </message>
     <message>
-        <source>Quý khách có hài lòng với cách phục vụ hôm nay không?</source>
-        <translation>Are you satisfied with the service today?</translation>
+        <source>Quý khách hài lòng với phục vụ hôm nay không?</source>
+        <translation>Were you satisfied with our service today?</translation>
     </message>
     <message>
         <source>Màn hình đánh giá sẽ hiện khi quý khách được phục vụ xong.</source>
@@ -1810,6 +2136,37 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Đánh giá mức độ hài lòng</source>
         <translation>Satisfaction rating</translation>
+    </message>
+</context>
+<context>
+    <name>SetAsideDialog</name>
+    <message>
+        <source>Bản ghi bị Cổng để riêng</source>
+        <translation>Records the portal set aside</translation>
+    </message>
+    <message>
+        <source>Cổng không nhận các bản ghi dưới đây. Chúng được giữ nguyên trên máy này và không tự gửi lại cho đến khi quản trị viên gửi lại.</source>
+        <translation>The portal did not accept the records below. They are kept on this PC and are not sent again until the admin resends them.</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Hồ sơ {id}</source>
+        <translation>Dossier {id}</translation>
+    </message>
+    <message>
+        <source>Lượt lấy số {id}</source>
+        <translation>Ticket {id}</translation>
+    </message>
+    <message>
+        <source>Bản ghi {id}</source>
+        <translation>Record {id}</translation>
+    </message>
+    <message>
+        <source>Không còn bản ghi nào bị để riêng.</source>
+        <translation>No record is set aside any more.</translation>
     </message>
 </context>
 <context>
@@ -1842,10 +2199,6 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Printer</translation>
     </message>
     <message>
-        <source>Tài khoản</source>
-        <translation>Accounts</translation>
-    </message>
-    <message>
         <source>Cổng DVC, đồng bộ</source>
         <translation>Portal and sync</translation>
     </message>
@@ -1857,12 +2210,54 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <source>Sao lưu</source>
         <translation>Backup</translation>
     </message>
+    <message>
+        <source>Gọi số</source>
+        <translation>Calling</translation>
+    </message>
+    <message>
+        <source>Tài khoản</source>
+        <translation>Accounts</translation>
+    </message>
 </context>
 <context>
     <name>StationStatusBar</name>
     <message>
         <source>Đồng bộ ngay</source>
         <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>○ Ngoại tuyến</source>
+        <translation>○ Offline</translation>
+    </message>
+    <message>
+        <source>Có kết nối Cổng trong 10 phút qua.</source>
+        <translation>The portal answered within the last 10 minutes.</translation>
+    </message>
+    <message>
+        <source>Chưa kết nối được Cổng. Mọi việc vẫn làm bình thường; dữ liệu được gửi lên khi có mạng.</source>
+        <translation>The portal cannot be reached. Work goes on as usual; the data is sent once the line is back.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Chờ đồng bộ: %Ln bản ghi</source>
+        <translation>
+            <numerusform>Waiting to sync: %Ln record</numerusform>
+            <numerusform>Waiting to sync: %Ln records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cổng không nhận các bản ghi này; chúng không được gửi lại tự động. Bấm để xem lý do và việc cần làm.</source>
+        <translation>The portal did not accept these records; they are not resent automatically. Click to see why and what to do.</translation>
+    </message>
+    <message>
+        <source>○ Mất kết nối trung tâm từ {since}</source>
+        <translation>○ Cut off from the center since {since}</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %Ln bản ghi chờ gửi</source>
+        <translation>
+            <numerusform> · %Ln record waiting</numerusform>
+            <numerusform> · %Ln records waiting</numerusform>
+        </translation>
     </message>
     <message>
         <source>Đã sao lưu: {path}</source>
@@ -1873,28 +2268,42 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>● Online</translation>
     </message>
     <message>
-        <source>○ Ngoại tuyến (làm việc bình thường)</source>
-        <translation>○ Offline (work goes on as usual)</translation>
-    </message>
-    <message>
-        <source>Chờ đồng bộ: {n} bản ghi, cũ nhất {age}</source>
-        <translation>Waiting to sync: {n} records, oldest {age}</translation>
-    </message>
-    <message>
         <source>Đã đồng bộ hết</source>
         <translation>Everything synced</translation>
-    </message>
-    <message>
-        <source> · {n} cần quản trị xem</source>
-        <translation> · {n} need an admin</translation>
     </message>
     <message>
         <source>● Đã nối trung tâm</source>
         <translation>● Linked to the center</translation>
     </message>
     <message>
-        <source>○ Mất kết nối trung tâm từ {since} · {n} chờ gửi</source>
-        <translation>○ Cut off from the center since {since} · {n} waiting</translation>
+        <source>Bản ghi cũ nhất đã chờ {age}.</source>
+        <translation>The oldest record has waited {age}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln bản ghi bị Cổng để riêng</source>
+        <translation>
+            <numerusform>%Ln record set aside by the portal</numerusform>
+            <numerusform>%Ln records set aside by the portal</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Máy in: chưa cài đặt</source>
+        <translation>Printer: not set up</translation>
+    </message>
+    <message>
+        <source>Phiếu và giấy hẹn hiện trên màn hình để xem trước.</source>
+        <translation>Slips and receipts are shown on screen as a preview.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Máy in: %Ln lệnh in chưa xong</source>
+        <translation>
+            <numerusform>Printer: %Ln job not printed</numerusform>
+            <numerusform>Printer: %Ln jobs not printed</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.</source>
+        <translation>Click to see unfinished print jobs, print them again or cancel them.</translation>
     </message>
     <message>
         <source>Máy in giấy tờ: {name}</source>
@@ -1903,14 +2312,6 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Máy in giấy tờ: không thấy «{name}»</source>
         <translation>Forms printer: «{name}» not found</translation>
-    </message>
-    <message>
-        <source>Máy in: chưa cài đặt (xem trước trên màn hình)</source>
-        <translation>Printer: not set up (preview on screen)</translation>
-    </message>
-    <message>
-        <source>Máy in: {n} lệnh in chưa xong – bấm để xem</source>
-        <translation>Printer: {n} jobs not printed – click to see</translation>
     </message>
     <message>
         <source>Máy in: không kết nối</source>
@@ -1931,6 +2332,21 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Chưa in được {title}: lệnh in đang chờ máy in.</source>
         <translation>Could not print {title} yet: the job waits for the printer.</translation>
+    </message>
+    <message>
+        <source>Đang gửi {done}/{total} bản ghi</source>
+        <translation>Sending records: {done}/{total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Đang nhận thay đổi từ Cổng: %Ln</source>
+        <translation>
+            <numerusform>Receiving changes from the portal: %Ln</numerusform>
+            <numerusform>Receiving changes from the portal: %Ln</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Đang kết nối Cổng…</source>
+        <translation>Connecting to the portal…</translation>
     </message>
     <message>
         <source>Đồng bộ lỗi: {error}</source>
@@ -2046,10 +2462,6 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
 <context>
     <name>TransferDialog</name>
     <message>
-        <source>Chuyển sang nhóm dịch vụ khác</source>
-        <translation>Transfer to another service group</translation>
-    </message>
-    <message>
         <source>Chuyển</source>
         <translation>Transfer</translation>
     </message>
@@ -2058,8 +2470,28 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>Chọn nhóm rồi nhấn Enter:</source>
-        <translation>Choose a group and press Enter:</translation>
+        <source>Chuyển công dân</source>
+        <translation>Transfer the citizen</translation>
+    </message>
+    <message>
+        <source>Nhóm dịch vụ</source>
+        <translation>Service group</translation>
+    </message>
+    <message>
+        <source>Quầy</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>Quầy số {n}</source>
+        <translation>Counter {n}</translation>
+    </message>
+    <message>
+        <source>Cán bộ</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Ctrl+Tab: nhóm, quầy hay cán bộ. Chọn rồi nhấn Enter.</source>
+        <translation>Ctrl+Tab: group, counter or clerk. Pick one, then press Enter.</translation>
     </message>
 </context>
 <context>

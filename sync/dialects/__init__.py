@@ -72,11 +72,27 @@ def make_engine(
     return ItemSyncEngine(store, upstream, **options)
 
 
-def connection_test(store, data_dir: Path | str, portal_url: str, *, dialect: str | None = None):
-    """Log in once (Settings' and the CLI's connection test); raises what sync would."""
-    engine = make_engine(store, data_dir, portal_url, dialect=dialect)
-    upstream = getattr(engine, "dialect", None)
-    if upstream is not None:
-        upstream.test_connection()
+def connection_test(
+    store,
+    data_dir: Path | str,
+    portal_url: str,
+    *,
+    dialect: str | None = None,
+    credentials: dict[str, str] | None = None,
+    timeout: tuple[float, float] = (5.0, 15.0),
+) -> None:
+    """Log in once, sending no record (Settings' and the CLI's connection test); raises what
+    sync would. `credentials` tries an account before it is saved (Settings' form)."""
+    from sync.dialects.settings import load_settings
+
+    settings = load_settings(store)
+    name = check_dialect(dialect or settings.dialect)
+    if name == "reference":
+        make_engine(store, data_dir, portal_url, dialect=name).client.token()
+        return
+    if name == "dvcqg":
+        from sync.dialects.dvcqg import DvcqgDialect as Upstream
     else:
-        engine.client.token()
+        from sync.dialects.motcua import MotcuaDialect as Upstream
+    creds = settings.credentials if credentials is None else credentials
+    Upstream(store, portal_url, creds, timeout=timeout).test_connection()

@@ -138,6 +138,9 @@ class DvcqgDialect:
         self._clock(answer.headers.get("Date"))
         if answer.status_code >= 500:
             raise UpstreamFault("sync.portal.unavailable", status=answer.status_code)
+        if answer.status_code in (404, 405):  # no such service here: a wrong path or system
+            raise UpstreamFault("sync.answer.malformed", where=url[len(self.base):] or "/",
+                                problem=f"HTTP {answer.status_code}")  # fmt: skip
         if len(raw) > ANSWER_LIMIT:
             raise UpstreamFault("sync.answer.too_large", limit=ANSWER_LIMIT)
         try:
