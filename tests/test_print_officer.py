@@ -159,3 +159,24 @@ def test_cli_adds_updates_and_lists_officers(tmp_path, capsys, monkeypatch) -> N
     monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-can-bo")
     assert main([*base, "update", "canbo.duong", "--full-name", "Trần Văn Ẩn"]) == 1
     assert "không được phép" in capsys.readouterr().err
+
+
+def test_a_dossier_offers_the_forms_it_has_had_a_reason_to_print(officer_ctx, clock) -> None:
+    from datetime import timedelta
+
+    from counter_app.services.dossier_notices import extend_due, stop_dossier
+
+    d = received(officer_ctx)
+    assert service.dossier_forms(officer_ctx, d.code) == ["form01", "form06"]
+    extend_due(officer_ctx, code=d.code, until=d.due_at + timedelta(days=3),
+               reason="Cần xác minh thêm.")  # fmt: skip
+    assert service.dossier_forms(officer_ctx, d.code) == ["form01", "form04", "form06"]
+    stop_dossier(officer_ctx, code=d.code, reason="Công dân đề nghị dừng.")
+    assert service.dossier_forms(officer_ctx, d.code) == ["form01", "form04", "form05", "form06"]
+    refused = decide_at_intake(
+        officer_ctx, decision=DossierStatus.REFUSED, reasons="Không thuộc thẩm quyền",
+        procedure_code="1.000689", applicant=ApplicantInput(full_name="Lê Thị Hồng"),
+    )  # fmt: skip
+    assert service.dossier_forms(officer_ctx, refused.code) == ["form03"]
+    for form in service.dossier_forms(officer_ctx, d.code):  # each one prints the officer
+        assert all(NAME in doc.all_text() for doc in service.form_docs(officer_ctx, form, d.code))
