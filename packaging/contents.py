@@ -23,6 +23,7 @@ HIDDEN_MODULES = (
     "PySide6.QtTextToSpeech",  # the board's voice
     "PySide6.QtCharts",  # the reports page
     "PySide6.QtNetwork",  # one instance per data folder (ui/single_instance.py)
+    "PySide6.QtPrintSupport",  # official forms on the PC's own printer (ui/system_print.py)
     "font_source_sans_pro",  # the receipt and screen font, found with find_spec
 )
 
@@ -33,7 +34,7 @@ EXCLUDED_QT = (
     "QtAxContainer", "QtBluetooth", "QtConcurrent", "QtDataVisualization", "QtDBus",
     "QtDesigner", "QtGraphs", "QtGraphsWidgets", "QtHelp", "QtHttpServer", "QtLocation",
     "QtMultimediaWidgets", "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf",
-    "QtPdfWidgets", "QtPositioning", "QtPrintSupport", "QtQml", "QtQuick", "QtQuick3D",
+    "QtPdfWidgets", "QtPositioning", "QtQml", "QtQuick", "QtQuick3D",
     "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects", "QtScxml",
     "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine",
     "QtSvg", "QtSvgWidgets", "QtTest", "QtUiTools", "QtWebChannel", "QtWebEngineCore",
@@ -60,6 +61,7 @@ QT_PLUGINS = {
         "composeplatforminputcontextplugin", "ibusplatforminputcontextplugin",
     ),
     "xcbglintegrations": ("xcb-glx-integration",),
+    "printsupport": ("cupsprintersupport",),  # CUPS printers on Linux (Windows: built in)
     "imageformats": ("ico", "jpeg"),
     "styles": ("modernwindowsstyle",),
     "multimedia": ("ffmpegmediaplugin", "windowsmediaplugin", "darwinmediaplugin"),

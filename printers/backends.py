@@ -12,6 +12,7 @@ A backend raises `PrinterUnavailable` when nothing was sent (the job may simply 
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import time
 from dataclasses import dataclass
@@ -140,6 +141,17 @@ class TcpBackend:
         self.host, self.port = host, int(port)
         self.url, self.profile = target.url, profile
 
+    def probe(self) -> bool:
+        """Whether something at the printer's address takes a connection now (a refused or
+        silent address is not a printer that is ready); nothing is printed."""
+        try:
+            with socket.create_connection(
+                (self.host, self.port), timeout=min(self.profile.timeout, 2.0)
+            ):
+                return True
+        except OSError:
+            return False
+
     def _query(self, sock: socket.socket) -> PrinterStatus | None:
         """Ask DLE EOT 1 and 4; None when the printer does not answer status queries."""
         answers = []
@@ -186,7 +198,9 @@ class TcpBackend:
         try:
             sock = socket.create_connection((self.host, self.port), timeout=self.profile.timeout)
         except OSError as error:
-            raise PrinterUnavailable(f"Không kết nối được máy in {where} ({error}).") from None
+            raise PrinterUnavailable(
+                f"Không kết nối được máy in {where} ({_why(error)})."
+            ) from None
         unproven = ConnectionBroken(
             f"Máy in {where} không xác nhận đã nhận hết lệnh in (máy treo hoặc không trả lời)."
         )
@@ -214,10 +228,26 @@ class TcpBackend:
                     )
             except OSError as error:
                 if not sent:
-                    raise PrinterUnavailable(f"Máy in {where} không trả lời ({error}).") from None
+                    raise PrinterUnavailable(
+                        f"Máy in {where} không trả lời ({_why(error)})."
+                    ) from None
                 raise ConnectionBroken(
-                    f"Mất kết nối với máy in {where} khi đang in ({error})."
+                    f"Mất kết nối với máy in {where} khi đang in ({_why(error)})."
                 ) from None
+
+
+def _why(error: OSError) -> str:
+    """A network failure as a clerk can act on it, in Vietnamese (the system's own text is
+    English on most machines)."""
+    if isinstance(error, ConnectionRefusedError):
+        return "không có máy in nào trả lời ở địa chỉ này: máy tắt, chưa cắm mạng hoặc sai địa chỉ"
+    if isinstance(error, TimeoutError):
+        return "quá thời gian chờ: máy in không trả lời"
+    if isinstance(error, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return "máy in đã ngắt kết nối"
+    if isinstance(error, socket.gaierror):
+        return "không tìm thấy tên máy in trên mạng"
+    return f"lỗi mạng số {error.errno}" if error.errno else "lỗi mạng"
 
 
 def _refuse_if_not_ready(status: PrinterStatus | None, where: str) -> None:
@@ -238,6 +268,9 @@ class FileBackend:
         self.path = Path(target.path)
         self.url, self.profile = target.url, profile
 
+    def probe(self) -> bool:
+        return self.path.parent.is_dir() and os.access(self.path.parent, os.W_OK)
+
     def send(self, payload: bytes) -> None:
         try:
             with open(self.path, "ab") as out:
@@ -255,6 +288,10 @@ class PdfFolderBackend:
         self.folder = Path(target.path)
         self.url, self.profile = target.url, profile
         self.next_name = "phieu.pdf"
+
+    def probe(self) -> bool:
+        folder = self.folder if self.folder.is_dir() else self.folder.parent
+        return folder.is_dir() and os.access(folder, os.W_OK)
 
     def send(self, payload: bytes) -> None:
         try:
@@ -353,6 +390,18 @@ BACKENDS: dict[str, type] = {
     "file": FileBackend,
     "pdf": PdfFolderBackend,
 }
+
+
+def probe(url: str) -> bool | None:
+    """Whether the printer at `url` answers now, without printing: True when it answered,
+    False when nothing did (refused, silent, a folder that is gone), None for transports
+    that cannot be asked without sending a job (USB, serial, Windows and CUPS queues)."""
+    try:
+        backend = open_backend(url)
+    except DomainError:
+        return False
+    check = getattr(backend, "probe", None)
+    return check() if check is not None else None
 
 
 def wait_backoff(attempts: int) -> float:

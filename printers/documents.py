@@ -84,15 +84,23 @@ class Document:
     def job_key(self) -> str:
         return f"{self.kind}:{self.key}:{self.copy}"
 
-    def as_reprint(self) -> Document:
-        return replace(self, reprint=True)
+    def as_reprint(self, at: datetime | None = None) -> Document:
+        """The same document marked as a reprint; with `at`, the time of the reprint too."""
+        meta = {**self.meta, "reprinted_at": at.isoformat()} if at else self.meta
+        return replace(self, reprint=True, meta=meta)
 
     def printed_blocks(self) -> tuple[Block, ...]:
-        """The blocks as they go on paper: a reprint says so at the top and the bottom."""
+        """The blocks as they go on paper: a reprint says so at the top and the bottom, the
+        bottom with the time it was printed again when that is known."""
         if not self.reprint:
             return self.blocks
-        mark = (Text(f"*** {REPRINT_MARK} ***", size="large", bold=True, align="center"),)
-        return mark + self.blocks + (Rule(),) + mark
+        top = Text(f"*** {REPRINT_MARK} ***", size="large", bold=True, align="center")
+        bottom = f"*** {REPRINT_MARK} ***"
+        when = self.meta.get("reprinted_at")
+        if when:  # small, at the foot: a long Form 01 still keeps to one A5 page
+            at = hhmm_date(datetime.fromisoformat(when))
+            bottom = f"*** {REPRINT_MARK} · in lại lúc {at} ***"
+        return (top, *self.blocks, Rule(), Text(bottom, size="small", bold=True, align="center"))
 
     def all_text(self) -> str:
         parts: list[str] = []
@@ -218,14 +226,18 @@ def _code_block(d: Dossier) -> tuple[Block, ...]:
     )
 
 
-def _signatures(receiver: str) -> tuple[Block, ...]:
-    return (
+def _signatures(receiver: str, title: str = "") -> tuple[Block, ...]:
+    """The two signature boxes; under the receiver's, the officer's full name and title."""
+    blocks: tuple[Block, ...] = (
         Space(0.5),
         Columns(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN"), bold=True, size="small"),
         Columns(("(Ký và ghi rõ họ tên)", "(Ký và ghi rõ họ tên)"), size="small"),
-        Space(3),
-        Columns(("", receiver), size="small"),
+        Space(2.5),  # room to sign (10 mm on A5), and Form 01 still keeps to one page
+        Columns(("", nfc(receiver)), bold=True, size="small"),
     )
+    if title:
+        blocks += (Columns(("", nfc(title)), size="small"),)
+    return blocks
 
 
 # --- The documents ------------------------------------------------------------------------
@@ -275,6 +287,7 @@ def form01_document(
     copy: int = 1,
     processing: str = "",
     receiver_name: str = "",
+    receiver_title: str = "",
 ) -> Document:
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, with every field of DOMAIN.md."""
     docs = [doc for doc in d.documents if doc.received]
@@ -306,7 +319,7 @@ def form01_document(
             label="Vào Sổ theo dõi hồ sơ: ",
         ),
         Text(money(d.fee_vnd), label="Lệ phí: "),
-        *_signatures(receiver_name or d.receiver),
+        *_signatures(receiver_name or d.receiver, receiver_title),
         Rule(),
         Text("Tra cứu hồ sơ bằng mã hồ sơ trên Cổng Dịch vụ công.", size="small", align="center"),
     ]
@@ -321,7 +334,7 @@ def form01_document(
 
 def _decision_form(
     d: Dossier, *, header: Header, at: datetime, heading: str, intro: str, reasons: str,
-    closing: str,
+    closing: str, receiver_name: str = "", receiver_title: str = "",
 ) -> tuple[Block, ...]:  # fmt: skip
     """Forms 02 and 03 share their layout: a heading, the dossier, the reasons, a closing."""
     return (
@@ -335,11 +348,19 @@ def _decision_form(
         Text("", label=intro),
         Text(nfc(reasons) or "—"),
         Text(closing, size="small"),
-        *_signatures(d.receiver),
+        *_signatures(receiver_name or d.receiver, receiver_title),
     )
 
 
-def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
+def form02_document(
+    d: Dossier,
+    *,
+    header: Header,
+    reasons: str,
+    at: datetime,
+    receiver_name: str = "",
+    receiver_title: str = "",
+) -> Document:
     """Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
     blocks = _decision_form(
         d,
@@ -350,11 +371,21 @@ def form02_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -
         reasons=reasons,
         closing="Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, xin liên hệ Bộ phận "
         "Một cửa để được hướng dẫn.",
+        receiver_name=receiver_name,
+        receiver_title=receiver_title,
     )
     return Document("form02", d.code, f"Phiếu yêu cầu bổ sung {d.code}", blocks)
 
 
-def form03_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -> Document:
+def form03_document(
+    d: Dossier,
+    *,
+    header: Header,
+    reasons: str,
+    at: datetime,
+    receiver_name: str = "",
+    receiver_title: str = "",
+) -> Document:
     """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
     blocks = _decision_form(
         d,
@@ -364,6 +395,8 @@ def form03_document(d: Dossier, *, header: Header, reasons: str, at: datetime) -
         intro="Hồ sơ không đủ điều kiện tiếp nhận, giải quyết vì lý do sau:",
         reasons=reasons,
         closing="Xin thông báo để ông/bà được biết.",
+        receiver_name=receiver_name,
+        receiver_title=receiver_title,
     )
     return Document("form03", d.code, f"Phiếu từ chối {d.code}", blocks)
 

@@ -35,29 +35,41 @@ def _qt():
     return app, families
 
 
-class _Page:
-    """A QPainter on a QPdfWriter, with a cursor that moves down and breaks pages."""
+class DeviceRefused(Exception):
+    """The paint device would not start a page: a printer that is gone, or a file that
+    cannot be written."""
 
-    def __init__(self, path: Path, size: str, landscape: bool = False) -> None:
+
+class _Page:
+    """A QPainter on a paged device (a QPdfWriter, or a QPrinter for the PC's own printer),
+    with a cursor that moves down and breaks pages. Lengths are given in 300-dpi dots and
+    scaled with `px` to the resolution the device really took."""
+
+    def __init__(self, device, size: str, landscape: bool = False) -> None:
         from PySide6.QtCore import QMarginsF
-        from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+        from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 
         _, self.families = _qt()
-        self.writer = QPdfWriter(str(path))
+        self.device = device
         page = QPageSize(QPageSize.PageSizeId.A5 if size == "A5" else QPageSize.PageSizeId.A4)
         orientation = (
             QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
         )
-        self.writer.setPageLayout(
-            QPageLayout(page, orientation, QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+        device.setPageLayout(
+            QPageLayout(page, orientation, QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter)
         )
-        self.writer.setResolution(300)
-        self.writer.setTitle(path.stem)
-        self.painter = QPainter(self.writer)
-        rect = self.writer.pageLayout().paintRectPixels(300)
+        device.setResolution(300)  # a printer may keep its own: `px` follows what it took
+        self.dpi = device.resolution()
+        self.painter = QPainter()
+        if not self.painter.begin(device):
+            raise DeviceRefused("the device would not start a page")
+        rect = device.pageLayout().paintRectPixels(self.dpi)
         self.width, self.height = rect.width(), rect.height()
         self.y = 0
         self.pages = 1
+
+    def px(self, dots: float) -> int:
+        return round(dots * self.dpi / 300)
 
     def font(self, size: str, bold: bool):
         from PySide6.QtGui import QFont
@@ -69,7 +81,7 @@ class _Page:
 
     def ensure(self, height: int) -> None:
         if self.y + height > self.height:
-            self.writer.newPage()
+            self.device.newPage()
             self.pages += 1
             self.y = 0
 
@@ -92,21 +104,37 @@ class _Page:
         self.ensure(box.height())
         self.painter.drawText(QRect(x, self.y, width, box.height()), flags, text)
         if advance:
-            self.y += box.height() + 6
+            self.y += box.height() + self.px(6)
         return box.height()
 
     def close(self) -> int:
         self.painter.end()
-        del self.painter, self.writer  # Qt objects must not outlive the application
+        del self.painter, self.device  # Qt objects must not outlive the application
         return self.pages
+
+
+def _pdf_writer(path: Path):
+    from PySide6.QtGui import QPdfWriter
+
+    _qt()  # the application first: a QPdfWriter needs one
+    writer = QPdfWriter(str(path))
+    writer.setTitle(path.stem)
+    return writer
 
 
 def document_pdf(document: Document, path: Path, *, size: str = "A5") -> int:
     """Write the document as a PDF page (A5 by default); returns the number of pages."""
+    return paint_document(document, _pdf_writer(path), size=size)
+
+
+def paint_document(document: Document, device, *, size: str = "A5") -> int:
+    """Draw the document on a paged device: a QPdfWriter, or a QPrinter (the PC's own
+    printer, through CUPS or the Windows spooler). One drawing for both, so what is saved
+    as PDF is what the office printer puts on paper. Returns the number of pages."""
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QImage, QPen
 
-    page = _Page(path, size)
+    page = _Page(device, size)
     p = page.painter
     for block in document.printed_blocks():
         if isinstance(block, Text):
@@ -132,7 +160,7 @@ def document_pdf(document: Document, path: Path, *, size: str = "A5") -> int:
                 )
                 for i, cell in enumerate(block.cells)
             ]
-            page.y += max(heights) + 6
+            page.y += max(heights) + page.px(6)
         elif isinstance(block, QR):
             strip = _qr_image(block.data)
             image = QImage(
@@ -142,19 +170,19 @@ def document_pdf(document: Document, path: Path, *, size: str = "A5") -> int:
                 strip.width,
                 QImage.Format.Format_Grayscale8,
             )
-            side = 300
-            page.ensure(side + 10)
+            side = page.px(200)  # 17 mm: scans well, and Form 01 keeps to one A5 page
+            page.ensure(side + page.px(10))
             p.drawImage(QRect((page.width - side) // 2, page.y, side, side), image)
-            page.y += side + 10
+            page.y += side + page.px(10)
             if block.caption:
                 page.text(block.caption, size="small", align="center")
         elif isinstance(block, Rule):
-            page.ensure(20)
+            page.ensure(page.px(20))
             p.setPen(QPen())
-            p.drawLine(0, page.y + 8, page.width, page.y + 8)
-            page.y += 20
+            p.drawLine(0, page.y + page.px(8), page.width, page.y + page.px(8))
+            page.y += page.px(20)
         elif isinstance(block, Space):
-            page.y += int(45 * block.lines)
+            page.y += page.px(45 * block.lines)
     return page.close()
 
 
@@ -182,7 +210,7 @@ def tracking_book_pdf(
     dossiers: Sequence[Dossier], path: Path, *, center_name: str, start: date, end: date
 ) -> int:
     """Form 07, Sổ theo dõi hồ sơ, for a period: one row per dossier received, on A4."""
-    page = _Page(path, "A4", landscape=True)
+    page = _Page(_pdf_writer(path), "A4", landscape=True)
     page.text(center_name.upper(), bold=True, align="center")
     page.text("SỔ THEO DÕI HỒ SƠ", size="large", bold=True, align="center")
     page.text(f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}", align="center")
@@ -199,18 +227,20 @@ def tracking_book_pdf(
     )
 
     def row(cells: Sequence[str], bold: bool) -> None:
-        page.ensure(160)  # keep a row on one page (a row rarely needs more)
+        page.ensure(page.px(160))  # keep a row on one page (a row rarely needs more)
         x, heights = 0, []
+        pad = page.px(4)
         for (_, share), cell in zip(columns, cells, strict=True):
             w = int(page.width * share)
             heights.append(
-                page.text(cell, size="small", bold=bold, x=x + 4, width=w - 8, advance=False)
-            )
+                page.text(cell, size="small", bold=bold, x=x + pad, width=w - 2 * pad,
+                          advance=False)
+            )  # fmt: skip
             x += w
-        height = max(heights) + 10
+        height = max(heights) + page.px(10)
         page.ensure(height)
         page.painter.drawLine(0, page.y + height, page.width, page.y + height)
-        page.y += height + 4
+        page.y += height + pad
 
     row([c for c, _ in columns], True)
     for i, d in enumerate(sorted(dossiers, key=lambda d: d.received_at), 1):

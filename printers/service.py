@@ -12,7 +12,9 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.core.dossier_notices import EXTENDED_KIND, read_extension, read_stop
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.oserrors import NOT_CREATED, cannot_write
 from counter_app.core.roles import Permission
+from counter_app.services.accounts import officer
 from counter_app.services.context import ServiceContext
 from counter_app.services.dossiers import show_dossier
 from counter_app.services.queue import find_ticket
@@ -46,6 +48,10 @@ register(
         "printer.bad_period": {
             "vi": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
             "en": "The end date must not be before the start date.",
+        },
+        "printer.unknown_form": {
+            "vi": "Không có mẫu phiếu này; các mẫu: {forms}.",
+            "en": "No such form; the forms are: {forms}.",
         },
         "printer.not_extended": {
             "vi": "Hồ sơ {code} chưa được gia hạn nên chưa có Văn bản xin lỗi (Mẫu 04).",
@@ -125,8 +131,16 @@ def receipt_docs(ctx: ServiceContext, code: str, *, copies: int = 1) -> list[Doc
         text = processing_text(processing, with_verification=d.with_verification)
     except NotFound:
         text = ""
+    name, title = officer(ctx.store, d.receiver)
     return [
-        form01_document(d, header=header(ctx), copy=copy, processing=text)
+        form01_document(
+            d,
+            header=header(ctx),
+            copy=copy,
+            processing=text,
+            receiver_name=name,
+            receiver_title=title,
+        )
         for copy in range(1, copies + 1)
     ]
 
@@ -136,16 +150,6 @@ def _latest_note(events, status: DossierStatus, fallback: str) -> str:
         if event.to_status == status and event.note:
             return event.note
     return fallback
-
-
-def officer_name(ctx: ServiceContext, username: str) -> tuple[str, str]:
-    """The signer of a letter: the account's full name and title where accounts have them
-    (issue 11 adds the columns), else the login, which is all older stores know."""
-    row = ctx.store.query_one("SELECT * FROM users WHERE username = ?", (username,))
-    keys = row.keys() if row is not None else []
-    name = row["full_name"] if "full_name" in keys and row["full_name"] else username
-    title = row["title"] if "title" in keys and row["title"] else ""
-    return name, title
 
 
 def notice_doc(ctx: ServiceContext, form: str, detail) -> Document:
@@ -160,12 +164,12 @@ def notice_doc(ctx: ServiceContext, form: str, detail) -> Document:
         extension = read_extension(event.note, d.received_at.tzinfo) if event else None
         if extension is None:
             raise NotFound("printer.not_extended", code=d.code)
-        name, title = officer_name(ctx, event.actor)
+        name, title = officer(ctx.store, event.actor)
         return form04_document(d, header=header(ctx), at=event.at, extension=extension,
                                officer=name, officer_title=title)  # fmt: skip
     if event is None or d.status is not DossierStatus.STOPPED:
         raise NotFound("printer.not_stopped", code=d.code)
-    name, title = officer_name(ctx, event.actor)
+    name, title = officer(ctx.store, event.actor)
     return form05_document(d, header=header(ctx), at=event.at, decided=read_stop(event.note),
                            officer=name, officer_title=title)  # fmt: skip
 
@@ -175,18 +179,70 @@ def form_doc(ctx: ServiceContext, form: str, code: str) -> Document:
     d, now = detail.dossier, ctx.now()
     if form in ("form04", "form05"):
         return notice_doc(ctx, form, detail)
-    if form == "form02":
-        reasons = _latest_note(detail.events, DossierStatus.SUPPLEMENT, d.note)
-        return form02_document(d, header=header(ctx), reasons=reasons, at=now)
-    if form == "form03":
-        reasons = _latest_note(detail.events, DossierStatus.REFUSED, d.note)
-        return form03_document(d, header=header(ctx), reasons=reasons, at=now)
+    name, title = officer(ctx.store, d.receiver)
+    if form in ("form02", "form03"):
+        status = DossierStatus.SUPPLEMENT if form == "form02" else DossierStatus.REFUSED
+        make = form02_document if form == "form02" else form03_document
+        reasons = _latest_note(detail.events, status, d.note)
+        return make(d, header=header(ctx), reasons=reasons, at=now, receiver_name=name,
+                    receiver_title=title)  # fmt: skip
     rows = [HandOver("Bộ phận Một cửa", "Bộ phận chuyên môn", d.received_at)]
     for event in detail.events:
         if event.kind == "status" and event.to_status is not None:
-            rows.append(HandOver(event.actor, "—", event.at, note=event.note))
+            giver = officer(ctx.store, event.actor)[0]
+            rows.append(HandOver(giver, "—", event.at, note=event.note))
     rows += [HandOver("Bộ phận chuyên môn", "Bộ phận Một cửa", None)]
     return form06_document(d, header=header(ctx), rows=tuple(rows))
+
+
+FORMS = ("form01", "form02", "form03", "form04", "form05", "form06")
+
+
+def dossier_forms(ctx: ServiceContext, code: str) -> list[str]:
+    """The forms this dossier has had a reason to print, in the order of the law's annex:
+    Form 01 once received, 02 and 03 once asked for or refused, 04 once extended, 05 while
+    stopped, 06 once received."""
+    detail = show_dossier(ctx, code)
+    seen = {detail.dossier.status} | {e.to_status for e in detail.events if e.to_status}
+    received = bool(seen - {DossierStatus.NEW, DossierStatus.REFUSED})
+    forms = ["form01"] if received else []
+    if DossierStatus.SUPPLEMENT in seen:
+        forms.append("form02")
+    if DossierStatus.REFUSED in seen:
+        forms.append("form03")
+    if any(e.kind == EXTENDED_KIND for e in detail.events):
+        forms.append("form04")
+    if detail.dossier.status is DossierStatus.STOPPED:
+        forms.append("form05")
+    if received:
+        forms.append("form06")
+    return forms
+
+
+def form_docs(ctx: ServiceContext, form: str, code: str) -> list[Document]:
+    """Any form of a dossier by its name; Form 01 in its two copies."""
+    if form == "form01":
+        return receipt_docs(ctx, code, copies=2)
+    if form not in FORMS:
+        raise ValidationError("printer.unknown_form", field="form", forms=", ".join(FORMS))
+    return [form_doc(ctx, form, code)]
+
+
+def mark_reprint(ctx: ServiceContext, documents: list[Document]) -> list[Document]:
+    """Documents printed again: each marked "BẢN IN LẠI" with the time on paper, and each
+    recorded in the audit through the one write path (what and which copy, no name)."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        for document in documents:
+            ctx.journal(
+                at=now,
+                action="print.reprint",
+                entity="ticket" if document.kind == "ticket" else "dossier",
+                entity_id=document.key,
+                detail={"form": document.kind, "copy": document.copy},
+            )
+    return [document.as_reprint(now) for document in documents]
 
 
 def test_doc(ctx: ServiceContext, printer: str) -> Document:
@@ -211,14 +267,17 @@ def tracking_book(ctx: ServiceContext, *, start: date, end: date, out: Path) -> 
     ctx.actor.require(Permission.READ_DOSSIERS)
     if end < start:
         raise ValidationError("printer.bad_period", field="to")
-    from printers.pdf import tracking_book_pdf
+    from printers.pdf import DeviceRefused, tracking_book_pdf
 
     dossiers = ctx.store.dossiers.listing(
         received_from=datetime.combine(start, time(0), VN_TZ),
         received_to=datetime.combine(end + timedelta(days=1), time(0), VN_TZ),
         limit=1_000_000,
     )
-    pages = tracking_book_pdf(
-        dossiers, out, center_name=ctx.station.center_name, start=start, end=end
-    )
+    try:
+        pages = tracking_book_pdf(
+            dossiers, out, center_name=ctx.station.center_name, start=start, end=end
+        )
+    except DeviceRefused:  # Qt could not open the file: said as the OS would say it
+        raise cannot_write(out, NOT_CREATED) from None
     return len(dossiers), pages

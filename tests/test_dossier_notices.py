@@ -252,19 +252,15 @@ def test_cli_without_a_printer_says_how_to_print_later(cli_data, capsys):
 def test_the_signer_is_the_officers_full_name_and_title_where_accounts_have_them(
     store, clock, station, tmp_path
 ):
-    """Issue 11 gives accounts a full name and title (another branch's migration); the
-    letters print them as soon as the columns exist, the login before."""
+    """Accounts carry a full name and title (m009): the letters print them, and the login
+    only for an account that has none (or no account at all)."""
+    from counter_app.services import accounts
+
     admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
     d = receive(admin)
     stop_dossier(admin, code=d.code, reason="Công dân đề nghị dừng.")
     assert "admin" in squeeze(pdf_text(printing.form_doc(admin, "form05", d.code), tmp_path))
-    with store.transaction():
-        store.conn.execute("ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT ''")
-        store.conn.execute("ALTER TABLE users ADD COLUMN title TEXT NOT NULL DEFAULT ''")
-        store.conn.execute(
-            "INSERT INTO users(username, role, password_hash, locked, created_at, full_name, "
-            "title) VALUES ('admin', 'admin', '', 0, '2026-04-29', 'Hoàng Thị Lan', "
-            "'Công chức Tư pháp - Hộ tịch')"
-        )
+    accounts.add_user(admin, username="admin", role=Role.ADMIN, password="mat-khau-dai",
+                      full_name="Hoàng Thị Lan", title="Công chức Tư pháp - Hộ tịch")  # fmt: skip
     text = squeeze(pdf_text(printing.form_doc(admin, "form05", d.code), tmp_path))
     assert "Hoàng Thị Lan" in text and "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH" in text

@@ -9,7 +9,7 @@ import pytest
 
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import Role
-from counter_app.services import dossiers, queue, ratings, reports
+from counter_app.services import accounts, dossiers, queue, ratings, reports
 from tests.conftest import make_ctx
 
 
@@ -68,7 +68,7 @@ def test_exports_open_with_vietnamese_headers(day, clock, tmp_path) -> None:
 
     book = load_workbook(reports.export_xlsx(report, tmp_path / "r.xlsx"))
     assert book.sheetnames == ["Theo cán bộ", "Theo nhóm dịch vụ", "Theo thủ tục", "Tổng cộng"]
-    assert book["Theo thủ tục"]["B3"].value == "Thủ tục đăng ký khai sinh"
+    assert book["Theo thủ tục"]["B4"].value == "Thủ tục đăng ký khai sinh"
 
 
 def test_rating_rules(day, store, clock, station) -> None:
@@ -89,3 +89,58 @@ def test_tracking_book_lists_received_dossiers_in_entry_order(day, clock) -> Non
         lan, start=clock.now.date() - timedelta(days=5), end=clock.now.date()
     )
     assert [d.book_entry for d in book] == [1]
+
+
+def test_clerks_by_full_name_and_every_figure_with_its_unit_and_meaning(
+    day, store, clock, station, tmp_path
+) -> None:
+    lan, _, _ = day
+    admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    accounts.add_user(admin, username="canbo.lan", role=Role.CLERK, password="mat-khau-dai")
+    accounts.update_user(admin, username="canbo.lan", full_name="Nguyễn Thị Đường")
+    report = reports.build_report(lan, start=clock.now.date(), end=clock.now.date())
+    assert [(r.key, r.label) for r in report.by_clerk] == [("canbo.lan", "Nguyễn Thị Đường")]
+    units = ("(lượt)", "(phút)", "(hồ sơ)", "(%)", "(điểm, 1–5)")
+    figures = [c for c in reports.COLUMNS if c not in ("key", "label")]
+    for column in figures:
+        assert reports.HEADERS_VI[column].endswith(units), column
+    for column in reports.COLUMNS:
+        vi, en = reports.MEANINGS[column]
+        assert vi.endswith(".") and "\n" not in vi and en, column
+
+    with open(reports.export_csv(report, tmp_path / "r.csv"), encoding="utf-8-sig") as handle:
+        table = list(csv.reader(handle))
+    assert table[1][0] == "Ý nghĩa"
+    assert table[1][1:] == [reports.MEANINGS_VI[c] for c in reports.COLUMNS]
+    assert table[2][:3] == ["Theo cán bộ", "canbo.lan", "Nguyễn Thị Đường"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(reports.export_xlsx(report, tmp_path / "r.xlsx"))
+    sheet = book["Theo cán bộ"]
+    headers = [c.value for c in sheet[2]]
+    meanings = [c.value for c in sheet[3]]
+    assert headers[headers.index("Chờ trung bình (phút)")] and "Hồ sơ tiếp nhận (hồ sơ)" in headers
+    assert meanings == [reports.MEANINGS_VI[c] for c in reports.COLUMNS]
+    assert sheet["B4"].value == "Nguyễn Thị Đường"
+
+
+def test_the_reports_page_says_units_and_meanings(qtbot, qapp, day, store, clock) -> None:
+    from counter_app.ui.qtapp import make_app
+    from counter_app.ui.reports import COLUMNS, ReportsWidget
+    from counter_app.ui.session import Session
+
+    make_app("vi")
+    lan, _, _ = day
+    session = Session(store, clock=clock, actor=lan.actor)
+    page = ReportsWidget(session)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.report is not None)
+    table = page.tables["clerk"]
+    for j, column in enumerate(COLUMNS):
+        item = table.horizontalHeaderItem(j)
+        assert item.toolTip().split("\n")[0] == reports.MEANINGS_VI[column]
+        if column != "label":
+            assert item.text().endswith(("\n(lượt)", "\n(phút)", "\n(hồ sơ)", "\n(%)")), item.text()
+    assert "hồ sơ tiếp nhận" in page.total.text() and "phút" in page.total.text()
+    session.close()

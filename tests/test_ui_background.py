@@ -186,7 +186,7 @@ def test_settings_save_through_the_services_and_show_errors_by_the_field(
     widget = SettingsWidget(session)
     qtbot.addWidget(widget)
     widget.show()
-    center, counters, hours, printer, portal, language, backup, _calling = widget.pages
+    center, counters, hours, printer, portal, language, backup, _calling, _accounts = widget.pages
 
     # a bad portal address: the message sits under the field and nothing is saved
     portal.portal.setText("ftp://cong.example")

@@ -43,7 +43,7 @@ def _run(state: CliState, make_documents, printer: str | None, reprint: bool) ->
     url = service.resolve_printer(ctx, printer)
     documents = make_documents(ctx, url)
     if reprint:
-        documents = [d.as_reprint() for d in documents]
+        documents = service.mark_reprint(ctx, documents)
     with service.open_spool(state.data_dir, clock=system_now, sealer=state.store().crypto) as spool:
         outcomes = service.print_now(spool, documents, url)
     all_printed = True

@@ -6,11 +6,12 @@ import functools
 import re
 from datetime import datetime
 
-from counter_app.core import passwords
+from counter_app.core import citizen, passwords
 from counter_app.core.clock import vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Actor, Permission, Role
+from counter_app.core.text import nfc
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import account_event
 from counter_app.services.station import load_station
@@ -18,6 +19,7 @@ from counter_app.store import Store
 from counter_app.store.users import UserRecord
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+TITLE_MAX = 80
 
 register(
     {
@@ -44,6 +46,10 @@ register(
         "auth.unknown_user": {
             "vi": "Không có tài khoản {username}.",
             "en": "There is no account {username}.",
+        },
+        "auth.bad_title": {
+            "vi": "Chức danh dài tối đa {max} ký tự, không có ký tự điều khiển.",
+            "en": "A title has at most {max} characters and no control characters.",
         },
         "auth.last_admin": {
             "vi": "Không thể khóa tài khoản quản trị cuối cùng.",
@@ -98,21 +104,63 @@ def check_username(raw: str) -> str:
     return name
 
 
-def add_first_admin(store: Store, *, username: str, password: str, now: datetime) -> None:
+def check_identity(full_name: str, title: str) -> tuple[str, str]:
+    """The officer's full name (written like a citizen's: "nguyễn thị đường" becomes
+    "Nguyễn Thị Đường") and title, as forms print them; both may stay empty."""
+    name = citizen.normalize_name(full_name) if full_name and full_name.strip() else ""
+    text = " ".join(nfc(title or "").split())
+    if len(text) > TITLE_MAX or any(ord(ch) < 32 for ch in title or "" if ch not in "\t\n"):
+        raise ValidationError("auth.bad_title", field="title", max=TITLE_MAX)
+    return name, text
+
+
+def add_first_admin(
+    store: Store,
+    *,
+    username: str,
+    password: str,
+    now: datetime,
+    full_name: str = "",
+    title: str = "",
+) -> None:
     """Inside `init`'s transaction: the account that can create all others."""
     passwords.check_strength(password)
-    store.users.insert(check_username(username), Role.ADMIN, passwords.hash_password(password), now)
+    full_name, title = check_identity(full_name, title)
+    store.users.insert(
+        check_username(username),
+        Role.ADMIN,
+        passwords.hash_password(password),
+        now,
+        full_name=full_name,
+        title=title,
+    )
 
 
-def add_user(ctx: ServiceContext, *, username: str, role: Role, password: str) -> UserRecord:
+def add_user(
+    ctx: ServiceContext,
+    *,
+    username: str,
+    role: Role,
+    password: str,
+    full_name: str = "",
+    title: str = "",
+) -> UserRecord:
     ctx.actor.require(Permission.CHANGE_SETTINGS)
     name = check_username(username)
     passwords.check_strength(password)
+    full_name, title = check_identity(full_name, title)
     if ctx.store.users.get(name) is not None:
         raise DomainError("auth.user_exists", username=name)
     now = ctx.now()
     with ctx.store.transaction():
-        ctx.store.users.insert(name, Role(role), passwords.hash_password(password), now)
+        ctx.store.users.insert(
+            name,
+            Role(role),
+            passwords.hash_password(password),
+            now,
+            full_name=full_name,
+            title=title,
+        )
         ctx.journal(
             at=now,
             action="user.add",
@@ -123,6 +171,48 @@ def add_user(ctx: ServiceContext, *, username: str, role: Role, password: str) -
             portal=False,  # accounts are the center's, a clerk signs in at any counter
         )
     return ctx.store.users.get(name)
+
+
+def update_user(
+    ctx: ServiceContext, *, username: str, full_name: str | None = None, title: str | None = None
+) -> UserRecord:
+    """Set an officer's full name and/or title (None keeps what is there). The audit says
+    which fields changed, never their values: a name is personal data."""
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    name = username.strip().lower()
+    user = ctx.store.users.get(name)
+    if user is None:
+        raise DomainError("auth.unknown_user", username=name)
+    new_name, new_title = check_identity(
+        user.full_name if full_name is None else full_name,
+        user.title if title is None else title,
+    )
+    changed = [f for f, old, new in (("full_name", user.full_name, new_name),
+                                     ("title", user.title, new_title)) if old != new]  # fmt: skip
+    if not changed:
+        return user
+    now = ctx.now()
+    with ctx.store.transaction():
+        ctx.store.users.set_identity(name, full_name=new_name, title=new_title)
+        ctx.journal(
+            at=now,
+            action="user.update",
+            entity="user",
+            entity_id=name,
+            detail={"changed": changed},
+            payload=account_event(ctx, name, now),
+            portal=False,
+        )
+    return ctx.store.users.get(name)
+
+
+def officer(store: Store, username: str) -> tuple[str, str]:
+    """(full name, title) as a form prints them: the login when no full name is set, and
+    the name as given for a station actor that has no account (the kiosk, a replica)."""
+    user = store.users.get(username)
+    if user is None:
+        return username, ""
+    return user.display_name, user.title
 
 
 def set_locked(ctx: ServiceContext, *, username: str, locked: bool) -> UserRecord:

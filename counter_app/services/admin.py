@@ -74,7 +74,10 @@ def set_calendar_override(ctx: ServiceContext, override: CalendarOverride) -> Ca
 
 
 # Settings an admin may change, each with the check that keeps the station working.
-EDITABLE = ("printers", "sync", "backup_folder", "backup_keep", "language", "retention_days")
+EDITABLE = (
+    "printers", "form_printer", "sync", "backup_folder", "backup_keep", "language",
+    "retention_days",
+)  # fmt: skip
 
 
 def read_settings(ctx: ServiceContext) -> dict:
@@ -83,6 +86,8 @@ def read_settings(ctx: ServiceContext) -> dict:
     return {
         "station": ctx.station.to_settings(),
         "printers": store.settings.get("printers", {}) or {},
+        # the printer installed on the PC (Windows spooler, CUPS) for official A4/A5 forms
+        "form_printer": store.settings.get("form_printer", "") or "",
         "sync": store.settings.get("sync", {}) or {},
         "backup_folder": store.settings.get("backup_folder", "") or "",
         "backup_keep": store.settings.get("backup_keep", 14),
@@ -96,6 +101,8 @@ def _check_setting(key: str, value) -> None:
     if key not in EDITABLE:
         raise ValidationError("settings.unknown", field=key, key=key)
     if key == "language" and value not in ("vi", "en"):
+        raise ValidationError("settings.bad_value", field=key, key=key)
+    if key == "form_printer" and (not isinstance(value, str) or len(value) > 200):
         raise ValidationError("settings.bad_value", field=key, key=key)
     if key in ("backup_keep", "retention_days") and (not isinstance(value, int) or value < 1):
         raise ValidationError("settings.bad_value", field=key, key=key)

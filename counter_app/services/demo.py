@@ -39,6 +39,12 @@ DEMO_ACCOUNTS: dict[str, tuple[Role, str]] = {
     "canbo": (Role.CLERK, "canbo2026"),
     "tinhnguyen": (Role.VOLUNTEER, "tinhnguyen2026"),
 }
+# The officers' names and titles on the demo's forms and reports.
+DEMO_OFFICERS: dict[str, tuple[str, str]] = {
+    "admin": ("Trần Văn Ẩn", "Công chức Văn phòng - Thống kê"),
+    "canbo": ("Nguyễn Thị Đường", "Công chức Tư pháp - Hộ tịch"),
+    "tinhnguyen": ("Lê Thị Hồng Nhung", "Tình nguyện viên"),
+}
 REFUSAL = "Hồ sơ không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã"
 
 # What becomes of a dossier after it is received: status path and days between steps.
@@ -274,12 +280,16 @@ def ensure_demo_store(data_dir: Path, *, now: datetime, days: int = 30) -> tuple
         actor=admin,
         counters=3,
         admin_password=DEMO_ACCOUNTS["admin"][1],
+        admin_full_name=DEMO_OFFICERS["admin"][0],
+        admin_title=DEMO_OFFICERS["admin"][1],
         demo_key=True,  # a demo store opens without a passphrase; never for real data
     )
     ctx = ServiceContext(store, lambda: start, station, admin)
     for username, (role, password) in DEMO_ACCOUNTS.items():
         if role is not Role.ADMIN:
-            add_user(ctx, username=username, role=role, password=password)
+            name, title = DEMO_OFFICERS[username]
+            add_user(ctx, username=username, role=role, password=password, full_name=name,
+                     title=title)  # fmt: skip
     generate_demo_data(store, days=days, end=now)
     return store, True
 

@@ -76,9 +76,11 @@ def ticket_event(ctx: ServiceContext, ticket: Ticket, *, at: datetime) -> dict[s
 
 def account_event(ctx: ServiceContext, username: str, at: datetime) -> dict[str, Any]:
     """An account as stored (the password only as its scrypt hash), after the change: every
-    station of a center signs its clerks in with the same accounts."""
+    station of a center signs its clerks in with the same accounts, and prints the same
+    officer's name and title on its forms."""
     row = ctx.store.query_one(
-        "SELECT username, role, password_hash, locked, created_at FROM users WHERE username = ?",
+        "SELECT username, role, password_hash, locked, created_at, full_name, title "
+        "FROM users WHERE username = ?",
         (username,),
     )
     return {

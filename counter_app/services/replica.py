@@ -142,12 +142,14 @@ def _apply_dossier(ctx: ServiceContext, event: dict, op: str) -> None:
 
 
 def _apply_account(ctx: ServiceContext, user: dict) -> None:
+    """An older station's event has no full name or title: they stay empty."""
     ctx.store.conn.execute(
-        "INSERT INTO users(username, role, password_hash, locked, created_at) "
-        "VALUES (:username, :role, :password_hash, :locked, :created_at) "
+        "INSERT INTO users(username, role, password_hash, locked, created_at, full_name, title) "
+        "VALUES (:username, :role, :password_hash, :locked, :created_at, :full_name, :title) "
         "ON CONFLICT(username) DO UPDATE SET role = excluded.role, "
-        "password_hash = excluded.password_hash, locked = excluded.locked",
-        user,
+        "password_hash = excluded.password_hash, locked = excluded.locked, "
+        "full_name = excluded.full_name, title = excluded.title",
+        {"full_name": "", "title": "", **user},
     )
 
 

@@ -16,6 +16,7 @@ from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import OPEN_STATUSES, DossierStatus
 from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
 from counter_app.core.roles import Permission
+from counter_app.services.accounts import officer
 from counter_app.services.context import ServiceContext
 from counter_app.services.ratings import SATISFIED_FROM
 
@@ -60,22 +61,55 @@ class ReportRow:
 
 
 COLUMNS = [f.name for f in fields(ReportRow) if not f.name.startswith("_")]
+# Each figure's header names its unit; its meaning is one line, shown as the column's
+# tooltip and written under the headers of every export, so a figure is never read alone.
 HEADERS_VI = {
     "key": "Mã",
     "label": "Tên",
-    "tickets": "Lượt lấy số",
-    "called": "Lượt được gọi",
-    "no_shows": "Vắng mặt",
+    "tickets": "Lượt lấy số (lượt)",
+    "called": "Lượt được gọi (lượt)",
+    "no_shows": "Vắng mặt (lượt)",
     "avg_wait_min": "Chờ trung bình (phút)",
     "max_wait_min": "Chờ lâu nhất (phút)",
     "avg_service_min": "Phục vụ trung bình (phút)",
-    "dossiers": "Hồ sơ tiếp nhận",
-    "on_time": "Trả đúng hạn",
-    "overdue": "Quá hạn",
-    "ratings": "Lượt đánh giá",
-    "avg_score": "Điểm trung bình",
+    "dossiers": "Hồ sơ tiếp nhận (hồ sơ)",
+    "on_time": "Trả đúng hạn (hồ sơ)",
+    "overdue": "Quá hạn (hồ sơ)",
+    "ratings": "Lượt đánh giá (lượt)",
+    "avg_score": "Điểm trung bình (điểm, 1–5)",
     "satisfied_pct": "Tỷ lệ hài lòng (%)",
 }
+MEANINGS = {  # (Vietnamese, English): the windows pick the user's language
+    "key": ("Tài khoản cán bộ, chữ cái nhóm dịch vụ hoặc mã thủ tục.",
+            "The clerk's login, the service group's letter or the procedure's code."),
+    "label": ("Họ và tên cán bộ, tên nhóm dịch vụ hoặc tên thủ tục.",
+              "The clerk's full name, the service group's or the procedure's name."),
+    "tickets": ("Số phiếu số thứ tự đã lấy trong kỳ (không tính phiếu đã chuyển quầy).",
+                "Queue tickets taken in the period (transferred tickets not counted again)."),
+    "called": ("Số phiếu đã được gọi ra quầy ít nhất một lần.",
+               "Tickets called to a counter at least once."),
+    "no_shows": ("Số phiếu đã gọi nhưng công dân không có mặt.",
+                 "Tickets called whose citizen did not come."),
+    "avg_wait_min": ("Thời gian trung bình từ lúc lấy số đến lúc được gọi lần đầu.",
+                     "Average time from taking the ticket to the first call."),
+    "max_wait_min": ("Thời gian chờ dài nhất của một công dân, từ lúc lấy số đến lúc được gọi.",
+                     "The longest any citizen waited from taking the ticket to the call."),
+    "avg_service_min": ("Thời gian trung bình từ lúc bắt đầu phục vụ đến lúc xong, tại quầy.",
+                        "Average time at the counter from the start of service to its end."),
+    "dossiers": ("Số hồ sơ được tiếp nhận trong kỳ (không tính bản nháp và hồ sơ bị từ chối).",
+                 "Dossiers received in the period (drafts and refused dossiers not counted)."),
+    "on_time": ("Số hồ sơ đã có kết quả vào hoặc trước thời gian hẹn trả.",
+                "Dossiers whose result came on or before the appointment."),
+    "overdue": ("Số hồ sơ có kết quả sau hẹn trả, hoặc chưa có kết quả mà đã quá hẹn trả.",
+                "Dossiers whose result came late, or that are past the appointment without one."),
+    "ratings": ("Số lượt công dân đánh giá mức độ hài lòng.",
+                "Satisfaction ratings given by citizens."),
+    "avg_score": ("Điểm trung bình của các lượt đánh giá: 5 rất hài lòng, 1 rất không hài lòng.",
+                  "Average rating: 5 very satisfied, 1 very dissatisfied."),
+    "satisfied_pct": ("Phần trăm lượt đánh giá «Hài lòng» hoặc «Rất hài lòng» trên tổng số lượt.",
+                      "Share of ratings that are 'Satisfied' or 'Very satisfied'."),
+}  # fmt: skip
+MEANINGS_VI = {column: vi for column, (vi, _) in MEANINGS.items()}
 
 
 @dataclass(frozen=True)
@@ -117,6 +151,14 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
     def row(kind: str, key: str, label: str) -> ReportRow:
         return rows.setdefault((kind, key), ReportRow(key, label))
 
+    names: dict[str, str] = {}
+
+    def clerk(username: str) -> ReportRow:
+        """A clerk's row, named by the officer's full name (the login until one is set)."""
+        if username not in names:
+            names[username] = officer(ctx.store, username)[0]
+        return row("clerk", username, names[username])
+
     tickets = ctx.store.query(
         "SELECT t.*, (SELECT actor FROM ticket_events e WHERE e.ticket_id = t.id "
         "AND e.state = 'called' ORDER BY e.id LIMIT 1) AS clerk FROM tickets t "
@@ -127,7 +169,7 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
     for t in tickets:
         targets = [total, row("group", t["grp"], group_names.get(t["grp"], t["grp"]))]
         if t["clerk"]:
-            targets.append(row("clerk", t["clerk"], t["clerk"]))
+            targets.append(clerk(t["clerk"]))
         ticket_keys[t["id"]] = (t["grp"], t["clerk"])
         wait = _minutes(t["arrived_at"], t["called_at"])
         service = _minutes(t["serving_at"], t["finished_at"]) if t["state"] == "done" else None
@@ -151,7 +193,7 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
         targets = [
             total,
             row("procedure", d["procedure_code"], d["procedure_name"]),
-            row("clerk", d["receiver"], d["receiver"]),
+            clerk(d["receiver"]),
         ]
         dossier_keys[d["code"]] = (d["procedure_code"], d["receiver"])
         on_time = d["status"] in FINISHED and d["due_at"] and d["result_at"] <= d["due_at"]
@@ -166,15 +208,15 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
     for rating in ctx.store.ratings.between(lo, hi):
         targets = [total]
         if rating["ticket_id"] in ticket_keys:
-            grp, clerk = ticket_keys[rating["ticket_id"]]
+            grp, by = ticket_keys[rating["ticket_id"]]
             targets.append(row("group", grp, group_names.get(grp, grp)))
-            if clerk:
-                targets.append(row("clerk", clerk, clerk))
+            if by:
+                targets.append(clerk(by))
         if rating["dossier_code"] in dossier_keys:
             procedure, receiver = dossier_keys[rating["dossier_code"]]
             targets.append(rows[("procedure", procedure)])
             if not rating["ticket_id"]:
-                targets.append(row("clerk", receiver, receiver))
+                targets.append(clerk(receiver))
         for r in targets:
             r._scores.append(rating["score"])
 
@@ -189,19 +231,24 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
 
 
 def export_csv(report: Report, path: Path) -> Path:
-    """UTF-8 with BOM, so Excel on a Vietnamese Windows opens the diacritics right."""
+    """UTF-8 with BOM, so Excel on a Vietnamese Windows opens the diacritics right. The
+    headers (with units) come first, then one row saying what each figure means."""
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Phần", *(HEADERS_VI[c] for c in COLUMNS)])
+        writer.writerow(["Ý nghĩa", *(MEANINGS_VI[c] for c in COLUMNS)])
         for _, title, section_rows in report.sections():
             for r in section_rows:
                 writer.writerow([title, *(getattr(r, c) for c in COLUMNS)])
     return path
 
 
+HEADER_ROWS = 3  # in each sheet: the period, the headers with units, what each figure means
+
+
 def export_xlsx(report: Report, path: Path) -> Path:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     book.remove(book.active)
@@ -209,11 +256,18 @@ def export_xlsx(report: Report, path: Path) -> Path:
         sheet = book.create_sheet(title)
         sheet.append([f"Báo cáo từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}"])
         sheet.append([HEADERS_VI[c] for c in COLUMNS])
+        sheet.append([MEANINGS_VI[c] for c in COLUMNS])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
+        for cell in sheet[3]:
+            cell.font = Font(italic=True, size=9)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r in section_rows:
             sheet.append([getattr(r, c) for c in COLUMNS])
+        for letter in "CDEFGHIJKLMNOP"[: len(COLUMNS) - 2]:
+            sheet.column_dimensions[letter].width = 18
         sheet.column_dimensions["B"].width = 48
+        sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=1)
     book.save(path)
     return path
 

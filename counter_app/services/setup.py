@@ -54,6 +54,8 @@ def initialise_store(
     dossier_block: SequenceBlock | None = None,
     catalogue: Catalogue | None = None,
     admin_password: str | None = None,
+    admin_full_name: str = "",
+    admin_title: str = "",
     data_passphrase: str | None = None,
     demo_key: bool = False,
     on_recovery_code: Callable[[str], None] | None = None,
@@ -95,7 +97,14 @@ def initialise_store(
             if on_recovery_code is not None:
                 on_recovery_code(recovery)
         if admin_password is not None:
-            add_first_admin(store, username=actor.username, password=admin_password, now=now)
+            add_first_admin(
+                store,
+                username=actor.username,
+                password=admin_password,
+                now=now,
+                full_name=admin_full_name,
+                title=admin_title,
+            )
         store.settings.set("station", station.to_settings())
         create_station_key(store)
         store.catalogue.replace(catalogue, at=now)

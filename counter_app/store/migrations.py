@@ -260,6 +260,17 @@ def m009_code_pool(conn: sqlite3.Connection) -> None:
     )
 
 
+def m010_account_full_names(conn: sqlite3.Connection) -> None:
+    """Accounts gain the officer's full name and title (Họ và tên, Chức danh): every printed
+    form names the officer who received a dossier, not their login. Empty for older
+    accounts until an admin fills them (forms then fall back to the login). Written to run
+    again harmlessly, as m007 and m008."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(users)").fetchall()}
+    for column in ("full_name", "title"):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE users ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -270,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m007_center_deliveries,
     m008_queue_calls_and_pauses,
     m009_code_pool,
+    m010_account_full_names,
 )
 
 

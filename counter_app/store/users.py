@@ -21,6 +21,13 @@ class UserRecord:
     locked_until: datetime | None
     locked: bool
     last_login_at: datetime | None
+    full_name: str = ""  # Họ và tên, as printed on forms; empty for an older account
+    title: str = ""  # Chức danh
+
+    @property
+    def display_name(self) -> str:
+        """The name a form prints: the officer's full name, or the login until one is set."""
+        return self.full_name or self.username
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -43,12 +50,30 @@ class UserRepository:
             locked_until=_dt(row["locked_until"]),
             locked=bool(row["locked"]),
             last_login_at=_dt(row["last_login_at"]),
+            full_name=row["full_name"],
+            title=row["title"],
         )
 
-    def insert(self, username: str, role: Role, password_hash: str, at: datetime) -> None:
+    def insert(
+        self,
+        username: str,
+        role: Role,
+        password_hash: str,
+        at: datetime,
+        *,
+        full_name: str = "",
+        title: str = "",
+    ) -> None:
         self._store.conn.execute(
-            "INSERT INTO users(username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-            (username, role.value, password_hash, at.isoformat()),
+            "INSERT INTO users(username, role, password_hash, created_at, full_name, title) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (username, role.value, password_hash, at.isoformat(), full_name, title),
+        )
+
+    def set_identity(self, username: str, *, full_name: str, title: str) -> None:
+        self._store.conn.execute(
+            "UPDATE users SET full_name = ?, title = ? WHERE username = ?",
+            (full_name, title, username),
         )
 
     def record_failure(self, username: str, failures: int, locked_until: datetime | None) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from counter_app.core.errors import DomainError
 from counter_app.core.roles import Actor, Role
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,9 @@ class PrinterState:
     queued: int = 0  # waiting for the printer to come back
     unknown: int = 0  # cut off while printing: a clerk must look at the paper
     failed: int = 0
+    # True: the default printer answered just now; False: nothing answered; None: not
+    # asked yet, or a transport that cannot be asked without printing
+    reachable: bool | None = None
 
     @property
     def stuck(self) -> int:
@@ -126,9 +130,12 @@ class PrinterState:
 
 
 def _state(worker: Worker) -> PrinterState:
+    from printers.backends import probe
     from printers.spool import FAILED, QUEUED, UNKNOWN
 
-    configured = bool((worker.store.settings.get("printers", {}) or {}).get("default"))
+    printers = worker.store.settings.get("printers", {}) or {}
+    url = printers.get(printers.get("default") or "")
+    configured = bool(printers.get("default"))
     counts = dict(
         worker.spool.conn.execute(
             "SELECT state, count(*) FROM jobs WHERE state IN (?, ?, ?) GROUP BY state",
@@ -136,7 +143,11 @@ def _state(worker: Worker) -> PrinterState:
         ).fetchall()
     )
     return PrinterState(
-        configured, counts.get(QUEUED, 0), counts.get(UNKNOWN, 0), counts.get(FAILED, 0)
+        configured,
+        counts.get(QUEUED, 0),
+        counts.get(UNKNOWN, 0),
+        counts.get(FAILED, 0),
+        reachable=probe(url) if url else None,
     )
 
 
@@ -147,6 +158,8 @@ class Printed:
     title: str
     jobs: list  # printers.spool.Job
     state: PrinterState
+    request: str = ""  # who asked, e.g. "intake:<code>", so only they answer the outcome
+    error: str = ""  # nothing was spooled: why, in the station's language
 
     @property
     def ok(self) -> bool:
@@ -195,16 +208,37 @@ class PrintQueue(QObject):
 
         self.worker.submit("state", task)
 
-    def print_receipt(self, code: str, actor: Actor, *, title: str) -> None:
-        """Form 01 in two copies (one for the citizen, one for the file)."""
+    def print_documents(
+        self, documents: list, printer: str | None, *, title: str, request: str = ""
+    ) -> None:
+        """Documents built by the window, to a printer by name or URL (None: the default)."""
+        from counter_app.ui.i18n import error_text
         from printers import service
 
-        self._print(title, lambda w: service.receipt_docs(w.ctx(actor), code, copies=2))
+        def task(w: Worker) -> Printed:
+            try:
+                url = service.resolve_printer(w.ctx(), printer)
+            except DomainError as error:
+                return Printed(title, [], _state(w), request, error_text(error))
+            outcomes = service.print_now(w.spool, list(documents), url)
+            return Printed(title, [o.job for o in outcomes], _state(w), request)
 
-    def print_form(self, form: str, code: str, actor: Actor, *, title: str) -> None:
-        from printers import service
+        self.worker.submit("printed", task)
 
-        self._print(title, lambda w: [service.form_doc(w.ctx(actor), form, code)])
+    def retry_now(self, job_ids: list[int], *, title: str, request: str = "") -> None:
+        """Try these jobs again at once on their printer: a job cut off mid-way goes again
+        as a reprint (the spool's own rule), a queued one simply goes."""
+        from printers.spool import FAILED, UNKNOWN
+
+        def task(w: Worker) -> Printed:
+            for job_id in job_ids:
+                if w.spool.get(job_id).state in (FAILED, UNKNOWN):
+                    w.spool.retry(job_id)
+            for printer in {w.spool.get(job_id).printer for job_id in job_ids}:
+                w.spool.run_due(printer=printer, force=True)
+            return Printed(title, [w.spool.get(i) for i in job_ids], _state(w), request)
+
+        self.worker.submit("printed", task)
 
     def print_ticket(self, label: str, actor: Actor, *, title: str) -> None:
         from printers import service
@@ -222,6 +256,7 @@ class PrintQueue(QObject):
         self.worker.submit("printed", task)
 
     def _print(self, title: str, documents: Callable[[Worker], list]) -> None:
+        """Documents built on the printing thread (from its own store), to the default."""
         from printers import service
 
         def task(w: Worker) -> Printed:
@@ -230,6 +265,18 @@ class PrintQueue(QObject):
             return Printed(title, [o.job for o in outcomes], _state(w))
 
         self.worker.submit("printed", task)
+
+    def cancel_if_waiting(self, job_id: int) -> None:
+        """Cancel a job that has not printed (queued, failed, or cut off): its paper came
+        out of another printer."""
+        from printers.spool import FAILED, QUEUED, UNKNOWN
+
+        def task(w: Worker):
+            if w.spool.get(job_id).state in (QUEUED, FAILED, UNKNOWN):
+                w.spool.cancel(job_id)
+            return _state(w)
+
+        self.worker.submit("state", task)
 
     def load_stuck(self) -> None:
         self.worker.submit("stuck", lambda w: w.spool.stuck())

@@ -48,6 +48,7 @@ def _short_when(value) -> str:
 
 class DossiersWidget(QWidget):
     preview_requested = Signal(object, str)  # Dossier, reasons
+    reprint_requested = Signal(object)  # Dossier: its current form, printed again if printed
     form_requested = Signal(str, str)  # form (form04, form05), dossier code: print or preview
 
     def __init__(self, session: Session, parent=None) -> None:
@@ -84,6 +85,8 @@ class DossiersWidget(QWidget):
         v.query.returnPressed.connect(self.run_search)
         v.table.itemSelectionChanged.connect(self._on_selected)
         v.print_button.clicked.connect(self._on_print)
+        v.reprint_button.clicked.connect(self.open_reprint)
+        self.reprint = None
         self._loaded = False
         session.changed.connect(self._changed)
 
@@ -179,6 +182,7 @@ class DossiersWidget(QWidget):
             btn.deleteLater()
         self.action_buttons.clear()
         v.print_button.setEnabled(dossier is not None)
+        v.reprint_button.setEnabled(dossier is not None)
         if dossier is None:
             v.detail.setText(self.tr("Chọn một hồ sơ để xem chi tiết."))
             return
@@ -316,6 +320,20 @@ class DossiersWidget(QWidget):
                 return True
         return False
 
+    def open_reprint(self):
+        """Any form of this dossier printed again, marked "BẢN IN LẠI" (ui/reprint.py)."""
+        if self.selected is None:
+            return None
+        from counter_app.ui.reprint import ReprintDialog
+
+        try:
+            self.reprint = ReprintDialog(self._session, self.selected.code, parent=self)
+        except DomainError as error:
+            self.view.message.error(error_text(error))
+            return None
+        self.reprint.show()
+        return self.reprint
+
     def _on_print(self) -> None:
         if self.selected is not None:
-            self.preview_requested.emit(self.selected, "")
+            self.reprint_requested.emit(self.selected)

@@ -94,6 +94,7 @@ class DossiersView(QWidget):
         self.actions_box = QWidget()
         self.actions_box.setLayout(self.actions)
         self.print_button = button(self.tr("Xem phiếu in"))
+        self.reprint_button = button(self.tr("In lại phiếu…"))
 
         filters = QGridLayout()
         filters.addWidget(self.query, 0, 0, 1, 5)
@@ -126,7 +127,10 @@ class DossiersView(QWidget):
         dv.addWidget(self.note)
         dv.addWidget(self.note_error)
         dv.addWidget(self.actions_box)
-        dv.addWidget(self.print_button)
+        prints = QHBoxLayout()
+        prints.addWidget(self.print_button)
+        prints.addWidget(self.reprint_button)
+        dv.addLayout(prints)
 
         split = QSplitter()
         split.addWidget(left)

@@ -42,6 +42,10 @@ class FirstRunWidget(QWidget):
         self.agency_code = QLineEdit()
         self.agency_code.setPlaceholderText(self.tr("ví dụ 000.00.01.H22"))
         self.admin_user = QLineEdit("admin")
+        self.admin_full_name = QLineEdit()
+        self.admin_full_name.setPlaceholderText(self.tr("in trên các phiếu, ví dụ Nguyễn Văn An"))
+        self.admin_title = QLineEdit()
+        self.admin_title.setPlaceholderText(self.tr("ví dụ Công chức Văn phòng - Thống kê"))
         self.admin_password = QLineEdit()
         self.admin_password.setEchoMode(QLineEdit.Password)
         self.admin_repeat = QLineEdit()
@@ -59,13 +63,15 @@ class FirstRunWidget(QWidget):
         self.portal = QLineEdit()
         self.portal.setPlaceholderText(self.tr("để trống nếu chỉ làm việc ngoại tuyến"))
         self.errors = {k: field_error_label() for k in
-                       ("center_name", "agency_code", "password", "counters", "passphrase",
-                        "printer", "portal")}  # fmt: skip
+                       ("center_name", "agency_code", "full_name", "title", "password",
+                        "counters", "passphrase", "printer", "portal")}  # fmt: skip
         self.pages = QStackedWidget()
         steps = [
             [(self.tr("Tên Trung tâm:"), self.center_name, "center_name"),
              (self.tr("Mã định danh cơ quan:"), self.agency_code, "agency_code")],
             [(self.tr("Tài khoản quản trị:"), self.admin_user, None),
+             (self.tr("Họ và tên:"), self.admin_full_name, "full_name"),
+             (self.tr("Chức danh:"), self.admin_title, "title"),
              (self.tr("Mật khẩu:"), self.admin_password, "password"),
              (self.tr("Nhập lại mật khẩu:"), self.admin_repeat, None)],
             [(self.tr("Số quầy tiếp nhận:"), self.counters, "counters")],
@@ -79,7 +85,8 @@ class FirstRunWidget(QWidget):
                              (self.tr("Nhập lại mật khẩu dữ liệu:"), self.passphrase_repeat,
                               None)])  # fmt: skip
             self.titles.insert(2, self.tr("Bảo vệ dữ liệu"))
-        self.step_of = {"center_name": 0, "agency_code": 0, "password": 1,
+        self.step_of = {"center_name": 0, "agency_code": 0, "password": 1, "full_name": 1,
+                        "title": 1,
                         "passphrase": 2 if self.needs_passphrase else 1}  # fmt: skip
         offset = 1 if self.needs_passphrase else 0
         self.step_of |= {"counters": 2 + offset, "printer": 3 + offset, "portal": 4 + offset}
@@ -233,6 +240,8 @@ class FirstRunWidget(QWidget):
                 counters=self.counters.value(),
                 admin_username=self.admin_user.text(),
                 admin_password=self.admin_password.text(),
+                admin_full_name=self.admin_full_name.text(),
+                admin_title=self.admin_title.text(),
                 now=self._clock(),
                 data_passphrase=self.passphrase.text() if self.needs_passphrase else None,
                 on_recovery_code=codes.append,

@@ -73,6 +73,24 @@ def login(store: Store, *, username: str, password: str, now: datetime) -> Actor
     return service_login(store, username=username, password=password, now=now)
 
 
+def list_users(ctx: ServiceContext) -> list:
+    from counter_app.services.accounts import list_users as service_list_users
+
+    return service_list_users(ctx)
+
+
+def add_user(ctx: ServiceContext, **account):
+    from counter_app.services.accounts import add_user as service_add_user
+
+    return service_add_user(ctx, **account)
+
+
+def update_user(ctx: ServiceContext, *, username: str, full_name: str, title: str):
+    from counter_app.services.accounts import update_user as service_update_user
+
+    return service_update_user(ctx, username=username, full_name=full_name, title=title)
+
+
 def demo_accounts() -> dict:
     from counter_app.services.demo import DEMO_ACCOUNTS
 
@@ -97,6 +115,14 @@ def build_report(ctx: ServiceContext, *, start: date, end: date):
     from counter_app.services import reports
 
     return reports.build_report(ctx, start=start, end=end)
+
+
+def figure_meaning(column: str) -> str:
+    """What a report figure means, in one line of the user's language."""
+    from counter_app.services.reports import MEANINGS
+    from counter_app.ui.i18n import pick
+
+    return pick(*MEANINGS[column])
 
 
 def export_report(report, path: str) -> None:
@@ -180,6 +206,8 @@ def initialise_station(
     admin_username: str,
     admin_password: str,
     now: datetime,
+    admin_full_name: str = "",
+    admin_title: str = "",
     data_passphrase: str | None = None,
     on_recovery_code: Callable[[str], None] | None = None,
 ):
@@ -195,6 +223,8 @@ def initialise_station(
         actor=Actor(admin_username or "admin", Role.ADMIN),
         counters=counters,
         admin_password=admin_password,
+        admin_full_name=admin_full_name,
+        admin_title=admin_title,
         data_passphrase=data_passphrase,
         on_recovery_code=on_recovery_code,
     )

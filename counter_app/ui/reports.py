@@ -61,11 +61,12 @@ class ReportsWidget(QWidget):
         self.to_csv = button(self.tr("Xuất CSV"))
         self.book = button(self.tr("Sổ theo dõi hồ sơ (Mẫu 07)"))
         self.headers = {
-            "label": self.tr("Tên"), "tickets": self.tr("Lượt lấy số"),
-            "no_shows": self.tr("Vắng mặt"), "avg_wait_min": self.tr("Chờ TB (phút)"),
-            "max_wait_min": self.tr("Chờ lâu nhất"), "avg_service_min": self.tr("Phục vụ TB"),
-            "dossiers": self.tr("Hồ sơ nhận"), "on_time": self.tr("Đúng hạn"),
-            "overdue": self.tr("Quá hạn"), "ratings": self.tr("Lượt đánh giá"),
+            "label": self.tr("Tên"), "tickets": self.tr("Lượt lấy số (lượt)"),
+            "no_shows": self.tr("Vắng mặt (lượt)"), "avg_wait_min": self.tr("Chờ TB (phút)"),
+            "max_wait_min": self.tr("Chờ lâu nhất (phút)"),
+            "avg_service_min": self.tr("Phục vụ TB (phút)"),
+            "dossiers": self.tr("Hồ sơ nhận (hồ sơ)"), "on_time": self.tr("Đúng hạn (hồ sơ)"),
+            "overdue": self.tr("Quá hạn (hồ sơ)"), "ratings": self.tr("Lượt đánh giá (lượt)"),
             "satisfied_pct": self.tr("Hài lòng (%)"),
         }  # fmt: skip
         self.tabs = QTabWidget()
@@ -73,13 +74,18 @@ class ReportsWidget(QWidget):
         for kind, text in (("clerk", self.tr("Theo cán bộ")), ("group", self.tr("Theo nhóm")),
                            ("procedure", self.tr("Theo thủ tục"))):  # fmt: skip
             table = QTableWidget(0, len(COLUMNS))
-            table.setHorizontalHeaderLabels([self.headers[c] for c in COLUMNS])
+            # the unit on its own line: the columns stay narrow enough for the names
+            table.setHorizontalHeaderLabels([self.headers[c].replace(" (", "\n(")
+                                             for c in COLUMNS])  # fmt: skip
+            for j, column in enumerate(COLUMNS):  # what each figure means, on hover
+                table.horizontalHeaderItem(j).setToolTip(gateway.figure_meaning(column))
             table.setEditTriggers(QAbstractItemView.NoEditTriggers)
             table.verticalHeader().setVisible(False)
             table.setAlternatingRowColors(True)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-            table.horizontalHeaderItem(COLUMNS.index("satisfied_pct")).setToolTip(self.tr(
+            rate = table.horizontalHeaderItem(COLUMNS.index("satisfied_pct"))
+            rate.setToolTip(rate.toolTip() + "\n" + self.tr(
                 "Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã "
                 "đánh giá mình."
             ).format(n=MIN_RATINGS_FOR_A_RATE))  # fmt: skip
@@ -160,9 +166,9 @@ class ReportsWidget(QWidget):
             self._fill(self.tables[kind], rows)
         t = r.total
         self.total.setText(self.tr(
-            "Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; "
-            "{dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; "
-            "{ratings} lượt đánh giá, hài lòng {pct}%."
+            "Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} "
+            "phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ "
+            "quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%."
         ).format(tickets=t.tickets, no_shows=t.no_shows, wait=_num(t.avg_wait_min),
                  dossiers=t.dossiers, on_time=t.on_time, overdue=t.overdue,
                  ratings=t.ratings, pct=_num(t.satisfied_pct)))  # fmt: skip

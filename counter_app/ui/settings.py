@@ -258,14 +258,27 @@ class HoursPage(SettingsPage):
 
 class PrinterPage(SettingsPage):
     def load(self) -> None:
-        printers = dict(gateway.read_settings(self.session.ctx())["printers"])
+        settings = gateway.read_settings(self.session.ctx())
+        printers = dict(settings["printers"])
         default = printers.pop("default", "")
         self.name = QLineEdit(default or next(iter(printers), "") or "may-in-quay")
         self.url = QLineEdit(printers.get(default) or next(iter(printers.values()), ""))
         self.url.setPlaceholderText(self.tr("ví dụ tcp://192.168.1.50:9100"))
         self.others = printers
-        self.row(self.tr("Tên máy in:"), self.name)
-        self.row(self.tr("Địa chỉ máy in:"), self.url, "printers")
+        self.forms = QComboBox()
+        self.forms.addItem(self.tr("Không dùng: in phiếu trên máy in nhiệt"), "")
+        from counter_app.ui.system_print import system_printers
+
+        for name in system_printers():
+            self.forms.addItem(name, name)
+        chosen = settings.get("form_printer", "")
+        if chosen and self.forms.findData(chosen) < 0:
+            self.forms.addItem(self.tr("{name} (không thấy trên máy này)").format(name=chosen),
+                               chosen)  # fmt: skip
+        self.forms.setCurrentIndex(max(0, self.forms.findData(chosen)))
+        self.row(self.tr("Máy in giấy tờ A4/A5:"), self.forms, "form_printer")
+        self.row(self.tr("Tên máy in phiếu nhiệt:"), self.name)
+        self.row(self.tr("Địa chỉ máy in phiếu (ESC/POS):"), self.url, "printers")
         buttons = QHBoxLayout()
         self.save_button = button(self.tr("Lưu máy in"), role="primary")
         self.test = button(self.tr("In thử"))
@@ -297,7 +310,9 @@ class PrinterPage(SettingsPage):
 
     def _save(self) -> bool:
         printers = self.printers()
-        ok = self.save(lambda ctx: gateway.save_settings(ctx, printers=printers),
+        forms = self.forms.currentData() or ""
+        ok = self.save(lambda ctx: gateway.save_settings(ctx, printers=printers,
+                                                         form_printer=forms),
                        self.tr("Đã lưu máy in."))  # fmt: skip
         if ok:
             self.session.printing().refresh()
@@ -309,7 +324,7 @@ class PrinterPage(SettingsPage):
             from counter_app.ui.receipt import ReceiptPreview
 
             document = gateway.test_print_document(self.session.ctx(), "—")
-            self.preview = ReceiptPreview(document, self)
+            self.preview = ReceiptPreview(document, self, session=self.session)
             self.preview.show()
             return
         show_field_error(self.errors["printers"], "")
@@ -439,7 +454,9 @@ class SettingsWidget(QWidget):
         self.message = MessageBar()
         self.tabs = QTabWidget()
         self.pages: list[SettingsPage] = []
-        from counter_app.ui.settings_portal import PortalPage  # it builds on SettingsPage
+        # these build on SettingsPage, so they are imported here
+        from counter_app.ui.settings_accounts import AccountsPage
+        from counter_app.ui.settings_portal import PortalPage
 
         QueuePolicyPage = _queue_policy_page()  # noqa: N806 (a class)
         for page_class, title in (
@@ -451,6 +468,7 @@ class SettingsWidget(QWidget):
             (LanguagePage, self.tr("Ngôn ngữ")),
             (BackupPage, self.tr("Sao lưu")),
             (QueuePolicyPage, self.tr("Gọi số")),  # last: the other tabs keep their places
+            (AccountsPage, self.tr("Tài khoản")),
         ):
             page = page_class(session, self.message)
             self.pages.append(page)

@@ -45,6 +45,7 @@ class StationWindow(QMainWindow):
         self.setWindowTitle(self.tr("Quầy một cửa"))
         self.station_role = role
         self.session: Session | None = None
+        self.intake_printer = None  # made at the first print, for the signed-in session
         self.pages: dict[str, QWidget] = {}
         self._prebuilt: dict[str, QWidget] = {}  # built hidden before anyone signs in
         self.windows: dict[str, QWidget] = {}
@@ -202,6 +203,7 @@ class StationWindow(QMainWindow):
 
             page = DossiersWidget(session)
             page.preview_requested.connect(lambda d, r: self.show_receipt(d, r))
+            page.reprint_requested.connect(lambda d: self.show_receipt(d, reprint=True))
             page.form_requested.connect(self.print_form)
         elif key == "reports":
             from counter_app.ui.reports import ReportsWidget
@@ -240,39 +242,25 @@ class StationWindow(QMainWindow):
         return f"{dossier.code}: {message_text('code_pool.offline_notice')}"
 
     def print_dossier(self, dossier) -> bool:
-        """Form 01 (two copies), 02 or 03 to the default printer through the spool, off the
-        UI thread; False when no printer is set up (the caller shows the preview)."""
-        from counter_app.core.dossier import DossierStatus
+        """Form 01 (two copies), 02 or 03 to the station's first printer (the PC's printer
+        for forms, else the thermal one); False when no printer is set up (the caller shows
+        the preview). A print that fails opens a dialog that says what to do."""
+        return self._printer().print_dossier(dossier)
 
-        printing = self.session.printing()
-        if not printing.state.configured or dossier.status is DossierStatus.NEW:
-            return False
-        actor, code = self.session.actor, dossier.code
-        if dossier.status is DossierStatus.REFUSED:
-            title = self.tr("phiếu từ chối {code}").format(code=code)
-            printing.print_form("form03", code, actor, title=title)
-        elif dossier.status is DossierStatus.SUPPLEMENT:
-            title = self.tr("phiếu yêu cầu bổ sung {code}").format(code=code)
-            printing.print_form("form02", code, actor, title=title)
-        else:
-            title = self.tr("giấy tiếp nhận {code}").format(code=code)
-            printing.print_receipt(code, actor, title=title)
-        return True
+    def _printer(self):
+        if self.intake_printer is None:
+            from counter_app.ui.print_failed import IntakePrinter
+
+            self.intake_printer = IntakePrinter(self.session, self)
+        return self.intake_printer
 
     def print_form(self, form: str, code: str) -> None:
-        """Form 04 or 05 after the move that needs it: printed when a printer is set up,
-        else shown for the clerk to print from the preview."""
+        """Form 04 or 05 after the move that needs it: to the station's first printer (a
+        failure opens the same dialog as at intake), else shown for the clerk to print from
+        the preview."""
         from counter_app.core.errors import DomainError
         from counter_app.ui.i18n import error_text
         from counter_app.ui.receipt import ReceiptPreview
-
-        printing = self.session.printing()
-        if printing.state.configured:
-            names = {"form04": self.tr("văn bản xin lỗi, gia hạn {code}"),
-                     "form05": self.tr("thông báo dừng giải quyết {code}")}  # fmt: skip
-            title = names[form].format(code=code)
-            printing.print_form(form, code, self.session.actor, title=title)
-            return
         from printers import service
 
         try:
@@ -280,10 +268,13 @@ class StationWindow(QMainWindow):
         except DomainError as error:
             self.statusBar().showMessage(error_text(error), 8000)
             return
-        self.preview = ReceiptPreview(document, self)
-        self.preview.show()
+        if not self._printer().print_documents(code, [document]):
+            self.preview = ReceiptPreview(document, self, session=self.session)
+            self.preview.show()
 
-    def show_receipt(self, dossier, reasons: str = "", *, notice: str = "") -> None:
+    def show_receipt(
+        self, dossier, reasons: str = "", *, notice: str = "", reprint: bool = False
+    ) -> None:
         from counter_app.core.errors import DomainError
         from counter_app.ui.i18n import error_text
         from counter_app.ui.receipt import ReceiptPreview, dossier_document
@@ -293,7 +284,9 @@ class StationWindow(QMainWindow):
         except DomainError as error:
             self.statusBar().showMessage(error_text(error), 8000)
             return
-        self.preview = ReceiptPreview(document, self, notice=notice)
+        self.preview = ReceiptPreview(
+            document, self, notice=notice, session=self.session, reprint=reprint
+        )
         self.preview.show()
 
     # --- screens for citizens

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from counter_app.ui import gateway
+from counter_app.ui import gateway, printing
 from counter_app.ui.i18n import current_language, number
 from counter_app.ui.session import Session
 
@@ -69,6 +69,7 @@ class StationStatusBar(QStatusBar):
         self.stuck_dialog: StuckJobsDialog | None = None
         self.set_aside_dialog: SetAsideDialog | None = None
         self.printing = session.printing()
+        self._forms = printing.form_printer(session)  # the PC's printer for official forms
         # Bound methods, not lambdas: Qt drops them with this bar when its window goes.
         self.printing.state_changed.connect(self._show_printer)
         self.printing.printed.connect(self._printed)
@@ -125,6 +126,7 @@ class StationStatusBar(QStatusBar):
         if session.station.in_center and session.station.role != "hub":
             for widget in (self.link, self.outbox, self.set_aside, self.sync_button):
                 widget.hide()
+        self._forms = printing.form_printer(session)
         self._show_printer()
         self.user.setText(
             self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
@@ -156,20 +158,35 @@ class StationStatusBar(QStatusBar):
 
     def _show_printer(self, _state=None) -> None:
         state = self.printing.state
-        if not state.configured:
+        forms = self._forms  # read with the rest in refresh(): the queue may outlive the store
+        alarm = state.configured and (state.stuck or state.reachable is False)
+        tip = self.tr("Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.")
+        if not state.configured and forms:  # forms on the PC's printer, no thermal one
+            from counter_app.ui.system_print import system_printers
+
+            installed = forms in system_printers()
+            text = (
+                self.tr("Máy in giấy tờ: {name}")
+                if installed
+                else self.tr("Máy in giấy tờ: không thấy «{name}»")
+            ).format(name=forms)
+            alarm = not installed
+        elif not state.configured:
             text = self.tr("Máy in: chưa cài đặt")
             tip = self.tr("Phiếu và giấy hẹn hiện trên màn hình để xem trước.")
         elif state.stuck:
             text = self.tr("Máy in: %Ln lệnh in chưa xong", "", state.stuck)
-            tip = self.tr("Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.")
-        else:
+        elif state.reachable is False:
+            text = self.tr("Máy in: không kết nối")
+        elif state.reachable is None:  # not asked yet, or a USB/serial printer
+            text = self.tr("Máy in: chưa kiểm tra được")
+        else:  # only when the printer answered just now
             text = self.tr("Máy in: sẵn sàng")
-            tip = self.tr("Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.")
         self.printer.setText(text)
         self.printer.setToolTip(tip)
         self.printer.setStyleSheet(
             "QPushButton { border: none; background: transparent; padding: 0 4px; %s }"
-            % ("color: #b3261e; font-weight: bold;" if state.stuck else "")
+            % ("color: #b3261e; font-weight: bold;" if alarm else "")
         )
 
     def _printed(self, printed) -> None:

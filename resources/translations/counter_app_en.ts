@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
 <context>
+    <name>AccountsPage</name>
+    <message>
+        <source>Tài khoản</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>Vai trò</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Họ và tên</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Chức danh</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>in trên các phiếu, ví dụ Nguyễn Thị Đường</source>
+        <translation>printed on the forms, e.g. Nguyễn Thị Đường</translation>
+    </message>
+    <message>
+        <source>ví dụ Công chức Tư pháp - Hộ tịch</source>
+        <translation>e.g. Justice and civil status officer</translation>
+    </message>
+    <message>
+        <source>Họ và tên:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Chức danh:</source>
+        <translation>Title:</translation>
+    </message>
+    <message>
+        <source>Lưu họ tên, chức danh</source>
+        <translation>Save name and title</translation>
+    </message>
+    <message>
+        <source>Chọn một tài khoản trong bảng để sửa.</source>
+        <translation>Choose an account in the table to edit it.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tạo tài khoản mới&lt;/b&gt;</source>
+        <translation>&lt;b&gt;New account&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>chữ thường không dấu, ví dụ canbo.duong</source>
+        <translation>lower case without marks, e.g. canbo.duong</translation>
+    </message>
+    <message>
+        <source>Tên đăng nhập:</source>
+        <translation>Username:</translation>
+    </message>
+    <message>
+        <source>Vai trò:</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Tạo tài khoản</source>
+        <translation>Create account</translation>
+    </message>
+    <message>
+        <source>Đã lưu họ tên, chức danh của {user}.</source>
+        <translation>Saved the name and title of {user}.</translation>
+    </message>
+    <message>
+        <source>Chưa lưu: hãy sửa ô có thông báo đỏ.</source>
+        <translation>Not saved: fix the fields with a red message.</translation>
+    </message>
+    <message>
+        <source>Đã tạo tài khoản {user}.</source>
+        <translation>Account {user} created.</translation>
+    </message>
+</context>
+<context>
     <name>Age</name>
     <message numerus="yes">
         <source>%n phút</source>
@@ -505,6 +584,10 @@
         <translation>Print preview</translation>
     </message>
     <message>
+        <source>In lại phiếu…</source>
+        <translation>Print a form again…</translation>
+    </message>
+    <message>
         <source>Trạng thái:</source>
         <translation>Status:</translation>
     </message>
@@ -677,6 +760,14 @@
         <translation>e.g. 000.00.01.H22</translation>
     </message>
     <message>
+        <source>in trên các phiếu, ví dụ Nguyễn Văn An</source>
+        <translation>printed on the forms, e.g. Nguyễn Văn An</translation>
+    </message>
+    <message>
+        <source>ví dụ Công chức Văn phòng - Thống kê</source>
+        <translation>e.g. Office and statistics officer</translation>
+    </message>
+    <message>
         <source>ví dụ tcp://192.168.1.50:9100 (có thể để trống)</source>
         <translation>e.g. tcp://192.168.1.50:9100 (may be left empty)</translation>
     </message>
@@ -695,6 +786,14 @@
     <message>
         <source>Tài khoản quản trị:</source>
         <translation>Admin account:</translation>
+    </message>
+    <message>
+        <source>Họ và tên:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Chức danh:</source>
+        <translation>Title:</translation>
     </message>
     <message>
         <source>Mật khẩu:</source>
@@ -886,6 +985,13 @@
     <message>
         <source>Đã lưu ngày {d}.</source>
         <translation>Saved {d}.</translation>
+    </message>
+</context>
+<context>
+    <name>IntakePrinter</name>
+    <message>
+        <source>Đã in: {title}</source>
+        <translation>Printed: {title}</translation>
     </message>
 </context>
 <context>
@@ -1519,18 +1625,97 @@
     </message>
 </context>
 <context>
+    <name>PrintFailedDialog</name>
+    <message>
+        <source>Chưa in được phiếu</source>
+        <translation>The form did not print</translation>
+    </message>
+    <message>
+        <source>Chưa in được phiếu của hồ sơ {code}</source>
+        <translation>The forms of dossier {code} did not print</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đã được lưu: không cần tiếp nhận lại. Chỉ có phiếu chưa in ra giấy.</source>
+        <translation>The dossier is saved: do not receive it again. Only the paper did not come out.</translation>
+    </message>
+    <message>
+        <source>Hãy kiểm tra:
+• Nguồn: máy in đã bật, đèn báo sáng, không nháy lỗi.
+• Giấy: còn giấy, đặt đúng chiều, nắp máy đã đóng chặt.
+• Cáp: cáp nguồn và cáp USB hoặc cáp mạng cắm chắc ở cả hai đầu.
+Rồi bấm «Thử in lại», hoặc in bằng máy in khác, hoặc cho công dân xem phiếu trên màn hình.</source>
+        <translation>Please check:
+• Power: the printer is on, its light is steady, not blinking an error.
+• Paper: there is paper, the right way round, and the cover is shut.
+• Cable: the power cable and the USB or network cable are firmly in at both ends.
+Then press &quot;Try again&quot;, or print on another printer, or show the citizen the slip on screen.</translation>
+    </message>
+    <message>
+        <source>Thử in lại</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>In bằng máy in này</source>
+        <translation>Print on this printer</translation>
+    </message>
+    <message>
+        <source>Xem phiếu trên màn hình</source>
+        <translation>Show the slip on screen</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Máy in khác:</source>
+        <translation>Another printer:</translation>
+    </message>
+    <message>
+        <source>Đang in lại…</source>
+        <translation>Printing again…</translation>
+    </message>
+    <message>
+        <source>Đang in bằng {printer}…</source>
+        <translation>Printing on {printer}…</translation>
+    </message>
+    <message>
+        <source>máy in không trả lời.</source>
+        <translation>the printer does not answer.</translation>
+    </message>
+    <message>
+        <source>Vẫn chưa in được: {reason}</source>
+        <translation>Still not printed: {reason}</translation>
+    </message>
+    <message>
+        <source>Đã in phiếu của hồ sơ {code}.</source>
+        <translation>The forms of dossier {code} are printed.</translation>
+    </message>
+</context>
+<context>
     <name>PrinterPage</name>
     <message>
         <source>ví dụ tcp://192.168.1.50:9100</source>
         <translation>e.g. tcp://192.168.1.50:9100</translation>
     </message>
     <message>
-        <source>Tên máy in:</source>
-        <translation>Printer name:</translation>
+        <source>Không dùng: in phiếu trên máy in nhiệt</source>
+        <translation>None: forms print on the thermal printer</translation>
     </message>
     <message>
-        <source>Địa chỉ máy in:</source>
-        <translation>Printer address:</translation>
+        <source>{name} (không thấy trên máy này)</source>
+        <translation>{name} (not found on this computer)</translation>
+    </message>
+    <message>
+        <source>Máy in giấy tờ A4/A5:</source>
+        <translation>A4/A5 forms printer:</translation>
+    </message>
+    <message>
+        <source>Tên máy in phiếu nhiệt:</source>
+        <translation>Thermal printer name:</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy in phiếu (ESC/POS):</source>
+        <translation>Thermal printer address (ESC/POS):</translation>
     </message>
     <message>
         <source>Lưu máy in</source>
@@ -1567,6 +1752,17 @@
     <message>
         <source>Chưa in được {title}: {reason}</source>
         <translation>Could not print {title}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <source>Máy in văn phòng: {name}</source>
+        <translation>Office printer: {name}</translation>
+    </message>
+    <message>
+        <source>Máy in phiếu nhiệt: {name} ({url})</source>
+        <translation>Thermal printer: {name} ({url})</translation>
     </message>
 </context>
 <context>
@@ -1611,8 +1807,48 @@
         <translation>Print preview: {title}</translation>
     </message>
     <message>
-        <source>Chưa kết nối máy in: đây là bản xem trước đúng như khi in ra giấy 80 mm.</source>
-        <translation>No printer connected: this preview is exactly what prints on 80 mm paper.</translation>
+        <source>Bản xem trước, đúng như khi in ra giấy 80 mm.</source>
+        <translation>A preview, exactly as it prints on 80 mm paper.</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>Lưu PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <source>Chưa cài máy in (xem Cài đặt › Máy in)</source>
+        <translation>No printer set up (see Settings › Printer)</translation>
+    </message>
+    <message>
+        <source>Máy in:</source>
+        <translation>Printer:</translation>
+    </message>
+    <message>
+        <source>Đã in: {title}</source>
+        <translation>Printed: {title}</translation>
+    </message>
+    <message>
+        <source>Đang gửi tới máy in…</source>
+        <translation>Sending to the printer…</translation>
+    </message>
+    <message>
+        <source>Chưa in được: {reason}</source>
+        <translation>Not printed: {reason}</translation>
+    </message>
+    <message>
+        <source>Lưu phiếu thành PDF</source>
+        <translation>Save the form as PDF</translation>
+    </message>
+    <message>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Đã lưu PDF: {path}</source>
+        <translation>PDF saved: {path}</translation>
     </message>
     <message>
         <source>Đóng</source>
@@ -1662,6 +1898,42 @@
         <translation>Name</translation>
     </message>
     <message>
+        <source>Lượt lấy số (lượt)</source>
+        <translation>Tickets (tickets)</translation>
+    </message>
+    <message>
+        <source>Vắng mặt (lượt)</source>
+        <translation>No-shows (tickets)</translation>
+    </message>
+    <message>
+        <source>Chờ lâu nhất (phút)</source>
+        <translation>Longest wait (min)</translation>
+    </message>
+    <message>
+        <source>Phục vụ TB (phút)</source>
+        <translation>Avg service (min)</translation>
+    </message>
+    <message>
+        <source>Hồ sơ nhận (hồ sơ)</source>
+        <translation>Dossiers received (dossiers)</translation>
+    </message>
+    <message>
+        <source>Đúng hạn (hồ sơ)</source>
+        <translation>On time (dossiers)</translation>
+    </message>
+    <message>
+        <source>Quá hạn (hồ sơ)</source>
+        <translation>Overdue (dossiers)</translation>
+    </message>
+    <message>
+        <source>Lượt đánh giá (lượt)</source>
+        <translation>Ratings (ratings)</translation>
+    </message>
+    <message>
+        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
+        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied.</translation>
+    </message>
+    <message>
         <source>Lượt lấy số</source>
         <translation>Tickets</translation>
     </message>
@@ -1672,30 +1944,6 @@
     <message>
         <source>Chờ TB (phút)</source>
         <translation>Avg wait (min)</translation>
-    </message>
-    <message>
-        <source>Chờ lâu nhất</source>
-        <translation>Longest wait</translation>
-    </message>
-    <message>
-        <source>Phục vụ TB</source>
-        <translation>Avg service</translation>
-    </message>
-    <message>
-        <source>Hồ sơ nhận</source>
-        <translation>Dossiers</translation>
-    </message>
-    <message>
-        <source>Đúng hạn</source>
-        <translation>On time</translation>
-    </message>
-    <message>
-        <source>Quá hạn</source>
-        <translation>Overdue</translation>
-    </message>
-    <message>
-        <source>Lượt đánh giá</source>
-        <translation>Ratings</translation>
     </message>
     <message>
         <source>Hài lòng (%)</source>
@@ -1722,10 +1970,6 @@
         <translation>Period:</translation>
     </message>
     <message>
-        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} trả đúng hạn, {overdue} quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
-        <translation>Total: tickets {tickets}, no-shows {no_shows}, average wait {wait} min; dossiers received {dossiers}, on time {on_time}, overdue {overdue}; ratings {ratings}, satisfied {pct}%.</translation>
-    </message>
-    <message>
         <source>Theo nhóm dịch vụ</source>
         <translation>By service group</translation>
     </message>
@@ -1748,6 +1992,81 @@
     <message>
         <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
         <translation>Tracking book written (dossiers: {n}, pages: {p}).</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintDialog</name>
+    <message>
+        <source>In lại phiếu của hồ sơ {code}</source>
+        <translation>Print a form of dossier {code} again</translation>
+    </message>
+    <message>
+        <source>Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả (2 liên)</source>
+        <translation>Form 01 – Receipt and appointment (2 copies)</translation>
+    </message>
+    <message>
+        <source>Mẫu 02 – Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ</source>
+        <translation>Form 02 – Request to complete the dossier</translation>
+    </message>
+    <message>
+        <source>Mẫu 03 – Phiếu từ chối tiếp nhận giải quyết hồ sơ</source>
+        <translation>Form 03 – Refusal of the dossier</translation>
+    </message>
+    <message>
+        <source>Mẫu 04 – Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết</source>
+        <translation>Form 04 – Apology and extension of the processing time</translation>
+    </message>
+    <message>
+        <source>Mẫu 05 – Thông báo dừng giải quyết hồ sơ</source>
+        <translation>Form 05 – Notice that processing stopped</translation>
+    </message>
+    <message>
+        <source>Mẫu 06 – Phiếu kiểm soát quá trình giải quyết hồ sơ</source>
+        <translation>Form 06 – Processing control slip</translation>
+    </message>
+    <message>
+        <source>Bản in lại ghi «BẢN IN LẠI» và giờ in lại ở đầu và cuối phiếu; việc in lại được ghi vào nhật ký.</source>
+        <translation>A reprint says &quot;BẢN IN LẠI&quot; (reprint) and its time at the top and the bottom; the reprint is recorded in the audit log.</translation>
+    </message>
+    <message>
+        <source>In lại</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <source>Xem trước</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Hồ sơ này chưa có phiếu nào để in.</source>
+        <translation>This dossier has no form to print yet.</translation>
+    </message>
+    <message>
+        <source>Chưa cài máy in: chọn máy in trong Cài đặt › Máy in, hoặc Xem trước rồi Lưu PDF.</source>
+        <translation>No printer set up: choose one in Settings › Printer, or Preview and then Save PDF.</translation>
+    </message>
+    <message>
+        <source>Phiếu:</source>
+        <translation>Form:</translation>
+    </message>
+    <message>
+        <source>Máy in:</source>
+        <translation>Printer:</translation>
+    </message>
+    <message>
+        <source>Đã in lại: {form}</source>
+        <translation>Printed again: {form}</translation>
+    </message>
+    <message>
+        <source>Đang gửi tới máy in…</source>
+        <translation>Sending to the printer…</translation>
+    </message>
+    <message>
+        <source>Chưa in được: {reason}</source>
+        <translation>Not printed: {reason}</translation>
     </message>
 </context>
 <context>
@@ -1895,6 +2214,10 @@
         <source>Gọi số</source>
         <translation>Calling</translation>
     </message>
+    <message>
+        <source>Tài khoản</source>
+        <translation>Accounts</translation>
+    </message>
 </context>
 <context>
     <name>StationStatusBar</name>
@@ -1981,6 +2304,22 @@
     <message>
         <source>Bấm để xem các lệnh in chưa xong, in lại hoặc hủy.</source>
         <translation>Click to see unfinished print jobs, print them again or cancel them.</translation>
+    </message>
+    <message>
+        <source>Máy in giấy tờ: {name}</source>
+        <translation>Forms printer: {name}</translation>
+    </message>
+    <message>
+        <source>Máy in giấy tờ: không thấy «{name}»</source>
+        <translation>Forms printer: «{name}» not found</translation>
+    </message>
+    <message>
+        <source>Máy in: không kết nối</source>
+        <translation>Printer: not connected</translation>
+    </message>
+    <message>
+        <source>Máy in: chưa kiểm tra được</source>
+        <translation>Printer: not checked yet</translation>
     </message>
     <message>
         <source>Máy in: sẵn sàng</source>
@@ -2079,26 +2418,6 @@
     <message>
         <source>Hướng dẫn, soạn hồ sơ</source>
         <translation>Guide and pre-fill</translation>
-    </message>
-    <message>
-        <source>phiếu từ chối {code}</source>
-        <translation>refusal slip {code}</translation>
-    </message>
-    <message>
-        <source>phiếu yêu cầu bổ sung {code}</source>
-        <translation>supplement request {code}</translation>
-    </message>
-    <message>
-        <source>giấy tiếp nhận {code}</source>
-        <translation>receipt {code}</translation>
-    </message>
-    <message>
-        <source>văn bản xin lỗi, gia hạn {code}</source>
-        <translation>apology and extension letter {code}</translation>
-    </message>
-    <message>
-        <source>thông báo dừng giải quyết {code}</source>
-        <translation>notice of stopped processing {code}</translation>
     </message>
 </context>
 <context>
