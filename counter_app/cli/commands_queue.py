@@ -121,9 +121,10 @@ def queue_restore(state: CliState, ticket_label: str, counter: int, as_json: boo
 @pass_state
 def queue_transfer(state: CliState, counter: int, to_group, to_counter, to_clerk, as_json) -> None:
     """Chuyển công dân sang nhóm khác, hoặc đến một quầy, một cán bộ; giữ thứ tự đến."""
+    ctx = state.context()  # the account first, as every command: then what is missing
     if not (to_group or to_counter or to_clerk.strip()):
         raise click.UsageError("cần --to (nhóm), --to-counter (quầy) hoặc --to-clerk (cán bộ).")
-    t = service.transfer(state.context(), counter=counter, to_group=to_group,
+    t = service.transfer(ctx, counter=counter, to_group=to_group,
                          to_counter=to_counter, to_clerk=to_clerk)  # fmt: skip
     if t.target_counter is not None:
         text = f"Đã chuyển số {t.label} đến quầy số {t.target_counter} (nhóm {t.group})."
