@@ -257,7 +257,7 @@ def ticket_document(
     blocks: list[Block] = [
         *_heading(header),
         Rule(),
-        Text("SỐ THỨ TỰ CỦA BẠN", align="center"),
+        Text("SỐ THỨ TỰ CỦA QUÝ KHÁCH", align="center"),
         Text(ticket.label, size="huge", bold=True, align="center"),
         Text(nfc(group_name), size="large", bold=True, align="center"),
     ]
@@ -268,9 +268,9 @@ def ticket_document(
             f"Lấy số lúc {ticket.arrived_at:%H:%M} ngày {ticket.arrived_at:%d/%m/%Y}",
             align="center",
         ),
-        Text(f"Số người đang chờ trước bạn: {ahead}", align="center"),
-        QR(lookup, caption="Quét mã để xem lượt của bạn"),
-        Text("Vui lòng chờ đến khi số của bạn được gọi.", size="small", align="center"),
+        Text(f"Số người đang chờ trước Quý khách: {ahead}", align="center"),
+        QR(lookup, caption="Quét mã để xem lượt của Quý khách"),
+        Text("Xin Quý khách vui lòng chờ đến lượt được gọi.", size="small", align="center"),
     ]
     return Document(
         kind="ticket",

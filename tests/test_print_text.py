@@ -330,3 +330,14 @@ def test_text_mode_sends_columns_side_by_side_and_honours_the_status_setting():
     for off in ("0", "false", "no"):
         assert PrinterProfile.from_query({"status": off}).status is False
     assert PrinterProfile.from_query({"cpnum": "255"}).codepage_number == 255
+
+
+def test_the_ticket_slip_addresses_the_citizen_as_quy_khach_never_ban():
+    """The slip is read by an elderly citizen: the polite address, never the familiar one."""
+    slip = _documents()["ticket"]
+    words = " ".join(
+        f"{getattr(b, 'label', '')}{getattr(b, 'text', '')}{getattr(b, 'caption', '')}"
+        for b in slip.printed_blocks()
+    )
+    assert "Quý khách" in words
+    assert " bạn" not in f" {words.lower()}"
