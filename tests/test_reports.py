@@ -67,7 +67,9 @@ def test_exports_open_with_vietnamese_headers(day, clock, tmp_path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(reports.export_xlsx(report, tmp_path / "r.xlsx"))
-    assert book.sheetnames == ["Theo cán bộ", "Theo nhóm dịch vụ", "Theo thủ tục", "Tổng cộng"]
+    assert book.sheetnames == [
+        "Theo cán bộ", "Theo nhóm dịch vụ", "Theo thủ tục", "Theo quầy", "Tổng cộng"
+    ]  # fmt: skip
     assert book["Theo thủ tục"]["B4"].value == "Thủ tục đăng ký khai sinh"
 
 
@@ -126,7 +128,7 @@ def test_clerks_by_full_name_and_every_figure_with_its_unit_and_meaning(
 
 def test_the_reports_page_says_units_and_meanings(qtbot, qapp, day, store, clock) -> None:
     from counter_app.ui.qtapp import make_app
-    from counter_app.ui.reports import COLUMNS, ReportsWidget
+    from counter_app.ui.reports import COLUMNS, COUNTER_COLUMNS, ReportsWidget
     from counter_app.ui.session import Session
 
     make_app("vi")
@@ -143,4 +145,37 @@ def test_the_reports_page_says_units_and_meanings(qtbot, qapp, day, store, clock
         if column != "label":
             assert item.text().endswith(("\n(lượt)", "\n(phút)", "\n(hồ sơ)", "\n(%)")), item.text()
     assert "hồ sơ tiếp nhận" in page.total.text() and "phút" in page.total.text()
+    desks = page.tables["counter"]
+    for j, column in enumerate(COUNTER_COLUMNS):
+        item = desks.horizontalHeaderItem(j)
+        assert item.toolTip().split("\n")[0] == reports.MEANINGS_VI[column]
+    assert (
+        desks.horizontalHeaderItem(COUNTER_COLUMNS.index("paused_min")).text().endswith("\n(phút)")
+    )
+    assert desks.rowCount() == len(page.report.by_counter) > 0
     session.close()
+
+
+def test_counters_report_their_pauses_and_calls_out_of_turn(store, clock, station, tmp_path):
+    """What the board showed (a counter paused, a citizen called before their turn) is in
+    the report, per counter and in the total, and in the export."""
+    from counter_app.services import queue_desk
+
+    clerk = make_ctx(store, clock, station)
+    kiosk = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    taken = [queue.take_ticket(kiosk, group="A") for _ in range(3)]
+    queue_desk.pause_counter(clerk, counter=2, reason="lunch")
+    clock.now += timedelta(minutes=45)
+    queue_desk.resume_counter(clerk, counter=2)
+    queue.call_ticket(clerk, counter=1, label=taken[2].ticket.label, reason="supplement")
+    queue.call_next(clerk, counter=2)
+    report = reports.build_report(clerk, start=clock.now.date(), end=clock.now.date())
+    desks = {r.label: (r.called, r.out_of_turn, r.paused_min) for r in report.by_counter}
+    assert desks == {"Quầy 1": (1, 1, 0.0), "Quầy 2": (1, 0, 45.0)}
+    assert (report.total.out_of_turn, report.total.paused_min) == (1, 45.0)
+    path = reports.export_csv(report, tmp_path / "r.csv")
+    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    assert "Tạm nghỉ (phút)" in rows[0] and "Gọi trước lượt (lượt)" in rows[0]
+    paused = rows[0].index("Tạm nghỉ (phút)")
+    (second,) = [r for r in rows if r[2] == "Quầy 2"]
+    assert (second[0], second[paused]) == ("Theo quầy", "45.0")

@@ -41,6 +41,8 @@ class ReportRow:
     ratings: int = 0
     avg_score: float | None = None
     satisfied_pct: float | None = None
+    out_of_turn: int = 0
+    paused_min: float | None = None  # counters and the total only
     _waits: list[float] = field(default_factory=list, repr=False)
     _services: list[float] = field(default_factory=list, repr=False)
     _scores: list[int] = field(default_factory=list, repr=False)
@@ -53,6 +55,8 @@ class ReportRow:
         if self._services:
             self.avg_service_min = round(sum(self._services) / len(self._services), 1)
         self.ratings = len(self._scores)
+        if self.paused_min is not None:
+            self.paused_min = round(self.paused_min, 1)
         if self._scores and len(self._scores) >= min_ratings:
             self.avg_score = round(sum(self._scores) / len(self._scores), 2)
             satisfied = sum(1 for s in self._scores if s >= SATISFIED_FROM)
@@ -78,6 +82,8 @@ HEADERS_VI = {
     "ratings": "Lượt đánh giá (lượt)",
     "avg_score": "Điểm trung bình (điểm, 1–5)",
     "satisfied_pct": "Tỷ lệ hài lòng (%)",
+    "out_of_turn": "Gọi trước lượt (lượt)",
+    "paused_min": "Tạm nghỉ (phút)",
 }
 MEANINGS = {  # (Vietnamese, English): the windows pick the user's language
     "key": ("Tài khoản cán bộ, chữ cái nhóm dịch vụ hoặc mã thủ tục.",
@@ -108,6 +114,12 @@ MEANINGS = {  # (Vietnamese, English): the windows pick the user's language
                   "Average rating: 5 very satisfied, 1 very dissatisfied."),
     "satisfied_pct": ("Phần trăm lượt đánh giá «Hài lòng» hoặc «Rất hài lòng» trên tổng số lượt.",
                       "Share of ratings that are 'Satisfied' or 'Very satisfied'."),
+    "out_of_turn": ("Số phiếu được gọi trước lượt, có ghi lý do (xem «counter-app queue "
+                    "figures» để biết từng lý do).",
+                    "Tickets called out of turn, each with its reason (see 'counter-app queue "
+                    "figures' for the reasons)."),
+    "paused_min": ("Tổng số phút quầy tạm nghỉ (nghỉ trưa, họp, việc khác) trong kỳ.",
+                   "Minutes the counter was paused (lunch, meetings, other) in the period."),
 }  # fmt: skip
 MEANINGS_VI = {column: vi for column, (vi, _) in MEANINGS.items()}
 
@@ -120,12 +132,14 @@ class Report:
     by_clerk: list[ReportRow]
     by_group: list[ReportRow]
     by_procedure: list[ReportRow]
+    by_counter: list[ReportRow]
 
     def sections(self) -> list[tuple[str, str, list[ReportRow]]]:
         return [
             ("clerk", "Theo cán bộ", self.by_clerk),
             ("group", "Theo nhóm dịch vụ", self.by_group),
             ("procedure", "Theo thủ tục", self.by_procedure),
+            ("counter", "Theo quầy", self.by_counter),
             ("total", "Tổng cộng", [self.total]),
         ]
 
@@ -159,6 +173,12 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
             names[username] = officer(ctx.store, username)[0]
         return row("clerk", username, names[username])
 
+    def desk(number: int) -> ReportRow:
+        """A counter's row: where the calls went and how long it was paused."""
+        found = row("counter", f"{number:03d}", f"Quầy {number}")
+        found.paused_min = found.paused_min or 0.0
+        return found
+
     tickets = ctx.store.query(
         "SELECT t.*, (SELECT actor FROM ticket_events e WHERE e.ticket_id = t.id "
         "AND e.state = 'called' ORDER BY e.id LIMIT 1) AS clerk FROM tickets t "
@@ -170,6 +190,8 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
         targets = [total, row("group", t["grp"], group_names.get(t["grp"], t["grp"]))]
         if t["clerk"]:
             targets.append(clerk(t["clerk"]))
+        if t["counter"]:
+            targets.append(desk(t["counter"]))
         ticket_keys[t["id"]] = (t["grp"], t["clerk"])
         wait = _minutes(t["arrived_at"], t["called_at"])
         service = _minutes(t["serving_at"], t["finished_at"]) if t["state"] == "done" else None
@@ -181,6 +203,12 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
                 r._waits.append(wait)
             if service is not None:
                 r._services.append(service)
+            r.out_of_turn += bool(t["call_reason"])
+
+    total.paused_min = 0.0
+    for pause in ctx.store.pauses.between(start, end):
+        for r in (desk(pause.counter), total):
+            r.paused_min = (r.paused_min or 0.0) + pause.minutes(now)
 
     dossiers = ctx.store.query(
         f"SELECT code, procedure_code, procedure_name, receiver, status, due_at, result_at "
@@ -226,7 +254,13 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
         return sorted(finished, key=lambda r: r.key)
 
     return Report(
-        start, end, total.finish(), section("clerk"), section("group"), section("procedure")
+        start,
+        end,
+        total.finish(),
+        section("clerk"),
+        section("group"),
+        section("procedure"),
+        section("counter"),
     )
 
 

@@ -34,6 +34,9 @@ from counter_app.ui.widgets import MessageBar, button
 
 COLUMNS = ("label", "tickets", "no_shows", "avg_wait_min", "max_wait_min", "avg_service_min",
            "dossiers", "on_time", "overdue", "ratings", "satisfied_pct")  # fmt: skip
+# A counter's tab: its calls, and what the board showed of it (pauses, calls out of turn).
+COUNTER_COLUMNS = ("label", "called", "no_shows", "avg_service_min", "out_of_turn",
+                   "paused_min")  # fmt: skip
 
 
 class ReportsWidget(QWidget):
@@ -67,28 +70,34 @@ class ReportsWidget(QWidget):
             "avg_service_min": self.tr("Phục vụ TB (phút)"),
             "dossiers": self.tr("Hồ sơ nhận (hồ sơ)"), "on_time": self.tr("Đúng hạn (hồ sơ)"),
             "overdue": self.tr("Quá hạn (hồ sơ)"), "ratings": self.tr("Lượt đánh giá (lượt)"),
-            "satisfied_pct": self.tr("Hài lòng (%)"),
+            "satisfied_pct": self.tr("Hài lòng (%)"), "called": self.tr("Được gọi (lượt)"),
+            "out_of_turn": self.tr("Gọi trước lượt (lượt)"),
+            "paused_min": self.tr("Tạm nghỉ (phút)"),
         }  # fmt: skip
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
         for kind, text in (("clerk", self.tr("Theo cán bộ")), ("group", self.tr("Theo nhóm")),
-                           ("procedure", self.tr("Theo thủ tục"))):  # fmt: skip
-            table = QTableWidget(0, len(COLUMNS))
+                           ("procedure", self.tr("Theo thủ tục")),
+                           ("counter", self.tr("Theo quầy"))):  # fmt: skip
+            columns = COUNTER_COLUMNS if kind == "counter" else COLUMNS
+            table = QTableWidget(0, len(columns))
+            table.setProperty("columns", columns)
             # the unit on its own line: the columns stay narrow enough for the names
             table.setHorizontalHeaderLabels([self.headers[c].replace(" (", "\n(")
-                                             for c in COLUMNS])  # fmt: skip
-            for j, column in enumerate(COLUMNS):  # what each figure means, on hover
+                                             for c in columns])  # fmt: skip
+            for j, column in enumerate(columns):  # what each figure means, on hover
                 table.horizontalHeaderItem(j).setToolTip(gateway.figure_meaning(column))
             table.setEditTriggers(QAbstractItemView.NoEditTriggers)
             table.verticalHeader().setVisible(False)
             table.setAlternatingRowColors(True)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-            rate = table.horizontalHeaderItem(COLUMNS.index("satisfied_pct"))
-            rate.setToolTip(rate.toolTip() + "\n" + self.tr(
-                "Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã "
-                "đánh giá mình."
-            ).format(n=MIN_RATINGS_FOR_A_RATE))  # fmt: skip
+            if "satisfied_pct" in columns:
+                rate = table.horizontalHeaderItem(columns.index("satisfied_pct"))
+                rate.setToolTip(rate.toolTip() + "\n" + self.tr(
+                    "Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã "
+                    "đánh giá mình."
+                ).format(n=MIN_RATINGS_FOR_A_RATE))  # fmt: skip
             self.tabs.addTab(table, text)
             self.tables[kind] = table
         self.total = QLabel()
@@ -162,7 +171,7 @@ class ReportsWidget(QWidget):
         self.message.clear()
         r = self.report
         for kind, rows in (("clerk", r.by_clerk), ("group", r.by_group),
-                           ("procedure", r.by_procedure)):  # fmt: skip
+                           ("procedure", r.by_procedure), ("counter", r.by_counter)):  # fmt: skip
             self._fill(self.tables[kind], rows)
         t = r.total
         self.total.setText(self.tr(
@@ -177,7 +186,7 @@ class ReportsWidget(QWidget):
     def _fill(self, table: QTableWidget, rows) -> None:
         table.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            for j, column in enumerate(COLUMNS):
+            for j, column in enumerate(table.property("columns")):
                 value = getattr(row, column)
                 item = QTableWidgetItem(_num(value) if column != "label" else str(value))
                 if column != "label":

@@ -1930,6 +1930,22 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Ratings (ratings)</translation>
     </message>
     <message>
+        <source>Được gọi (lượt)</source>
+        <translation>Called (calls)</translation>
+    </message>
+    <message>
+        <source>Gọi trước lượt (lượt)</source>
+        <translation>Out of turn (calls)</translation>
+    </message>
+    <message>
+        <source>Tạm nghỉ (phút)</source>
+        <translation>Paused (minutes)</translation>
+    </message>
+    <message>
+        <source>Theo quầy</source>
+        <translation>By counter</translation>
+    </message>
+    <message>
         <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
         <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied.</translation>
     </message>
