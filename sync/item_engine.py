@@ -136,9 +136,14 @@ class ItemSyncEngine(SyncEngine):
         total = self._waiting()
         failures = 0
         after_seq = 0
+        link_error = ""
         while True:
             due = self.store.outbox.due_waiting(time.time(), 1, after_seq=after_seq)
             if not due:
+                if failures and not report.pushed:
+                    # fewer records than `round_failures`, every one lost on the link: the
+                    # round did not reach the upstream, and must not read as a success
+                    report.ok, report.error = False, link_error
                 return
             item = due[0]
             after_seq = item.seq
@@ -179,6 +184,7 @@ class ItemSyncEngine(SyncEngine):
                         tries_add=0,
                     )
                 report.retry_later += 1
+                link_error = str(error) or type(error).__name__
                 if isinstance(error, UpstreamFault) and error.code == "sync.portal.unavailable":
                     suspects.append((item, error.params.get("status", 500)))
                 failures += 1

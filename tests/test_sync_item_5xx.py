@@ -101,6 +101,20 @@ def test_a_5xx_for_every_record_is_the_links_and_sets_nothing_aside(
     assert held(upstream.url) == sorted(codes)
 
 
+def test_a_round_in_which_the_only_record_met_a_5xx_is_not_a_success(
+    store, ctx, clock, station, upstream, tmp_path
+):
+    """Fewer records than the round's failure limit: the round still ends, but the status
+    bar must not read it as a sync that worked."""
+    receive(ctx, 0)
+    requests.post(f"{upstream.url}/_emulator/faults", json={"spec": "5xx=1.0"}, timeout=10)
+    engine = make_engine(store, tmp_path, upstream.url, config=CONFIG, clock=clock)
+    report = engine.run_once()
+    assert (report.ok, report.pushed, report.retry_later) == (False, 0, 1)
+    assert "HTTP 5" in report.error
+    assert store.sync_state.last_round(ok_only=True) is None
+
+
 def test_a_link_that_fails_midway_through_a_round_charges_no_record(
     store, ctx, clock, station, upstream, tmp_path
 ):
