@@ -155,3 +155,43 @@ def test_login_wrong_password_then_idle_lock(qtbot, qapp, store, clock, station)
     qtbot.keyClicks(window.login.password, "matkhau-2026")
     qtbot.keyClick(window.login.password, Qt.Key_Return)
     assert window.stack.currentWidget() is window.pages["counter"]
+
+
+def test_ctrl_digits_move_between_pages_and_ctrl_l_locks(qtbot, qapp, store, clock, station):
+    """The clerk's keyboard alone: Ctrl+1..5 open the pages the side list names, in its
+    order, and Ctrl+L locks the screen at once, keeping the login for the return."""
+    make_app("vi")
+    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="quantri",
+             role=Role.ADMIN, password="matkhau-2026")  # fmt: skip
+    from counter_app.ui.shell import StationWindow
+
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(Session(store, clock=clock))
+    qtbot.keyClicks(window.login.username, "quantri")
+    qtbot.keyClicks(window.login.password, "matkhau-2026")
+    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    keys = [window.nav.item(row).data(Qt.UserRole) for row in range(window.nav.count())]
+    digits = (Qt.Key_1, Qt.Key_2, Qt.Key_3, Qt.Key_4, Qt.Key_5)
+    for number, key in zip(digits, keys[:5], strict=True):  # an admin has five pages or more
+        press(qtbot, window, number, Qt.ControlModifier)
+        assert window.stack.currentWidget() is window.pages[key], key
+        assert (
+            window.nav.item(keys.index(key))
+            .text()
+            .endswith("" if key == "counter" else f"(Ctrl+{keys.index(key) + 1})")
+        )
+    press(qtbot, window, Qt.Key_1, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key_L, Qt.ControlModifier)
+    assert window.stack.currentWidget() is window.login and window.login.locked_user == "quantri"
+    assert not window.side.isVisible()
+    press(qtbot, window, Qt.Key_2, Qt.ControlModifier)  # locked: no page opens
+    assert window.stack.currentWidget() is window.login
+
+
+def press(qtbot, window, key, modifier) -> None:
+    """A shortcut reaches only the active window: bring it to the front first."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, key, modifier)
