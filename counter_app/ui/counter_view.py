@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from counter_app.ui.reflow import PortraitTurn
 from counter_app.ui.widgets import MessageBar, button
 
 SHORTCUTS = {
@@ -98,9 +101,13 @@ class CounterView(QWidget):
         self.queue.setHeaderLabels([self.tr("Số"), self.tr("Ưu tiên"), self.tr("Đã chờ")])
         self.queue.setRootIsDecorated(True)
         self.queue.setAlternatingRowColors(True)
-        self.queue.setColumnWidth(0, 270)
-        self.queue.setColumnWidth(1, 150)
-        self.queue.header().setStretchLastSection(True)
+        # The number and group name take what the priority and the wait leave: fixed widths
+        # pushed the wait past the edge of a 1366 screen's queue.
+        header = self.queue.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeToContents)
         self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.queue_title = QLabel(self.tr("Hàng chờ theo nhóm dịch vụ"))
         self.queue_title.setProperty("role", "subtitle")
@@ -145,9 +152,10 @@ class CounterView(QWidget):
         right.addWidget(self.queue_title)
         right.addWidget(self.queue, 1)
 
-        body = QHBoxLayout()
+        body = QBoxLayout(QBoxLayout.LeftToRight)
         body.addLayout(left, 5)
         body.addLayout(right, 4)
+        PortraitTurn(self, body)  # a portrait screen: the queue under the called number
 
         root = QVBoxLayout(self)
         feedback = QHBoxLayout()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.reflow import ButtonGrid, PortraitTurn
 from counter_app.ui.widgets import MessageBar, button, field_error_label
 
 
@@ -90,9 +91,8 @@ class DossiersView(QWidget):
         self.note.setMaximumHeight(60)
         self.note.setTabChangesFocus(True)
         self.note_error = field_error_label()
-        self.actions = QGridLayout()
-        self.actions_box = QWidget()
-        self.actions_box.setLayout(self.actions)
+        self.actions_box = ButtonGrid()  # two columns where they fit, again at each resize
+        self.actions = self.actions_box.grid
         self.print_button = button(self.tr("Xem phiếu in"))
 
         filters = QGridLayout()
@@ -134,7 +134,8 @@ class DossiersView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([860, 350])
-        detail_box.setMinimumWidth(340)
+        detail_box.setMinimumWidth(300)
+        PortraitTurn(self, split)  # a portrait screen: the list above, the detail below
 
         root = QVBoxLayout(self)
         root.addWidget(self.title)

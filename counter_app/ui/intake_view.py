@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.dossier import MAX_SETS, MIN_SETS
+from counter_app.ui.reflow import fit_placeholder
 from counter_app.ui.widgets import MessageBar, button, field_error_label
 
 CITIZEN_FIELDS = ("full_name", "citizen_id", "birth_date", "sex", "phone", "address", "email")
@@ -130,6 +131,9 @@ class IntakeView(QWidget):
         citizen_box = QGroupBox(self.tr("3. Người nộp hồ sơ"))
         form = QFormLayout(citizen_box)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # a field under its label if narrow
+        for field in (self.qr, self.citizen_id, self.birth_date, self.phone):
+            fit_placeholder(field)
         form.setVerticalSpacing(2)
         form.addRow(self.tr("Quét thẻ căn cước:"), _with_error(self.qr, self.qr_error))
         labels = {
