@@ -9,8 +9,8 @@ This walks the visible widget tree of a window shown at a given size and reports
   be bigger, but then the scroll area must be able to scroll to it: else "unreachable");
 - overlap: two visible siblings cover each other (a QStackedWidget shows one page, so its
   hidden pages never count; intentional overlays are allowed by name, with a reason);
-- elided: a label's or a button's text, or an empty field's placeholder, needs more room
-  than it has;
+- elided: a label's or a button's text, an empty field's placeholder, or a wrapping table's
+  row needs more room than it has;
 - small: a push button lower than the minimum height (a touch screen asks for more); a flat
   button is drawn as text among text (the status bar's printer state) and is not held to it;
 - unreachable: table columns past the edge of a table that cannot scroll sideways.
@@ -181,6 +181,23 @@ def _columns_faults(view: QAbstractItemView) -> list[Fault]:
     return []
 
 
+def _row_faults(view: QAbstractItemView) -> list[Fault]:
+    """A table that wraps its text (the checklist's document names) must give each row the
+    height of its lines: a row left at the height of a wider window cuts the text."""
+    if not isinstance(view, QTableView) or not view.wordWrap():
+        return []
+    faults = []
+    for row in range(view.model().rowCount()):
+        top = view.rowViewportPosition(row)
+        if view.isRowHidden(row) or top < 0 or top > view.viewport().height():
+            continue
+        needed = view.sizeHintForRow(row)
+        if needed > view.rowHeight(row):
+            faults.append(Fault("elided", name(view), f"row {row + 1} needs {needed}px, has "
+                                f"{view.rowHeight(row)}"))  # fmt: skip
+    return faults
+
+
 def _placeholder_faults(field: QLineEdit) -> list[Fault]:
     """An empty field's placeholder tells what goes in it: cut, it tells nothing."""
     hint = field.placeholderText()
@@ -286,7 +303,7 @@ def layout_faults(
         if w.objectName() not in skip_text:
             faults += _text_faults(w)
         if isinstance(w, QAbstractItemView):
-            faults += _columns_faults(w)
+            faults += _columns_faults(w) + _row_faults(w)
         if isinstance(w, QPushButton) and not w.isFlat() and w.height() < min_button_px:
             faults.append(Fault("small", name(w), f"{w.height()}px high, under "
                                 f"{min_button_px}px"))  # fmt: skip

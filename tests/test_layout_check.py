@@ -187,3 +187,19 @@ def test_content_bigger_than_a_scroll_area_must_scroll(window):
     assert kinds(shown(window)) == []  # content outside the viewport is not "clipped"
     area.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
     assert kinds(window) == ["unreachable"]
+
+
+def test_a_wrapping_table_row_lower_than_its_lines_is_elided(window):
+    from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
+
+    sound(window)
+    table = QTableWidget(1, 1, window)
+    table.setWordWrap(True)
+    table.setGeometry(10, 150, 300, 200)
+    table.setColumnWidth(0, 150)
+    table.setItem(0, 0, QTableWidgetItem("Giấy chứng sinh hoặc giấy tờ thay thế giấy chứng "
+                                         "sinh, văn bản xác nhận của người làm chứng"))  # fmt: skip
+    table.setRowHeight(0, 30)
+    assert kinds(shown(window)) == ["elided"]
+    table.resizeRowsToContents()
+    assert kinds(window) == []

@@ -25,7 +25,12 @@ LINE_EDIT_PADDING = 24  # the style's padding and border plus Qt's own margin ar
 
 class PortraitTurn(QObject):
     """Lays two halves side by side while their page is wider than tall, one above the other
-    on a tall page (a portrait screen), where side by side both would be squeezed."""
+    on a tall page (a portrait screen), where side by side both would be squeezed.
+
+    A hidden page goes back to side by side: a stack of pages is as tall as its tallest
+    page's minimum, and a page left turned (never resized while hidden) held the window
+    992 pixels tall on a 768 screen. Side by side, each page's minimum fits all three sizes.
+    """
 
     def __init__(self, page: QWidget, halves: QBoxLayout | QSplitter) -> None:
         super().__init__(page)
@@ -33,14 +38,28 @@ class PortraitTurn(QObject):
         page.installEventFilter(self)
 
     def eventFilter(self, page, event) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Resize:
-            tall = page.height() > page.width()
-            if isinstance(self._halves, QSplitter):
-                self._halves.setOrientation(Qt.Vertical if tall else Qt.Horizontal)
-            else:
-                self._halves.setDirection(QBoxLayout.TopToBottom if tall
-                                          else QBoxLayout.LeftToRight)  # fmt: skip
+        if event.type() in (QEvent.Resize, QEvent.Show):
+            self._turn(page, page.height() > page.width())
+        elif event.type() == QEvent.Hide:
+            self._turn(page, False)
         return False
+
+    def _turn(self, page: QWidget, tall: bool) -> None:
+        halves = self._halves
+        if isinstance(halves, QSplitter):
+            wanted = Qt.Vertical if tall else Qt.Horizontal
+            if halves.orientation() != wanted:
+                halves.setOrientation(wanted)
+        else:
+            wanted = QBoxLayout.TopToBottom if tall else QBoxLayout.LeftToRight
+            if halves.direction() == wanted:
+                return
+            halves.setDirection(wanted)
+        # Qt leaves a hidden page's cached minimum as it was: recompute it now, or the
+        # window keeps the turned page's minimum.
+        if page.layout() is not None:
+            page.layout().invalidate()
+        page.updateGeometry()
 
 
 class WrapRow(QWidget):
