@@ -9,8 +9,8 @@ This walks the visible widget tree of a window shown at a given size and reports
   be bigger, but then the scroll area must be able to scroll to it: else "unreachable");
 - overlap: two visible siblings cover each other (a QStackedWidget shows one page, so its
   hidden pages never count; intentional overlays are allowed by name, with a reason);
-- elided: a label's or a button's text, an empty field's placeholder, or a wrapping table's
-  row needs more room than it has;
+- elided: a label's or a button's text, an empty field's placeholder, a wrapping table's
+  row or a list's item needs more room than it has;
 - small: a push button lower than the minimum height (a touch screen asks for more); a flat
   button is drawn as text among text (the status bar's printer state) and is not held to it;
 - unreachable: table columns past the edge of a table that cannot scroll sideways.
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QListView,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -198,6 +199,22 @@ def _row_faults(view: QAbstractItemView) -> list[Fault]:
     return faults
 
 
+def _item_faults(view: QAbstractItemView) -> list[Fault]:
+    """A list's item wider than the list is cut, or read only by scrolling sideways (the
+    side bar's page names are such a list)."""
+    if not isinstance(view, QListView):
+        return []
+    room = view.viewport().width()
+    model = view.model()
+    for row in range(model.rowCount()):
+        rect = view.visualRect(model.index(row, 0))
+        if rect.width() > room:
+            text = " ".join(str(model.index(row, 0).data() or "").split())
+            return [Fault("elided", name(view), f"item {text[:40]!r} needs {rect.width()}px, "
+                          f"the list shows {room}")]  # fmt: skip
+    return []
+
+
 def _placeholder_faults(field: QLineEdit) -> list[Fault]:
     """An empty field's placeholder tells what goes in it: cut, it tells nothing."""
     hint = field.placeholderText()
@@ -303,7 +320,7 @@ def layout_faults(
         if w.objectName() not in skip_text:
             faults += _text_faults(w)
         if isinstance(w, QAbstractItemView):
-            faults += _columns_faults(w) + _row_faults(w)
+            faults += _columns_faults(w) + _row_faults(w) + _item_faults(w)
         if isinstance(w, QPushButton) and not w.isFlat() and w.height() < min_button_px:
             faults.append(Fault("small", name(w), f"{w.height()}px high, under "
                                 f"{min_button_px}px"))  # fmt: skip

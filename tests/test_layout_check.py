@@ -203,3 +203,15 @@ def test_a_wrapping_table_row_lower_than_its_lines_is_elided(window):
     assert kinds(shown(window)) == ["elided"]
     table.resizeRowsToContents()
     assert kinds(window) == []
+
+
+def test_a_list_item_wider_than_its_list_is_elided(window):
+    from PySide6.QtWidgets import QListWidget
+
+    sound(window)
+    pages = QListWidget(window)
+    pages.addItem("Hướng dẫn, soạn hồ sơ (Ctrl+1)")
+    pages.setGeometry(10, 150, 120, 200)
+    assert kinds(shown(window)) == ["elided"]
+    pages.setWordWrap(True)  # the item wraps to the list's width
+    assert kinds(window) == []
