@@ -162,6 +162,8 @@ def test_a_low_button_is_small(window):
     low.setStyleSheet("padding: 0; min-height: 0;")
     assert kinds(shown(window)) == ["small"]
     assert kinds(window, min_button_px=20) == []  # a desktop window asks less than a kiosk
+    low.setFlat(True)  # drawn as text among text (the status bar's printer state)
+    assert kinds(window) == []
 
 
 def test_a_table_column_beyond_a_table_that_cannot_scroll_is_unreachable(window):

@@ -257,3 +257,14 @@ def rating(demo, admin_window):
 @pytest.mark.parametrize("size", KIOSK_SIZES, ids=size_id)
 def test_satisfaction(rating, size):
     check(rating, size, "satisfaction", min_button_px=TOUCH_MIN_PX)
+
+
+def test_a_dossier_opened_on_a_wide_screen_then_narrowed(admin_window):
+    # Its action buttons were laid out two a row for the wide pane and stayed so.
+    dossiers = admin_window.show_page("dossiers")
+    admin_window.resize(*SIZES[1])
+    settle()
+    dossiers.run_search()
+    dossiers.view.table.selectRow(0)
+    settle()
+    check(admin_window, SIZES[0], "dossiers-narrowed")

@@ -146,6 +146,7 @@ class FirstRunWidget(QWidget):
             "font-size: 30px; font-weight: bold; font-family: monospace; letter-spacing: 2px;"
             " background: #fff8e1; border: 2px solid #e0a800; border-radius: 8px; padding: 18px;"
         )
+        self.recovery_label.setWordWrap(True)
         self.written_down = QCheckBox(self.tr("Tôi đã chép mã khôi phục ra giấy"))
         self.written_down.toggled.connect(self._recovery_ticked)
         layout.addWidget(intro)

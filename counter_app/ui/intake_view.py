@@ -134,7 +134,6 @@ class IntakeView(QWidget):
         citizen_box = QGroupBox(self.tr("3. Người nộp hồ sơ"))
         form = QFormLayout(citizen_box)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)  # a field under its label if narrow
         for field in (self.qr, self.citizen_id, self.birth_date, self.phone):
             fit_placeholder(field)
         form.setVerticalSpacing(2)

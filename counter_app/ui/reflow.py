@@ -142,6 +142,6 @@ class ButtonGrid(QWidget):
 
 def fit_placeholder(field: QLineEdit) -> None:
     """Never narrower than its placeholder: the hint says what goes in the field, and cut it
-    says nothing. (In a form that wraps long rows the field then moves under its label.)"""
+    says nothing."""
     needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + LINE_EDIT_PADDING
     field.setMinimumWidth(needed)
