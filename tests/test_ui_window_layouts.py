@@ -268,3 +268,27 @@ def test_a_dossier_opened_on_a_wide_screen_then_narrowed(admin_window):
     dossiers.view.table.selectRow(0)
     settle()
     check(admin_window, SIZES[0], "dossiers-narrowed")
+
+
+def test_the_english_station_at_1366_and_the_english_kiosk_on_a_tablet(demo):
+    """English strings are longer: the same pages in English on the smallest screens."""
+    from counter_app.ui.shell import make_screen
+
+    make_app("en")
+    window = kiosk = None
+    try:
+        window = signed_in(demo, "admin")
+        for key in ("counter", "intake", "dossiers", "reports"):
+            window.show_page(key)
+            check(window, SIZES[0], f"en-{key}")
+        settings = window.show_page("settings")
+        for i in range(settings.tabs.count()):
+            settings.tabs.setCurrentIndex(i)
+            check(window, SIZES[0], f"en-settings-{i + 1}")
+        kiosk = make_screen("kiosk", demo)
+        check(kiosk, TABLET, "en-kiosk", min_button_px=TOUCH_MIN_PX)
+    finally:
+        for widget in (window, kiosk):
+            if widget is not None:
+                widget.close()
+        make_app("vi")
