@@ -292,3 +292,11 @@ def test_the_english_station_at_1366_and_the_english_kiosk_on_a_tablet(demo):
             if widget is not None:
                 widget.close()
         make_app("vi")
+
+
+@pytest.mark.xfail(strict=False, reason="known: a page shown turned (portrait) keeps the window "
+                   "at its tall minimum when the screen turns back to landscape")  # fmt: skip
+def test_the_intake_shown_while_the_screen_turns(admin_window):
+    admin_window.show_page("intake")
+    for size in (SIZES[2], SIZES[0]):
+        check(admin_window, size, "intake-turned")
