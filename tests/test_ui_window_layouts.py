@@ -300,3 +300,16 @@ def test_the_intake_shown_while_the_screen_turns(admin_window):
     admin_window.show_page("intake")
     for size in (SIZES[2], SIZES[0]):
         check(admin_window, size, "intake-turned")
+
+
+def test_a_dossier_opened_in_portrait_then_another_page(admin_window):
+    # Hidden, the dossier page lays its halves side by side again: its buttons, two a row
+    # for the wide portrait pane, must not hold the window wider than the screen.
+    dossiers = admin_window.show_page("dossiers")
+    admin_window.resize(*SIZES[2])
+    settle()
+    dossiers.run_search()
+    dossiers.view.table.selectRow(0)
+    settle()
+    admin_window.show_page("counter")
+    check(admin_window, SIZES[2], "counter-after-dossier")

@@ -40,6 +40,10 @@ class DossiersView(QWidget):
         self.status = QComboBox()
         self.procedure = QComboBox()
         self.procedure.setMaximumWidth(330)
+        # Its minimum follows a fixed length, not the longest of a hundred procedure names:
+        # that held the page wider than a portrait screen.
+        self.procedure.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.procedure.setMinimumContentsLength(10)
         self.since = QDateEdit(calendarPopup=True)
         self.until = QDateEdit(calendarPopup=True)
         for edit in (self.since, self.until):

@@ -125,9 +125,6 @@ class ButtonGrid(QWidget):
     def columns_for(self, width: int) -> int:
         return 2 if 2 * self._widest() + self.grid.horizontalSpacing() <= width else 1
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        return QSize(self._widest(), super().minimumSizeHint().height())
-
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         buttons = self.buttons()
