@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.reflow import PortraitTurn
 from counter_app.ui.widgets import MessageBar, button
 
 SHORTCUTS = {
@@ -111,8 +113,9 @@ class CounterView(QWidget):
         self.queue.setHeaderLabels([self.tr("Số"), self.tr("Ưu tiên"), self.tr("Đã chờ")])
         self.queue.setRootIsDecorated(True)
         self.queue.setAlternatingRowColors(True)
-        # The number column takes what is left, so the wait (and its colour) stays in view
-        # on a narrow portrait screen too.
+        # The number and group name take what the priority and the wait leave: fixed widths
+        # pushed the wait (and its colour) past the edge of a
+        # 1366 screen's queue and of a portrait one.
         header = self.queue.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
@@ -165,9 +168,10 @@ class CounterView(QWidget):
         right.addWidget(self.queue_title)
         right.addWidget(self.queue, 1)
 
-        body = QHBoxLayout()
+        body = QBoxLayout(QBoxLayout.LeftToRight)
         body.addLayout(left, 5)
         body.addLayout(right, 4)
+        PortraitTurn(self, body)  # a portrait screen: the queue under the called number
 
         root = QVBoxLayout(self)
         feedback = QHBoxLayout()

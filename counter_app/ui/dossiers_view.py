@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.reflow import ButtonGrid, PortraitTurn
 from counter_app.ui.widgets import MessageBar, button, field_error_label
 
 
@@ -39,6 +40,10 @@ class DossiersView(QWidget):
         self.status = QComboBox()
         self.procedure = QComboBox()
         self.procedure.setMaximumWidth(330)
+        # Its minimum follows a fixed length, not the longest of a hundred procedure names:
+        # that held the page wider than a portrait screen.
+        self.procedure.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.procedure.setMinimumContentsLength(10)
         self.since = QDateEdit(calendarPopup=True)
         self.until = QDateEdit(calendarPopup=True)
         for edit in (self.since, self.until):
@@ -90,9 +95,8 @@ class DossiersView(QWidget):
         self.note.setMaximumHeight(60)
         self.note.setTabChangesFocus(True)
         self.note_error = field_error_label()
-        self.actions = QGridLayout()
-        self.actions_box = QWidget()
-        self.actions_box.setLayout(self.actions)
+        self.actions_box = ButtonGrid()  # two columns where they fit, again at each resize
+        self.actions = self.actions_box.grid
         self.print_button = button(self.tr("Xem phiếu in"))
         self.reprint_button = button(self.tr("In lại phiếu…"))
 
@@ -138,7 +142,8 @@ class DossiersView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([860, 350])
-        detail_box.setMinimumWidth(340)
+        detail_box.setMinimumWidth(300)
+        PortraitTurn(self, split)  # a portrait screen: the list above, the detail below
 
         root = QVBoxLayout(self)
         root.addWidget(self.title)

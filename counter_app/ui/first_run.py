@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -116,12 +117,21 @@ class FirstRunWidget(QWidget):
         nav.addWidget(self.back)
         nav.addStretch(1)
         nav.addWidget(self.next)
-        layout = QVBoxLayout(self)
+        # A card as wide as a form needs: across a 1920 screen the fields were 1700 pixels
+        # long and Back and Next a screen apart. (As tall as the window: the steps' pages
+        # differ in height and a stack of them does not follow a hidden page's growth.)
+        card = QFrame()
+        card.setProperty("role", "card")
+        card.setFixedWidth(720)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(28, 24, 28, 24)
         layout.addWidget(self.title)
         layout.addWidget(self.step)
         layout.addWidget(self.message)
         layout.addWidget(self.pages, 1)
         layout.addLayout(nav)
+        outer = QHBoxLayout(self)
+        outer.addWidget(card)
         self.back.clicked.connect(lambda: self._go(self.pages.currentIndex() - 1))
         self.next.clicked.connect(self._next)
         self._go(0)

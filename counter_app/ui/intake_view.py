@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.dossier import MAX_SETS, MIN_SETS
+from counter_app.ui.reflow import PortraitTurn, fit_placeholder
 from counter_app.ui.widgets import MessageBar, button, field_error_label
 
 CITIZEN_FIELDS = ("full_name", "citizen_id", "birth_date", "sex", "phone", "address", "email")
@@ -65,6 +67,8 @@ class IntakeView(QWidget):
         self.checklist.setColumnWidth(2, 205)
         self.checklist.setColumnWidth(3, 58)
         self.checklist.verticalHeader().setVisible(False)
+        # Rows follow their wrapped names at every width, not only the width they were filled at.
+        self.checklist.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.checklist.setSelectionMode(QAbstractItemView.NoSelection)
         self.checklist.setWordWrap(True)
         self.checklist_error = field_error_label()
@@ -130,6 +134,8 @@ class IntakeView(QWidget):
         citizen_box = QGroupBox(self.tr("3. Người nộp hồ sơ"))
         form = QFormLayout(citizen_box)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        for field in (self.qr, self.citizen_id, self.birth_date, self.phone):
+            fit_placeholder(field)
         form.setVerticalSpacing(2)
         form.addRow(self.tr("Quét thẻ căn cước:"), _with_error(self.qr, self.qr_error))
         labels = {
@@ -178,9 +184,10 @@ class IntakeView(QWidget):
         right.addWidget(citizen_box)
         right.addWidget(decision_box)
         right.addStretch(1)
-        body = QHBoxLayout()
+        body = QBoxLayout(QBoxLayout.LeftToRight)
         body.addLayout(left, 3)
         body.addWidget(right_box, 2)
+        PortraitTurn(self, body)  # a portrait screen: the checklist full width, the citizen below
 
         top = QHBoxLayout()
         top.addWidget(self.title)

@@ -29,6 +29,7 @@ from counter_app.core.errors import DomainError
 from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text
+from counter_app.ui.reflow import WrapRow
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import MessageBar, button
 
@@ -106,17 +107,18 @@ class ReportsWidget(QWidget):
         self.chart_holder = QVBoxLayout()
         self.chart_view = None
 
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
-        bar.addWidget(self.period)
-        bar.addWidget(self.start)
-        bar.addWidget(QLabel("–"))
-        bar.addWidget(self.end)
-        bar.addWidget(self.run)
-        bar.addStretch(1)
-        bar.addWidget(self.to_excel)
-        bar.addWidget(self.to_csv)
-        bar.addWidget(self.book)
+        period = QHBoxLayout()
+        period.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
+        period.addWidget(self.period)
+        period.addWidget(self.start)
+        period.addWidget(QLabel("–"))
+        period.addWidget(self.end)
+        period.addWidget(self.run)
+        exports = QHBoxLayout()
+        exports.addWidget(self.to_excel)
+        exports.addWidget(self.to_csv)
+        exports.addWidget(self.book)
+        bar = WrapRow(period, exports)  # one row at 1366, two on a portrait screen
         charts = QWidget()
         charts.setLayout(self.chart_holder)
         split = QSplitter(Qt.Vertical)
@@ -125,7 +127,7 @@ class ReportsWidget(QWidget):
         split.setSizes([330, 270])
         root = QVBoxLayout(self)
         root.addWidget(self.title)
-        root.addLayout(bar)
+        root.addWidget(bar)
         root.addWidget(self.message)
         root.addWidget(self.total)
         root.addWidget(split, 1)

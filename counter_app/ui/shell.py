@@ -55,6 +55,9 @@ class StationWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(210)
         self.nav.setFocusPolicy(Qt.NoFocus)
+        # A long page name ("Hướng dẫn, soạn hồ sơ (Ctrl+1)") wraps instead of being cut.
+        self.nav.setWordWrap(True)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
         self.lock_button = button(self.tr("Khóa màn hình"), shortcut="Ctrl+L")

@@ -12,6 +12,7 @@ from counter_app.core.errors import DomainError
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text
 from counter_app.ui.intake import IntakeWidget
+from counter_app.ui.reflow import fit_placeholder
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import button, field_error_label, show_field_error
 
@@ -23,6 +24,7 @@ class VolunteerWidget(QWidget):
         self.ticket_field = QLineEdit()
         self.ticket_field.setPlaceholderText(self.tr("Số thứ tự trên phiếu, ví dụ A012"))
         self.ticket_field.setMaximumWidth(260)
+        fit_placeholder(self.ticket_field)
         self.attach = button(self.tr("Gắn với số này"))
         self.ticket_error = field_error_label()
         self.intake = IntakeWidget(session, draft=True)
@@ -31,6 +33,7 @@ class VolunteerWidget(QWidget):
         row.addWidget(self.ticket_field)
         row.addWidget(self.attach)
         row.addWidget(self.ticket_error, 1)
+        row.addStretch(1)  # the field and its button keep their size while no error shows
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.intake, 1)
