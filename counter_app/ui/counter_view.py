@@ -114,8 +114,7 @@ class CounterView(QWidget):
         self.queue.setRootIsDecorated(True)
         self.queue.setAlternatingRowColors(True)
         # The number and group name take what the priority and the wait leave: fixed widths
-        # pushed the wait (and its colour) past the edge of a
-        # 1366 screen's queue and of a portrait one.
+        # pushed the wait (and its colour) past the edge of the queue at 1366 and in portrait.
         header = self.queue.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.Stretch)

@@ -93,6 +93,8 @@ class ReportsWidget(QWidget):
             table.setAlternatingRowColors(True)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            # a long name wraps when the screen is narrow (portrait): its row grows to show it
+            table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
             if "satisfied_pct" in columns:
                 rate = table.horizontalHeaderItem(columns.index("satisfied_pct"))
                 rate.setToolTip(rate.toolTip() + "\n" + self.tr(
