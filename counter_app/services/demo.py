@@ -10,6 +10,7 @@ import contextlib
 import heapq
 import itertools
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -44,6 +45,10 @@ DEMO_OFFICERS: dict[str, tuple[str, str]] = {
     "admin": ("Trần Văn Ẩn", "Công chức Văn phòng - Thống kê"),
     "canbo": ("Nguyễn Thị Đường", "Công chức Tư pháp - Hộ tịch"),
     "tinhnguyen": ("Lê Thị Hồng Nhung", "Tình nguyện viên"),
+    # the clerks of the generated weeks: named in the reports, not shown on the login screen
+    "canbo.lan": ("Phạm Thị Lan", "Công chức Tư pháp - Hộ tịch"),
+    "canbo.hung": ("Hoàng Văn Hùng", "Công chức Văn hóa - Xã hội"),
+    "canbo.thao": ("Vũ Thị Thảo", "Công chức Địa chính - Xây dựng"),
 }
 REFUSAL = "Hồ sơ không thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã"
 
@@ -285,11 +290,13 @@ def ensure_demo_store(data_dir: Path, *, now: datetime, days: int = 30) -> tuple
         demo_key=True,  # a demo store opens without a passphrase; never for real data
     )
     ctx = ServiceContext(store, lambda: start, station, admin)
-    for username, (role, password) in DEMO_ACCOUNTS.items():
-        if role is not Role.ADMIN:
-            name, title = DEMO_OFFICERS[username]
-            add_user(ctx, username=username, role=role, password=password, full_name=name,
-                     title=title)  # fmt: skip
+    accounts = {u: (r, p) for u, (r, p) in DEMO_ACCOUNTS.items() if r is not Role.ADMIN}
+    # nobody signs in as the history's clerks: a password nobody knows
+    accounts |= {u: (Role.CLERK, secrets.token_urlsafe(12)) for u in CLERKS}
+    for username, (role, password) in accounts.items():
+        name, title = DEMO_OFFICERS[username]
+        add_user(ctx, username=username, role=role, password=password, full_name=name,
+                 title=title)  # fmt: skip
     generate_demo_data(store, days=days, end=now)
     return store, True
 
