@@ -17,6 +17,7 @@ from counter_app.ui.confirm import ConfirmDialog
 from counter_app.ui.dossiers import DossiersWidget
 from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
+from tests.conftest import make_ctx
 
 PAGE = (1366 - 210, 768 - 60)  # the window at 1366x768 less the menu and the status bar
 
@@ -162,3 +163,16 @@ def test_a_typed_search_keeps_the_filters(qtbot, session, page, clock):
     v.since.setDate(v.since.date().addDays(35))
     qtbot.keyClick(v.query, Qt.Key_Return)
     assert v.table.rowCount() == 0 and v.count.text() == "0 hồ sơ"
+
+
+def test_the_history_names_the_officer_not_the_login(qtbot, session, page, store, clock, station):
+    from counter_app.services.accounts import add_user
+
+    admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    add_user(admin, username="canbo1", role=Role.CLERK, password="mat-khau-dai",
+             full_name="Nguyễn Thị Đường", title="Công chức Tư pháp - Hộ tịch")  # fmt: skip
+    d = receive(session, "Lê Văn An")
+    page.run_search()
+    assert page.select_code(d.code)
+    qtbot.waitUntil(lambda: page.view.history.count() > 0)
+    assert page.view.history.item(0).text().endswith("Được tiếp nhận  (Nguyễn Thị Đường)")

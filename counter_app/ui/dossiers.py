@@ -209,7 +209,8 @@ class DossiersWidget(QWidget):
             if event.kind == EXTENDED_KIND:  # the status stayed: say what happened
                 status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
-            v.history.addItem(f"{_when(event.at)}  {status}  ({event.actor}){note}")
+            by = gateway.officer_name(self._session.ctx(), event.actor)
+            v.history.addItem(f"{_when(event.at)}  {status}  ({by}){note}")
         self._add_actions(d)
 
     def _add_actions(self, d: Dossier) -> None:

@@ -228,3 +228,10 @@ def initialise_station(
         data_passphrase=data_passphrase,
         on_recovery_code=on_recovery_code,
     )
+
+
+def officer_name(ctx: ServiceContext, username: str) -> str:
+    """Who did it, as the clerk knows them: the officer's full name, else the login."""
+    from counter_app.services.accounts import officer
+
+    return officer(ctx.store, username)[0]
