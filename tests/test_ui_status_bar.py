@@ -145,3 +145,13 @@ def test_english_status_bar_counts_agree(qtbot, session, store, clock, station) 
         _close(window)
     finally:
         install_language("vi")
+
+
+def test_the_status_bar_names_the_signed_in_officer(qtbot, session, store, clock, station):
+    from counter_app.services.accounts import add_user
+
+    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo1",
+             role=Role.CLERK, password="mat-khau-dai", full_name="Nguyễn Thị Đường")  # fmt: skip
+    window, bar = _window(qtbot, session)
+    assert bar.user.text().startswith("Nguyễn Thị Đường · ")
+    _close(window)

@@ -44,6 +44,7 @@ class StationStatusBar(QStatusBar):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         self._session = session
+        self._named = ("", "")  # (login, full name) of the signed-in officer
         self.link = QLabel()
         self.center = QLabel()
         self.center.hide()
@@ -129,8 +130,17 @@ class StationStatusBar(QStatusBar):
         self._forms = printing.form_printer(session)
         self._show_printer()
         self.user.setText(
-            self.tr("{user} · {time}").format(user=session.actor.username, time=_clock(now))
+            self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
         )
+
+    def _officer(self, session) -> str:
+        """The signed-in officer's full name (their login until one is set), read once."""
+        username = session.actor.username
+        if self._named[0] != username:
+            from counter_app.ui import gateway
+
+            self._named = (username, gateway.officer_name(session.ctx(), username))
+        return self._named[1]
 
     def _show_center(self, state) -> None:
         """A station of a center says plainly whether it is cut off, since when, and that
