@@ -97,8 +97,14 @@ def test_every_kiosk_page_lays_out_on_the_screen(qtbot, kiosk, size):
         assert screen.contains(QRect(v.mapTo(kiosk, v.rect().topLeft()), v.size())), name
         assert layout_faults(kiosk) == [], name
         assert touch_faults(kiosk) == [], name
-    qtbot.mouseClick(kiosk.group_buttons["D"], Qt.LeftButton)  # the longest group name
+    v.pages.setCurrentWidget(v.home)
+    # the longest priority caption chosen (its banner shown), then the longest group name
+    qtbot.mouseClick(kiosk.priority_buttons["veteran"], Qt.LeftButton)
     settle()
+    assert layout_faults(kiosk) == [] and touch_faults(kiosk) == [], "priority chosen"
+    qtbot.mouseClick(kiosk.group_buttons["D"], Qt.LeftButton)
+    settle()
+    assert "Ưu tiên" in v.ticket_group.text()
     assert v.pages.currentWidget() is v.ticket_page
     assert layout_faults(kiosk) == [] and touch_faults(kiosk) == []
 

@@ -167,9 +167,9 @@ class KioskWidget(QWidget):
         v, t = self.view, taken.ticket
         v.ticket_number.setText(t.label)
         group = self._group_names.get(t.group, t.group)
-        if t.priority in self.priority_buttons:
-            priority = self.priority_buttons[t.priority].title.text()
-            group = self.tr("{group} · Ưu tiên: {priority}").format(group=group, priority=priority)
+        names = {c.key: pick(c.name_vi, c.name_en) for c in self._session.station.priorities}
+        if t.priority in names:  # the category's short name: the age was for choosing
+            group += "\n" + self.tr("Ưu tiên: {name}").format(name=names[t.priority])
         v.ticket_group.setText(group)
         v.ticket_ahead.setText(
             self.tr("Có %n người đang chờ trước Quý khách", "", taken.ahead)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-", "H")
 TOUCH_MIN_PX = 72  # 15 mm at 120 dpi (a 10" 1024x600 tablet); more on larger screens
 DESIGN = (1366, 768)  # the size the base font sizes below were chosen for
+ICON_PX = 54  # a group picture at the DESIGN size: seen before the words are read
 
 
 class Tile(QPushButton):
@@ -116,8 +117,8 @@ class KioskView(QWidget):
 
         # the ticket just taken, in the middle of the screen whatever its height
         self.ticket_page = QWidget()
-        self.ticket_intro = self._label(self.tr("Số thứ tự của Quý khách"), 30)
-        self.ticket_number = self._label("", 150, True, "#0b5cad")
+        self.ticket_intro = self._label(self.tr("Số thứ tự của Quý khách"), 26)
+        self.ticket_number = self._label("", 120, True, "#0b5cad")
         self.ticket_group = self._label("", 30, True)
         self.ticket_ahead = self._label("", 30)
         self.ticket_wait = self._label("", 30, True)
@@ -216,7 +217,7 @@ class KioskView(QWidget):
         for label in self._texts:
             self._style(label)
         for tile in self.group_tiles:
-            tile.size_icon(round(44 * scale))
+            tile.size_icon(round(ICON_PX * scale))
         for grid in (self.group_grid, self.priority_grid, self.keypad):
             grid.setSpacing(round(14 * scale))
         self._place(self.group_grid, [*self.group_tiles, self.lookup], columns)
@@ -229,7 +230,7 @@ class KioskView(QWidget):
         if grid is self.group_grid:
             self.group_tiles[:] = tiles
             for tile in tiles:
-                tile.size_icon(round(44 * self.scale))
+                tile.size_icon(round(ICON_PX * self.scale))
             self._place(grid, [*tiles, self.lookup], getattr(self, "_columns", 4))
         else:
             self.priority_tiles[:] = tiles
