@@ -3,6 +3,7 @@ figure the service computes from today's finished visits, and the printed line."
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from hypothesis import given
@@ -97,3 +98,22 @@ def test_the_slip_prints_the_estimated_wait(ctx, clock) -> None:
     plain = ticket_document(taken.ticket, header=Header.from_station(ctx.station),
                             group_name="Hộ tịch", ahead=2)  # fmt: skip
     assert not any("Thời gian chờ" in getattr(b, "text", "") for b in plain.blocks)
+
+
+def test_the_command_line_says_the_wait_as_the_kiosk_does(capsys, tmp_path, monkeypatch):
+    from counter_app.cli import main
+
+    monkeypatch.setenv("COUNTER_APP_USER", "admin")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "init", "--agency-code", "000.00.01.H22", "--center-name", "Xã Tân Lập",
+                 "--admin-password", "mat-khau-dai"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main([*data, "ticket", "take", "--group", "A"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Thời gian chờ dự kiến: dưới 5 phút"
+    for _ in range(3):
+        main([*data, "ticket", "take", "--group", "A"])
+    capsys.readouterr()
+    assert main([*data, "ticket", "take", "--group", "A", "--json"]) == 0
+    taken = json.loads(capsys.readouterr().out)
+    assert taken["ahead"] == 4 and taken["wait_minutes"] > 0

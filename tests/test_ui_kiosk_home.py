@@ -61,6 +61,7 @@ def test_each_group_tile_names_what_citizens_ask_for_with_a_drawn_icon(kiosk) ->
         for word in group["kiosk_words"]:
             assert word in tile.text_of(), (group["letter"], word)
         assert group["name"] in tile.text_of()
+        assert tile.accessibleName() == tile.text_of()  # a screen reader reads the tile
         assert tile.words.isVisible()
         pixmap = tile.icon_label.pixmap()
         assert not pixmap.isNull() and pixmap.height() >= 30, group["letter"]

@@ -62,6 +62,7 @@ class Tile(QPushButton):
         self.title.setText(title)
         self.words.setText(words)
         self.words.setVisible(bool(words))
+        self.setAccessibleName(self.text_of())  # the button itself has no text to read out
 
     def text_of(self) -> str:
         """Everything the tile says, as a citizen reads it."""
@@ -212,6 +213,10 @@ class KioskView(QWidget):
             " background: #fff4e0; border: 3px solid #b26a00; border-radius: 12px; }"
             'QPushButton[role="kiosk-choice"]:checked { background: #b3261e;'
             " border: 5px solid #5c0f0a; }"
+            # a touch shows at once, before the next page: nobody taps twice
+            'QPushButton[role="kiosk"]:pressed { background: #083f78; }'
+            'QPushButton[role="kiosk-alt"]:pressed { background: #dbe8f7; }'
+            'QPushButton[role="kiosk-choice"]:pressed { background: #f3d9a8; }'
             f"QLineEdit {{ font-size: {round(28 * scale)}pt; padding: {round(8 * scale)}px; }}"
         )
         for label in self._texts:
