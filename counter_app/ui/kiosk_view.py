@@ -46,7 +46,7 @@ class Tile(QPushButton):
         on_blue = role == "kiosk"  # the group tiles: white on the centre's blue
         self._icon_color = QColor("#ffffff" if on_blue else "#0b5cad")
         self.title = view.label("", 22, True, "#ffffff" if on_blue else "")
-        self.words = view.label("", 16, False, "#e3edf9" if on_blue else "#3c4043")
+        self.words = view.label("", 18, False, "#e3edf9" if on_blue else "#3c4043")
         box = QVBoxLayout(self)
         box.setSpacing(0)
         box.setContentsMargins(6, 4, 6, 4)
