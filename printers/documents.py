@@ -251,8 +251,12 @@ def ticket_document(
     ahead: int,
     priority_name: str = "",
     lookup_prefix: str = "",
+    wait_text: str = "",
 ) -> Document:
-    """The kiosk's queue ticket: the number big enough to read across the hall."""
+    """The kiosk's queue ticket: the number big enough to read across the hall.
+
+    `wait_text` is the estimated wait the kiosk showed (core.wait), printed under the
+    number of people ahead so the citizen keeps it."""
     lookup = f"{lookup_prefix}{header.agency_code}/{ticket.day:%Y%m%d}/{ticket.label}"
     blocks: list[Block] = [
         *_heading(header),
@@ -269,6 +273,7 @@ def ticket_document(
             align="center",
         ),
         Text(f"Số người đang chờ trước Quý khách: {ahead}", align="center"),
+        *([Text(nfc(wait_text), align="center")] if wait_text else []),
         QR(lookup, caption="Quét mã để xem lượt của Quý khách"),
         Text("Xin Quý khách vui lòng chờ đến lượt được gọi.", size="small", align="center"),
     ]

@@ -14,10 +14,11 @@ from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.oserrors import NOT_CREATED, cannot_write
 from counter_app.core.roles import Permission
+from counter_app.core.wait import wait_text_vi
 from counter_app.services.accounts import officer
 from counter_app.services.context import ServiceContext
 from counter_app.services.dossiers import show_dossier
-from counter_app.services.queue import find_ticket
+from counter_app.services.queue import estimated_wait, find_ticket
 from printers.backends import parse_printer_url
 from printers.documents import (
     Document,
@@ -113,12 +114,14 @@ def ticket_doc(ctx: ServiceContext, label: str) -> Document:
     ticket = find_ticket(ctx, label)
     group = ctx.catalogue().group(ticket.letter)
     priority = next((p.name_vi for p in ctx.station.priorities if p.key == ticket.priority), "")
+    ahead = ctx.store.tickets.waiting_ahead(ticket)
     return ticket_document(
         ticket,
         header=header(ctx),
         group_name=group.name,
-        ahead=ctx.store.tickets.waiting_ahead(ticket),
+        ahead=ahead,
         priority_name=priority,
+        wait_text=wait_text_vi(estimated_wait(ctx, ticket.group, ahead, ticket.day)),
     )
 
 

@@ -89,7 +89,7 @@ def test_every_kiosk_page_lays_out_on_the_screen(qtbot, kiosk, size):
     settle()
     v = kiosk.view
     screen = QRect(0, 0, *size)
-    pages = {"home": v.home, "priority": v.priority_page, "lookup": v.lookup_page}
+    pages = {"home": v.home, "lookup": v.lookup_page}
     for name, page in pages.items():
         v.pages.setCurrentWidget(page)
         settle()
@@ -97,8 +97,14 @@ def test_every_kiosk_page_lays_out_on_the_screen(qtbot, kiosk, size):
         assert screen.contains(QRect(v.mapTo(kiosk, v.rect().topLeft()), v.size())), name
         assert layout_faults(kiosk) == [], name
         assert touch_faults(kiosk) == [], name
-    qtbot.mouseClick(kiosk.group_buttons["D"], Qt.LeftButton)  # the longest group name
+    v.pages.setCurrentWidget(v.home)
+    # the longest priority caption chosen (its banner shown), then the longest group name
+    qtbot.mouseClick(kiosk.priority_buttons["veteran"], Qt.LeftButton)
     settle()
+    assert layout_faults(kiosk) == [] and touch_faults(kiosk) == [], "priority chosen"
+    qtbot.mouseClick(kiosk.group_buttons["D"], Qt.LeftButton)
+    settle()
+    assert "Ưu tiên" in v.ticket_group.text()
     assert v.pages.currentWidget() is v.ticket_page
     assert layout_faults(kiosk) == [] and touch_faults(kiosk) == []
 
@@ -117,10 +123,11 @@ def test_portrait_fills_the_screen_and_stacks_the_tiles(qtbot, kiosk):
     settle()
     tiles = list(kiosk.group_buttons.values())
     assert len({t.x() for t in tiles}) == 1  # one column
-    last = tiles[-1]
+    # the priority choices come last on the home screen, under the groups and the look-up
+    last = list(kiosk.priority_buttons.values())[-1]
     bottom = last.mapTo(kiosk, last.rect().bottomLeft()).y()
-    assert bottom > 1920 * 0.75  # no empty half...
-    assert sum(t.height() for t in tiles) > 1920 * 0.6  # ...nor tiles lost in empty space
+    assert bottom > 1920 * 0.9  # no empty half...
+    assert sum(t.height() for t in tiles) > 1920 * 0.5  # ...nor tiles lost in empty space
 
 
 def test_the_kiosk_speaks_politely(qtbot, kiosk):

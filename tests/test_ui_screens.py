@@ -108,7 +108,6 @@ def test_kiosk_priority_lookup_and_reset(qtbot, session, store, clock, station):
     kiosk = KioskWidget(session, idle_ms=100, ticket_ms=100)
     qtbot.addWidget(kiosk)
     kiosk.show()
-    qtbot.mouseClick(kiosk.view.priority, Qt.LeftButton)
     qtbot.mouseClick(kiosk.priority_buttons["elderly"], Qt.LeftButton)
     assert "Người cao tuổi" in kiosk.view.priority_banner.text()
     qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)

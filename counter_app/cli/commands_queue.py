@@ -7,7 +7,9 @@ import click
 from counter_app.cli.app import Bounded, CliState, pass_state
 from counter_app.cli.commands_queue_desk import add_commands
 from counter_app.cli.output import emit_json, ticket_json, ticket_line
+from counter_app.core.messages import MESSAGES
 from counter_app.core.queue import TicketState
+from counter_app.core.wait import wait_message
 from counter_app.services import queue as service
 
 JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
@@ -28,10 +30,12 @@ def ticket_take(state: CliState, group: str, priority: str, as_json: bool) -> No
     """Lấy số thứ tự cho một nhóm dịch vụ."""
     taken = service.take_ticket(state.context(), group=group, priority=priority)
     if as_json:
-        emit_json(ticket_json(taken.ticket, ahead=taken.ahead))
+        emit_json(ticket_json(taken.ticket, ahead=taken.ahead, wait_minutes=taken.wait_minutes))
         return
     click.echo(f"Số thứ tự của Quý khách: {taken.ticket.label}")
     click.echo(f"Số người đang chờ trước Quý khách: {taken.ahead}")
+    key, params = wait_message(taken.wait_minutes)  # as the kiosk shows it
+    click.echo(MESSAGES[key].get(state.lang, MESSAGES[key]["vi"]).format(**params))
 
 
 @click.group()

@@ -7,7 +7,8 @@ JSON shape (UTF-8; keys marked * may be omitted, the dataclass default applies; 
 key is refused so that a typo cannot silently drop a rule)::
 
     {"version": "2026.11-demo",
-     "groups": [{"letter": "A", "name": "Hộ tịch", "sectors*": ["Hộ tịch"]}],
+     "groups": [{"letter": "A", "name": "Hộ tịch", "sectors*": ["Hộ tịch"],
+                 "kiosk_words*": ["Khai sinh", "kết hôn"], "kiosk_icon*": "family"}],
      "procedures": [{
         "code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "sector": "Hộ tịch",
         "service_group": "A",
@@ -117,6 +118,10 @@ class ServiceGroup:
     letter: str
     name: str
     sectors: tuple[str, ...] = ()
+    # What citizens call its commonest procedures ("Khai sinh", "kết hôn"), shown on its
+    # kiosk tile: an elderly citizen looks for "khai sinh", not for "Hộ tịch".
+    kiosk_words: tuple[str, ...] = ()
+    kiosk_icon: str = ""  # a picture in resources/icons ("family" is family.svg)
 
 
 @dataclass(frozen=True)
@@ -246,16 +251,29 @@ def _parse_cutoff(value: Any, where: str) -> time | None:
 
 
 def _parse_group(data: Any, where: str) -> ServiceGroup:
-    r = _Reader(data, where, {"letter", "name", "sectors"})
+    r = _Reader(data, where, {"letter", "name", "sectors", "kiosk_words", "kiosk_icon"})
     letter = r.text("letter")
     if not (letter.isascii() and letter.isalpha() and letter.isupper() and len(letter) <= 3):
         raise _invalid(f"{where}.letter: expected 1-3 capital letters A-Z, got {letter!r}")
-    sectors = []
-    for i, sector in enumerate(r.array("sectors")):
-        if not isinstance(sector, str) or not _text(sector):
-            raise _invalid(f"{where}.sectors[{i}]: expected a non-empty string")
-        sectors.append(_text(sector))
-    return ServiceGroup(letter=letter, name=r.text("name"), sectors=tuple(sectors))
+    icon = r.text("kiosk_icon", required=False)
+    if icon and not re.fullmatch(r"[a-z0-9_]+", icon):
+        raise _invalid(f"{where}.kiosk_icon: expected a name like 'family', got {icon!r}")
+    return ServiceGroup(
+        letter=letter,
+        name=r.text("name"),
+        sectors=_texts(r, "sectors", where),
+        kiosk_words=_texts(r, "kiosk_words", where),
+        kiosk_icon=icon,
+    )
+
+
+def _texts(r: _Reader, key: str, where: str) -> tuple[str, ...]:
+    out = []
+    for i, item in enumerate(r.array(key)):
+        if not isinstance(item, str) or not _text(item):
+            raise _invalid(f"{where}.{key}[{i}]: expected a non-empty string")
+        out.append(_text(item))
+    return tuple(out)
 
 
 def _parse_processing(data: Any, where: str) -> ProcessingTime:
@@ -395,7 +413,14 @@ def catalogue_to_dict(cat: Catalogue) -> dict[str, Any]:
     return {
         "version": cat.version,
         "groups": [
-            {"letter": g.letter, "name": g.name, "sectors": list(g.sectors)} for g in cat.groups
+            {
+                "letter": g.letter,
+                "name": g.name,
+                "sectors": list(g.sectors),
+                "kiosk_words": list(g.kiosk_words),
+                "kiosk_icon": g.kiosk_icon,
+            }
+            for g in cat.groups
         ],
         "procedures": [
             {

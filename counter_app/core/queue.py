@@ -116,6 +116,27 @@ DEFAULT_PRIORITIES: tuple[PriorityCategory, ...] = (
 )
 
 
+# What the kiosk writes on each priority choice: who qualifies, in the citizen's words, so
+# that nobody has to guess whether 58 is "cao tuổi". The category names above stay as they
+# are (reports, slips and tests use them). Ages: Luật Người cao tuổi 2009 Điều 2 (from full
+# 60 years); the child's age is the one in the category itself.
+KIOSK_CAPTIONS: dict[str, tuple[str, str]] = {
+    "elderly": ("Người cao tuổi (từ 60 tuổi trở lên)", "Older person (60 or over)"),
+    "child_under_6": ("Người đi cùng trẻ dưới 6 tuổi", "With a child under 6"),
+    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "disability": ("Người khuyết tật", "Person with disabilities"),
+    "veteran": ("Người có công với cách mạng", "Person with merit to the revolution"),
+}
+
+
+def kiosk_choices(categories: Iterable[PriorityCategory]) -> list[tuple[str, str, str]]:
+    """(key, Vietnamese caption, English caption) for the kiosk, the commonest first: a
+    category a center added itself keeps its own names, after the usual ones."""
+    order = list(KIOSK_CAPTIONS)
+    ranked = sorted(categories, key=lambda c: order.index(c.key) if c.key in order else 99)
+    return [(c.key, *KIOSK_CAPTIONS.get(c.key, (c.name_vi, c.name_en))) for c in ranked]
+
+
 def priority_weight(key: str | None, categories: Iterable[PriorityCategory]) -> int:
     if not key:
         return 0

@@ -11,6 +11,7 @@ from counter_app.core.errors import DomainError, NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import Ticket, TicketState, ticket_label
 from counter_app.core.roles import Permission
+from counter_app.core.wait import estimated_wait_minutes
 from counter_app.services import queue_desk
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import ticket_event
@@ -38,6 +39,7 @@ register(
 class TakenTicket:
     ticket: Ticket
     ahead: int  # people who will be called before this citizen in the same group
+    wait_minutes: int = 0  # estimated, rounded to 5 (core.wait.estimated_wait_minutes)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,21 @@ def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> Taken
         )
         ticket = save_ticket_change(ctx, None, ticket, now)
         ahead = ctx.store.tickets.waiting_ahead(ticket)
-    return TakenTicket(ticket, ahead)
+        wait = estimated_wait(ctx, group, ahead, now.date())
+    return TakenTicket(ticket, ahead, wait)
+
+
+def estimated_wait(ctx: ServiceContext, group: str, ahead: int, day) -> int:
+    """The kiosk's estimate for one more citizen in `group`: today's finished visits of the
+    group give the pace (from the call, or the start of service when the clerk pressed it,
+    to the end), and the station's counters that call the group share the queue."""
+    minutes = [
+        (t.finished_at - (t.serving_at or t.called_at)).total_seconds() / 60
+        for t in ctx.store.tickets.in_states(day, [TicketState.DONE], [group])
+        if t.finished_at and (t.serving_at or t.called_at)
+    ]
+    counters = sum(1 for desk in ctx.station.counters if group in desk.groups)
+    return estimated_wait_minutes(ahead, minutes, counters)
 
 
 def call_next(

@@ -1,7 +1,9 @@
 """The kiosk: a citizen takes a number (with a priority if they have one) or looks up a dossier.
 
 It acts as the station's kiosk account, shows no personal data, and goes back to its home
-screen after a short time without a touch.
+screen after a short time without a touch. Everything is on the home screen: tiles named
+with the words citizens use ("Khai sinh, kết hôn..."), and the priority choices stating who
+qualifies ("từ 60 tuổi trở lên"), so nobody has to find a second page first.
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
 
 from counter_app.core.dossier import STATUS_NAMES
 from counter_app.core.errors import DomainError
+from counter_app.core.queue import kiosk_choices
+from counter_app.core.wait import wait_message, wait_text_vi
 from counter_app.ui import gateway
-from counter_app.ui.i18n import error_text, pick
-from counter_app.ui.kiosk_view import KioskView
+from counter_app.ui.i18n import error_text, message_text, pick
+from counter_app.ui.kiosk_icons import group_icon
+from counter_app.ui.kiosk_view import KioskView, Tile
 from counter_app.ui.ops import TICKETS, run_op
 from counter_app.ui.session import Session
 
@@ -46,12 +51,10 @@ class KioskWidget(QWidget):
         layout.addWidget(self.view)
         self.priority: str = ""
         self.last_document = None
-        self.group_buttons: dict[str, QPushButton] = {}
-        self.priority_buttons: dict[str, QPushButton] = {}
+        self.group_buttons: dict[str, Tile] = {}
+        self.priority_buttons: dict[str, Tile] = {}
         v = self.view
         v.center.setText(session.station.center_name)
-        v.priority.clicked.connect(lambda: v.pages.setCurrentWidget(v.priority_page))
-        v.priority_back.clicked.connect(self.go_home)
         v.lookup.clicked.connect(self._open_lookup)
         v.lookup_back.clicked.connect(self.go_home)
         v.ticket_done.clicked.connect(self.go_home)
@@ -60,11 +63,12 @@ class KioskWidget(QWidget):
         v.backspace.clicked.connect(lambda: v.code.backspace())
         for key, btn in v.keys.items():
             btn.clicked.connect(lambda _c=False, k=key: v.code.insert(k))
-        for category in session.station.priorities:
-            btn = QPushButton(pick(category.name_vi, category.name_en))
-            btn.setProperty("role", "kiosk")
-            btn.clicked.connect(lambda _c=False, key=category.key: self._choose_priority(key))
-            self.priority_buttons[category.key] = btn
+        for key, caption_vi, caption_en in kiosk_choices(session.station.priorities):
+            tile = Tile(v, "kiosk-choice")
+            tile.set_lines(pick(caption_vi, caption_en))
+            tile.setCheckable(True)
+            tile.clicked.connect(lambda _c=False, k=key: self._choose_priority(k))
+            self.priority_buttons[key] = tile
         v.set_tiles(v.priority_grid, list(self.priority_buttons.values()))
         # "Vui lòng nhận phiếu" only once the printer took the ticket (printing.printed).
         self._printing_label = ""
@@ -77,8 +81,8 @@ class KioskWidget(QWidget):
         self._clock.timeout.connect(self._tick)
         self._watcher = _InputWatcher(self._idle)
         QApplication.instance().installEventFilter(self._watcher)
-        session.changed.connect(self._changed)
         self._build_groups()
+        self._show_priority()
         self._tick()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -101,27 +105,14 @@ class KioskWidget(QWidget):
             self.view.welcome.setText(error_text(error))
             return
         for group in groups:
-            btn = QPushButton()
-            btn.setProperty("role", "kiosk")
+            btn = Tile(self.view, "kiosk", group_icon(group.kiosk_icon))
             btn.clicked.connect(lambda _c=False, letter=group.letter: self.take(letter))
             self.group_buttons[group.letter] = btn
         self.view.set_tiles(self.view.group_grid, list(self.group_buttons.values()))
         self._group_names = {g.letter: g.name for g in groups}
-        self._refresh_counts()
-
-    def _changed(self, changes) -> None:
-        if changes.tickets or changes.settings:
-            self._refresh_counts()
-
-    def _refresh_counts(self) -> None:
-        try:
-            waiting = gateway.snapshot(self._session.kiosk_ctx()).waiting
-        except DomainError:
-            waiting = {}
-        for letter, btn in self.group_buttons.items():
-            n = len(waiting.get(letter, []))
-            btn.setText(
-                f"{letter}  {self._group_names[letter]}\n" + self.tr("%n người đang chờ", "", n)
+        for group in groups:
+            self.group_buttons[group.letter].set_lines(
+                f"{group.letter}  {group.name}", _words(group.kiosk_words)
             )
 
     def _tick(self) -> None:
@@ -132,22 +123,35 @@ class KioskWidget(QWidget):
         self._print_wait.stop()
         self._printing_label = ""
         v = self.view
-        v.priority_banner.setText("")
-        v.priority_banner.hide()
+        self._show_priority()
         v.code.clear()
         v.result.clear()
         v.pages.setCurrentWidget(v.home)
-        self._refresh_counts()
 
     def _choose_priority(self, key: str) -> None:
-        self.priority = key
-        name = self.priority_buttons[key].text()
-        v = self.view
-        v.priority_banner.setText(self.tr("Ưu tiên: {name}. Xin mời chọn lĩnh vực.").format(
-            name=name))  # fmt: skip
-        v.priority_banner.show()
-        v.pages.setCurrentWidget(v.home)
+        """Touching a choice selects it, touching it (or another) again changes it; the
+        ticket taken next carries it. It lasts until a ticket or the idle timeout."""
+        self.priority = "" if self.priority == key else key
+        self._show_priority()
         self._idle.start(self._idle_ms)
+
+    def _show_priority(self) -> None:
+        v = self.view
+        for key, tile in self.priority_buttons.items():
+            chosen = key == self.priority
+            tile.setChecked(chosen)
+            v.recolor(tile.title, "#ffffff" if chosen else "")
+        if self.priority:
+            name = self.priority_buttons[self.priority].title.text()
+            v.priority_banner.setText(
+                self.tr(
+                    "Đã chọn: {name}. Xin mời chạm vào lĩnh vực (chạm lại ô đỏ để bỏ chọn)."
+                ).format(name=name)
+            )
+            v.recolor(v.priority_banner, "#b3261e")
+        else:
+            v.priority_banner.setText(self.tr("Quý khách thuộc diện ưu tiên? Xin chạm chọn trước:"))
+            v.recolor(v.priority_banner, "")
 
     def take(self, letter: str) -> None:
         result = run_op(
@@ -162,13 +166,21 @@ class KioskWidget(QWidget):
         taken = result.value
         v, t = self.view, taken.ticket
         v.ticket_number.setText(t.label)
-        v.ticket_group.setText(self._group_names.get(t.group, t.group))
+        group = self._group_names.get(t.group, t.group)
+        names = {c.key: pick(c.name_vi, c.name_en) for c in self._session.station.priorities}
+        if t.priority in names:  # the category's short name: the age was for choosing
+            group += "\n" + self.tr("Ưu tiên: {name}").format(name=names[t.priority])
+        v.ticket_group.setText(group)
         v.ticket_ahead.setText(
             self.tr("Có %n người đang chờ trước Quý khách", "", taken.ahead)
             if taken.ahead
             else self.tr("Quý khách là người tiếp theo")
         )
+        key, params = wait_message(taken.wait_minutes)
+        v.ticket_wait.setText(message_text(key, **params))
         v.pages.setCurrentWidget(v.ticket_page)
+        self.priority = ""  # the next citizen chooses afresh
+        self._show_priority()
         self.last_document = self._ticket_document(taken)
         printing = self._session.printing()
         if printing.state.configured:  # else the ticket is only shown on screen
@@ -222,6 +234,7 @@ class KioskWidget(QWidget):
             group_name=self._group_names.get(taken.ticket.group, ""),
             ahead=taken.ahead,
             priority_name=names.get(taken.ticket.priority, ""),
+            wait_text=wait_text_vi(taken.wait_minutes),
         )
 
     def _open_lookup(self) -> None:
@@ -253,6 +266,11 @@ class KioskWidget(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802
         QApplication.instance().removeEventFilter(self._watcher)
         super().closeEvent(event)
+
+
+def _words(words: tuple[str, ...]) -> str:
+    """The tile's second line: "Khai sinh, kết hôn, khai tử...", the catalogue's words."""
+    return ", ".join(words) + "..." if words else ""
 
 
 class _InputWatcher(QObject):

@@ -10,7 +10,8 @@ screen stacks the tiles in one column.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -26,6 +27,57 @@ from PySide6.QtWidgets import (
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-", "H")
 TOUCH_MIN_PX = 72  # 15 mm at 120 dpi (a 10" 1024x600 tablet); more on larger screens
 DESIGN = (1366, 768)  # the size the base font sizes below were chosen for
+ICON_PX = 54  # a group picture at the DESIGN size: seen before the words are read
+
+
+class Tile(QPushButton):
+    """A touch tile whose text wraps: a group (picture, name, everyday words, people
+    waiting) or a priority choice. QPushButton cannot wrap its own text, so the lines are
+    labels inside it that let touches through to the button."""
+
+    def __init__(self, view: KioskView, role: str, icon: QIcon | None = None) -> None:
+        super().__init__()
+        self.setProperty("role", role)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
+        self.icon_label = QLabel()
+        self.icon_label.setVisible(icon is not None)
+        self._icon = icon
+        on_blue = role == "kiosk"  # the group tiles: white on the centre's blue
+        self._icon_color = QColor("#ffffff" if on_blue else "#0b5cad")
+        self.title = view.label("", 22, True, "#ffffff" if on_blue else "")
+        self.words = view.label("", 18, False, "#e3edf9" if on_blue else "#3c4043")
+        box = QVBoxLayout(self)
+        box.setSpacing(0)
+        box.setContentsMargins(6, 4, 6, 4)
+        box.addStretch(1)
+        for part in (self.icon_label, self.title, self.words):
+            part.setAttribute(Qt.WA_TransparentForMouseEvents)
+            part.setAlignment(Qt.AlignCenter)
+            box.addWidget(part)
+        box.addStretch(1)
+        self.words.hide()
+
+    def set_lines(self, title: str, words: str = "") -> None:
+        self.title.setText(title)
+        self.words.setText(words)
+        self.words.setVisible(bool(words))
+        self.setAccessibleName(self.text_of())  # the button itself has no text to read out
+
+    def text_of(self) -> str:
+        """Everything the tile says, as a citizen reads it."""
+        return "\n".join(lb.text() for lb in (self.title, self.words) if lb.text())
+
+    def size_icon(self, px: int) -> None:
+        """Draw the picture px high in the tile's ink colour (the SVGs are one colour)."""
+        if self._icon is None:
+            return
+        pixmap = self._icon.pixmap(QSize(px, px))
+        painter = QPainter(pixmap)
+        painter.setCompositionMode(QPainter.CompositionMode_SourceIn)
+        painter.fillRect(pixmap.rect(), self._icon_color)
+        painter.end()
+        self.icon_label.setPixmap(pixmap)
 
 
 def _big(text: str, role: str = "kiosk") -> QPushButton:
@@ -44,50 +96,39 @@ class KioskView(QWidget):
         self.center = self._label("", 22, True, "#0b5cad")
         self.clock = self._label("", 22)
         self.pages = QStackedWidget()
-        self.group_tiles: list[QPushButton] = []
-        self.priority_tiles: list[QPushButton] = []
+        self.group_tiles: list[Tile] = []
+        self.priority_tiles: list[Tile] = []
 
-        # home: one button per service group, the priority button, the look-up button
+        # home: one tile per service group (and the look-up), the priority choices below
         self.home = QWidget()
         self.welcome = self._label(
-            self.tr("Xin mời Quý khách chạm vào lĩnh vực cần giải quyết"), 30, True
+            self.tr("Xin mời Quý khách chạm vào lĩnh vực cần giải quyết để lấy số"), 28, True
         )
-        self.priority_banner = self._label("", 22, True, "#b3261e")
-        self.priority_banner.hide()
         self.group_grid = QGridLayout()
-        self.priority = _big(self.tr("Tôi thuộc diện ưu tiên"), "kiosk-alt")
-        self.lookup = _big(self.tr("Tra cứu hồ sơ"), "kiosk-alt")
+        self.lookup = Tile(self, "kiosk-alt")
+        self.lookup.set_lines(self.tr("Tra cứu hồ sơ"), self.tr("Xem hồ sơ đã nộp đến đâu"))
+        # Always shown (no jump when a choice is made): says what to do, then what is chosen.
+        self.priority_banner = self._label("", 20, True)
+        self.priority_grid = QGridLayout()
         home = QVBoxLayout(self.home)
         home.addWidget(self.welcome)
-        home.addWidget(self.priority_banner)
         home.addLayout(self.group_grid, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.priority)
-        row.addWidget(self.lookup)
-        home.addLayout(row)
-
-        # priority categories
-        self.priority_page = QWidget()
-        self.priority_title = self._label(self.tr("Quý khách thuộc diện ưu tiên nào?"), 30, True)
-        self.priority_grid = QGridLayout()
-        self.priority_back = _big(self.tr("Quay lại"), "kiosk-alt")
-        pp = QVBoxLayout(self.priority_page)
-        pp.addWidget(self.priority_title)
-        pp.addLayout(self.priority_grid, 1)
-        pp.addWidget(self.priority_back)
+        home.addWidget(self.priority_banner)
+        home.addLayout(self.priority_grid)
 
         # the ticket just taken, in the middle of the screen whatever its height
         self.ticket_page = QWidget()
-        self.ticket_intro = self._label(self.tr("Số thứ tự của Quý khách"), 30)
-        self.ticket_number = self._label("", 150, True, "#0b5cad")
+        self.ticket_intro = self._label(self.tr("Số thứ tự của Quý khách"), 26)
+        self.ticket_number = self._label("", 120, True, "#0b5cad")
         self.ticket_group = self._label("", 30, True)
         self.ticket_ahead = self._label("", 30)
+        self.ticket_wait = self._label("", 30, True)
         self.ticket_hint = self._label("", 24, False, "#3c4043")
         self.ticket_done = _big(self.tr("Xong"))
         tp = QVBoxLayout(self.ticket_page)
         tp.addStretch(1)
         for w in (self.ticket_intro, self.ticket_number, self.ticket_group, self.ticket_ahead,
-                  self.ticket_hint):  # fmt: skip
+                  self.ticket_wait, self.ticket_hint):  # fmt: skip
             tp.addWidget(w)
         tp.addStretch(1)
         tp.addWidget(self.ticket_done)
@@ -118,7 +159,7 @@ class KioskView(QWidget):
         row.addWidget(self.search)
         lp.addLayout(row)
 
-        for page in (self.home, self.priority_page, self.ticket_page, self.lookup_page):
+        for page in (self.home, self.ticket_page, self.lookup_page):
             self.pages.addWidget(page)
         top = QHBoxLayout()
         top.addWidget(self.center, 1)
@@ -133,7 +174,21 @@ class KioskView(QWidget):
         label.setAlignment(Qt.AlignCenter)
         label.setWordWrap(True)
         self._texts[label] = (size, bold, color)
+        self._style(label)
         return label
+
+    label = _label  # tiles make their lines here, so that `fit` scales them too
+
+    def recolor(self, label: QLabel, color: str) -> None:
+        """Change a label's colour (a chosen priority turns white on blue), keeping its size."""
+        size, bold, _ = self._texts[label]
+        self._texts[label] = (size, bold, color)
+        self._style(label)
+
+    def _style(self, label: QLabel) -> None:
+        size, bold, color = self._texts[label]
+        style = f"font-size: {round(size * self.scale)}pt;" + (" font-weight: 700;" if bold else "")
+        label.setStyleSheet(style + (f" color: {color};" if color else ""))
 
     def fit(self, width: int, height: int) -> None:
         """Size text, touch targets and columns for a screen of width x height."""
@@ -141,7 +196,7 @@ class KioskView(QWidget):
         # A portrait screen is read like a landscape one as wide as it is: its width limits.
         scale = width / DESIGN[0] * 1.5 if portrait else min(width / DESIGN[0], height / DESIGN[1])
         scale = max(0.7, min(scale, 1.8))
-        columns = 1 if portrait else 2
+        columns = 1 if portrait else 4
         if (scale, columns) == (self.scale, getattr(self, "_columns", None)):
             return
         self.scale, self._columns = scale, columns
@@ -154,25 +209,37 @@ class KioskView(QWidget):
             f" min-height: {touch}px; padding: 4px 10px; }}"
             f'QPushButton[role="kiosk-alt"] {{ font-size: {round(22 * scale)}pt;'
             f" min-height: {touch}px; padding: 4px 10px; }}"
+            f'QPushButton[role="kiosk-choice"] {{ min-height: {touch}px; padding: 2px 6px;'
+            " background: #fff4e0; border: 3px solid #b26a00; border-radius: 12px; }"
+            'QPushButton[role="kiosk-choice"]:checked { background: #b3261e;'
+            " border: 5px solid #5c0f0a; }"
+            # a touch shows at once, before the next page: nobody taps twice
+            'QPushButton[role="kiosk"]:pressed { background: #083f78; }'
+            'QPushButton[role="kiosk-alt"]:pressed { background: #dbe8f7; }'
+            'QPushButton[role="kiosk-choice"]:pressed { background: #f3d9a8; }'
             f"QLineEdit {{ font-size: {round(28 * scale)}pt; padding: {round(8 * scale)}px; }}"
         )
-        for label, (size, bold, color) in self._texts.items():
-            style = f"font-size: {round(size * scale)}pt;" + (" font-weight: 700;" if bold else "")
-            label.setStyleSheet(style + (f" color: {color};" if color else ""))
+        for label in self._texts:
+            self._style(label)
+        for tile in self.group_tiles:
+            tile.size_icon(round(ICON_PX * scale))
         for grid in (self.group_grid, self.priority_grid, self.keypad):
-            grid.setSpacing(round(16 * scale))
-        self._place(self.group_grid, self.group_tiles, columns)
-        self._place(self.priority_grid, self.priority_tiles, columns)
+            grid.setSpacing(round(14 * scale))
+        self._place(self.group_grid, [*self.group_tiles, self.lookup], columns)
+        self._place(self.priority_grid, self.priority_tiles, 3 if portrait else 5)
         keys = [*(self.keys[k] for k in KEYS), self.backspace]
         self._place(self.keypad, keys, 3 if portrait else 7)  # portrait: a phone's keypad
 
-    def set_tiles(self, grid: QGridLayout, tiles: list[QPushButton]) -> None:
-        """Put the group (or priority) buttons made from the catalogue into their grid."""
-        target = self.group_tiles if grid is self.group_grid else self.priority_tiles
-        target[:] = tiles
-        for tile in tiles:  # tiles share the screen's height: no empty half on a tall screen
-            tile.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
-        self._place(grid, tiles, getattr(self, "_columns", 2))
+    def set_tiles(self, grid: QGridLayout, tiles: list[Tile]) -> None:
+        """Put the group (or priority) tiles made from the catalogue into their grid."""
+        if grid is self.group_grid:
+            self.group_tiles[:] = tiles
+            for tile in tiles:
+                tile.size_icon(round(ICON_PX * self.scale))
+            self._place(grid, [*tiles, self.lookup], getattr(self, "_columns", 4))
+        else:
+            self.priority_tiles[:] = tiles
+            self._place(grid, tiles, 3 if getattr(self, "_columns", 4) == 1 else 5)
 
     @staticmethod
     def _place(grid: QGridLayout, buttons: list[QPushButton], columns: int) -> None:

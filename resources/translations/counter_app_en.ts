@@ -1271,10 +1271,6 @@
 <context>
     <name>KioskView</name>
     <message>
-        <source>Tôi thuộc diện ưu tiên</source>
-        <translation>I have priority</translation>
-    </message>
-    <message>
         <source>Tra cứu hồ sơ</source>
         <translation>Look up a dossier</translation>
     </message>
@@ -1283,12 +1279,12 @@
         <translation>Back</translation>
     </message>
     <message>
-        <source>Xin mời Quý khách chạm vào lĩnh vực cần giải quyết</source>
-        <translation>Please touch the service you need</translation>
+        <source>Xin mời Quý khách chạm vào lĩnh vực cần giải quyết để lấy số</source>
+        <translation>Please touch the service you need to take a number</translation>
     </message>
     <message>
-        <source>Quý khách thuộc diện ưu tiên nào?</source>
-        <translation>Which priority applies to you?</translation>
+        <source>Xem hồ sơ đã nộp đến đâu</source>
+        <translation>See how far your file has got</translation>
     </message>
     <message>
         <source>Số thứ tự của Quý khách</source>
@@ -1310,15 +1306,16 @@
 <context>
     <name>KioskWidget</name>
     <message>
-        <source>Ưu tiên: {name}. Xin mời chọn lĩnh vực.</source>
-        <translation>Priority: {name}. Please choose a service.</translation>
+        <source>Đã chọn: {name}. Xin mời chạm vào lĩnh vực (chạm lại ô đỏ để bỏ chọn).</source>
+        <translation>Chosen: {name}. Please touch a service (touch the red box again to undo).</translation>
     </message>
-    <message numerus="yes">
-        <source>%n người đang chờ</source>
-        <translation>
-            <numerusform>%n waiting</numerusform>
-            <numerusform>%n waiting</numerusform>
-        </translation>
+    <message>
+        <source>Quý khách thuộc diện ưu tiên? Xin chạm chọn trước:</source>
+        <translation>Do you have priority? Please touch it first:</translation>
+    </message>
+    <message>
+        <source>Ưu tiên: {name}</source>
+        <translation>Priority: {name}</translation>
     </message>
     <message numerus="yes">
         <source>Có %n người đang chờ trước Quý khách</source>
