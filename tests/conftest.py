@@ -47,6 +47,9 @@ from counter_app.services.setup import initialise_store  # noqa: E402
 from counter_app.store import open_store  # noqa: E402
 
 AGENCY = "000.00.01.H22"
+# A dossier received on the command line, every required paper checked (`--documents all`).
+RECEIVE = ("dossier", "receive", "--documents", "all", "--procedure", "1.001193", "--name",
+           "Nguyễn Thị Đường")  # fmt: skip
 
 
 class ManualClock:

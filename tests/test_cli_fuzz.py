@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from counter_app.cli import main
 from counter_app.store import open_store
+from tests.conftest import RECEIVE
 
 COMMANDS = [
     ["ticket", "take"], ["queue", "call-next"], ["queue", "recall"], ["queue", "finish"],
@@ -65,16 +66,6 @@ def test_random_arguments_never_crash(data, capsys, command, rest) -> None:
 # Hostile command lines found by fuzzing: each gets a message and exit 1 or 2, the store
 # stays as it was, and none reaches the last-resort handler (each has its narrow fix).
 BIG = "9" * 30
-RECEIVE = [
-    "dossier",
-    "receive",
-    "--documents",
-    "all",
-    "--procedure",
-    "1.001193",
-    "--name",
-    "Nguyễn An",
-]
 HOSTILE = [
     ["search", "\udcff"], ["search", "a\x00b"], ["dossier", "show", "\udcff"],
     [*RECEIVE, "--note", "x\x00y"], ["--data-dir", "a\x00b", "queue", "list"],

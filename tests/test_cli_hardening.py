@@ -15,18 +15,7 @@ from counter_app.services.dossiers import ApplicantInput, decide_at_intake, vali
 from counter_app.store import open_store
 from sync.emulator import PortalEmulator
 from sync.testing import admin
-from tests.conftest import AGENCY
-
-RECEIVE = [
-    "dossier",
-    "receive",
-    "--documents",
-    "all",
-    "--procedure",
-    "1.001193",
-    "--name",
-    "Nguyễn Thị Đường",
-]
+from tests.conftest import AGENCY, RECEIVE
 
 
 @pytest.fixture(autouse=True)

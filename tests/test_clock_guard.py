@@ -21,7 +21,7 @@ from counter_app.core.roles import Actor, Role
 from counter_app.services import accounts, dossiers, queue, ratings
 from counter_app.services.setup import confirm_clock, initialise_store
 from counter_app.store import open_store
-from tests.conftest import AGENCY, make_ctx
+from tests.conftest import AGENCY, RECEIVE, make_ctx
 
 CLI_AT = Path(__file__).parent / "helpers" / "cli_at.py"
 DUONG = dossiers.ApplicantInput(full_name="Nguyễn Thị Đường", phone="0912345678")
@@ -79,18 +79,6 @@ def cli_store(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("COUNTER_APP_NEW_PASSWORD", "mat-khau-can-bo")
     assert main(["--data-dir", str(folder), "users", "add", "canbo1", "--role", "clerk"]) == 0
     return folder
-
-
-RECEIVE = (
-    "dossier",
-    "receive",
-    "--documents",
-    "all",
-    "--procedure",
-    "1.001193",
-    "--name",
-    "Nguyễn Thị Đường",
-)
 
 
 def test_a_pc_clock_in_2000_refuses_receipt_and_ticket_from_the_cli(cli_store) -> None:

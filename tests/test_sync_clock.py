@@ -13,18 +13,7 @@ import pytest
 
 from counter_app.cli import main
 from counter_app.store import open_store
-from tests.conftest import AGENCY
-
-RECEIVE = [
-    "dossier",
-    "receive",
-    "--documents",
-    "all",
-    "--procedure",
-    "1.001193",
-    "--name",
-    "Nguyễn Thị Đường",
-]
+from tests.conftest import AGENCY, RECEIVE
 
 
 class BrokenPortal(ThreadingHTTPServer):
