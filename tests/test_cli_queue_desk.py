@@ -196,5 +196,6 @@ def test_ticket_take_addresses_the_citizen_politely(capsys, data):
     assert code == 0 and out.splitlines() == [
         "Số thứ tự của Quý khách: A001",
         "Số người đang chờ trước Quý khách: 0",
+        "Thời gian chờ dự kiến: dưới 5 phút",
     ]
     assert "bạn" not in out
