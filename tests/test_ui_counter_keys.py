@@ -142,3 +142,21 @@ def test_moving_counter_with_a_called_citizen_asks_first(qtbot, counter, session
     answer_dialog(qtbot, ConfirmDialog, Qt.Key_Return)  # the default: stay
     picker.setCurrentIndex(picker.findData(2))  # as a mouse pick would
     assert session.counter == 1 and picker.currentData() == 1
+
+
+def test_a_store_that_cannot_write_is_one_vietnamese_line_not_a_traceback(
+    qtbot, counter, session, caplog
+):
+    """A disk gone read-only under the clerk's F2: the call is not made, the clerk reads one
+    Vietnamese sentence, and the details go to the log only."""
+    session.store.conn.execute("PRAGMA query_only = ON")  # every write now fails in SQLite
+    try:
+        key(qtbot, counter, Qt.Key_F2)
+    finally:
+        session.store.conn.execute("PRAGMA query_only = OFF")
+    shown = counter.view.message.label.text()
+    assert shown.startswith("Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở")
+    assert "readonly" not in shown and "Traceback" not in shown
+    assert any("operation failed" in r.message for r in caplog.records)
+    assert counter.current is None and counter.waiting_labels() == ["A001", "A002", "A003"]
+    assert state(session, "A001") is TicketState.WAITING

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDialog, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from counter_app.core.counter_desk import PAUSE_REASONS, wait_level
-from counter_app.core.errors import DomainError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.queue import Ticket, TicketState
 from counter_app.ui import gateway
 from counter_app.ui.confirm import confirm
@@ -22,6 +22,7 @@ from counter_app.ui.counter_dialogs import (
 )
 from counter_app.ui.counter_view import CounterView
 from counter_app.ui.i18n import error_text, pick
+from counter_app.ui.ops import TICKETS, run_op
 from counter_app.ui.session import Session
 
 REFRESH_MS = 5000
@@ -155,35 +156,38 @@ class CounterWidget(QWidget):
 
     def _on_pause(self) -> None:
         """F9: pause with a reason, or, when paused, resume."""
-        ctx, counter = self._session.ctx(), self._session.counter
-        try:
-            if self.paused is not None:
-                gateway.resume_counter(ctx, counter=counter)
-                self.view.message.ok(self.tr("Quầy số {n} làm việc trở lại.").format(n=counter))
-            else:
-                dialog = PauseDialog(counter, parent=self)
-                if dialog.exec() != QDialog.Accepted:
-                    return
-                gateway.pause_counter(ctx, counter=counter, reason=dialog.chosen())
-                self.view.message.ok(self.tr("Quầy số {n} đang tạm nghỉ.").format(n=counter))
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        counter = self._session.counter
+        if self.paused is not None:
+            self._write(lambda ctx: gateway.resume_counter(ctx, counter=counter),
+                        self.tr("Quầy số {n} làm việc trở lại.").format(n=counter))  # fmt: skip
             return
-        self._session.queue_changed.emit()
+        dialog = PauseDialog(counter, parent=self)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        reason = dialog.chosen()
+        self._write(lambda ctx: gateway.pause_counter(ctx, counter=counter, reason=reason),
+                    self.tr("Quầy số {n} đang tạm nghỉ.").format(n=counter))  # fmt: skip
+
+    def _write(self, call: Callable, done: str = ""):
+        """Every change the counter makes goes through the one operation helper: a refusal
+        or an unexpected failure is one Vietnamese line here, a success refreshes every
+        window. Returns the service's answer, or None when it said no."""
+        result = run_op(self._session, call, changes=TICKETS, done=done,
+                        report=self.view.message.show_message)  # fmt: skip
+        if isinstance(result.error, ValidationError):  # no field to show it beside
+            self.view.message.error(result.text)
+        return result.value if result.ok else None
 
     def _act(self, service: Callable, *, announce: bool = False, **args) -> Ticket | None:
-        try:
-            ticket = service(self._session.ctx(), counter=self._session.counter, **args)
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        counter = self._session.counter
+        ticket = self._write(lambda ctx: service(ctx, counter=counter, **args))
+        if ticket is None:
             return None
         self.view.message.clear()
         if ticket.state is TicketState.NO_SHOW:  # F4, or F3 past the recall limit
             self._offer_undo(ticket)
         if announce and ticket.state is TicketState.CALLED:
-            self._session.announce_call(ticket)
-        else:
-            self._session.queue_changed.emit()
+            self._session.ticket_called.emit(ticket)  # the board: the refresh went already
         return ticket
 
     # --- absent, and back again
@@ -222,18 +226,14 @@ class CounterWidget(QWidget):
             self._restore(dialog.chosen())
 
     def _restore(self, label: str) -> None:
-        try:
-            ticket = gateway.restore_no_show(
-                self._session.ctx(), label=label, counter=self._session.counter
-            )
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        counter = self._session.counter
+        ticket = self._write(lambda ctx: gateway.restore_no_show(ctx, label=label, counter=counter))
+        if ticket is None:
             return
         self.view.message.ok(
             self.tr("Số {label} đã trở lại hàng chờ nhóm {group}, trước những người đến sau.")
             .format(label=ticket.label, group=ticket.group)
         )  # fmt: skip
-        self._session.queue_changed.emit()
 
     def _on_finish(self) -> None:
         ticket = self._act(gateway.finish)
@@ -259,10 +259,8 @@ class CounterWidget(QWidget):
         kind, target = dialog.chosen()
         where = {"group": {"to_group": target}, "counter": {"to_counter": target},
                  "clerk": {"to_clerk": target}}[kind]  # fmt: skip
-        try:
-            moved = gateway.transfer(session.ctx(), counter=session.counter, **where)
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        moved = self._write(lambda ctx: gateway.transfer(ctx, counter=session.counter, **where))
+        if moved is None:
             return
         text = {
             "group": self.tr("Đã chuyển số {label} sang nhóm {target}."),
@@ -270,7 +268,6 @@ class CounterWidget(QWidget):
             "clerk": self.tr("Đã chuyển số {label} đến cán bộ {target}."),
         }[kind]
         self.view.message.ok(text.format(label=moved.label, target=target))
-        session.queue_changed.emit()
 
     # --- what is shown
     def refresh(self) -> None:

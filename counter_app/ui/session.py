@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from counter_app.core.clock import vn_time
-from counter_app.core.queue import Ticket
 from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import Station, load_station
@@ -176,10 +175,6 @@ class Session(QObject):
             if worker is not None:
                 worker.worker.station = self.station
         self.notify(SETTINGS)
-
-    def announce_call(self, ticket: Ticket) -> None:
-        self.notify(TICKETS)
-        self.ticket_called.emit(ticket)
 
     def set_counter(self, number: int) -> None:
         self.station.counter(number)  # NotFound when the station has no such counter
