@@ -177,3 +177,19 @@ def test_the_papers_are_ticked_from_the_keyboard(qtbot, intake):
     assert ticked[:3] == [True, False, True] and not any(ticked[3:])
     qtbot.keyClick(table, Qt.Key_Space)  # again: unticked
     assert not intake.document_box(2).isChecked()
+
+
+def test_a_store_that_cannot_write_keeps_the_form_and_says_so(qtbot, intake, store):
+    """A disk gone read-only as the clerk accepts: nothing saved, the citizen's data still
+    on screen to try again, one Vietnamese line instead of a traceback."""
+    tick_required(qtbot, intake)
+    store.conn.execute("PRAGMA query_only = ON")
+    try:
+        qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    finally:
+        store.conn.execute("PRAGMA query_only = OFF")
+    assert intake.view.message.text().startswith("Không thực hiện được do lỗi không mong đợi")
+    assert store.dossiers.count() == 0 and intake.view.full_name.text() == "Lo Van Pao"
+    with qtbot.waitSignal(intake.received, timeout=1000):
+        qtbot.mouseClick(intake.view.accept, Qt.LeftButton)  # the disk is back: it saves
+    assert store.dossiers.count() == 1

@@ -28,6 +28,7 @@ from counter_app.core.queue import Ticket
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text, message_text, pick
 from counter_app.ui.intake_view import CITIZEN_FIELDS, IntakeView
+from counter_app.ui.ops import DOSSIERS, TICKETS, run_op
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import mark_invalid, show_field_error
 
@@ -419,14 +420,9 @@ class IntakeWidget(QWidget):
             return
         if not self._draft:
             args["with_verification"] = self.view.verification.isChecked()
-        try:
-            dossier = gateway.receive_dossier(self._session.ctx(), draft=self._draft, **args)
-        except ValidationError as error:
-            self._show_error(error.field or "", error_text(error))
-            self.view.message.error(self.tr("Hồ sơ chưa được lưu: hãy sửa các ô có thông báo đỏ."))
-            return
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        draft = self._draft
+        dossier = self._write(lambda ctx: gateway.receive_dossier(ctx, draft=draft, **args))
+        if dossier is None:
             return
         self._done(dossier, self.received)
         text = (
@@ -446,13 +442,8 @@ class IntakeWidget(QWidget):
         if args is None:
             return
         reasons = self.view.reason.toPlainText()
-        try:
-            dossier = service(self._session.ctx(), reasons=reasons, **args)
-        except ValidationError as error:
-            self._show_error(error.field or "", error_text(error))
-            return
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        dossier = self._write(lambda ctx: service(ctx, reasons=reasons, **args))
+        if dossier is None:
             return
         self._done(dossier, self.decided)
         status = pick(*STATUS_NAMES[dossier.status])
@@ -460,13 +451,25 @@ class IntakeWidget(QWidget):
             self.tr("Đã ghi hồ sơ {code}: {status}.").format(code=dossier.code, status=status)
         )
 
+    def _write(self, call) -> Dossier | None:
+        """Intake's writes through the one operation helper: a field's refusal is shown
+        beside the field, anything else as one Vietnamese line; None when nothing was saved.
+        A dossier (and the ticket it closes) refreshes every window."""
+        result = run_op(self._session, call, changes=TICKETS | DOSSIERS)
+        if result.ok:
+            return result.value
+        if isinstance(result.error, ValidationError):
+            self._show_error(result.error.field or "", result.text)
+            self.view.message.error(self.tr("Hồ sơ chưa được lưu: hãy sửa các ô có thông báo đỏ."))
+        else:
+            self.view.message.error(result.text)
+        return None
+
     def _done(self, dossier: Dossier, signal) -> None:
         self.last_dossier = dossier
         reasons = self.view.reason.toPlainText()
         self.reset()
         self.ticket = None
         self.view.ticket_info.setText("")
-        self._session.dossiers_changed.emit()
-        self._session.queue_changed.emit()
         self.last_reasons = reasons
         signal.emit(dossier)

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from counter_app.core.errors import DomainError
 from counter_app.core.queue import Ticket
 from counter_app.ui import gateway
-from counter_app.ui.i18n import error_text, pick
+from counter_app.ui.i18n import pick
 from counter_app.ui.kiosk_view import TOUCH_MIN_PX
+from counter_app.ui.ops import Changes, run_op
 from counter_app.ui.session import Session
 
 TIMEOUT_MS = 30_000
@@ -142,12 +143,14 @@ class SatisfactionWidget(QWidget):
         score = self.chosen()
         if self.ticket is None or score is None:
             return
-        try:
-            rating = gateway.rate_service(self._session.kiosk_ctx(), score=score,
-                                          ticket_id=self.ticket.id)  # fmt: skip
-        except DomainError as error:
-            self.question.setText(error_text(error))
+        ticket_id = self.ticket.id
+        result = run_op(self._session, lambda ctx: gateway.rate_service(
+            ctx, score=score, ticket_id=ticket_id), changes=Changes(),
+            ctx=self._session.kiosk_ctx())  # fmt: skip
+        if not result.ok:  # a refusal or a failure: one line, the choice kept to try again
+            self.question.setText(result.text)
             return
+        rating = result.value
         self.ticket = None
         self._clear()
         self._show_choices(False)
