@@ -3,6 +3,9 @@ tells the citizen about the slip (only "take your slip" once the printer took it
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
@@ -180,16 +183,26 @@ def test_a_printer_that_does_not_answer_means_remember_the_number(
 def test_no_word_from_the_printer_in_time_means_remember_the_number(
     qtbot, session, store, clock, station, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("counter_app.ui.kiosk.PRINT_WAIT_MS", 1)  # the printer is "slow"
-    set_printer(store, clock, station, f"file://{tmp_path / 'kiosk.bin'}")
+    monkeypatch.setattr("counter_app.ui.kiosk.PRINT_WAIT_MS", 1)
+    # A printer that takes the bytes only when the test says so: writing to a named pipe
+    # blocks until someone reads it, so the slip is late however fast the machine is.
+    pipe = tmp_path / "kiosk.bin"
+    os.mkfifo(pipe)
+    set_printer(store, clock, station, f"file://{pipe}")
     kiosk = KioskWidget(session)
     qtbot.addWidget(kiosk)
     kiosk.show()
     printing = session.printing()
     qtbot.waitUntil(lambda: printing.state.configured, timeout=5000)
-    with qtbot.waitSignal(printing.printed, timeout=10_000):
+    paper_out = threading.Thread(target=pipe.read_bytes, daemon=True)
+    try:
         qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
         qtbot.waitUntil(lambda: "ghi nhớ số A001" in kiosk.view.ticket_hint.text())
+        with qtbot.waitSignal(printing.printed, timeout=10_000):
+            paper_out.start()
+    finally:
+        if paper_out.ident is None:  # a failed step never leaves the print thread stuck
+            paper_out.start()
     assert "ghi nhớ số A001" in kiosk.view.ticket_hint.text()  # a late slip changes nothing
 
 
