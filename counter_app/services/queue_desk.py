@@ -109,10 +109,9 @@ def counter_states(ctx: ServiceContext) -> list[CounterState]:
     the board (which has no account of its own) may call it with any context."""
     day = ctx.now().date()
     active = {t.counter: t for t in ctx.store.tickets.in_states(day, ACTIVE_STATES)}
+    paused = ctx.store.pauses.open_by_counter()
     return [
-        CounterState(
-            desk.number, desk.groups, active.get(desk.number), ctx.store.pauses.open_at(desk.number)
-        )  # fmt: skip
+        CounterState(desk.number, desk.groups, active.get(desk.number), paused.get(desk.number))
         for desk in ctx.station.counters
     ]
 

@@ -54,6 +54,13 @@ class PauseRepository:
         )
         return None if row is None else _from_row(row)
 
+    def open_by_counter(self) -> dict[int, Pause]:
+        """Every counter's open pause in one read (the board asks for all of them at once)."""
+        rows = self._store.query(
+            "SELECT * FROM counter_pauses WHERE ended_at IS NULL ORDER BY started_at"
+        )
+        return {row["counter"]: _from_row(row) for row in rows}  # the latest wins
+
     def between(self, start: date, end: date) -> list[Pause]:
         """Pauses that started on these days (inclusive), oldest first."""
         rows = self._store.query(

@@ -209,6 +209,8 @@ class BoardView(QWidget):
 
     def set_states(self, text: str) -> None:
         """The line of paused counters; the recent list gives up rows to make room for it."""
+        if text == self.states.text() and self.states.isVisibleTo(self) == bool(text):
+            return  # every refresh says it again: re-measure the board only when it changed
         self.states.setText(text)
         self.states.setVisible(bool(text))
         self._scaled_for = None

@@ -204,13 +204,14 @@ class DossiersWidget(QWidget):
             overdue = self.tr("Quá hạn")
             lines.append(f"<span style='color:#b3261e'>{overdue}</span>")
         v.detail.setText("<br>".join(lines))
+        ctx = self._session.ctx()
+        names = {a: gateway.officer_name(ctx, a) for a in {e.actor for e in detail.events}}
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
             if event.kind == EXTENDED_KIND:  # the status stayed: say what happened
                 status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
-            by = gateway.officer_name(self._session.ctx(), event.actor)
-            v.history.addItem(f"{_when(event.at)}  {status}  ({by}){note}")
+            v.history.addItem(f"{_when(event.at)}  {status}  ({names[event.actor]}){note}")
         self._add_actions(d)
 
     def _add_actions(self, d: Dossier) -> None:
