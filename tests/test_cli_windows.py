@@ -66,7 +66,7 @@ def test_the_bare_command_takes_role_and_fullscreen(tmp_path) -> None:
 
 def test_a_station_reopens_as_the_screen_it_was_enrolled_for(tmp_path, store, station) -> None:
     """After a power cut the kiosk PC comes back as the kiosk, with nobody to type --role."""
-    from counter_app.cli.commands_ui import joined_role
+    from counter_app.preferences import joined_role
 
     folder = tmp_path / "data"
     assert joined_role(folder) == "all-in-one"  # a single station: every window

@@ -22,30 +22,12 @@ ROLES = ("all-in-one", "counter", "kiosk", "display")
 @pass_state
 def ui(state: CliState, role: str | None, fullscreen: bool) -> None:
     """Mở chương trình (cửa sổ) trên kho dữ liệu đã cài đặt."""
+    from counter_app.preferences import joined_role
     from counter_app.ui.launcher import run
 
     role = role or joined_role(state.data_dir)
     raise SystemExit(run(data_dir=state.data_dir, role=role, fullscreen=fullscreen,
                          lang=state.lang))  # fmt: skip
-
-
-def joined_role(data_dir: Path) -> str:
-    """The window a station opens when none is asked for: the role it was enrolled with.
-
-    A PC invited to the center as the kiosk or the board must come back as that screen after
-    a power cut, with nobody there to type --role; a hub or a single station opens them all.
-    """
-    from counter_app.store import STORE_FILE, open_store
-
-    if not (data_dir / STORE_FILE).is_file():
-        return "all-in-one"  # the first-run wizard
-    store = open_store(data_dir)
-    try:
-        station = store.settings.get("station") or {}
-    finally:
-        store.close()
-    role = station.get("role") if station.get("in_center") else None
-    return role if role in ("counter", "kiosk", "display") else "all-in-one"
 
 
 @click.command("screenshots")
