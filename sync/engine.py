@@ -47,6 +47,7 @@ from sync.client import (
     encode_item,
 )
 from sync.pull import PullSide
+from sync.report import SyncReport
 
 _RESIGN = ("token_expired", "invalid_token", "stale_timestamp")  # sign again and resend
 
@@ -72,28 +73,6 @@ class SyncConfig:
     clock_behind_seconds: float = 600.0  # local clock this far behind: no new codes
     timeout: tuple[float, float] = (5.0, 60.0)
     limits: Limits = field(default_factory=Limits)  # what a portal may cost (sync/answers.py)
-
-
-@dataclass
-class SyncReport:
-    ok: bool = True
-    pushed: int = 0
-    duplicates: int = 0
-    pulled: int = 0
-    set_aside: int = 0
-    retry_later: int = 0
-    conflicts: int = 0
-    held: int = 0  # pulled changes waiting for a local change to be sent first
-    requests: int = 0
-    bytes_sent: int = 0
-    clock_offset: float | None = None
-    clock_warning: bool = False
-    waiting: int = 0
-    error: str = ""
-    set_aside_keys: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 class _InFlight:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from counter_app.core import dossier as rules
 from counter_app.core.calendar import CalendarOverride, validate_override
@@ -22,9 +21,7 @@ from counter_app.services.upstream import (
 )
 from sync.backoff import backoff_delay
 from sync.client import TransportError
-
-if TYPE_CHECKING:
-    from sync.engine import SyncReport
+from sync.report import SyncReport
 
 
 class PullSide:
