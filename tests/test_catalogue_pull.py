@@ -23,6 +23,7 @@ from sync.dialects.dvcqg_catalogue import PullProblem, procedure_from_wire
 from sync.dialects.settings import save_settings
 from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
 from sync.emulator_dvcqg_catalogue import seed
+from sync.portal_port import DIALECT_PORTAL
 from tests.conftest import make_ctx
 
 SPEC = Path(__file__).resolve().parents[1] / "sync" / "dvcqg.yaml"
@@ -46,7 +47,7 @@ def pull(admin, **kw):
     """A pull, tried again over the emulator's injected 5xx faults as a clerk would."""
     for _ in range(20):
         try:
-            return pull_catalogue(admin, **kw)
+            return pull_catalogue(admin, portal=DIALECT_PORTAL, **kw)
         except DomainError as error:
             if error.code != "catalogue.pull_failed":
                 raise
@@ -100,16 +101,16 @@ def test_a_failed_pull_keeps_the_catalogue_and_says_why(admin, store, emulator):
                       credentials={**DEFAULT_ACCOUNT, "password": "sai"})  # fmt: skip
     emulator.state.set_faults(emulator.state.faults.__class__())  # only the password fails
     with pytest.raises(DomainError) as failed:
-        pull_catalogue(admin)
+        pull_catalogue(admin, portal=DIALECT_PORTAL)
     assert failed.value.code == "catalogue.pull_failed"
     assert "Cổng không chấp nhận tài khoản" in failed.value.message()
     assert admin.catalogue() == before
     with store.transaction():
         save_settings(store, portal_url=emulator.url, dialect="motcua", credentials={})
     with pytest.raises(ValidationError):
-        pull_catalogue(admin)
+        pull_catalogue(admin, portal=DIALECT_PORTAL)
     with pytest.raises(Forbidden):  # a clerk may not change the catalogue
-        pull_catalogue(make_ctx(store, admin.clock, admin.station))
+        pull_catalogue(make_ctx(store, admin.clock, admin.station), portal=DIALECT_PORTAL)
 
 
 def test_wire_values_are_read_tolerantly_but_checked_strictly(admin):

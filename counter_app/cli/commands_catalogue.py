@@ -119,8 +119,9 @@ def catalogue_pull(state: CliState, prune: bool, as_json: bool) -> None:
     """Lấy danh mục thủ tục từ Cổng (chuẩn dvcqg: LayDanhSachTTHC, LayThuTuc) vào danh mục
     của Trung tâm (chỉ quản trị viên)."""
     from counter_app.services.catalogue_pull import pull_catalogue
+    from sync.portal_port import DIALECT_PORTAL
 
-    report = pull_catalogue(state.context(), prune=prune)
+    report = pull_catalogue(state.context(), portal=DIALECT_PORTAL, prune=prune)
     if as_json:
         emit_json(report.to_dict(state.lang))
         if report.problems:

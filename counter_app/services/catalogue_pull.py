@@ -21,6 +21,7 @@ from counter_app.core.messages import register
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import center_setting_event
+from counter_app.services.portal_port import PortalPort
 
 register(
     {
@@ -29,10 +30,6 @@ register(
             "chọn trong Cài đặt › Cổng DVC hoặc «counter-app sync configure».",
             "en": "Pulling the catalogue needs the dvcqg interface (now '{dialect}'): choose "
             "it in Settings › Portal or with 'counter-app sync configure'.",
-        },
-        "catalogue.pull_failed": {
-            "vi": "Không lấy được danh mục từ Cổng: {error}. Danh mục đang dùng giữ nguyên.",
-            "en": "The catalogue could not be pulled: {error}. The catalogue in force is kept.",
         },
         "catalogue.pull_partial": {
             "vi": "{n} thủ tục không lấy được vì không qua kiểm tra (lý do ở trên).",
@@ -64,40 +61,29 @@ class PullReport:
         return data
 
 
-def _fetch(ctx: ServiceContext) -> list[dict]:
+def _fetch(ctx: ServiceContext, portal: PortalPort) -> list[dict]:
     """What the portal lists, in full (network, before any transaction)."""
-    from sync.dialects.dvcqg import DvcqgDialect
-    from sync.dialects.dvcqg_catalogue import fetch_procedures
-    from sync.dialects.settings import load_settings
-    from sync.errors import PortalError
-
-    settings = load_settings(ctx.store)
+    settings = portal.load_link(ctx.store)
     if settings.dialect != "dvcqg":
         raise ValidationError("catalogue.pull_needs_dvcqg", field="dialect",
                               dialect=settings.dialect)  # fmt: skip
     if not settings.portal_url:
         raise ValidationError("catalogue.no_portal", field="portal_url")
-    upstream = DvcqgDialect(ctx.store, settings.portal_url, settings.credentials)
-    try:
-        return fetch_procedures(upstream.call)
-    except PortalError as error:  # our own words for what failed, never the portal's bytes
-        raise DomainError("catalogue.pull_failed", error=str(error)) from None
+    return portal.fetch_procedures(ctx.store, settings.portal_url, settings.credentials)
 
 
-def pull_catalogue(ctx: ServiceContext, *, prune: bool = False) -> PullReport:
+def pull_catalogue(ctx: ServiceContext, *, portal: PortalPort, prune: bool = False) -> PullReport:
     """Upsert what the portal lists; with `prune`, drop what it no longer lists unless a
     dossier uses it."""
-    from sync.dialects.dvcqg_catalogue import convert
-
     ctx.actor.require(Permission.CHANGE_SETTINGS)
-    items = _fetch(ctx)
+    items = _fetch(ctx, portal)
     now = ctx.check_clock()
     report = PullReport()
     with ctx.store.transaction():
         current = ctx.catalogue()
         by_code = {p.code: p for p in current.procedures}
         listed = set()
-        for pulled in convert(items, current):
+        for pulled in portal.convert_procedures(items, current):
             listed.add(pulled.code)
             if pulled.procedure is None:
                 report.problems.append((pulled.code, pulled.problem))

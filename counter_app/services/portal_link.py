@@ -10,13 +10,13 @@ field keeps the stored one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import MESSAGES, register
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
+from counter_app.services.portal_port import LinkCheck, PortalPort
 
 register(
     {
@@ -69,13 +69,6 @@ FIELDS = ("username", "madonvi", "dstcode", "client_id", "auth_endpoint", "integ
 PATHS = ("auth_endpoint", "integration_endpoint")  # dvcqg's paths under the address
 
 
-class LinkCheck(StrEnum):
-    OK = "ok"
-    WRONG_CREDENTIALS = "wrong_credentials"
-    NO_ANSWER = "no_answer"
-    WRONG_DIALECT = "wrong_dialect"
-
-
 @dataclass(frozen=True)
 class PortalForm:
     portal_url: str = ""
@@ -105,12 +98,10 @@ class CheckResult:
         return texts.get(lang, texts["vi"]).format(dialect=self.dialect, reason=reason)
 
 
-def portal_form(ctx: ServiceContext) -> PortalForm:
+def portal_form(ctx: ServiceContext, *, portal: PortalPort) -> PortalForm:
     """What Settings shows: the stored link without its secret."""
-    from sync.dialects.settings import load_settings
-
     ctx.actor.require(Permission.CHANGE_SETTINGS)
-    settings = load_settings(ctx.store)
+    settings = portal.load_link(ctx.store)
     creds = settings.credentials
     return PortalForm(
         portal_url=settings.portal_url,
@@ -120,22 +111,21 @@ def portal_form(ctx: ServiceContext) -> PortalForm:
     )
 
 
-def _credentials(ctx: ServiceContext, form: PortalForm, secret: str) -> tuple[str, str, dict]:
+def _credentials(
+    ctx: ServiceContext, form: PortalForm, secret: str, portal: PortalPort
+) -> tuple[str, str, dict]:
     """The checked URL, dialect and account the form describes; the stored secret stands in
     for an empty secret field when the dialect did not change."""
-    from sync.dialects import check_dialect
-    from sync.dialects.settings import load_settings
-
     url = form.portal_url.strip()
     if not url.startswith(("http://", "https://")):
         raise ValidationError("portal.bad_url", field="portal_url")
-    dialect = check_dialect(form.dialect)
+    dialect = portal.check_dialect(form.dialect)
     creds = {name: getattr(form, name).strip() for name in FIELDS if getattr(form, name).strip()}
     for name in PATHS:
         path = creds.get(name, "")
         if path and (not path.startswith("/") or " " in path):
             raise ValidationError("portal.bad_path", field=name)
-    stored = load_settings(ctx.store)
+    stored = portal.load_link(ctx.store)
     secret_name = SECRET_NAME.get(dialect)
     if secret_name:
         kept = stored.credentials.get(secret_name, "") if stored.dialect == dialect else ""
@@ -149,44 +139,32 @@ def _credentials(ctx: ServiceContext, form: PortalForm, secret: str) -> tuple[st
     return url, dialect, creds
 
 
-def save_portal(ctx: ServiceContext, form: PortalForm, *, secret: str = "") -> PortalForm:
+def save_portal(
+    ctx: ServiceContext, form: PortalForm, *, portal: PortalPort, secret: str = ""
+) -> PortalForm:
     """Store the center's link (admin only), checked first; the audit names what changed,
     never the secret."""
-    from sync.dialects.settings import save_settings
-
     ctx.actor.require(Permission.CHANGE_SETTINGS)
-    url, dialect, creds = _credentials(ctx, form, secret)
+    url, dialect, creds = _credentials(ctx, form, secret, portal)
     now = ctx.now()
     with ctx.store.transaction():
-        save_settings(ctx.store, portal_url=url, dialect=dialect, credentials=creds)
+        portal.save_link(ctx.store, portal_url=url, dialect=dialect, credentials=creds)
         ctx.journal(at=now, action="settings.portal", entity="settings", entity_id="sync",
                     detail={"dialect": dialect, "secret_changed": bool(secret)})  # fmt: skip
-    return portal_form(ctx)
+    return portal_form(ctx, portal=portal)
 
 
 def check_portal(
-    ctx: ServiceContext, data_dir: Path | str, form: PortalForm, *, secret: str = ""
+    ctx: ServiceContext,
+    data_dir: Path | str,
+    form: PortalForm,
+    *,
+    portal: PortalPort,
+    secret: str = "",
 ) -> CheckResult:
     """Log in with what the form says (saved or not), sending no record: the same check as
     `counter-app sync test`, its failure sorted into what an admin can act on."""
-    from sync.dialects import connection_test
-    from sync.dialects.base import LoginRefused
-    from sync.errors import PortalError, Refused, UpstreamFault
-
     ctx.actor.require(Permission.CHANGE_SETTINGS)
-    url, dialect, creds = _credentials(ctx, form, secret)
-    try:
-        connection_test(ctx.store, data_dir, url, dialect=dialect, credentials=creds)
-    except LoginRefused:
-        return CheckResult(LinkCheck.WRONG_CREDENTIALS, dialect)
-    except Refused as refused:  # the reference API's own refusal of this station
-        outcome = LinkCheck.WRONG_CREDENTIALS if refused.status in (401, 403) else (
-            LinkCheck.WRONG_DIALECT)  # fmt: skip
-        return CheckResult(outcome, dialect)
-    except UpstreamFault as fault:
-        if fault.code.startswith("sync.answer."):
-            return CheckResult(LinkCheck.WRONG_DIALECT, dialect)
-        return CheckResult(LinkCheck.NO_ANSWER, dialect, fault)
-    except PortalError as error:
-        return CheckResult(LinkCheck.NO_ANSWER, dialect, error)
-    return CheckResult(LinkCheck.OK, dialect)
+    url, dialect, creds = _credentials(ctx, form, secret, portal)
+    outcome, fault = portal.try_login(ctx.store, data_dir, url, dialect=dialect, credentials=creds)
+    return CheckResult(outcome, dialect, fault)

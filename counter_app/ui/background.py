@@ -410,8 +410,11 @@ class Housekeeping(QObject):
 
         def task(w: Worker):
             from counter_app.services.portal_link import check_portal
+            from sync.portal_port import DIALECT_PORTAL
 
-            return check_portal(w.ctx(actor), self.data_dir, form, secret=secret)
+            return check_portal(
+                w.ctx(actor), self.data_dir, form, portal=DIALECT_PORTAL, secret=secret
+            )
 
         self.worker.submit("portal_check", task)
 

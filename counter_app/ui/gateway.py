@@ -51,8 +51,6 @@ appointment = dossiers.appointment
 receive_dossier = dossiers.receive_dossier
 change_status = dossiers.change_status
 accept_draft = dossiers.accept_draft
-portal_form = portal_link.portal_form
-save_portal = portal_link.save_portal
 extend_due = dossier_notices.extend_due
 stop_dossier = dossier_notices.stop_dossier
 show_dossier = dossiers.show_dossier
@@ -65,6 +63,21 @@ search_dossiers = search.search_dossiers
 find_dossiers = search.find_dossiers
 search_procedures = procedures.search_procedures
 procedure_uses = procedures.procedure_uses
+
+
+def portal_form(ctx: ServiceContext) -> portal_link.PortalForm:
+    """Settings' portal page: the stored link, read through sync's dialects (the port)."""
+    from sync.portal_port import DIALECT_PORTAL
+
+    return portal_link.portal_form(ctx, portal=DIALECT_PORTAL)
+
+
+def save_portal(
+    ctx: ServiceContext, form: portal_link.PortalForm, *, secret: str = ""
+) -> portal_link.PortalForm:
+    from sync.portal_port import DIALECT_PORTAL
+
+    return portal_link.save_portal(ctx, form, portal=DIALECT_PORTAL, secret=secret)
 
 
 def login(store: Store, *, username: str, password: str, now: datetime) -> Actor:
