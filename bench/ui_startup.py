@@ -142,7 +142,7 @@ def busy_day(tickets: int, dossiers: int) -> dict:
     every = max(1, tickets // dossiers)
     samples: dict[str, float] = {}
     received = 0
-    from counter_app.ui.none_guard import _FLOOR
+    from counter_app.none_guard import _FLOOR
 
     none_refs = sys.getrefcount(None) - (_FLOOR if sys.version_info < (3, 12) else 0)
     for i in range(tickets):

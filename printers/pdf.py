@@ -23,7 +23,7 @@ def _qt():
     family names. The application comes from qt_process, which installs the None guard."""
     from PySide6.QtGui import QFontDatabase
 
-    from counter_app.ui.qt_process import qt_application
+    from counter_app.qt_process import qt_application
 
     app = qt_application(drawing_only=True)
     fonts = default_fonts()

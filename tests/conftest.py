@@ -103,6 +103,6 @@ def ctx(store, clock, station):
 def qapp():
     """pytest-qt's application, made the program's way: with the None guard (see qt_process),
     so a long test session cannot abort the interpreter the way the unguarded one could."""
-    from counter_app.ui.qt_process import qt_application
+    from counter_app.qt_process import qt_application
 
     return qt_application()

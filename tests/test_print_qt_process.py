@@ -103,4 +103,4 @@ def test_only_qt_process_creates_a_qt_application():
         if makers.search(path.read_text(encoding="utf-8"))
     ]
     # bench/ui_startup.py times a bare QApplication on purpose, as the floor to compare with
-    assert sorted(found) == ["bench/ui_startup.py", "counter_app/ui/qt_process.py"]
+    assert sorted(found) == ["bench/ui_startup.py", "counter_app/qt_process.py"]

@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from platformdirs import user_cache_dir, user_config_dir, user_data_dir
 from counter_app.cli.paths import default_data_dir
-from counter_app.ui.qt_process import qt_application
+from counter_app.qt_process import qt_application
 from PySide6.QtCore import QSettings
 qt_application()
 print(json.dumps([str(Path.home()), str(default_data_dir()), user_config_dir("counter-app"),

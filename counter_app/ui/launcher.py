@@ -40,7 +40,7 @@ def run(
     clock: Callable[[], datetime] | None = None,
 ) -> int:
     started = time.perf_counter()
-    from counter_app.ui.qt_process import StartProbe
+    from counter_app.qt_process import StartProbe
 
     probe_start = StartProbe()  # runs while the window's modules load
     from counter_app.ui.qtapp import make_app

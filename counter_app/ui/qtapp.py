@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
+from counter_app.qt_process import qt_application
 from counter_app.ui.fonts import register_fonts
 from counter_app.ui.i18n import install_language
-from counter_app.ui.qt_process import qt_application
 from counter_app.ui.style import STYLE
 
 

@@ -17,10 +17,10 @@ from PySide6.QtCore import QObject, Signal
 
 from counter_app.core.clock import vn_time
 from counter_app.core.roles import Actor, Role
+from counter_app.none_guard import guard_none
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import Station, load_station
 from counter_app.store import Store
-from counter_app.ui.none_guard import guard_none
 from counter_app.ui.ops import DOSSIERS, SETTINGS, TICKETS, Changes
 
 KIOSK_ACTOR = Actor("kiosk", Role.VOLUNTEER)

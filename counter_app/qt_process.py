@@ -18,7 +18,7 @@ import sys
 
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
-from counter_app.ui.none_guard import guard_none
+from counter_app.none_guard import guard_none
 
 register(
     {
