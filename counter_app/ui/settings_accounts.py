@@ -19,7 +19,7 @@ from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import ROLE_NAMES, Role
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text, pick
-from counter_app.ui.settings import SettingsPage
+from counter_app.ui.settings_page import SettingsPage
 from counter_app.ui.widgets import button, show_field_error
 
 

@@ -14,7 +14,7 @@ from counter_app.core.errors import DomainError, ValidationError
 from counter_app.services.portal_link import LinkCheck, PortalForm
 from counter_app.ui import gateway
 from counter_app.ui.i18n import current_language, error_text, number
-from counter_app.ui.settings import SettingsPage, _read_only
+from counter_app.ui.settings_page import SettingsPage, _read_only
 from counter_app.ui.status_bar import age_text
 from counter_app.ui.widgets import button, show_field_error
 
