@@ -18,6 +18,7 @@ from counter_app.services.portal_link import (
     portal_form,
     save_portal,
 )
+from counter_app.services.portal_port import PortalPort
 from sync.dialects.settings import load_settings
 from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
 from sync.emulator_motcua import MotcuaEmulator
@@ -84,6 +85,10 @@ def test_only_an_admin_sees_or_changes_the_link(ctx, dvcqg):
         portal_form(ctx, portal=DIALECT_PORTAL)
     with pytest.raises(Forbidden):
         check_portal(ctx, "/tmp", form(dvcqg.url), secret=SECRET, portal=DIALECT_PORTAL)
+
+
+def test_sync_implements_the_services_port():
+    assert isinstance(DIALECT_PORTAL, PortalPort)
 
 
 def test_check_sorts_each_outcome(admin, tmp_path, dvcqg):

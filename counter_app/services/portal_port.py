@@ -5,9 +5,10 @@ and the UI, pass that implementation to the services that take a `portal`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from counter_app.core.catalogue import Catalogue, Procedure
 from counter_app.core.errors import DomainError
@@ -53,6 +54,7 @@ class PulledProcedure(Protocol):
     def problem(self) -> DomainError | None: ...
 
 
+@runtime_checkable
 class PortalPort(Protocol):
     def load_link(self, store: Store) -> StoredLink:
         """The stored link (defaults when none is stored)."""
@@ -83,5 +85,7 @@ class PortalPort(Protocol):
         """Every procedure a dvcqg portal lists, in full (network; no transaction open). A
         failed link is a DomainError `catalogue.pull_failed`, never the portal's bytes."""
 
-    def convert_procedures(self, items: list[dict], catalogue: Catalogue) -> list[PulledProcedure]:
+    def convert_procedures(
+        self, items: list[dict], catalogue: Catalogue
+    ) -> Sequence[PulledProcedure]:
         """What `fetch_procedures` returned, as our procedures checked against `catalogue`."""
