@@ -30,9 +30,6 @@ KNOWN_CIRCLES = {
     # Catalogue.search calls the ranking, which ranks Catalogue's procedures (the procedure
     # search is being rebuilt for issue 20; the circle goes with it).
     frozenset({"counter_app.core.catalogue", "counter_app.core.procedure_search"}),
-    # run_op names Session in a type hint; the session's workers report failures through it.
-    frozenset({"counter_app.ui.background", "counter_app.ui.center_watch",
-               "counter_app.ui.ops", "counter_app.ui.session"}),
 }  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 
@@ -27,7 +27,6 @@ from counter_app.ui.i18n import current_language, error_text
 
 if TYPE_CHECKING:
     from counter_app.services.context import ServiceContext
-    from counter_app.ui.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +54,14 @@ SETTINGS = Changes(settings=True)
 ACCOUNTS = Changes(accounts=True)
 
 
+class OpSession(Protocol):
+    """What `run_op` needs of the window's Session (ui/session.py), named here: the session
+    imports this module, so this one does not import it back."""
+
+    def ctx(self) -> ServiceContext: ...
+    def notify(self, changes: Changes) -> None: ...
+
+
 @dataclass(frozen=True)
 class OpResult:
     ok: bool
@@ -64,7 +71,7 @@ class OpResult:
 
 
 def run_op(
-    session: Session,
+    session: OpSession,
     call: Callable[[ServiceContext], Any],
     *,
     changes: Changes,
