@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from heapq import heappop, heappush
 
 from counter_app.core.catalogue import Procedure
 from counter_app.core.text import fold
@@ -82,12 +84,15 @@ def title_words(name: str) -> list[str]:
 
 
 class _Entry:
-    """One procedure's words, field by field, counted once per catalogue."""
+    """One procedure's words, field by field, and each word's points once the catalogue's
+    word frequencies are known (so a keystroke only looks them up)."""
 
     def __init__(self, proc: Procedure) -> None:
         self.procedure = proc
+        self.code = proc.code.casefold()
         self.title = title_words(proc.name)
-        self.phrases = [_WORD.findall(fold(p)) for p in proc.everyday_words]
+        self.leading = tuple(_WORD.findall(fold(proc.name))[:2])
+        self.phrases = [tuple(_WORD.findall(fold(p))) for p in proc.everyday_words]
         documents = [w for d in proc.documents for w in _WORD.findall(fold(d.name))]
         fields = {
             TITLE: self.title,
@@ -100,28 +105,44 @@ class _Entry:
         self.words = set().union(*self.counts.values())
         sequences = (self.title, *self.phrases)
         self.pairs = {pair for seq in sequences for pair in zip(seq, seq[1:], strict=False)}
+        self.points: dict[str, float] = {}
+
+    def weigh(self, idf: Mapping[str, float], mean: Mapping[int, float]) -> None:
+        """BM25F of each word: the fields' weighted counts, length-normalised, saturated."""
+        for word in self.words:
+            weighted = 0.0
+            for f, weight in WEIGHTS.items():
+                tf = self.counts[f].get(word, 0)
+                if tf:
+                    norm = 1 - LENGTH_B[f] + LENGTH_B[f] * self.lengths[f] / mean[f]
+                    weighted += weight * tf / norm
+            self.points[word] = idf[word] * weighted * (K1 + 1) / (K1 + weighted)
 
 
 class _Index:
-    """The catalogue's words for scoring: entries, document frequencies, mean lengths."""
+    """The catalogue's words for scoring: entries, which entries hold each word, idf."""
 
     def __init__(self, procedures: Iterable[Procedure]) -> None:
         self.entries = [_Entry(p) for p in procedures]
         size = max(1, len(self.entries))
-        self.mean = {f: max(1.0, sum(e.lengths[f] for e in self.entries) / size) for f in WEIGHTS}
-        frequency: Counter[str] = Counter(w for e in self.entries for w in e.words)
-        self.idf = {w: math.log(1 + (size - n + 0.5) / (n + 0.5)) for w, n in frequency.items()}
-        self.vocabulary = sorted(frequency)
+        mean = {f: max(1.0, sum(e.lengths[f] for e in self.entries) / size) for f in WEIGHTS}
+        self.postings: dict[str, list[int]] = {}
+        for n, entry in enumerate(self.entries):
+            for word in entry.words:
+                self.postings.setdefault(word, []).append(n)
+        self.idf = {
+            w: math.log(1 + (size - len(ns) + 0.5) / (len(ns) + 0.5))
+            for w, ns in self.postings.items()
+        }
+        for entry in self.entries:
+            entry.weigh(self.idf, mean)
+        self.vocabulary = sorted(self.postings)
 
-    def term_score(self, entry: _Entry, word: str) -> float:
-        """BM25F of one word in one procedure: the fields' weighted counts, saturated."""
-        weighted = 0.0
-        for f, weight in WEIGHTS.items():
-            tf = entry.counts[f].get(word, 0)
-            if tf:
-                norm = 1 - LENGTH_B[f] + LENGTH_B[f] * entry.lengths[f] / self.mean[f]
-                weighted += weight * tf / norm
-        return self.idf[word] * weighted * (K1 + 1) / (K1 + weighted) if weighted else 0.0
+    def completions(self, start: str) -> set[str]:
+        """The catalogue's words that begin with `start` (the word being typed)."""
+        first = bisect_left(self.vocabulary, start)
+        last = bisect_left(self.vocabulary, start + "\x7f")
+        return set(self.vocabulary[first:last])
 
 
 _CACHE: dict[int, tuple[tuple[Procedure, ...], _Index]] = {}
@@ -139,68 +160,97 @@ def _index(procedures: Iterable[Procedure]) -> _Index:
     return cached[1]
 
 
-def _phrase_bonus(query: list[str], entry: _Entry, idf: Mapping[str, float]) -> float:
-    """Words side by side in the query and in a phrase; a whole everyday phrase most."""
-    bonus = sum(
-        BIGRAM_BONUS * (idf.get(a, 0) + idf.get(b, 0)) / 2
-        for a, b in set(zip(query, query[1:], strict=False))
-        if (a, b) in entry.pairs
-    )
-    longest = 0
-    for phrase in entry.phrases:
-        size = len(phrase)
-        if size > 1 and any(query[i : i + size] == phrase for i in range(len(query) - size + 1)):
-            longest = max(longest, size)
-    if len(query) == 1 and query in entry.phrases:  # "sao", "tố cáo": one word said alone
-        longest = 1
-    return bonus + PHRASE_BONUS * longest
+class _Reading:
+    """One way to read the query (the last word as typed, or as a word it starts), with
+    what every procedure is compared against: weights, side-by-side pairs, phrases."""
+
+    def __init__(self, query: list[str], idf: Mapping[str, float]) -> None:
+        self.query = query
+        fillers_only = all(q in FILLERS for q in query)  # "giấy" alone is a real question
+        self.weights = [1.0 if fillers_only or q not in FILLERS else FILLER_WEIGHT for q in query]
+        self.pairs = {
+            (a, b): BIGRAM_BONUS * (idf.get(a, 0) + idf.get(b, 0)) / 2
+            for a, b in zip(query, query[1:], strict=False)
+        }
+        size = len(query)
+        # every run of 2+ words, and a lone word ("sao y" typed as "sao" is not a phrase)
+        self.runs = {tuple(query[i:j]) for i in range(size) for j in range(i + 2, size + 1)}
+        if size == 1:
+            self.runs.add(tuple(query))
+
+        # the most the phrase, pair and title parts can add: bounds what is worth scoring
+        self.most_extra = sum(self.pairs.values()) + PHRASE_BONUS * size + TITLE_FIT
+
+    def words_score(self, entry: _Entry) -> tuple[float, float]:
+        """The BM25F sum of the typed words and the coverage factor; (0, 0) when no real
+        word matches."""
+        total, found, wanted = 0.0, 0, 0
+        for term, weight in zip(self.query, self.weights, strict=True):
+            points = entry.points.get(term, 0.0)
+            total += weight * points
+            if weight > FILLER_WEIGHT:
+                wanted += 1
+                found += points > 0
+        return (total, 1 - COVERAGE + COVERAGE * found / wanted) if found else (0.0, 0.0)
+
+    def extra(self, entry: _Entry) -> float:
+        """Pairs side by side, the longest everyday phrase said whole, the title's fit."""
+        bonus = sum(v for pair, v in self.pairs.items() if pair in entry.pairs)
+        longest = max((len(p) for p in entry.phrases if p in self.runs), default=0)
+        fit = 1 - _extra_words(self.query, entry.title) / max(1, len(entry.title))
+        return bonus + PHRASE_BONUS * longest + TITLE_FIT * fit
 
 
-def _only_leading(query: list[str], name: str) -> bool:
-    """True when a clerk typed just "thủ tục" (or its start) and the name begins with it."""
-    leading = _WORD.findall(fold(name))[:2]
-    return tuple(leading) == _LEADING and all(
-        any(word.startswith(q) for word in leading) for q in query
-    )
+def _only_leading(query: list[str]) -> bool:
+    """True when a clerk typed just "thủ tục" (or the start of its words)."""
+    return all(any(word.startswith(q) for word in _LEADING) for q in query)
 
 
 def _extra_words(query: list[str], words: list[str]) -> int:
     """Title words that no typed word accounts for: fewer means a closer fit."""
-    return sum(1 for w in words if not any(w.startswith(q) for q in query))
+    starts = tuple(query)
+    return sum(1 for w in words if not w.startswith(starts))
 
 
-def _score(index: _Index, entry: _Entry, query: list[str], weights: list[float]) -> float:
-    """One procedure's score for one reading of the query; 0 when no real word matches."""
-    total, found, wanted = 0.0, 0, 0
-    for term, weight in zip(query, weights, strict=True):
-        points = index.term_score(entry, term)
-        total += weight * points
-        if weight > FILLER_WEIGHT:
-            wanted += 1
-            found += points > 0
-    if not found:
-        return 0.0
-    fit = 1 - _extra_words(query, entry.title) / max(1, len(entry.title))
-    score = total + _phrase_bonus(query, entry, index.idf) + TITLE_FIT * fit
-    return score * (1 - COVERAGE + COVERAGE * found / wanted)
-
-
-def _scores(index: _Index, query: list[str], unfinished: bool) -> dict[int, float]:
-    """Each matching entry's score, by position in the index. An unfinished last word is
-    read as each word of the procedure it starts ("khai si" as "khai sinh"), at a discount."""
-    weights = [FILLER_WEIGHT if q in FILLERS else 1.0 for q in query]
-    if all(q in FILLERS for q in query):
-        weights = [1.0] * len(query)  # "giấy" alone is a real question
-    last, scores = query[-1], {}
-    for n, entry in enumerate(index.entries):
-        best = _score(index, entry, query, weights)
-        if unfinished:
-            for word in entry.words:
-                if word != last and word.startswith(last):
-                    reading = [*query[:-1], word]
-                    best = max(best, UNFINISHED * _score(index, entry, reading, weights))
-        if best > 0:
-            scores[n] = best
+def _scores(index: _Index, query: list[str], unfinished: bool, keep: int) -> dict[int, float]:
+    """The scores of the best `keep` matching entries (and any tied with them), by position
+    in the index. Only procedures holding a typed word are looked at, and the phrase and
+    title parts are worked out only while they can still lift a procedure into the best
+    `keep` (a province lists hundreds of procedures; a keystroke must stay quick). An
+    unfinished last word is also read as the procedure's weightiest word it starts ("khai
+    si" as "khai sinh"), at a discount."""
+    as_typed = _Reading(query, index.idf)
+    real = [q for q, w in zip(query, as_typed.weights, strict=True) if w > FILLER_WEIGHT]
+    started = index.completions(query[-1]) - {query[-1]} if unfinished else set()
+    candidates = {n for word in (*real, *started) for n in index.postings.get(word, ())}
+    readings: dict[str, _Reading] = {}
+    bounded = []  # (most it can score, entry, reading, discount, words' sum, coverage)
+    for n in candidates:
+        entry = index.entries[n]
+        choices = [(as_typed, 1.0)]
+        words = started & entry.words
+        if words:  # the word it most likely is here: the one that weighs most
+            word = max(words, key=lambda w: (entry.points[w], w))
+            if word not in readings:
+                readings[word] = _Reading([*query[:-1], word], index.idf)
+            choices.append((readings[word], UNFINISHED))
+        for reading, discount in choices:
+            total, coverage = reading.words_score(entry)
+            if coverage:
+                most = discount * (total + reading.most_extra) * coverage
+                bounded.append((most, n, reading, discount, total, coverage))
+    bounded.sort(key=lambda item: -item[0])
+    scores: dict[int, float] = {}
+    kept: list[float] = []  # the best `keep` scores so far, a min-heap
+    for most, n, reading, discount, total, coverage in bounded:
+        if len(kept) >= keep and most < kept[0]:
+            break  # nothing further down can enter the best `keep`
+        score = discount * (total + reading.extra(index.entries[n])) * coverage
+        if score > scores.get(n, 0.0):
+            scores[n] = score
+            heappush(kept, score)
+            if len(kept) > keep:
+                heappop(kept)
     return scores
 
 
@@ -230,18 +280,19 @@ def rank_procedures(
 
     coded = set()
     for n, entry in enumerate(index.entries):
-        code = entry.procedure.code.casefold()
-        if code == code_query or code.startswith(code_query):
-            add(entry, EXACT_CODE if code == code_query else CODE_PREFIX, 0.0)
+        if entry.code.startswith(code_query):
+            add(entry, EXACT_CODE if entry.code == code_query else CODE_PREFIX, 0.0)
             coded.add(n)
-    scores = _scores(index, query, unfinished=not text[-1:].isspace()) if query else {}
+    unfinished = not text[-1:].isspace()
+    scores = _scores(index, query, unfinished, keep=limit) if query else {}
     best = max(scores.values(), default=0.0)
     for n, score in scores.items():
         if n not in coded and score >= KEEP_RATIO * best:
             add(index.entries[n], WORDS, score)
-    for n, entry in enumerate(index.entries):  # "thủ tục" typed alone: every such name
-        if n not in scores and n not in coded and _only_leading(query, entry.procedure.name):
-            add(entry, WORDS, 0.0)
+    if query and _only_leading(query):  # "thủ tục" typed alone: every name it starts
+        for n, entry in enumerate(index.entries):
+            if n not in scores and n not in coded and entry.leading == _LEADING:
+                add(entry, WORDS, 0.0)
     found.sort(key=lambda item: item[0])
     return [ranked for _, ranked in found[:limit]]
 
