@@ -131,3 +131,13 @@ def test_bench_report_has_sane_figures(tmp_path, capsys):
         assert figures["found"] + figures["ranked_out"] == 20, kind
     for kind in ("citizen_id", "phone", "code", "code_prefix"):
         assert report["search"][kind]["found"] == 20, kind
+
+
+def test_procedure_search_bench_times_both_catalogues():
+    from bench import procedure_search
+
+    figures = procedure_search.run(quick=True)
+    assert (figures["shipped"]["procedures"], figures["province"]["procedures"]) == (47, 940)
+    for size in ("shipped", "province"):
+        assert 0 < figures[size]["p50_ms"] <= figures[size]["p95_ms"]
+    assert figures["size_ratio"] == 20 and isinstance(figures["share_target_met"], bool)

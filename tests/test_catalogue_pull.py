@@ -72,6 +72,9 @@ def test_pull_upserts_what_passes_and_reports_what_does_not(admin, store):
     assert [d.name for d in birth.documents][0] == "Tờ khai đăng ký khai sinh theo mẫu"
     assert [f.amount_vnd for f in birth.fees] == [0, 8000]
     assert "60/2014/QH13 Luật Hộ tịch" in birth.legal_basis
+    # what people call it is ours: the portal lists titles only, a pull keeps the words
+    assert birth.everyday_words == before.procedure("1.001193").everyday_words
+    assert "làm giấy khai sinh" in birth.everyday_words
     with pytest.raises(DomainError):
         after.procedure("3.000222")
     audit = store.query_one("SELECT action, entity_id, detail FROM audit ORDER BY id DESC")

@@ -19,7 +19,8 @@ key is refused so that a typo cannot silently drop a rule)::
         "fees*": [{"description": "Miễn lệ phí khi đăng ký đúng hạn", "amount_vnd*": 0,
                    "unit*": "per_case", "province_specific*": true}],
         "return_methods*": ["counter", "post"],
-        "legal_basis*": "Luật Hộ tịch 2014; Nghị định 123/2015/NĐ-CP"}]}
+        "legal_basis*": "Luật Hộ tịch 2014; Nghị định 123/2015/NĐ-CP",
+        "everyday_words*": ["làm giấy khai sinh", "đk khai sinh"]}]}
 
 `form` is a DocumentForm value, `return_methods` holds ReturnMethod values, `unit` is one of
 FEE_UNITS, `amount_vnd` null means "set case by case", `same_day_cutoff` is "HH:MM" or null.
@@ -42,6 +43,7 @@ from typing import Any
 
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.text import fold
 
 register(
     {
@@ -135,6 +137,9 @@ class Procedure:
     fees: tuple[FeeRule, ...] = ()
     return_methods: tuple[ReturnMethod, ...] = (ReturnMethod.COUNTER,)
     legal_basis: str = ""
+    # What clerks and citizens call it ("làm sổ đỏ", "nhập hộ khẩu", "công chứng bản sao"):
+    # people do not speak in official titles, and the search weighs these like the title.
+    everyday_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -348,7 +353,22 @@ _PROCEDURE_KEYS = {
     "fees",
     "return_methods",
     "legal_basis",
+    "everyday_words",
 }
+EVERYDAY_WORDS_MAX = 80  # characters of one phrase: a few words, not a description
+
+
+def _parse_everyday_words(r: _Reader, where: str) -> tuple[str, ...]:
+    """Short phrases, none twice once diacritics are folded ("sổ đỏ" and "so do" are one)."""
+    words = _texts(r, "everyday_words", where)
+    seen: set[str] = set()
+    for i, phrase in enumerate(words):
+        if len(phrase) > EVERYDAY_WORDS_MAX:
+            raise _invalid(f"{where}.everyday_words[{i}]: at most {EVERYDAY_WORDS_MAX} characters")
+        if fold(phrase) in seen:
+            raise _invalid(f"{where}.everyday_words[{i}]: {phrase!r} listed twice")
+        seen.add(fold(phrase))
+    return words
 
 
 def _parse_procedure(data: Any, where: str, letters: set[str]) -> Procedure:
@@ -379,6 +399,7 @@ def _parse_procedure(data: Any, where: str, letters: set[str]) -> Procedure:
         fees=tuple(_parse_fee(fee, f"{where}.fees[{i}]") for i, fee in enumerate(r.array("fees"))),
         return_methods=methods,
         legal_basis=r.text("legal_basis", required=False),
+        everyday_words=_parse_everyday_words(r, where),
     )
 
 
@@ -454,6 +475,7 @@ def catalogue_to_dict(cat: Catalogue) -> dict[str, Any]:
                 ],
                 "return_methods": [m.value for m in p.return_methods],
                 "legal_basis": p.legal_basis,
+                "everyday_words": list(p.everyday_words),
             }
             for p in cat.procedures
         ],

@@ -20,10 +20,15 @@ _DIGITS = re.compile(r"[\s.\-()+]")
 
 @dataclass(frozen=True)
 class DossierPage:
-    """The dossiers shown, and how many match in all (the list stops at its limit)."""
+    """The dossiers shown, how many match in all (the list stops at its limit), and what the
+    dates left out: `dates_ignored` when a code, an ID number or a phone was typed (they name
+    the citizen's dossiers whenever received), `outside_dates` how many more a name matches
+    outside "received from ... to ..."."""
 
     dossiers: list[Dossier]
     total: int
+    dates_ignored: bool = False
+    outside_dates: int = 0
 
 
 def _match(text: str) -> DossierMatch | None:
@@ -66,28 +71,42 @@ def find_dossiers(
     since: date | None = None,
     until: date | None = None,
     overdue: bool = False,
+    any_date: bool = False,
     limit: int = 200,
 ) -> DossierPage:
     """The dossier page's list: what was typed AND every filter, with the full count.
 
     A typed name used to replace the filters, so "Nguyễn" with "quá hạn" listed every
-    Nguyễn; and the list stopped at 200 without saying how many matched.
+    Nguyễn; and the list stopped at 200 without saying how many matched. The dates are
+    the exception: the page opens on the last 30 days, and a citizen back for a 30-day
+    result was "0 hồ sơ". A code, an ID number or a phone finds the dossier whatever the
+    dates; a name says how many it matches outside them (`any_date` shows those too).
     """
     ctx.actor.require(Permission.READ_DOSSIERS)
+    match = _match(text)
+    dates_ignored = any_date or (match is not None and match.kind != "name")
     filters = {
         "statuses": statuses,
         "procedure_code": procedure_code or None,
+        "overdue_at": ctx.now() if overdue else None,
+        "match": match,
+    }
+    dates = {
         "received_from": datetime.combine(since, time(0), VN_TZ) if since else None,
         "received_to": (
             datetime.combine(until + timedelta(days=1), time(0), VN_TZ) if until else None
         ),
-        "overdue_at": ctx.now() if overdue else None,
-        "match": _match(text),
     }
+    if not dates_ignored:
+        filters.update(dates)
     repo = ctx.store.dossiers
     found = repo.listing(**filters, limit=limit)
     total = len(found) if len(found) < limit else repo.count_listing(**filters)
-    return DossierPage(found, total)
+    outside = 0
+    if match is not None and not dates_ignored and any(dates.values()):
+        everywhen = {k: v for k, v in filters.items() if k not in dates}
+        outside = repo.count_listing(**everywhen) - total
+    return DossierPage(found, total, dates_ignored=dates_ignored, outside_dates=outside)
 
 
 def list_dossiers(

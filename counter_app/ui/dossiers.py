@@ -83,6 +83,12 @@ class DossiersWidget(QWidget):
         v.until.setDate(today)
         v.search.clicked.connect(self.run_search)
         v.query.returnPressed.connect(self.run_search)
+        # Alt+N lists a name's dossiers of every date, until the name or a date changes.
+        self._any_date = False
+        v.any_date.clicked.connect(self._show_any_date)
+        v.query.textEdited.connect(lambda _t: self._dates_again())
+        v.since.dateChanged.connect(lambda _d: self._dates_again())
+        v.until.dateChanged.connect(lambda _d: self._dates_again())
         v.table.itemSelectionChanged.connect(self._on_selected)
         v.print_button.clicked.connect(self._on_print)
         v.reprint_button.clicked.connect(self.open_reprint)
@@ -126,6 +132,7 @@ class DossiersWidget(QWidget):
                 since=v.since.date().toPython(),
                 until=v.until.date().toPython(),
                 overdue=v.overdue.isChecked(),
+                any_date=self._any_date,
                 limit=LIST_LIMIT,
             )
         except DomainError as error:
@@ -136,6 +143,7 @@ class DossiersWidget(QWidget):
         shown = self.selected
         self.found = page.dossiers
         self._fill(page.dossiers, page.total)
+        self._say_dates(page)
         if shown is not None and not self.select_code(shown.code) and keep_message:
             self._show(shown)  # moved out of the filters: its detail stays in view
 
@@ -165,6 +173,26 @@ class DossiersWidget(QWidget):
             text = self.tr("%n hồ sơ", "", len(found))
         self.view.count.setText(text)
         self._show(None)
+
+    def _say_dates(self, page) -> None:
+        """What the dates left out, or that they were not applied, after the count."""
+        v = self.view
+        extra = ""
+        if page.outside_dates:
+            extra = self.tr("còn %n hồ sơ khớp nhưng nhận ngoài khoảng ngày", "",
+                            page.outside_dates)  # fmt: skip
+        elif page.dates_ignored and v.query.text().strip():
+            extra = self.tr("tìm mọi ngày nhận, không theo khoảng ngày")
+        if extra:
+            v.count.setText(f"{v.count.text()} · {extra}")
+        v.any_date.setVisible(page.outside_dates > 0)
+
+    def _show_any_date(self) -> None:
+        self._any_date = True
+        self.run_search()
+
+    def _dates_again(self) -> None:
+        self._any_date = False
 
     def _on_selected(self) -> None:
         rows = self.view.table.selectionModel().selectedRows()

@@ -82,6 +82,10 @@ class DossiersView(QWidget):
                 header.setSectionResizeMode(column, QHeaderView.Stretch)
         self.count = QLabel()
         self.count.setProperty("role", "hint")
+        self.count.setWordWrap(True)
+        # Shown when a name also matches dossiers received outside the dates.
+        self.any_date = button(self.tr("Hiện cả hồ sơ ngoài khoảng ngày"), shortcut="Alt+N")
+        self.any_date.hide()
 
         self.detail = QLabel(self.tr("Chọn một hồ sơ để xem chi tiết."))
         self.detail.setWordWrap(True)
@@ -121,7 +125,10 @@ class DossiersView(QWidget):
         lv.setContentsMargins(0, 0, 0, 0)
         lv.addLayout(filters)
         lv.addWidget(self.table, 1)
-        lv.addWidget(self.count)
+        counted = QHBoxLayout()
+        counted.addWidget(self.count, 1)
+        counted.addWidget(self.any_date)
+        lv.addLayout(counted)
 
         detail_box = QGroupBox(self.tr("Chi tiết"))
         dv = QVBoxLayout(detail_box)

@@ -178,6 +178,23 @@ class IntakeWidget(QWidget):
             v.procedure_results.addItem(f"{proc.code} – {proc.name}")
         if self._results:
             v.procedure_results.setCurrentRow(0)
+            show_field_error(v.procedure_error, "")
+        elif v.procedure_search.text().strip():
+            self._nothing_found(v.procedure_search.text().strip())
+
+    def _nothing_found(self, text: str) -> None:
+        """The search names no procedure: the one chosen before is dropped with its papers,
+        so Ctrl+Enter cannot receive a birth registration as a certification."""
+        dropped = self.procedure is not None
+        self._set_procedure(None)
+        message = (
+            self.tr("Không tìm thấy thủ tục nào cho «{text}»: đã bỏ thủ tục đã chọn trước đó. "
+                    "Hãy gõ cách gọi khác hoặc mã thủ tục.")
+            if dropped
+            else self.tr("Không tìm thấy thủ tục nào cho «{text}». "
+                         "Hãy gõ cách gọi khác hoặc mã thủ tục.")
+        )  # fmt: skip
+        show_field_error(self.view.procedure_error, message.format(text=text))
 
     def _choose_first(self) -> None:
         self._search_timer.stop()
@@ -387,6 +404,9 @@ class IntakeWidget(QWidget):
     # --- 4. decision
     def _collect(self) -> dict | None:
         """The arguments of the service call, or None after showing what is wrong."""
+        if self._search_timer.isActive():  # typed but not yet searched: search first
+            self._search_timer.stop()
+            self._search()
         self._clear_errors()
         v = self.view
         ok = all([self._check(name) for name in CITIZEN_FIELDS])

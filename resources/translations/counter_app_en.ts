@@ -572,6 +572,10 @@
         <translation>Due</translation>
     </message>
     <message>
+        <source>Hiện cả hồ sơ ngoài khoảng ngày</source>
+        <translation>Show those outside the dates too</translation>
+    </message>
+    <message>
         <source>Chọn một hồ sơ để xem chi tiết.</source>
         <translation>Select a dossier to see its details.</translation>
     </message>
@@ -672,6 +676,17 @@
             <numerusform>%n dossier</numerusform>
             <numerusform>%n dossiers</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>còn %n hồ sơ khớp nhưng nhận ngoài khoảng ngày</source>
+        <translation>
+            <numerusform>%n more match, received outside the dates</numerusform>
+            <numerusform>%n more match, received outside the dates</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>tìm mọi ngày nhận, không theo khoảng ngày</source>
+        <translation>searched every date received, not only the dates chosen</translation>
     </message>
     <message>
         <source>Chọn một hồ sơ để xem chi tiết.</source>
@@ -1186,6 +1201,14 @@
     <message>
         <source>Công dân số {label}</source>
         <translation>Citizen {label}</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy thủ tục nào cho «{text}»: đã bỏ thủ tục đã chọn trước đó. Hãy gõ cách gọi khác hoặc mã thủ tục.</source>
+        <translation>No procedure found for “{text}”: the procedure chosen before was dropped. Type another name for it or the procedure code.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy thủ tục nào cho «{text}». Hãy gõ cách gọi khác hoặc mã thủ tục.</source>
+        <translation>No procedure found for “{text}”. Type another name for it or the procedure code.</translation>
     </message>
     <message>
         <source>Chưa chọn thủ tục.</source>

@@ -201,6 +201,8 @@ def procedure_from_wire(
         fees=_fees(when),
         return_methods=existing.return_methods if existing else (ReturnMethod.COUNTER,),
         legal_basis="; ".join(x for x in laws if x) or (existing.legal_basis if existing else ""),
+        # The portal knows only titles; what people call it is ours and survives a pull.
+        everyday_words=existing.everyday_words if existing else (),
     )
     single = Catalogue("check", groups, (procedure,))
     return parse_catalogue(catalogue_to_dict(single)).procedures[0]  # our own checks
