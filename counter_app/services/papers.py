@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from counter_app.core.dossier import STATUS_NAMES, Dossier, DossierStatus
 from counter_app.core.errors import DomainError, NotFound, ValidationError
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("intake", "result")
 MAX_RESULT_PAPERS = 20
+MAX_PAGES = 200
 TITLE_MAX = 200
 # intake papers are digitised while the dossier is being received or worked on; a refused
 # or withdrawn one has none to add
@@ -71,6 +72,10 @@ register(
             "en": "The paper's file is not on this PC and the center hub could not be "
             "reached; try again when the link returns.",
         },
+        "paper.bad_pages": {
+            "vi": "Số trang phải từ 1 đến {high}.",
+            "en": "The number of pages must be between 1 and {high}.",
+        },
         "paper.title_too_long": {
             "vi": "Tên giấy tờ dài quá {max} ký tự.",
             "en": "The paper's title is longer than {max} characters.",
@@ -95,6 +100,7 @@ class PaperFile:
     added_by: str
 
 
+@runtime_checkable
 class PaperSource(Protocol):
     def fetch_paper(self, paper_id: str) -> bytes | None:
         """The sealed blob from the center's object store; None when out of reach."""
@@ -120,6 +126,28 @@ def attach_files(
     return attach_pdf(
         ctx, dossier_code, paper_no, prepare_paper(paths, colour=colour), kind=kind, title=title
     )
+
+
+def scan_paper(
+    ctx: ServiceContext,
+    dossier_code: str,
+    paper_no: int,
+    *,
+    device: str | None = None,
+    pages: int = 1,
+    colour: bool = False,
+    kind: str = "intake",
+    title: str | None = None,
+) -> PaperFile:
+    """`pages` pages from the scanner (one press each on a flatbed) as one paper."""
+    from counter_app.scanner import scan_page
+
+    _check_may_attach(ctx, get_dossier(ctx, dossier_code), kind)
+    if not 1 <= pages <= MAX_PAGES:
+        raise ValidationError("paper.bad_pages", field="pages", high=MAX_PAGES)
+    images = [scan_page(device, colour=colour).image for _ in range(pages)]
+    pdf = make_pdf(images, colour=colour)
+    return attach_pdf(ctx, dossier_code, paper_no, pdf, kind=kind, title=title)
 
 
 def attach_pdf(
@@ -273,6 +301,8 @@ def read_paper(ctx: ServiceContext, paper_id: str, *, source: PaperSource | None
     if row is None or row["removed_at"] is not None:
         raise NotFound("paper.unknown")
     _check_may_read(ctx, get_dossier(ctx, row["dossier_code"]))
+    if source is None and isinstance(ctx.claims, PaperSource):  # a center's counter
+        source = ctx.claims
     blob = paper_blob(ctx.store, paper_id, source=source)
     if blob is None:
         raise DomainError("paper.not_here")
