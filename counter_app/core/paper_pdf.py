@@ -103,17 +103,18 @@ def _page_jpeg(data: bytes, *, colour: bool, n: int) -> bytes:
     image = _flatten(image, colour)
     image = image.resize(_size_at_dpi(image), Image.Resampling.LANCZOS)
     budget = _budget(image.size)
+    dpi = float(DPI)
     while True:
         for quality in QUALITIES:
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=quality, dpi=(DPI, DPI), optimize=True)
+            image.save(out, "JPEG", quality=quality, dpi=(round(dpi), round(dpi)), optimize=True)
             if out.tell() <= budget:
                 return out.getvalue()
-        # still over at the lowest quality: a photo full of texture; fewer pixels then
-        image = image.resize(
-            (max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8))),
-            Image.Resampling.LANCZOS,
-        )
+        # still over at the lowest quality (a photo full of texture): fewer pixels on the
+        # same paper size, so a lower resolution
+        width, height = max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8))
+        dpi *= width / image.width
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
 
 
 def _flatten(image, colour: bool):
@@ -150,7 +151,7 @@ def _budget(size: tuple[int, int]) -> int:
 def _images_to_pdf(jpegs: list[bytes]) -> bytes:
     import img2pdf
 
-    return img2pdf.convert(jpegs, layout_fun=img2pdf.get_fixed_dpi_layout_fun((DPI, DPI)))
+    return img2pdf.convert(jpegs)  # each page sized by its JPEG's own resolution
 
 
 def _page_count(pdf: bytes, n: int) -> int:
@@ -192,7 +193,7 @@ def thumbnail(pdf: bytes) -> bytes | None:
     try:
         with pikepdf.open(io.BytesIO(pdf)) as document:
             page = document.pages[0]
-            for _name, raw in page.images.items():
+            for _name, raw in page.get_images().items():
                 image = pikepdf.PdfImage(raw).as_pil_image()
                 image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2), Image.Resampling.LANCZOS)
                 out = io.BytesIO()

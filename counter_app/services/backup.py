@@ -49,6 +49,7 @@ def backup_now(ctx: ServiceContext, *, to: Path | None = None, keep: int | None 
     now = ctx.now()
     info = ctx.store.settings.get("keys")
     key = files.backup_key(ctx.store.crypto)
+    ctx.store.papers.forget_orphans()  # what a kill left behind is not worth keeping
     try:
         target = files.write_backup(
             ctx.store.conn, info, key, folder / files.backup_name(now),

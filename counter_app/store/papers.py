@@ -84,6 +84,18 @@ class PaperRepository:
             (start.isoformat(), end.isoformat()),
         )
 
+    def forget_orphans(self) -> int:
+        """Files a kill left behind: written but never committed, or replaced but not yet
+        deleted; and partial writes. Under the write lock: a paper being attached right now
+        is written inside its transaction, so no file seen here without a kept row is still
+        to be committed."""
+        with self._store.transaction():
+            kept = self.kept_ids()
+            orphans = [i for i in self.files.ids() if i not in kept]
+            for paper_id in orphans:
+                self.files.delete(paper_id)
+            return len(orphans) + self.files.forget_partials()
+
     def rewrap_files(self) -> int:
         """After a key rotation, each file's own key wrapped again under the current
         sealing key (the body is not touched); safe to interrupt and run again."""
