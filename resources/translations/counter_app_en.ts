@@ -988,6 +988,29 @@
     </message>
 </context>
 <context>
+    <name>IntakePapers</name>
+    <message>
+        <source>Chọn tệp giấy tờ đã quét</source>
+        <translation>Choose the scanned paper&apos;s files</translation>
+    </message>
+    <message>
+        <source>Đang số hóa…</source>
+        <translation>Digitising…</translation>
+    </message>
+    <message>
+        <source>đã số hóa · {n} trang</source>
+        <translation>digitised · {n} pages</translation>
+    </message>
+    <message>
+        <source>⚠ Đã nhận nhưng chưa số hóa</source>
+        <translation>⚠ Received but not digitised</translation>
+    </message>
+    <message>
+        <source>Chưa số hóa</source>
+        <translation>Not digitised</translation>
+    </message>
+</context>
+<context>
     <name>IntakePrinter</name>
     <message>
         <source>Đã in: {title}</source>
@@ -1023,6 +1046,10 @@
     <message>
         <source>Nhận</source>
         <translation>Got</translation>
+    </message>
+    <message>
+        <source>Số hóa</source>
+        <translation>Digitised</translation>
     </message>
     <message>
         <source>Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước</source>
@@ -1256,6 +1283,10 @@
         <translation>Nothing saved: correct the fields with a red message.</translation>
     </message>
     <message>
+        <source>Đang số hóa giấy tờ: chờ xong rồi lưu hồ sơ.</source>
+        <translation>Papers are being digitised: wait until they are done, then save the dossier.</translation>
+    </message>
+    <message>
         <source>Đã lưu bản nháp {code}; cán bộ sẽ kiểm tra và tiếp nhận.</source>
         <translation>Draft {code} saved; a clerk will check and accept it.</translation>
     </message>
@@ -1470,6 +1501,29 @@
     <message>
         <source>Chưa gọi số mới</source>
         <translation>Do not call yet</translation>
+    </message>
+</context>
+<context>
+    <name>PaperCell</name>
+    <message>
+        <source>Quét</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <source>Quét thêm một trang từ máy quét (xám, 200 dpi)</source>
+        <translation>Scan one more page from the scanner (grey, 200 dpi)</translation>
+    </message>
+    <message>
+        <source>Tệp…</source>
+        <translation>File…</translation>
+    </message>
+    <message>
+        <source>Nhập tệp PDF, JPEG hoặc PNG đã quét (hoặc kéo thả tệp vào đây)</source>
+        <translation>Import a scanned PDF, JPEG or PNG file (or drop files here)</translation>
+    </message>
+    <message>
+        <source>Bỏ các trang đã số hóa của giấy tờ này</source>
+        <translation>Drop this paper&apos;s digitised pages</translation>
     </message>
 </context>
 <context>
