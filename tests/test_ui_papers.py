@@ -94,3 +94,46 @@ def test_a_bad_file_and_a_missing_scanner_say_so_on_the_row(qtbot, intake, store
     rows.cell(1).scan.click()
     qtbot.waitUntil(lambda: "Máy quét báo lỗi" in rows.cell(1).state.text(), timeout=20_000)
     assert rows.prepared() == {}
+
+
+def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
+    qtbot, qapp, store, clock, station, tmp_path
+):
+    from counter_app.core.dossier import DossierStatus
+    from counter_app.ui import gateway
+    from counter_app.ui.dossiers import RESULT_FILE, RESULT_SCAN, DossiersWidget
+
+    make_app("vi")
+    with store.transaction():
+        store.settings.set("scanner_device", "test")
+    session = Session(store, clock=clock, actor=Actor("canbo1", Role.CLERK))
+    ctx = session.ctx()
+    dossier = gateway.receive_dossier(
+        ctx, procedure_code="1.001193", applicant=gateway.ApplicantInput(full_name="Lo Van Pao")
+    )
+    page = DossiersWidget(session)
+    qtbot.addWidget(page)
+    page.resize(1366 - 210, 768 - 60)
+    page.show()
+    qtbot.waitUntil(lambda: page._loaded and page.view.procedure.count() > 1)
+    page.run_search()
+    assert page.select_code(dossier.code)
+    assert "Giấy tờ đã số hóa: 0/" in page.view.detail.text()
+    assert RESULT_SCAN not in page.action_buttons  # not before the result is ready
+    for status in (DossierStatus.PROCESSING, DossierStatus.DONE):
+        gateway.change_status(ctx, code=dossier.code, to=status)
+    page.run_search()
+    page.select_code(dossier.code)
+    scan = page.action_buttons[RESULT_SCAN]
+    scan.setFocus()
+    qtbot.keyClick(scan, Qt.Key_Space)
+    attached = "Đã đính kèm giấy tờ kết quả"
+    qtbot.waitUntil(lambda: attached in page.view.message.text(), timeout=20_000)
+    page.results.import_files(dossier.code, [str(text_page(tmp_path / "kq.png"))])
+    results = lambda: gateway.papers_of(ctx, dossier.code, "result")  # noqa: E731
+    qtbot.waitUntil(lambda: len(results()) == 2, timeout=20_000)
+    assert RESULT_FILE in page.action_buttons
+    page.select_code(dossier.code)
+    detail = page.view.detail.text()
+    assert detail.count("Kết quả đã trả kèm: Kết quả: ") == 2
+    assert "· 1 trang · 09:00 29/04/2026 · canbo1" in detail

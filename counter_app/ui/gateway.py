@@ -17,6 +17,7 @@ from counter_app.services import (
     code_pool,
     dossier_notices,
     dossiers,
+    papers,
     portal_link,
     procedures,
     queue,
@@ -239,6 +240,9 @@ def officer_name(ctx: ServiceContext, username: str) -> str:
 
 
 # --- papers: scanning and converting run on a worker thread (ui/papers.py) ------------------
+RESULT_STATUSES = papers.RESULT_STATUSES  # when a dossier's result papers may be attached
+
+
 def prepare_scan(device: str | None, *, colour: bool, earlier: list[bytes]):
     """One more page from the scanner, then the paper's PDF with every page so far; slow:
     never on the UI thread. Returns (pages as images, the PDF, its thumbnail)."""
@@ -266,26 +270,19 @@ def scanner_device(ctx: ServiceContext) -> str | None:
 
 
 def papers_of(ctx: ServiceContext, code: str, kind: str | None = None):
-    from counter_app.services import papers
-
     return papers.papers_of(ctx, code, kind)
 
 
 def read_paper(ctx: ServiceContext, paper_id: str) -> bytes:
-    from counter_app.services import papers
-
     return papers.read_paper(ctx, paper_id)
 
 
 def attach_pdf(ctx: ServiceContext, code: str, paper_no: int, pdf, *, kind: str, title=None):
-    from counter_app.services import papers
-
     return papers.attach_pdf(ctx, code, paper_no, pdf, kind=kind, title=title)
 
 
 def receive_with_papers(ctx: ServiceContext, prepared: dict, **intake) -> Dossier:
     """Receive the dossier and attach the papers scanned meanwhile, in one transaction."""
-    from counter_app.services import papers
 
     def attach(dossier: Dossier) -> Dossier:
         for paper_no, pdf in sorted(prepared.items()):  # a new dossier: nothing to replace
@@ -295,3 +292,12 @@ def receive_with_papers(ctx: ServiceContext, prepared: dict, **intake) -> Dossie
         return dossier
 
     return dossiers.receive_dossier(ctx, then=attach if prepared else None, **intake)
+
+
+def attach_result(ctx: ServiceContext, code: str, pdf):
+    """The next result paper of the dossier, titled after its procedure."""
+    held = papers.papers_of(ctx, code, "result")
+    number = max((p.paper_no for p in held), default=0) + 1
+    name = dossiers.get_dossier(ctx, code).procedure_name
+    title = f"Kết quả: {name}"[: papers.TITLE_MAX]
+    return papers.attach_pdf(ctx, code, number, pdf, kind="result", title=title)

@@ -227,3 +227,61 @@ class IntakePapers(QObject):
         cell.clear.setVisible(pdf is not None)
         cell.scan.setEnabled(row not in self._busy)
         cell.import_files.setEnabled(row not in self._busy)
+
+
+class ResultPapers(QObject):
+    """Result papers attached from the dossier page ("result ready", "returned"): scanned
+    or imported on a worker thread, then kept through the one operation helper."""
+
+    _finished = Signal(str, object, object)  # dossier code, PDF, error
+
+    def __init__(self, session, parent, report: Callable[[str, str], None]) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._parent = parent
+        self._report = report
+        self._finished.connect(self._on_finished)
+
+    def scan(self, code: str) -> None:
+        device = gateway.scanner_device(self._session.ctx())
+        self._start(code, lambda: gateway.prepare_scan(device, colour=False, earlier=[]))
+
+    def import_files(self, code: str, paths: list[str] | None = None) -> None:
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self._parent, self.tr("Chọn tệp giấy tờ kết quả"), "", FILE_FILTER
+            )
+        if paths:
+            self._start(code, lambda: gateway.prepare_files(paths, colour=False, earlier=[]))
+
+    def _start(self, code: str, job: Callable) -> None:
+        self._report(self.tr("Đang số hóa giấy tờ kết quả…"), "info")
+
+        def work() -> None:
+            try:
+                pdf, error = job()[1], None
+            except Exception as failure:  # noqa: BLE001 - one sentence on the page
+                pdf, error = None, failure
+            self._finished.emit(code, pdf, error)
+
+        threading.Thread(target=work, name="counter-app-result", daemon=True).start()
+
+    def _on_finished(self, code: str, pdf, error) -> None:
+        from counter_app.ui.ops import DOSSIERS, run_op
+
+        if error is not None:
+            self._report(failure_text(error), "error")
+            return
+        result = run_op(
+            self._session,
+            lambda ctx: gateway.attach_result(ctx, code, pdf),
+            changes=DOSSIERS,
+            report=self._report,
+        )
+        if result.ok:
+            self._report(
+                self.tr("Đã đính kèm giấy tờ kết quả ({n} trang) vào hồ sơ {code}.").format(
+                    n=result.value.pages, code=code
+                ),
+                "ok",
+            )

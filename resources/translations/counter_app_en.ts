@@ -690,12 +690,28 @@
         <translation>Extended</translation>
     </message>
     <message>
+        <source>Giấy tờ đã số hóa: {k}/{n} ({pages} trang)</source>
+        <translation>Papers digitised: {k}/{n} ({pages} pages)</translation>
+    </message>
+    <message>
+        <source>Kết quả đã trả kèm: {title} · {pages} trang · {when} · {who}</source>
+        <translation>Result returned with: {title} · {pages} pages · {when} · {who}</translation>
+    </message>
+    <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
     </message>
     <message>
         <source>Gia hạn, xin lỗi (Mẫu 04)</source>
         <translation>Extend, apologise (Form 04)</translation>
+    </message>
+    <message>
+        <source>Quét giấy tờ kết quả</source>
+        <translation>Scan a result paper</translation>
+    </message>
+    <message>
+        <source>Nhập tệp kết quả</source>
+        <translation>Import a result file</translation>
     </message>
     <message>
         <source>Hồ sơ {code} sẽ chuyển sang «{status}». Đây là bước cuối cùng, không thể quay lại. Tiếp tục?</source>
@@ -2157,6 +2173,21 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Chọn số của công dân rồi nhấn Enter: số đó được gọi trước người đến sau.</source>
         <translation>Choose the citizen&apos;s ticket and press Enter: it is called before those who came later.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPapers</name>
+    <message>
+        <source>Chọn tệp giấy tờ kết quả</source>
+        <translation>Choose the result paper&apos;s files</translation>
+    </message>
+    <message>
+        <source>Đang số hóa giấy tờ kết quả…</source>
+        <translation>Digitising the result paper…</translation>
+    </message>
+    <message>
+        <source>Đã đính kèm giấy tờ kết quả ({n} trang) vào hồ sơ {code}.</source>
+        <translation>Result paper attached ({n} pages) to dossier {code}.</translation>
     </message>
 </context>
 <context>
