@@ -2009,12 +2009,16 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Paused (minutes)</translation>
     </message>
     <message>
-        <source>Theo quầy</source>
-        <translation>By counter</translation>
+        <source>Số hóa đủ (hồ sơ)</source>
+        <translation>Fully digitised (dossiers)</translation>
     </message>
     <message>
-        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
-        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied.</translation>
+        <source>Số hóa (%)</source>
+        <translation>Digitised (%)</translation>
+    </message>
+    <message>
+        <source>Theo quầy</source>
+        <translation>By counter</translation>
     </message>
     <message>
         <source>Lượt lấy số</source>
@@ -2045,12 +2049,20 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>By procedure</translation>
     </message>
     <message>
+        <source>Theo ngày</source>
+        <translation>By day</translation>
+    </message>
+    <message>
         <source>Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã đánh giá mình.</source>
         <translation>Shown only from {n} ratings on, so a clerk cannot tell who rated them.</translation>
     </message>
     <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
+    </message>
+    <message>
+        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%; số hóa đủ giấy tờ {digitised}% hồ sơ.</source>
+        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied; {digitised}% of dossiers with every paper digitised.</translation>
     </message>
     <message>
         <source>Theo nhóm dịch vụ</source>
