@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import make_ctx
 from PIL import Image, ImageDraw
 
 from counter_app.core.dossier import DossierStatus
@@ -24,6 +23,7 @@ from counter_app.services.dossiers import ApplicantInput, change_status, receive
 from counter_app.services.keys import rotate_keys
 from counter_app.store import open_store
 from counter_app.store.paper_files import MAGIC
+from tests.conftest import make_ctx
 
 CITIZEN_ID = "001090000123"
 

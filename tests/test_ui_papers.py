@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-from test_papers import text_page
 
 from counter_app.core.roles import Actor, Role
 from counter_app.services import papers
 from counter_app.ui.intake import IntakeWidget
 from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
+from tests.test_papers import text_page
 
 
 @pytest.fixture
