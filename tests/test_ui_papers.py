@@ -137,3 +137,21 @@ def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     detail = page.view.detail.text()
     assert detail.count("Kết quả đã trả kèm: Kết quả: ") == 2
     assert "· 1 trang · 09:00 29/04/2026 · canbo1" in detail
+
+
+def test_colour_when_asked_from_the_arrow_beside_scan(qtbot, intake):
+    import io
+
+    import pikepdf
+
+    rows = intake.papers
+    rows.cell(2).scan.menu().actions()[0].trigger()  # "Quét màu" under the arrow
+    qtbot.waitUntil(lambda: rows.cell(2).state.text() == "đã số hóa · 1 trang", timeout=20_000)
+    rows.cell(3).scan.click()  # a plain press stays grey
+    qtbot.waitUntil(lambda: rows.cell(3).state.text() == "đã số hóa · 1 trang", timeout=20_000)
+    spaces = {}
+    for number in (3, 4):
+        with pikepdf.open(io.BytesIO(rows.prepared()[number].pdf)) as document:
+            image = next(iter(document.pages[0].get_images().values()))
+            spaces[number] = str(image.ColorSpace)
+    assert spaces == {3: "/DeviceRGB", 4: "/DeviceGray"}

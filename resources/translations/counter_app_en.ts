@@ -1530,6 +1530,10 @@
         <translation>Scan one more page from the scanner (grey, 200 dpi)</translation>
     </message>
     <message>
+        <source>Quét màu (ảnh, con dấu đỏ)</source>
+        <translation>Scan in colour (photo, red seal)</translation>
+    </message>
+    <message>
         <source>Tệp…</source>
         <translation>File…</translation>
     </message>
