@@ -96,6 +96,10 @@ def test_a_bad_file_and_a_missing_scanner_say_so_on_the_row(qtbot, intake, store
     assert rows.prepared() == {}
 
 
+def history(page) -> list[str]:
+    return [page.view.history.item(i).text() for i in range(page.view.history.count())]
+
+
 def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     qtbot, qapp, store, clock, station, tmp_path
 ):
@@ -118,7 +122,7 @@ def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     qtbot.waitUntil(lambda: page._loaded and page.view.procedure.count() > 1)
     page.run_search()
     assert page.select_code(dossier.code)
-    assert "Giấy tờ đã số hóa: 0/" in page.view.detail.text()
+    assert "Giấy tờ đã số hóa: 0/5 (0 trang)" in history(page)
     assert RESULT_SCAN not in page.action_buttons  # not before the result is ready
     for status in (DossierStatus.PROCESSING, DossierStatus.DONE):
         gateway.change_status(ctx, code=dossier.code, to=status)
@@ -134,9 +138,11 @@ def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     qtbot.waitUntil(lambda: len(results()) == 2, timeout=20_000)
     assert RESULT_FILE in page.action_buttons
     page.select_code(dossier.code)
-    detail = page.view.detail.text()
-    assert detail.count("Kết quả đã trả kèm: Kết quả: ") == 2
-    assert "· 1 trang · 09:00 29/04/2026 · canbo1" in detail
+    lines = history(page)
+    returned = [line for line in lines if "Trả kèm kết quả: Kết quả: " in line]
+    assert len(returned) == 2
+    assert all(line.startswith("09:00 29/04/2026") and "· 1 trang (canbo1)" in line
+               for line in returned)  # fmt: skip
 
 
 def test_colour_when_asked_from_the_arrow_beside_scan(qtbot, intake):

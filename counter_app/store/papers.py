@@ -13,6 +13,7 @@ from counter_app.store.paper_files import FOLDER, PaperFiles, key_id_of, rewrap
 if TYPE_CHECKING:
     import sqlite3
 
+    from counter_app.core.crypto import FieldCrypto
     from counter_app.store.database import Store
 
 COLUMNS = (
@@ -96,10 +97,9 @@ class PaperRepository:
                 self.files.delete(paper_id)
             return len(orphans) + self.files.forget_partials()
 
-    def rewrap_files(self) -> int:
+    def rewrap_files(self, fc: FieldCrypto) -> int:
         """After a key rotation, each file's own key wrapped again under the current
-        sealing key (the body is not touched); safe to interrupt and run again."""
-        fc = self._store.crypto
+        sealing key `fc` (the body is not touched); safe to interrupt and run again."""
         done = 0
         for paper_id in self.files.ids():
             if key_id_of(self.files.head(paper_id)) == fc.key_id:
