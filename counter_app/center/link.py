@@ -21,6 +21,7 @@ from typing import Any
 
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
+from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
 from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
@@ -33,6 +34,11 @@ log = logging.getLogger(__name__)
 STREAM = "CENTER"
 SUBJECT_PREFIX = "center.ev"
 CLAIMS_BUCKET = "claims"
+# Papers' sealed files (store/paper_files.py) by paper id: made by the hub, written by the
+# counter that scanned, read by counters and the hub; never by a kiosk or a board.
+PAPERS_BUCKET = "papers"
+PAPER_ROLES = frozenset({"counter", "hub", "all-in-one"})
+KEEP_PAPERS_BATCH = 20  # the hub's copies fetched per turn, so a backlog never stalls a turn
 CENTER_ACTOR = Actor("center", Role.ADMIN)
 APPLY_BATCH = 200
 CONTACT_EVERY = 30.0
@@ -203,6 +209,17 @@ class CenterLink:
             self._drop()
             return None
 
+    def fetch_paper(self, paper_id: str) -> bytes | None:
+        """A paper's sealed file from the center (services/papers.read_paper); None when
+        out of reach or not there. A kiosk or a board never asks."""
+        if self.station.role not in PAPER_ROLES:
+            return None
+        try:
+            return self._run(self._fetch_paper(paper_id), extra=30.0)
+        except Exception as error:
+            log.info("paper not fetched: %s", type(error).__name__)
+            return None
+
     def close(self) -> None:
         if self._nc is not None:
             with contextlib.suppress(Exception):  # closing a dead link: nothing to save
@@ -236,6 +253,8 @@ class CenterLink:
             await self._publish(report)
         if apply:
             await self._apply(report)
+            if self.station.role == "hub":
+                await self._keep_papers()
         else:
             info = await self._js.stream_info(STREAM)
             report.lag = max(0, info.state.last_seq - self.store.center.position())
@@ -271,6 +290,8 @@ class CenterLink:
                         if entry.value.decode() != owner:
                             report.double_calls += 1
                             log.warning("ticket called by two counters while cut off")
+                if item.op == "paper.attach":  # the file first: whoever sees the row finds it
+                    await self._put_paper(item.entity_id)
                 await self._js.publish(
                     f"{SUBJECT_PREFIX}.{item.entity}",
                     item.sealed.encode("ascii"),
@@ -289,6 +310,50 @@ class CenterLink:
                 for key in acked:
                     self.store.center.mark_published(key, at=self._now())
             report.published += len(acked)
+
+    async def _put_paper(self, paper_id: str) -> None:
+        from nats.js.errors import BucketNotFoundError, NotFoundError
+
+        try:
+            papers = await self._js.object_store(PAPERS_BUCKET)
+        except BucketNotFoundError:  # a hub not yet upgraded: the row goes on, the file waits
+            log.warning("the center has no papers bucket; paper %s stays on this PC", paper_id)
+            return
+        try:
+            await papers.get_info(paper_id)
+            return  # put before a kill that came ahead of the publish acknowledgement
+        except NotFoundError:
+            pass
+        blob = self.store.papers.files.read(paper_id)
+        if blob is not None:  # None: replaced or erased since; its row says so too
+            await papers.put(paper_id, blob)
+
+    async def _fetch_paper(self, paper_id: str) -> bytes | None:
+        from nats.js.errors import NotFoundError
+
+        await self._connect()
+        try:
+            papers = await self._js.object_store(PAPERS_BUCKET)
+            return (await papers.get(paper_id)).data
+        except NotFoundError:  # the bucket or the object: not there (yet)
+            return None
+
+    async def _keep_papers(self) -> None:
+        """The hub holds a copy of every kept paper, for the portal's upload."""
+        from counter_app.store.paper_files import open_blob
+
+        files = self.store.papers.files
+        missing = [i for i in sorted(self.store.papers.kept_ids()) if not files.exists(i)]
+        for paper_id in missing[:KEEP_PAPERS_BATCH]:
+            blob = await self._fetch_paper(paper_id)
+            if blob is None:
+                continue
+            try:
+                open_blob(blob, self.store.crypto, paper_id)
+            except DomainError:  # a damaged copy is not kept, and never stops the turn
+                log.warning("paper %s in the center's store does not open", paper_id)
+                continue
+            files.write(paper_id, blob)
 
     async def _apply(self, report: LinkReport) -> None:
         from nats.js.api import ConsumerConfig, DeliverPolicy

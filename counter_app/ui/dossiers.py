@@ -23,6 +23,7 @@ from counter_app.ui.confirm import confirm
 from counter_app.ui.dossiers_view import DossiersView
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.ops import DOSSIERS, run_op
+from counter_app.ui.papers import ResultPapers
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import show_field_error
 
@@ -31,6 +32,7 @@ LIST_LIMIT = 200
 # everyday last step and is not.
 CONFIRMED = FINAL_STATUSES - {DossierStatus.RETURNED}
 EXTEND = 100  # key of the extension's button among the status moves (keyed by status)
+RESULT_SCAN, RESULT_FILE = 101, 102  # result papers (ui/papers.py)
 
 
 def _when(value) -> str:
@@ -93,6 +95,7 @@ class DossiersWidget(QWidget):
         v.print_button.clicked.connect(self._on_print)
         v.reprint_button.clicked.connect(self.open_reprint)
         self.reprint = None
+        self.results = ResultPapers(session, self, v.message.show_message)
         self._loaded = False
         session.changed.connect(self._changed)
 
@@ -240,7 +243,27 @@ class DossiersWidget(QWidget):
                 status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({names[event.actor]}){note}")
+        self._add_paper_history(ctx, d)
         self._add_actions(d)
+
+    def _add_paper_history(self, ctx, d: Dossier) -> None:
+        """The digitised papers in the history (a list that scrolls, so the detail keeps
+        its height): how many of the checklist, and each result paper returned with the
+        dossier: what, when and by whom."""
+        held = gateway.papers_of(ctx, d.code)
+        intake = [p for p in held if p.kind == "intake"]
+        self.view.history.addItem(
+            self.tr("Giấy tờ đã số hóa: {k}/{n} ({pages} trang)").format(
+                k=len(intake), n=len(d.documents), pages=sum(p.pages for p in intake)
+            )
+        )
+        for p in (p for p in held if p.kind == "result"):
+            self.view.history.addItem(
+                self.tr("{when}  Trả kèm kết quả: {title} · {pages} trang ({who})").format(
+                    when=_when(p.added_at), title=p.title, pages=p.pages,
+                    who=gateway.officer_name(ctx, p.added_by),
+                )
+            )  # fmt: skip
 
     def _add_actions(self, d: Dossier) -> None:
         allowed = ROLE_PERMISSIONS[self._session.actor.role]
@@ -254,6 +277,12 @@ class DossiersWidget(QWidget):
                             lambda _c=False, t=target: self._change(t)))  # fmt: skip
         if d.status in OPEN_STATUSES and Permission.CHANGE_STATUS in allowed:
             actions.append((EXTEND, self.tr("Gia hạn, xin lỗi (Mẫu 04)"), self._extend))
+        if d.status in gateway.RESULT_STATUSES and Permission.CHANGE_STATUS in allowed:
+            code = d.code
+            actions.append((RESULT_SCAN, self.tr("Quét giấy tờ kết quả"),
+                            lambda: self.results.scan(code)))  # fmt: skip
+            actions.append((RESULT_FILE, self.tr("Nhập tệp kết quả"),
+                            lambda: self.results.import_files(code)))  # fmt: skip
         buttons = []
         for key, text, slot in actions:
             btn = QPushButton(text)
