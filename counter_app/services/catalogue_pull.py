@@ -87,6 +87,7 @@ def _fetch(ctx: ServiceContext) -> list[dict]:
 def pull_catalogue(ctx: ServiceContext, *, prune: bool = False) -> PullReport:
     """Upsert what the portal lists; with `prune`, drop what it no longer lists unless a
     dossier uses it."""
+    from sync.dialects.dvcqg import remember_procedures
     from sync.dialects.dvcqg_catalogue import convert
 
     ctx.actor.require(Permission.CHANGE_SETTINGS)
@@ -94,6 +95,7 @@ def pull_catalogue(ctx: ServiceContext, *, prune: bool = False) -> PullReport:
     now = ctx.check_clock()
     report = PullReport()
     with ctx.store.transaction():
+        remember_procedures(ctx.store, items)  # the portal's names, sent back with dossiers
         current = ctx.catalogue()
         by_code = {p.code: p for p in current.procedures}
         listed = set()

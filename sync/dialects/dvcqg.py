@@ -5,8 +5,13 @@ The wire has no idempotency key, so exactly-once is made on our side: a dossier 
 never tried or because a `TraCuuHoSo` look-up said so after an unsure try; a progress step
 is looked up among the steps the portal lists before it is sent again. What the portal
 acknowledged is remembered in the same transaction that marks the event synced
-(`remember`). There is no pull in this dialect: the station is the record for what it
-received. Wire details and their sources: docs/dialects.md.
+(`remember`). As the public integration does, every push of a dossier is followed by a
+`CapNhatTienDoHoSoMC` step (intake's too), a `TraCuuHoSo` answer listing anything means
+"held", the procedure's name and sector code are the portal's own (`LayThuTuc`, kept by the
+catalogue pull), and a non-success answer is tried once more under a fresh login before it
+counts as a refusal (the portal's sessions expire without a code we could rely on). There is
+no pull in this dialect: the station is the record for what it received. Wire details and
+their sources: docs/dialects.md.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ OK_CODES = ("0", "00")
 E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS = "-1", "-2", "-3", "-4"
 KNOWN = "dvcqg.known:"  # sync_meta: a dossier the portal holds (what it answered)
 TRIED = "dvcqg.tried:"  # sync_meta: an event sent at least once without a known outcome
+PROCEDURE = "dvcqg.procedure:"  # sync_meta: the portal's TENTTHC and MALINHVUC of a code
 SUMMARY = "dvcqg.summary:"  # sync_meta: a month's summary as the portal took it
 REFUSED = "dvcqg.summary_refused:"  # sync_meta: why the portal refused a month's summary
 NEEDED = ("username", "password", "madonvi")
@@ -93,6 +99,9 @@ class DvcqgDialect(Upstream):
         self.auth_url = self.base + credentials.get("auth_endpoint", AUTH_PATH)
         self.url = self.base + credentials.get("integration_endpoint", INTEGRATION_PATH)
         self.clock = clock
+        # (TaiLieuNop items, DanhSachGiayToKetQua items) of a dossier, its files uploaded
+        # first; set by sync.dialects.make_engine when a paper store is at hand
+        self.files = None
 
     # ---- the wire ----
     def _post(self, url: str, body: dict) -> dict:
@@ -114,13 +123,14 @@ class DvcqgDialect(Upstream):
         return session, math.inf  # kept until the portal says it forgot it
 
     def call(self, service: str, **fields: Any) -> Any:
-        """One service call; a session the portal forgot is renewed once."""
+        """One service call; any non-success answer is tried once more under a fresh login
+        (the portal's sessions expire, and no public code says with which error code)."""
 
         def send(session: str) -> dict:
             body = {"session": session, "madonvi": self.creds["madonvi"], "service": service}
             return self._post(self.url, {**body, **fields})
 
-        envelope = self.authorised(send, forgotten=lambda e: _code(e) == E_SESSION)
+        envelope = self.authorised(send, forgotten=lambda e: _code(e) not in OK_CODES)
         code = _code(envelope)
         if code in OK_CODES:
             return envelope.get("result")
@@ -143,16 +153,24 @@ class DvcqgDialect(Upstream):
 
     # ---- what the portal holds ----
     def lookup(self, code: str) -> dict | None:
+        """What the portal holds under this code; any non-empty answer means "held", as the
+        public integration reads it (the entry's own fields are not relied on)."""
         result = self.call("TraCuuHoSo", mahoso=code)
-        if isinstance(result, list):
-            found = [r for r in result if isinstance(r, dict) and r.get("MaHoSo") == code]
-            return found[0] if found else None
+        if isinstance(result, list) and result:
+            return next((r for r in result if isinstance(r, dict)), {})
         return None
 
-    def _holds(self, code: str, unsure: bool) -> bool:
-        if self.store.sync_state.get(KNOWN + code):
-            return True
-        return unsure and self.lookup(code) is not None
+    def procedure(self, code: str) -> dict:
+        """The portal's TENTTHC and MALINHVUC for a procedure code: kept by the catalogue
+        pull (`remember_procedures`), else asked once with `LayThuTuc` and kept."""
+        known = self.store.sync_state.get(PROCEDURE + code)
+        if known is None:
+            result = self.call("LayThuTuc", maTTHC=code)
+            with self.store.transaction():
+                known = remember_procedures(self.store, result if isinstance(result, list) else [])
+                known = known.get(code) or {}
+                self.store.sync_state.set(PROCEDURE + code, known)
+        return known
 
     # ---- one event ----
     def send(self, item, *, unsure: bool) -> str | None:
@@ -162,13 +180,18 @@ class DvcqgDialect(Upstream):
         if event.get("v") not in SUPPORTED_VERSIONS:
             raise Rejected(text("sync.event_version", v=event.get("v")), permanent=True)
         dossier = dossier_from_row(event["dossier"], self.store.crypto)
+        handed, results = self.files(dossier.code) if self.files else ([], [])
         record = dossier_item(
-            dossier, sector=event.get("sector", ""), agency_name=self.station.center_name
+            dossier,
+            sector=event.get("sector", ""),
+            agency_name=self.station.center_name,
+            procedure=self.procedure(dossier.procedure_code),
+            handed=handed,
+            results=results,
         )
-        updating = self._holds(dossier.code, unsure)
+        found = self.lookup(dossier.code) if unsure else None
+        updating = bool(self.store.sync_state.get(KNOWN + dossier.code)) or found is not None
         self.call("DongBoHoSoMC", isUpdating="True" if updating else "False", data=[record])
-        if item.op == "dossier.receive":
-            return dossier.code
         previous = event.get("previous")
         step = progress_item(
             dossier,
@@ -179,13 +202,10 @@ class DvcqgDialect(Upstream):
             unit=self.station.center_name,
         )
         step_id = f"{dossier.code}@{step['ThoiDiemXuLy']}/{step['TrangThai']}"
-        if unsure:
-            found = self.lookup(dossier.code) or {}
-            steps = found.get("QuaTrinhXuLy") or []
-            if any(isinstance(s, dict) and same_step(step, s) for s in steps):
-                return step_id
-        self.call("CapNhatTienDoHoSoMC", data=[step])
-        return step_id
+        steps = (found or {}).get("QuaTrinhXuLy") or []
+        if not any(isinstance(s, dict) and same_step(step, s) for s in steps):
+            self.call("CapNhatTienDoHoSoMC", data=[step])
+        return dossier.code if item.op == "dossier.receive" else step_id
 
     # ---- the monthly satisfaction summary ----
     def after_push(self, report) -> None:
@@ -224,6 +244,24 @@ class DvcqgDialect(Upstream):
         stored = self.store.settings.get("satisfaction_scale")
         levels = [int(level[0]) for level in stored] if stored else [s for s, *_ in DEFAULT_SCALE]
         return satisfaction_summary(month, scores, top=max(levels), satisfied_from=SATISFIED_FROM)
+
+
+def remember_procedures(store, items: list) -> dict[str, dict]:
+    """Keep the portal's own name and sector code of each procedure listed (inside the
+    caller's transaction): the dossier push sends them as `TenTTHC` and `MaLinhVuc`."""
+    kept = {}
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("MATTHC"), str):
+            continue
+        sectors = item.get("LINHVUCTHUCHIEN")
+        first = sectors[0] if isinstance(sectors, list) and sectors else {}
+        names = {
+            "TENTTHC": str(item.get("TENTTHC") or ""),
+            "MALINHVUC": str(first.get("MALINHVUC") or "") if isinstance(first, dict) else "",
+        }
+        store.sync_state.set(PROCEDURE + item["MATTHC"], names)
+        kept[item["MATTHC"]] = names
+    return kept
 
 
 def _code(envelope: dict) -> str:
