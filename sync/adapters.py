@@ -62,6 +62,8 @@ def reference_payload(op: str, event: dict[str, Any], fc: FieldCrypto) -> dict[s
             "arrived_at": t["arrived_at"],
             "at": event["at"],
         }
+    if "paper" in event:  # what a paper is, never its bytes (those are uploaded apart)
+        return {**event["paper"], "removed": event.get("removed", False), "at": event["at"]}
     if "rating" in event:
         r = event["rating"]
         return {"score": r["score"], "dossier_code": r["dossier_code"], "at": event["at"]}

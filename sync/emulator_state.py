@@ -398,7 +398,7 @@ class PortalState:
                 (key, code, status),
             )
             return _accepted(key, self._next_id("TD"))
-        if op.startswith("ticket.") or op.startswith("rating."):
+        if op.startswith(("ticket.", "rating.", "paper.")):
             self.conn.execute(
                 "INSERT INTO queue_stats(key, station_id, op, record) VALUES (?, ?, ?, ?)",
                 (key, station_id, op, _dump(payload)),

@@ -293,6 +293,23 @@ OLD_ROWS: list[tuple[str, dict]] = [
             "fetched_at": AT,
         },
     ),
+    # m011_papers
+    (
+        "papers",
+        {
+            "paper_id": "0123456789abcdef0123456789abcdef",
+            "dossier_code": CODE,
+            "paper_no": 1,
+            "kind": "intake",
+            "title": "Tờ khai đăng ký khai sinh",
+            "sha256": "0" * 64,
+            "size": 1000,
+            "pages": 1,
+            "added_at": AT,
+            "added_by": "canbo1",
+            "station_id": STATION_ID,
+        },
+    ),
 ]
 
 

@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 STREAM = "CENTER"
 SUBJECT_PREFIX = "center.ev"
 CLAIMS_BUCKET = "claims"
+# Papers' sealed files (store/paper_files.py) by paper id: made by the hub, written by the
+# counter that scanned, read by counters and the hub; never by a kiosk or a board.
+PAPERS_BUCKET = "papers"
+PAPER_ROLES = frozenset({"counter", "hub", "all-in-one"})
+KEEP_PAPERS_BATCH = 20  # the hub's copies fetched per turn, so a backlog never stalls a turn
 CENTER_ACTOR = Actor("center", Role.ADMIN)
 APPLY_BATCH = 200
 CONTACT_EVERY = 30.0
@@ -203,6 +208,17 @@ class CenterLink:
             self._drop()
             return None
 
+    def fetch_paper(self, paper_id: str) -> bytes | None:
+        """A paper's sealed file from the center (services/papers.read_paper); None when
+        out of reach or not there. A kiosk or a board never asks."""
+        if self.station.role not in PAPER_ROLES:
+            return None
+        try:
+            return self._run(self._fetch_paper(paper_id), extra=30.0)
+        except Exception as error:
+            log.info("paper not fetched: %s", type(error).__name__)
+            return None
+
     def close(self) -> None:
         if self._nc is not None:
             with contextlib.suppress(Exception):  # closing a dead link: nothing to save
@@ -236,6 +252,8 @@ class CenterLink:
             await self._publish(report)
         if apply:
             await self._apply(report)
+            if self.station.role == "hub":
+                await self._keep_papers()
         else:
             info = await self._js.stream_info(STREAM)
             report.lag = max(0, info.state.last_seq - self.store.center.position())
@@ -271,6 +289,8 @@ class CenterLink:
                         if entry.value.decode() != owner:
                             report.double_calls += 1
                             log.warning("ticket called by two counters while cut off")
+                if item.op == "paper.attach":  # the file first: whoever sees the row finds it
+                    await self._put_paper(item.entity_id)
                 await self._js.publish(
                     f"{SUBJECT_PREFIX}.{item.entity}",
                     item.sealed.encode("ascii"),
@@ -289,6 +309,41 @@ class CenterLink:
                 for key in acked:
                     self.store.center.mark_published(key, at=self._now())
             report.published += len(acked)
+
+    async def _put_paper(self, paper_id: str) -> None:
+        from nats.js.errors import NotFoundError
+
+        papers = await self._js.object_store(PAPERS_BUCKET)
+        try:
+            await papers.get_info(paper_id)
+            return  # put before a kill that came ahead of the publish acknowledgement
+        except NotFoundError:
+            pass
+        blob = self.store.papers.files.read(paper_id)
+        if blob is not None:  # None: replaced or erased since; its row says so too
+            await papers.put(paper_id, blob)
+
+    async def _fetch_paper(self, paper_id: str) -> bytes | None:
+        from nats.js.errors import NotFoundError
+
+        await self._connect()
+        papers = await self._js.object_store(PAPERS_BUCKET)
+        try:
+            return (await papers.get(paper_id)).data
+        except NotFoundError:
+            return None
+
+    async def _keep_papers(self) -> None:
+        """The hub holds a copy of every kept paper, for the portal's upload."""
+        from counter_app.store.paper_files import open_blob
+
+        files = self.store.papers.files
+        missing = [i for i in sorted(self.store.papers.kept_ids()) if not files.exists(i)]
+        for paper_id in missing[:KEEP_PAPERS_BATCH]:
+            blob = await self._fetch_paper(paper_id)
+            if blob is not None:
+                open_blob(blob, self.store.crypto, paper_id)  # a damaged copy is not kept
+                files.write(paper_id, blob)
 
     async def _apply(self, report: LinkReport) -> None:
         from nats.js.api import ConsumerConfig, DeliverPolicy

@@ -28,7 +28,13 @@ from counter_app.center.hub import (
     parse_address,
     server_config,
 )
-from counter_app.center.link import CLAIMS_BUCKET, STREAM, SUBJECT_PREFIX, CenterLink
+from counter_app.center.link import (
+    CLAIMS_BUCKET,
+    PAPERS_BUCKET,
+    STREAM,
+    SUBJECT_PREFIX,
+    CenterLink,
+)
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
@@ -147,7 +153,7 @@ class Hub:
 
     async def _serve(self) -> None:
         import nats
-        from nats.js.api import KeyValueConfig, StreamConfig
+        from nats.js.api import KeyValueConfig, ObjectStoreConfig, StreamConfig
 
         port = parse_address(self.listen)[1]
         settings = self.store.settings.get("center")
@@ -207,6 +213,9 @@ class Hub:
                 )
                 records = await js.create_key_value(
                     KeyValueConfig(bucket=RECORD_BUCKET, replicas=replicas)
+                )
+                await js.create_object_store(
+                    PAPERS_BUCKET, config=ObjectStoreConfig(bucket=PAPERS_BUCKET, replicas=replicas)
                 )
                 break
             except Exception:

@@ -8,6 +8,7 @@ from datetime import datetime, time
 import click
 
 from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.commands_papers import add_commands, paper_lines
 from counter_app.cli.commands_setup import parse_day, plausible_year
 from counter_app.cli.output import dossier_json, dossier_line, emit_json, hhmm_date
 from counter_app.core.catalogue import ReturnMethod
@@ -18,6 +19,7 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.services import dossier_notices as notices
 from counter_app.services import dossiers as service
+from counter_app.services import papers as papers_service
 from counter_app.services.queue import find_ticket
 from counter_app.services.search import search_dossiers
 
@@ -169,8 +171,10 @@ def dossier_show(state: CliState, code: str, as_json: bool) -> None:
     """Xem một hồ sơ và lịch sử xử lý."""
     detail = service.show_dossier(state.context(), code)
     d = detail.dossier
+    ctx = state.context()
     if as_json:
-        emit_json(dossier_json(d, overdue=detail.overdue, events=detail.events))
+        papers = papers_service.papers_of(ctx, d.code)
+        emit_json(dossier_json(d, overdue=detail.overdue, events=detail.events, papers=papers))
         return
     click.echo(f"Mã hồ sơ: {d.code}")
     click.echo(f"Thủ tục: {d.procedure_code} · {d.procedure_name}")
@@ -187,6 +191,10 @@ def dossier_show(state: CliState, code: str, as_json: bool) -> None:
             status = "Gia hạn"
         note = f" — {e.note}" if e.note else ""
         click.echo(f"  {e.at:%H:%M %d/%m/%Y}  {status}  ({e.actor}){note}")
+    lines = paper_lines(ctx, d.code)
+    click.echo("Giấy tờ đã số hóa:" if lines else "Giấy tờ đã số hóa: chưa có.")
+    for line in lines:
+        click.echo(line)
 
 
 @dossier.command("status")
@@ -318,4 +326,5 @@ def appointment(
     click.echo(f"Hẹn trả kết quả: {hhmm_date(due)}")
 
 
+add_commands(dossier)
 COMMANDS = (dossier, search, appointment)

@@ -17,6 +17,7 @@ from counter_app.services.context import ServiceContext
 from counter_app.store import backup as files
 from counter_app.store.database import STORE_FILE
 from counter_app.store.keys import unlock_keys_info
+from counter_app.store.paper_files import FOLDER, PaperFiles, open_blob
 
 DEFAULT_KEEP = 14
 
@@ -48,8 +49,12 @@ def backup_now(ctx: ServiceContext, *, to: Path | None = None, keep: int | None 
     now = ctx.now()
     info = ctx.store.settings.get("keys")
     key = files.backup_key(ctx.store.crypto)
+    ctx.store.papers.forget_orphans()  # what a kill left behind is not worth keeping
     try:
-        target = files.write_backup(ctx.store.conn, info, key, folder / files.backup_name(now))
+        target = files.write_backup(
+            ctx.store.conn, info, key, folder / files.backup_name(now),
+            papers=ctx.store.papers.files, paper_ids=ctx.store.papers.kept_ids(),
+        )  # fmt: skip
     except OSError as error:
         raise cannot_write(folder, error) from None
     files.rotate(folder, keep or ctx.store.settings.get("backup_keep", DEFAULT_KEEP))
@@ -86,7 +91,13 @@ def restore(
     )
     with tempfile.TemporaryDirectory(dir=data_dir) as tmp:
         restored = Path(tmp) / "restored.db"
-        files.decrypt_backup(backup_file, files.backup_key(field_crypto), restored)
+        papers = PaperFiles(Path(tmp) / FOLDER)
+        ids = files.decrypt_backup(backup_file, files.backup_key(field_crypto), restored, papers)
+        for paper_id in ids:  # each paper opens with the backup's keys, or nothing changes
+            try:
+                open_blob(papers.read(paper_id) or b"", field_crypto, paper_id)
+            except DomainError:
+                raise DomainError("backup.damaged") from None
         conn = sqlite3.connect(restored)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -96,4 +107,6 @@ def restore(
             conn.close()
         if not ok:
             raise DomainError("backup.integrity")
-        return files.replace_store(data_dir / STORE_FILE, restored, vn_time(now))
+        kept = files.replace_store(data_dir / STORE_FILE, restored, vn_time(now))
+        files.replace_papers(data_dir, papers.folder, vn_time(now))
+        return kept

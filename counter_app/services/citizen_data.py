@@ -16,6 +16,7 @@ from counter_app.core.messages import register
 from counter_app.core.oserrors import cannot_write, check_writable_file
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
+from counter_app.services.papers import forget_papers
 
 ANONYMOUS = "Đã ẩn danh"
 DEFAULT_RETENTION_DAYS = 5 * 365
@@ -116,12 +117,14 @@ def export_citizen(ctx: ServiceContext, *, citizen_id: str, out: Path) -> Path:
     return out
 
 
-def _anonymise(ctx: ServiceContext, dossiers: list[Dossier], now: datetime) -> int:
+def _anonymise(ctx: ServiceContext, dossiers: list[Dossier], now: datetime) -> list[str]:
+    """Inside the caller's transaction; returns the paper files to delete once it commits
+    (a rollback must not lose papers of a dossier that stays)."""
     for d in dossiers:
         ctx.store.dossiers.update(replace(d, applicant=Applicant(ANONYMOUS), note=""))
         ctx.store.dossiers.forget_event_notes(d.code)
         ctx.store.outbox.forget_payloads(entity="dossier", entity_id=d.code)
-    return len(dossiers)
+    return forget_papers(ctx, [d.code for d in dossiers], now)
 
 
 def _unfinished(ctx: ServiceContext, dossiers: list[Dossier]) -> list[Dossier]:
@@ -140,12 +143,14 @@ def erase_citizen(ctx: ServiceContext, *, citizen_id: str) -> int:
     if open_ones:
         raise DomainError("citizen.still_open", count=len(open_ones))
     now = ctx.check_clock()
+    count = len(dossiers)
     with ctx.store.transaction():
-        count = _anonymise(ctx, dossiers, now)
+        files = _anonymise(ctx, dossiers, now)
         ctx.journal(
             at=now, action="citizen.erase", entity="citizen", entity_id="-",
-            detail={"dossiers": count},
+            detail={"dossiers": count, "papers": len(files)},
         )  # fmt: skip
+    _delete_files(ctx, files)
     return count
 
 
@@ -166,13 +171,20 @@ def apply_retention(ctx: ServiceContext, *, days: int | None = None) -> int:
     )
     targets = [d for d in old if d.applicant.full_name != ANONYMOUS]
     targets = [d for d in targets if d not in _unfinished(ctx, targets)]
+    count = len(targets)
     with ctx.store.transaction():
-        count = _anonymise(ctx, targets, now)
+        files = _anonymise(ctx, targets, now)
         ctx.journal(
             at=now, action="citizen.retention", entity="citizen", entity_id="-",
-            detail={"dossiers": count, "days": days},
+            detail={"dossiers": count, "days": days, "papers": len(files)},
         )  # fmt: skip
+    _delete_files(ctx, files)
     return count
+
+
+def _delete_files(ctx: ServiceContext, paper_ids: list[str]) -> None:
+    for paper_id in paper_ids:
+        ctx.store.papers.files.delete(paper_id)
 
 
 def retention_if_due(ctx: ServiceContext) -> int | None:

@@ -66,6 +66,8 @@ def apply_center_event(
         _apply_setting(ctx, event["setting"])
     elif "pause" in event:
         _apply_pause(ctx, event["pause"])
+    elif "paper" in event:
+        _apply_paper(ctx, event)
     if ctx.station.role == "hub" and to_portal:
         # the hub speaks for the center upstream: its key wraps the origin's, so a replay
         # however late is the same item to the portal
@@ -178,6 +180,16 @@ def _apply_pause(ctx: ServiceContext, p: dict) -> None:
             uid=p["uid"],
         )
     )
+
+
+def _apply_paper(ctx: ServiceContext, event: dict) -> None:
+    """The paper's row only: its sealed file waits in the center's object store until a
+    station opens it (the hub keeps a copy for the portal; center/link.py)."""
+    paper = event["paper"]
+    ctx.store.papers.insert(paper)
+    if event.get("removed"):
+        ctx.store.papers.remove(paper["paper_id"], at=event["at"], by=event["actor"])
+        ctx.store.papers.files.delete(paper["paper_id"])
 
 
 SHARED_STATION_SETTINGS = frozenset({"center_name", "center_address", "counters", "opening_hours"})

@@ -3,6 +3,11 @@
 File: a JSON header line (the store's wrapped keys, already protected by passphrase,
 recovery code or OS keyring) then the database in 1 MiB AES-GCM chunks sealed with a key
 derived from the keyset. A backup restores on a new PC with the passphrase or recovery code.
+
+Format 2 adds the papers after the database: each paper's file exactly as sealed at rest
+(its own key wrapped by the store's), named by its random id. Its chunks say which one is
+the last (sealed into the chunk, so the flag cannot be flipped), since a peek at the end of
+the file no longer finds it. Format 1 backups still restore.
 """
 
 from __future__ import annotations
@@ -23,8 +28,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from counter_app.core import crypto
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.store.paper_files import FOLDER, PAPER_ID, PaperFiles
 
-MAGIC = b"COUNTER-APP-BACKUP-1\n"
+MAGIC_V1 = b"COUNTER-APP-BACKUP-1\n"
+MAGIC = b"COUNTER-APP-BACKUP-2\n"
+_PAPER_HEAD = struct.Struct(">HQ")  # id length, blob length
 CHUNK = 1 << 20
 SUFFIX = ".cabak"
 
@@ -46,8 +54,16 @@ def backup_key(field_crypto: crypto.FieldCrypto) -> bytes:
     return crypto.derive(field_crypto.index_key, "backup")
 
 
-def write_backup(conn: sqlite3.Connection, keys_info: dict, key: bytes, target: Path) -> Path:
-    """Snapshot the live database (readers and writers may go on) and seal it to `target`."""
+def write_backup(
+    conn: sqlite3.Connection,
+    keys_info: dict,
+    key: bytes,
+    target: Path,
+    papers: PaperFiles | None = None,
+    paper_ids: set[str] = frozenset(),
+) -> Path:
+    """Snapshot the live database (readers and writers may go on) and seal it to `target`,
+    with the sealed files of `paper_ids` (the papers the snapshot's rows keep)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         snapshot = Path(tmp) / "snapshot.db"
@@ -67,14 +83,25 @@ def write_backup(conn: sqlite3.Connection, keys_info: dict, key: bytes, target: 
                 last = not following
                 nonce = os.urandom(12)
                 sealed = aes.encrypt(nonce, block, _aad(index, last))
-                out.write(struct.pack(">I", len(sealed)) + nonce + sealed)
+                out.write(struct.pack(">I?", len(sealed), last) + nonce + sealed)
                 if last:
                     break
                 block, index = following, index + 1
+            if papers is not None:
+                _write_papers(out, papers, paper_ids)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, target)
     return target
+
+
+def _write_papers(out, papers: PaperFiles, paper_ids: set[str]) -> None:
+    for paper_id in sorted(paper_ids):
+        blob = papers.read(paper_id)
+        if blob is None:  # a center's paper not fetched to this station: the hub keeps it
+            continue
+        name = paper_id.encode("ascii")
+        out.write(_PAPER_HEAD.pack(len(name), len(blob)) + name + blob)
 
 
 def _aad(index: int, last: bool) -> bytes:
@@ -83,7 +110,7 @@ def _aad(index: int, last: bool) -> bytes:
 
 def read_header(path: Path) -> dict:
     with open(path, "rb") as handle:
-        if handle.read(len(MAGIC)) != MAGIC:
+        if handle.read(len(MAGIC)) not in (MAGIC, MAGIC_V1):
             raise DomainError("backup.not_a_backup")
         try:
             return json.loads(handle.readline())
@@ -91,26 +118,44 @@ def read_header(path: Path) -> dict:
             raise DomainError("backup.not_a_backup") from None
 
 
-def decrypt_backup(path: Path, key: bytes, out_path: Path) -> None:
-    """Open every chunk; a missing, reordered or altered chunk fails the whole restore."""
+def decrypt_backup(
+    path: Path, key: bytes, out_path: Path, papers_out: PaperFiles | None = None
+) -> list[str]:
+    """Open every chunk; a missing, reordered or altered chunk fails the whole restore.
+    The papers (still sealed: the caller checks each opens) go to `papers_out`; returns
+    their ids."""
     try:
         with open(path, "rb") as handle, open(out_path, "wb") as out:
-            handle.read(len(MAGIC))
+            v2 = handle.read(len(MAGIC)) == MAGIC
             handle.readline()
             aes, index = AESGCM(key), 0
             while True:
-                size_bytes = handle.read(4)
-                if len(size_bytes) < 4:
+                head = handle.read(5 if v2 else 4)
+                if len(head) < (5 if v2 else 4):
                     raise DomainError("backup.damaged")
-                (size,) = struct.unpack(">I", size_bytes)
+                (size,) = struct.unpack(">I", head[:4])
                 nonce, sealed = handle.read(12), handle.read(size)
-                last = handle.peek(1) == b"" if hasattr(handle, "peek") else False
+                last = head[4] == 1 if v2 else handle.peek(1) == b""
                 out.write(aes.decrypt(nonce, sealed, _aad(index, last)))
                 if last:
                     break
                 index += 1
-    except (InvalidTag, struct.error, ValueError):
+            return _read_papers(handle, papers_out) if v2 and papers_out is not None else []
+    except (InvalidTag, struct.error, ValueError, UnicodeDecodeError):
         raise DomainError("backup.damaged") from None
+
+
+def _read_papers(handle, papers: PaperFiles) -> list[str]:
+    ids = []
+    while head := handle.read(_PAPER_HEAD.size):
+        name_size, blob_size = _PAPER_HEAD.unpack(head)
+        paper_id = handle.read(name_size).decode("ascii")
+        blob = handle.read(blob_size)
+        if len(blob) != blob_size or not PAPER_ID.match(paper_id):
+            raise DomainError("backup.damaged")
+        papers.write(paper_id, blob)
+        ids.append(paper_id)
+    return ids
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:
@@ -142,6 +187,16 @@ def replace_store(db_path: Path, restored: Path, now: datetime) -> Path:
             shutil.move(leftover, kept.with_name(kept.name + suffix))
     shutil.move(restored, db_path)
     return kept
+
+
+def replace_papers(data_dir: Path, restored: Path, now: datetime) -> None:
+    """The restored papers folder in place of the current one (kept beside, like the
+    store it belonged to)."""
+    current = Path(data_dir) / FOLDER
+    if current.exists():
+        shutil.move(current, current.with_name(f"{FOLDER}.replaced-{now:%Y%m%d-%H%M%S}"))
+    if restored.exists():
+        shutil.move(restored, current)
 
 
 LAST_BACKUP_FILE = "last-backup.json"

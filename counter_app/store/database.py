@@ -35,6 +35,7 @@ class Store:
         from counter_app.store.dossiers import DossierRepository
         from counter_app.store.keys import KeyManager
         from counter_app.store.outbox import Outbox
+        from counter_app.store.papers import PaperRepository
         from counter_app.store.pauses import PauseRepository
         from counter_app.store.ratings import RatingRepository
         from counter_app.store.sequences import Sequences
@@ -59,6 +60,7 @@ class Store:
         self._reseal_checked = False
         self.ratings = RatingRepository(self)
         self.pauses = PauseRepository(self)
+        self.papers = PaperRepository(self)
 
     @functools.cached_property
     def db(self):
@@ -89,7 +91,7 @@ class Store:
         Each batch is its own transaction, so an interruption loses nothing: rows already
         sealed under the current key are skipped when it runs again.
         """
-        done = 0
+        done = self.papers.rewrap_files()  # before the flag can go: the old key stays till then
         while True:
             with self.transaction():
                 count = (

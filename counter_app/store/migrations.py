@@ -271,6 +271,33 @@ def m010_account_full_names(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE users ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+def m011_papers(conn: sqlite3.Connection) -> None:
+    """Papers digitised for a dossier (at intake) or returned with its result: one row a
+    file, its bytes sealed in the papers folder beside the store (store/paper_files.py),
+    never here. A paper scanned again replaces the row's place (`removed_at` on the old),
+    so the portal can be told of the removal too."""
+    conn.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS papers (
+            paper_id TEXT PRIMARY KEY,
+            dossier_code TEXT NOT NULL,
+            paper_no INTEGER NOT NULL CHECK (paper_no >= 1),
+            kind TEXT NOT NULL CHECK (kind IN ('intake', 'result')),
+            title TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            station_id TEXT NOT NULL,
+            removed_at TEXT,
+            removed_by TEXT);
+        CREATE INDEX IF NOT EXISTS papers_by_dossier ON papers(dossier_code, kind, paper_no);
+        CREATE INDEX IF NOT EXISTS papers_by_day ON papers(added_at);
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -282,6 +309,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m008_queue_calls_and_pauses,
     m009_code_pool,
     m010_account_full_names,
+    m011_papers,
 )
 
 
