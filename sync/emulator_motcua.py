@@ -6,11 +6,12 @@ issues today's next dossier code; `POST /CreateDossier` (409 when held), `POST
 /CapNhatTienTrinh` and `POST /CapNhatTrangThai` (404 for a dossier not held), `GET
 /TraCuuHoSo?MaHoSo=` (the dossier with its steps in `TienTrinh`); `POST /UploadFile` keeps a
 paper's file (iGate's shape: the answer's `IdTepTin` and `HashTepTin`; sync/emulator_files.py)
-that `ThanhPhanHoSo[].GiayToDinhKem` of `CreateDossier` and `GiayToKetQua` of
-`CapNhatTrangThai` then name, each checked against what it holds. Fields are checked strictly:
-numbers must be numbers, times `yyyy-MM-dd HH:mm:ss` (dossiers) or ISO (steps), addresses
-ASCII; a wrong one gets 400 naming it. The reference emulator's faults apply; 502 stands for
-the platform failing. What it holds is listed under /_emulator/.
+that `ThanhPhanHoSo[].GiayToDinhKem` of `CreateDossier`, and `GiayToKetQua` (results) and
+`GiayToDinhKem` (papers digitised after the create) of `CapNhatTrangThai` then name, each
+checked against what it holds. Fields are checked strictly: numbers must be numbers, times
+`yyyy-MM-dd HH:mm:ss` (dossiers) or ISO (steps), addresses ASCII; a wrong one gets 400
+naming it. The reference emulator's faults apply; 502 stands for the platform failing. What
+it holds is listed under /_emulator/.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _EMAIL = re.compile(r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dossiers (code TEXT PRIMARY KEY, id TEXT NOT NULL,
     record TEXT NOT NULL, status INTEGER NOT NULL, fees TEXT NOT NULL DEFAULT '[]',
-    results TEXT NOT NULL DEFAULT '[]');
+    results TEXT NOT NULL DEFAULT '[]', attached TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS steps (n INTEGER PRIMARY KEY, code TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS codes (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
@@ -143,9 +144,10 @@ def check_status(s: Any) -> None:
             raise Bad(400, "Trường LePhi phải chứa các đối tượng")
         _str("TenPhiLePhi", fee.get("TenPhiLePhi"), required=True)
         _int("SoTien", fee.get("SoTien"), range(0, 10**12))
-    results = s.get("GiayToKetQua", [])
-    if not isinstance(results, list) or not all(isinstance(f, dict) for f in results):
-        raise Bad(400, "Trường GiayToKetQua phải là danh sách đối tượng")
+    for name in ("GiayToKetQua", "GiayToDinhKem"):
+        named = s.get(name, [])
+        if not isinstance(named, list) or not all(isinstance(f, dict) for f in named):
+            raise Bad(400, f"Trường {name} phải là danh sách đối tượng")
 
 
 def check_files(files: FileStore, code: str, named: list[dict], field: str) -> None:
@@ -244,8 +246,8 @@ class MotcuaState:
             raise Bad(400, "Dữ liệu phải là danh sách không rỗng")
         for entry in body:
             (check_step if path == "/CapNhatTienTrinh" else check_status)(entry)
-            check_files(self.files, entry["MaHoSo"], entry.get("GiayToKetQua", []),
-                        "GiayToKetQua")  # fmt: skip
+            for name in ("GiayToKetQua", "GiayToDinhKem"):
+                check_files(self.files, entry["MaHoSo"], entry.get(name, []), name)
         with self.lock, self.conn:
             for entry in body:
                 row = self.conn.execute(
@@ -261,9 +263,11 @@ class MotcuaState:
                     )
                 else:
                     self.conn.execute(
-                        "UPDATE dossiers SET status = ?, fees = ?, results = ? WHERE code = ?",
+                        "UPDATE dossiers SET status = ?, fees = ?, results = ?, attached = ? "
+                        "WHERE code = ?",
                         (entry["TrangThai"], json.dumps(entry.get("LePhi", [])),
-                         json.dumps(entry.get("GiayToKetQua", [])), entry["MaHoSo"]),
+                         json.dumps(entry.get("GiayToKetQua", [])),
+                         json.dumps(entry.get("GiayToDinhKem", [])), entry["MaHoSo"]),
                     )  # fmt: skip
         return 200, {"message": "Thành công"}
 
@@ -349,11 +353,11 @@ class MotcuaState:
     def holdings(self) -> dict:
         with self.lock:
             rows = self.conn.execute(
-                "SELECT record, status, fees, results FROM dossiers ORDER BY code"
+                "SELECT record, status, fees, results, attached FROM dossiers ORDER BY code"
             )
             dossiers = [
                 {"record": json.loads(r[0]), "TrangThai": r[1], "LePhi": json.loads(r[2]),
-                 "GiayToKetQua": json.loads(r[3])}
+                 "GiayToKetQua": json.loads(r[3]), "GiayToDinhKem": json.loads(r[4])}
                 for r in rows.fetchall()
             ]  # fmt: skip
             steps = self.conn.execute("SELECT record FROM steps ORDER BY n").fetchall()

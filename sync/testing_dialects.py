@@ -66,8 +66,9 @@ def check_motcua_exactly_once(store: Store, url: str, agency_code: str) -> dict:
     for code in codes:
         local = store.dossiers.get(code)
         sent = by_code[code]["record"]
+        files = {n: p["GiayToDinhKem"] for n, p in enumerate(sent["ThanhPhanHoSo"], 1)}
         assert sent == {
-            **dossier_record(local, agency_code=agency_code),
+            **dossier_record(local, agency_code=agency_code, files=files),
             "NgayHenTra": sent["NgayHenTra"],
         }, f"{code} differs"
         assert by_code[code]["TrangThai"] == int(local.status), f"{code} status differs"

@@ -27,19 +27,24 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.core.messages import register
 from counter_app.services.ratings import DEFAULT_SCALE, SATISFIED_FROM
 from counter_app.store.dossiers import dossier_from_row
+from counter_app.store.paper_uploads import Uploaded
 from sync.adapters import SUPPORTED_VERSIONS
 from sync.dialects.base import LoginRefused, Rejected, Upstream, text
 from sync.dialects.dvcqg_fields import (
     FIELD_NAMES,
     dossier_item,
+    handed_file,
     progress_item,
+    result_file,
     same_step,
     satisfaction_summary,
 )
+from sync.dialects.paper_upload import MultipartBody, PaperShipper, too_large, upload_name
 from sync.errors import UpstreamFault
 
 AUTH_PATH = "/auth"
 INTEGRATION_PATH = "/integration"
+FILES_PATH = "/files"  # the province system's document store (our emulator's path)
 H_DSTCODE = "dstcode"
 OK_CODES = ("0", "00")
 # The emulator's refusal codes (sync/emulator_dvcqg.py); real systems' codes are unconfirmed,
@@ -99,9 +104,8 @@ class DvcqgDialect(Upstream):
         self.auth_url = self.base + credentials.get("auth_endpoint", AUTH_PATH)
         self.url = self.base + credentials.get("integration_endpoint", INTEGRATION_PATH)
         self.clock = clock
-        # (TaiLieuNop items, DanhSachGiayToKetQua items) of a dossier, its files uploaded
-        # first; set by sync.dialects.make_engine when a paper store is at hand
-        self.files = None
+        self.files_url = self.base + credentials.get("files_endpoint", FILES_PATH)
+        self.papers = PaperShipper(store, f"dvcqg:{self.base}", self.upload_file, clock)
 
     # ---- the wire ----
     def _post(self, url: str, body: dict) -> dict:
@@ -151,6 +155,53 @@ class DvcqgDialect(Upstream):
         shown = code if _CODE_SHAPE.match(code) else "?"
         return Rejected(text("sync.dvcqg.refused", code=shown), permanent=True)
 
+    def upload_file(self, row, clear: bytes) -> Uploaded:
+        """One paper's file to the province system's document store, the session beside it;
+        the answer's id and link are what the dossier's lists carry."""
+
+        def send(session: str) -> tuple[int, dict]:
+            fields = {"session": session, "MaHoSo": row["dossier_code"],
+                      "HashTepTin": row["sha256"]}  # fmt: skip
+            body = MultipartBody(fields, upload_name(row), clear)
+            headers = {"Content-Type": body.content_type,
+                       H_DSTCODE: self.creds.get("dstcode", "")}  # fmt: skip
+            return self.exchange("POST", self.files_url, data=body, headers=headers,
+                                 no_service=(404, 405))  # fmt: skip
+
+        def refused(answer: tuple[int, dict]) -> bool:
+            status, envelope = answer
+            return status == 200 and _code(envelope) not in OK_CODES
+
+        status, envelope = self.authorised(send, forgotten=refused)
+        paper_no = row["paper_no"]
+        if status == 413:
+            raise too_large(paper_no, row["size"], envelope.get("max_bytes"))
+        if status == 400:
+            code = "sync.paper.hash" if "HashTepTin" in str(envelope.get("message")) else None
+            if code:
+                raise Rejected(text(code, paper_no=paper_no), permanent=False)
+            raise Rejected(text("sync.paper.refused", paper_no=paper_no, status=400),
+                           permanent=True)  # fmt: skip
+        if status != 200 or _code(envelope) not in OK_CODES:
+            raise self._refusal(_code(envelope), str(envelope.get("message") or ""))
+        result = envelope.get("result")
+        if not isinstance(result, dict):
+            result = {}
+        ident, link = result.get("TepDinhKemId"), result.get("DuongDanTaiTepTin")
+        if not isinstance(ident, str) or not ident or not isinstance(link, str) or not link:
+            raise UpstreamFault("sync.answer.malformed", where="TepDinhKemId",
+                                problem="sync.answer.missing")  # fmt: skip
+        link = link if "://" in link else self.base + "/" + link.lstrip("/")
+        return Uploaded(ident, link, str(result.get("HashTepTin", "")))
+
+    def file_lists(self, code: str) -> tuple[list[dict], list[dict]]:
+        """`TaiLieuNop` and `DanhSachGiayToKetQua` of a dossier, every file uploaded first."""
+        handed = [handed_file(r["title"], up.upstream_id, up.link)
+                  for r, up in self.papers.held(code, "intake")]  # fmt: skip
+        results = [result_file(r["title"], up.upstream_id, up.link)
+                   for r, up in self.papers.held(code, "result")]  # fmt: skip
+        return handed, results
+
     # ---- what the portal holds ----
     def lookup(self, code: str) -> dict | None:
         """What the portal holds under this code; any non-empty answer means "held", as the
@@ -175,12 +226,14 @@ class DvcqgDialect(Upstream):
     # ---- one event ----
     def send(self, item, *, unsure: bool) -> str | None:
         event = item.payload
+        if "paper" in event and item.op in ("paper.attach", "paper.remove"):
+            return self._papers_changed(event["paper"], unsure)
         if "dossier" not in event or item.op not in ("dossier.receive", "dossier.status"):
             return None  # queue statistics and the like: this interface has no place for them
         if event.get("v") not in SUPPORTED_VERSIONS:
             raise Rejected(text("sync.event_version", v=event.get("v")), permanent=True)
         dossier = dossier_from_row(event["dossier"], self.store.crypto)
-        handed, results = self.files(dossier.code) if self.files else ([], [])
+        handed, results = self.file_lists(dossier.code)
         record = dossier_item(
             dossier,
             sector=event.get("sector", ""),
@@ -206,6 +259,34 @@ class DvcqgDialect(Upstream):
         if not any(isinstance(s, dict) and same_step(step, s) for s in steps):
             self.call("CapNhatTienDoHoSoMC", data=[step])
         return dossier.code if item.op == "dossier.receive" else step_id
+
+    def _papers_changed(self, paper: dict, unsure: bool) -> str:
+        """A paper attached or replaced: its file goes up now; a dossier the portal holds is
+        pushed again with its lists (one it does not hold yet gets them with its own push)."""
+        code = str(paper["dossier_code"])
+        handed, results = self.file_lists(code)
+        known = self.store.sync_state.get(KNOWN + code)
+        found = self.lookup(code) if unsure and not known else None
+        local = self.store.dossiers.get(code)
+        if local is not None and (known or found is not None):
+            sector = known.get("sector", "") if isinstance(known, dict) else ""
+            record = dossier_item(
+                local,
+                sector=sector or (found or {}).get("TenLinhVuc", ""),
+                agency_name=self.station.center_name,
+                procedure=self.procedure(local.procedure_code),
+                handed=handed,
+                results=results,
+            )
+            self.call("DongBoHoSoMC", isUpdating="True", data=[record])
+        return str(paper["paper_id"])
+
+    def remember(self, item, upstream_id: str | None) -> None:
+        """The portal holds this dossier: kept with its sector, which a later push of its
+        papers (an event that does not carry it) sends again."""
+        if upstream_id and "dossier" in item.payload:
+            self.store.sync_state.set(KNOWN + item.entity_id,
+                                      {"sector": item.payload.get("sector", "")})  # fmt: skip
 
     # ---- the monthly satisfaction summary ----
     def after_push(self, report) -> None:
