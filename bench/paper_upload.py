@@ -113,8 +113,9 @@ def run(quick: bool = False, dialect: str = "motcua") -> dict:
         folder = Path(tmp)
         store = open_store(folder / "data")
         now = datetime.now(VN_TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+        admin = Actor("admin", Role.ADMIN)  # demo_key: a key file, no passphrase to type
         station = initialise_store(store, agency_code="000.00.01.H22", center_name="Xã Tân Lập",
-                                   now=now, actor=Actor("admin", Role.ADMIN))  # fmt: skip
+                                   now=now, actor=admin, demo_key=True)  # fmt: skip
         ctx = ServiceContext(store, lambda: now, station, Actor("canbo1", Role.CLERK))
         codes, sizes = [], []
         while len(sizes) < files:

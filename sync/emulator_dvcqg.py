@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS sessions (session TEXT PRIMARY KEY);
 """
 _STATS = (
     "requests",
+    "logins",
     "refused",
     "creates",
     "updates",
@@ -81,6 +82,8 @@ class DvcqgState:
         folder.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(folder / DB), isolation_level=None, check_same_thread=False)
         self.conn.executescript(_SCHEMA)
+        # an emulator need not outlive a power cut: its commits are not what a bench measures
+        self.conn.execute("PRAGMA synchronous = OFF")
         self.lock = threading.Lock()
         self.files = FileStore(folder, self.conn, self.lock, cap=max_file_bytes)
         self.account = (username, password)
@@ -91,6 +94,8 @@ class DvcqgState:
         self.poisoned: set[str] = set()  # services refused whatever they carry (tests)
         self.catalogue: list[dict] = seed()  # LayDanhSachTTHC / LayThuTuc
         self.failing: set[str] = set()  # dossier codes answered 503 whatever the call (tests)
+        self.refuse_next: list[str] = []  # codes the next integration calls get (tests)
+        self.bare_lookup = False  # TraCuuHoSo lists entries without their MaHoSo (tests)
         self._rng = __import__("random").Random()
 
     def set_faults(self, faults: Faults) -> None:
@@ -119,6 +124,7 @@ class DvcqgState:
         session = secrets.token_urlsafe(18)
         with self.lock:
             self.conn.execute("INSERT INTO sessions VALUES (?)", (session,))
+            self.counts["logins"] += 1
         return {"error_code": self.ok_code, "message": "Thành công", "session": session}
 
     def expire_sessions(self) -> None:
@@ -138,6 +144,8 @@ class DvcqgState:
 
     def _call(self, body: dict, dstcode: str | None) -> Any:
         with self.lock:
+            if self.refuse_next:  # a portal answering an unknown code (an expired session?)
+                raise Refusal(self.refuse_next.pop(0), "Lỗi không xác định")
             known = self.conn.execute(
                 "SELECT 1 FROM sessions WHERE session = ?", (body["session"],)
             ).fetchone()
@@ -261,7 +269,8 @@ class DvcqgState:
             ).fetchall()
         if row is None:
             return []
-        return [{**json.loads(row[0]), "QuaTrinhXuLy": [json.loads(s[0]) for s in steps]}]
+        found = {**json.loads(row[0]), "QuaTrinhXuLy": [json.loads(s[0]) for s in steps]}
+        return [{"QuaTrinhXuLy": found["QuaTrinhXuLy"]}] if self.bare_lookup else [found]
 
     def _summaries(self, body: dict) -> Any:
         data = rules.check_data(body, rules.SUMMARY, rules.SUMMARY_REQUIRED)
@@ -463,6 +472,12 @@ class _Handler(BaseHTTPRequestHandler):
             code = str(order.get("MaHoSo", ""))
             (state.failing.add if order.get("on", True) else state.failing.discard)(code)
             self._send(200, {"failing": sorted(state.failing)})
+        elif (name, method) == ("refuse-next", "POST"):  # {"codes": ["-9", ...]}
+            state.refuse_next = [str(c) for c in json.loads(raw or b"{}").get("codes", [])]
+            self._send(200, {"refuse_next": state.refuse_next})
+        elif (name, method) == ("bare-lookup", "POST"):  # {"on": true|false}
+            state.bare_lookup = bool(json.loads(raw or b"{}").get("on", True))
+            self._send(200, {"bare_lookup": state.bare_lookup})
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})

@@ -213,10 +213,14 @@ class DvcqgDialect(Upstream):
 
     def procedure(self, code: str) -> dict:
         """The portal's TENTTHC and MALINHVUC for a procedure code: kept by the catalogue
-        pull (`remember_procedures`), else asked once with `LayThuTuc` and kept."""
+        pull (`remember_procedures`), else asked once with `LayThuTuc` and kept. A refused
+        look-up never holds the dossier back: it goes with our catalogue's name."""
         known = self.store.sync_state.get(PROCEDURE + code)
         if known is None:
-            result = self.call("LayThuTuc", maTTHC=code)
+            try:
+                result = self.call("LayThuTuc", maTTHC=code)
+            except Rejected:
+                return {}  # our catalogue's name this time; asked again with the next push
             with self.store.transaction():
                 known = remember_procedures(self.store, result if isinstance(result, list) else [])
                 known = known.get(code) or {}
