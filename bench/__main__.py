@@ -94,7 +94,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict:
 
 OTHERS = (
     "bench.crypto_cost", "bench.print_receipt", "bench.sync_backlog", "bench.ui_startup",
-    "bench.frozen_startup",
+    "bench.frozen_startup", "bench.paper_scan",
 )  # fmt: skip
 
 

@@ -47,6 +47,8 @@ EXCLUDED_PYTHON = (
     "multiprocessing",
     # Pillow's optional codecs (the receipt raster is 1-bit PNG-like data, text via FreeType)
     "PIL._avif", "PIL._webp", "PIL._imagingtk", "PIL._imagingcms", "PIL.ImageQt",
+    # pikepdf's XMP metadata editor, which the papers never use (core/paper_pdf.py): 13 MB
+    "lxml",
 )  # fmt: skip
 EXCLUDES = tuple(f"PySide6.{name}" for name in EXCLUDED_QT) + EXCLUDED_PYTHON
 

@@ -68,7 +68,8 @@ def test_exports_open_with_vietnamese_headers(day, clock, tmp_path) -> None:
 
     book = load_workbook(reports.export_xlsx(report, tmp_path / "r.xlsx"))
     assert book.sheetnames == [
-        "Theo cán bộ", "Theo nhóm dịch vụ", "Theo thủ tục", "Theo quầy", "Tổng cộng"
+        "Theo cán bộ", "Theo nhóm dịch vụ", "Theo thủ tục", "Theo quầy", "Theo ngày",
+        "Tổng cộng",
     ]  # fmt: skip
     assert book["Theo thủ tục"]["B4"].value == "Thủ tục đăng ký khai sinh"
 

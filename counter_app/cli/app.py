@@ -166,6 +166,7 @@ LAZY_COMMANDS = {
     "hub": "commands_center",
     "center": "commands_center",
     "screenshots": "commands_ui",
+    "report": "commands_report",
 }
 
 

@@ -161,48 +161,63 @@ def attach_pdf(
 ) -> PaperFile:
     """Seal and keep a prepared paper; one already in its place is replaced (the portal
     hears of the removal too)."""
-    if kind not in KINDS:
-        raise ValidationError("paper.bad_kind", field="kind")
     now = ctx.check_clock()
-    store = ctx.store
-    paper_id = secrets.token_hex(16)
-    blob = paper_files.seal(pdf.pdf, store.crypto, paper_id)
-    with store.transaction():
+    with ctx.store.transaction():
         dossier = get_dossier(ctx, dossier_code)
-        _check_may_attach(ctx, dossier, kind)
-        name = _title(dossier, kind, paper_no, title)
-        store.papers.files.write(paper_id, blob)  # inside the write lock, before the commit
-        current = store.papers.current(dossier.code, kind)
-        replaced = [r for r in current if r["paper_no"] == paper_no]
-        for old in replaced:
-            _remove_in_transaction(ctx, old, now)
-        row = {
-            "paper_id": paper_id,
-            "dossier_code": dossier.code,
-            "paper_no": paper_no,
-            "kind": kind,
-            "title": name,
-            "sha256": pdf.sha256,
-            "size": len(pdf.pdf),
-            "pages": pdf.pages,
-            "added_at": now.isoformat(),
-            "added_by": ctx.actor.username,
-            "station_id": ctx.station.id,
-        }
-        store.papers.insert(row)
-        ctx.journal(
-            at=now,
-            action="paper.attach",
-            entity="paper",
-            entity_id=paper_id,
-            detail={"dossier": dossier.code, "paper_no": paper_no, "kind": kind},
-            payload=paper_event(ctx, row, at=now),
-            portal=dossier.status is not DossierStatus.NEW,  # a draft's papers go with it
+        paper, replaced = attach_in_transaction(
+            ctx, dossier, paper_no, pdf, kind=kind, title=title, now=now
         )
     for old in replaced:
-        store.papers.files.delete(old["paper_id"])
+        ctx.store.papers.files.delete(old)
+    return paper
+
+
+def attach_in_transaction(
+    ctx: ServiceContext,
+    dossier: Dossier,
+    paper_no: int,
+    pdf: PaperPdf,
+    *,
+    kind: str,
+    title: str | None,
+    now: datetime,
+) -> tuple[PaperFile, list[str]]:
+    """Inside the caller's transaction (intake attaches its papers in the one that
+    receives the dossier); returns the paper and the files to delete once it commits."""
+    store = ctx.store
+    _check_may_attach(ctx, dossier, kind)
+    name = _title(dossier, kind, paper_no, title)
+    paper_id = secrets.token_hex(16)
+    # written inside the write lock, before the commit: a kill leaves a file without a row
+    store.papers.files.write(paper_id, paper_files.seal(pdf.pdf, store.crypto, paper_id))
+    replaced = [r for r in store.papers.current(dossier.code, kind) if r["paper_no"] == paper_no]
+    for old in replaced:
+        _remove_in_transaction(ctx, old, now)
+    row = {
+        "paper_id": paper_id,
+        "dossier_code": dossier.code,
+        "paper_no": paper_no,
+        "kind": kind,
+        "title": name,
+        "sha256": pdf.sha256,
+        "size": len(pdf.pdf),
+        "pages": pdf.pages,
+        "added_at": now.isoformat(),
+        "added_by": ctx.actor.username,
+        "station_id": ctx.station.id,
+    }
+    store.papers.insert(row)
+    ctx.journal(
+        at=now,
+        action="paper.attach",
+        entity="paper",
+        entity_id=paper_id,
+        detail={"dossier": dossier.code, "paper_no": paper_no, "kind": kind},
+        payload=paper_event(ctx, row, at=now),
+        portal=dossier.status is not DossierStatus.NEW,  # a draft's papers go with it
+    )
     log.info("paper %s attached (%s, %d pages)", paper_id, kind, pdf.pages)
-    return _paper(row)
+    return _paper(row), [r["paper_id"] for r in replaced]
 
 
 def _remove_in_transaction(ctx: ServiceContext, row, now: datetime) -> None:

@@ -7,6 +7,7 @@ no-shows, dossiers received, on time and overdue, and the satisfaction rate.
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from counter_app.core.calendar import check_period
 from counter_app.core.clock import VN_TZ
 from counter_app.core.dossier import OPEN_STATUSES, DossierStatus
+from counter_app.core.errors import NotFound
 from counter_app.core.ratings import MIN_RATINGS_FOR_A_RATE
 from counter_app.core.roles import Permission
 from counter_app.services.accounts import officer
@@ -43,6 +45,8 @@ class ReportRow:
     satisfied_pct: float | None = None
     out_of_turn: int = 0
     paused_min: float | None = None  # counters and the total only
+    digitised: int = 0
+    digitised_pct: float | None = None
     _waits: list[float] = field(default_factory=list, repr=False)
     _services: list[float] = field(default_factory=list, repr=False)
     _scores: list[int] = field(default_factory=list, repr=False)
@@ -57,6 +61,8 @@ class ReportRow:
         self.ratings = len(self._scores)
         if self.paused_min is not None:
             self.paused_min = round(self.paused_min, 1)
+        if self.dossiers:
+            self.digitised_pct = round(100 * self.digitised / self.dossiers, 1)
         if self._scores and len(self._scores) >= min_ratings:
             self.avg_score = round(sum(self._scores) / len(self._scores), 2)
             satisfied = sum(1 for s in self._scores if s >= SATISFIED_FROM)
@@ -84,6 +90,8 @@ HEADERS_VI = {
     "satisfied_pct": "Tỷ lệ hài lòng (%)",
     "out_of_turn": "Gọi trước lượt (lượt)",
     "paused_min": "Tạm nghỉ (phút)",
+    "digitised": "Số hóa đủ giấy tờ (hồ sơ)",
+    "digitised_pct": "Tỷ lệ số hóa (%)",
 }
 MEANINGS = {  # (Vietnamese, English): the windows pick the user's language
     "key": ("Tài khoản cán bộ, chữ cái nhóm dịch vụ hoặc mã thủ tục.",
@@ -120,6 +128,10 @@ MEANINGS = {  # (Vietnamese, English): the windows pick the user's language
                     "figures' for the reasons)."),
     "paused_min": ("Tổng số phút quầy tạm nghỉ (nghỉ trưa, họp, việc khác) trong kỳ.",
                    "Minutes the counter was paused (lunch, meetings, other) in the period."),
+    "digitised": ("Số hồ sơ tiếp nhận có mọi giấy tờ bắt buộc đã được quét hoặc nhập tệp.",
+                  "Dossiers received with every required paper scanned or imported."),
+    "digitised_pct": ("Phần trăm hồ sơ số hóa đủ giấy tờ trên số hồ sơ tiếp nhận.",
+                      "Share of received dossiers with every required paper digitised."),
 }  # fmt: skip
 MEANINGS_VI = {column: vi for column, (vi, _) in MEANINGS.items()}
 
@@ -133,6 +145,7 @@ class Report:
     by_group: list[ReportRow]
     by_procedure: list[ReportRow]
     by_counter: list[ReportRow]
+    by_day: list[ReportRow] = field(default_factory=list)
 
     def sections(self) -> list[tuple[str, str, list[ReportRow]]]:
         return [
@@ -140,6 +153,7 @@ class Report:
             ("group", "Theo nhóm dịch vụ", self.by_group),
             ("procedure", "Theo thủ tục", self.by_procedure),
             ("counter", "Theo quầy", self.by_counter),
+            ("day", "Theo ngày", self.by_day),
             ("total", "Tổng cộng", [self.total]),
         ]
 
@@ -211,17 +225,21 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
             r.paused_min = (r.paused_min or 0.0) + pause.minutes(now)
 
     dossiers = ctx.store.query(
-        f"SELECT code, procedure_code, procedure_name, receiver, status, due_at, result_at "
+        f"SELECT code, procedure_code, procedure_name, receiver, status, due_at, result_at, "
+        f"received_at, documents "
         f"FROM dossiers WHERE received_at >= ? AND received_at < ? "
         f"AND status NOT IN ({','.join('?' * len(NOT_RECEIVED))})",
         (lo.isoformat(), hi.isoformat(), *NOT_RECEIVED),
     )
     dossier_keys: dict[str, tuple[str, str]] = {}
+    digitised = _digitised(ctx, dossiers, lo, hi)
     for d in dossiers:
+        day = datetime.fromisoformat(d["received_at"]).astimezone(VN_TZ).date()
         targets = [
             total,
             row("procedure", d["procedure_code"], d["procedure_name"]),
             clerk(d["receiver"]),
+            row("day", day.isoformat(), f"{day:%d/%m/%Y}"),
         ]
         dossier_keys[d["code"]] = (d["procedure_code"], d["receiver"])
         on_time = d["status"] in FINISHED and d["due_at"] and d["result_at"] <= d["due_at"]
@@ -232,6 +250,7 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
             r.dossiers += 1
             r.on_time += bool(on_time)
             r.overdue += bool(late)
+            r.digitised += d["code"] in digitised
 
     for rating in ctx.store.ratings.between(lo, hi):
         targets = [total]
@@ -261,7 +280,32 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
         section("group"),
         section("procedure"),
         section("counter"),
+        section("day"),
     )
+
+
+def _digitised(ctx: ServiceContext, dossiers, lo: datetime, hi: datetime) -> set[str]:
+    """Codes of the dossiers whose every required paper has its file (at least one paper).
+    Required: the procedure's papers not marked optional in the catalogue; a procedure no
+    longer there counts the papers ticked as received at intake."""
+    held: dict[str, set[int]] = {}
+    for p in ctx.store.papers.intake_between(lo, hi):
+        held.setdefault(p["dossier_code"], set()).add(p["paper_no"])
+    catalogue = ctx.catalogue()
+    done = set()
+    for d in dossiers:
+        papers = held.get(d["code"])
+        if not papers:
+            continue
+        try:
+            listed = catalogue.procedure(d["procedure_code"]).documents
+            required = [n for n, doc in enumerate(listed, start=1) if not doc.optional]
+        except NotFound:
+            ticked = json.loads(d["documents"])
+            required = [n for n, doc in enumerate(ticked, start=1) if doc[3]]
+        if set(required) <= papers:
+            done.add(d["code"])
+    return done
 
 
 def export_csv(report: Report, path: Path) -> Path:
@@ -298,7 +342,7 @@ def export_xlsx(report: Report, path: Path) -> Path:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r in section_rows:
             sheet.append([getattr(r, c) for c in COLUMNS])
-        for letter in "CDEFGHIJKLMNOP"[: len(COLUMNS) - 2]:
+        for letter in "CDEFGHIJKLMNOPQRST"[: len(COLUMNS) - 2]:
             sheet.column_dimensions[letter].width = 18
         sheet.column_dimensions["B"].width = 48
         sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
@@ -23,6 +24,7 @@ from counter_app.ui.confirm import confirm
 from counter_app.ui.dossiers_view import DossiersView
 from counter_app.ui.i18n import error_text, pick
 from counter_app.ui.ops import DOSSIERS, run_op
+from counter_app.ui.papers import ResultPapers
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import show_field_error
 
@@ -31,6 +33,7 @@ LIST_LIMIT = 200
 # everyday last step and is not.
 CONFIRMED = FINAL_STATUSES - {DossierStatus.RETURNED}
 EXTEND = 100  # key of the extension's button among the status moves (keyed by status)
+RESULT_SCAN, RESULT_FILE = 101, 102  # result papers (ui/papers.py)
 
 
 def _when(value) -> str:
@@ -87,6 +90,7 @@ class DossiersWidget(QWidget):
         v.print_button.clicked.connect(self._on_print)
         v.reprint_button.clicked.connect(self.open_reprint)
         self.reprint = None
+        self.results = ResultPapers(session, self, v.message.show_message)
         self._loaded = False
         session.changed.connect(self._changed)
 
@@ -203,8 +207,9 @@ class DossiersWidget(QWidget):
         if detail.overdue:
             overdue = self.tr("Quá hạn")
             lines.append(f"<span style='color:#b3261e'>{overdue}</span>")
-        v.detail.setText("<br>".join(lines))
         ctx = self._session.ctx()
+        lines += self._paper_lines(ctx, d)
+        v.detail.setText("<br>".join(lines))
         names = {a: gateway.officer_name(ctx, a) for a in {e.actor for e in detail.events}}
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
@@ -213,6 +218,25 @@ class DossiersWidget(QWidget):
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({names[event.actor]}){note}")
         self._add_actions(d)
+
+    def _paper_lines(self, ctx, d: Dossier) -> list[str]:
+        """How many of the checklist's papers are digitised, and each result paper
+        returned with the dossier: what, when and by whom."""
+        held = gateway.papers_of(ctx, d.code)
+        intake = [p for p in held if p.kind == "intake"]
+        lines = [
+            self.tr("Giấy tờ đã số hóa: {k}/{n} ({pages} trang)").format(
+                k=len(intake), n=len(d.documents), pages=sum(p.pages for p in intake)
+            )
+        ]
+        for p in (p for p in held if p.kind == "result"):
+            lines.append(
+                self.tr("Kết quả đã trả kèm: {title} · {pages} trang · {when} · {who}").format(
+                    title=html.escape(p.title), pages=p.pages, when=_when(p.added_at),
+                    who=html.escape(gateway.officer_name(ctx, p.added_by)),
+                )
+            )  # fmt: skip
+        return lines
 
     def _add_actions(self, d: Dossier) -> None:
         allowed = ROLE_PERMISSIONS[self._session.actor.role]
@@ -226,6 +250,12 @@ class DossiersWidget(QWidget):
                             lambda _c=False, t=target: self._change(t)))  # fmt: skip
         if d.status in OPEN_STATUSES and Permission.CHANGE_STATUS in allowed:
             actions.append((EXTEND, self.tr("Gia hạn, xin lỗi (Mẫu 04)"), self._extend))
+        if d.status in gateway.RESULT_STATUSES and Permission.CHANGE_STATUS in allowed:
+            code = d.code
+            actions.append((RESULT_SCAN, self.tr("Quét giấy tờ kết quả"),
+                            lambda: self.results.scan(code)))  # fmt: skip
+            actions.append((RESULT_FILE, self.tr("Nhập tệp kết quả"),
+                            lambda: self.results.import_files(code)))  # fmt: skip
         buttons = []
         for key, text, slot in actions:
             btn = QPushButton(text)

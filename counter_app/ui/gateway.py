@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
@@ -16,6 +17,7 @@ from counter_app.services import (
     code_pool,
     dossier_notices,
     dossiers,
+    papers,
     portal_link,
     procedures,
     queue,
@@ -235,3 +237,67 @@ def officer_name(ctx: ServiceContext, username: str) -> str:
     from counter_app.services.accounts import officer
 
     return officer(ctx.store, username)[0]
+
+
+# --- papers: scanning and converting run on a worker thread (ui/papers.py) ------------------
+RESULT_STATUSES = papers.RESULT_STATUSES  # when a dossier's result papers may be attached
+
+
+def prepare_scan(device: str | None, *, colour: bool, earlier: list[bytes]):
+    """One more page from the scanner, then the paper's PDF with every page so far; slow:
+    never on the UI thread. Returns (pages as images, the PDF, its thumbnail)."""
+    from counter_app.scanner import scan_page
+
+    return prepare_pages([*earlier, scan_page(device, colour=colour).image], colour=colour)
+
+
+def prepare_files(paths: list[str], *, colour: bool, earlier: list[bytes]):
+    from counter_app.core.paper_pdf import read_inputs
+
+    return prepare_pages([*earlier, *read_inputs([Path(p) for p in paths])], colour=colour)
+
+
+def prepare_pages(pages: list[bytes], *, colour: bool):
+    from counter_app.core.paper_pdf import make_pdf, thumbnail
+
+    pdf = make_pdf(pages, colour=colour)
+    return pages, pdf, thumbnail(pdf.pdf)
+
+
+def scanner_device(ctx: ServiceContext) -> str | None:
+    """The scanner chosen in settings (`scanner_device`), else the first one found."""
+    return ctx.store.settings.get("scanner_device")
+
+
+def papers_of(ctx: ServiceContext, code: str, kind: str | None = None):
+    return papers.papers_of(ctx, code, kind)
+
+
+def read_paper(ctx: ServiceContext, paper_id: str) -> bytes:
+    return papers.read_paper(ctx, paper_id)
+
+
+def attach_pdf(ctx: ServiceContext, code: str, paper_no: int, pdf, *, kind: str, title=None):
+    return papers.attach_pdf(ctx, code, paper_no, pdf, kind=kind, title=title)
+
+
+def receive_with_papers(ctx: ServiceContext, prepared: dict, **intake) -> Dossier:
+    """Receive the dossier and attach the papers scanned meanwhile, in one transaction."""
+
+    def attach(dossier: Dossier) -> Dossier:
+        for paper_no, pdf in sorted(prepared.items()):  # a new dossier: nothing to replace
+            papers.attach_in_transaction(
+                ctx, dossier, paper_no, pdf, kind="intake", title=None, now=dossier.updated_at
+            )
+        return dossier
+
+    return dossiers.receive_dossier(ctx, then=attach if prepared else None, **intake)
+
+
+def attach_result(ctx: ServiceContext, code: str, pdf):
+    """The next result paper of the dossier, titled after its procedure."""
+    held = papers.papers_of(ctx, code, "result")
+    number = max((p.paper_no for p in held), default=0) + 1
+    name = dossiers.get_dossier(ctx, code).procedure_name
+    title = f"Kết quả: {name}"[: papers.TITLE_MAX]
+    return papers.attach_pdf(ctx, code, number, pdf, kind="result", title=title)

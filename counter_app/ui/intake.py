@@ -27,8 +27,9 @@ from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.queue import Ticket
 from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text, message_text, pick
-from counter_app.ui.intake_view import CITIZEN_FIELDS, IntakeView
+from counter_app.ui.intake_view import CITIZEN_FIELDS, PAPER_COLUMN, IntakeView
 from counter_app.ui.ops import DOSSIERS, TICKETS, run_op
+from counter_app.ui.papers import IntakePapers
 from counter_app.ui.session import Session
 from counter_app.ui.widgets import mark_invalid, show_field_error
 
@@ -97,6 +98,7 @@ class IntakeWidget(QWidget):
         v.refuse.clicked.connect(lambda: self._on_decide(gateway.refuse_at_intake))
         v.clear.clicked.connect(self.reset)
         v.checklist.installEventFilter(self)
+        self.papers = IntakePapers(session, v.checklist, PAPER_COLUMN, self.document_box)
         self._tick = QTimer(self, interval=30_000)
         self._tick.timeout.connect(self._update_due)
         self._method_names = {
@@ -196,6 +198,7 @@ class IntakeWidget(QWidget):
         self.procedure = procedure
         show_field_error(v.procedure_error, "")
         v.checklist.setRowCount(0)
+        self.papers.reset()
         v.return_method.clear()
         if procedure is None:
             v.procedure_chosen.setText(self.tr("Chưa chọn thủ tục."))
@@ -244,6 +247,7 @@ class IntakeWidget(QWidget):
         count.setRange(0, 99)
         count.setValue(doc.count)
         table.setCellWidget(row, 3, count)
+        self.papers.add_row(row)
 
     def documents(self) -> tuple[ReceivedDocument, ...]:
         table, docs = self.view.checklist, []
@@ -420,8 +424,13 @@ class IntakeWidget(QWidget):
             return
         if not self._draft:
             args["with_verification"] = self.view.verification.isChecked()
-        draft = self._draft
-        dossier = self._write(lambda ctx: gateway.receive_dossier(ctx, draft=draft, **args))
+        if self.papers.busy():
+            self.view.message.error(self.tr("Đang số hóa giấy tờ: chờ xong rồi lưu hồ sơ."))
+            return
+        draft, prepared = self._draft, self.papers.prepared()
+        dossier = self._write(
+            lambda ctx: gateway.receive_with_papers(ctx, prepared, draft=draft, **args)
+        )
         if dossier is None:
             return
         self._done(dossier, self.received)

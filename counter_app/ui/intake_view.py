@@ -28,6 +28,7 @@ from counter_app.core.dossier import MAX_SETS, MIN_SETS
 from counter_app.ui.reflow import PortraitTurn, fit_placeholder
 from counter_app.ui.widgets import MessageBar, button, field_error_label
 
+PAPER_COLUMN = 4  # the checklist's digitised paper (ui/papers.py)
 CITIZEN_FIELDS = ("full_name", "citizen_id", "birth_date", "sex", "phone", "address", "email")
 
 
@@ -55,10 +56,11 @@ class IntakeView(QWidget):
         self.procedure_error = field_error_label()
 
         # 2. checklist
-        self.checklist = QTableWidget(0, 4)
+        self.checklist = QTableWidget(0, 5)
         self.checklist.setHorizontalHeaderLabels(
-            [self.tr("Nhận"), self.tr("Giấy tờ"), self.tr("Hình thức"), self.tr("Số bản")]
-        )
+            [self.tr("Nhận"), self.tr("Giấy tờ"), self.tr("Hình thức"), self.tr("Số bản"),
+             self.tr("Số hóa")]
+        )  # fmt: skip
         header = self.checklist.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
@@ -66,6 +68,8 @@ class IntakeView(QWidget):
         header.setSectionResizeMode(3, QHeaderView.Fixed)
         self.checklist.setColumnWidth(2, 205)
         self.checklist.setColumnWidth(3, 58)
+        header.setSectionResizeMode(PAPER_COLUMN, QHeaderView.Fixed)
+        self.checklist.setColumnWidth(PAPER_COLUMN, 176)  # thumbnail, state, Quét, Tệp…, ×
         self.checklist.verticalHeader().setVisible(False)
         # Rows follow their wrapped names at every width, not only the width they were filled at.
         self.checklist.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)

@@ -34,7 +34,11 @@ from counter_app.ui.session import Session
 from counter_app.ui.widgets import MessageBar, button
 
 COLUMNS = ("label", "tickets", "no_shows", "avg_wait_min", "max_wait_min", "avg_service_min",
-           "dossiers", "on_time", "overdue", "ratings", "satisfied_pct")  # fmt: skip
+           "dossiers", "on_time", "overdue", "ratings", "satisfied_pct",
+           "digitised_pct")  # fmt: skip
+# A day's tab: what the portal counts of it, the digitised share first.
+DAY_COLUMNS = ("label", "dossiers", "digitised", "digitised_pct", "tickets", "on_time",
+               "overdue")  # fmt: skip
 # A counter's tab: its calls, and what the board showed of it (pauses, calls out of turn).
 COUNTER_COLUMNS = ("label", "called", "no_shows", "avg_service_min", "out_of_turn",
                    "paused_min")  # fmt: skip
@@ -74,13 +78,16 @@ class ReportsWidget(QWidget):
             "satisfied_pct": self.tr("Hài lòng (%)"), "called": self.tr("Được gọi (lượt)"),
             "out_of_turn": self.tr("Gọi trước lượt (lượt)"),
             "paused_min": self.tr("Tạm nghỉ (phút)"),
+            "digitised": self.tr("Số hóa đủ (hồ sơ)"),
+            "digitised_pct": self.tr("Số hóa (%)"),
         }  # fmt: skip
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
         for kind, text in (("clerk", self.tr("Theo cán bộ")), ("group", self.tr("Theo nhóm")),
                            ("procedure", self.tr("Theo thủ tục")),
-                           ("counter", self.tr("Theo quầy"))):  # fmt: skip
-            columns = COUNTER_COLUMNS if kind == "counter" else COLUMNS
+                           ("counter", self.tr("Theo quầy")),
+                           ("day", self.tr("Theo ngày"))):  # fmt: skip
+            columns = {"counter": COUNTER_COLUMNS, "day": DAY_COLUMNS}.get(kind, COLUMNS)
             table = QTableWidget(0, len(columns))
             table.setProperty("columns", columns)
             # the unit on its own line: the columns stay narrow enough for the names
@@ -175,16 +182,19 @@ class ReportsWidget(QWidget):
         self.message.clear()
         r = self.report
         for kind, rows in (("clerk", r.by_clerk), ("group", r.by_group),
-                           ("procedure", r.by_procedure), ("counter", r.by_counter)):  # fmt: skip
+                           ("procedure", r.by_procedure), ("counter", r.by_counter),
+                           ("day", r.by_day)):  # fmt: skip
             self._fill(self.tables[kind], rows)
         t = r.total
         self.total.setText(self.tr(
             "Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} "
             "phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ "
-            "quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%."
+            "quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%; số hóa đủ giấy tờ {digitised}% "
+            "hồ sơ."
         ).format(tickets=t.tickets, no_shows=t.no_shows, wait=_num(t.avg_wait_min),
                  dossiers=t.dossiers, on_time=t.on_time, overdue=t.overdue,
-                 ratings=t.ratings, pct=_num(t.satisfied_pct)))  # fmt: skip
+                 ratings=t.ratings, pct=_num(t.satisfied_pct),
+                 digitised=_num(t.digitised_pct)))  # fmt: skip
         self._draw_chart(r.by_group)
 
     def _fill(self, table: QTableWidget, rows) -> None:

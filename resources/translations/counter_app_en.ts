@@ -690,12 +690,28 @@
         <translation>Extended</translation>
     </message>
     <message>
+        <source>Giấy tờ đã số hóa: {k}/{n} ({pages} trang)</source>
+        <translation>Papers digitised: {k}/{n} ({pages} pages)</translation>
+    </message>
+    <message>
+        <source>Kết quả đã trả kèm: {title} · {pages} trang · {when} · {who}</source>
+        <translation>Result returned with: {title} · {pages} pages · {when} · {who}</translation>
+    </message>
+    <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
     </message>
     <message>
         <source>Gia hạn, xin lỗi (Mẫu 04)</source>
         <translation>Extend, apologise (Form 04)</translation>
+    </message>
+    <message>
+        <source>Quét giấy tờ kết quả</source>
+        <translation>Scan a result paper</translation>
+    </message>
+    <message>
+        <source>Nhập tệp kết quả</source>
+        <translation>Import a result file</translation>
     </message>
     <message>
         <source>Hồ sơ {code} sẽ chuyển sang «{status}». Đây là bước cuối cùng, không thể quay lại. Tiếp tục?</source>
@@ -988,6 +1004,29 @@
     </message>
 </context>
 <context>
+    <name>IntakePapers</name>
+    <message>
+        <source>Chọn tệp giấy tờ đã quét</source>
+        <translation>Choose the scanned paper&apos;s files</translation>
+    </message>
+    <message>
+        <source>Đang số hóa…</source>
+        <translation>Digitising…</translation>
+    </message>
+    <message>
+        <source>đã số hóa · {n} trang</source>
+        <translation>digitised · {n} pages</translation>
+    </message>
+    <message>
+        <source>⚠ Đã nhận nhưng chưa số hóa</source>
+        <translation>⚠ Received but not digitised</translation>
+    </message>
+    <message>
+        <source>Chưa số hóa</source>
+        <translation>Not digitised</translation>
+    </message>
+</context>
+<context>
     <name>IntakePrinter</name>
     <message>
         <source>Đã in: {title}</source>
@@ -1023,6 +1062,10 @@
     <message>
         <source>Nhận</source>
         <translation>Got</translation>
+    </message>
+    <message>
+        <source>Số hóa</source>
+        <translation>Digitised</translation>
     </message>
     <message>
         <source>Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước</source>
@@ -1256,6 +1299,10 @@
         <translation>Nothing saved: correct the fields with a red message.</translation>
     </message>
     <message>
+        <source>Đang số hóa giấy tờ: chờ xong rồi lưu hồ sơ.</source>
+        <translation>Papers are being digitised: wait until they are done, then save the dossier.</translation>
+    </message>
+    <message>
         <source>Đã lưu bản nháp {code}; cán bộ sẽ kiểm tra và tiếp nhận.</source>
         <translation>Draft {code} saved; a clerk will check and accept it.</translation>
     </message>
@@ -1470,6 +1517,29 @@
     <message>
         <source>Chưa gọi số mới</source>
         <translation>Do not call yet</translation>
+    </message>
+</context>
+<context>
+    <name>PaperCell</name>
+    <message>
+        <source>Quét</source>
+        <translation>Scan</translation>
+    </message>
+    <message>
+        <source>Quét thêm một trang từ máy quét (xám, 200 dpi)</source>
+        <translation>Scan one more page from the scanner (grey, 200 dpi)</translation>
+    </message>
+    <message>
+        <source>Tệp…</source>
+        <translation>File…</translation>
+    </message>
+    <message>
+        <source>Nhập tệp PDF, JPEG hoặc PNG đã quét (hoặc kéo thả tệp vào đây)</source>
+        <translation>Import a scanned PDF, JPEG or PNG file (or drop files here)</translation>
+    </message>
+    <message>
+        <source>Bỏ các trang đã số hóa của giấy tờ này</source>
+        <translation>Drop this paper&apos;s digitised pages</translation>
     </message>
 </context>
 <context>
@@ -1939,12 +2009,16 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Paused (minutes)</translation>
     </message>
     <message>
-        <source>Theo quầy</source>
-        <translation>By counter</translation>
+        <source>Số hóa đủ (hồ sơ)</source>
+        <translation>Fully digitised (dossiers)</translation>
     </message>
     <message>
-        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
-        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied.</translation>
+        <source>Số hóa (%)</source>
+        <translation>Digitised (%)</translation>
+    </message>
+    <message>
+        <source>Theo quầy</source>
+        <translation>By counter</translation>
     </message>
     <message>
         <source>Lượt lấy số</source>
@@ -1975,12 +2049,20 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>By procedure</translation>
     </message>
     <message>
+        <source>Theo ngày</source>
+        <translation>By day</translation>
+    </message>
+    <message>
         <source>Chỉ tính khi có từ {n} lượt đánh giá trở lên, để cán bộ không biết ai đã đánh giá mình.</source>
         <translation>Shown only from {n} ratings on, so a clerk cannot tell who rated them.</translation>
     </message>
     <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
+    </message>
+    <message>
+        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%; số hóa đủ giấy tờ {digitised}% hồ sơ.</source>
+        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied; {digitised}% of dossiers with every paper digitised.</translation>
     </message>
     <message>
         <source>Theo nhóm dịch vụ</source>
@@ -2103,6 +2185,21 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Chọn số của công dân rồi nhấn Enter: số đó được gọi trước người đến sau.</source>
         <translation>Choose the citizen&apos;s ticket and press Enter: it is called before those who came later.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPapers</name>
+    <message>
+        <source>Chọn tệp giấy tờ kết quả</source>
+        <translation>Choose the result paper&apos;s files</translation>
+    </message>
+    <message>
+        <source>Đang số hóa giấy tờ kết quả…</source>
+        <translation>Digitising the result paper…</translation>
+    </message>
+    <message>
+        <source>Đã đính kèm giấy tờ kết quả ({n} trang) vào hồ sơ {code}.</source>
+        <translation>Result paper attached ({n} pages) to dossier {code}.</translation>
     </message>
 </context>
 <context>
