@@ -209,3 +209,46 @@ def test_a_file_over_the_cap_is_set_aside_with_a_vietnamese_reason(
         assert emulator_files(emulator.url) == []
     finally:
         emulator.stop()
+
+
+def test_the_emulators_check_the_hash_and_keep_one_copy_per_dossier_and_hash(tmp_path, dialect):
+    from sync.dialects.paper_upload import MultipartBody
+
+    kind, account = KINDS[dialect]
+    emulator = kind(tmp_path / "files").start()
+    try:
+        url = emulator.url
+        if dialect == "motcua":
+            token = requests.post(f"{url}/token", data={"grant_type": "client_credentials",
+                                  **account}, timeout=10).json()["access_token"]  # fmt: skip
+            path, headers, extra = "/UploadFile", {"Authorization": f"Bearer {token}"}, {}
+        else:
+            login = requests.post(f"{url}/auth", json={k: account[k] for k in
+                                  ("username", "password")}, headers={"dstcode":
+                                  account["dstcode"]}, timeout=10).json()  # fmt: skip
+            path, headers = "/files", {"dstcode": account["dstcode"]}
+            extra = {"session": login["session"]}
+        data = noise_pdf().pdf
+        digest = hashlib.sha256(data).hexdigest()
+
+        def upload(declared: str) -> requests.Response:
+            body = MultipartBody({**extra, "MaHoSo": "H22-1", "HashTepTin": declared},
+                                 "giay-to-intake-1.pdf", data)  # fmt: skip
+            sent = {**headers, "Content-Type": body.content_type}
+            return requests.post(url + path, data=body, headers=sent, timeout=10)
+
+        wrong = upload("0" * 64)
+        assert wrong.status_code == 400 and "HashTepTin" in wrong.json()["message"]
+        first, again = upload(digest).json(), upload(digest).json()
+        key = "data" if dialect == "motcua" else "result"
+        ident = "IdTepTin" if dialect == "motcua" else "TepDinhKemId"
+        assert first[key][ident] == again[key][ident] and first[key]["HashTepTin"] == digest
+        listed = emulator_files(url)
+        assert [(f["dossier_code"], f["sha256"], f["size"], f["uploads"]) for f in listed] == [
+            ("H22-1", digest, len(data), 2)
+        ]
+        if dialect == "dvcqg":  # the link serves the province's copy
+            link = url + first["result"]["DuongDanTaiTepTin"]
+            assert requests.get(link, timeout=10).content == data
+    finally:
+        emulator.stop()
