@@ -201,12 +201,20 @@ def test_a_file_over_the_cap_is_set_aside_with_a_vietnamese_reason(
         engine = make_engine(store, tmp_path, emulator.url, clock=clock, config=FAST)
         engine.run_until_idle(max_rounds=5, horizon=0.5)
         aside = store.outbox.attention()
-        assert aside, store.outbox.counts()
+        # the paper's own event is set aside; the dossier went up without that file
+        assert [i.op for i in aside] == ["paper.attach"], store.outbox.counts()
+        held = requests.get(f"{emulator.url}/_emulator/dossiers", timeout=10).json()
+        assert len(held["dossiers"]) == 1
         reason = aside[0].last_error
         assert reason.startswith("Tệp giấy tờ số 1 (") and "lớn hơn dung lượng tối đa" in reason
         assert "(0,1 MB)" in reason  # the emulator's cap, from its answer, in our words
         assert "Tệp vượt quá" not in reason  # never the upstream's own message
         assert emulator_files(emulator.url) == []
+        refused = emulator.state.stats()["refused"]
+        service.change_status(ctx, code=d.code, to=DossierStatus.PROCESSING)
+        report = engine.run_until_idle(max_rounds=3, horizon=0.3)
+        assert report.pushed == 1  # the dossier moves on, without the refused file
+        assert emulator.state.stats()["refused"] == refused  # never sent again
     finally:
         emulator.stop()
 

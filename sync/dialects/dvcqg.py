@@ -194,12 +194,13 @@ class DvcqgDialect(Upstream):
         link = link if "://" in link else self.base + "/" + link.lstrip("/")
         return Uploaded(ident, link, str(result.get("HashTepTin", "")))
 
-    def file_lists(self, code: str) -> tuple[list[dict], list[dict]]:
-        """`TaiLieuNop` and `DanhSachGiayToKetQua` of a dossier, every file uploaded first."""
+    def file_lists(self, code: str, *, strict: bool = False) -> tuple[list[dict], list[dict]]:
+        """`TaiLieuNop` and `DanhSachGiayToKetQua` of a dossier, every file uploaded first
+        (`strict`: a file refused for good is raised, not left out; PaperShipper.held)."""
         handed = [handed_file(r["title"], up.upstream_id, up.link)
-                  for r, up in self.papers.held(code, "intake")]  # fmt: skip
+                  for r, up in self.papers.held(code, "intake", strict=strict)]  # fmt: skip
         results = [result_file(r["title"], up.upstream_id, up.link)
-                   for r, up in self.papers.held(code, "result")]  # fmt: skip
+                   for r, up in self.papers.held(code, "result", strict=strict)]  # fmt: skip
         return handed, results
 
     # ---- what the portal holds ----
@@ -268,7 +269,7 @@ class DvcqgDialect(Upstream):
         """A paper attached or replaced: its file goes up now; a dossier the portal holds is
         pushed again with its lists (one it does not hold yet gets them with its own push)."""
         code = str(paper["dossier_code"])
-        handed, results = self.file_lists(code)
+        handed, results = self.file_lists(code, strict=True)
         known = self.store.sync_state.get(KNOWN + code)
         found = self.lookup(code) if unsure and not known else None
         local = self.store.dossiers.get(code)

@@ -190,10 +190,11 @@ class MotcuaDialect(Upstream):
             )
         return Uploaded(ident, "", str(data.get("HashTepTin", "")))
 
-    def _files(self, code: str, kind: str) -> list[tuple[int, dict]]:
-        """(checklist row, file reference) of each current paper of that kind, uploaded."""
+    def _files(self, code: str, kind: str, *, strict: bool = False) -> list[tuple[int, dict]]:
+        """(checklist row, file reference) of each current paper of that kind, uploaded
+        (`strict`: a file refused for good is raised, not left out; PaperShipper.held)."""
         return [(r["paper_no"], file_ref(r["title"], up.upstream_id, up.sha256))
-                for r, up in self.papers.held(code, kind)]  # fmt: skip
+                for r, up in self.papers.held(code, kind, strict=strict)]  # fmt: skip
 
     def _status(self, dossier) -> dict:
         """CapNhatTrangThai's element: the status now with the current result files and
@@ -258,7 +259,7 @@ class MotcuaDialect(Upstream):
         hears of it through `CapNhatTrangThai` (its status unchanged); one it does not hold
         yet gets it with its `CreateDossier`."""
         code = str(paper["dossier_code"])
-        self._files(code, str(paper.get("kind", "intake")))
+        self._files(code, str(paper.get("kind", "intake")), strict=True)
         held = self.store.sync_state.get(KNOWN + code) or (unsure and self.lookup(code))
         local = self.store.dossiers.get(code)
         if held and local is not None:

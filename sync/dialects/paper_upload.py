@@ -24,6 +24,7 @@ from counter_app.store.paper_uploads import PaperUploads, Uploaded
 from sync.dialects.base import Rejected, text
 
 CHUNK = 64 * 1024
+REFUSED = "paper.refused:"  # sync_meta: a file an upstream refused for good, and why
 
 register(
     {
@@ -131,13 +132,35 @@ class PaperShipper:
         self.clock = clock
         self.uploads = PaperUploads(store)
 
-    def held(self, dossier_code: str, kind: str) -> list[tuple[object, Uploaded]]:
-        """(paper row, what the upstream holds) for each current paper of that kind."""
+    def held(
+        self, dossier_code: str, kind: str, *, strict: bool = True
+    ) -> list[tuple[object, Uploaded]]:
+        """(paper row, what the upstream holds) for each current paper of that kind.
+
+        A file the upstream refuses for good (over its cap) is remembered with the reason,
+        never sent again: `strict` (the paper's own event) raises that refusal, so the paper
+        is set aside and shown; otherwise (the dossier's records) it is left out, so one
+        paper never holds a dossier back. A paper scanned again is a new paper."""
         found = []
         for row in self.store.papers.current(dossier_code, kind):
+            refused_key = f"{REFUSED}{self.destination}:{row['paper_id']}"
+            reason = self.store.sync_state.get(refused_key)
+            if reason:
+                if strict:
+                    raise Rejected(reason, permanent=True)
+                continue
             done = self.uploads.get(row["paper_id"], self.destination)
             if done is None or done.sha256 != row["sha256"]:
-                done = self.upload(row, self._clear(row))
+                try:
+                    done = self.upload(row, self._clear(row))
+                except Rejected as refusal:
+                    if not refusal.permanent:
+                        raise
+                    with self.store.transaction():
+                        self.store.sync_state.set(refused_key, refusal.reason)
+                    if strict:
+                        raise
+                    continue
                 if done.sha256 != row["sha256"]:
                     reason = text("sync.paper.hash", paper_no=row["paper_no"])
                     raise Rejected(reason, permanent=False)
