@@ -13,7 +13,8 @@ from pathlib import Path
 NAME = "counter-app"
 # The size the build may reach (MB on disk, whole folder). Measured 2026-11-29 on Linux x86-64
 # with PySide6 6.12: see packaging/README.md. Raise it only with a reason in the commit.
-BUDGET_MB = 210
+# 210 -> 220: the papers (issue 17) bring pikepdf and its qpdf library (~8 MB on disk).
+BUDGET_MB = 220
 
 # Imported by name at run time (lazy commands, Qt modules loaded on first use, the font
 # package that is located but never imported): the analysis cannot see them.

@@ -9,10 +9,10 @@ import re
 import time
 
 import pytest
-from test_papers import text_page
 
 from counter_app.center.lab import Center, cli
 from counter_app.store import open_store
+from tests.test_papers import text_page
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from test_cli import INIT, RECEIVE_AN, run
-from test_papers import text_page
+
+from tests.test_cli import INIT, RECEIVE_AN, run
+from tests.test_papers import text_page
 
 SHA = re.compile(r"SHA-256 ([0-9a-f]{64})")
 

@@ -18,11 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import make_ctx
-from test_papers import receive, text_page
-
 from counter_app.services import papers
 from counter_app.store import open_store
+from tests.conftest import make_ctx
+from tests.test_papers import receive, text_page
 
 WORKER = Path(__file__).parent / "helpers" / "paper_kill_worker.py"
 KILLS = 8

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import make_ctx
-from test_cli import run
-from test_papers import receive, text_page
 
 from counter_app.core.roles import Role
 from counter_app.services import papers, reports
 from counter_app.services.accounts import add_user
+from tests.conftest import make_ctx
+from tests.test_cli import run
+from tests.test_papers import receive, text_page
 
 REQUIRED = (1, 2, 3)  # 1.001193's papers not marked optional; 4 and 5 are
 

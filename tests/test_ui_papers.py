@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-from test_papers import text_page
 
 from counter_app.core.roles import Actor, Role
 from counter_app.services import papers
 from counter_app.ui.intake import IntakeWidget
 from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
+from tests.test_papers import text_page
 
 
 @pytest.fixture
@@ -96,6 +96,10 @@ def test_a_bad_file_and_a_missing_scanner_say_so_on_the_row(qtbot, intake, store
     assert rows.prepared() == {}
 
 
+def history(page) -> list[str]:
+    return [page.view.history.item(i).text() for i in range(page.view.history.count())]
+
+
 def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     qtbot, qapp, store, clock, station, tmp_path
 ):
@@ -118,7 +122,7 @@ def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     qtbot.waitUntil(lambda: page._loaded and page.view.procedure.count() > 1)
     page.run_search()
     assert page.select_code(dossier.code)
-    assert "Giấy tờ đã số hóa: 0/" in page.view.detail.text()
+    assert "Giấy tờ đã số hóa: 0/5 (0 trang)" in history(page)
     assert RESULT_SCAN not in page.action_buttons  # not before the result is ready
     for status in (DossierStatus.PROCESSING, DossierStatus.DONE):
         gateway.change_status(ctx, code=dossier.code, to=status)
@@ -134,6 +138,26 @@ def test_result_papers_on_the_dossier_page_say_what_when_and_by_whom(
     qtbot.waitUntil(lambda: len(results()) == 2, timeout=20_000)
     assert RESULT_FILE in page.action_buttons
     page.select_code(dossier.code)
-    detail = page.view.detail.text()
-    assert detail.count("Kết quả đã trả kèm: Kết quả: ") == 2
-    assert "· 1 trang · 09:00 29/04/2026 · canbo1" in detail
+    lines = history(page)
+    returned = [line for line in lines if "Trả kèm kết quả: Kết quả: " in line]
+    assert len(returned) == 2
+    assert all(line.startswith("09:00 29/04/2026") and "· 1 trang (canbo1)" in line
+               for line in returned)  # fmt: skip
+
+
+def test_colour_when_asked_from_the_arrow_beside_scan(qtbot, intake):
+    import io
+
+    import pikepdf
+
+    rows = intake.papers
+    rows.cell(2).scan.menu().actions()[0].trigger()  # "Quét màu" under the arrow
+    qtbot.waitUntil(lambda: rows.cell(2).state.text() == "đã số hóa · 1 trang", timeout=20_000)
+    rows.cell(3).scan.click()  # a plain press stays grey
+    qtbot.waitUntil(lambda: rows.cell(3).state.text() == "đã số hóa · 1 trang", timeout=20_000)
+    spaces = {}
+    for number in (3, 4):
+        with pikepdf.open(io.BytesIO(rows.prepared()[number].pdf)) as document:
+            image = next(iter(document.pages[0].get_images().values()))
+            spaces[number] = str(image.ColorSpace)
+    assert spaces == {3: "/DeviceRGB", 4: "/DeviceGray"}

@@ -21,6 +21,7 @@ from typing import Any
 
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
+from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
 from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
@@ -311,9 +312,13 @@ class CenterLink:
             report.published += len(acked)
 
     async def _put_paper(self, paper_id: str) -> None:
-        from nats.js.errors import NotFoundError
+        from nats.js.errors import BucketNotFoundError, NotFoundError
 
-        papers = await self._js.object_store(PAPERS_BUCKET)
+        try:
+            papers = await self._js.object_store(PAPERS_BUCKET)
+        except BucketNotFoundError:  # a hub not yet upgraded: the row goes on, the file waits
+            log.warning("the center has no papers bucket; paper %s stays on this PC", paper_id)
+            return
         try:
             await papers.get_info(paper_id)
             return  # put before a kill that came ahead of the publish acknowledgement
@@ -327,10 +332,10 @@ class CenterLink:
         from nats.js.errors import NotFoundError
 
         await self._connect()
-        papers = await self._js.object_store(PAPERS_BUCKET)
         try:
+            papers = await self._js.object_store(PAPERS_BUCKET)
             return (await papers.get(paper_id)).data
-        except NotFoundError:
+        except NotFoundError:  # the bucket or the object: not there (yet)
             return None
 
     async def _keep_papers(self) -> None:
@@ -341,9 +346,14 @@ class CenterLink:
         missing = [i for i in sorted(self.store.papers.kept_ids()) if not files.exists(i)]
         for paper_id in missing[:KEEP_PAPERS_BATCH]:
             blob = await self._fetch_paper(paper_id)
-            if blob is not None:
-                open_blob(blob, self.store.crypto, paper_id)  # a damaged copy is not kept
-                files.write(paper_id, blob)
+            if blob is None:
+                continue
+            try:
+                open_blob(blob, self.store.crypto, paper_id)
+            except DomainError:  # a damaged copy is not kept, and never stops the turn
+                log.warning("paper %s in the center's store does not open", paper_id)
+                continue
+            files.write(paper_id, blob)
 
     async def _apply(self, report: LinkReport) -> None:
         from nats.js.api import ConsumerConfig, DeliverPolicy

@@ -91,7 +91,9 @@ class Store:
         Each batch is its own transaction, so an interruption loses nothing: rows already
         sealed under the current key are skipped when it runs again.
         """
-        done = self.papers.rewrap_files()  # before the flag can go: the old key stays till then
+        with self.transaction():  # read inside one, so reading the keys starts no reseal
+            current = self.crypto
+        done = self.papers.rewrap_files(current)  # before the flag goes: the old key stays
         while True:
             with self.transaction():
                 count = (

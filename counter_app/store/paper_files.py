@@ -120,6 +120,11 @@ class PaperFiles:
         except FileNotFoundError:
             return None
 
+    def head(self, paper_id: str, size: int = 64) -> bytes:
+        """The start of a sealed file: enough to read which key wraps it."""
+        with open(self.path(paper_id), "rb") as handle:
+            return handle.read(size)
+
     def delete(self, paper_id: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path(paper_id).unlink()

@@ -13,6 +13,7 @@ from counter_app.store.paper_files import FOLDER, PaperFiles, key_id_of, rewrap
 if TYPE_CHECKING:
     import sqlite3
 
+    from counter_app.core.crypto import FieldCrypto
     from counter_app.store.database import Store
 
 COLUMNS = (
@@ -96,14 +97,13 @@ class PaperRepository:
                 self.files.delete(paper_id)
             return len(orphans) + self.files.forget_partials()
 
-    def rewrap_files(self) -> int:
+    def rewrap_files(self, fc: FieldCrypto) -> int:
         """After a key rotation, each file's own key wrapped again under the current
-        sealing key (the body is not touched); safe to interrupt and run again."""
-        fc = self._store.crypto
+        sealing key `fc` (the body is not touched); safe to interrupt and run again."""
         done = 0
         for paper_id in self.files.ids():
-            blob = self.files.read(paper_id)
-            if blob is not None and key_id_of(blob) != fc.key_id:
-                self.files.write(paper_id, rewrap(blob, fc, paper_id))
-                done += 1
+            if key_id_of(self.files.head(paper_id)) == fc.key_id:
+                continue  # only the header is read: a store holds gigabytes of papers
+            self.files.write(paper_id, rewrap(self.files.read(paper_id), fc, paper_id))
+            done += 1
         return done

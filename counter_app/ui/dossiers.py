@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
@@ -207,9 +206,8 @@ class DossiersWidget(QWidget):
         if detail.overdue:
             overdue = self.tr("Quá hạn")
             lines.append(f"<span style='color:#b3261e'>{overdue}</span>")
-        ctx = self._session.ctx()
-        lines += self._paper_lines(ctx, d)
         v.detail.setText("<br>".join(lines))
+        ctx = self._session.ctx()
         names = {a: gateway.officer_name(ctx, a) for a in {e.actor for e in detail.events}}
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
@@ -217,26 +215,27 @@ class DossiersWidget(QWidget):
                 status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({names[event.actor]}){note}")
+        self._add_paper_history(ctx, d)
         self._add_actions(d)
 
-    def _paper_lines(self, ctx, d: Dossier) -> list[str]:
-        """How many of the checklist's papers are digitised, and each result paper
-        returned with the dossier: what, when and by whom."""
+    def _add_paper_history(self, ctx, d: Dossier) -> None:
+        """The digitised papers in the history (a list that scrolls, so the detail keeps
+        its height): how many of the checklist, and each result paper returned with the
+        dossier: what, when and by whom."""
         held = gateway.papers_of(ctx, d.code)
         intake = [p for p in held if p.kind == "intake"]
-        lines = [
+        self.view.history.addItem(
             self.tr("Giấy tờ đã số hóa: {k}/{n} ({pages} trang)").format(
                 k=len(intake), n=len(d.documents), pages=sum(p.pages for p in intake)
             )
-        ]
+        )
         for p in (p for p in held if p.kind == "result"):
-            lines.append(
-                self.tr("Kết quả đã trả kèm: {title} · {pages} trang · {when} · {who}").format(
-                    title=html.escape(p.title), pages=p.pages, when=_when(p.added_at),
-                    who=html.escape(gateway.officer_name(ctx, p.added_by)),
+            self.view.history.addItem(
+                self.tr("{when}  Trả kèm kết quả: {title} · {pages} trang ({who})").format(
+                    when=_when(p.added_at), title=p.title, pages=p.pages,
+                    who=gateway.officer_name(ctx, p.added_by),
                 )
             )  # fmt: skip
-        return lines
 
     def _add_actions(self, d: Dossier) -> None:
         allowed = ROLE_PERMISSIONS[self._session.actor.role]

@@ -11,12 +11,13 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QAction, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QTableWidget,
     QToolButton,
     QVBoxLayout,
@@ -47,6 +48,12 @@ class PaperCell(QWidget):
         self.scan = QToolButton()
         self.scan.setText(self.tr("Quét"))
         self.scan.setToolTip(self.tr("Quét thêm một trang từ máy quét (xám, 200 dpi)"))
+        # colour when asked (a photo, a red seal): the arrow beside Quét
+        self.scan.setPopupMode(QToolButton.MenuButtonPopup)
+        self.scan_colour = QAction(self.tr("Quét màu (ảnh, con dấu đỏ)"), self)
+        menu = QMenu(self)
+        menu.addAction(self.scan_colour)
+        self.scan.setMenu(menu)
         self.import_files = QToolButton()
         self.import_files.setText(self.tr("Tệp…"))
         self.import_files.setToolTip(
@@ -99,6 +106,7 @@ class IntakePapers(QObject):
         self._pdfs: dict = {}
         self._busy: set[int] = set()
         self._errors: dict[int, str] = {}
+        self._colour: set[int] = set()  # rows whose paper is kept in colour
         self._generation = 0  # a new dossier drops what an older scan brings back
         self._finished.connect(self._on_finished)
 
@@ -106,6 +114,7 @@ class IntakePapers(QObject):
     def add_row(self, row: int) -> None:
         cell = PaperCell()
         cell.scan.clicked.connect(lambda: self.scan(row))
+        cell.scan_colour.triggered.connect(lambda: self.scan(row, colour=True))
         cell.import_files.clicked.connect(lambda: self._choose_files(row))
         cell.files_dropped.connect(lambda paths: self.import_files(row, paths))
         cell.clear.clicked.connect(lambda: self._clear_row(row))
@@ -122,6 +131,7 @@ class IntakePapers(QObject):
         self._pdfs.clear()
         self._busy.clear()
         self._errors.clear()
+        self._colour.clear()
 
     def prepared(self) -> dict:
         """Paper number -> its PDF, for the papers digitised so far."""
@@ -139,14 +149,17 @@ class IntakePapers(QObject):
         ]
 
     # ---- work, off the UI thread ----
-    def scan(self, row: int) -> None:
+    def scan(self, row: int, *, colour: bool = False) -> None:
+        """One more page; a colour page makes the whole paper colour (one PDF, one mode)."""
+        if colour:
+            self._colour.add(row)
         device = gateway.scanner_device(self._session.ctx())
-        earlier = list(self._pages.get(row, []))
-        self._start(row, lambda: gateway.prepare_scan(device, colour=False, earlier=earlier))
+        earlier, colour = list(self._pages.get(row, [])), row in self._colour
+        self._start(row, lambda: gateway.prepare_scan(device, colour=colour, earlier=earlier))
 
     def import_files(self, row: int, paths: list[str]) -> None:
-        earlier = list(self._pages.get(row, []))
-        self._start(row, lambda: gateway.prepare_files(paths, colour=False, earlier=earlier))
+        earlier, colour = list(self._pages.get(row, [])), row in self._colour
+        self._start(row, lambda: gateway.prepare_files(paths, colour=colour, earlier=earlier))
 
     def _choose_files(self, row: int) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -185,6 +198,7 @@ class IntakePapers(QObject):
         self.changed.emit()
 
     def _clear_row(self, row: int) -> None:
+        self._colour.discard(row)
         self._pages.pop(row, None)
         self._pdfs.pop(row, None)
         self._errors.pop(row, None)

@@ -694,8 +694,8 @@
         <translation>Papers digitised: {k}/{n} ({pages} pages)</translation>
     </message>
     <message>
-        <source>Kết quả đã trả kèm: {title} · {pages} trang · {when} · {who}</source>
-        <translation>Result returned with: {title} · {pages} pages · {when} · {who}</translation>
+        <source>{when}  Trả kèm kết quả: {title} · {pages} trang ({who})</source>
+        <translation>{when}  Result returned with: {title} · {pages} pages ({who})</translation>
     </message>
     <message>
         <source>Kiểm tra xong, tiếp nhận</source>
@@ -1528,6 +1528,10 @@
     <message>
         <source>Quét thêm một trang từ máy quét (xám, 200 dpi)</source>
         <translation>Scan one more page from the scanner (grey, 200 dpi)</translation>
+    </message>
+    <message>
+        <source>Quét màu (ảnh, con dấu đỏ)</source>
+        <translation>Scan in colour (photo, red seal)</translation>
     </message>
     <message>
         <source>Tệp…</source>
