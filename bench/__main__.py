@@ -4,7 +4,8 @@
     python -m bench --quick         50,000 tickets, 15,000 dossiers, 100 rounds
     python -m bench --store DIR     reuse the store in DIR (generated there when missing)
     python -m bench --json FILE     also save the figures
-    python -m bench --all           also encryption cost, receipt printing, sync backlog, UI
+    python -m bench --all           also encryption cost, receipt printing, sync backlog, UI,
+                                    scanning papers and uploading a day's papers
 
 Figures that matter are ratios measured in the same run; the targets are printed, not
 enforced: the run never fails because of them.
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict:
 
 OTHERS = (
     "bench.crypto_cost", "bench.print_receipt", "bench.sync_backlog", "bench.ui_startup",
-    "bench.frozen_startup", "bench.procedure_search", "bench.paper_scan",
+    "bench.frozen_startup", "bench.procedure_search", "bench.paper_scan", "bench.paper_upload",
 )  # fmt: skip
 
 

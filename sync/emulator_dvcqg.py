@@ -5,9 +5,12 @@ HTTP server on its own SQLite file, for tests, demos and a province's trial runs
 takes `{session, madonvi, service, ...}` and answers `{error_code, message, result}`. Every
 field is checked strictly (sync/emulator_dvcqg_rules.py, documented in sync/dvcqg.yaml);
 like the real interface it has no idempotency key, so creating a dossier it holds or
-updating one it does not is refused. It shows the reference emulator's faults (5xx, a
-connection closed before or after committing, slow answers, latency, a wrong clock) and
-lists what it holds, exactly as received, under /_emulator/ (never subject to faults).
+updating one it does not is refused. `POST /files` keeps a paper's file as the province
+system's copy (sync/emulator_files.py) and `GET /files/<id>` serves it: the link a dossier's
+`TaiLieuNop` and `DanhSachGiayToKetQua` must carry, checked against what it holds. It shows
+the reference emulator's faults (5xx, a connection closed before or after committing, slow
+answers, latency, a wrong clock) and lists what it holds, exactly as received, under
+/_emulator/ (never subject to faults).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from urllib.parse import urlsplit
 from sync import emulator_dvcqg_rules as rules
 from sync.emulator_dvcqg_catalogue import seed
 from sync.emulator_dvcqg_rules import FieldError
+from sync.emulator_files import DEFAULT_CAP, FileRefused, FileStore
 from sync.emulator_http import QuietServer, ServedEmulator, carries
 from sync.emulator_state import Faults, Link, _sleep
 
@@ -42,6 +46,7 @@ CREATE TABLE IF NOT EXISTS sessions (session TEXT PRIMARY KEY);
 """
 _STATS = (
     "requests",
+    "logins",
     "refused",
     "creates",
     "updates",
@@ -71,12 +76,16 @@ class DvcqgState:
         madonvi: str,
         dstcode: str,
         ok_code: Any = 0,
+        max_file_bytes: int = DEFAULT_CAP,
     ) -> None:
         folder = Path(data_dir)
         folder.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(folder / DB), isolation_level=None, check_same_thread=False)
         self.conn.executescript(_SCHEMA)
+        # an emulator need not outlive a power cut: its commits are not what a bench measures
+        self.conn.execute("PRAGMA synchronous = OFF")
         self.lock = threading.Lock()
+        self.files = FileStore(folder, self.conn, self.lock, cap=max_file_bytes)
         self.account = (username, password)
         self.madonvi, self.dstcode, self.ok_code = madonvi, dstcode, ok_code
         self.faults = Faults()
@@ -85,6 +94,8 @@ class DvcqgState:
         self.poisoned: set[str] = set()  # services refused whatever they carry (tests)
         self.catalogue: list[dict] = seed()  # LayDanhSachTTHC / LayThuTuc
         self.failing: set[str] = set()  # dossier codes answered 503 whatever the call (tests)
+        self.refuse_next: list[str] = []  # codes the next integration calls get (tests)
+        self.bare_lookup = False  # TraCuuHoSo lists entries without their MaHoSo (tests)
         self._rng = __import__("random").Random()
 
     def set_faults(self, faults: Faults) -> None:
@@ -113,6 +124,7 @@ class DvcqgState:
         session = secrets.token_urlsafe(18)
         with self.lock:
             self.conn.execute("INSERT INTO sessions VALUES (?)", (session,))
+            self.counts["logins"] += 1
         return {"error_code": self.ok_code, "message": "Thành công", "session": session}
 
     def expire_sessions(self) -> None:
@@ -132,6 +144,8 @@ class DvcqgState:
 
     def _call(self, body: dict, dstcode: str | None) -> Any:
         with self.lock:
+            if self.refuse_next:  # a portal answering an unknown code (an expired session?)
+                raise Refusal(self.refuse_next.pop(0), "Lỗi không xác định")
             known = self.conn.execute(
                 "SELECT 1 FROM sessions WHERE session = ?", (body["session"],)
             ).fetchone()
@@ -172,6 +186,11 @@ class DvcqgState:
         if updating not in ("True", "False"):
             raise FieldError("isUpdating", 'phải là chuỗi "True" hoặc "False"')
         data = rules.check_data(body, rules.DOSSIER, rules.DOSSIER_REQUIRED)
+        for record in data:
+            self._linked(record["MaHoSo"], record["TaiLieuNop"], "TepDinhKemId",
+                         "DuongDanTaiTepTin", "TaiLieuNop")  # fmt: skip
+            self._linked(record["MaHoSo"], record.get("DanhSachGiayToKetQua", []), "GiayToId",
+                         "DuongDanTepTinKetQua", "DanhSachGiayToKetQua")  # fmt: skip
         with self.lock, self.conn:
             for record in data:
                 code = record["MaHoSo"]
@@ -196,6 +215,29 @@ class DvcqgState:
                     )
                     self.counts["updates"] += 1
         return None
+
+    def _linked(self, code: str, entries: list, id_name: str, link_name: str, field: str) -> None:
+        """Each file a dossier names is one uploaded for it, linked at this system."""
+        for entry in entries:
+            held = self.files.held(entry[id_name])
+            if held is None or held.dossier != code:
+                raise FieldError(id_name, f"trong {field} không trỏ tới tệp đã tải lên")
+            if not entry[link_name].endswith(f"/files/{held.id}"):
+                raise FieldError(link_name, f"trong {field} không phải đường dẫn tệp đã tải lên")
+
+    def upload(self, raw: bytes, content_type: str, dstcode: str | None) -> dict:
+        """`POST /files`: the session travels as a form field beside the file."""
+        upload = self.files.parse(raw, content_type)
+        with self.lock:
+            known = self.conn.execute(
+                "SELECT 1 FROM sessions WHERE session = ?", (upload.fields.get("session"),)
+            ).fetchone()
+        if not known or dstcode != self.dstcode:
+            return {"error_code": E_SESSION, "message": "Session không hợp lệ", "result": None}
+        held, _ = self.files.keep(upload)
+        result = {"TepDinhKemId": held.id, "DuongDanTaiTepTin": f"/files/{held.id}",
+                  "HashTepTin": held.sha256, "KichThuoc": held.size}  # fmt: skip
+        return {"error_code": self.ok_code, "message": "Thành công", "result": result}
 
     def _progress(self, body: dict) -> Any:
         data = rules.check_data(body, rules.PROGRESS, rules.PROGRESS_REQUIRED)
@@ -227,7 +269,8 @@ class DvcqgState:
             ).fetchall()
         if row is None:
             return []
-        return [{**json.loads(row[0]), "QuaTrinhXuLy": [json.loads(s[0]) for s in steps]}]
+        found = {**json.loads(row[0]), "QuaTrinhXuLy": [json.loads(s[0]) for s in steps]}
+        return [{"QuaTrinhXuLy": found["QuaTrinhXuLy"]}] if self.bare_lookup else [found]
 
     def _summaries(self, body: dict) -> Any:
         data = rules.check_data(body, rules.SUMMARY, rules.SUMMARY_REQUIRED)
@@ -303,7 +346,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._admin(method, path[len("/_emulator/") :], raw)
             return
-        routes = {"/auth": "POST", "/integration": "POST"}
+        if path.startswith("/files/") and method == "GET":
+            self._serve_file(path[len("/files/") :])
+            return
+        routes = {"/auth": "POST", "/integration": "POST", "/files": "POST"}
         if path not in routes:
             self._send(404, {"error_code": "404", "message": "Không có dịch vụ", "result": None})
             return
@@ -330,11 +376,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         try:
-            body = json.loads(raw) if raw else None
+            body = json.loads(raw) if raw and path != "/files" else None
         except ValueError:
             body = None
         dstcode = self.headers.get("dstcode")
-        if path == "/auth":
+        if path == "/files":
+            status, answer = self._upload(raw, dstcode)
+        elif path == "/auth":
             if not _envelope_shape(body, ("username", "password")):
                 status, answer = (
                     400,
@@ -366,10 +414,33 @@ class _Handler(BaseHTTPRequestHandler):
             _sleep(faults.slow_s)
         self._send(status, answer)
 
+    def _upload(self, raw: bytes, dstcode: str | None) -> tuple[int, dict]:
+        content_type = self.headers.get("Content-Type", "")
+        try:
+            return 200, self.server.state.upload(raw, content_type, dstcode)
+        except FileRefused as refused:
+            self.server.state.bump("refused")
+            answer = {"error_code": str(refused.status), "message": refused.message}
+            return refused.status, {**answer, "result": None, **refused.extra}
+
+    def _serve_file(self, file_id: str) -> None:
+        """The link a dossier carries: the file as the province system keeps it."""
+        data = self.server.state.files.content(file_id)
+        if data is None:
+            self._send(404, {"error_code": "404", "message": "Không có tệp", "result": None})
+            return
+        self.send_response_only(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def _admin(self, method: str, name: str, raw: bytes) -> None:
         state = self.server.state
         if (name, method) == ("stats", "GET"):
             self._send(200, state.stats())
+        elif (name, method) == ("files", "GET"):
+            self._send(200, {"files": state.files.listing()})
         elif (name, method) == ("dossiers", "GET"):
             self._send(200, state.holdings())
         elif (name, method) == ("faults", "POST"):
@@ -401,6 +472,12 @@ class _Handler(BaseHTTPRequestHandler):
             code = str(order.get("MaHoSo", ""))
             (state.failing.add if order.get("on", True) else state.failing.discard)(code)
             self._send(200, {"failing": sorted(state.failing)})
+        elif (name, method) == ("refuse-next", "POST"):  # {"codes": ["-9", ...]}
+            state.refuse_next = [str(c) for c in json.loads(raw or b"{}").get("codes", [])]
+            self._send(200, {"refuse_next": state.refuse_next})
+        elif (name, method) == ("bare-lookup", "POST"):  # {"on": true|false}
+            state.bare_lookup = bool(json.loads(raw or b"{}").get("on", True))
+            self._send(200, {"bare_lookup": state.bare_lookup})
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})
@@ -444,7 +521,10 @@ class DvcqgEmulator(ServedEmulator):
         faults: Faults | str | None = None,
         account: dict[str, str] | None = None,
         ok_code: Any = 0,
+        max_file_bytes: int = DEFAULT_CAP,
     ) -> None:
         self.account = {**DEFAULT_ACCOUNT, **(account or {})}
-        self.serve(host, port, _Handler, DvcqgState(data_dir, ok_code=ok_code, **self.account))
+        state = DvcqgState(data_dir, ok_code=ok_code, max_file_bytes=max_file_bytes,
+                           **self.account)  # fmt: skip
+        self.serve(host, port, _Handler, state)
         self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))

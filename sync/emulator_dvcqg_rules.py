@@ -29,6 +29,7 @@ def _text(limit: int = TEXT_LIMIT, *, required: bool = False):
         if len(value) > limit:
             raise FieldError(name, f"dài quá {limit} ký tự")
 
+    check.required = required  # type: ignore[attr-defined]
     return check
 
 
@@ -73,13 +74,15 @@ def _digits(name: str, value: Any) -> None:
 
 
 def _list(fields: dict):
+    required = tuple(n for n, check in fields.items() if getattr(check, "required", False))
+
     def check(name: str, value: Any) -> None:
         if not isinstance(value, list):
             raise FieldError(name, "phải là danh sách")
         for entry in value:
             if not isinstance(entry, dict):
                 raise FieldError(name, "phải chứa các đối tượng")
-            check_record(entry, fields, required=())
+            check_record(entry, fields, required=required)
 
     return check
 
@@ -96,6 +99,20 @@ PAPER = {
     "TenGiayTo": _text(required=True),
     "SoLuong": _digits,
     "LoaiGiayTo": _one_of("1", "2", "3"),
+}
+# A paper's file: the portal gets a link to the province system's copy (uploaded first).
+HANDED_FILE = {
+    "TenTepDinhKem": _text(255, required=True),
+    "MaThanhPhanHoSo": _text(50),
+    "TepDinhKemId": _text(100, required=True),
+    "DuongDanTaiTepTin": _text(required=True),
+    "IsDeleted": _one_of("True", "False"),
+}
+RESULT_FILE = {
+    "TenGiayTo": _text(255, required=True),
+    "MaThanhPhanHoSo": _text(50),
+    "GiayToId": _text(100, required=True),
+    "DuongDanTepTinKetQua": _text(required=True),
 }
 DOSSIER = {
     "MaHoSo": _text(100, required=True),
@@ -121,9 +138,11 @@ DOSSIER = {
     "DanhSachLePhi": _list(FEE),
     "DanhSachTepDinhKemKhac": _list(PAPER),
     "DanhSachHoSoBoSung": _list({}),
-    "DanhSachGiayToKetQua": _list({}),
+    "DanhSachGiayToKetQua": _list(RESULT_FILE),
+    "TaiLieuNop": _list(HANDED_FILE),
 }
-DOSSIER_REQUIRED = ("MaHoSo", "MaTTHC", "NgayTiepNhan", "TrangThaiHoSo", "LoaiDoiTuong")
+DOSSIER_REQUIRED = ("MaHoSo", "MaTTHC", "NgayTiepNhan", "TrangThaiHoSo", "LoaiDoiTuong",
+                    "TaiLieuNop")  # fmt: skip
 PROGRESS = {
     "MaHoSo": _text(100, required=True),
     "NguoiXuLy": _text(),

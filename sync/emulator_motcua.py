@@ -4,10 +4,14 @@
 `POST /token` (client credentials) gives a bearer token; `GET /GetNextValue?code=AGENCY`
 issues today's next dossier code; `POST /CreateDossier` (409 when held), `POST
 /CapNhatTienTrinh` and `POST /CapNhatTrangThai` (404 for a dossier not held), `GET
-/TraCuuHoSo?MaHoSo=` (the dossier with its steps in `TienTrinh`). Fields are checked strictly:
-numbers must be numbers, times `yyyy-MM-dd HH:mm:ss` (dossiers) or ISO (steps), addresses
-ASCII; a wrong one gets 400 naming it. The reference emulator's faults apply; 502 stands for
-the platform failing. What it holds is listed under /_emulator/.
+/TraCuuHoSo?MaHoSo=` (the dossier with its steps in `TienTrinh`); `POST /UploadFile` keeps a
+paper's file (iGate's shape: the answer's `IdTepTin` and `HashTepTin`; sync/emulator_files.py)
+that `ThanhPhanHoSo[].GiayToDinhKem` of `CreateDossier`, and `GiayToKetQua` (results) and
+`GiayToDinhKem` (papers digitised after the create) of `CapNhatTrangThai` then name, each
+checked against what it holds. Fields are checked strictly: numbers must be numbers, times
+`yyyy-MM-dd HH:mm:ss` (dossiers) or ISO (steps), addresses ASCII; a wrong one gets 400
+naming it. The reference emulator's faults apply; 502 stands for the platform failing. What
+it holds is listed under /_emulator/.
 """
 
 from __future__ import annotations
@@ -25,17 +29,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sync.emulator_files import DEFAULT_CAP, FileRefused, FileStore
 from sync.emulator_http import QuietServer, ServedEmulator, carries
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "motcua-emulator.db"
-ROUTES = {"/token": "POST", "/GetNextValue": "GET", "/TraCuuHoSo": "GET"}
+ROUTES = {"/token": "POST", "/GetNextValue": "GET", "/TraCuuHoSo": "GET", "/UploadFile": "POST"}
 ROUTES.update(dict.fromkeys(("/CreateDossier", "/CapNhatTienTrinh", "/CapNhatTrangThai"), "POST"))
 DEFAULT_CLIENT = {"client_id": "xa-tan-lap", "client_secret": "khoa-bi-mat-gia-lap"}
 _EMAIL = re.compile(r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})?$")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dossiers (code TEXT PRIMARY KEY, id TEXT NOT NULL,
-    record TEXT NOT NULL, status INTEGER NOT NULL, fees TEXT NOT NULL DEFAULT '[]');
+    record TEXT NOT NULL, status INTEGER NOT NULL, fees TEXT NOT NULL DEFAULT '[]',
+    results TEXT NOT NULL DEFAULT '[]', attached TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS steps (n INTEGER PRIMARY KEY, code TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS codes (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
@@ -138,6 +144,19 @@ def check_status(s: Any) -> None:
             raise Bad(400, "Trường LePhi phải chứa các đối tượng")
         _str("TenPhiLePhi", fee.get("TenPhiLePhi"), required=True)
         _int("SoTien", fee.get("SoTien"), range(0, 10**12))
+    for name in ("GiayToKetQua", "GiayToDinhKem"):
+        named = s.get(name, [])
+        if not isinstance(named, list) or not all(isinstance(f, dict) for f in named):
+            raise Bad(400, f"Trường {name} phải là danh sách đối tượng")
+
+
+def check_files(files: FileStore, code: str, named: list[dict], field: str) -> None:
+    """Every file a record names is one this dossier uploaded, with the same hash."""
+    for entry in named:
+        held = files.held(str(entry.get("IdTepTin", "")))
+        if held is None or held.dossier != code or entry.get("HashTepTin") != held.sha256:
+            raise Bad(400, f"Trường {field} nêu tệp chưa tải lên (IdTepTin/HashTepTin)")
+        _str("TenTep", entry.get("TenTep"), 255, required=True)
 
 
 class MotcuaState:
@@ -149,12 +168,16 @@ class MotcuaState:
         token_ttl: float,
         reserved: dict[str, tuple[int, int]] | None = None,
         check_codes: bool = True,
+        max_file_bytes: int = DEFAULT_CAP,
     ) -> None:
         folder = Path(data_dir)
         folder.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(str(folder / DB), isolation_level=None, check_same_thread=False)
         self.conn.executescript(_SCHEMA)
+        # an emulator need not outlive a power cut: its commits are not what a bench measures
+        self.conn.execute("PRAGMA synchronous = OFF")
         self.lock = threading.Lock()
+        self.files = FileStore(folder, self.conn, self.lock, cap=max_file_bytes)
         self.client, self.token_ttl = client, token_ttl
         self.faults, self.link = Faults(), Link()
         self.counts = dict.fromkeys(("requests", "refused", "creates", "conflicts", "lookups"), 0)
@@ -225,6 +248,8 @@ class MotcuaState:
             raise Bad(400, "Dữ liệu phải là danh sách không rỗng")
         for entry in body:
             (check_step if path == "/CapNhatTienTrinh" else check_status)(entry)
+            for name in ("GiayToKetQua", "GiayToDinhKem"):
+                check_files(self.files, entry["MaHoSo"], entry.get(name, []), name)
         with self.lock, self.conn:
             for entry in body:
                 row = self.conn.execute(
@@ -240,9 +265,12 @@ class MotcuaState:
                     )
                 else:
                     self.conn.execute(
-                        "UPDATE dossiers SET status = ?, fees = ? WHERE code = ?",
-                        (entry["TrangThai"], json.dumps(entry.get("LePhi", [])), entry["MaHoSo"]),
-                    )
+                        "UPDATE dossiers SET status = ?, fees = ?, results = ?, attached = ? "
+                        "WHERE code = ?",
+                        (entry["TrangThai"], json.dumps(entry.get("LePhi", [])),
+                         json.dumps(entry.get("GiayToKetQua", [])),
+                         json.dumps(entry.get("GiayToDinhKem", [])), entry["MaHoSo"]),
+                    )  # fmt: skip
         return 200, {"message": "Thành công"}
 
     def reserve(self, agency: str, first: int, last: int) -> None:
@@ -285,6 +313,9 @@ class MotcuaState:
         return block is not None and block[0] <= int(match.group(3)) <= block[1]
 
     def create(self, record: dict) -> tuple[int, dict]:
+        for part in record["ThanhPhanHoSo"]:
+            check_files(self.files, record["MaHoSo"], part.get("GiayToDinhKem", []),
+                        "GiayToDinhKem")  # fmt: skip
         with self.lock, self.conn:
             if self.check_codes and not self.known_code(
                 record["MaHoSo"], record["MaDonViTiepNhan"]
@@ -323,11 +354,14 @@ class MotcuaState:
 
     def holdings(self) -> dict:
         with self.lock:
-            rows = self.conn.execute("SELECT record, status, fees FROM dossiers ORDER BY code")
+            rows = self.conn.execute(
+                "SELECT record, status, fees, results, attached FROM dossiers ORDER BY code"
+            )
             dossiers = [
-                {"record": json.loads(r[0]), "TrangThai": r[1], "LePhi": json.loads(r[2])}
+                {"record": json.loads(r[0]), "TrangThai": r[1], "LePhi": json.loads(r[2]),
+                 "GiayToKetQua": json.loads(r[3]), "GiayToDinhKem": json.loads(r[4])}
                 for r in rows.fetchall()
-            ]
+            ]  # fmt: skip
             steps = self.conn.execute("SELECT record FROM steps ORDER BY n").fetchall()
         return {"dossiers": dossiers, "steps": [json.loads(s[0]) for s in steps]}
 
@@ -418,6 +452,8 @@ class _Handler(BaseHTTPRequestHandler):
             return state.issue_token(form)
         if not state.authorised(self.headers.get("Authorization")):
             return 401, {"message": "Token không hợp lệ hoặc đã hết hạn"}
+        if url.path == "/UploadFile":
+            return self._upload(raw)
         try:
             body = json.loads(raw) if raw else None
             return state.route(method, url.path, parse_qs(url.query, keep_blank_values=True), body)
@@ -426,10 +462,21 @@ class _Handler(BaseHTTPRequestHandler):
         except Bad as bad:
             return bad.status, {"message": bad.message}
 
+    def _upload(self, raw: bytes) -> tuple[int, dict]:
+        try:
+            files = self.server.state.files
+            held, _ = files.keep(files.parse(raw, self.headers.get("Content-Type", "")))
+        except FileRefused as refused:
+            return refused.status, {"message": refused.message, **refused.extra}
+        return 200, {"data": {"IdTepTin": held.id, "HashTepTin": held.sha256,
+                              "TenTep": held.name, "KichThuoc": held.size}}  # fmt: skip
+
     def _admin(self, method: str, name: str, raw: bytes) -> None:
         state = self.server.state
         if (name, method) == ("stats", "GET"):
             self._send(200, state.stats())
+        elif (name, method) == ("files", "GET"):
+            self._send(200, {"files": state.files.listing()})
         elif (name, method) == ("dossiers", "GET"):
             self._send(200, state.holdings())
         elif (name, method) == ("fail-record", "POST"):
@@ -487,6 +534,7 @@ class MotcuaEmulator(ServedEmulator):
         token_ttl: float = 900.0,
         reserved: dict[str, tuple[int, int]] | None = None,
         check_codes: bool = True,
+        max_file_bytes: int = DEFAULT_CAP,
     ) -> None:
         self.account = {**DEFAULT_CLIENT, **(client or {})}
         state = MotcuaState(
@@ -495,6 +543,7 @@ class MotcuaEmulator(ServedEmulator):
             token_ttl=token_ttl,
             reserved=reserved,
             check_codes=check_codes,
+            max_file_bytes=max_file_bytes,
         )
         self.serve(host, port, _Handler, state)
         self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))

@@ -79,5 +79,10 @@ class DialectPortal:
 
         return convert(items, catalogue)
 
+    def remember_procedures(self, store: Store, items: list[dict]) -> None:
+        from sync.dialects.dvcqg import remember_procedures
+
+        remember_procedures(store, items)
+
 
 DIALECT_PORTAL = DialectPortal()

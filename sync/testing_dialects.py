@@ -32,15 +32,24 @@ def check_dvcqg_exactly_once(store: Store, url: str, center_name: str) -> dict:
     assert len(by_code) == len(portal["dossiers"]) == len(codes), "dossiers differ"
     for code in codes:
         sent = by_code[code]
-        assert sent == dossier_item(
-            store.dossiers.get(code), sector=sent["TenLinhVuc"], agency_name=center_name
-        ), f"{code} differs from the local dossier"
+        assert sent == sent_as(store.dossiers.get(code), sent, center_name), f"{code} differs"
     steps = [(p["MaHoSo"], p["ThoiDiemXuLy"], p["TrangThai"]) for p in portal["progress"]]
-    expected = store.query_one("SELECT count(*) FROM outbox WHERE op = 'dossier.status'")[0]
+    expected = store.query_one(  # intake's step too, as the public integration sends it
+        "SELECT count(*) FROM outbox WHERE op IN ('dossier.status', 'dossier.receive')"
+    )[0]
     assert len(steps) == len(set(steps)) == expected, "progress steps lost or repeated"
     stats = emulator_get(url, "stats")
     assert stats["creates"] == len(codes), "a dossier was created twice"
     return {"dossiers": len(codes), "steps": len(steps), **stats}
+
+
+def sent_as(local, sent: dict, center_name: str) -> dict:
+    """The DongBoHoSoMC item for a local dossier, with what the portal's own data (its
+    procedure name and sector code) and the files uploaded put in the one it holds."""
+    procedure = {"TENTTHC": sent["TenTTHC"], "MALINHVUC": sent["MaLinhVuc"]}
+    return dossier_item(local, sector=sent["TenLinhVuc"], agency_name=center_name,
+                        procedure=procedure, handed=sent["TaiLieuNop"],
+                        results=sent["DanhSachGiayToKetQua"])  # fmt: skip
 
 
 def check_motcua_exactly_once(store: Store, url: str, agency_code: str) -> dict:
@@ -57,8 +66,9 @@ def check_motcua_exactly_once(store: Store, url: str, agency_code: str) -> dict:
     for code in codes:
         local = store.dossiers.get(code)
         sent = by_code[code]["record"]
+        files = {n: p["GiayToDinhKem"] for n, p in enumerate(sent["ThanhPhanHoSo"], 1)}
         assert sent == {
-            **dossier_record(local, agency_code=agency_code),
+            **dossier_record(local, agency_code=agency_code, files=files),
             "NgayHenTra": sent["NgayHenTra"],
         }, f"{code} differs"
         assert by_code[code]["TrangThai"] == int(local.status), f"{code} status differs"

@@ -71,8 +71,8 @@ def test_dvcqg_gets_the_new_due_date_and_the_stop(store, ctx, clock, tmp_path):
     assert by_code[extended]["NgayHenTra"] == "20260508163000"
     assert by_code[extended]["TrangThaiHoSo"] == "2"
     assert by_code[stopped]["TrangThaiHoSo"] == "8"
-    steps = {p["MaHoSo"]: p for p in held["progress"]}
-    assert len(held["progress"]) == 2
+    steps = {p["MaHoSo"]: p for p in held["progress"]}  # the last step of each
+    assert len(held["progress"]) == 4  # intake's step of each dossier, then its notice
     assert steps[extended]["NgayKetThucTheoQuyDinh"] == "20260508163000"
     assert steps[extended]["NoiDungXuLy"].startswith("Gia hạn hẹn trả từ ")
     assert steps[extended]["NoiDungXuLy"].endswith("Lý do: Cần xác minh thêm.")

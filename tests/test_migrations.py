@@ -310,6 +310,18 @@ OLD_ROWS: list[tuple[str, dict]] = [
             "station_id": STATION_ID,
         },
     ),
+    # m012_paper_uploads
+    (
+        "paper_uploads",
+        {
+            "paper_id": "0123456789abcdef0123456789abcdef",
+            "destination": "motcua:http://127.0.0.1:8765",
+            "upstream_id": "f" * 32,
+            "link": "",
+            "sha256": "0" * 64,
+            "uploaded_at": AT,
+        },
+    ),
 ]
 
 

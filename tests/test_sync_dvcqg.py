@@ -19,10 +19,10 @@ from counter_app.services import dossiers as service
 from counter_app.services.queue import take_ticket
 from counter_app.services.ratings import rate_service
 from sync.dialects import make_engine
-from sync.dialects.dvcqg_fields import dossier_item
 from sync.dialects.settings import save_settings
 from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
 from sync.engine import SyncConfig
+from sync.testing_dialects import sent_as
 from tests.conftest import make_ctx
 
 FAULTS = "5xx=0.1,drop_after=0.15,drop_before=0.05,seed=7"
@@ -120,9 +120,7 @@ def test_every_dossier_step_and_summary_arrives_once_in_dvcqg_fields(
     assert len(portal["dossiers"]) == len(by_code) == len(codes) == 12
     for code in codes:
         local = store.dossiers.get(code)
-        assert by_code[code] == dossier_item(
-            local, sector=by_code[code]["TenLinhVuc"], agency_name=station.center_name
-        )
+        assert by_code[code] == sent_as(local, by_code[code], station.center_name)
         record = by_code[code]
         assert all(isinstance(v, (str, list)) for v in record.values())
         assert all(DATE.match(record[f]) for f in DATE_FIELDS)
@@ -132,12 +130,13 @@ def test_every_dossier_step_and_summary_arrives_once_in_dvcqg_fields(
     assert by_code[codes[0]]["GhiChu"] == LONG_NOTE.strip()
     progress = portal["progress"]
     keys = [(p["MaHoSo"], p["ThoiDiemXuLy"], p["TrangThai"]) for p in progress]
-    assert len(keys) == len(set(keys)) == steps == 18
+    # every step once, and intake's own step per dossier (as the public integration sends)
+    assert len(keys) == len(set(keys)) == steps + len(codes) == 30
     for p in progress:
-        assert all(DATE.match(p[f]) for f in STEP_DATES) and p["TrangThai"] in {"4", "9", "10"}
+        assert all(DATE.match(p[f]) for f in STEP_DATES) and p["TrangThai"] in {"2", "4", "9", "10"}
     figures = stats(emulator.url)
     assert figures["creates"] == 12 and figures["dossiers_stored"] == 12
-    assert figures["progress_stored"] == 18
+    assert figures["progress_stored"] == 30
     assert figures["refused"] == 0  # never a blind create of a dossier the portal holds
     assert figures["faults_drop_after"] > 0 and figures["faults_5xx"] > 0
     assert store.outbox.counts() == {"synced": len(store.outbox.all_items())}
@@ -192,7 +191,8 @@ def test_a_refused_field_is_set_aside_in_vietnamese_and_the_others_go_on(
     assert "bưuđiện" not in json.dumps([i.last_error for i in aside])
     portal = held(emulator.url)
     assert sorted(d["MaHoSo"] for d in portal["dossiers"]) == sorted([codes[0], codes[2]])
-    assert [p["MaHoSo"] for p in portal["progress"]] == [codes[2]]
+    # intake's step for the two held, then the later step of the third
+    assert [p["MaHoSo"] for p in portal["progress"]] == [codes[0], codes[2], codes[2]]
 
 
 @pytest.mark.parametrize(
@@ -206,6 +206,17 @@ def test_a_refused_field_is_set_aside_in_vietnamese_and_the_others_go_on(
         ("HinhThuc", "2"),
         ("TrichYeuHoSo", "x" * 2001),
         ("DanhSachLePhi", [{"Gia": 50000}]),
+        ("TaiLieuNop", None),  # always sent, an empty list at least
+        (
+            "TaiLieuNop",
+            [
+                {
+                    "TenTepDinhKem": "Tờ khai",
+                    "TepDinhKemId": "0" * 32,
+                    "DuongDanTaiTepTin": "/files/" + "0" * 32,
+                }
+            ],
+        ),  # never uploaded
     ],
 )
 def test_emulator_refuses_a_wrong_type_with_the_dialect_envelope(emulator, field, value):
@@ -224,8 +235,11 @@ def test_emulator_refuses_a_wrong_type_with_the_dialect_envelope(emulator, field
         "LoaiDoiTuong": "1",
         "NgayTiepNhan": "20260429090000",
         "TrangThaiHoSo": "2",
+        "TaiLieuNop": [],
         field: value,
     }
+    if value is None:
+        del record[field]
     body = {
         "session": login["session"],
         "madonvi": DEFAULT_ACCOUNT["madonvi"],
@@ -236,7 +250,8 @@ def test_emulator_refuses_a_wrong_type_with_the_dialect_envelope(emulator, field
     answer = requests.post(f"{emulator.url}/integration", json=body, headers=headers, timeout=10)
     envelope = answer.json()
     assert answer.status_code == 200 and set(envelope) == {"error_code", "message", "result"}
-    named = "Gia" if field == "DanhSachLePhi" else field  # the wrong field inside the list
+    inside = {"DanhSachLePhi": "Gia", "TaiLieuNop": "TepDinhKemId" if value else "TaiLieuNop"}
+    named = inside.get(field, field)  # the wrong field inside the list
     assert envelope["error_code"] == "-1" and named in envelope["message"]
     assert stats(emulator.url)["dossiers_stored"] == 0
 
@@ -386,6 +401,7 @@ def test_emulator_has_no_idempotency_key_and_refuses_blind_creates(emulator):
         "LoaiDoiTuong": "1",
         "NgayTiepNhan": "20260429090000",
         "TrangThaiHoSo": "2",
+        "TaiLieuNop": [],
     }
     step = {"MaHoSo": "H22-2", "ThoiDiemXuLy": "20260429100000", "TrangThai": "4"}
     url = emulator.url

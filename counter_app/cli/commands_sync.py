@@ -455,8 +455,30 @@ def _parse_block(text: str) -> tuple[int, int]:
 @click.option("--faults", default="", help='Ví dụ "5xx=0.2,drop_before=0.1,latency=0.3".')
 @click.option("--advance", type=float, help="Giây giữa các bước chuyển trạng thái hồ sơ.")
 @click.option("--token-ttl", default=900.0, show_default=True, help="Thời hạn token (giây).")
+@click.option(
+    "--reserve",
+    multiple=True,
+    metavar="AGENCY=FIRST-LAST",
+    help="(motcua) Dải số dự phòng khi mất kết nối đã thống nhất cho một đơn vị, "
+    "ví dụ G09.20=9000-9999; lặp lại cho nhiều đơn vị.",
+)
+@click.option(
+    "--max-file-mb",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="(dvcqg, motcua) Dung lượng tối đa của một tệp tải lên (MB).",
+)
 def portal_emulator(
-    dialect: str, port: int, host: str, data: Path, faults: str, advance, token_ttl
+    dialect: str,
+    port: int,
+    host: str,
+    data: Path,
+    faults: str,
+    advance,
+    token_ttl,
+    reserve: tuple[str, ...],
+    max_file_mb: float,
 ) -> None:
     """Chạy cổng giả lập (máy chủ HTTP thật) để thử nghiệm và trình diễn."""
     from sync.emulator import Faults, PortalEmulator
@@ -465,8 +487,14 @@ def portal_emulator(
         parsed = Faults.parse(faults)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--faults") from None
+    blocks = dict(_parse_reserve(text) for text in reserve)
+    if blocks and dialect != "motcua":
+        raise click.BadParameter("chỉ dùng với --dialect motcua", param_hint="--reserve")
     if dialect != "reference":
-        _dialect_emulator(dialect, host, port, data, parsed)
+        options = {"max_file_bytes": int(max_file_mb * 1024 * 1024)}
+        if blocks:
+            options["reserved"] = blocks
+        _dialect_emulator(dialect, host, port, data, parsed, options)
         return
     emulator = PortalEmulator(
         data, host=host, port=port, faults=parsed, advance=advance, token_ttl=token_ttl
@@ -476,7 +504,22 @@ def portal_emulator(
         emulator.serve_forever()
 
 
-def _dialect_emulator(dialect: str, host: str, port: int, data: Path, faults) -> None:
+def _parse_reserve(text: str) -> tuple[str, tuple[int, int]]:
+    """`AGENCY=FIRST-LAST` (the agency code may itself hold dashes and dots)."""
+    agency, sep, block = text.rpartition("=")
+    first, dash, last = block.partition("-")
+    if (not sep or not agency.strip() or not dash or not first.strip().isdigit()
+            or not last.strip().isdigit() or int(first) > int(last)):  # fmt: skip
+        raise click.BadParameter(
+            f"«{text}»: cần dạng MÃ_ĐƠN_VỊ=ĐẦU-CUỐI, ví dụ G09.20=9000-9999",
+            param_hint="--reserve",
+        )
+    return agency.strip(), (int(first), int(last))
+
+
+def _dialect_emulator(
+    dialect: str, host: str, port: int, data: Path, faults, options: dict
+) -> None:
     from sync.dialects import check_dialect
 
     check_dialect(dialect)
@@ -484,12 +527,15 @@ def _dialect_emulator(dialect: str, host: str, port: int, data: Path, faults) ->
         from sync.emulator_dvcqg import DvcqgEmulator as Emulator
     else:
         from sync.emulator_motcua import MotcuaEmulator as Emulator
-    emulator = Emulator(data, host=host, port=port, faults=faults)
+    emulator = Emulator(data, host=host, port=port, faults=faults, **options)
     account = " · ".join(f"{k} {v}" for k, v in emulator.account.items())
     click.echo(
-        f"Cổng giả lập ({dialect}): {emulator.url}  (thống kê: {emulator.url}/_emulator/stats)\n"
+        f"Cổng giả lập ({dialect}): {emulator.url}  (thống kê: {emulator.url}/_emulator/stats,"
+        f" tệp: {emulator.url}/_emulator/files)\n"
         f"Tài khoản: {account}"
     )
+    for agency, (first, last) in options.get("reserved", {}).items():
+        click.echo(f"Dải số dự phòng của {agency}: {first:07d}-{last:07d}")
     with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()
 

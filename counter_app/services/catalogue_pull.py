@@ -80,6 +80,7 @@ def pull_catalogue(ctx: ServiceContext, *, portal: PortalPort, prune: bool = Fal
     now = ctx.check_clock()
     report = PullReport()
     with ctx.store.transaction():
+        portal.remember_procedures(ctx.store, items)  # the portal's names, sent back with dossiers
         current = ctx.catalogue()
         by_code = {p.code: p for p in current.procedures}
         listed = set()

@@ -89,3 +89,7 @@ class PortalPort(Protocol):
         self, items: list[dict], catalogue: Catalogue
     ) -> Sequence[PulledProcedure]:
         """What `fetch_procedures` returned, as our procedures checked against `catalogue`."""
+
+    def remember_procedures(self, store: Store, items: list[dict]) -> None:
+        """Keep the portal's own name and sector code of each procedure in `items` (inside
+        the caller's transaction), which the dossier push sends back as it was listed."""

@@ -298,6 +298,24 @@ def m011_papers(conn: sqlite3.Connection) -> None:
     )
 
 
+def m012_paper_uploads(conn: sqlite3.Connection) -> None:
+    """Which paper files an upstream holds: its id (and link) for each paper and destination,
+    written in the transaction that learns it, so a file goes up once across kills and
+    retries (sync/dialects/paper_upload.py)."""
+    conn.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS paper_uploads (
+            paper_id TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            upstream_id TEXT NOT NULL,
+            link TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, destination));
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -310,6 +328,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m009_code_pool,
     m010_account_full_names,
     m011_papers,
+    m012_paper_uploads,
 )
 
 

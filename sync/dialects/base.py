@@ -47,7 +47,7 @@ class LoginRefused(PortalError):
     """The upstream refused the account: nothing can be sent this round."""
 
 
-def text(code: str, **params: Any) -> str:
+def text(code: str, /, **params: Any) -> str:
     """A registered message in Vietnamese: what a set-aside record or a round records."""
     return MESSAGES[code]["vi"].format(**params)
 

@@ -11,19 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from counter_app.core.catalogue import DocumentForm, ReturnMethod
+from counter_app.core.catalogue import ReturnMethod
 from counter_app.core.clock import vn_time
 from counter_app.core.dossier import Dossier, DossierStatus
 
 TEXT_LIMIT = 2000
-# LoaiGiayTo: the form a paper was handed in (unconfirmed codes, see docs/dialects.md).
-PAPER_FORM = {
-    DocumentForm.ORIGINAL: "1",
-    DocumentForm.COPY: "2",
-    DocumentForm.CERTIFIED_COPY: "3",
-    DocumentForm.ORIGINAL_OR_COPY: "2",
-    DocumentForm.PRESENT: "1",
-}
 RATING_LEVELS = ("Rất hài lòng", "Hài lòng", "Chưa hài lòng")
 # Every field name we send: a refusal naming one of them is reported by that name.
 FIELD_NAMES = frozenset(
@@ -60,6 +52,14 @@ FIELD_NAMES = frozenset(
         "LoaiGiayTo",
         "DanhSachHoSoBoSung",
         "DanhSachGiayToKetQua",
+        "TaiLieuNop",
+        "TenTepDinhKem",
+        "MaThanhPhanHoSo",
+        "TepDinhKemId",
+        "DuongDanTaiTepTin",
+        "IsDeleted",
+        "GiayToId",
+        "DuongDanTepTinKetQua",
         "NguoiXuLy",
         "ChucDanh",
         "ThoiDiemXuLy",
@@ -89,31 +89,34 @@ def bounded(text: str | None) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
-def dossier_item(d: Dossier, *, sector: str, agency_name: str) -> dict:
-    """One DongBoHoSoMC `data` element for a dossier as it stands now."""
-    fees = (
-        [
-            {
-                "TenPhiLePhi": "Lệ phí",
-                "MaPhiLePhi": "",
-                "HinhThucThu": "1",  # tiền mặt tại quầy
-                "Gia": str(int(d.fee_vnd)),
-                "LoaiPhiLePhi": "2",  # lệ phí
-            }
-        ]
-        if d.fee_vnd
-        else []
-    )
+def dossier_item(
+    d: Dossier,
+    *,
+    sector: str,
+    agency_name: str,
+    procedure: dict | None = None,
+    handed: list[dict] | None = None,
+    results: list[dict] | None = None,
+) -> dict:
+    """One DongBoHoSoMC `data` element for a dossier as it stands now.
+
+    `procedure`: the portal's own `TENTTHC` and `MALINHVUC` for the procedure, from the
+    catalogue pull (`LayThuTuc`), as the public integration fills them; our catalogue's name
+    when the pull never saw the code. `handed` and `results`: the `TaiLieuNop` and
+    `DanhSachGiayToKetQua` items of the files uploaded for it (`handed_file`,
+    `result_file`). Fees and the paper checklist go as empty lists, as the public
+    integration sends them, until a province confirms their codes (docs/dialects.md)."""
+    procedure = procedure or {}
     return {
         "MaHoSo": d.code,
         "MaTTHC": d.procedure_code,
-        "TenTTHC": bounded(d.procedure_name),
-        "MaLinhVuc": "",
+        "TenTTHC": bounded(procedure.get("TENTTHC") or d.procedure_name),
+        "MaLinhVuc": str(procedure.get("MALINHVUC") or "")[:50],
         "TenLinhVuc": bounded(sector),
         "SoBienNhan": d.code,
         "ChuHoSo": bounded(d.applicant.full_name),
         "LoaiDoiTuong": "1",  # công dân; businesses are not received at a commune counter yet
-        "MaDoiTuong": d.applicant.citizen_id,
+        "MaDoiTuong": "",  # the portal's own account id of the applicant: none at a counter
         "Email": d.applicant.email,
         "SoDienThoai": d.applicant.phone,
         "TrichYeuHoSo": bounded(d.procedure_name),
@@ -125,19 +128,26 @@ def dossier_item(d: Dossier, *, sector: str, agency_name: str) -> dict:
         "NgayKetThucXuLy": wire_time(d.result_at),
         "DonViXuLy": bounded(agency_name),
         "GhiChu": bounded(d.note),
-        "DanhSachLePhi": fees,
-        "DanhSachTepDinhKemKhac": [
-            {
-                "TenGiayTo": bounded(doc.name),
-                "SoLuong": str(int(doc.count)),
-                "LoaiGiayTo": PAPER_FORM.get(doc.form, "1"),
-            }
-            for doc in d.documents
-            if doc.received
-        ],
+        "DanhSachLePhi": [],
+        "DanhSachTepDinhKemKhac": [],
         "DanhSachHoSoBoSung": [],
-        "DanhSachGiayToKetQua": [],
+        "DanhSachGiayToKetQua": list(results or []),
+        "TaiLieuNop": list(handed or []),
     }
+
+
+def handed_file(title: str, file_id: str, link: str) -> dict:
+    """One `TaiLieuNop` item: a paper handed in, linked at the province system's copy.
+    `MaThanhPhanHoSo` is "" as the public integration sends it (our catalogue has no paper
+    codes)."""
+    return {"TenTepDinhKem": title[:255], "MaThanhPhanHoSo": "", "TepDinhKemId": file_id,
+            "DuongDanTaiTepTin": link, "IsDeleted": "False"}  # fmt: skip
+
+
+def result_file(title: str, file_id: str, link: str) -> dict:
+    """One `DanhSachGiayToKetQua` item: a result paper returned, linked the same way."""
+    return {"TenGiayTo": title[:255], "MaThanhPhanHoSo": "", "GiayToId": file_id,
+            "DuongDanTepTinKetQua": link}  # fmt: skip
 
 
 def progress_item(

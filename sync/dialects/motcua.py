@@ -7,7 +7,9 @@ Exactly-once on our side as in `dvcqg`: an unsure try looks the dossier and its 
 (`TraCuuHoSo`) before creating or stepping. Errors: 400 a field (set aside), 401 a token to
 renew, 403 an account without the right (the round stops), 404 a dossier not held yet (tried
 again), 5xx/502 the link. Codes issued by the server (`GetNextValue`) feed the day's code pool
-intake takes from (counter_app/services/code_pool.py; docs/dialects.md).
+intake takes from (counter_app/services/code_pool.py; docs/dialects.md). Papers' files go
+first through `UploadFile` (iGate's shape: `IdTepTin`, `HashTepTin`), once per paper
+(sync/dialects/paper_upload.py), then are named by the dossier's records.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import re
 from datetime import datetime
 from typing import Any
 
+from counter_app.core.clock import system_now
 from counter_app.core.messages import register
 from counter_app.store.dossiers import dossier_from_row
+from counter_app.store.paper_uploads import Uploaded
 from sync.adapters import SUPPORTED_VERSIONS
 from sync.dialects.base import LoginRefused, Rejected, Upstream, text
-from sync.dialects.motcua_fields import dossier_record, progress_record, status_record
+from sync.dialects.motcua_fields import dossier_record, file_ref, progress_record, status_record
+from sync.dialects.paper_upload import MultipartBody, PaperShipper, too_large, upload_name
 from sync.errors import UpstreamFault
 
 KNOWN = "motcua.known:"
@@ -103,6 +108,7 @@ class MotcuaDialect(Upstream):
         super().__init__(store, portal_url, credentials, **wire)
         self.agency = credentials.get("agency") or self.station.agency_code
         self.refill = None  # a callable(dialect) that refills the code pool after a round
+        self.papers = PaperShipper(store, f"motcua:{self.base}", self.upload_file, system_now)
 
     # ---- the wire ----
     def log_in(self) -> tuple[str, float]:
@@ -155,6 +161,48 @@ class MotcuaDialect(Upstream):
             )
         return value
 
+    def upload_file(self, row, clear: bytes) -> Uploaded:
+        """One paper's file (`UploadFile`, multipart); the answer's id names it later."""
+
+        def send(token: str) -> tuple[int, dict]:
+            fields = {"MaHoSo": row["dossier_code"], "HashTepTin": row["sha256"]}
+            body = MultipartBody(fields, upload_name(row), clear)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": body.content_type}
+            return self.exchange("POST", self.base + "/UploadFile", data=body, headers=headers)
+
+        status, body = self.authorised(send, forgotten=lambda answer: answer[0] == 401)
+        body = body if isinstance(body, dict) else {}
+        paper_no = row["paper_no"]
+        if status in (401, 403):
+            raise LoginRefused(text("sync.motcua.login"))
+        if status == 413:
+            raise too_large(paper_no, row["size"], body.get("max_bytes"))
+        if status == 400 and "HashTepTin" in str(body.get("message")):
+            raise Rejected(text("sync.paper.hash", paper_no=paper_no), permanent=False)
+        data = body.get("data") if status == 200 else None
+        if not isinstance(data, dict):
+            reason = text("sync.paper.refused", paper_no=paper_no, status=status)
+            raise Rejected(reason, permanent=status == 400)
+        ident = data.get("IdTepTin")
+        if not isinstance(ident, str) or not ident:
+            raise UpstreamFault(
+                "sync.answer.malformed", where="IdTepTin", problem="sync.answer.missing"
+            )
+        return Uploaded(ident, "", str(data.get("HashTepTin", "")))
+
+    def _files(self, code: str, kind: str, *, strict: bool = False) -> list[tuple[int, dict]]:
+        """(checklist row, file reference) of each current paper of that kind, uploaded
+        (`strict`: a file refused for good is raised, not left out; PaperShipper.held)."""
+        return [(r["paper_no"], file_ref(r["title"], up.upstream_id, up.sha256))
+                for r, up in self.papers.held(code, kind, strict=strict)]  # fmt: skip
+
+    def _status(self, dossier) -> dict:
+        """CapNhatTrangThai's element: the status now with the current result files and
+        intake files (papers digitised after the create are named here)."""
+        handed = [ref for _, ref in self._files(dossier.code, "intake")]
+        results = [ref for _, ref in self._files(dossier.code, "result")]
+        return status_record(dossier, results=results, handed=handed)
+
     def lookup(self, code: str) -> dict | None:
         status, body = self.call("GET", "/TraCuuHoSo", params={"MaHoSo": code})
         if status == 404:
@@ -165,6 +213,8 @@ class MotcuaDialect(Upstream):
     # ---- one event ----
     def send(self, item, *, unsure: bool) -> str | None:
         event = item.payload
+        if "paper" in event and item.op in ("paper.attach", "paper.remove"):
+            return self._papers_changed(event["paper"], unsure)
         if "dossier" not in event or item.op not in ("dossier.receive", "dossier.status"):
             return None
         if event.get("v") not in SUPPORTED_VERSIONS:
@@ -173,9 +223,11 @@ class MotcuaDialect(Upstream):
         held = self.store.sync_state.get(KNOWN + dossier.code)
         found = self.lookup(dossier.code) if unsure or not held else None
         if not held and found is None:
-            status, body = self.call(
-                "POST", "/CreateDossier", json=dossier_record(dossier, agency_code=self.agency)
-            )
+            files: dict[int, list[dict]] = {}
+            for row, ref in self._files(dossier.code, "intake"):
+                files.setdefault(row, []).append(ref)
+            record = dossier_record(dossier, agency_code=self.agency, files=files)
+            status, body = self.call("POST", "/CreateDossier", json=record)
             if status == 404:  # a code the system neither issued nor reserved for us
                 raise Rejected(text("sync.motcua.unknown_code"), permanent=True)
             if status not in (200, 201):  # 409 cannot follow a look-up saying "not held"
@@ -198,8 +250,22 @@ class MotcuaDialect(Upstream):
         )
         if not sent:
             self._moved(self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
-        self._moved(self.call("POST", "/CapNhatTrangThai", json=[status_record(dossier)])[0])
+        current = self._status(dossier)
+        self._moved(self.call("POST", "/CapNhatTrangThai", json=[current])[0])
         return f"{dossier.code}@{step['ThoiDiemXuLy']}/{step['TrangThai']}"
+
+    def _papers_changed(self, paper: dict, unsure: bool) -> str:
+        """A paper attached or replaced: its file goes up now; a dossier the system holds
+        hears of it through `CapNhatTrangThai` (its status unchanged); one it does not hold
+        yet gets it with its `CreateDossier`."""
+        code = str(paper["dossier_code"])
+        self._files(code, str(paper.get("kind", "intake")), strict=True)
+        held = self.store.sync_state.get(KNOWN + code) or (unsure and self.lookup(code))
+        local = self.store.dossiers.get(code)
+        if held and local is not None:
+            current = self._status(local)
+            self._moved(self.call("POST", "/CapNhatTrangThai", json=[current])[0])
+        return str(paper["paper_id"])
 
     @staticmethod
     def _moved(status: int) -> None:

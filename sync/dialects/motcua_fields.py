@@ -32,9 +32,18 @@ def iso_time(value: datetime | None) -> str:
     return vn_time(value).strftime("%Y-%m-%dT%H:%M:%S") if value else ""
 
 
-def dossier_record(d: Dossier, *, agency_code: str) -> dict:
-    """The CreateDossier body for a dossier as received."""
+def file_ref(title: str, file_id: str, sha256: str) -> dict:
+    """A file uploaded first (`UploadFile`), as a record names it."""
+    return {"IdTepTin": file_id, "TenTep": title[:255], "HashTepTin": sha256}
+
+
+def dossier_record(
+    d: Dossier, *, agency_code: str, files: dict[int, list[dict]] | None = None
+) -> dict:
+    """The CreateDossier body for a dossier as received. `files`: the uploaded files of
+    each checklist row (1-based), named in that row's `GiayToDinhKem`."""
     person = d.applicant
+    files = files or {}
     return {
         "MaHoSo": d.code,
         "MaTTHC": d.procedure_code,
@@ -50,10 +59,10 @@ def dossier_record(d: Dossier, *, agency_code: str) -> dict:
                 "TenThanhPhanHoSo": bounded(doc.name),
                 "SoLuong": int(doc.count),
                 "LoaiBan": PAPER_KIND.get(doc.form, 1),
-                "GiayToDinhKem": [],
+                "GiayToDinhKem": files.get(row, []),
             }
-            for doc in d.documents
-            if doc.received
+            for row, doc in enumerate(d.documents, 1)
+            if doc.received or files.get(row)
         ],
         "ThongTinNguoiNop": {
             "LoaiDoiTuong": 1,
@@ -82,10 +91,16 @@ def progress_record(d: Dossier, *, actor: str, at: datetime, note: str, unit: st
     }
 
 
-def status_record(d: Dossier) -> dict:
-    """One CapNhatTrangThai element: the status now, with the fees collected."""
+def status_record(
+    d: Dossier, *, results: list[dict] | None = None, handed: list[dict] | None = None
+) -> dict:
+    """One CapNhatTrangThai element: the status now, with the fees collected, the result
+    papers' files (`GiayToKetQua`) and the intake papers' files (`GiayToDinhKem`, for
+    papers digitised after the dossier was created), each uploaded first."""
     return {
         "MaHoSo": d.code,
         "TrangThai": int(d.status),
         "LePhi": [{"TenPhiLePhi": "Lệ phí", "SoTien": int(d.fee_vnd)}] if d.fee_vnd else [],
+        "GiayToKetQua": list(results or []),
+        "GiayToDinhKem": list(handed or []),
     }
