@@ -26,6 +26,7 @@ from sync.dialects.settings import save_settings
 from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
 from sync.emulator_dvcqg_catalogue import seed
 from sync.engine import SyncConfig
+from sync.portal_port import DIALECT_PORTAL
 from tests.conftest import AGENCY
 
 FAST = SyncConfig(max_tries=3, backoff_base=0.01, backoff_cap=0.02, pause_base=0.01)
@@ -83,7 +84,7 @@ def test_a_catalogue_pull_keeps_the_names_so_a_push_asks_for_none(
     from tests.conftest import make_ctx
 
     engine = engine_for(store, tmp_path, emulator.url, clock)
-    pull_catalogue(make_ctx(store, clock, ctx.station, Role.ADMIN, "admin"))
+    pull_catalogue(make_ctx(store, clock, ctx.station, Role.ADMIN, "admin"), portal=DIALECT_PORTAL)
     reads = admin(emulator.url, "stats")["catalogue_reads"]
     receive(ctx)
     assert engine.run_once().pushed == 1
