@@ -17,7 +17,7 @@ from counter_app.core.citizen import (
     normalize_phone,
     validate_citizen_id,
 )
-from counter_app.core.clock import BACKDATE_WINDOW, vn_time
+from counter_app.core.clock import BACKDATE_WINDOW, check_receipt_time, vn_time
 from counter_app.core.dossier import (
     Applicant,
     Dossier,
@@ -200,6 +200,10 @@ def receive_dossier(
         raise ValidationError("dossier.received_in_future", field="received_at")
     if now - at > BACKDATE_WINDOW and Permission.CHANGE_SETTINGS not in ctx.actor.permissions:
         raise Forbidden("clock.backdated", minutes=round(BACKDATE_WINDOW.total_seconds() / 60))
+    if received_at is not None:  # a time given, not the checked clock's
+        check_receipt_time(
+            at, created=ctx.store.audit.first_time(), trusted=ctx.store.audit.trusted_time()
+        )
     procedure = ctx.catalogue().procedure(procedure_code)
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")
