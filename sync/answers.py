@@ -214,6 +214,7 @@ RESULT = Obj(
         "duplicate": Boolean(),
         "reason": Nullable(Text(1000)),
         "retryable": Boolean(),
+        "portal_status": Nullable(Integer(0, 99)),  # with status_mismatch: where it is
     },
 )
 RUNS = Obj(
@@ -226,7 +227,11 @@ RUNS = Obj(
 )
 PUSHED = Obj(
     {"results": Anything()},  # a list of RESULT, or RUNS with ack_format "runs": see below
-    {"ack_format": OneOf((p.ACK_RUNS,)), "portal_time": PORTAL_TIME},
+    {
+        "ack_format": OneOf((p.ACK_RUNS,)),
+        "portal_time": PORTAL_TIME,
+        "change_seq": Nullable(Integer(0)),
+    },
 )
 # what the engine reads from each kind of change; other kinds are kept for a clerk as they are
 CHANGE_DATA = {
@@ -285,6 +290,11 @@ def push_results(data: Any, station_id: str, sent: int) -> list[dict[str, Any]]:
         if result["status"] == "accepted" and not result.get("portal_id"):
             raise _fault(f"push.results[{i}].portal_id", "no_portal_id")
     return expanded
+
+
+def change_seq(data: dict) -> int | None:
+    """Where the portal's change feed stood when it took a push (checked by push_results)."""
+    return data.get("change_seq")
 
 
 def changes_page(data: Any, cursor: str, limit: int) -> dict:

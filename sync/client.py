@@ -313,16 +313,20 @@ class PortalClient:
         raw = head + b',"items":[' + b",".join(encoded_items) + b"]}"
         return PreparedPush(p.gzip_bytes(raw), len(raw), len(encoded_items))
 
-    def send_push(self, prepared: PreparedPush, token: str) -> list[dict[str, Any]]:
+    def send_push(
+        self, prepared: PreparedPush, token: str
+    ) -> tuple[list[dict[str, Any]], int | None]:
         """One signed push with the given token; touches no store, so it may run on a
-        worker thread while the engine prepares the next batch. Refusals are raised."""
+        worker thread while the engine prepares the next batch. Refusals are raised.
+        Returns the per-item results and where the portal's change feed stood."""
         headers = {
             **self.signed_batch(prepared.body),
             "Authorization": f"Bearer {token}",
             p.H_ACK_FORMAT: p.ACK_RUNS,
         }
         data = self._request("POST", p.PATH_PUSH, data=prepared.body, headers=headers)
-        return answers.push_results(data, self.station_id, prepared.items)
+        results = answers.push_results(data, self.station_id, prepared.items)
+        return results, answers.change_seq(data)
 
     def push(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         prepared = self.prepare_push([encode_item(i) for i in items])

@@ -111,8 +111,7 @@ class _InFlight:
 
 
 def _timed_send(client: PortalClient, prepared: PreparedPush, token: str):
-    results = client.send_push(prepared, token)
-    return results, time.monotonic()
+    return client.send_push(prepared, token), time.monotonic()
 
 
 class SimulatedCrash(BaseException):
@@ -441,7 +440,7 @@ class SyncEngine(PullSide):
         error: PortalError
         for attempt in range(3):
             try:
-                results, done = entry.future.result()
+                (results, change_seq), done = entry.future.result()
             except Refused as refused:
                 if attempt < 2 and refused.error in _RESIGN:
                     if refused.error != "stale_timestamp":  # that one only needs a new clock
@@ -460,7 +459,7 @@ class SyncEngine(PullSide):
             self._measure(entry, done)
             self.batch_size = min(self.config.batch_items, self.batch_size * 2)
             self.hook("push.answered")
-            self._apply_results(entry.batch, results, report)
+            self._apply_results(entry.batch, results, report, change_seq)
             self.hook("push.committed")
             return None
         reason = str(error) or type(error).__name__
@@ -524,12 +523,18 @@ class SyncEngine(PullSide):
         delay = backoff_delay(tries, self.config.backoff_base, self.config.backoff_cap)
         return _epoch(now + delay)
 
-    def _apply_results(self, batch: list, results: list[dict], report: SyncReport) -> None:
+    def _apply_results(
+        self, batch: list, results: list[dict], report: SyncReport, change_seq: int | None
+    ) -> None:
         """One transaction for the batch: portal ids recorded and items marked synced
-        together, so a kill leaves either all of it or none (then sent again, same keys)."""
+        together, so a kill leaves either all of it or none (then sent again, same keys).
+        A dossier's accepted move records where the portal's change feed stood
+        (`change_seq`): pulled changes up to there are older and never undo it. A move
+        refused because the portal's status had moved on becomes a conflict for a clerk."""
         by_key = {r.get("key"): r for r in results if isinstance(r, dict)}
         now, at = time.time(), self.now()
         acked: list[tuple[str, str, str, str]] = []
+        moved: list[str] = []  # dossiers this batch moved (not a repeat of an older push)
         with self.store.transaction():
             for item in batch:
                 result = by_key.get(item.idem_key)
@@ -541,10 +546,18 @@ class SyncEngine(PullSide):
                     )
                     report.pushed += 1
                     report.duplicates += bool(result.get("duplicate"))
+                    if item.entity == "dossier" and not result.get("duplicate"):
+                        moved.append(item.entity_id)
                     continue
                 reason = str(result.get("reason") or "rejected")
+                if reason == "status_mismatch" and item.op == "dossier.status":
+                    self._move_refused(item, result.get("portal_status"), report)
+                    continue
                 self._item_failed(item, reason, report, now, permanent=not result.get("retryable"))
             self.store.sync_state.record_portal_ids(acked, at=at)
+            if change_seq is not None:  # a repeat was taken earlier, when the feed was older
+                for code in moved:
+                    self.store.sync_state.record_pushed_move(code, change_seq)
             self.store.outbox.mark_synced_many([row[0] for row in acked])
 
 

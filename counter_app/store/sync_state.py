@@ -18,6 +18,8 @@ from counter_app.core.clock import plausible_epoch
 if TYPE_CHECKING:
     from counter_app.store.database import Store
 
+PUSHED_MOVE = "pushed_move:"  # sync_meta: where the portal's feed stood when it took a move
+
 
 @dataclass(frozen=True)
 class SyncConflict:
@@ -131,7 +133,40 @@ class SyncStateRepository:
         rows = self._store.query("SELECT idem_key, portal_id FROM sync_portal_ids")
         return {r["idem_key"]: r["portal_id"] for r in rows}
 
+    # a dossier's own moves the portal took, against changes pulled later
+    def record_pushed_move(self, code: str, change_seq: int) -> None:
+        """The portal took a change of this dossier when its change feed stood at
+        `change_seq`: pulled changes up to there are older than it."""
+        if change_seq > (self.pushed_move(code) or 0):
+            self.set(PUSHED_MOVE + code, change_seq)
+
+    def pushed_move(self, code: str) -> int | None:
+        value = self.get(PUSHED_MOVE + code)
+        return value if isinstance(value, int) else None
+
     # conflicts
+    def merge_conflict(
+        self, *, entity_id: str, portal_status: int | None, change_seq: int, change: dict
+    ) -> bool:
+        """A pulled change that says what an open conflict of the same dossier already says
+        (a move of ours the portal refused, since it had reached this status): the
+        conflict takes the pulled change and its note instead of a second one opening."""
+        cursor = self._store.conn.execute(
+            "UPDATE sync_conflicts SET change_seq = ?, change = ? WHERE id = (SELECT id FROM "
+            "sync_conflicts WHERE resolved_at IS NULL AND kind = 'dossier.status' AND "
+            "entity_id = ? AND portal_status IS ? ORDER BY id DESC LIMIT 1)",
+            (change_seq, json.dumps(change, ensure_ascii=False), entity_id, portal_status),
+        )
+        return cursor.rowcount > 0
+
+    def has_open_conflict(self, entity_id: str, portal_status: int | None) -> bool:
+        row = self._store.query_one(
+            "SELECT 1 FROM sync_conflicts WHERE resolved_at IS NULL AND kind = "
+            "'dossier.status' AND entity_id = ? AND portal_status IS ?",
+            (entity_id, portal_status),
+        )
+        return row is not None
+
     def add_conflict(
         self,
         *,
