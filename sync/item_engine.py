@@ -22,7 +22,7 @@ from datetime import datetime
 from counter_app.core.clock import system_now
 from counter_app.core.messages import MESSAGES, register
 from counter_app.services.station import load_station
-from sync.dialects.base import Rejected
+from sync.dialects.base import MovedOn, Rejected
 from sync.engine import SyncConfig, SyncEngine, SyncReport, _epoch, backoff_delay
 from sync.errors import PortalError, TransportError, UpstreamFault
 
@@ -167,6 +167,11 @@ class ItemSyncEngine(SyncEngine):
             self.hook("push.before")
             try:
                 upstream_id = self.dialect.send(item, unsure=unsure)
+            except MovedOn as moved:  # the upstream moved the dossier meanwhile
+                with self.store.transaction():
+                    self._move_refused(item, moved.portal_status, report)
+                    self.store.sync_state.delete(marker)
+                continue
             except Rejected as refused:
                 with self.store.transaction():
                     self._item_failed(

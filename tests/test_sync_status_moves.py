@@ -7,6 +7,7 @@ its own accepted move. Either way the counter and the portal end on the same sta
 from __future__ import annotations
 
 import pytest
+import requests
 
 from counter_app.core.dossier import DossierStatus
 from counter_app.services import dossiers as service
@@ -94,3 +95,71 @@ def test_an_older_pulled_change_never_undoes_our_accepted_move(
     assert engine.run_until_idle(max_rounds=5, horizon=1.0).ok
     assert store.dossiers.get(code).status == DossierStatus.DONE
     check_exactly_once(store, emulator.url, station.id)
+
+
+def _dialect(kind: str, tmp_path, store):
+    """A dialect's emulator, and the store pointed at it."""
+    from sync.dialects.settings import save_settings
+    from sync.emulator_dvcqg import DEFAULT_ACCOUNT, DvcqgEmulator
+    from sync.emulator_motcua import MotcuaEmulator
+    from sync.testing_dialects import OFFLINE_BLOCK, configure_motcua
+    from tests.conftest import AGENCY
+
+    if kind == "dvcqg":
+        emu = DvcqgEmulator(tmp_path / kind).start()
+        with store.transaction():
+            save_settings(store, portal_url=emu.url, dialect="dvcqg", credentials=DEFAULT_ACCOUNT)
+    else:
+        emu = MotcuaEmulator(tmp_path / kind, reserved={AGENCY: OFFLINE_BLOCK}).start()
+        configure_motcua(store, emu.url)
+    return emu
+
+
+def _portal_status(kind: str, url: str, code: str) -> int:
+    held = requests.get(f"{url}/_emulator/dossiers", timeout=10).json()["dossiers"]
+    if kind == "dvcqg":
+        return int(next(d for d in held if d["MaHoSo"] == code)["TrangThaiHoSo"])
+    return next(d for d in held if d["record"]["MaHoSo"] == code)["TrangThai"]
+
+
+@pytest.mark.parametrize("kind", ["dvcqg", "motcua"])
+def test_a_dialect_upstream_refuses_a_stale_move_and_a_conflict_is_recorded(
+    kind, store, ctx, clock, station, tmp_path
+):
+    """The one-door system moved the dossier to 9 itself; our 2→4, pushed after, names 2
+    as where it starts: refused, recorded as a conflict, never sent again, and the system
+    keeps 9."""
+    from sync.dialects import make_engine
+
+    emu = _dialect(kind, tmp_path, store)
+    try:
+        code = service.receive_dossier(
+            ctx, procedure_code="1.001193", applicant=service.ApplicantInput(full_name="Lê Văn An")
+        ).code
+        engine = make_engine(store, tmp_path, emu.url, config=FAST, clock=clock)
+        assert engine.run_until_idle(max_rounds=5, horizon=0.5).ok
+        moved = requests.post(
+            f"{emu.url}/_emulator/move",
+            json={"MaHoSo": code, "TrangThai": "9" if kind == "dvcqg" else 9},
+            timeout=10,
+        )
+        assert moved.status_code == 200
+        service.change_status(ctx, code=code, to=DossierStatus.PROCESSING)
+        report = engine.run_until_idle(max_rounds=5, horizon=0.5)
+        assert report.ok and report.conflicts == 1 and report.set_aside == 0, report
+        assert _portal_status(kind, emu.url, code) == 9
+        (conflict,) = store.sync_state.conflicts()
+        assert (conflict.entity_id, conflict.local_status, conflict.portal_status) == (code, 4, 9)
+        assert "Cổng từ chối chuyển hồ sơ từ «Được tiếp nhận» sang «Đang xử lý»" in conflict.reason
+        assert store.outbox.counts() == {"synced": 1, "conflict": 1}
+        assert engine.run_until_idle(max_rounds=5, horizon=0.5).pushed == 0  # never again
+        # the clerk keeps the portal's status: the move 4→9 goes up and is taken
+        from sync.conflicts import resolve_conflict
+
+        resolve_conflict(store, conflict.id, actor=ctx.actor, keep="portal", clock=clock)
+        report = engine.run_until_idle(max_rounds=5, horizon=0.5)
+        assert report.ok and report.pushed == 1 and report.conflicts == 0, report
+        assert store.dossiers.get(code).status == DossierStatus.DONE
+        assert _portal_status(kind, emu.url, code) == 9
+    finally:
+        emu.stop()

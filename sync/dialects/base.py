@@ -43,6 +43,16 @@ class Rejected(PortalError):
         self.reason, self.permanent = reason, permanent
 
 
+class MovedOn(Rejected):
+    """The upstream refused a move because the dossier had left the status it moves from
+    (the upstream moved it meanwhile): a conflict for a clerk, never sent again.
+    `portal_status` is where the upstream has it, when its look-up says."""
+
+    def __init__(self, reason: str, *, portal_status: int | None) -> None:
+        super().__init__(reason, permanent=True)
+        self.portal_status = portal_status
+
+
 class LoginRefused(PortalError):
     """The upstream refused the account: nothing can be sent this round."""
 

@@ -23,7 +23,7 @@ from counter_app.core.messages import register
 from counter_app.services.ratings import DEFAULT_SCALE, SATISFIED_FROM
 from counter_app.store.dossiers import dossier_from_row
 from sync.adapters import SUPPORTED_VERSIONS
-from sync.dialects.base import LoginRefused, Rejected, Upstream, text
+from sync.dialects.base import LoginRefused, MovedOn, Rejected, Upstream, text
 from sync.dialects.dvcqg_fields import (
     FIELD_NAMES,
     dossier_item,
@@ -39,7 +39,7 @@ H_DSTCODE = "dstcode"
 OK_CODES = ("0", "00")
 # The emulator's refusal codes (sync/emulator_dvcqg.py); real systems' codes are unconfirmed,
 # so anything else counts as a plain refusal.
-E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS = "-1", "-2", "-3", "-4"
+E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS, E_STATUS = "-1", "-2", "-3", "-4", "-6"
 KNOWN = "dvcqg.known:"  # sync_meta: a dossier the portal holds (what it answered)
 TRIED = "dvcqg.tried:"  # sync_meta: an event sent at least once without a known outcome
 SUMMARY = "dvcqg.summary:"  # sync_meta: a month's summary as the portal took it
@@ -69,6 +69,10 @@ register(
         "sync.dvcqg.exists": {
             "vi": "Cổng báo hồ sơ đã có; lần sau sẽ tra cứu rồi gửi dạng cập nhật.",
             "en": "The portal already holds the dossier; next time it is looked up and updated.",
+        },
+        "sync.dvcqg.moved_on": {
+            "vi": "Cổng từ chối bước xử lý: trạng thái hồ sơ trên Cổng đã thay đổi.",
+            "en": "The portal refused the step: the dossier's status there has changed.",
         },
         "sync.dvcqg.session": {
             "vi": "Phiên làm việc với Cổng hết hạn nhiều lần liên tiếp.",
@@ -135,6 +139,8 @@ class DvcqgDialect(Upstream):
             return Rejected(text("sync.dvcqg.not_found"), permanent=False)
         if code == E_EXISTS:
             return Rejected(text("sync.dvcqg.exists"), permanent=False)
+        if code == E_STATUS:
+            return MovedOn(text("sync.dvcqg.moved_on"), portal_status=None)
         field = next((w for w in _WORD.findall(message) if w in FIELD_NAMES), None)
         if field:
             return Rejected(text("sync.dvcqg.field", field=field), permanent=True)
@@ -166,7 +172,8 @@ class DvcqgDialect(Upstream):
             dossier, sector=event.get("sector", ""), agency_name=self.station.center_name
         )
         updating = self._holds(dossier.code, unsure)
-        self.call("DongBoHoSoMC", isUpdating="True" if updating else "False", data=[record])
+        if item.op == "dossier.receive" or not updating:
+            self.call("DongBoHoSoMC", isUpdating="True" if updating else "False", data=[record])
         if item.op == "dossier.receive":
             return dossier.code
         previous = event.get("previous")
@@ -183,9 +190,22 @@ class DvcqgDialect(Upstream):
             found = self.lookup(dossier.code) or {}
             steps = found.get("QuaTrinhXuLy") or []
             if any(isinstance(s, dict) and same_step(step, s) for s in steps):
+                self._update(record, updating)
                 return step_id
-        self.call("CapNhatTienDoHoSoMC", data=[step])
+        try:  # the step first: it names the status it moves from, so a stale move is refused
+            self.call("CapNhatTienDoHoSoMC", data=[step])
+        except MovedOn as moved:  # where the portal has it, for the clerk's conflict
+            found = self.lookup(dossier.code) or {}
+            status = _status(found.get("TrangThaiHoSo"))
+            raise MovedOn(moved.reason, portal_status=status) from None
+        self._update(record, updating)
         return step_id
+
+    def _update(self, record: dict, updating: bool) -> None:
+        """The whole record again after its step (dates, fees, note), when the portal held
+        the dossier before this event (else it was just created with it)."""
+        if updating:
+            self.call("DongBoHoSoMC", isUpdating="True", data=[record])
 
     # ---- the monthly satisfaction summary ----
     def after_push(self, report) -> None:
@@ -224,6 +244,12 @@ class DvcqgDialect(Upstream):
         stored = self.store.settings.get("satisfaction_scale")
         levels = [int(level[0]) for level in stored] if stored else [s for s, *_ in DEFAULT_SCALE]
         return satisfaction_summary(month, scores, top=max(levels), satisfied_from=SATISFIED_FROM)
+
+
+def _status(value: Any) -> int | None:
+    """A status the portal lists, when it is one (1..10)."""
+    text_value = str(value).strip()
+    return int(text_value) if text_value.isdigit() and 1 <= int(text_value) <= 10 else None
 
 
 def _code(envelope: dict) -> str:

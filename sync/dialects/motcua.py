@@ -6,7 +6,8 @@ no key) and `CapNhatTrangThai` (the status now, with fees; setting it twice is h
 Exactly-once on our side as in `dvcqg`: an unsure try looks the dossier and its steps up
 (`TraCuuHoSo`) before creating or stepping. Errors: 400 a field (set aside), 401 a token to
 renew, 403 an account without the right (the round stops), 404 a dossier not held yet (tried
-again), 5xx/502 the link. Codes issued by the server (`GetNextValue`) feed the day's code pool
+again), 409 on a step or status a move from a status the dossier has left (a conflict for a
+clerk), 5xx/502 the link. Codes issued by the server (`GetNextValue`) feed the day's code pool
 intake takes from (counter_app/services/code_pool.py; docs/dialects.md).
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from counter_app.core.messages import register
 from counter_app.store.dossiers import dossier_from_row
 from sync.adapters import SUPPORTED_VERSIONS
-from sync.dialects.base import LoginRefused, Rejected, Upstream, text
+from sync.dialects.base import LoginRefused, MovedOn, Rejected, Upstream, text
 from sync.dialects.motcua_fields import dossier_record, progress_record, status_record
 from sync.errors import UpstreamFault
 
@@ -50,6 +51,11 @@ register(
             "cấp và không thuộc dải số dự phòng của trạm; kiểm tra dải số đã thống nhất với tỉnh.",
             "en": "The one-door system does not take this dossier code (MaHoSo): it neither "
             "issued it nor reserved its block for this station; check the agreed block.",
+        },
+        "sync.motcua.moved_on": {
+            "vi": "Hệ thống một cửa từ chối chuyển trạng thái: hồ sơ trên hệ thống đã ở trạng "
+            "thái khác.",
+            "en": "The one-door system refused the move: the dossier has another status there.",
         },
         "sync.motcua.not_found": {
             "vi": "Hệ thống một cửa chưa có hồ sơ này; sẽ gửi lại sau.",
@@ -182,8 +188,11 @@ class MotcuaDialect(Upstream):
                 raise Rejected(text("sync.motcua.refused", status=status), permanent=True)
         if item.op == "dossier.receive":
             return dossier.code
+        previous = event.get("previous")
+        previous = int(dossier.status) if previous is None else int(previous)
         step = progress_record(
             dossier,
+            previous=previous,
             actor=event.get("actor", ""),
             at=datetime.fromisoformat(event["at"]),
             note=event.get("note", ""),
@@ -196,15 +205,20 @@ class MotcuaDialect(Upstream):
             and s.get("TrangThai") == step["TrangThai"]
             for s in steps
         )
+        record = status_record(dossier, previous=previous)
         if not sent:
-            self._moved(self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
-        self._moved(self.call("POST", "/CapNhatTrangThai", json=[status_record(dossier)])[0])
+            self._moved(dossier.code, self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
+        self._moved(dossier.code, self.call("POST", "/CapNhatTrangThai", json=[record])[0])
         return f"{dossier.code}@{step['ThoiDiemXuLy']}/{step['TrangThai']}"
 
-    @staticmethod
-    def _moved(status: int) -> None:
+    def _moved(self, code: str, status: int) -> None:
         if status == 404:
             raise Rejected(text("sync.motcua.not_found"), permanent=False)
+        if status == 409:  # the dossier left the status this move starts from
+            found = self.lookup(code) or {}
+            portal = found.get("TrangThai")
+            known = isinstance(portal, int) and not isinstance(portal, bool) and 1 <= portal <= 10
+            raise MovedOn(text("sync.motcua.moved_on"), portal_status=portal if known else None)
         if status not in (200, 201):
             raise Rejected(text("sync.motcua.refused", status=status), permanent=True)
 

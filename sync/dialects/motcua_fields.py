@@ -68,24 +68,30 @@ def dossier_record(d: Dossier, *, agency_code: str) -> dict:
     }
 
 
-def progress_record(d: Dossier, *, actor: str, at: datetime, note: str, unit: str) -> dict:
-    """One CapNhatTienTrinh element: the step that moved the dossier."""
+def progress_record(
+    d: Dossier, *, previous: int, actor: str, at: datetime, note: str, unit: str
+) -> dict:
+    """One CapNhatTienTrinh element: the step that moved the dossier, from `previous` (a
+    system whose dossier has moved on refuses it)."""
     return {
         "MaHoSo": d.code,
         "NguoiXuLy": bounded(actor),
         "ThoiDiemXuLy": iso_time(at),
         "PhongBanXuLy": bounded(unit),
         "NoiDungXuLy": bounded(note),
+        "TrangThaiTruoc": previous,
         "TrangThai": int(d.status),
         "NgayBatDau": iso_time(d.received_at),
         "NgayKetThucTheoQuyDinh": iso_time(d.due_at),
     }
 
 
-def status_record(d: Dossier) -> dict:
-    """One CapNhatTrangThai element: the status now, with the fees collected."""
+def status_record(d: Dossier, *, previous: int) -> dict:
+    """One CapNhatTrangThai element: the status now, from `previous`, with the fees
+    collected."""
     return {
         "MaHoSo": d.code,
+        "TrangThaiTruoc": previous,
         "TrangThai": int(d.status),
         "LePhi": [{"TenPhiLePhi": "Lệ phí", "SoTien": int(d.fee_vnd)}] if d.fee_vnd else [],
     }
