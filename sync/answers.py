@@ -55,8 +55,12 @@ class Limits:
     off with a message; the defaults leave room for a 20,000-item push and a catalogue."""
 
     answer_bytes: int = 32_000_000  # one answer, after gzip is undone
-    answer_seconds: float = 120.0  # one request, upload and answer together
-    round_seconds: float = 600.0  # one whole round of pushes and pulls
+    answer_seconds: float = 60.0  # one request, upload and answer together
+    # one whole round of pushes and pulls, whatever the upstream does: a portal that drips a
+    # byte at a time held a round 124 s before (issue 20). Batches are sized to about a
+    # second of the link, so a round cut here leaves the rest to the next one, which starts
+    # at once when work is due
+    round_seconds: float = 90.0
     # pulled pages in one round: 100,000 changes at 500 a page, a month away and more; a
     # portal that says `more` for ever costs a round 200 requests, not all of them
     pages_per_round: int = 200

@@ -26,6 +26,7 @@ from sync.answers import Limits
 from sync.errors import PortalError as PortalError  # the engine takes them from here
 from sync.errors import Refused, UpstreamFault
 from sync.errors import TransportError as TransportError
+from sync.wire import Late, read_within
 
 
 @dataclass
@@ -162,9 +163,14 @@ class PortalClient:
                 **kwargs,
             )
             try:
-                return self._read_capped(response, deadline), response
+                body = read_within(
+                    response, deadline=deadline, cap=limits.answer_bytes, read_timeout=read
+                )
+                return body, response
             finally:
                 response.close()
+        except Late:
+            raise self._too_slow(deadline) from None
         except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
             if time.monotonic() >= deadline - 0.05:  # the read was cut to the deadline
                 raise self._too_slow(deadline) from None
@@ -173,29 +179,6 @@ class PortalClient:
             raise UpstreamFault("sync.link.timeout", seconds=read) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
             raise UpstreamFault("sync.link.down") from None
-
-    def _read_capped(self, response: requests.Response, deadline: float) -> bytes:
-        cap = self.limits.answer_bytes
-        declared = response.headers.get("Content-Length") or ""
-        if declared.isdigit() and int(declared) > cap:
-            raise UpstreamFault("sync.answer.too_large", limit=cap)
-        raw = response.raw
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise self._too_slow(deadline)
-            sock = getattr(raw.connection, "sock", None)
-            if sock is not None:  # this read may not outlast the deadline either
-                sock.settimeout(min(self.timeout[1], left))
-            chunk = raw.read1(65536, decode_content=True)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > cap:
-                raise UpstreamFault("sync.answer.too_large", limit=cap)
-            chunks.append(chunk)
 
     def _too_slow(self, deadline: float) -> UpstreamFault:
         """An answer cut at its deadline counts as a timeout: a portal that drips is as

@@ -72,6 +72,9 @@ class ItemSyncEngine(SyncEngine):
         report = SyncReport()
         started = self.now()
         before = self.dialect.requests
+        self.dialect.begin_round(self.config.limits)
+        with self.store.transaction():
+            self.store.outbox.release_sending()  # a round cut or killed mid-send: sent again
         try:
             self._push_all(report)
             self.dialect.after_push(report)
@@ -193,7 +196,7 @@ class ItemSyncEngine(SyncEngine):
                 if isinstance(error, UpstreamFault) and error.code == "sync.portal.unavailable":
                     suspects.append((item, error.params.get("status", 500)))
                 failures += 1
-                if failures >= self.config.round_failures:
+                if failures >= self.config.round_failures or _round_over(error):
                     raise
                 time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
                 continue
@@ -212,3 +215,8 @@ class ItemSyncEngine(SyncEngine):
             report.pushed += 1
             if self.progress:
                 self.progress("push", report.pushed + report.set_aside, total)
+
+
+def _round_over(error: TransportError) -> bool:
+    """The round's deadline passed: every further request would be refused at once."""
+    return isinstance(error, UpstreamFault) and error.code == "sync.round.too_long"
