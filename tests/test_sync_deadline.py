@@ -115,8 +115,6 @@ def test_a_killed_sync_leaves_nothing_sending_for_the_next_run(portal, store, ct
     child.send_signal(signal.SIGKILL)
     child.wait(10)
     assert store.outbox.counts() == {"sending": 1}  # what the kill left
-    from sync import protocol as p
-
     portal.routes[p.PATH_PUSH] = GOOD[p.PATH_PUSH]
     engine = make_engine(store, tmp_path / "data", portal.url, config=FAST)
     assert engine.run_once().ok
