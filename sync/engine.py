@@ -88,6 +88,7 @@ class SyncReport:
     bytes_sent: int = 0
     clock_offset: float | None = None
     clock_warning: bool = False
+    clock_doubtful: bool = False  # the portal's clock was too far off to believe (ignored)
     waiting: int = 0
     error: str = ""
     set_aside_keys: list[str] = field(default_factory=list)
@@ -198,6 +199,7 @@ class SyncEngine(PullSide):
                     measured_at=time.time(),
                     behind_limit=self.config.clock_behind_seconds,
                 )
+            report.clock_doubtful = self.store.sync_state.doubtful_clock() is not None
             link = self.client.link
             self.store.sync_state.set(
                 "link_estimate",
@@ -243,6 +245,7 @@ class SyncEngine(PullSide):
             total.bytes_sent += r.bytes_sent
             total.set_aside_keys += r.set_aside_keys
             total.clock_offset, total.clock_warning = r.clock_offset, r.clock_warning
+            total.clock_doubtful = r.clock_doubtful
             total.ok, total.error, total.waiting = r.ok, r.error, r.waiting
             if r.ok and (r.waiting == 0 or self._until_next_due() > horizon):
                 break

@@ -98,6 +98,7 @@ class ItemSyncEngine(SyncEngine):
                     measured_at=time.time(),
                     behind_limit=self.config.clock_behind_seconds,
                 )
+            report.clock_doubtful = self.store.sync_state.doubtful_clock() is not None
             self.store.sync_state.record_round(
                 SyncRound(
                     started_at=started,

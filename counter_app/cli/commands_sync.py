@@ -99,7 +99,14 @@ def _print_report(report, lang: str) -> None:
             if vi
             else f"Conflicts for a clerk: {report.conflicts}"
         )
-    if report.clock_warning:
+    if report.clock_doubtful:
+        from counter_app.core.messages import MESSAGES
+        from sync.status import doubt_days
+
+        days = doubt_days(report.clock_offset or 0.0)
+        text = MESSAGES["clock.portal_doubtful"][lang].format(days=days)
+        click.echo(f"{'Cảnh báo' if vi else 'Warning'}: {text}", err=True)
+    elif report.clock_warning:
         from sync.status import clock_message
 
         click.echo(
@@ -229,7 +236,7 @@ def sync_status_cmd(state: CliState, as_json: bool) -> None:
     if info["clock_message"]:
         click.echo(
             f"Cảnh báo: {info['clock_message']}"
-            if vi
+            if vi or info["clock_doubtful_s"] is not None
             else f"Warning: the local clock is {offset / 60:+.0f} min off the portal's.",
             err=True,
         )

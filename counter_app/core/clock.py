@@ -24,6 +24,12 @@ BACKDATE_WINDOW = timedelta(minutes=30)
 # hand while the PC was down, which is the same day or the next. Further back, a dossier
 # would take a code of a day this store never issued and a legal due date already past.
 RECEIPT_BACKDATE_LIMIT = timedelta(hours=24)
+# A portal clock further than this from ours is doubted, not believed: a PC clock is off by
+# minutes, or by hours when its time zone is wrong (7 h for UTC), which the portal's reading
+# must still reveal and block; a day and more is far likelier the upstream's fault (a portal
+# 10 years ahead stopped all intake, issue 20). Such a reading is reported and ignored until
+# an admin confirms it (`counter-app clock confirm --portal`).
+PORTAL_CLOCK_DOUBT = timedelta(hours=24)
 
 register(
     {
@@ -44,6 +50,18 @@ register(
             "{minutes} phút.",
             "en": "Only an admin may record a time of receipt more than {minutes} minutes "
             "before now.",
+        },
+        "clock.portal_doubtful": {
+            "vi": "Cổng báo giờ lệch {days} ngày so với máy này: nhiều khả năng đồng hồ của "
+            "Cổng sai. Bỏ qua giờ của Cổng (vẫn cấp mã hồ sơ) cho đến khi quản trị viên "
+            "xác nhận.",
+            "en": "The portal's clock is {days} days off this PC's: most likely the portal's "
+            "clock is wrong. It is ignored (dossier codes are still issued) until an admin "
+            "confirms it.",
+        },
+        "clock.no_portal_reading": {
+            "vi": "Không có giờ nào của Cổng đang chờ xác nhận.",
+            "en": "No portal clock reading is waiting for confirmation.",
         },
         "clock.receipt_too_early": {
             "vi": "Thời điểm tiếp nhận không được sớm hơn {earliest}: không trước ngày lập kho "
