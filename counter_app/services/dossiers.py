@@ -35,6 +35,7 @@ from counter_app.services.code_pool import take_dossier_code, uses_pool
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import dossier_event
 from counter_app.services.queue import save_ticket_change
+from counter_app.services.room import check_room_for_the_day
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +205,7 @@ def receive_dossier(
         check_receipt_time(
             at, created=ctx.store.audit.first_time(), trusted=ctx.store.audit.trusted_time()
         )
+    check_room_for_the_day(ctx, now)
     procedure = ctx.catalogue().procedure(procedure_code)
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")
