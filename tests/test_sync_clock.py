@@ -150,6 +150,8 @@ def test_a_portal_ten_years_ahead_is_reported_and_ignored_until_an_admin_confirm
         assert main(["--data-dir", str(data), *RECEIVE]) == 0  # intake goes on
         assert main(["--data-dir", str(data), "sync", "status"]) == 0
         assert "nhiều khả năng đồng hồ của Cổng sai" in capsys.readouterr().err
+        assert main(["--lang", "en", "--data-dir", str(data), "sync", "status"]) == 0
+        assert "most likely the portal's clock is wrong" in capsys.readouterr().err
         # the next round says the same, and still changes nothing
         main(["--data-dir", str(data), "sync", "--once", "--portal", emulator.url])
         assert stored(data, "clock_behind_s") is None

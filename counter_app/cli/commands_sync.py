@@ -233,10 +233,17 @@ def sync_status_cmd(state: CliState, as_json: bool) -> None:
         + ("—" if offset is None else f"{offset:+.1f} s")
         + (" ⚠" if info["clock_warning"] else "")
     )
-    if info["clock_message"]:
+    doubtful = info["clock_doubtful_s"]
+    if info["clock_message"] and doubtful is not None and not vi:
+        from counter_app.core.messages import MESSAGES
+        from sync.status import doubt_days
+
+        text = MESSAGES["clock.portal_doubtful"]["en"].format(days=doubt_days(doubtful))
+        click.echo(f"Warning: {text}", err=True)
+    elif info["clock_message"]:
         click.echo(
             f"Cảnh báo: {info['clock_message']}"
-            if vi or info["clock_doubtful_s"] is not None
+            if vi
             else f"Warning: the local clock is {offset / 60:+.0f} min off the portal's.",
             err=True,
         )
