@@ -71,7 +71,7 @@ def test_sqlite_full_is_named_and_nothing_is_half_written(store, ctx, clock) -> 
             before = counts(store)
     assert caught.value.sqlite_errorcode == sqlite3.SQLITE_FULL
     full = disk_full(caught.value)
-    assert full is not None and "Ổ đĩa chứa dữ liệu đã đầy" in full.message("vi")
+    assert full is not None and "Ổ đĩa đã đầy nên không ghi được" in full.message("vi")
     assert "giải phóng chỗ trống" in full.message("vi")
     assert not store.conn.in_transaction
     assert counts(store) == before  # nothing of the failed receipt
@@ -153,7 +153,7 @@ def test_a_full_disk_from_the_command_line(small_disk) -> None:
     filler = fill(disk)
     done = cli(folder, *RECEIVE)
     assert done.returncode == 1, (done.stdout, done.stderr)
-    assert "Ổ đĩa chứa dữ liệu đã đầy" in done.stderr, done.stderr
+    assert "Ổ đĩa đã đầy nên không ghi được" in done.stderr, done.stderr
     assert "Lỗi không mong đợi" not in done.stderr and "Traceback" not in done.stderr
     filler.unlink()  # space comes back
     store = open_store(folder)

@@ -15,14 +15,14 @@ from counter_app.store.room import DAY_OF_ROOM, LOW_ROOM, free_bytes, is_disk_fu
 register(
     {
         "disk.full": {
-            "vi": "Ổ đĩa chứa dữ liệu đã đầy nên không ghi được; việc vừa làm chưa được lưu "
-            "và không có gì bị ghi dở. Hãy giải phóng chỗ trống (xóa tệp không cần, chuyển "
+            "vi": "Ổ đĩa đã đầy nên không ghi được; việc vừa làm chưa được lưu và không có "
+            "gì bị ghi dở. Hãy giải phóng chỗ trống (xóa tệp không cần, chuyển "
             "bản sao lưu cũ sang ổ khác, dọn Thùng rác) rồi làm lại; nếu không được, báo "
             "quản trị viên.",
-            "en": "The disk holding the data is full, so nothing could be written; what you "
-            "just did was not saved and nothing is half-written. Free some space (delete "
-            "files you do not need, move old backups to another drive, empty the Recycle "
-            "Bin) and try again; if that fails, tell the admin.",
+            "en": "The disk is full, so nothing could be written; what you just did was not "
+            "saved and nothing is half-written. Free some space (delete files you do not "
+            "need, move old backups to another drive, empty the Recycle Bin) and try again; "
+            "if that fails, tell the admin.",
         },
         "disk.no_room_for_the_day": {
             "vi": "Ổ đĩa chứa dữ liệu chỉ còn trống {free} MB, không đủ cho một ngày tiếp nhận "
