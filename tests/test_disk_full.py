@@ -217,3 +217,24 @@ def test_the_status_bar_shows_the_free_space_when_it_runs_low(small_disk, qtbot,
         window.close()
         session.close()
         store.close()
+
+
+def test_a_commit_that_meets_a_full_disk_leaves_no_transaction_open(small_disk) -> None:
+    """The disk fills between a use case's writes and its commit (the WAL cannot grow): the
+    commit fails, nothing of it stays, and the next use case can begin."""
+    disk = small_disk(8)
+    store = open_store(disk / "data")
+    try:
+        store.conn.execute("CREATE TABLE probe (x TEXT)")
+        filler = None
+        with pytest.raises(sqlite3.OperationalError) as caught, store.transaction():
+            store.conn.execute("INSERT INTO probe VALUES (?)", ("x" * 200_000,))
+            filler = fill(disk)
+        assert disk_full(caught.value) is not None
+        assert not store.conn.in_transaction
+        filler.unlink()
+        with store.transaction():  # the next use case begins and commits
+            store.conn.execute("INSERT INTO probe VALUES ('y')")
+        assert [r[0] for r in store.query("SELECT x FROM probe")] == ["y"]
+    finally:
+        store.close()

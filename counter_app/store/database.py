@@ -117,12 +117,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise
         else:
-            try:
-                self.conn.execute("COMMIT")
-            except BaseException:  # a full disk at the commit: nothing of it stays
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+            self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
