@@ -61,6 +61,8 @@ def test_a_stale_move_is_refused_and_becomes_a_conflict(
     # the refused move is answered, not waiting: the portal's 4→9 was pulled after it
     assert store.dossiers.get(code).status == DossierStatus.DONE == portal
     assert sync_status(store)["waiting"] == 0 and len(sync_status(store)["conflicts"]) == 1
+    refused = store.query("SELECT payload FROM outbox WHERE state = 'conflict'")
+    assert [r["payload"] for r in refused] == [""]  # never sent again: no citizen data kept
     assert store.sync_state.cursor() == "2"  # both of its changes pulled
     check_exactly_once(store, emulator.url, station.id)
     # a clerk keeps the portal's status: nothing to move, the conflict closes

@@ -170,10 +170,11 @@ class Outbox:
 
     def mark_conflict(self, key: str, *, reason: str) -> None:
         """The portal refused a move because the dossier's status there had moved on: the
-        refusal is a conflict for a clerk (sync_conflicts), never sent again."""
+        refusal is a conflict for a clerk (sync_conflicts), never sent again, so the local
+        copy of the payload goes, as for a synced item (a citizen's erasure leaves none)."""
         self._store.conn.execute(
             "UPDATE outbox SET state = 'conflict', tries = tries + 1, last_error = ?, "
-            "next_try_at = NULL WHERE idem_key = ? AND state != 'synced'",
+            "next_try_at = NULL, payload = '' WHERE idem_key = ? AND state != 'synced'",
             (reason, key),
         )
 
