@@ -55,8 +55,12 @@ class Limits:
     off with a message; the defaults leave room for a 20,000-item push and a catalogue."""
 
     answer_bytes: int = 32_000_000  # one answer, after gzip is undone
-    answer_seconds: float = 120.0  # one request, upload and answer together
-    round_seconds: float = 600.0  # one whole round of pushes and pulls
+    answer_seconds: float = 60.0  # one request, upload and answer together
+    # one whole round of pushes and pulls, whatever the upstream does: a portal that drips a
+    # byte at a time held a round 124 s before (issue 20). Batches are sized to about a
+    # second of the link, so a round cut here leaves the rest to the next one, which starts
+    # at once when work is due
+    round_seconds: float = 90.0
     # pulled pages in one round: 100,000 changes at 500 a page, a month away and more; a
     # portal that says `more` for ever costs a round 200 requests, not all of them
     pages_per_round: int = 200
@@ -214,6 +218,7 @@ RESULT = Obj(
         "duplicate": Boolean(),
         "reason": Nullable(Text(1000)),
         "retryable": Boolean(),
+        "portal_status": Nullable(Integer(0, 99)),  # with status_mismatch: where it is
     },
 )
 RUNS = Obj(
@@ -226,7 +231,11 @@ RUNS = Obj(
 )
 PUSHED = Obj(
     {"results": Anything()},  # a list of RESULT, or RUNS with ack_format "runs": see below
-    {"ack_format": OneOf((p.ACK_RUNS,)), "portal_time": PORTAL_TIME},
+    {
+        "ack_format": OneOf((p.ACK_RUNS,)),
+        "portal_time": PORTAL_TIME,
+        "change_seq": Nullable(Integer(0)),
+    },
 )
 # what the engine reads from each kind of change; other kinds are kept for a clerk as they are
 CHANGE_DATA = {
@@ -285,6 +294,11 @@ def push_results(data: Any, station_id: str, sent: int) -> list[dict[str, Any]]:
         if result["status"] == "accepted" and not result.get("portal_id"):
             raise _fault(f"push.results[{i}].portal_id", "no_portal_id")
     return expanded
+
+
+def change_seq(data: dict) -> int | None:
+    """Where the portal's change feed stood when it took a push (checked by push_results)."""
+    return data.get("change_seq")
 
 
 def changes_page(data: Any, cursor: str, limit: int) -> dict:

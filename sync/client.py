@@ -26,6 +26,7 @@ from sync.answers import Limits
 from sync.errors import PortalError as PortalError  # the engine takes them from here
 from sync.errors import Refused, UpstreamFault
 from sync.errors import TransportError as TransportError
+from sync.wire import Late, read_within
 
 
 @dataclass
@@ -162,9 +163,14 @@ class PortalClient:
                 **kwargs,
             )
             try:
-                return self._read_capped(response, deadline), response
+                body = read_within(
+                    response, deadline=deadline, cap=limits.answer_bytes, read_timeout=read
+                )
+                return body, response
             finally:
                 response.close()
+        except Late:
+            raise self._too_slow(deadline) from None
         except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
             if time.monotonic() >= deadline - 0.05:  # the read was cut to the deadline
                 raise self._too_slow(deadline) from None
@@ -173,29 +179,6 @@ class PortalClient:
             raise UpstreamFault("sync.link.timeout", seconds=read) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
             raise UpstreamFault("sync.link.down") from None
-
-    def _read_capped(self, response: requests.Response, deadline: float) -> bytes:
-        cap = self.limits.answer_bytes
-        declared = response.headers.get("Content-Length") or ""
-        if declared.isdigit() and int(declared) > cap:
-            raise UpstreamFault("sync.answer.too_large", limit=cap)
-        raw = response.raw
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise self._too_slow(deadline)
-            sock = getattr(raw.connection, "sock", None)
-            if sock is not None:  # this read may not outlast the deadline either
-                sock.settimeout(min(self.timeout[1], left))
-            chunk = raw.read1(65536, decode_content=True)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > cap:
-                raise UpstreamFault("sync.answer.too_large", limit=cap)
-            chunks.append(chunk)
 
     def _too_slow(self, deadline: float) -> UpstreamFault:
         """An answer cut at its deadline counts as a timeout: a portal that drips is as
@@ -313,16 +296,20 @@ class PortalClient:
         raw = head + b',"items":[' + b",".join(encoded_items) + b"]}"
         return PreparedPush(p.gzip_bytes(raw), len(raw), len(encoded_items))
 
-    def send_push(self, prepared: PreparedPush, token: str) -> list[dict[str, Any]]:
+    def send_push(
+        self, prepared: PreparedPush, token: str
+    ) -> tuple[list[dict[str, Any]], int | None]:
         """One signed push with the given token; touches no store, so it may run on a
-        worker thread while the engine prepares the next batch. Refusals are raised."""
+        worker thread while the engine prepares the next batch. Refusals are raised.
+        Returns the per-item results and where the portal's change feed stood."""
         headers = {
             **self.signed_batch(prepared.body),
             "Authorization": f"Bearer {token}",
             p.H_ACK_FORMAT: p.ACK_RUNS,
         }
         data = self._request("POST", p.PATH_PUSH, data=prepared.body, headers=headers)
-        return answers.push_results(data, self.station_id, prepared.items)
+        results = answers.push_results(data, self.station_id, prepared.items)
+        return results, answers.change_seq(data)
 
     def push(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         prepared = self.prepare_push([encode_item(i) for i in items])

@@ -35,6 +35,7 @@ from sync.emulator_state import Faults, Link, _sleep
 
 DB = "dvcqg-emulator.db"
 E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS, E_LOGIN = "-1", "-2", "-3", "-4", "-5"
+E_STATUS = "-6"  # a step from a status the dossier has left
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dossiers (code TEXT PRIMARY KEY, record TEXT NOT NULL,
     creates INTEGER NOT NULL DEFAULT 1, updates INTEGER NOT NULL DEFAULT 0);
@@ -240,20 +241,44 @@ class DvcqgState:
         return {"error_code": self.ok_code, "message": "Thành công", "result": result}
 
     def _progress(self, body: dict) -> Any:
+        """Steps, each naming the status it moves from (`TrangThaiTruoc`): one from a
+        status the dossier has left is refused, as a one-door system would; a step to where
+        it already is changes nothing and is taken. The step sets the dossier's status."""
         data = rules.check_data(body, rules.PROGRESS, rules.PROGRESS_REQUIRED)
         with self.lock, self.conn:
             for record in data:
-                held = self.conn.execute(
-                    "SELECT 1 FROM dossiers WHERE code = ?", (record["MaHoSo"],)
+                code = record["MaHoSo"]
+                row = self.conn.execute(
+                    "SELECT record FROM dossiers WHERE code = ?", (code,)
                 ).fetchone()
-                if not held:
-                    raise Refusal(E_NOT_FOUND, f"Không tìm thấy hồ sơ {record['MaHoSo']}")
+                if not row:
+                    raise Refusal(E_NOT_FOUND, f"Không tìm thấy hồ sơ {code}")
+                held = str(json.loads(row[0]).get("TrangThaiHoSo"))
+                if held not in (record["TrangThai"], record["TrangThaiTruoc"]):
+                    raise Refusal(E_STATUS, f"Hồ sơ {code} đang ở trạng thái {held}")
             for record in data:
+                self._set_status(record["MaHoSo"], record["TrangThai"])
                 self.conn.execute(
                     "INSERT INTO progress(code, record) VALUES (?, ?)",
                     (record["MaHoSo"], json.dumps(record, ensure_ascii=False)),
                 )
         return None
+
+    def _set_status(self, code: str, status: str) -> None:
+        row = self.conn.execute("SELECT record FROM dossiers WHERE code = ?", (code,)).fetchone()
+        record = {**json.loads(row[0]), "TrangThaiHoSo": status}
+        self.conn.execute(
+            "UPDATE dossiers SET record = ? WHERE code = ?",
+            (json.dumps(record, ensure_ascii=False), code),
+        )
+
+    def move(self, code: str, status: str) -> bool:
+        """The portal's own move (a higher level processing the dossier; tests)."""
+        with self.lock, self.conn:
+            if not self.conn.execute("SELECT 1 FROM dossiers WHERE code = ?", (code,)).fetchone():
+                return False
+            self._set_status(code, status)
+        return True
 
     def _lookup(self, body: dict) -> list:
         code = body.get("mahoso")
@@ -481,6 +506,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif (name, method) == ("expire-sessions", "POST"):
             state.expire_sessions()
             self._send(200, {})
+        elif (name, method) == ("move", "POST"):  # {"MaHoSo": code, "TrangThai": "9"}
+            order = json.loads(raw or b"{}")
+            moved = state.move(str(order.get("MaHoSo", "")), str(order.get("TrangThai", "")))
+            self._send(200 if moved else 404, {"moved": moved})
         else:
             self._send(404, {"error_code": "404", "message": "Không có", "result": None})
 

@@ -150,11 +150,12 @@ PROGRESS = {
     "ThoiDiemXuLy": _date(required=True),
     "PhongBanXuLy": _text(),
     "NoiDungXuLy": _text(),
+    "TrangThaiTruoc": STATUS,  # where the step moves from (our emulator's rule)
     "TrangThai": STATUS,
     "NgayBatDau": _date(),
     "NgayKetThucTheoQuyDinh": _date(),
 }
-PROGRESS_REQUIRED = ("MaHoSo", "ThoiDiemXuLy", "TrangThai")
+PROGRESS_REQUIRED = ("MaHoSo", "ThoiDiemXuLy", "TrangThaiTruoc", "TrangThai")
 _PERCENT = re.compile(r"^(100|[1-9]?\d)(\.\d{1,2})?%$")
 
 

@@ -128,6 +128,7 @@ def check_step(s: Any) -> None:
     _time("ThoiDiemXuLy", s.get("ThoiDiemXuLy"), "%Y-%m-%dT%H:%M:%S", required=True)
     _time("NgayBatDau", s.get("NgayBatDau", ""), "%Y-%m-%dT%H:%M:%S")
     _time("NgayKetThucTheoQuyDinh", s.get("NgayKetThucTheoQuyDinh", ""), "%Y-%m-%dT%H:%M:%S")
+    _int("TrangThaiTruoc", s.get("TrangThaiTruoc"), range(1, 11))
     _int("TrangThai", s.get("TrangThai"), range(1, 11))
 
 
@@ -135,6 +136,7 @@ def check_status(s: Any) -> None:
     if not isinstance(s, dict):
         raise Bad(400, "Dữ liệu trạng thái phải là đối tượng")
     _str("MaHoSo", s.get("MaHoSo"), 100, required=True)
+    _int("TrangThaiTruoc", s.get("TrangThaiTruoc"), range(1, 11))
     _int("TrangThai", s.get("TrangThai"), range(1, 11))
     fees = s.get("LePhi", [])
     if not isinstance(fees, list):
@@ -253,10 +255,14 @@ class MotcuaState:
         with self.lock, self.conn:
             for entry in body:
                 row = self.conn.execute(
-                    "SELECT 1 FROM dossiers WHERE code = ?", (entry["MaHoSo"],)
+                    "SELECT status FROM dossiers WHERE code = ?", (entry["MaHoSo"],)
                 ).fetchone()
                 if row is None:
                     return 404, {"message": f"Không tìm thấy hồ sơ {entry['MaHoSo']}"}
+                # a move from a status the dossier has left is refused; one to where it
+                # already is changes nothing and is taken
+                if row[0] not in (entry["TrangThai"], entry["TrangThaiTruoc"]):
+                    return 409, {"message": "Trạng thái hồ sơ đã thay đổi", "TrangThai": row[0]}
             for entry in body:
                 if path == "/CapNhatTienTrinh":
                     self.conn.execute(
@@ -492,6 +498,14 @@ class _Handler(BaseHTTPRequestHandler):
             order = json.loads(raw or b"{}")
             state.reserve(str(order["agency"]), int(order["first"]), int(order["last"]))
             self._send(200, {})
+        elif (name, method) == ("move", "POST"):  # {"MaHoSo", "TrangThai"}: the system's own
+            order = json.loads(raw or b"{}")
+            with state.lock, state.conn:
+                moved = state.conn.execute(
+                    "UPDATE dossiers SET status = ? WHERE code = ?",
+                    (int(order.get("TrangThai", 0)), str(order.get("MaHoSo", ""))),
+                ).rowcount
+            self._send(200 if moved else 404, {"moved": bool(moved)})
         elif (name, method) == ("expire-tokens", "POST"):
             with state.lock:
                 state.conn.execute("DELETE FROM tokens")

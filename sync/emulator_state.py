@@ -36,6 +36,9 @@ class Faults:
     bandwidth: float = 0.0  # bytes per second each way; 0 = unlimited
     latency: float = 0.0  # round-trip time added to every request, seconds
     clock_skew: float = 0.0  # the portal's clock minus the true time, seconds
+    # share of status pushes taken without checking the status they move from: a portal
+    # that does not check, against which the client must still not go backwards
+    status_unchecked: float = 0.0
     seed: int | None = None
 
     _ALIASES = {"5xx": "error_5xx"}
@@ -313,7 +316,10 @@ class PortalState:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
-        return {"portal_time": self.now(), "results": results}
+        # where the change feed stood when these items were taken: a pulled change up to
+        # here is older than them (the client never applies it over its own accepted move)
+        (change_seq,) = self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
+        return {"portal_time": self.now(), "results": results, "change_seq": change_seq}
 
     def _push_item(self, station_id: str, item: dict, now: float) -> dict:
         key = str(item.get("key", ""))
@@ -385,10 +391,19 @@ class PortalState:
             if not isinstance(status, int) or not 1 <= status <= 10:
                 return _rejected(key, "bad_status", retryable=False)
             row = self.conn.execute(
-                "SELECT portal_id FROM dossiers WHERE code = ?", (code,)
+                "SELECT portal_id, status FROM dossiers WHERE code = ?", (code,)
             ).fetchone()
             if row is None:
                 return _rejected(key, "unknown_dossier", retryable=True)
+            before = payload.get("TrangThaiTruoc")
+            if not isinstance(before, int) or not 1 <= before <= 10:
+                return _rejected(key, "missing_fields:TrangThaiTruoc", retryable=False)
+            held = row["status"]
+            # as a one-door system does: a move from a status the dossier has left is
+            # refused (a move to where it already is changes nothing and is taken)
+            if status != held and before != held and not self.roll(self.faults.status_unchecked):
+                self.bump("conflicts")
+                return {**_rejected(key, "status_mismatch", retryable=False), "portal_status": held}
             self.conn.execute(
                 "UPDATE dossiers SET status = ?, changed_at = ? WHERE code = ?",
                 (status, now, code),

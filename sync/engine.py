@@ -90,8 +90,7 @@ class _InFlight:
 
 
 def _timed_send(client: PortalClient, prepared: PreparedPush, token: str):
-    results = client.send_push(prepared, token)
-    return results, time.monotonic()
+    return client.send_push(prepared, token), time.monotonic()
 
 
 class SimulatedCrash(BaseException):
@@ -178,6 +177,7 @@ class SyncEngine(PullSide):
                     measured_at=time.time(),
                     behind_limit=self.config.clock_behind_seconds,
                 )
+            report.clock_doubtful = self.store.sync_state.doubtful_clock() is not None
             link = self.client.link
             self.store.sync_state.set(
                 "link_estimate",
@@ -223,6 +223,7 @@ class SyncEngine(PullSide):
             total.bytes_sent += r.bytes_sent
             total.set_aside_keys += r.set_aside_keys
             total.clock_offset, total.clock_warning = r.clock_offset, r.clock_warning
+            total.clock_doubtful = r.clock_doubtful
             total.ok, total.error, total.waiting = r.ok, r.error, r.waiting
             if r.ok and (r.waiting == 0 or self._until_next_due() > horizon):
                 break
@@ -420,7 +421,7 @@ class SyncEngine(PullSide):
         error: PortalError
         for attempt in range(3):
             try:
-                results, done = entry.future.result()
+                (results, change_seq), done = entry.future.result()
             except Refused as refused:
                 if attempt < 2 and refused.error in _RESIGN:
                     if refused.error != "stale_timestamp":  # that one only needs a new clock
@@ -439,7 +440,7 @@ class SyncEngine(PullSide):
             self._measure(entry, done)
             self.batch_size = min(self.config.batch_items, self.batch_size * 2)
             self.hook("push.answered")
-            self._apply_results(entry.batch, results, report)
+            self._apply_results(entry.batch, results, report, change_seq)
             self.hook("push.committed")
             return None
         reason = str(error) or type(error).__name__
@@ -503,12 +504,18 @@ class SyncEngine(PullSide):
         delay = backoff_delay(tries, self.config.backoff_base, self.config.backoff_cap)
         return _epoch(now + delay)
 
-    def _apply_results(self, batch: list, results: list[dict], report: SyncReport) -> None:
+    def _apply_results(
+        self, batch: list, results: list[dict], report: SyncReport, change_seq: int | None
+    ) -> None:
         """One transaction for the batch: portal ids recorded and items marked synced
-        together, so a kill leaves either all of it or none (then sent again, same keys)."""
+        together, so a kill leaves either all of it or none (then sent again, same keys).
+        A dossier's accepted move records where the portal's change feed stood
+        (`change_seq`): pulled changes up to there are older and never undo it. A move
+        refused because the portal's status had moved on becomes a conflict for a clerk."""
         by_key = {r.get("key"): r for r in results if isinstance(r, dict)}
         now, at = time.time(), self.now()
         acked: list[tuple[str, str, str, str]] = []
+        moved: list[str] = []  # dossiers this batch moved (not a repeat of an older push)
         with self.store.transaction():
             for item in batch:
                 result = by_key.get(item.idem_key)
@@ -520,10 +527,18 @@ class SyncEngine(PullSide):
                     )
                     report.pushed += 1
                     report.duplicates += bool(result.get("duplicate"))
+                    if item.entity == "dossier" and not result.get("duplicate"):
+                        moved.append(item.entity_id)
                     continue
                 reason = str(result.get("reason") or "rejected")
+                if reason == "status_mismatch" and item.op == "dossier.status":
+                    self._move_refused(item, result.get("portal_status"), report)
+                    continue
                 self._item_failed(item, reason, report, now, permanent=not result.get("retryable"))
             self.store.sync_state.record_portal_ids(acked, at=at)
+            if change_seq is not None:  # a repeat was taken earlier, when the feed was older
+                for code in moved:
+                    self.store.sync_state.record_pushed_move(code, change_seq)
             self.store.outbox.mark_synced_many([row[0] for row in acked])
 
 

@@ -22,7 +22,7 @@ from datetime import datetime
 from counter_app.core.clock import system_now
 from counter_app.core.messages import MESSAGES, register
 from counter_app.services.station import load_station
-from sync.dialects.base import Rejected
+from sync.dialects.base import MovedOn, Rejected
 from sync.engine import SyncConfig, SyncEngine, SyncReport, _epoch, backoff_delay
 from sync.errors import PortalError, TransportError, UpstreamFault
 
@@ -72,6 +72,9 @@ class ItemSyncEngine(SyncEngine):
         report = SyncReport()
         started = self.now()
         before = self.dialect.requests
+        self.dialect.begin_round(self.config.limits)
+        with self.store.transaction():
+            self.store.outbox.release_sending()  # a round cut or killed mid-send: sent again
         try:
             self._push_all(report)
             self.dialect.after_push(report)
@@ -95,6 +98,7 @@ class ItemSyncEngine(SyncEngine):
                     measured_at=time.time(),
                     behind_limit=self.config.clock_behind_seconds,
                 )
+            report.clock_doubtful = self.store.sync_state.doubtful_clock() is not None
             self.store.sync_state.record_round(
                 SyncRound(
                     started_at=started,
@@ -167,6 +171,11 @@ class ItemSyncEngine(SyncEngine):
             self.hook("push.before")
             try:
                 upstream_id = self.dialect.send(item, unsure=unsure)
+            except MovedOn as moved:  # the upstream moved the dossier meanwhile
+                with self.store.transaction():
+                    self._move_refused(item, moved.portal_status, report)
+                    self.store.sync_state.delete(marker)
+                continue
             except Rejected as refused:
                 with self.store.transaction():
                     self._item_failed(
@@ -188,7 +197,7 @@ class ItemSyncEngine(SyncEngine):
                 if isinstance(error, UpstreamFault) and error.code == "sync.portal.unavailable":
                     suspects.append((item, error.params.get("status", 500)))
                 failures += 1
-                if failures >= self.config.round_failures:
+                if failures >= self.config.round_failures or _round_over(error):
                     raise
                 time.sleep(backoff_delay(failures, self.config.pause_base, 5.0))
                 continue
@@ -207,3 +216,8 @@ class ItemSyncEngine(SyncEngine):
             report.pushed += 1
             if self.progress:
                 self.progress("push", report.pushed + report.set_aside, total)
+
+
+def _round_over(error: TransportError) -> bool:
+    """The round's deadline passed: every further request would be refused at once."""
+    return isinstance(error, UpstreamFault) and error.code == "sync.round.too_long"

@@ -12,6 +12,7 @@ from counter_app.core import dossier as rules
 from counter_app.core.calendar import CalendarOverride, validate_override
 from counter_app.core.catalogue import parse_catalogue
 from counter_app.core.errors import DomainError
+from counter_app.core.messages import MESSAGES, register
 from counter_app.services.context import ServiceContext
 from counter_app.services.upstream import (
     PORTAL_ACTOR,
@@ -22,6 +23,24 @@ from counter_app.services.upstream import (
 from sync.backoff import backoff_delay
 from sync.client import TransportError
 from sync.report import SyncReport
+
+register(
+    {
+        "sync.move_refused": {
+            "vi": "Cổng từ chối chuyển hồ sơ từ «{before}» sang «{after}»: trên Cổng hồ sơ "
+            "đã ở «{portal}». Cán bộ chọn giữ trạng thái của Cổng hoặc của máy này.",
+            "en": "The portal refused the move from '{before}' to '{after}': the dossier is "
+            "'{portal}' there. A clerk keeps the portal's status or this station's.",
+        },
+    }
+)
+
+
+def _status_name(status) -> str:
+    try:
+        return rules.STATUS_NAMES[rules.DossierStatus(int(status))][0]
+    except (TypeError, ValueError, KeyError):
+        return str(status)
 
 
 class PullSide:
@@ -107,7 +126,13 @@ class PullSide:
             report.conflicts += 1
 
     def _apply_status(self, seq: int, code: str, data: dict, report: SyncReport) -> None:
-        """Through the services' write step (counter_app/services/upstream.py)."""
+        """Through the services' write step (counter_app/services/upstream.py). A change
+        older than a move of ours the portal took after it is not applied: the portal
+        holds our move now, and the older change would undo it here only."""
+        pushed = self.store.sync_state.pushed_move(code)
+        if pushed is not None and seq <= pushed:
+            self._audit("sync.pull.superseded", "dossier", code, {"seq": seq, "pushed": pushed})
+            return
         outcome, reason = apply_portal_status(self._ctx(), seq=seq, code=code, data=data)
         if outcome is Outcome.CONFLICT:
             try:
@@ -116,6 +141,11 @@ class PullSide:
                 target = None
             local = self.store.dossiers.get(code)
             change = {"seq": seq, "kind": "dossier.status", "data": data}
+            if self.store.sync_state.merge_conflict(
+                entity_id=code, portal_status=target, change_seq=seq, change=change
+            ):  # what the portal said when it refused our move: one conflict, not two
+                self._audit("sync.conflict", "dossier.status", code, {"seq": seq, "reason": reason})
+                return
             self._conflict(
                 seq,
                 "dossier.status",
@@ -128,6 +158,37 @@ class PullSide:
             report.conflicts += 1
         elif outcome is Outcome.HELD:
             report.held += 1
+
+    def _move_refused(self, item, portal_status: int | None, report: SyncReport) -> None:
+        """Inside the caller's transaction: the portal refused a move of ours because the
+        dossier had left the status it moves from. Never sent again; a conflict for a clerk
+        names where the portal has it (keep the portal's status, or ours)."""
+        code = item.entity_id
+        local = self.store.dossiers.get(code)
+        before = item.payload.get("previous")
+        after = (item.payload.get("dossier") or {}).get("status")
+        reason = MESSAGES["sync.move_refused"]["vi"].format(
+            before=_status_name(before),
+            after=_status_name(after),
+            portal=_status_name(portal_status) if portal_status else "không rõ",
+        )
+        self.store.outbox.mark_conflict(item.idem_key, reason=reason)
+        self._audit("sync.push.refused", "dossier", code, {"key": item.idem_key, "reason": reason})
+        if self.store.sync_state.has_open_conflict(code, portal_status):
+            return  # a later move of the same dossier, refused for the same cause
+        data = {"MaHoSo": code, "TrangThai": portal_status, "NoiDungXuLy": ""}
+        change = {"kind": "dossier.status", "refused": item.idem_key, "data": data}
+        self.store.sync_state.add_conflict(
+            at=self.now(),
+            change_seq=0,
+            kind="dossier.status",
+            entity_id=code,
+            local_status=None if local is None else int(local.status),
+            portal_status=portal_status,
+            reason=reason,
+            change=change,
+        )
+        report.conflicts += 1
 
     def _release_held(self, report: SyncReport) -> None:
         """Pulled changes that waited for a local change to be sent go in now, if it was."""

@@ -21,6 +21,7 @@ class SyncReport:
     bytes_sent: int = 0
     clock_offset: float | None = None
     clock_warning: bool = False
+    clock_doubtful: bool = False  # the portal's clock was too far off to believe (ignored)
     waiting: int = 0
     error: str = ""
     set_aside_keys: list[str] = field(default_factory=list)

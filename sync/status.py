@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from counter_app.core.clock import system_now, vn_time
+from counter_app.core.messages import MESSAGES
 from counter_app.store import Store
 from sync.engine import SyncConfig
 
@@ -53,13 +54,21 @@ def sync_status(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
         "clock_offset_s": offset,
         "clock_warning": offset is not None and abs(offset) > SyncConfig.clock_warn_seconds,
         "clock_behind_s": store.sync_state.local_clock_behind(),
-        "clock_message": clock_message(offset, store.sync_state.local_clock_behind()),
+        "clock_doubtful_s": store.sync_state.doubtful_clock(),
+        "clock_message": clock_message(
+            offset, store.sync_state.local_clock_behind(), store.sync_state.doubtful_clock()
+        ),
         "pull_cursor": store.sync_state.cursor(),
     }
 
 
-def clock_message(offset: float | None, behind: float | None = None) -> str:
-    """The Vietnamese warning for a clock far off the portal's ('' when it is fine)."""
+def clock_message(
+    offset: float | None, behind: float | None = None, doubtful: float | None = None
+) -> str:
+    """The Vietnamese warning for a clock far off the portal's ('' when it is fine); a
+    reading too far off to believe says so instead."""
+    if doubtful is not None:
+        return MESSAGES["clock.portal_doubtful"]["vi"].format(days=doubt_days(doubtful))
     if offset is None or abs(offset) <= SyncConfig.clock_warn_seconds:
         return ""
     minutes = max(1, round(abs(offset) / 60))
@@ -68,3 +77,7 @@ def clock_message(offset: float | None, behind: float | None = None) -> str:
     if behind:
         text += " Không cấp mã hồ sơ mới cho đến khi chỉnh lại đồng hồ."
     return text
+
+
+def doubt_days(offset: float) -> int:
+    return max(1, round(abs(offset) / 86_400))

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -70,6 +71,12 @@ def test_version_from_the_installed_script() -> None:
     assert re.fullmatch(r"counter-app \d+\.\d+\.\d+\n", out)
 
 
+def appointment(capsys, data: Path, procedure: str, at: str) -> str:
+    code, out, _ = run(capsys, data, "appointment", "--procedure", procedure, "--at", at, "--json")
+    assert code == 0
+    return json.loads(out)["due_at"]
+
+
 def test_a_counter_day(capsys, data) -> None:
     code, out, _ = run(capsys, data, "ticket", "take", "--group", "A", "--json")
     assert code == 0 and json.loads(out)["label"] == "A001"
@@ -78,13 +85,15 @@ def test_a_counter_day(capsys, data) -> None:
     code, out, _ = run(
         capsys, data, "dossier", "receive", "--documents", "all", "--procedure", "1.001193",
         "--name", "Nguyễn Thị Đường", "--citizen-id", "001190012345",
-        "--phone", "0912345678", "--address", "Thôn 3", "--ticket", "A001",
-        "--at", "2026-04-29T09:00", "--json",
+        "--phone", "0912345678", "--address", "Thôn 3", "--ticket", "A001", "--json",
     )  # fmt: skip
     assert code == 0
     received = json.loads(out)
-    assert received["code"] == "000.00.01.H22-260429-0001"
-    assert received["due_at"] == "2026-04-29T17:00:00+07:00"
+    # received now (a receipt may not be dated before the store began): today's code, and
+    # the due time the appointment command gives for the same moment
+    day = received["received_at"][2:10].replace("-", "")
+    assert received["code"] == f"000.00.01.H22-{day}-0001"
+    assert received["due_at"] == appointment(capsys, data, "1.001193", received["received_at"])
     code, out, _ = run(capsys, data, "search", "nguyen duong")
     assert "Nguyễn Thị Đường" in out and received["code"] in out
     code, out, _ = run(capsys, data, "dossier", "status", received["code"], "--to", "4")
@@ -101,11 +110,13 @@ def test_a_counter_day(capsys, data) -> None:
 def test_receive_prints_code_and_due_in_vietnamese(capsys, data) -> None:
     code, out, _ = run(
         capsys, data, "dossier", "receive", "--documents", "all", "--procedure", "1.003583",
-        "--name", "Lê Văn An", "--at", "2026-04-29T09:00",
+        "--name", "Lê Văn An",
     )  # fmt: skip
     assert code == 0
-    assert "Mã hồ sơ: 000.00.01.H22-260429-0001" in out
-    assert "Hẹn trả kết quả: 09 giờ 00 phút, ngày 06/05/2026" in out
+    dossier_code = re.search(r"Mã hồ sơ: (000\.00\.01\.H22-\d{6}-0001)\n", out).group(1)
+    shown = json.loads(run(capsys, data, "dossier", "show", dossier_code, "--json")[1])
+    due = datetime.fromisoformat(appointment(capsys, data, "1.003583", shown["received_at"]))
+    assert f"Hẹn trả kết quả: {due:%H} giờ {due:%M} phút, ngày {due:%d/%m/%Y}" in out, out
 
 
 @pytest.mark.parametrize(

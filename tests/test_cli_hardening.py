@@ -159,3 +159,19 @@ def test_sync_refuses_an_interval_that_would_spin_or_never_wake(data, capsys, gi
     code, _, err = run(capsys, *args, given)
     assert code == 2 and "--interval là số giây giữa hai lượt" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_backup_folder_is_refused_not_the_current_one(
+    data, capsys, tmp_path, monkeypatch, blank
+) -> None:
+    """Issue 20 #11: `backup --to ""` wrote into the folder the command ran in, exit 0."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, out, err = run(capsys, "--data-dir", str(data), "backup", "--to", blank)
+    assert code == 2, (out, err)
+    assert "Thư mục sao lưu để trống" in err and "Traceback" not in err
+    assert list(here.iterdir()) == []
+    assert run(capsys, "--data-dir", str(data), "backup", "--to", str(tmp_path / "usb"))[0] == 0
+    assert list((tmp_path / "usb").iterdir())

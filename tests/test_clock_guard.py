@@ -16,7 +16,7 @@ import pytest
 
 from counter_app.cli import main
 from counter_app.core.clock import VN_TZ
-from counter_app.core.errors import ClockError, DomainError, Forbidden
+from counter_app.core.errors import ClockError, DomainError, Forbidden, ValidationError
 from counter_app.core.roles import Actor, Role
 from counter_app.services import accounts, dossiers, queue, ratings
 from counter_app.services.setup import confirm_clock, initialise_store
@@ -98,7 +98,8 @@ def test_a_pc_clock_in_2000_refuses_receipt_and_ticket_from_the_cli(cli_store) -
 
 
 def test_a_clerk_cannot_backdate_a_receipt_from_the_cli(cli_store) -> None:
-    now = datetime.now(VN_TZ).replace(second=0, microsecond=0)
+    # a day after the store was set up: a receipt may not go back before the store began
+    now = datetime.now(VN_TZ).replace(second=0, microsecond=0) + timedelta(days=1)
     clerk = {"user": "canbo1", "password": "mat-khau-can-bo"}
     done = cli_at(now.isoformat(), cli_store, *RECEIVE, "--at", "2000-01-03T09:00", **clerk)
     assert done.returncode == 1
@@ -106,10 +107,22 @@ def test_a_clerk_cannot_backdate_a_receipt_from_the_cli(cli_store) -> None:
     assert counts(cli_store)["dossiers"] == 0
     recent = (now - timedelta(minutes=20)).isoformat()
     assert cli_at(now.isoformat(), cli_store, *RECEIVE, "--at", recent, **clerk).returncode == 0
+    later = now + timedelta(days=1)  # two days after the store was set up
     admin = cli_at(
-        now.isoformat(), cli_store, *RECEIVE, "--at", (now - timedelta(days=1)).isoformat()
+        later.isoformat(), cli_store, *RECEIVE, "--at", (later - timedelta(days=1)).isoformat()
     )
     assert admin.returncode == 0, admin.stderr
+
+
+def test_not_even_an_admin_backdates_a_receipt_to_2000(cli_store) -> None:
+    """Issue 20 #8: the code `…-000103-0001`, 26 years before the store existed."""
+    now = datetime.now(VN_TZ).replace(second=0, microsecond=0) + timedelta(days=2)
+    for at in ("2000-01-03T09:00", (now - timedelta(hours=25)).isoformat()):
+        done = cli_at(now.isoformat(), cli_store, *RECEIVE, "--at", at)
+        assert done.returncode == 2, done.stdout
+        assert "Thời điểm tiếp nhận không được sớm hơn" in done.stderr
+        assert "không lùi quá 24 giờ" in done.stderr and "Traceback" not in done.stderr
+    assert counts(cli_store)["dossiers"] == 0
 
 
 def test_a_step_back_of_20_minutes_is_refused_everywhere(store, clock, station) -> None:
@@ -166,13 +179,35 @@ def test_an_admin_confirmation_moves_the_reference_back(store, clock, station) -
 def test_backdating_a_receipt_beyond_the_window_is_for_admins(store, clock, station) -> None:
     clerk = make_ctx(store, clock, station)
     admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    clock.now += timedelta(hours=1)  # the store was set up at 09:00
     with pytest.raises(Forbidden) as err:
         receive(clerk, received_at=clock.now - timedelta(minutes=31))
     assert "30 phút" in err.value.message("vi")
     assert store.dossiers.count() == 0
     assert receive(clerk, received_at=clock.now - timedelta(minutes=29)).received_at < clock.now
+    clock.now += timedelta(days=2)
     day_before = clock.now - timedelta(days=1)
-    assert receive(admin, received_at=day_before).code.endswith("-260428-0001")
+    assert receive(admin, received_at=day_before).code.endswith("-260430-0001")
+
+
+def test_no_receipt_before_the_store_or_beyond_a_day_back_admin_or_not(store, clock, station):
+    admin = make_ctx(store, clock, station, Role.ADMIN, "admin")
+    set_up = clock.now
+    clock.now += timedelta(hours=3)
+    with pytest.raises(ValidationError) as err:
+        receive(admin, received_at=set_up - timedelta(minutes=1))  # before the store began
+    assert "không trước ngày lập kho" in err.value.message("vi")
+    assert receive(admin, received_at=set_up).received_at == set_up
+    clock.now += timedelta(days=3)
+    for too_early in (
+        clock.now - timedelta(hours=24, minutes=1),
+        datetime(2000, 1, 3, 9, 0, tzinfo=VN_TZ),
+    ):
+        with pytest.raises(ValidationError) as err:
+            receive(admin, received_at=too_early)
+        assert "24 giờ" in err.value.message("vi")
+    assert receive(admin, received_at=clock.now - timedelta(hours=23)).code.endswith("-260501-0001")
+    assert store.dossiers.count() == 2
 
 
 def test_a_store_from_before_the_mark_takes_its_last_entry_but_no_login(store, clock) -> None:

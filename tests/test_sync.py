@@ -149,8 +149,12 @@ def test_conflicting_upstream_status_is_stored_never_dropped(
     assert report.conflicts == 3
     assert store.dossiers.get(code).status == DossierStatus.RETURNED  # local kept
     conflicts = store.sync_state.conflicts()
-    assert [c.reason.split(":")[0] for c in conflicts] == [
-        "diverged",
+    # our moves from "received" were refused (the portal had it "processing" already),
+    # and the portal's own move, pulled after, joined that one conflict
+    assert conflicts[0].reason.startswith("Cổng từ chối chuyển hồ sơ từ «Được tiếp nhận»")
+    assert "trên Cổng hồ sơ đã ở «Đang xử lý»" in conflicts[0].reason
+    assert conflicts[0].change["seq"] > 0  # the pulled change, with the portal's note
+    assert [c.reason.split(":")[0] for c in conflicts[1:]] == [
         "unknown change kind",
         "unknown dossier",
     ]

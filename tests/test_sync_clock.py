@@ -125,3 +125,64 @@ def test_the_recording_point_refuses_what_no_clock_can_show(store, offset) -> No
     with store.transaction():  # a PC in the year 2000 whose portal says 2026: measured
         store.sync_state.record_clock(8.2e8, measured_at=946_857_600.0)
     assert store.sync_state.local_clock_behind() == 8.2e8
+
+
+TEN_YEARS = 10 * 365 * 86_400
+
+
+def test_a_portal_ten_years_ahead_is_reported_and_ignored_until_an_admin_confirms(
+    data, capsys
+) -> None:
+    """Issue 20 #10: the emulator's clock 10 years ahead blocked all intake ("Đồng hồ máy
+    chậm 5255995 phút"). An upstream must not stop the counter: the reading is reported and
+    intake goes on; an admin who says the portal is right makes it count."""
+    from sync.emulator import PortalEmulator
+
+    emulator = PortalEmulator(data.parent / "portal", faults=f"clock_skew={TEN_YEARS}").start()
+    try:
+        capsys.readouterr()
+        main(["--data-dir", str(data), "sync", "--once", "--portal", emulator.url])
+        err = capsys.readouterr().err
+        assert "Cổng báo giờ lệch 3650 ngày so với máy này" in err, err
+        assert "Đồng hồ máy lệch" not in err
+        assert stored(data, "clock_behind_s") is None
+        assert abs(stored(data, "clock_doubtful")["offset"] - TEN_YEARS) < 60
+        assert main(["--data-dir", str(data), *RECEIVE]) == 0  # intake goes on
+        assert main(["--data-dir", str(data), "sync", "status"]) == 0
+        assert "nhiều khả năng đồng hồ của Cổng sai" in capsys.readouterr().err
+        assert main(["--lang", "en", "--data-dir", str(data), "sync", "status"]) == 0
+        assert "most likely the portal's clock is wrong" in capsys.readouterr().err
+        # the next round says the same, and still changes nothing
+        main(["--data-dir", str(data), "sync", "--once", "--portal", emulator.url])
+        assert stored(data, "clock_behind_s") is None
+        # an admin says the portal is right: then it counts, as a slow clock does
+        assert main(["--data-dir", str(data), "clock", "confirm", "--portal"]) == 0
+        capsys.readouterr()
+        assert main(["--data-dir", str(data), *RECEIVE]) == 1
+        assert "Đồng hồ máy chậm" in capsys.readouterr().err
+    finally:
+        emulator.stop()
+
+
+@pytest.mark.parametrize("hours", [0.5, 7.0, 23.0])
+def test_a_slow_clock_by_minutes_or_hours_still_blocks_codes(store, hours) -> None:
+    """7 hours: a PC set to UTC instead of Vietnam time, which the portal must still show."""
+    with store.transaction():
+        store.sync_state.record_clock(hours * 3600, measured_at=time.time())
+    assert store.sync_state.local_clock_behind() == hours * 3600
+    assert store.sync_state.doubtful_clock() is None
+
+
+def test_confirming_the_portal_clock_needs_an_admin_and_a_reading(store, ctx) -> None:
+    from counter_app.core.errors import Forbidden, NotFound
+    from counter_app.core.roles import Role
+    from counter_app.services.setup import confirm_portal_clock
+    from tests.conftest import make_ctx
+
+    with pytest.raises(NotFound):
+        confirm_portal_clock(make_ctx(store, ctx.clock, ctx.station, Role.ADMIN, "admin"))
+    with store.transaction():  # three years behind ours: still a date, but doubtful
+        store.sync_state.record_clock(-3 * 365 * 86_400, measured_at=time.time())
+    assert store.sync_state.doubtful_clock() == -3 * 365 * 86_400
+    with pytest.raises(Forbidden):
+        confirm_portal_clock(ctx)  # a clerk

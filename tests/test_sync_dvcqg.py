@@ -403,7 +403,12 @@ def test_emulator_has_no_idempotency_key_and_refuses_blind_creates(emulator):
         "TrangThaiHoSo": "2",
         "TaiLieuNop": [],
     }
-    step = {"MaHoSo": "H22-2", "ThoiDiemXuLy": "20260429100000", "TrangThai": "4"}
+    step = {
+        "MaHoSo": "H22-2",
+        "ThoiDiemXuLy": "20260429100000",
+        "TrangThaiTruoc": "2",
+        "TrangThai": "4",
+    }
     url = emulator.url
     assert (
         call(url, session, "DongBoHoSoMC", isUpdating="True", data=[record])["error_code"] == "-3"

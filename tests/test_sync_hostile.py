@@ -235,6 +235,9 @@ CASES: dict[str, tuple[str, Answer, str]] = {
         "vượt quá 1000000 byte",
     ),
     "one-byte-every-half-second": (p.PATH_CHANGES, drip, "không trả lời kịp; dừng lượt này"),
+    # issue 20: a push answer dripping a byte at a time held a round 124 s, and the batch
+    # was left "sending"; it is cut at its deadline and the batch waits for the next round
+    "push-drips": (p.PATH_PUSH, drip, "không trả lời kịp; dừng lượt này"),
     "silent": (p.PATH_CHANGES, silent, "không trả lời kịp; dừng lượt này"),
     "a-header-of-100-kb": (
         p.PATH_CHANGES,

@@ -130,7 +130,12 @@ def test_wrong_types_get_400_and_codes_are_issued_by_the_server(emulator):
         f"{emulator.url}/GetNextValue", params={"code": "G09.20"}, headers=auth, timeout=10
     ).json()["value"]
     assert re.fullmatch(r"G09\.20-\d{8}-\d{7}", first) and first != second
-    step = {"MaHoSo": "X", "ThoiDiemXuLy": "2026-04-29T09:00:00", "TrangThai": "4"}
+    step = {
+        "MaHoSo": "X",
+        "ThoiDiemXuLy": "2026-04-29T09:00:00",
+        "TrangThaiTruoc": 2,
+        "TrangThai": "4",
+    }
     answer = requests.post(
         f"{emulator.url}/CapNhatTienTrinh", json=[step], headers=auth, timeout=10
     )

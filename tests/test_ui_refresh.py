@@ -175,4 +175,8 @@ def test_failures_from_the_background_threads_are_worded_for_the_user(qapp) -> N
     assert failure_text(cannot_write("E:/SaoLuu", full)).startswith("Không ghi được vào E:/SaoLuu")
     plain = failure_text(full)  # English, with a citizen's name in the path: never shown
     assert "No space" not in plain and "Nguyen" not in plain
+    assert plain.startswith("Ổ đĩa đã đầy nên không ghi được")  # the cause, what to do
+    assert "giải phóng chỗ trống" in plain
+    plain = failure_text(OSError(5, "Input/output error", "/media/usb/Nguyen-Van-An.zip"))
+    assert "Nguyen" not in plain
     assert plain.startswith("Không thực hiện được do lỗi không mong đợi")

@@ -327,6 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Đã hủy." if lang == "vi" else "Aborted.", err=True)
         return _exit(EXIT_REFUSED, argv)
     except Exception as error:  # the last resort: a message, never a traceback
+        from counter_app.services.room import disk_full
+
+        folder = _option(args, "--data-dir") or os.environ.get("COUNTER_APP_DATA")
+        full = disk_full(error, Path(folder) if folder else default_data_dir())
+        if full is not None:  # the cause, and what to do about it
+            label = "Không thực hiện được" if lang == "vi" else "Refused"
+            click.echo(f"{label}: {full.message(lang)}", err=True)
+            return _exit(EXIT_REFUSED, argv)
         return _exit(_unexpected(error, lang), argv)
     return _exit(result if isinstance(result, int) else 0, argv)
 

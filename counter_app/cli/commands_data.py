@@ -16,9 +16,9 @@ from counter_app.services.keys import rotate_keys
 
 
 @click.command()
-@click.option("--to", "to", type=click.Path(file_okay=False, path_type=Path), help="Thư mục.")
+@click.option("--to", "to", type=click.Path(file_okay=False), help="Thư mục.")
 @pass_state
-def backup(state: CliState, to: Path | None) -> None:
+def backup(state: CliState, to: str | None) -> None:
     """Sao lưu (đã mã hóa) toàn bộ kho dữ liệu, ví dụ ra ổ USB."""
     target = backups.backup_now(state.context(), to=to)
     click.echo(f"Đã sao lưu: {target}")

@@ -18,7 +18,7 @@ from counter_app.core.queue import TicketRange
 from counter_app.core.roles import Actor, Permission, Role
 from counter_app.services import admin
 from counter_app.services.accounts import check_username
-from counter_app.services.setup import confirm_clock, initialise_store
+from counter_app.services.setup import confirm_clock, confirm_portal_clock, initialise_store
 from counter_app.store.keys import os_keyring_available
 
 register(
@@ -226,9 +226,19 @@ def clock() -> None:
 
 
 @clock.command("confirm")
+@click.option(
+    "--portal",
+    "portal",
+    is_flag=True,
+    help="Xác nhận giờ của Cổng là đúng dù lệch xa giờ máy (mặc định: giờ của máy là đúng).",
+)
 @pass_state
-def clock_confirm(state: CliState) -> None:
+def clock_confirm(state: CliState, portal: bool) -> None:
     """Quản trị viên xác nhận ngày giờ hiện tại của máy là đúng."""
+    if portal:
+        offset = confirm_portal_clock(state.context())
+        click.echo(f"Đã xác nhận giờ của Cổng (lệch {offset / 3600:+.1f} giờ so với máy).")
+        return
     now = confirm_clock(state.context())
     click.echo(f"Đã xác nhận ngày giờ: {now:%H:%M %d/%m/%Y}.")
 

@@ -99,7 +99,14 @@ def _print_report(report, lang: str) -> None:
             if vi
             else f"Conflicts for a clerk: {report.conflicts}"
         )
-    if report.clock_warning:
+    if report.clock_doubtful:
+        from counter_app.core.messages import MESSAGES
+        from sync.status import doubt_days
+
+        days = doubt_days(report.clock_offset or 0.0)
+        text = MESSAGES["clock.portal_doubtful"][lang].format(days=days)
+        click.echo(f"{'Cảnh báo' if vi else 'Warning'}: {text}", err=True)
+    elif report.clock_warning:
         from sync.status import clock_message
 
         click.echo(
@@ -226,7 +233,14 @@ def sync_status_cmd(state: CliState, as_json: bool) -> None:
         + ("—" if offset is None else f"{offset:+.1f} s")
         + (" ⚠" if info["clock_warning"] else "")
     )
-    if info["clock_message"]:
+    doubtful = info["clock_doubtful_s"]
+    if info["clock_message"] and doubtful is not None and not vi:
+        from counter_app.core.messages import MESSAGES
+        from sync.status import doubt_days
+
+        text = MESSAGES["clock.portal_doubtful"]["en"].format(days=doubt_days(doubtful))
+        click.echo(f"Warning: {text}", err=True)
+    elif info["clock_message"]:
         click.echo(
             f"Cảnh báo: {info['clock_message']}"
             if vi

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from counter_app.core import crypto
 from counter_app.core.clock import vn_time
-from counter_app.core.errors import DomainError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.oserrors import cannot_write
 from counter_app.core.roles import Permission
@@ -27,6 +27,10 @@ register(
             "vi": "Chưa chọn thư mục sao lưu (ví dụ ổ USB). Hãy dùng --to hoặc đặt trong cài đặt.",
             "en": "No backup folder is set (e.g. a USB drive). Use --to or set it in settings.",
         },
+        "backup.blank_folder": {
+            "vi": "Thư mục sao lưu để trống: hãy ghi đường dẫn thư mục (ví dụ ổ USB E:\\SaoLuu).",
+            "en": "The backup folder is blank: give a folder path (e.g. a USB drive E:\\Backups).",
+        },
         "backup.integrity": {
             "vi": "Bản sao lưu giải mã được nhưng cơ sở dữ liệu bên trong bị lỗi; không khôi phục.",
             "en": "The backup decrypts but the database inside is damaged; nothing restored.",
@@ -35,14 +39,21 @@ register(
 )
 
 
-def backup_folder(ctx: ServiceContext, to: Path | None) -> Path:
+def backup_folder(ctx: ServiceContext, to: Path | str | None) -> Path:
+    """The folder named (`to`) or set in settings. A name given but blank is refused: as a
+    path it would mean the current folder, and a backup would land wherever the command
+    happened to run instead of on the USB drive."""
+    if to is not None and not str(to).strip():
+        raise ValidationError("backup.blank_folder", field="to")
     folder = to or ctx.store.settings.get("backup_folder")
     if not folder:
         raise DomainError("backup.no_folder")
     return Path(folder)
 
 
-def backup_now(ctx: ServiceContext, *, to: Path | None = None, keep: int | None = None) -> Path:
+def backup_now(
+    ctx: ServiceContext, *, to: Path | str | None = None, keep: int | None = None
+) -> Path:
     """A sealed snapshot of the whole store; old ones beyond `keep` are removed."""
     ctx.actor.require(Permission.READ_DOSSIERS)
     folder = backup_folder(ctx, to)

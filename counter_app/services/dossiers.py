@@ -17,7 +17,7 @@ from counter_app.core.citizen import (
     normalize_phone,
     validate_citizen_id,
 )
-from counter_app.core.clock import BACKDATE_WINDOW, vn_time
+from counter_app.core.clock import BACKDATE_WINDOW, check_receipt_time, vn_time
 from counter_app.core.dossier import (
     Applicant,
     Dossier,
@@ -35,6 +35,7 @@ from counter_app.services.code_pool import take_dossier_code, uses_pool
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import dossier_event
 from counter_app.services.queue import save_ticket_change
+from counter_app.services.room import check_room_for_the_day
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,11 @@ def receive_dossier(
         raise ValidationError("dossier.received_in_future", field="received_at")
     if now - at > BACKDATE_WINDOW and Permission.CHANGE_SETTINGS not in ctx.actor.permissions:
         raise Forbidden("clock.backdated", minutes=round(BACKDATE_WINDOW.total_seconds() / 60))
+    if received_at is not None:  # a time given, not the checked clock's
+        check_receipt_time(
+            at, created=ctx.store.audit.first_time(), trusted=ctx.store.audit.trusted_time()
+        )
+    check_room_for_the_day(ctx, now)
     procedure = ctx.catalogue().procedure(procedure_code)
     if return_method not in procedure.return_methods:
         raise ValidationError("dossier.bad_return_method", field="return_method")

@@ -10,7 +10,7 @@ from counter_app.core.calendar import DEFAULT_OPENING_HOURS
 from counter_app.core.catalogue import Catalogue, load_default_catalogue
 from counter_app.core.clock import vn_time
 from counter_app.core.dossier_code import SequenceBlock, validate_agency_code
-from counter_app.core.errors import DomainError, ValidationError
+from counter_app.core.errors import DomainError, NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.passwords import check_strength
 from counter_app.core.queue import TicketRange
@@ -132,6 +132,26 @@ def confirm_clock(ctx: ServiceContext) -> datetime:
     now = ctx.now()
     with ctx.store.transaction():
         ctx.store.sync_state.set("clock_behind_s", None)  # the admin checked the clock
+        ctx.store.sync_state.set("clock_doubtful", None)  # so a far-off portal is wrong
         ctx.store.audit.trust(now, confirmed=True)
         ctx.journal(at=now, action="clock.confirm", entity="station", entity_id=ctx.station.id)
     return now
+
+
+def confirm_portal_clock(ctx: ServiceContext) -> float:
+    """An admin says the portal's far-off clock reading is right after all: it is believed
+    (and, if ours is behind, codes wait until the clock is set). Returns the offset."""
+    ctx.actor.require(Permission.CHANGE_SETTINGS)
+    now = ctx.now()
+    with ctx.store.transaction():
+        offset = ctx.store.sync_state.confirm_portal_clock()
+        if offset is None:
+            raise NotFound("clock.no_portal_reading")
+        ctx.journal(
+            at=now,
+            action="clock.confirm_portal",
+            entity="station",
+            entity_id=ctx.station.id,
+            detail={"offset_s": round(offset)},
+        )
+    return offset

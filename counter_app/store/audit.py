@@ -84,6 +84,11 @@ class AuditLog:
             value = None if row is None else row["at"]
         return None if value is None else datetime.fromisoformat(value)
 
+    def first_time(self) -> datetime | None:
+        """When the store began: its first entry, written when it was set up."""
+        row = self._store.query_one("SELECT at FROM audit ORDER BY id LIMIT 1")
+        return None if row is None else datetime.fromisoformat(row["at"])
+
     def trust(self, at: datetime, *, confirmed: bool = False) -> None:
         """Advance the trusted time to `at` (a checked clock), by steps of at least a minute;
         `confirmed` (an admin's word) sets it even when earlier."""

@@ -72,7 +72,8 @@ class Outbox:
         rows = self._store.query("SELECT state, count(*) AS n FROM outbox GROUP BY state")
         return {r["state"]: r["n"] for r in rows}
 
-    # --- sync states: waiting -> sending -> synced, or attention (set aside, with a reason) ---
+    # --- sync states: waiting -> sending -> synced, or attention (set aside, with a reason),
+    # or conflict (a move the portal refused: a clerk decides) ---
 
     def due(self, now_epoch: float, limit: int = 100) -> list[OutboxItem]:
         """Items to push now: waiting or left 'sending' by a killed run, whose retry is due."""
@@ -141,8 +142,12 @@ class Outbox:
         ).rowcount
 
     def has_unsent(self, entity: str, entity_id: str) -> bool:
+        """Whether a change of this entity has still to reach the portal. A move the
+        portal refused because its own status had moved on ('conflict') is answered: it
+        waits for a clerk, not for the link, and holds no pulled change back."""
         row = self._store.query_one(
-            "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? AND state != 'synced'",
+            "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? "
+            "AND state NOT IN ('synced', 'conflict')",
             (entity, entity_id),
         )
         return row is not None
@@ -161,6 +166,16 @@ class Outbox:
             "UPDATE outbox SET state = 'attention', tries = tries + ?, last_error = ?, "
             "next_try_at = NULL WHERE idem_key = ? AND state != 'synced'",
             (tries_add, reason, key),
+        )
+
+    def mark_conflict(self, key: str, *, reason: str) -> None:
+        """The portal refused a move because the dossier's status there had moved on: the
+        refusal is a conflict for a clerk (sync_conflicts), never sent again, so the local
+        copy of the payload goes, as for a synced item (a citizen's erasure leaves none)."""
+        self._store.conn.execute(
+            "UPDATE outbox SET state = 'conflict', tries = tries + 1, last_error = ?, "
+            "next_try_at = NULL, payload = '' WHERE idem_key = ? AND state != 'synced'",
+            (reason, key),
         )
 
     def release_sending(self) -> int:

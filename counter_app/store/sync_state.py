@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from counter_app.core.clock import plausible_epoch
+from counter_app.core.clock import PORTAL_CLOCK_DOUBT, plausible_epoch
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
+
+PUSHED_MOVE = "pushed_move:"  # sync_meta: where the portal's feed stood when it took a move
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,43 @@ class SyncStateRepository:
         the local clock is behind by more than `behind_limit`: `local_clock_behind()` is what
         a rule refusing new codes consults. Nothing is ever written at the portal's time.
 
-        A portal time that is no plausible date is not a measurement: nothing is stored."""
+        A portal time that is no plausible date is not a measurement: nothing is stored.
+        One further than `PORTAL_CLOCK_DOUBT` from ours is kept aside as doubtful
+        (`doubtful_clock()`) and changes nothing, unless an admin confirmed an offset like
+        it (`confirm_portal_clock`)."""
         if not plausible_epoch(measured_at + offset):
             return
+        confirmed = self.get("clock_confirmed_offset")
+        doubt = PORTAL_CLOCK_DOUBT.total_seconds()
+        # a local clock that shows no plausible date (a flat battery: 2000) is the wrong one
+        if (
+            plausible_epoch(measured_at)
+            and abs(offset) > doubt
+            and not (isinstance(confirmed, int | float) and abs(offset - confirmed) <= doubt)
+        ):
+            self.set("clock_doubtful", {"offset": offset, "measured_at": measured_at})
+            return
+        self.set("clock_doubtful", None)
+        self._believe(offset, measured_at=measured_at, behind_limit=behind_limit)
+
+    def doubtful_clock(self) -> float | None:
+        """The offset of the last portal reading kept aside as doubtful, if any."""
+        value = self.get("clock_doubtful")
+        return float(value["offset"]) if isinstance(value, dict) else None
+
+    def confirm_portal_clock(self, *, behind_limit: float = 600.0) -> float | None:
+        """An admin says the doubtful reading is right: it is believed from now on (and
+        readings like it); returns its offset, None when there was none."""
+        value = self.get("clock_doubtful")
+        if not isinstance(value, dict):
+            return None
+        offset = float(value["offset"])
+        self.set("clock_confirmed_offset", offset)
+        self.set("clock_doubtful", None)
+        self._believe(offset, measured_at=float(value["measured_at"]), behind_limit=behind_limit)
+        return offset
+
+    def _believe(self, offset: float, *, measured_at: float, behind_limit: float) -> None:
         self.set("clock_offset", offset)
         self.set("clock_measured_at", measured_at)
         self.set("clock_behind_s", offset if offset > behind_limit else None)
@@ -131,7 +167,40 @@ class SyncStateRepository:
         rows = self._store.query("SELECT idem_key, portal_id FROM sync_portal_ids")
         return {r["idem_key"]: r["portal_id"] for r in rows}
 
+    # a dossier's own moves the portal took, against changes pulled later
+    def record_pushed_move(self, code: str, change_seq: int) -> None:
+        """The portal took a change of this dossier when its change feed stood at
+        `change_seq`: pulled changes up to there are older than it."""
+        if change_seq > (self.pushed_move(code) or 0):
+            self.set(PUSHED_MOVE + code, change_seq)
+
+    def pushed_move(self, code: str) -> int | None:
+        value = self.get(PUSHED_MOVE + code)
+        return value if isinstance(value, int) else None
+
     # conflicts
+    def merge_conflict(
+        self, *, entity_id: str, portal_status: int | None, change_seq: int, change: dict
+    ) -> bool:
+        """A pulled change that says what an open conflict of the same dossier already says
+        (a move of ours the portal refused, since it had reached this status): the
+        conflict takes the pulled change and its note instead of a second one opening."""
+        cursor = self._store.conn.execute(
+            "UPDATE sync_conflicts SET change_seq = ?, change = ? WHERE id = (SELECT id FROM "
+            "sync_conflicts WHERE resolved_at IS NULL AND kind = 'dossier.status' AND "
+            "entity_id = ? AND portal_status IS ? ORDER BY id DESC LIMIT 1)",
+            (change_seq, json.dumps(change, ensure_ascii=False), entity_id, portal_status),
+        )
+        return cursor.rowcount > 0
+
+    def has_open_conflict(self, entity_id: str, portal_status: int | None) -> bool:
+        row = self._store.query_one(
+            "SELECT 1 FROM sync_conflicts WHERE resolved_at IS NULL AND kind = "
+            "'dossier.status' AND entity_id = ? AND portal_status IS ?",
+            (entity_id, portal_status),
+        )
+        return row is not None
+
     def add_conflict(
         self,
         *,

@@ -22,6 +22,7 @@ from counter_app.services import (
     procedures,
     queue,
     queue_desk,
+    room,
     search,
     station_status,
 )
@@ -150,6 +151,7 @@ def export_report(report, path: str) -> None:
 
 
 # --- station status, settings, intake decisions -------------------------------------------
+low_room = room.low_room
 SyncStatus = station_status.SyncStatus
 sync_status = station_status.sync_status
 set_aside = station_status.set_aside

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QCoreApplication
 
 from counter_app.core.errors import DomainError, ValidationError
+from counter_app.services.room import disk_full
 from counter_app.ui.i18n import current_language, error_text
 
 if TYPE_CHECKING:
@@ -107,6 +108,9 @@ def failure_text(error: BaseException) -> str:
     is English and may quote a path or a value; it goes to the log, not on screen)."""
     if isinstance(error, DomainError):
         return error_text(error)
+    full = disk_full(error)
+    if full is not None:  # a full disk: the cause and what to do
+        return error_text(full)
     message = getattr(error, "message", None)
     if callable(message):  # sync's UpstreamFault: worded for a clerk, in both languages
         return message(current_language())

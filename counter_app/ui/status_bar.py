@@ -63,9 +63,13 @@ class StationStatusBar(QStatusBar):
         self.progress.setFixedWidth(100)
         self.progress.setTextVisible(False)
         self.progress.hide()
+        self.room = QLabel()  # free space on the store's disk, when it runs low
+        self.room.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.room.hide()
         self.user = QLabel()
-        for widget in (self.center, self.link, self.outbox, self.set_aside, self.sync_phase,
-                       self.progress, self.sync_button, self.printer, self.user):  # fmt: skip
+        for widget in (self.room, self.center, self.link, self.outbox, self.set_aside,
+                       self.sync_phase, self.progress, self.sync_button, self.printer,
+                       self.user):  # fmt: skip
             self.addPermanentWidget(widget)
         self.stuck_dialog: StuckJobsDialog | None = None
         self.set_aside_dialog: SetAsideDialog | None = None
@@ -127,11 +131,23 @@ class StationStatusBar(QStatusBar):
         if session.station.in_center and session.station.role != "hub":
             for widget in (self.link, self.outbox, self.set_aside, self.sync_button):
                 widget.hide()
+        self._show_room(gateway.low_room(ctx))
         self._forms = printing.form_printer(session)
         self._show_printer()
         self.user.setText(
             self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
         )
+
+    def _show_room(self, free: int | None) -> None:
+        """Below ten days of intake's room, the free space in red, before the disk fills."""
+        self.room.setVisible(free is not None)
+        if free is not None:
+            size = number(round(free / 1_000_000))
+            self.room.setText(self.tr("Ổ đĩa còn trống {size} MB").format(size=size))
+            self.room.setToolTip(
+                self.tr("Ổ đĩa chứa dữ liệu sắp đầy. Hãy giải phóng chỗ trống (xóa tệp không "
+                        "cần, chuyển bản sao lưu cũ sang ổ khác) trước khi ổ đầy.")
+            )  # fmt: skip
 
     def _officer(self, session) -> str:
         """The signed-in officer's full name (their login until one is set), read once."""

@@ -2443,6 +2443,14 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Click to see unfinished print jobs, print them again or cancel them.</translation>
     </message>
     <message>
+        <source>Ổ đĩa còn trống {size} MB</source>
+        <translation>Disk space left: {size} MB</translation>
+    </message>
+    <message>
+        <source>Ổ đĩa chứa dữ liệu sắp đầy. Hãy giải phóng chỗ trống (xóa tệp không cần, chuyển bản sao lưu cũ sang ổ khác) trước khi ổ đầy.</source>
+        <translation>The disk holding the data is nearly full. Free some space (delete files you do not need, move old backups to another drive) before it fills up.</translation>
+    </message>
+    <message>
         <source>Máy in giấy tờ: {name}</source>
         <translation>Forms printer: {name}</translation>
     </message>

@@ -9,7 +9,8 @@ client's `TransportError`; any other `PortalError` (a refused login) stops the r
 exchange on the wire under an answer budget (a timeout, a dead link, a 5xx, an answer too
 large or unreadable all become an `UpstreamFault` with a Vietnamese message, never the
 upstream's bytes), the upstream's clock from its Date header, and the login kept between
-calls and renewed once when the upstream says it forgot it.
+calls and renewed once when the upstream says it forgot it. A round has one deadline
+(`begin_round`), and each answer its own within it, so no upstream holds a round longer.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import requests
+import urllib3
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import MESSAGES
 from counter_app.services.station import load_station
+from sync.answers import Limits
 from sync.errors import PortalError, UpstreamFault
+from sync.wire import Late, read_within
 
 ANSWER_LIMIT = 4_000_000  # bytes of one answer, after gzip
 T = TypeVar("T")
@@ -41,6 +45,16 @@ class Rejected(PortalError):
     def __init__(self, reason: str, *, permanent: bool) -> None:
         super().__init__(reason)
         self.reason, self.permanent = reason, permanent
+
+
+class MovedOn(Rejected):
+    """The upstream refused a move because the dossier had left the status it moves from
+    (the upstream moved it meanwhile): a conflict for a clerk, never sent again.
+    `portal_status` is where the upstream has it, when its look-up says."""
+
+    def __init__(self, reason: str, *, portal_status: int | None) -> None:
+        super().__init__(reason, permanent=True)
+        self.portal_status = portal_status
 
 
 class LoginRefused(PortalError):
@@ -84,6 +98,8 @@ class Upstream:
         self.requests = 0
         self._login: str | None = None
         self._login_until = 0.0
+        self.limits = Limits()
+        self._round_ends = math.inf  # monotonic; set by begin_round
 
     # ---- the wire ----
     def exchange(
@@ -94,12 +110,27 @@ class Upstream:
         `no_service`: statuses that mean the address serves no such interface (a wrong path
         or another system), told as such rather than as an unreadable answer."""
         self.requests += 1
+        now = time.monotonic()
+        if now >= self._round_ends:
+            raise UpstreamFault("sync.round.too_long", seconds=self.limits.round_seconds)
+        deadline = min(self._round_ends, now + self.limits.answer_seconds)
+        connect, read = self.timeout
+        left = deadline - now
         try:
-            answer = self.http.request(method, url, timeout=self.timeout, stream=True, **kwargs)
-            raw = answer.raw.read(ANSWER_LIMIT + 1, decode_content=True)
-        except requests.Timeout:
-            raise UpstreamFault("sync.link.timeout", seconds=self.timeout[1]) from None
-        except (requests.RequestException, OSError):
+            answer = self.http.request(
+                method, url, timeout=(min(connect, left), min(read, left)), stream=True, **kwargs
+            )
+            try:
+                raw = read_within(answer, deadline=deadline, cap=ANSWER_LIMIT, read_timeout=read)
+            finally:
+                answer.close()
+        except Late:
+            raise self._late(deadline) from None
+        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+            if time.monotonic() >= deadline - 0.05:  # the read was cut to the deadline
+                raise self._late(deadline) from None
+            raise UpstreamFault("sync.link.timeout", seconds=read) from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
             raise UpstreamFault("sync.link.down") from None
         self._clock(answer.headers.get("Date"))
         if answer.status_code >= 500:
@@ -107,13 +138,22 @@ class Upstream:
         if answer.status_code in no_service:
             raise UpstreamFault("sync.answer.malformed", where=url[len(self.base):] or "/",
                                 problem=f"HTTP {answer.status_code}")  # fmt: skip
-        if len(raw) > ANSWER_LIMIT:
-            raise UpstreamFault("sync.answer.too_large", limit=ANSWER_LIMIT)
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:
             raise UpstreamFault("sync.answer.unreadable") from None
         return answer.status_code, body
+
+    def begin_round(self, limits: Limits) -> None:
+        """One deadline for the whole round (and each answer's within it), as the
+        reference client has: a round never outlasts `limits.round_seconds`."""
+        self.limits = limits
+        self._round_ends = time.monotonic() + limits.round_seconds
+
+    def _late(self, deadline: float) -> UpstreamFault:
+        if deadline >= self._round_ends:
+            return UpstreamFault("sync.round.too_long", seconds=self.limits.round_seconds)
+        return UpstreamFault("sync.answer.too_slow", seconds=self.limits.answer_seconds)
 
     def _clock(self, header: str | None) -> None:
         """The upstream's clock from its Date header (whole seconds): enough for a clock

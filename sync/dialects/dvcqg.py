@@ -29,7 +29,7 @@ from counter_app.services.ratings import DEFAULT_SCALE, SATISFIED_FROM
 from counter_app.store.dossiers import dossier_from_row
 from counter_app.store.paper_uploads import Uploaded
 from sync.adapters import SUPPORTED_VERSIONS
-from sync.dialects.base import LoginRefused, Rejected, Upstream, text
+from sync.dialects.base import LoginRefused, MovedOn, Rejected, Upstream, text
 from sync.dialects.dvcqg_fields import (
     FIELD_NAMES,
     dossier_item,
@@ -49,7 +49,7 @@ H_DSTCODE = "dstcode"
 OK_CODES = ("0", "00")
 # The emulator's refusal codes (sync/emulator_dvcqg.py); real systems' codes are unconfirmed,
 # so anything else counts as a plain refusal.
-E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS = "-1", "-2", "-3", "-4"
+E_FIELD, E_SESSION, E_NOT_FOUND, E_EXISTS, E_STATUS = "-1", "-2", "-3", "-4", "-6"
 KNOWN = "dvcqg.known:"  # sync_meta: a dossier the portal holds (what it answered)
 TRIED = "dvcqg.tried:"  # sync_meta: an event sent at least once without a known outcome
 PROCEDURE = "dvcqg.procedure:"  # sync_meta: the portal's TENTTHC and MALINHVUC of a code
@@ -80,6 +80,10 @@ register(
         "sync.dvcqg.exists": {
             "vi": "Cổng báo hồ sơ đã có; lần sau sẽ tra cứu rồi gửi dạng cập nhật.",
             "en": "The portal already holds the dossier; next time it is looked up and updated.",
+        },
+        "sync.dvcqg.moved_on": {
+            "vi": "Cổng từ chối bước xử lý: trạng thái hồ sơ trên Cổng đã thay đổi.",
+            "en": "The portal refused the step: the dossier's status there has changed.",
         },
         "sync.dvcqg.session": {
             "vi": "Phiên làm việc với Cổng hết hạn nhiều lần liên tiếp.",
@@ -149,6 +153,8 @@ class DvcqgDialect(Upstream):
             return Rejected(text("sync.dvcqg.not_found"), permanent=False)
         if code == E_EXISTS:
             return Rejected(text("sync.dvcqg.exists"), permanent=False)
+        if code == E_STATUS:
+            return MovedOn(text("sync.dvcqg.moved_on"), portal_status=None)
         field = next((w for w in _WORD.findall(message) if w in FIELD_NAMES), None)
         if field:
             return Rejected(text("sync.dvcqg.field", field=field), permanent=True)
@@ -249,7 +255,8 @@ class DvcqgDialect(Upstream):
         )
         found = self.lookup(dossier.code) if unsure else None
         updating = bool(self.store.sync_state.get(KNOWN + dossier.code)) or found is not None
-        self.call("DongBoHoSoMC", isUpdating="True" if updating else "False", data=[record])
+        if item.op == "dossier.receive" or not updating:
+            self.call("DongBoHoSoMC", isUpdating="True" if updating else "False", data=[record])
         previous = event.get("previous")
         step = progress_item(
             dossier,
@@ -260,10 +267,21 @@ class DvcqgDialect(Upstream):
             unit=self.station.center_name,
         )
         step_id = f"{dossier.code}@{step['ThoiDiemXuLy']}/{step['TrangThai']}"
+        receiving = item.op == "dossier.receive"
         steps = (found or {}).get("QuaTrinhXuLy") or []
-        if not any(isinstance(s, dict) and same_step(step, s) for s in steps):
+        if any(isinstance(s, dict) and same_step(step, s) for s in steps):
+            if not receiving:
+                self._update(record, updating)
+            return dossier.code if receiving else step_id
+        try:  # the step first: it names the status it moves from, so a stale move is refused
             self.call("CapNhatTienDoHoSoMC", data=[step])
-        return dossier.code if item.op == "dossier.receive" else step_id
+        except MovedOn as moved:  # where the portal has it, for the clerk's conflict
+            held = self.lookup(dossier.code) or {}
+            raise MovedOn(moved.reason, portal_status=_status(held.get("TrangThaiHoSo"))) from None
+        if receiving:
+            return dossier.code
+        self._update(record, updating)
+        return step_id
 
     def _papers_changed(self, paper: dict, unsure: bool) -> str:
         """A paper attached or replaced: its file goes up now; a dossier the portal holds is
@@ -292,6 +310,12 @@ class DvcqgDialect(Upstream):
         if upstream_id and "dossier" in item.payload:
             self.store.sync_state.set(KNOWN + item.entity_id,
                                       {"sector": item.payload.get("sector", "")})  # fmt: skip
+
+    def _update(self, record: dict, updating: bool) -> None:
+        """The whole record again after its step (dates, fees, note), when the portal held
+        the dossier before this event (else it was just created with it)."""
+        if updating:
+            self.call("DongBoHoSoMC", isUpdating="True", data=[record])
 
     # ---- the monthly satisfaction summary ----
     def after_push(self, report) -> None:
@@ -348,6 +372,12 @@ def remember_procedures(store, items: list) -> dict[str, dict]:
         store.sync_state.set(PROCEDURE + item["MATTHC"], names)
         kept[item["MATTHC"]] = names
     return kept
+
+
+def _status(value: Any) -> int | None:
+    """A status the portal lists, when it is one (1..10)."""
+    text_value = str(value).strip()
+    return int(text_value) if text_value.isdigit() and 1 <= int(text_value) <= 10 else None
 
 
 def _code(envelope: dict) -> str:

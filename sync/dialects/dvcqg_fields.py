@@ -161,6 +161,8 @@ def progress_item(
         "ThoiDiemXuLy": wire_time(at),
         "PhongBanXuLy": bounded(unit),
         "NoiDungXuLy": bounded(note),
+        # the status the step moves from: a portal that has moved on refuses it
+        "TrangThaiTruoc": str(int(d.status if previous is None else previous)),
         "TrangThai": str(int(d.status)),
         "NgayBatDau": wire_time(d.received_at),
         "NgayKetThucTheoQuyDinh": wire_time(d.due_at),

@@ -6,7 +6,8 @@ no key) and `CapNhatTrangThai` (the status now, with fees; setting it twice is h
 Exactly-once on our side as in `dvcqg`: an unsure try looks the dossier and its steps up
 (`TraCuuHoSo`) before creating or stepping. Errors: 400 a field (set aside), 401 a token to
 renew, 403 an account without the right (the round stops), 404 a dossier not held yet (tried
-again), 5xx/502 the link. Codes issued by the server (`GetNextValue`) feed the day's code pool
+again), 409 on a step or status a move from a status the dossier has left (a conflict for a
+clerk), 5xx/502 the link. Codes issued by the server (`GetNextValue`) feed the day's code pool
 intake takes from (counter_app/services/code_pool.py; docs/dialects.md). Papers' files go
 first through `UploadFile` (iGate's shape: `IdTepTin`, `HashTepTin`), once per paper
 (sync/dialects/paper_upload.py), then are named by the dossier's records.
@@ -23,7 +24,7 @@ from counter_app.core.messages import register
 from counter_app.store.dossiers import dossier_from_row
 from counter_app.store.paper_uploads import Uploaded
 from sync.adapters import SUPPORTED_VERSIONS
-from sync.dialects.base import LoginRefused, Rejected, Upstream, text
+from sync.dialects.base import LoginRefused, MovedOn, Rejected, Upstream, text
 from sync.dialects.motcua_fields import dossier_record, file_ref, progress_record, status_record
 from sync.dialects.paper_upload import MultipartBody, PaperShipper, too_large, upload_name
 from sync.errors import UpstreamFault
@@ -55,6 +56,11 @@ register(
             "cấp và không thuộc dải số dự phòng của trạm; kiểm tra dải số đã thống nhất với tỉnh.",
             "en": "The one-door system does not take this dossier code (MaHoSo): it neither "
             "issued it nor reserved its block for this station; check the agreed block.",
+        },
+        "sync.motcua.moved_on": {
+            "vi": "Hệ thống một cửa từ chối chuyển trạng thái: hồ sơ trên hệ thống đã ở trạng "
+            "thái khác.",
+            "en": "The one-door system refused the move: the dossier has another status there.",
         },
         "sync.motcua.not_found": {
             "vi": "Hệ thống một cửa chưa có hồ sơ này; sẽ gửi lại sau.",
@@ -196,12 +202,12 @@ class MotcuaDialect(Upstream):
         return [(r["paper_no"], file_ref(r["title"], up.upstream_id, up.sha256))
                 for r, up in self.papers.held(code, kind, strict=strict)]  # fmt: skip
 
-    def _status(self, dossier) -> dict:
-        """CapNhatTrangThai's element: the status now with the current result files and
-        intake files (papers digitised after the create are named here)."""
+    def _status(self, dossier, *, previous: int) -> dict:
+        """CapNhatTrangThai's element: the status now, from `previous`, with the current
+        result files and intake files (papers digitised after the create are named here)."""
         handed = [ref for _, ref in self._files(dossier.code, "intake")]
         results = [ref for _, ref in self._files(dossier.code, "result")]
-        return status_record(dossier, results=results, handed=handed)
+        return status_record(dossier, previous=previous, results=results, handed=handed)
 
     def lookup(self, code: str) -> dict | None:
         status, body = self.call("GET", "/TraCuuHoSo", params={"MaHoSo": code})
@@ -234,8 +240,11 @@ class MotcuaDialect(Upstream):
                 raise Rejected(text("sync.motcua.refused", status=status), permanent=True)
         if item.op == "dossier.receive":
             return dossier.code
+        previous = event.get("previous")
+        previous = int(dossier.status) if previous is None else int(previous)
         step = progress_record(
             dossier,
+            previous=previous,
             actor=event.get("actor", ""),
             at=datetime.fromisoformat(event["at"]),
             note=event.get("note", ""),
@@ -249,28 +258,32 @@ class MotcuaDialect(Upstream):
             for s in steps
         )
         if not sent:
-            self._moved(self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
-        current = self._status(dossier)
-        self._moved(self.call("POST", "/CapNhatTrangThai", json=[current])[0])
+            self._moved(dossier.code, self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
+        current = self._status(dossier, previous=previous)
+        self._moved(dossier.code, self.call("POST", "/CapNhatTrangThai", json=[current])[0])
         return f"{dossier.code}@{step['ThoiDiemXuLy']}/{step['TrangThai']}"
 
     def _papers_changed(self, paper: dict, unsure: bool) -> str:
         """A paper attached or replaced: its file goes up now; a dossier the system holds
-        hears of it through `CapNhatTrangThai` (its status unchanged); one it does not hold
-        yet gets it with its `CreateDossier`."""
+        hears of it through `CapNhatTrangThai` (its status unchanged, so it moves from the
+        status it has); one it does not hold yet gets it with its `CreateDossier`."""
         code = str(paper["dossier_code"])
         self._files(code, str(paper.get("kind", "intake")), strict=True)
         held = self.store.sync_state.get(KNOWN + code) or (unsure and self.lookup(code))
         local = self.store.dossiers.get(code)
         if held and local is not None:
-            current = self._status(local)
-            self._moved(self.call("POST", "/CapNhatTrangThai", json=[current])[0])
+            current = self._status(local, previous=int(local.status))
+            self._moved(code, self.call("POST", "/CapNhatTrangThai", json=[current])[0])
         return str(paper["paper_id"])
 
-    @staticmethod
-    def _moved(status: int) -> None:
+    def _moved(self, code: str, status: int) -> None:
         if status == 404:
             raise Rejected(text("sync.motcua.not_found"), permanent=False)
+        if status == 409:  # the dossier left the status this move starts from
+            found = self.lookup(code) or {}
+            portal = found.get("TrangThai")
+            known = isinstance(portal, int) and not isinstance(portal, bool) and 1 <= portal <= 10
+            raise MovedOn(text("sync.motcua.moved_on"), portal_status=portal if known else None)
         if status not in (200, 201):
             raise Rejected(text("sync.motcua.refused", status=status), permanent=True)
 

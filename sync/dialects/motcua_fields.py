@@ -77,14 +77,18 @@ def dossier_record(
     }
 
 
-def progress_record(d: Dossier, *, actor: str, at: datetime, note: str, unit: str) -> dict:
-    """One CapNhatTienTrinh element: the step that moved the dossier."""
+def progress_record(
+    d: Dossier, *, previous: int, actor: str, at: datetime, note: str, unit: str
+) -> dict:
+    """One CapNhatTienTrinh element: the step that moved the dossier, from `previous` (a
+    system whose dossier has moved on refuses it)."""
     return {
         "MaHoSo": d.code,
         "NguoiXuLy": bounded(actor),
         "ThoiDiemXuLy": iso_time(at),
         "PhongBanXuLy": bounded(unit),
         "NoiDungXuLy": bounded(note),
+        "TrangThaiTruoc": previous,
         "TrangThai": int(d.status),
         "NgayBatDau": iso_time(d.received_at),
         "NgayKetThucTheoQuyDinh": iso_time(d.due_at),
@@ -92,13 +96,19 @@ def progress_record(d: Dossier, *, actor: str, at: datetime, note: str, unit: st
 
 
 def status_record(
-    d: Dossier, *, results: list[dict] | None = None, handed: list[dict] | None = None
+    d: Dossier,
+    *,
+    previous: int,
+    results: list[dict] | None = None,
+    handed: list[dict] | None = None,
 ) -> dict:
-    """One CapNhatTrangThai element: the status now, with the fees collected, the result
-    papers' files (`GiayToKetQua`) and the intake papers' files (`GiayToDinhKem`, for
-    papers digitised after the dossier was created), each uploaded first."""
+    """One CapNhatTrangThai element: the status now, from `previous`, with the fees
+    collected, the result papers' files (`GiayToKetQua`) and the intake papers' files
+    (`GiayToDinhKem`, for papers digitised after the dossier was created), each uploaded
+    first."""
     return {
         "MaHoSo": d.code,
+        "TrangThaiTruoc": previous,
         "TrangThai": int(d.status),
         "LePhi": [{"TenPhiLePhi": "Lệ phí", "SoTien": int(d.fee_vnd)}] if d.fee_vnd else [],
         "GiayToKetQua": list(results or []),
