@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from counter_app.bundled import nats_server
+from counter_app.center.enrol import WRONG_SECRET
 from counter_app.center.hub import (
     enrolment_package,
     hub_settings,
@@ -28,10 +29,12 @@ from counter_app.center.hub import (
     parse_address,
     server_config,
 )
-from counter_app.center.link import CLAIMS_BUCKET, STREAM, SUBJECT_PREFIX, CenterLink
+from counter_app.center.link import CenterLink
+from counter_app.center.permissions import CLAIMS_BUCKET, PAPERS_BUCKET, STREAM
+from counter_app.center.screening import SUBJECT_PREFIX
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
-from counter_app.core.errors import DomainError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.services.station import load_station
 from counter_app.store import Store, open_store
@@ -91,7 +94,13 @@ class Hub:
 
     def write_config(self) -> bool:
         self._write_tls_files()
-        text = server_config(self.store, self.data_dir, listen=self.listen, peers=self.peers)
+        text = server_config(
+            self.store,
+            self.data_dir,
+            listen=self.listen,
+            peers=self.peers,
+            now=vn_time(system_now()),
+        )
         if text == self._config:
             return False
         self.config_path.write_text(text, encoding="utf-8")
@@ -147,7 +156,7 @@ class Hub:
 
     async def _serve(self) -> None:
         import nats
-        from nats.js.api import KeyValueConfig, StreamConfig
+        from nats.js.api import KeyValueConfig, ObjectStoreConfig, StreamConfig
 
         port = parse_address(self.listen)[1]
         settings = self.store.settings.get("center")
@@ -180,12 +189,20 @@ class Hub:
                     await msg.respond(b"")
                 return
             try:
-                blob = enrolment_package(self.store, station, invite_id, vn_time(system_now()))
+                blob = enrolment_package(
+                    self.store, station, invite_id, vn_time(system_now()), msg.data
+                )
+            except ValidationError:  # a wrong secret: the invite stays for its holder
+                await msg.respond(WRONG_SECRET)
+                return
             except DomainError:
                 await msg.respond(b"")
                 return
             await msg.respond(blob)
-            self.write_config()
+            await nc.flush()
+            await asyncio.sleep(1.0)  # a reload cuts the code's user off: let it read first
+            if self.write_config():  # the used code's user is gone
+                self.reload_server()
 
         await nc.subscribe("center.enrol.*", cb=answer)
         js = nc.jetstream()
@@ -207,6 +224,10 @@ class Hub:
                 )
                 records = await js.create_key_value(
                     KeyValueConfig(bucket=RECORD_BUCKET, replicas=replicas)
+                )
+                # the scanned papers of dossiers (counters and hub read and write them)
+                await js.create_object_store(
+                    PAPERS_BUCKET, ObjectStoreConfig(bucket=PAPERS_BUCKET, replicas=replicas)
                 )
                 break
             except Exception:
