@@ -233,6 +233,10 @@ class Hub:
             except Exception:
                 if time.monotonic() > deadline:
                     raise
+                # a cluster's first node waits for its peers, which join with codes whose
+                # users must reach nats-server meanwhile
+                if self.write_config():
+                    self.reload_server()
                 await asyncio.sleep(0.5)
         self.say(f"Trung tâm đang chạy: nats://{self.listen} (dừng bằng Ctrl+C)")
         # the replica is applied on another thread: it gets its own connection to the store
