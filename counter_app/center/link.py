@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from counter_app.center.permissions import CLAIMS_BUCKET, STREAM, inbox_prefix, may_publish
+from counter_app.center.permissions import (
+    CLAIMS_BUCKET,
+    PROTOCOL,
+    STREAM,
+    inbox_prefix,
+    may_publish,
+)
 from counter_app.center.screening import SUBJECT_PREFIX, publisher_of, screen, subject_for
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
@@ -53,6 +59,14 @@ register(
             "the shared queue. Tell the administrator; to use it again it must join again "
             "with a new code.",
         },
+        "center.outdated": {
+            "vi": "Cảnh báo: máy này cần cập nhật phiên bản mới để làm việc với trung tâm "
+            "(trung tâm dùng giao thức {center}, máy này {mine}). Đã làm việc trên dữ liệu "
+            "của máy này ({waiting} sự kiện chờ gửi, sẽ tự gửi sau khi cập nhật).",
+            "en": "Warning: this PC needs updating to work with the center (the center "
+            "speaks protocol {center}, this PC {mine}). Worked on this PC's data ({waiting} "
+            "events waiting, sent after the update).",
+        },
         "center.cut_off": {
             "vi": "Cảnh báo: không kết nối được với máy chủ trung tâm; đã làm việc trên dữ liệu "
             "của máy này ({waiting} sự kiện chờ gửi, sẽ tự gửi khi có kết nối).",
@@ -63,10 +77,13 @@ register(
 )
 
 
-def cut_off_message(lang: str, waiting: int) -> str:
-    return MESSAGES["center.cut_off"][lang if lang in ("vi", "en") else "vi"].format(
-        waiting=waiting
-    )
+def cut_off_message(lang: str, waiting: int, outdated: int | None = None) -> str:
+    lang = lang if lang in ("vi", "en") else "vi"
+    if outdated:
+        return MESSAGES["center.outdated"][lang].format(
+            center=outdated, mine=PROTOCOL, waiting=waiting
+        )
+    return MESSAGES["center.cut_off"][lang].format(waiting=waiting)
 
 
 @dataclass
@@ -79,6 +96,7 @@ class LinkReport:
     double_calls: int = 0
     error: str = ""
     revoked: bool = False  # the hub refused this station's credentials: it was revoked
+    outdated: int | None = None  # the center's protocol, when newer than this station's
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -157,6 +175,10 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
     )
 
 
+class OutdatedStation(Exception):
+    """The center speaks a newer protocol than this station: it must be updated."""
+
+
 class _Delivered:
     """A message from the ordered consumer, seen as the applier needs it."""
 
@@ -223,6 +245,10 @@ class CenterLink:
             except Exception as error:  # any failure to reach the center: go on alone
                 report.error = type(error).__name__
                 self._drop()
+                if isinstance(error, OutdatedStation):
+                    log.warning("the center needs a newer version of this station")
+                    self._record_contact(report.error)
+                    break
                 if refused_login(error):  # not a cut: the center no longer knows us
                     report.revoked = True
                     self._record_revoked()
@@ -277,12 +303,18 @@ class CenterLink:
 
     async def _sync(self, report: LinkReport, publish: bool, apply: bool) -> None:
         await self._connect()
+        info = await self._js.stream_info(STREAM)
+        announced = int((info.config.metadata or {}).get("protocol", "1"))
+        if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
+            report.outdated = announced
+            raise OutdatedStation(announced)
         if publish:
             await self._publish(report)
         if apply:
             await self._apply(report)
         else:
-            info = await self._js.stream_info(STREAM)
+            if publish:  # what it published moved the stream's end
+                info = await self._js.stream_info(STREAM)
             report.lag = max(0, info.state.last_seq - self.store.center.position())
 
     async def _claim(self, name: str, owner: str) -> bool:
@@ -346,6 +378,7 @@ class CenterLink:
                         "Op": item.op,
                         "Entity": item.entity,
                         "Entity-Id": item.entity_id,
+                        "Protocol": str(PROTOCOL),  # the station's, announced with each event
                     },
                 )
                 acked.append(item.idem_key)

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 from counter_app.center.screening import subject_for
 
+# The center's protocol: these subjects, permissions and claim keys. The hub announces it
+# in the stream's metadata; a station older than its center stops publishing and says it
+# needs an update (its events wait, nothing lost). 1: the version before permissions.
+PROTOCOL = 2
 STREAM = "CENTER"
 CLAIMS_BUCKET = "claims"
 PAPERS_BUCKET = "papers"

@@ -30,7 +30,7 @@ from counter_app.center.hub import (
     server_config,
 )
 from counter_app.center.link import CenterLink
-from counter_app.center.permissions import CLAIMS_BUCKET, PAPERS_BUCKET, STREAM
+from counter_app.center.permissions import CLAIMS_BUCKET, PAPERS_BUCKET, PROTOCOL, STREAM
 from counter_app.center.screening import SUBJECT_PREFIX
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
@@ -66,6 +66,20 @@ def server_binary() -> str:
     if not found:
         raise DomainError("hub.no_server")
     return str(found)
+
+
+async def _ensure_stream(js, config) -> None:
+    """The center stream, made, or brought to this version's settings and protocol (a hub
+    upgraded over a running center keeps its stream and its events)."""
+    from nats.js.errors import NotFoundError
+
+    try:
+        info = await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    if (info.config.metadata or {}).get("protocol") != config.metadata["protocol"]:
+        await js.update_stream(config)
 
 
 def _interrupt(signum, frame) -> None:
@@ -210,14 +224,16 @@ class Hub:
         deadline = time.monotonic() + 60
         while True:  # a cluster takes a few seconds to elect its JetStream leader
             try:
-                await js.add_stream(
+                await _ensure_stream(
+                    js,
                     StreamConfig(
                         name=STREAM,
                         subjects=[f"{SUBJECT_PREFIX}.>"],
                         max_age=STREAM_MAX_AGE,
                         duplicate_window=DUPLICATE_WINDOW,
                         num_replicas=replicas,
-                    )
+                        metadata={"protocol": str(PROTOCOL)},
+                    ),
                 )
                 await js.create_key_value(
                     KeyValueConfig(bucket=CLAIMS_BUCKET, ttl=2 * 24 * 3600.0, replicas=replicas)

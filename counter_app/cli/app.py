@@ -99,7 +99,7 @@ class CliState:
             self._warned = True  # once per command, however many times it tried
             from counter_app.center.link import cut_off_message
 
-            click.echo(cut_off_message(self.lang, report.waiting), err=True)
+            click.echo(cut_off_message(self.lang, report.waiting, report.outdated), err=True)
         return report
 
     def refuse_if_revoked(self) -> None:

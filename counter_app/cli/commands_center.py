@@ -243,6 +243,10 @@ def center_status(state: CliState, as_json: bool) -> None:
         click.echo(
             f"Đã kết nối với trung tâm. Chờ gửi: {status['waiting']}; chưa nhận: {status['lag']}."
         )
+    elif report.outdated:
+        from counter_app.center.link import cut_off_message
+
+        click.echo(cut_off_message(state.lang, report.waiting, report.outdated))
     else:
         since = _when(status["cut_since"])
         click.echo(
@@ -287,6 +291,7 @@ def _status(state: CliState, report) -> dict:
     center_state = state.store().center
     return {
         "linked": report.reachable,
+        "outdated": report.outdated,
         "cut_since": center_state.get_state("cut_since"),
         "last_contact": center_state.get_state("last_contact"),
         "waiting": report.waiting,
