@@ -116,6 +116,12 @@ def test_one_station_credentials_reach_only_what_its_role_needs(center):
     async def claim(nc, js):
         return await js.publish("$KV.claims.t.0123", b"me")
 
+    async def claim_something_else(nc, js):  # claims are for tickets only
+        return await js.publish("$KV.claims.x", b"me")
+
+    async def delete_claims(nc, js):
+        return await js.delete_stream("KV_claims")
+
     async def read_papers(nc, js):
         store = await js.object_store("papers")
         return await store.get("hoso-1")
@@ -136,6 +142,7 @@ def test_one_station_credentials_reach_only_what_its_role_needs(center):
     assert _refused(_as(c, publish_as(k["user"])))
     assert _refused(_as(b, publish_as(b["user"])))  # the board publishes nothing
     assert _refused(_as(k, claim)) and _refused(_as(b, claim))
+    assert _refused(_as(c, claim_something_else)) and _refused(_as(c, delete_claims))
     assert _refused(_as(k, read_papers)) and _refused(_as(b, read_papers))
 
     # what the roles need still works: a counter claims and keeps papers, the kiosk issues
