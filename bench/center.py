@@ -46,6 +46,7 @@ class Station:
         self.station = load_station(self.store)
         self.link = CenterLink(self.store, self.station, timeout=2.0)
         self.ctx = ServiceContext(self.store, system_now, self.station, ADMIN, self.link)
+        self.counter = (self.station.own_counters or (0,))[0]  # the hub gave it (none: kiosk)
 
     def close(self) -> None:
         self.link.close()
@@ -155,7 +156,9 @@ def run(counters: int, tickets: int) -> dict:
             barrier.wait()
             t0 = time.perf_counter()
             try:
-                ticket = queue.call_next(desk.ctx, counter=1, current_outcome=TicketState.DONE)
+                ticket = queue.call_next(
+                    desk.ctx, counter=desk.counter, current_outcome=TicketState.DONE
+                )
             except Exception:  # the queue ran dry for this counter
                 return
             desk.link.sync(apply=False)

@@ -35,6 +35,8 @@ class Desk:
         station = load_station(self.store)
         self.link = CenterLink(self.store, station, timeout=0.5)
         self.ctx = ServiceContext(self.store, system_now, station, ADMIN, self.link)
+        # the counter the hub gave this PC (the kiosk has none)
+        self.counter = (station.own_counters or (0,))[0]
 
     def close(self) -> None:
         self.link.close()
@@ -83,7 +85,9 @@ def test_no_wait_is_ever_called_twice(tmp_path):
                     queue.take_ticket(desk.ctx, group="A")
             elif op == "call":
                 try:
-                    ticket = queue.call_next(desk.ctx, counter=1, current_outcome=TicketState.DONE)
+                    ticket = queue.call_next(
+                        desk.ctx, counter=desk.counter, current_outcome=TicketState.DONE
+                    )
                 except DomainError:
                     continue  # nobody this counter may call
                 name = desk.store.tickets.claim_name(ticket.id)

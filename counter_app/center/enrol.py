@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import json
 import os
+from hmac import compare_digest
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -22,9 +23,16 @@ from counter_app.core.messages import register
 
 CODE_PREFIX = "CA1-"
 MAX_CODE = 4096
+WRONG_SECRET = b"wrong-secret"  # the hub's answer to a join code whose secret is wrong
 
 register(
     {
+        "center.wrong_code": {
+            "vi": "Không tham gia được: mã tham gia không đúng (phần bí mật của mã sai). Mã "
+            "vẫn dùng được; hãy sao chép lại đúng toàn bộ mã do máy chủ trung tâm in ra.",
+            "en": "Could not join: the join code is not right (its secret is wrong). The code "
+            "is still usable; copy the whole code the hub printed again, exactly.",
+        },
         "center.bad_code": {
             "vi": "Mã tham gia trung tâm không đúng hoặc bị cắt ngắn. Hãy sao chép lại toàn "
             "bộ mã do máy chủ trung tâm in ra (bắt đầu bằng CA1-).",
@@ -74,6 +82,20 @@ def read_code(code: str) -> dict:
 def _key(secret: bytes) -> bytes:
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"counter-app enrol")
     return hkdf.derive(secret)
+
+
+def proof(secret: bytes, invite: str) -> bytes:
+    """What a joiner sends to show it holds the code's secret, without sending it: the hub
+    answers (and uses the invite up) only for the right one, so a mistyped code leaves the
+    invite usable for its genuine holder."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"counter-app proof")
+    mac = hmac.HMAC(hkdf.derive(secret), hashes.SHA256())
+    mac.update(invite.encode())
+    return mac.finalize()
+
+
+def proof_matches(secret: bytes, invite: str, offered: bytes) -> bool:
+    return compare_digest(proof(secret, invite), offered)
 
 
 def seal_package(package: dict, *, secret: bytes, invite: str) -> bytes:

@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from counter_app.center.enrol import make_code, seal_package
+from counter_app.center.enrol import make_code, proof_matches, seal_package
+from counter_app.center.permissions import config_user, enrol_permissions, station_permissions
 from counter_app.center.tls import make_certificate
 from counter_app.core.dossier_code import SequenceBlock
 from counter_app.core.errors import DomainError, NotFound, ValidationError
@@ -22,7 +23,7 @@ from counter_app.core.messages import register
 from counter_app.core.queue import TicketRange
 from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
-from counter_app.services.station import Station
+from counter_app.services.station import CounterDesk, Station
 from counter_app.store import Store
 
 ROLES = ("counter", "kiosk", "display", "hub")
@@ -48,6 +49,15 @@ register(
         "hub.full": {
             "vi": "Trung tâm đã đủ số trạm tối đa ({count}).",
             "en": "The center already has the most stations it can ({count}).",
+        },
+        "hub.counter_taken": {
+            "vi": "Quầy số {counter} đã được giao cho trạm {station}; mỗi quầy chỉ thuộc một máy.",
+            "en": "Counter {counter} is already given to station {station}; a counter "
+            "belongs to one PC only.",
+        },
+        "hub.counters_only": {
+            "vi": "Chỉ máy trạm quầy (counter) mới được giao số quầy.",
+            "en": "Only a counter station is given counter numbers.",
         },
         "hub.bad_listen": {
             "vi": "Địa chỉ phải có dạng MÁY:CỔNG, ví dụ 192.168.1.10:4222.",
@@ -92,6 +102,28 @@ def hub_settings(store: Store) -> dict:
     return data
 
 
+def move_listen(store: Store, listen: str) -> None:
+    """`hub start --listen` on another address than `hub init`: the join codes name the new
+    one from now on (the host the stations use is kept when it listens on every address)."""
+    host, port = parse_address(listen)
+    with store.transaction():
+        hub = hub_settings(store)
+        old_host, _ = parse_address(hub["advertise"])
+        advertise = f"{old_host if host in ('0.0.0.0', '::') else host}:{port}"
+        nodes = [n for n in hub.get("nodes", []) if n != hub["advertise"]]
+        retired = sorted({*hub.get("retired_nodes", []), hub["advertise"]} - {advertise})
+        hub.update(
+            listen=listen,
+            advertise=advertise,
+            nodes=sorted({*nodes, advertise}),
+            retired_nodes=retired,  # kept out of the nodes the cluster's record merges
+        )
+        store.settings.set("hub", hub)
+        center = store.settings.get("center")
+        scheme = "tls" if hub.get("tls_cert") else "nats"
+        store.settings.set("center", {**center, "urls": [f"{scheme}://127.0.0.1:{port}"]})
+
+
 def make_hub(
     store: Store, station: Station, *, listen: str, advertise: str, tls: bool = False
 ) -> Station:
@@ -129,22 +161,46 @@ def make_hub(
     return hub
 
 
-def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
-    """A one-time join code for a new station; the station is listed (not yet joined)."""
+def _assign_counters(hub: dict, role: str, wanted: list[int] | None) -> list[int]:
+    """Counter numbers are the center's: each belongs to one live station. A counter
+    station gets the numbers asked for, or the lowest free one."""
+    if role != "counter":
+        if wanted:
+            raise ValidationError("hub.counters_only", field="counter")
+        return []
+    taken = {
+        n: user
+        for user, r in hub["stations"].items()
+        if not r["revoked_at"]
+        for n in r.get("counters", [])
+    }
+    for number in wanted or []:
+        if number in taken:
+            raise DomainError("hub.counter_taken", counter=number, station=taken[number])
+    if wanted:
+        return sorted(set(wanted))
+    return [min(n for n in range(1, len(taken) + 2) if n not in taken)]
+
+
+def invite(
+    ctx: ServiceContext, *, role: str, now: datetime, counters: list[int] | None = None
+) -> dict:
+    """A one-time join code for a new station; the station is listed (not yet joined) with
+    the counter numbers it will act as."""
     ctx.actor.require(Permission.CHANGE_SETTINGS)
     if role not in ROLES:
         raise ValidationError("hub.bad_role", field="role")
     with ctx.store.transaction():
         hub = hub_settings(ctx.store)
+        own = _assign_counters(hub, role, counters)
         number = hub["next_number"]
         kiosks = sum(1 for r in hub["stations"].values() if r["role"] == "kiosk")
         tickets, block = ranges_for(number, role, first_kiosk=kiosks == 0)
         user = f"st{number}"
         password = secrets.token_urlsafe(24)
-        if role == "hub":  # another node of the cluster: it serves as the hub user
-            password = hub_password(ctx.store)
         secret = secrets.token_bytes(32)
         invite_id = secrets.token_hex(8)
+        enrol_password = secrets.token_urlsafe(24)
         hub["next_number"] = number + 1
         hub["stations"][user] = {
             "number": number,
@@ -152,6 +208,7 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
             "password": ctx.store.crypto.seal(password, f"station.{user}"),
             "tickets": [tickets.start, tickets.end],
             "block": [block.start, block.end],
+            "counters": own,
             "invited_at": now.isoformat(),
             "joined_at": None,
             "revoked_at": None,
@@ -159,6 +216,7 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
         hub["invites"][invite_id] = {
             "user": user,
             "secret": ctx.store.crypto.seal(secret.hex(), f"invite.{invite_id}"),
+            "password": ctx.store.crypto.seal(enrol_password, f"invite.{invite_id}.password"),
             "expires_at": (now + INVITE_TTL).isoformat(),
         }
         ctx.store.settings.set("hub", hub)
@@ -166,11 +224,13 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
             at=now, action="hub.invite", entity="station", entity_id=user, detail={"role": role}
         )
     scheme = "tls" if hub.get("tls_cert") else "nats"
+    # this node first: the join code's user lives only in this node's configuration
+    nodes = [hub["advertise"], *(n for n in hub.get("nodes", []) if n != hub["advertise"])]
     code = make_code(
         cert=hub.get("tls_cert"),
-        urls=[f"{scheme}://{node}" for node in hub.get("nodes", [hub["advertise"]])],
-        user="hub" if role == "hub" else user,
-        password=password,
+        urls=[f"{scheme}://{node}" for node in nodes],
+        user=enrol_user(invite_id),
+        password=enrol_password,
         invite=invite_id,
         secret=secret,
     )
@@ -178,16 +238,25 @@ def invite(ctx: ServiceContext, *, role: str, now: datetime) -> dict:
         "station": user,
         "number": number,
         "role": role,
+        "counters": own,
         "code": code,
         "expires_at": (now + INVITE_TTL).isoformat(),
     }
 
 
-def enrolment_package(store: Store, station_ctx: Station, invite_id: str, now: datetime) -> bytes:
-    """What a joining station receives, encrypted for it; the invite is used up."""
+def enrolment_package(
+    store: Store, station_ctx: Station, invite_id: str, now: datetime, offered: bytes
+) -> bytes:
+    """What a joining station receives, encrypted for it; the invite is used up, but only
+    by a joiner that proves it holds the code's secret (a wrong one leaves it usable)."""
     with store.transaction():
         hub = hub_settings(store)
-        entry = hub["invites"].pop(invite_id, None)
+        entry = hub["invites"].get(invite_id)
+        if entry is not None:
+            secret = bytes.fromhex(store.crypto.open(entry["secret"], f"invite.{invite_id}"))
+            if not proof_matches(secret, invite_id, offered):
+                raise ValidationError("center.wrong_code", field="code")
+        hub["invites"].pop(invite_id, None)
         if entry is None or datetime.fromisoformat(entry["expires_at"]) < now:
             store.settings.set("hub", hub)
             raise NotFound("center.bad_code")
@@ -202,21 +271,36 @@ def enrolment_package(store: Store, station_ctx: Station, invite_id: str, now: d
         id=f"{station_ctx.agency_code}/{record['number']}/{secrets.token_hex(4)}",
         number=record["number"],
         role=record["role"],
+        counters=_center_desks(station_ctx, record.get("counters", [])),
         ticket_range=TicketRange(*record["tickets"]),
         dossier_block=SequenceBlock(*record["block"]),
         in_center=True,
+        own_counters=tuple(record.get("counters", [])) if record["role"] != "hub" else None,
     )
     users = [dict(r) for r in store.query("SELECT * FROM users")]
     package = {
         "station": station.to_settings(),
         "keyset": store.keys.keyset(),
         "users": users,
+        # the station's own NATS credentials travel sealed, never in the join code
+        "nats": {
+            "user": user,
+            "password": store.crypto.open(record["password"], f"station.{user}"),
+        },
     }
     if record["role"] == "hub":  # a cluster node: the center's record and the hub user
         package["hub"] = {**hub, "invites": {}}
         package["center_password"] = store.settings.get("center")["password"]
-    secret = bytes.fromhex(store.crypto.open(entry["secret"], f"invite.{invite_id}"))
     return seal_package(package, secret=secret, invite=invite_id)
+
+
+def _center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
+    """Every counter of the center (for transfers and the board), with a station's own
+    numbers added when the hub's list is shorter (they call every group)."""
+    letters = tuple(sorted({g for d in hub.counters for g in d.groups}))
+    known = {d.number for d in hub.counters}
+    extra = tuple(CounterDesk(n, letters) for n in own if n not in known)
+    return tuple(sorted(hub.counters + extra, key=lambda d: d.number))
 
 
 def stations(store: Store) -> list[dict]:
@@ -229,6 +313,9 @@ def stations(store: Store) -> list[dict]:
             "max(applied_at) AS at FROM center_applied GROUP BY origin"
         )
     }
+    set_aside: dict[str, int] = {}
+    for row in store.center.set_aside_rows():
+        set_aside[row["publisher"]] = set_aside.get(row["publisher"], 0) + 1
     out = []
     for user, record in sorted(hub["stations"].items(), key=lambda kv: kv[1]["number"]):
         contact = max(
@@ -244,9 +331,11 @@ def stations(store: Store) -> list[dict]:
                 "station": user,
                 "number": record["number"],
                 "role": record["role"],
+                "counters": record.get("counters", []),
                 "joined_at": record["joined_at"],
                 "revoked_at": record["revoked_at"],
                 "last_event_at": contact,
+                "set_aside": set_aside.get(user, 0),
             }
         )
     return out
@@ -265,15 +354,32 @@ def revoke(ctx: ServiceContext, *, station: str, now: datetime) -> None:
         ctx.journal(at=now, action="hub.revoke", entity="station", entity_id=station)
 
 
-def server_config(store: Store, data_dir: Path, *, listen: str, peers: list[str]) -> str:
-    """nats-server's configuration: JetStream on this PC, one user per live station."""
+def enrol_user(invite_id: str) -> str:
+    return f"en{invite_id}"
+
+
+def server_config(
+    store: Store, data_dir: Path, *, listen: str, peers: list[str], now: datetime
+) -> str:
+    """nats-server's configuration: JetStream on this PC, one user per live station with
+    its role's permissions, and one per open invite that may only enrol."""
     hub = hub_settings(store)
     host, port = parse_address(listen)
-    users = [("hub", hub_password(store))] + [
-        (user, store.crypto.open(r["password"], f"station.{user}"))
+    users = [config_user("hub", hub_password(store), None)] + [
+        config_user(
+            user,
+            store.crypto.open(r["password"], f"station.{user}"),
+            station_permissions(user, r["role"]),
+        )
         for user, r in hub["stations"].items()
         if not r["revoked_at"] and r["role"] != "hub"
     ]
+    for invite_id, entry in sorted(hub["invites"].items()):
+        if "password" not in entry or datetime.fromisoformat(entry["expires_at"]) < now:
+            continue  # expired: its user is gone from the server
+        password = store.crypto.open(entry["password"], f"invite.{invite_id}.password")
+        user = enrol_user(invite_id)
+        users.append(config_user(user, password, enrol_permissions(user, invite_id)))
     js_dir = (data_dir / "nats").as_posix()
     tls_dir = (data_dir / "tls").as_posix()
     lines = [
@@ -287,7 +393,7 @@ def server_config(store: Store, data_dir: Path, *, listen: str, peers: list[str]
         ),
         "authorization {",
         "  users = [",
-        *(f'    {{ user: "{u}", password: "{p}" }}' for u, p in users),
+        *(f"    {entry}" for entry in users),
         "  ]",
         "}",
     ]
@@ -316,8 +422,11 @@ def merge_records(local: dict, remote: dict) -> dict:
             "joined_at": theirs["joined_at"] or mine["joined_at"],
             "revoked_at": theirs["revoked_at"] or mine["revoked_at"],
         }
+    retired = set(local.get("retired_nodes", [])) | set(remote.get("retired_nodes", []))
+    nodes = set(local.get("nodes", [])) | set(remote.get("nodes", []))
     return {
         "stations": stations,
-        "nodes": sorted(set(local.get("nodes", [])) | set(remote.get("nodes", []))),
+        "nodes": sorted(nodes - retired),
+        "retired_nodes": sorted(retired),
         "next_number": max(local.get("next_number", 2), remote.get("next_number", 2)),
     }

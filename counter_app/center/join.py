@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from counter_app.center.enrol import open_package, read_code
+from cryptography.exceptions import InvalidTag
+
+from counter_app.center.enrol import WRONG_SECRET, open_package, proof, read_code
 from counter_app.core.catalogue import Catalogue
-from counter_app.core.errors import DomainError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.services.station import Station
 from counter_app.store import Store
 from counter_app.store.station_key import create_station_key
+
+ENROL_TRIES = 30  # half a second apart
 
 register(
     {
@@ -35,22 +39,28 @@ register(
 
 
 async def _fetch_package(code: dict, timeout: float) -> bytes:
-    from counter_app.center.link import connect
+    from counter_app.center.link import connect, refused_login
 
-    # A fresh invite reaches nats-server's users within a second of the hub's next turn:
-    # a code used at once may be refused once or twice before it is known.
-    for attempt in range(8):
+    # A fresh invite's user reaches nats-server at the hub's next turn (a second, more on a
+    # busy hub): a code used at once may be refused a few times before it is known.
+    for attempt in range(ENROL_TRIES):
         try:
             nc = await connect(code["urls"], code["user"], code["password"], timeout, code["cert"])
             break
         except ConnectionRefusedError:
             raise
-        except Exception:
-            if attempt == 7:
+        except Exception as error:
+            if attempt == ENROL_TRIES - 1:
+                if refused_login(error):
+                    raise DomainError("center.refused") from error
                 raise
             await asyncio.sleep(0.5)
     try:
-        reply = await nc.request(f"center.enrol.{code['invite']}", b"", timeout=timeout * 3)
+        reply = await nc.request(
+            f"center.enrol.{code['invite']}",
+            proof(code["secret"], code["invite"]),
+            timeout=timeout * 3,
+        )
         return reply.data
     finally:
         await nc.close()
@@ -74,11 +84,18 @@ def join_center(
         raise DomainError("center.already")
     try:
         blob = asyncio.run(_fetch_package(code, timeout))
+    except DomainError:
+        raise
     except Exception as error:
         raise DomainError("center.unreachable", url=", ".join(code["urls"])) from error
     if not blob:
         raise DomainError("center.refused")
-    package = open_package(blob, secret=code["secret"], invite=code["invite"])
+    if blob == WRONG_SECRET:
+        raise ValidationError("center.wrong_code", field="code")
+    try:
+        package = open_package(blob, secret=code["secret"], invite=code["invite"])
+    except InvalidTag as error:  # never a cryptography error's name in front of a user
+        raise ValidationError("center.wrong_code", field="code") from error
     station = Station.from_settings(package["station"])
     with store.transaction():
         recovery = store.keys.create(passphrase=passphrase, keyset=package["keyset"])
@@ -92,8 +109,8 @@ def join_center(
                 "center",
                 {
                     "urls": code["urls"],
-                    "user": code["user"],
-                    "password": store.crypto.seal(code["password"], "center.password"),
+                    "user": package["nats"]["user"],
+                    "password": store.crypto.seal(package["nats"]["password"], "center.password"),
                     "ca": code["cert"],
                 },
             )

@@ -19,34 +19,61 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from counter_app.center.permissions import (
+    CLAIMS_BUCKET,
+    PAPERS_BUCKET,
+    PROTOCOL,
+    STREAM,
+    inbox_prefix,
+    may_publish,
+)
+from counter_app.center.screening import SUBJECT_PREFIX, publisher_of, screen, subject_for
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
 from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
-from counter_app.services.replica import apply_center_event
+from counter_app.services.queue import CLAIM_LEASE_SECONDS
+from counter_app.services.replica import BadEvent, apply_center_event
 from counter_app.services.station import Station
 from counter_app.store import Store
 
 log = logging.getLogger(__name__)
 
-STREAM = "CENTER"
-SUBJECT_PREFIX = "center.ev"
-CLAIMS_BUCKET = "claims"
-# Papers' sealed files (store/paper_files.py) by paper id: made by the hub, written by the
-# counter that scanned, read by counters and the hub; never by a kiosk or a board.
-PAPERS_BUCKET = "papers"
+# Papers' sealed files (store/paper_files.py) by paper id (bucket PAPERS_BUCKET): made by the
+# hub, written by the counter that scanned, read by counters and the hub; never by a kiosk or
+# a board (nats-server refuses them too: center/permissions.py).
 PAPER_ROLES = frozenset({"counter", "hub", "all-in-one"})
 KEEP_PAPERS_BATCH = 20  # the hub's copies fetched per turn, so a backlog never stalls a turn
 CENTER_ACTOR = Actor("center", Role.ADMIN)
 APPLY_BATCH = 200
+# A claim holds its ticket this long unless the call event follows (a counter killed
+# between its claim and its call strands nobody): the server drops the claim by itself.
+CLAIM_LEASE = float(CLAIM_LEASE_SECONDS)
 CONTACT_EVERY = 30.0
+QUORUM_PROBE = 0.5  # seconds a cluster node has to accept a connection
 DIRECT_GET_MAX = 16  # fewer new events than this are read one by one, without a consumer
 
 
 register(
     {
+        "center.revoked": {
+            "vi": "Máy này đã bị thu hồi khỏi trung tâm (lúc {at}) nên đã dừng làm việc với "
+            "hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại "
+            "bằng mã mới.",
+            "en": "This PC was revoked from the center (at {at}), so it stopped working on "
+            "the shared queue. Tell the administrator; to use it again it must join again "
+            "with a new code.",
+        },
+        "center.outdated": {
+            "vi": "Cảnh báo: máy này cần cập nhật phiên bản mới để làm việc với trung tâm "
+            "(trung tâm dùng giao thức {center}, máy này {mine}). Đã làm việc trên dữ liệu "
+            "của máy này ({waiting} sự kiện chờ gửi, sẽ tự gửi sau khi cập nhật).",
+            "en": "Warning: this PC needs updating to work with the center (the center "
+            "speaks protocol {center}, this PC {mine}). Worked on this PC's data ({waiting} "
+            "events waiting, sent after the update).",
+        },
         "center.cut_off": {
             "vi": "Cảnh báo: không kết nối được với máy chủ trung tâm; đã làm việc trên dữ liệu "
             "của máy này ({waiting} sự kiện chờ gửi, sẽ tự gửi khi có kết nối).",
@@ -57,10 +84,13 @@ register(
 )
 
 
-def cut_off_message(lang: str, waiting: int) -> str:
-    return MESSAGES["center.cut_off"][lang if lang in ("vi", "en") else "vi"].format(
-        waiting=waiting
-    )
+def cut_off_message(lang: str, waiting: int, outdated: int | None = None) -> str:
+    lang = lang if lang in ("vi", "en") else "vi"
+    if outdated:
+        return MESSAGES["center.outdated"][lang].format(
+            center=outdated, mine=PROTOCOL, waiting=waiting
+        )
+    return MESSAGES["center.cut_off"][lang].format(waiting=waiting)
 
 
 @dataclass
@@ -72,14 +102,22 @@ class LinkReport:
     lag: int | None = None  # stream messages this replica has not applied yet
     double_calls: int = 0
     error: str = ""
+    revoked: bool = False  # the hub refused this station's credentials: it was revoked
+    outdated: int | None = None  # the center's protocol, when newer than this station's
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
+def refused_login(error: Exception) -> bool:
+    """nats-server refused the user and password (revoked, or a used join code), as
+    opposed to a server out of reach."""
+    return "authorization violation" in str(error).lower()
+
+
 def claim_key(name: str) -> str:
     """KV keys allow few characters: a ticket's claim name is hashed into one."""
-    return "t_" + hashlib.sha256(name.encode()).hexdigest()[:32]
+    return "t." + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def link_settings(store: Store) -> dict | None:
@@ -94,6 +132,28 @@ async def _quiet(error: Exception) -> None:
     """nats-py prints connection errors by default; a cut-off is reported once, by us."""
 
 
+def _host_port(url: str) -> tuple[str, int]:
+    host, _, port = url.split("://", 1)[-1].rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+async def _answers(url: str, timeout: float) -> bool:
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(*_host_port(url)), timeout)
+        writer.close()
+        return True
+    except (OSError, TimeoutError, ValueError):
+        return False
+
+
+async def quorum_answers(urls: list[str], timeout: float = QUORUM_PROBE) -> bool:
+    """True when most of a cluster's nodes answer at all: without a majority JetStream can
+    neither elect nor acknowledge, so the station is cut off, and says so at once instead
+    of retrying through elections that cannot happen."""
+    answered = await asyncio.gather(*(_answers(url, timeout) for url in urls))
+    return sum(answered) * 2 > len(urls)
+
+
 async def connect(urls: list[str], user: str, password: str, timeout: float, ca: str | None = None):
     """A NATS connection within `timeout`, or an error at once when no server listens.
 
@@ -102,15 +162,8 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
     import nats
 
     for url in urls:  # a cluster's nodes in turn: the first that answers serves
-        host, _, port = url.split("://", 1)[-1].rpartition(":")
-        try:
-            _, writer = await asyncio.wait_for(
-                asyncio.open_connection(host.strip("[]"), int(port)), timeout
-            )
-            writer.close()
+        if await _answers(url, timeout):
             break
-        except (OSError, TimeoutError, ValueError):
-            continue
     else:
         raise ConnectionRefusedError("no center server answers")
     return await asyncio.wait_for(
@@ -122,17 +175,22 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
             allow_reconnect=False,
             max_reconnect_attempts=0,
             error_cb=_quiet,
+            inbox_prefix=inbox_prefix(user).encode(),
             tls=client_context(ca) if ca else None,
         ),
         timeout * 2,
     )
 
 
+class OutdatedStation(Exception):
+    """The center speaks a newer protocol than this station: it must be updated."""
+
+
 class _Delivered:
     """A message from the ordered consumer, seen as the applier needs it."""
 
     def __init__(self, msg) -> None:
-        self.headers, self.data = msg.headers, msg.data
+        self.headers, self.data, self.subject = msg.headers, msg.data, msg.subject
         self.seq = msg.metadata.sequence.stream
 
 
@@ -141,6 +199,7 @@ class _Stored:
 
     def __init__(self, msg) -> None:
         self.headers, self.data, self.seq = msg.headers, msg.data, msg.seq
+        self.subject = msg.subject
 
 
 class CenterLink:
@@ -177,11 +236,15 @@ class CenterLink:
     def sync(self, *, publish: bool = True, apply: bool = True) -> LinkReport:
         # A cluster that lost a node elects new leaders within seconds: a station that
         # knows several nodes tries again for that long before it calls itself cut off.
-        deadline = time.monotonic() + (self.timeout * 4 if len(self.settings["urls"]) > 1 else 0)
+        urls = self.settings["urls"]
+        deadline = time.monotonic() + (self.timeout * 4 if len(urls) > 1 else 0)
         stale = self._nc is not None  # a connection the cable may have dropped unnoticed
         while True:
             report = LinkReport()
             try:
+                if len(urls) > 1 and not self._run(quorum_answers(urls)):
+                    deadline = 0.0  # no majority: no election can help, cut off now
+                    raise ConnectionRefusedError("most center nodes are out of reach")
                 self._run(self._sync(report, publish, apply), extra=60.0)
                 report.reachable = True
                 self._record_contact(None)
@@ -189,6 +252,14 @@ class CenterLink:
             except Exception as error:  # any failure to reach the center: go on alone
                 report.error = type(error).__name__
                 self._drop()
+                if isinstance(error, OutdatedStation):
+                    log.warning("the center needs a newer version of this station")
+                    self._record_contact(report.error)
+                    break
+                if refused_login(error):  # not a cut: the center no longer knows us
+                    report.revoked = True
+                    self._record_revoked()
+                    break
                 if stale:  # found dead on use: one fresh try before calling it a cut
                     stale = False
                     continue
@@ -240,7 +311,8 @@ class CenterLink:
         s = self.settings
         self._nc = await connect(s["urls"], s["user"], s["password"], self.timeout, s.get("ca"))
         self._js = self._nc.jetstream(timeout=self.timeout)
-        self._kv = await self._js.key_value(CLAIMS_BUCKET)
+        if self.station.role in ("counter", "hub"):  # the only roles that claim tickets
+            self._kv = await self._js.key_value(CLAIMS_BUCKET)
 
     def _drop(self) -> None:
         nc, self._nc = self._nc, None
@@ -249,6 +321,11 @@ class CenterLink:
 
     async def _sync(self, report: LinkReport, publish: bool, apply: bool) -> None:
         await self._connect()
+        info = await self._js.stream_info(STREAM)
+        announced = int((info.config.metadata or {}).get("protocol", "1"))
+        if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
+            report.outdated = announced
+            raise OutdatedStation(announced)
         if publish:
             await self._publish(report)
         if apply:
@@ -256,7 +333,8 @@ class CenterLink:
             if self.station.role == "hub":
                 await self._keep_papers()
         else:
-            info = await self._js.stream_info(STREAM)
+            if publish:  # what it published moved the stream's end
+                info = await self._js.stream_info(STREAM)
             report.lag = max(0, info.state.last_seq - self.store.center.position())
 
     async def _claim(self, name: str, owner: str) -> bool:
@@ -264,42 +342,65 @@ class CenterLink:
 
         await self._connect()
         try:
-            await self._kv.create(claim_key(name), owner.encode())
+            await self._kv.create(claim_key(name), owner.encode(), msg_ttl=CLAIM_LEASE)
             return True
         except KeyWrongLastSequenceError:
             entry = await self._kv.get(claim_key(name))
             return entry.value.decode() == owner
 
-    async def _publish(self, report: LinkReport) -> None:
-        from nats.js.errors import KeyWrongLastSequenceError
+    async def _confirm_claim(self, item, report: LinkReport) -> None:
+        """Before a call event is published its claim is made lasting (no lease): the call
+        made while linked confirms its lease; one made while cut off claims now, before
+        anyone sees it. Another counter's claim found here is a ticket called twice."""
+        from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
+        event = self.store.center.open_payload(item.idem_key, item.sealed)
+        owner = f"{self.station.id}/{event['ticket']['counter']}"
+        key = claim_key(event["claim"])
+        try:
+            try:
+                entry = await self._kv.get(key)
+            except KeyNotFoundError:  # cut off, or the lease lapsed and nobody took it
+                await self._kv.create(key, owner.encode())
+                return
+            if entry.value.decode() == owner:
+                await self._kv.update(key, owner.encode(), last=entry.revision)
+                return
+        except KeyWrongLastSequenceError:  # taken in between
+            if (await self._kv.get(key)).value.decode() == owner:
+                return
+        report.double_calls += 1
+        log.warning("ticket called by two counters (cut off, or a lapsed claim)")
+
+    async def _publish(self, report: LinkReport) -> None:
         while True:
             waiting = self.store.center.waiting(APPLY_BATCH)
             if not waiting:
                 return
             acked: list[str] = []
+            kept = [
+                item.idem_key for item in waiting if not may_publish(self.station.role, item.op)
+            ]
+            if kept:  # not this role's to tell the center: nats-server would refuse it
+                with self.store.transaction():
+                    for key in kept:
+                        self.store.center.mark_kept(key)
+                log.warning("%d events kept on this station (not its role's)", len(kept))
+                continue
             for item in waiting:
                 if item.op == "ticket.called":
-                    # called while cut off: the claim is made now, before anyone sees it
-                    event = self.store.center.open_payload(item.idem_key, item.sealed)
-                    owner = f"{self.station.id}/{event['ticket']['counter']}"
-                    try:
-                        await self._kv.create(claim_key(event["claim"]), owner.encode())
-                    except KeyWrongLastSequenceError:
-                        entry = await self._kv.get(claim_key(event["claim"]))
-                        if entry.value.decode() != owner:
-                            report.double_calls += 1
-                            log.warning("ticket called by two counters while cut off")
+                    await self._confirm_claim(item, report)
                 if item.op == "paper.attach":  # the file first: whoever sees the row finds it
                     await self._put_paper(item.entity_id)
                 await self._js.publish(
-                    f"{SUBJECT_PREFIX}.{item.entity}",
+                    subject_for(self.settings["user"], item.op),
                     item.sealed.encode("ascii"),
                     headers={
                         "Nats-Msg-Id": item.idem_key,
                         "Op": item.op,
                         "Entity": item.entity,
                         "Entity-Id": item.entity_id,
+                        "Protocol": str(PROTOCOL),  # the station's, announced with each event
                     },
                 )
                 acked.append(item.idem_key)
@@ -371,6 +472,7 @@ class CenterLink:
             return
         sub = await self._js.subscribe(
             f"{SUBJECT_PREFIX}.>",
+            stream=STREAM,
             ordered_consumer=True,
             config=ConsumerConfig(
                 deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=position + 1
@@ -397,20 +499,56 @@ class CenterLink:
         changed = 0
         with self.store.transaction():
             for msg in batch:
-                headers = msg.headers or {}
-                changed += apply_center_event(
+                changed += self._apply_one(ctx, msg)
+        return changed
+
+    def _apply_one(self, ctx: ServiceContext, msg) -> bool:
+        """One message inside the batch's transaction, in a savepoint: a bad one is rolled
+        back alone and set aside, and the position moves past it."""
+        headers = msg.headers or {}
+        key = headers.get("Nats-Msg-Id", "")
+        reason = screen(msg.subject, key, len(msg.data))
+        if reason is None:
+            conn = self.store.conn
+            conn.execute("SAVEPOINT event")
+            try:
+                changed = apply_center_event(
                     ctx,
-                    key=headers["Nats-Msg-Id"],
+                    key=key,
                     stream_seq=msg.seq,
                     entity=headers.get("Entity", ""),
                     entity_id=headers.get("Entity-Id", ""),
                     op=headers.get("Op", ""),
                     sealed=msg.data.decode("ascii"),
                 )
-        return changed
+                conn.execute("RELEASE event")
+                return changed
+            except Exception as error:  # junk, a forgery, a rule broken: never a stop
+                conn.execute("ROLLBACK TO event")
+                conn.execute("RELEASE event")
+                reason = error.reason if isinstance(error, BadEvent) else "rule"
+                if isinstance(error, UnicodeDecodeError):
+                    reason = "unopenable"
+        log.warning("center event at %s set aside: %s", msg.seq, reason)
+        self.store.center.set_aside(
+            stream_seq=msg.seq,
+            publisher=publisher_of(msg.subject),
+            origin=key.rsplit(":", 1)[0][:80],
+            reason=reason,
+            at=self._now(),
+        )
+        return False
 
     def _now(self) -> datetime:
         return vn_time(self.clock())
+
+    def _record_revoked(self) -> None:
+        if self.store.center.get_state("revoked_at"):
+            return
+        log.warning("the center refused this station's credentials: revoked")
+        with self.store.transaction():
+            self.store.center.set_state("revoked_at", self._now().isoformat())
+        self._cut = True  # the next contact that succeeds clears it
 
     def _record_contact(self, error: str | None) -> None:
         """Linked or cut off, and since when: written when it changes (and the last
@@ -426,6 +564,7 @@ class CenterLink:
                 if not cut:
                     self.store.center.set_state("last_contact", now)
                     self.store.center.set_state("cut_since", None)
+                    self.store.center.set_state("revoked_at", None)
                 elif not self.store.center.get_state("cut_since"):
                     self.store.center.set_state("cut_since", now)
         except Exception:  # the store is busy or closing: the next contact records it

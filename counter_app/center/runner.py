@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from counter_app.bundled import nats_server
+from counter_app.center.enrol import WRONG_SECRET
 from counter_app.center.hub import (
     enrolment_package,
     hub_settings,
@@ -28,16 +29,12 @@ from counter_app.center.hub import (
     parse_address,
     server_config,
 )
-from counter_app.center.link import (
-    CLAIMS_BUCKET,
-    PAPERS_BUCKET,
-    STREAM,
-    SUBJECT_PREFIX,
-    CenterLink,
-)
+from counter_app.center.link import CenterLink
+from counter_app.center.permissions import CLAIMS_BUCKET, PAPERS_BUCKET, PROTOCOL, STREAM
+from counter_app.center.screening import SUBJECT_PREFIX
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
-from counter_app.core.errors import DomainError
+from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
 from counter_app.services.station import load_station
 from counter_app.store import Store, open_store
@@ -71,6 +68,20 @@ def server_binary() -> str:
     return str(found)
 
 
+async def _ensure_stream(js, config) -> None:
+    """The center stream, made, or brought to this version's settings and protocol (a hub
+    upgraded over a running center keeps its stream and its events)."""
+    from nats.js.errors import NotFoundError
+
+    try:
+        info = await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    if (info.config.metadata or {}).get("protocol") != config.metadata["protocol"]:
+        await js.update_stream(config)
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -97,7 +108,13 @@ class Hub:
 
     def write_config(self) -> bool:
         self._write_tls_files()
-        text = server_config(self.store, self.data_dir, listen=self.listen, peers=self.peers)
+        text = server_config(
+            self.store,
+            self.data_dir,
+            listen=self.listen,
+            peers=self.peers,
+            now=vn_time(system_now()),
+        )
         if text == self._config:
             return False
         self.config_path.write_text(text, encoding="utf-8")
@@ -186,12 +203,20 @@ class Hub:
                     await msg.respond(b"")
                 return
             try:
-                blob = enrolment_package(self.store, station, invite_id, vn_time(system_now()))
+                blob = enrolment_package(
+                    self.store, station, invite_id, vn_time(system_now()), msg.data
+                )
+            except ValidationError:  # a wrong secret: the invite stays for its holder
+                await msg.respond(WRONG_SECRET)
+                return
             except DomainError:
                 await msg.respond(b"")
                 return
             await msg.respond(blob)
-            self.write_config()
+            await nc.flush()
+            await asyncio.sleep(1.0)  # a reload cuts the code's user off: let it read first
+            if self.write_config():  # the used code's user is gone
+                self.reload_server()
 
         await nc.subscribe("center.enrol.*", cb=answer)
         js = nc.jetstream()
@@ -199,14 +224,16 @@ class Hub:
         deadline = time.monotonic() + 60
         while True:  # a cluster takes a few seconds to elect its JetStream leader
             try:
-                await js.add_stream(
+                await _ensure_stream(
+                    js,
                     StreamConfig(
                         name=STREAM,
                         subjects=[f"{SUBJECT_PREFIX}.>"],
                         max_age=STREAM_MAX_AGE,
                         duplicate_window=DUPLICATE_WINDOW,
                         num_replicas=replicas,
-                    )
+                        metadata={"protocol": str(PROTOCOL)},
+                    ),
                 )
                 await js.create_key_value(
                     KeyValueConfig(bucket=CLAIMS_BUCKET, ttl=2 * 24 * 3600.0, replicas=replicas)
@@ -214,13 +241,18 @@ class Hub:
                 records = await js.create_key_value(
                     KeyValueConfig(bucket=RECORD_BUCKET, replicas=replicas)
                 )
+                # the scanned papers of dossiers (counters and hub read and write them)
                 await js.create_object_store(
-                    PAPERS_BUCKET, config=ObjectStoreConfig(bucket=PAPERS_BUCKET, replicas=replicas)
+                    PAPERS_BUCKET, ObjectStoreConfig(bucket=PAPERS_BUCKET, replicas=replicas)
                 )
                 break
             except Exception:
                 if time.monotonic() > deadline:
                     raise
+                # a cluster's first node waits for its peers, which join with codes whose
+                # users must reach nats-server meanwhile
+                if self.write_config():
+                    self.reload_server()
                 await asyncio.sleep(0.5)
         self.say(f"Trung tâm đang chạy: nats://{self.listen} (dừng bằng Ctrl+C)")
         # the replica is applied on another thread: it gets its own connection to the store

@@ -51,6 +51,8 @@ class CliState:
     _context: ServiceContext | None = field(default=None, repr=False)
     _link: CenterLink | None = field(default=None, repr=False)
     _warned: bool = field(default=False, repr=False)
+    sent: int = 0  # center events this command published, over all its link's turns
+    received: int = 0
 
     # The store and the services are imported when a command first needs them, so that
     # `counter-app` shows its window without paying for them first.
@@ -78,6 +80,7 @@ class CliState:
             if self._context.station.in_center and self._context.station.role != "hub":
                 # a station of a center: catch up before reading, claim shared tickets
                 self.center_sync(quiet=False)
+                self.refuse_if_revoked()
                 self._context = replace(self._context, claims=self._link)
         return self._context
 
@@ -90,12 +93,24 @@ class CliState:
 
             self._link = CenterLink(self.store(), load_station(self.store()))
         report = self._link.sync(publish=publish, apply=apply)
-        if not report.reachable and not quiet and not self._warned:
+        self.sent += report.published  # `center sync` counts its own catch-up's too
+        self.received += report.applied
+        if not report.reachable and not report.revoked and not quiet and not self._warned:
             self._warned = True  # once per command, however many times it tried
             from counter_app.center.link import cut_off_message
 
-            click.echo(cut_off_message(self.lang, report.waiting), err=True)
+            click.echo(cut_off_message(self.lang, report.waiting, report.outdated), err=True)
         return report
+
+    def refuse_if_revoked(self) -> None:
+        """A station the hub revoked learns it at its first contact and stops: no ticket
+        issued or called as if it were merely cut off."""
+        revoked_at = self.store().center.get_state("revoked_at")
+        if revoked_at:
+            from datetime import datetime
+
+            at = datetime.fromisoformat(revoked_at).strftime("%H:%M %d/%m/%Y")
+            raise DomainError("center.revoked", at=at)
 
     def require(self, permission: Permission) -> ServiceContext:
         """Log in and check a permission, for a command that calls no service that would."""

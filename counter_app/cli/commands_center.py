@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from counter_app.cli.app import CliState, pass_state
+from counter_app.cli.app import Bounded, CliState, pass_state
 from counter_app.cli.auth import ask_secret
 from counter_app.cli.output import emit_json
 from counter_app.core.clock import system_now, vn_time
@@ -111,15 +111,17 @@ def hub_init(
 @pass_state
 def hub_start(state: CliState, listen: str | None, peers: tuple[str, ...]) -> None:
     """Chạy máy chủ trung tâm (nats-server) và phục vụ các máy trạm."""
-    from counter_app.center.hub import hub_settings, parse_address
+    from counter_app.center.hub import hub_settings, move_listen, parse_address
     from counter_app.center.runner import Hub
 
     store = state.store()
     settings = hub_settings(store)
-    listen = listen or settings["listen"]
-    parse_address(listen)
     for peer in peers:
         parse_address(peer)
+    if listen and listen != settings["listen"]:
+        state.context()  # acts as an account: the address every join code names changes
+        move_listen(store, listen)
+    listen = listen or settings["listen"]
     runner = Hub(store, state.data_dir, listen=listen, peers=list(peers), say=click.echo)
     try:
         runner.run()
@@ -129,18 +131,29 @@ def hub_start(state: CliState, listen: str | None, peers: tuple[str, ...]) -> No
 
 @hub.command("invite")
 @click.option("--role", type=click.Choice(["counter", "kiosk", "display", "hub"]), required=True)
+@click.option(
+    "--counter",
+    "counters",
+    type=Bounded(1, 50),
+    multiple=True,
+    help="Số quầy giao cho máy này (mặc định: số quầy trống nhỏ nhất).",
+)
 @JSON
 @pass_state
-def hub_invite(state: CliState, role: str, as_json: bool) -> None:
+def hub_invite(state: CliState, role: str, counters: tuple[int, ...], as_json: bool) -> None:
     """In mã tham gia dùng một lần cho một máy trạm mới."""
     from counter_app.center.hub import invite
 
-    result = invite(state.context(), role=role, now=vn_time(system_now()))
+    result = invite(
+        state.context(), role=role, now=vn_time(system_now()), counters=list(counters) or None
+    )
     if as_json:
         emit_json(result)
         return
+    own = ", ".join(str(n) for n in result["counters"])
     click.echo(
-        f"Trạm {result['station']} ({role}), mã dùng một lần, hết hạn {result['expires_at']}:"
+        f"Trạm {result['station']} ({role}{', quầy số ' + own if own else ''}), "
+        f"mã dùng một lần, hết hạn {result['expires_at']}:"
     )
     click.echo(result["code"])
 
@@ -178,7 +191,9 @@ def hub_stations(state: CliState, as_json: bool) -> None:
             if r["revoked_at"]
             else ("đã tham gia" if r["joined_at"] else "chờ tham gia")
         )
-        click.echo(f"{r['station']}  {r['role']:<8} {status:<12} {r['last_event_at'] or '-'}")
+        bad = f"  {r['set_aside']} sự kiện bị bỏ qua" if r["set_aside"] else ""
+        click.echo(f"{r['station']}  {r['role']:<8} {status:<12} {r['last_event_at'] or '-'}{bad}")
+    _echo_set_aside(state)
 
 
 @hub.command("revoke")
@@ -228,12 +243,24 @@ def center_status(state: CliState, as_json: bool) -> None:
         click.echo(
             f"Đã kết nối với trung tâm. Chờ gửi: {status['waiting']}; chưa nhận: {status['lag']}."
         )
+    elif report.outdated:
+        from counter_app.center.link import cut_off_message
+
+        click.echo(cut_off_message(state.lang, report.waiting, report.outdated))
     else:
         since = _when(status["cut_since"])
         click.echo(
             f"MẤT KẾT NỐI với trung tâm từ {since}. "
             f"Chờ gửi: {status['waiting']}. Vẫn làm việc bình thường trên máy này."
         )
+    _echo_set_aside(state)
+
+
+def _echo_set_aside(state: CliState) -> None:
+    from counter_app.center.screening import describe
+
+    for line in describe(state.store().center.set_aside_rows(), state.lang):
+        click.echo(line)
 
 
 @center.command("sync")
@@ -243,11 +270,11 @@ def center_sync(state: CliState, as_json: bool) -> None:
     """Gửi những gì đang chờ và nhận những gì mới, rồi thoát."""
     state.require(Permission.READ_DOSSIERS)
     report = state.center_sync(quiet=True)
-    status = _status(state, report) | {"published": report.published, "applied": report.applied}
+    status = _status(state, report) | {"published": state.sent, "applied": state.received}
     if as_json:
         emit_json(status)
     elif report.reachable:
-        click.echo(f"Đã gửi {report.published}, đã nhận {report.applied} sự kiện.")
+        click.echo(f"Đã gửi {state.sent}, đã nhận {state.received} sự kiện.")
     else:
         click.echo(f"Không kết nối được với trung tâm. Chờ gửi: {report.waiting}.")
     if not report.reachable:
@@ -264,11 +291,13 @@ def _status(state: CliState, report) -> dict:
     center_state = state.store().center
     return {
         "linked": report.reachable,
+        "outdated": report.outdated,
         "cut_since": center_state.get_state("cut_since"),
         "last_contact": center_state.get_state("last_contact"),
         "waiting": report.waiting,
         "lag": report.lag,
         "position": center_state.position(),
+        "set_aside": center_state.set_aside_rows(),
     }
 
 

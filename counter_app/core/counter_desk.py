@@ -93,6 +93,12 @@ register(
             "vi": "Số {label} không đang chờ nên không thể gọi trước.",
             "en": "Ticket {label} is not waiting, so it cannot be called out of turn.",
         },
+        "desk.claimed_elsewhere": {
+            "vi": "Số {label} vừa được một quầy khác nhận gọi. Nếu quầy đó không gọi, số sẽ "
+            "được nhả ra trong vòng {seconds} giây; hãy thử lại sau.",
+            "en": "Ticket {label} was just taken by another counter. If that counter does not "
+            "call it, it is released within {seconds} seconds; try again then.",
+        },
         "desk.other_group": {
             "vi": "Số {label} thuộc nhóm {group}, quầy số {counter} không gọi nhóm này.",
             "en": "Ticket {label} is in group {group}, which counter {counter} does not call.",

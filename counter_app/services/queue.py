@@ -141,7 +141,7 @@ def call_next(
     counter of the center (the replica holds them all), so interleaving is center-wide.
     """
     ctx.actor.require(Permission.CALL_TICKETS)
-    desk = ctx.station.counter(counter)
+    desk = ctx.station.acting(counter)
     now = ctx.check_clock()
     with ctx.store.transaction():
         ensure_can_call(ctx.store.pauses.open_at(counter))
@@ -170,7 +170,7 @@ def call_ticket(
     ticket, counted in reports: core.counter_desk.CALL_REASONS). The rest is as call_next:
     the counter must serve its group, not be paused, and say what became of its citizen."""
     ctx.actor.require(Permission.CALL_TICKETS)
-    desk = ctx.station.counter(counter)
+    desk = ctx.station.acting(counter)
     reason, note = check_call_reason(reason, note)
     now = ctx.check_clock()
     with ctx.store.transaction():
@@ -184,14 +184,19 @@ def call_ticket(
         current = ctx.store.tickets.active_at_counter(now.date(), counter)
         try:
             _claim_first(ctx, [ticket], counter)
-        except DomainError:  # another counter of the center called it a moment ago
-            raise DomainError("desk.not_waiting", label=ticket.label) from None
+        except DomainError:  # another counter holds it: called, or about to be (a lease)
+            raise DomainError(
+                "desk.claimed_elsewhere", label=ticket.label, seconds=CLAIM_LEASE_SECONDS
+            ) from None
         _close_current(ctx, current, current_outcome, now)
         called = replace(rules.call(ticket, counter=counter, at=now), call_reason=reason,
                          call_note=note)  # fmt: skip
         # the plain "ticket.called": a call made while cut off is claimed when published
         # (center/link.py), whatever its reason
         return save_ticket_change(ctx, ticket, called, now, detail={"out_of_turn": reason})
+
+
+CLAIM_LEASE_SECONDS = 30  # a claim no call event follows lapses (center/link.py)
 
 
 def _close_current(ctx, current: Ticket | None, outcome: TicketState | None, now) -> None:
@@ -228,7 +233,7 @@ def _entity_id(ticket: Ticket) -> str:
 
 
 def _current(ctx: ServiceContext, counter: int, now: datetime) -> Ticket:
-    ctx.station.counter(counter)
+    ctx.station.acting(counter)
     ticket = ctx.store.tickets.active_at_counter(now.date(), counter)
     if ticket is None:
         raise DomainError("queue.counter_idle", counter=counter)
@@ -311,7 +316,7 @@ def restore_no_show(ctx: ServiceContext, *, label: str, counter: int) -> Ticket:
     `counter` is where the clerk restoring it works; the audit keeps it with the change.
     """
     ctx.actor.require(Permission.CALL_TICKETS)
-    ctx.station.counter(counter)
+    ctx.station.acting(counter)
     now = ctx.now()
     with ctx.store.transaction():
         ticket = find_ticket(ctx, label)

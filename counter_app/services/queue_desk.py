@@ -55,7 +55,7 @@ def pause_counter(ctx: ServiceContext, *, counter: int, reason: str) -> Pause:
     """The counter stops calling (lunch, a meeting...): nobody can be called to it until it
     resumes. A citizen still called or served there must be finished first."""
     ctx.actor.require(Permission.CALL_TICKETS)
-    ctx.station.counter(counter)
+    ctx.station.acting(counter)
     reason = check_pause_reason(reason)
     now = ctx.check_clock()
     with ctx.store.transaction():
@@ -73,7 +73,7 @@ def pause_counter(ctx: ServiceContext, *, counter: int, reason: str) -> Pause:
 
 def resume_counter(ctx: ServiceContext, *, counter: int) -> Pause:
     ctx.actor.require(Permission.CALL_TICKETS)
-    ctx.station.counter(counter)
+    ctx.station.acting(counter)
     now = ctx.check_clock()
     with ctx.store.transaction():
         pause = ctx.store.pauses.open_at(counter)

@@ -33,6 +33,18 @@ def origin_of(key: str) -> str:
     return key.rsplit(":", 1)[0]
 
 
+class BadEvent(Exception):
+    """A stream message this replica cannot apply: set aside with `reason` (a code of
+    center/screening.py), never a stop."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_CONTENT = ("ticket", "dossier", "user", "rating", "setting", "pause")
+
+
 def apply_center_event(
     ctx: ServiceContext,
     *,
@@ -43,16 +55,23 @@ def apply_center_event(
     op: str,
     sealed: str,
 ) -> bool:
-    """Inside the caller's transaction; True when the event changed this replica."""
+    """Inside the caller's transaction; True when the event changed this replica. Raises
+    BadEvent for a message that does not open, does not parse or replays a key met
+    elsewhere in the stream (the caller sets it aside)."""
     store = ctx.store
     now = ctx.now()
-    if store.center.applied(key) or origin_of(key) == ctx.station.id:
+    first = store.center.applied_seq(key)
+    if first is not None and first != stream_seq:
+        # the same key at a second position (a replay, or a republish after the stream's
+        # duplicate window): applied once, the second one reported
+        raise BadEvent("replay")
+    if first is not None:  # met again at its own position (a kill mid-apply)
         store.center.record_applied(key, stream_seq=stream_seq, at=now)
         return False
-    event = json.loads(store.crypto.open(sealed, key))
-    if event.get("v") not in SUPPORTED_VERSIONS:
-        # A newer station's event: keep the position (nothing is lost: the stream keeps it)
-        raise ValueError(f"unsupported event version {event.get('v')!r}")
+    event = _open(ctx, key, sealed)  # this station's own events too: a junk under its key
+    if origin_of(key) == ctx.station.id:
+        store.center.record_applied(key, stream_seq=stream_seq, at=now)
+        return False
     to_portal = bool(event.pop("to_portal", True))
     if "ticket" in event:
         _apply_ticket(ctx, event)
@@ -82,6 +101,23 @@ def apply_center_event(
         )
     store.center.record_applied(key, stream_seq=stream_seq, at=now)
     return True
+
+
+def _open(ctx: ServiceContext, key: str, sealed: str) -> dict:
+    try:
+        plain = ctx.store.crypto.open(sealed, key)
+    except Exception as error:  # wrong key, tampered, not our sealing at all
+        raise BadEvent("unopenable") from error
+    try:
+        event = json.loads(plain)
+    except ValueError as error:
+        raise BadEvent("unreadable") from error
+    if not isinstance(event, dict) or not any(name in event for name in _CONTENT):
+        raise BadEvent("unreadable")
+    if event.get("v") not in SUPPORTED_VERSIONS:
+        # a newer station's event: set aside (the stream keeps it for a later version)
+        raise BadEvent("version")
+    return event
 
 
 def _time(value: str | None) -> datetime | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from counter_app.core.calendar import DEFAULT_OPENING_HOURS, OpeningHours
 from counter_app.core.dossier_code import SequenceBlock
-from counter_app.core.errors import NotFound
+from counter_app.core.errors import DomainError, NotFound
 from counter_app.core.messages import register
 from counter_app.core.queue import DEFAULT_PRIORITIES, PriorityCategory, TicketRange
 from counter_app.store import Store
@@ -20,6 +20,12 @@ register(
         "setup.unknown_counter": {
             "vi": "Không có quầy số {counter} ở trạm này.",
             "en": "There is no counter {counter} at this station.",
+        },
+        "setup.not_own_counter": {
+            "vi": "Quầy số {counter} không thuộc máy này; máy chủ trung tâm đã giao cho máy "
+            "này quầy số {own}.",
+            "en": "Counter {counter} is not this PC's; the center hub gave this PC counter(s) "
+            "{own}.",
         },
     }
 )
@@ -46,6 +52,10 @@ class Station:
     priorities: tuple[PriorityCategory, ...] = DEFAULT_PRIORITIES
     opening_hours: OpeningHours = DEFAULT_OPENING_HOURS
     in_center: bool = False  # a station of a multi-PC center (shares one queue via the hub)
+    # In a center, the counters the hub gave this PC (counter numbers are the center's: two
+    # PCs never act as the same counter); None: every counter (alone, the hub, or a
+    # station joined before the hub assigned counters)
+    own_counters: tuple[int, ...] | None = None
 
     @property
     def syncs_portal(self) -> bool:
@@ -57,6 +67,20 @@ class Station:
             if desk.number == number:
                 return desk
         raise NotFound("setup.unknown_counter", counter=number)
+
+    @property
+    def own_desks(self) -> tuple[CounterDesk, ...]:
+        if self.own_counters is None:
+            return self.counters
+        return tuple(d for d in self.counters if d.number in self.own_counters)
+
+    def acting(self, number: int) -> CounterDesk:
+        """The counter this PC acts as (calls, serves, pauses): one of its own only."""
+        desk = self.counter(number)
+        if self.own_counters is not None and number not in self.own_counters:
+            own = ", ".join(str(n) for n in self.own_counters) or "-"
+            raise DomainError("setup.not_own_counter", counter=number, own=own)
+        return desk
 
     def to_settings(self) -> dict:
         return {
@@ -73,6 +97,7 @@ class Station:
             "priorities": [[p.key, p.name_vi, p.name_en, p.weight] for p in self.priorities],
             "opening_hours": self.opening_hours.to_dict(),
             "in_center": self.in_center,
+            **({"own_counters": list(self.own_counters)} if self.own_counters is not None else {}),
         }
 
     @classmethod
@@ -93,6 +118,9 @@ class Station:
             priorities=tuple(PriorityCategory(*p) for p in data["priorities"]),
             opening_hours=OpeningHours.from_dict(data["opening_hours"]),
             in_center=bool(data.get("in_center", False)),
+            own_counters=(
+                tuple(data["own_counters"]) if data.get("own_counters") is not None else None
+            ),
         )
 
 

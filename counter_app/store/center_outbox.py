@@ -29,6 +29,9 @@ class CenterDelivery:
     created_at: datetime
 
 
+SET_ASIDE_KEPT = 1000
+
+
 class CenterOutbox:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -68,6 +71,13 @@ class CenterOutbox:
             (at.isoformat(), key),
         )
 
+    def mark_kept(self, key: str) -> None:
+        """An event this station's role does not tell the center (an account changed at a
+        kiosk): kept in its own store, never sent."""
+        self._store.conn.execute(
+            "UPDATE center_outbox SET state = 'kept' WHERE idem_key = ?", (key,)
+        )
+
     def never_published(self, entity: str, entity_id: str) -> bool:
         """True while no event of this entity has reached the center: nobody else can
         know of it, so this station may act on it alone."""
@@ -105,6 +115,35 @@ class CenterOutbox:
             (key, stream_seq, at.isoformat()),
         )
         self.set_state("position", stream_seq)
+
+    def applied_seq(self, key: str) -> int | None:
+        """Where the event of this key was first met in the stream, or None."""
+        row = self._store.query_one(
+            "SELECT stream_seq FROM center_applied WHERE idem_key = ?", (key,)
+        )
+        return None if row is None else row[0]
+
+    def set_aside(
+        self, *, stream_seq: int, publisher: str, origin: str, reason: str, at: datetime
+    ) -> None:
+        """A message not applied, and why (kept in the link's state: rare, and the latest
+        SET_ASIDE_KEPT are enough to report); the position moves past it all the same."""
+        rows = self.get_state("set_aside") or []
+        if all(r["stream_seq"] != stream_seq for r in rows):
+            rows.append(
+                {
+                    "stream_seq": stream_seq,
+                    "publisher": publisher,
+                    "origin": origin,
+                    "reason": reason,
+                    "set_aside_at": at.isoformat(),
+                }
+            )
+            self.set_state("set_aside", rows[-SET_ASIDE_KEPT:])
+        self.set_state("position", stream_seq)
+
+    def set_aside_rows(self) -> list[dict[str, Any]]:
+        return list(self.get_state("set_aside") or [])
 
     def position(self) -> int:
         return int(self.get_state("position") or 0)

@@ -57,7 +57,7 @@ class CounterWidget(QWidget):
         self._undo_timer.timeout.connect(self._end_undo)
 
         v = self.view
-        for desk in session.station.counters:
+        for desk in session.station.own_desks:
             v.counter_picker.addItem(self.tr("Quầy số {n}").format(n=desk.number), desk.number)
         v.counter_picker.setCurrentIndex(max(0, v.counter_picker.findData(session.counter)))
         v.counter_picker.currentIndexChanged.connect(self._on_counter_picked)

@@ -54,7 +54,9 @@ class Session(QObject):
         self.clock = clock
         self.station = station or load_station(store)
         self.actor = actor or KIOSK_ACTOR
-        self.counter = counter
+        own = [d.number for d in self.station.own_desks]
+        # a center's counter station starts as its own counter (numbers are the center's)
+        self.counter = counter if not own or counter in own else own[0]
         self.data_dir = data_dir
         self.demo = demo
         self._printing = None
@@ -177,7 +179,7 @@ class Session(QObject):
         self.notify(SETTINGS)
 
     def set_counter(self, number: int) -> None:
-        self.station.counter(number)  # NotFound when the station has no such counter
+        self.station.acting(number)  # refused when the station has no such counter
         self.counter = number
 
     def with_station(self, **changes) -> Station:
