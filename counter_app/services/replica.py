@@ -42,7 +42,7 @@ class BadEvent(Exception):
         self.reason = reason
 
 
-_CONTENT = ("ticket", "dossier", "user", "rating", "setting", "pause")
+_CONTENT = ("ticket", "dossier", "paper", "user", "rating", "setting", "pause")
 
 
 def apply_center_event(
