@@ -131,3 +131,16 @@ def test_bench_report_has_sane_figures(tmp_path, capsys):
         assert figures["found"] + figures["ranked_out"] == 20, kind
     for kind in ("citizen_id", "phone", "code", "code_prefix"):
         assert report["search"][kind]["found"] == 20, kind
+
+
+def test_the_busy_day_drives_intake_to_its_dossiers() -> None:
+    """Through the widgets, in its own process as `python -m bench --all` runs it: the
+    kiosk's priority question answered, the papers ticked, every dossier received."""
+    import subprocess
+    import sys
+
+    code = "import json; from bench.ui_startup import busy_day; print(json.dumps(busy_day(12, 4)))"
+    out = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], capture_output=True,
+                         text=True, timeout=300, check=True)  # fmt: skip
+    day = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (day["tickets"], day["dossiers"]) == (12, 4)
