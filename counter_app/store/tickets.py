@@ -159,7 +159,7 @@ class TicketRepository:
         return row[0]
 
     def visit_minutes(
-        self, group: str, first: date, last: date, *, limit: int = 400
+        self, group: str, first: date, last: date, *, limit: int = 200
     ) -> list[float]:
         """Minutes of the finished visits in a group between two days (inclusive), newest
         first: from the start of service (or the call, when the clerk never pressed it) to
@@ -167,7 +167,7 @@ class TicketRepository:
         rows = self._store.query(
             "SELECT called_at, serving_at, finished_at FROM tickets WHERE day BETWEEN ? AND ? "
             "AND state = 'done' AND grp = ? AND finished_at IS NOT NULL "
-            "AND called_at IS NOT NULL ORDER BY day DESC, finished_at DESC LIMIT ?",
+            "AND called_at IS NOT NULL ORDER BY day DESC LIMIT ?",
             (first.isoformat(), last.isoformat(), group, limit),
         )
         return [
