@@ -148,6 +148,7 @@ def busy_day(tickets: int, dossiers: int) -> dict:
     for i in range(tickets):
         clock.now += step
         kiosk.group_buttons[letters[i % len(letters)]].click()
+        kiosk.view.ask_none.click()  # asked about priority after the group: no
         counter.view.call_next.click()
         if i % every == 0 and received < dossiers:
             intake.start(counter.current)
@@ -156,6 +157,8 @@ def busy_day(tickets: int, dossiers: int) -> dict:
             v.procedure_search.returnPressed.emit()
             v.full_name.setText("Nguyễn Thị Đường")
             v.phone.setText("0912345678")
+            for row in range(v.checklist.rowCount()):  # the papers the citizen brought
+                intake.document_box(row).setChecked(True)
             v.accept.click()
             received += intake.last_dossier is not None
             intake.last_dossier = None

@@ -141,3 +141,16 @@ def test_procedure_search_bench_times_both_catalogues():
     for size in ("shipped", "province"):
         assert 0 < figures[size]["p50_ms"] <= figures[size]["p95_ms"]
     assert figures["size_ratio"] == 20 and isinstance(figures["share_target_met"], bool)
+
+
+def test_the_busy_day_drives_intake_to_its_dossiers() -> None:
+    """Through the widgets, in its own process as `python -m bench --all` runs it: the
+    kiosk's priority question answered, the papers ticked, every dossier received."""
+    import subprocess
+    import sys
+
+    code = "import json; from bench.ui_startup import busy_day; print(json.dumps(busy_day(12, 4)))"
+    out = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], capture_output=True,
+                         text=True, timeout=300, check=True)  # fmt: skip
+    day = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (day["tickets"], day["dossiers"]) == (12, 4)

@@ -117,6 +117,7 @@ def test_kiosk_prints_the_ticket(qtbot, session, store, clock, station, tmp_path
     qtbot.waitUntil(lambda: printing.state.configured, timeout=5000)
     with qtbot.waitSignal(printing.printed, timeout=10_000) as printed:
         qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+        qtbot.mouseClick(kiosk.view.ask_none, Qt.LeftButton)  # no priority
     assert printed.args[0].ok and out.stat().st_size > 0
     assert printed.args[0].jobs[0].document.kind == "ticket"
 

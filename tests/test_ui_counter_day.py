@@ -70,6 +70,7 @@ def test_kiosk_to_report(qtbot, session, clock, store):
 
     # a citizen touches "A Hộ tịch" at the kiosk
     qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+    qtbot.mouseClick(kiosk.view.ask_none, Qt.LeftButton)  # asked: no priority
     assert kiosk.view.ticket_number.text() == "A001"
     assert "tiếp theo" in kiosk.view.ticket_ahead.text()
     assert kiosk.last_document is not None and "A001" in kiosk.last_document.all_text()

@@ -1,6 +1,7 @@
 """The kiosk's home screen as an elderly citizen uses it, with real taps: tiles named with
-everyday words and drawn icons, priority chosen on the same screen with who qualifies, and
-the estimated wait on the ticket page."""
+everyday words and drawn icons, priority chosen on the same screen with who qualifies (or
+asked after the group, for whoever touched the group first), and the estimated wait on the
+ticket page."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def kiosk(qtbot, session):
     widget.resize(1366, 768)
     widget.show()
     return widget
+
+
+def take(qtbot, kiosk, letter: str) -> None:
+    """A citizen with no priority: the group, then "Không, lấy số thường" when asked."""
+    qtbot.mouseClick(kiosk.group_buttons[letter], Qt.LeftButton)
+    qtbot.mouseClick(kiosk.view.ask_none, Qt.LeftButton)
 
 
 def catalogue_groups() -> list[dict]:
@@ -118,7 +125,7 @@ def test_a_chosen_priority_is_shown_taken_with_the_ticket_then_cleared(qtbot, ki
     assert "Ưu tiên: Người cao tuổi" in kiosk.view.ticket_group.text()
     assert not elderly.isChecked() and kiosk.priority == ""  # the next citizen starts afresh
     qtbot.mouseClick(kiosk.view.ticket_done, Qt.LeftButton)
-    qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+    take(qtbot, kiosk, "A")
     assert store.tickets.get(2).priority == ""
 
 
@@ -130,8 +137,39 @@ def test_a_priority_touched_by_mistake_can_be_undone_or_changed(qtbot, kiosk, st
     qtbot.mouseClick(kiosk.priority_buttons["veteran"], Qt.LeftButton)  # touched again: undone
     assert not any(t.isChecked() for t in kiosk.priority_buttons.values())
     assert "Đã chọn" not in kiosk.view.priority_banner.text()
-    qtbot.mouseClick(kiosk.group_buttons["B"], Qt.LeftButton)
+    take(qtbot, kiosk, "B")
     assert store.tickets.get(1).priority == ""
+
+
+def test_an_elderly_citizen_who_touches_the_group_first_is_asked(qtbot, kiosk, store) -> None:
+    # She read the groups first: two touches, as many as choosing the priority first.
+    v = kiosk.view
+    qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+    assert store.tickets.count() == 0 and v.pages.currentWidget() is v.ask_page
+    assert v.ask_group.text().startswith("A  ") and v.ask_title.isVisible()
+    asked = {k: t.text_of() for k, t in kiosk.ask_buttons.items()}
+    assert asked == {k: t.text_of() for k, t in kiosk.priority_buttons.items()}  # who qualifies
+    qtbot.mouseClick(kiosk.ask_buttons["elderly"], Qt.LeftButton)
+    assert v.pages.currentWidget() is v.ticket_page
+    assert (store.tickets.get(1).group, store.tickets.get(1).priority) == ("A", "elderly")
+    assert "Ưu tiên: Người cao tuổi" in v.ticket_group.text()
+    assert kiosk.priority == ""  # the next citizen starts afresh
+
+
+def test_asked_about_priority_no_gives_an_ordinary_ticket_and_back_gives_none(
+    qtbot, kiosk, store
+) -> None:
+    v = kiosk.view
+    qtbot.mouseClick(kiosk.group_buttons["B"], Qt.LeftButton)
+    qtbot.mouseClick(v.ask_back, Qt.LeftButton)  # the wrong group: back, nothing taken
+    assert v.pages.currentWidget() is v.home and store.tickets.count() == 0
+    take(qtbot, kiosk, "C")
+    assert (store.tickets.get(1).group, store.tickets.get(1).priority) == ("C", "")
+    assert v.ticket_number.text() == "C001"
+    qtbot.mouseClick(v.ticket_done, Qt.LeftButton)
+    qtbot.mouseClick(kiosk.group_buttons["C"], Qt.LeftButton)  # asked, then walked away
+    qtbot.waitUntil(lambda: v.pages.currentWidget() is v.home, timeout=3000)
+    assert store.tickets.count() == 1
 
 
 def test_a_priority_left_chosen_is_cleared_when_the_kiosk_goes_idle(qtbot, kiosk) -> None:
@@ -143,11 +181,11 @@ def test_a_priority_left_chosen_is_cleared_when_the_kiosk_goes_idle(qtbot, kiosk
 
 
 def test_the_ticket_page_shows_the_estimated_wait(qtbot, kiosk) -> None:
-    qtbot.mouseClick(kiosk.group_buttons["C"], Qt.LeftButton)
+    take(qtbot, kiosk, "C")
     assert kiosk.view.ticket_wait.text() == "Thời gian chờ dự kiến: dưới 5 phút"
     for _ in range(6):
         qtbot.mouseClick(kiosk.view.ticket_done, Qt.LeftButton)
-        qtbot.mouseClick(kiosk.group_buttons["C"], Qt.LeftButton)
+        take(qtbot, kiosk, "C")
     # six ahead x 8 minutes (nobody served yet today) over the counters that call C
     counters = sum(1 for d in kiosk._session.station.counters if "C" in d.groups)
     minutes = round(6 * 8 / counters / 5) * 5

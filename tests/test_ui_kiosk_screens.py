@@ -37,6 +37,12 @@ def kiosk(qtbot, session):
     return widget
 
 
+def take(qtbot, kiosk, letter: str) -> None:
+    """A citizen with no priority: the group, then "Không, lấy số thường" when asked."""
+    qtbot.mouseClick(kiosk.group_buttons[letter], Qt.LeftButton)
+    qtbot.mouseClick(kiosk.view.ask_none, Qt.LeftButton)
+
+
 def settle() -> None:
     for _ in range(4):
         QApplication.processEvents()
@@ -101,6 +107,11 @@ def test_every_kiosk_page_lays_out_on_the_screen(qtbot, kiosk, size):
         assert layout_faults(kiosk) == [], name
         assert touch_faults(kiosk) == [], name
     v.pages.setCurrentWidget(v.home)
+    qtbot.mouseClick(kiosk.group_buttons["D"], Qt.LeftButton)  # no priority yet: asked
+    settle()
+    assert v.pages.currentWidget() is v.ask_page
+    assert layout_faults(kiosk) == [] and touch_faults(kiosk) == [], "asked about priority"
+    qtbot.mouseClick(v.ask_back, Qt.LeftButton)
     # the longest priority caption chosen (its banner shown), then the longest group name
     qtbot.mouseClick(kiosk.priority_buttons["veteran"], Qt.LeftButton)
     settle()
@@ -136,9 +147,9 @@ def test_portrait_fills_the_screen_and_stacks_the_tiles(qtbot, kiosk):
 def test_the_kiosk_speaks_politely(qtbot, kiosk):
     texts = [w.text() for w in kiosk.findChildren(QLabel)]
     texts += [b.text() for b in kiosk.findChildren(QAbstractButton)]
-    qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+    take(qtbot, kiosk, "A")
     qtbot.mouseClick(kiosk.view.ticket_done, Qt.LeftButton)
-    qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)  # "... trước Quý khách"
+    take(qtbot, kiosk, "A")  # "... trước Quý khách"
     texts += [w.text() for w in kiosk.findChildren(QLabel)]
     words = " ".join(texts).lower().split()
     assert "bạn" not in words
@@ -160,7 +171,7 @@ def test_take_your_slip_only_once_the_printer_took_it(qtbot, session, store, clo
     printing = session.printing()
     qtbot.waitUntil(lambda: printing.state.configured, timeout=5000)
     with qtbot.waitSignal(printing.printed, timeout=10_000):
-        qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+        take(qtbot, kiosk, "A")
         assert "Vui lòng nhận phiếu" not in kiosk.view.ticket_hint.text()  # not yet printed
     assert out.stat().st_size > 0
     assert kiosk.view.ticket_hint.text().startswith("Vui lòng nhận phiếu")
@@ -175,7 +186,7 @@ def test_a_printer_that_does_not_answer_means_remember_the_number(
     kiosk.show()
     printing = session.printing()
     qtbot.waitUntil(lambda: printing.state.configured, timeout=5000)
-    qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+    take(qtbot, kiosk, "A")
     qtbot.waitUntil(lambda: "ghi nhớ số A001" in kiosk.view.ticket_hint.text(), timeout=10_000)
     assert "nhận phiếu" not in kiosk.view.ticket_hint.text()
 
@@ -196,7 +207,7 @@ def test_no_word_from_the_printer_in_time_means_remember_the_number(
     qtbot.waitUntil(lambda: printing.state.configured, timeout=5000)
     paper_out = threading.Thread(target=pipe.read_bytes, daemon=True)
     try:
-        qtbot.mouseClick(kiosk.group_buttons["A"], Qt.LeftButton)
+        take(qtbot, kiosk, "A")
         qtbot.waitUntil(lambda: "ghi nhớ số A001" in kiosk.view.ticket_hint.text())
         with qtbot.waitSignal(printing.printed, timeout=10_000):
             paper_out.start()
@@ -207,7 +218,7 @@ def test_no_word_from_the_printer_in_time_means_remember_the_number(
 
 
 def test_no_printer_at_all_means_remember_the_number(qtbot, kiosk):
-    qtbot.mouseClick(kiosk.group_buttons["B"], Qt.LeftButton)
+    take(qtbot, kiosk, "B")
     assert kiosk.view.ticket_hint.text() == (
         "Quý khách hãy ghi nhớ số B001 và chờ đến khi số được gọi trên màn hình."
     )

@@ -225,6 +225,10 @@ def test_kiosk_every_page(kiosk, size):
     assert view.pages.currentWidget() is view.ticket_page
     check(kiosk, size, "kiosk-ticket", min_button_px=TOUCH_MIN_PX)
     view.ticket_done.click()
+    kiosk.group_buttons["G"].click()  # no priority chosen first: asked after the group
+    assert view.pages.currentWidget() is view.ask_page
+    check(kiosk, size, "kiosk-ask", min_button_px=TOUCH_MIN_PX)
+    view.ask_back.click()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from counter_app.core import queue as rules
 from counter_app.core.counter_desk import check_call_reason, ensure_can_call
@@ -11,7 +11,12 @@ from counter_app.core.errors import DomainError, NotFound, ValidationError
 from counter_app.core.messages import register
 from counter_app.core.queue import Ticket, TicketState, ticket_label
 from counter_app.core.roles import Permission
-from counter_app.core.wait import estimated_wait_minutes
+from counter_app.core.wait import (
+    USUAL_DAYS,
+    estimated_wait_minutes,
+    minutes_per_visit,
+    open_counters,
+)
 from counter_app.services import queue_desk
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import ticket_event
@@ -115,17 +120,21 @@ def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> Taken
     return TakenTicket(ticket, ahead, wait)
 
 
-def estimated_wait(ctx: ServiceContext, group: str, ahead: int, day) -> int:
-    """The kiosk's estimate for one more citizen in `group`: today's finished visits of the
-    group give the pace (from the call, or the start of service when the clerk pressed it,
-    to the end), and the station's counters that call the group share the queue."""
-    minutes = [
-        (t.finished_at - (t.serving_at or t.called_at)).total_seconds() / 60
-        for t in ctx.store.tickets.in_states(day, [TicketState.DONE], [group])
-        if t.finished_at and (t.serving_at or t.called_at)
-    ]
-    counters = sum(1 for desk in ctx.station.counters if group in desk.groups)
-    return estimated_wait_minutes(ahead, minutes, counters)
+def estimated_wait(ctx: ServiceContext, group: str, ahead: int, day: date) -> int:
+    """The kiosk's estimate for one more citizen in `group`: the pace of the group's finished
+    visits (today's when there are enough, else its usual one: core.wait.minutes_per_visit),
+    shared by the counters open for the group now (core.wait.open_counters)."""
+    tickets = ctx.store.tickets
+    per_visit = minutes_per_visit(
+        tickets.visit_minutes(group, day, day),
+        tickets.visit_minutes(group, day - timedelta(days=USUAL_DAYS), day - timedelta(days=1)),
+    )
+    counters = open_counters(
+        (desk.number for desk in ctx.station.counters if group in desk.groups),
+        paused=ctx.store.pauses.open_by_counter(),
+        worked=tickets.counters_called(day),
+    )
+    return estimated_wait_minutes(ahead, per_visit, counters)
 
 
 def call_next(

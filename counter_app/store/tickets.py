@@ -158,6 +158,35 @@ class TicketRepository:
         )
         return row[0]
 
+    def visit_minutes(
+        self, group: str, first: date, last: date, *, limit: int = 200
+    ) -> list[float]:
+        """Minutes of the finished visits in a group between two days (inclusive), newest
+        first: from the start of service (or the call, when the clerk never pressed it) to
+        the end. What the kiosk's wait estimate is made of (core.wait.minutes_per_visit)."""
+        rows = self._store.query(
+            "SELECT called_at, serving_at, finished_at FROM tickets WHERE day BETWEEN ? AND ? "
+            "AND state = 'done' AND grp = ? AND finished_at IS NOT NULL "
+            "AND called_at IS NOT NULL ORDER BY day DESC LIMIT ?",
+            (first.isoformat(), last.isoformat(), group, limit),
+        )
+        return [
+            (
+                datetime.fromisoformat(r["finished_at"])
+                - datetime.fromisoformat(r["serving_at"] or r["called_at"])
+            ).total_seconds()
+            / 60
+            for r in rows
+        ]
+
+    def counters_called(self, day: date) -> set[int]:
+        """The counters that called a citizen on this day: the ones with somebody at them."""
+        rows = self._store.query(
+            "SELECT DISTINCT counter FROM tickets WHERE day = ? AND counter IS NOT NULL",
+            (day.isoformat(),),
+        )
+        return {r[0] for r in rows}
+
     def called_history(self, day: date, groups: Iterable[str]) -> list[bool]:
         """Was each ticket called today in these groups a priority one, oldest call first
         (what the ratio policy counts)."""

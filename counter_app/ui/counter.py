@@ -351,39 +351,78 @@ class CounterWidget(QWidget):
         )
 
     def _fill_queue(self, waiting: dict[str, list[Ticket]], groups, now) -> None:
+        """Update the waiting list in place: rebuilding it every REFRESH_MS lost the clerk's
+        selection (arrow keys started again from the top, Ctrl+F2 found nothing chosen).
+        Rows are kept by ticket, new tickets inserted where they are called, gone ones
+        removed; the selected row stays selected and current."""
         tree = self.view.queue
-        tree.clear()
-        for letter in groups:
+        chosen = tree.currentItem()
+        chosen_id = chosen.data(0, Qt.UserRole) if chosen is not None else None
+        letters = [tree.topLevelItem(i).data(0, Qt.UserRole + 2)
+                   for i in range(tree.topLevelItemCount())]  # fmt: skip
+        if letters != list(groups):  # another counter's groups: another list
+            tree.clear()
+            for letter in groups:
+                top = QTreeWidgetItem(["", "", ""])
+                top.setData(0, Qt.UserRole + 2, letter)
+                font = top.font(0)
+                font.setBold(True)
+                for column in (0, 2):
+                    top.setFont(column, font)
+                tree.addTopLevelItem(top)
+                top.setExpanded(True)
+        # No setFirstColumnSpanned: in PySide6 6.12 it drops a reference to None on every
+        # call, which crashes the program after a few thousand refreshes.
+        for i, letter in enumerate(groups):
+            top = tree.topLevelItem(i)
             tickets = waiting.get(letter, [])
             name = self._groups.get(letter, letter)
-            # No setFirstColumnSpanned: in PySide6 6.12 it drops a reference to None on every
-            # call, which crashes the program after a few thousand refreshes.
-            top = QTreeWidgetItem(
-                [f"{letter} – {name}", "", self.tr("{n} người").format(n=len(tickets))]
-            )
-            font = top.font(0)
-            font.setBold(True)
-            for column in (0, 2):
-                top.setFont(column, font)
+            top.setText(0, f"{letter} – {name}")
+            top.setText(2, self.tr("{n} người").format(n=len(tickets)))
             top.setToolTip(0, f"{letter} – {name}")
-            tree.addTopLevelItem(top)
-            for t in tickets:
-                minutes = int((now - t.arrived_at).total_seconds() // 60)
-                item = QTreeWidgetItem([
-                    t.label + self._reserved_text(t),
-                    priority_name(self._session, t.priority) if t.priority else "",
-                    self.tr("{n} phút").format(n=max(minutes, 0)),
-                ])  # fmt: skip
+            self._fill_group(top, tickets, now)
+        current = tree.currentItem()
+        if chosen_id is not None and (current is None or current.data(0, Qt.UserRole) != chosen_id):
+            self._select_ticket(chosen_id)
+
+    def _fill_group(self, top: QTreeWidgetItem, tickets: list[Ticket], now) -> None:
+        rows = {top.child(j).data(0, Qt.UserRole): top.child(j) for j in range(top.childCount())}
+        wanted = {t.id for t in tickets}
+        for ticket_id, item in rows.items():
+            if ticket_id not in wanted:
+                top.removeChild(item)
+        for position, t in enumerate(tickets):
+            item = rows.get(t.id)
+            if item is None:
+                item = QTreeWidgetItem(["", "", ""])
                 item.setData(0, Qt.UserRole, t.id)
-                item.setData(0, Qt.UserRole + 1, t.label)
-                if t.priority:
-                    item.setForeground(1, Qt.darkRed)
-                colours = WAIT_COLOURS.get(wait_level(minutes))
-                if colours is not None:
-                    item.setBackground(2, QBrush(QColor(colours[0])))
-                    item.setForeground(2, QBrush(QColor(colours[1])))
-                top.addChild(item)
-            top.setExpanded(True)
+                top.insertChild(position, item)
+            elif top.indexOfChild(item) != position:  # moved up (a priority, a restored one)
+                top.insertChild(position, top.takeChild(top.indexOfChild(item)))
+            self._show_waiting(item, t, now)
+
+    def _show_waiting(self, item: QTreeWidgetItem, t: Ticket, now) -> None:
+        minutes = max(int((now - t.arrived_at).total_seconds() // 60), 0)
+        item.setText(0, t.label + self._reserved_text(t))
+        item.setText(1, priority_name(self._session, t.priority) if t.priority else "")
+        item.setText(2, self.tr("{n} phút").format(n=minutes))
+        item.setData(0, Qt.UserRole + 1, t.label)
+        if t.priority:
+            item.setForeground(1, Qt.darkRed)
+        colours = WAIT_COLOURS.get(wait_level(minutes))
+        if colours is not None:
+            item.setBackground(2, QBrush(QColor(colours[0])))
+            item.setForeground(2, QBrush(QColor(colours[1])))
+
+    def _select_ticket(self, ticket_id: int) -> None:
+        """Make the row of this ticket current and selected again, if it is still waiting."""
+        tree = self.view.queue
+        for i in range(tree.topLevelItemCount()):
+            top = tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                if top.child(j).data(0, Qt.UserRole) == ticket_id:
+                    tree.setCurrentItem(top.child(j))
+                    return
 
     def _reserved_text(self, t: Ticket) -> str:
         """Who a transferred ticket waits for, so F2 passing it over is no surprise."""

@@ -53,6 +53,8 @@ class KioskWidget(QWidget):
         self.last_document = None
         self.group_buttons: dict[str, Tile] = {}
         self.priority_buttons: dict[str, Tile] = {}
+        self.ask_buttons: dict[str, Tile] = {}  # the same choices, asked after the group
+        self._asked_group = ""
         v = self.view
         v.center.setText(session.station.center_name)
         v.lookup.clicked.connect(self._open_lookup)
@@ -69,7 +71,14 @@ class KioskWidget(QWidget):
             tile.setCheckable(True)
             tile.clicked.connect(lambda _c=False, k=key: self._choose_priority(k))
             self.priority_buttons[key] = tile
+            asked = Tile(v, "kiosk-choice")
+            asked.set_lines(pick(caption_vi, caption_en))
+            asked.clicked.connect(lambda _c=False, k=key: self._answer(k))
+            self.ask_buttons[key] = asked
         v.set_tiles(v.priority_grid, list(self.priority_buttons.values()))
+        v.set_tiles(v.ask_grid, list(self.ask_buttons.values()))
+        v.ask_none.clicked.connect(lambda: self._answer(""))
+        v.ask_back.clicked.connect(self.go_home)
         # "Vui lòng nhận phiếu" only once the printer took the ticket (printing.printed).
         self._printing_label = ""
         self._print_wait = QTimer(self, singleShot=True, interval=PRINT_WAIT_MS)  # or a fault
@@ -106,7 +115,7 @@ class KioskWidget(QWidget):
             return
         for group in groups:
             btn = Tile(self.view, "kiosk", group_icon(group.kiosk_icon))
-            btn.clicked.connect(lambda _c=False, letter=group.letter: self.take(letter))
+            btn.clicked.connect(lambda _c=False, letter=group.letter: self.choose_group(letter))
             self.group_buttons[group.letter] = btn
         self.view.set_tiles(self.view.group_grid, list(self.group_buttons.values()))
         self._group_names = {g.letter: g.name for g in groups}
@@ -153,15 +162,35 @@ class KioskWidget(QWidget):
             v.priority_banner.setText(self.tr("Quý khách thuộc diện ưu tiên? Xin chạm chọn trước:"))
             v.recolor(v.priority_banner, "")
 
-    def take(self, letter: str) -> None:
+    def choose_group(self, letter: str) -> None:
+        """A group touched. With a priority chosen first (or none offered) the ticket comes
+        at once; otherwise the citizen is asked about priority, one touch more: an elderly
+        citizen who read the groups first used to get an ordinary ticket with no way back."""
+        if self.priority or not self.ask_buttons:
+            self.take(letter)
+            return
+        self._asked_group = letter
+        v = self.view
+        v.ask_group.setText(f"{letter}  {self._group_names.get(letter, letter)}")
+        v.pages.setCurrentWidget(v.ask_page)
+        self._idle.start(self._idle_ms)
+
+    def _answer(self, priority: str) -> None:
+        self.take(self._asked_group, priority)
+
+    def take(self, letter: str, priority: str | None = None) -> None:
+        """A ticket in `letter`'s group, with `priority` (the one chosen on the home page
+        when None)."""
+        chosen = self.priority if priority is None else priority
         result = run_op(
             self._session,
-            lambda ctx: gateway.take_ticket(ctx, group=letter, priority=self.priority),
+            lambda ctx: gateway.take_ticket(ctx, group=letter, priority=chosen),
             changes=TICKETS,
             ctx=self._session.kiosk_ctx(),
             report=lambda text, _kind: self.view.welcome.setText(text),
         )
-        if not result.ok:
+        if not result.ok:  # said on the home page, whichever page was touched
+            self.view.pages.setCurrentWidget(self.view.home)
             return
         taken = result.value
         v, t = self.view, taken.ticket

@@ -116,6 +116,24 @@ class KioskView(QWidget):
         home.addWidget(self.priority_banner)
         home.addLayout(self.priority_grid)
 
+        # a group touched with no priority chosen: asked here, so whoever chose the group
+        # first (an elderly citizen reading the groups first) still gets a priority number
+        self.ask_page = QWidget()
+        self.ask_group = self._label("", 26, True, "#0b5cad")
+        self.ask_title = self._label(self.tr("Quý khách có thuộc diện ưu tiên không?"), 28, True)
+        self.ask_grid = QGridLayout()
+        self.ask_tiles: list[Tile] = []
+        self.ask_none = _big(self.tr("Không, lấy số thường"))
+        self.ask_back = _big(self.tr("Quay lại"), "kiosk-alt")
+        ap = QVBoxLayout(self.ask_page)
+        ap.addWidget(self.ask_group)
+        ap.addWidget(self.ask_title)
+        ap.addLayout(self.ask_grid, 1)
+        ask_row = QHBoxLayout()
+        ask_row.addWidget(self.ask_back, 1)
+        ask_row.addWidget(self.ask_none, 2)
+        ap.addLayout(ask_row)
+
         # the ticket just taken, in the middle of the screen whatever its height
         self.ticket_page = QWidget()
         self.ticket_intro = self._label(self.tr("Số thứ tự của Quý khách"), 26)
@@ -159,7 +177,7 @@ class KioskView(QWidget):
         row.addWidget(self.search)
         lp.addLayout(row)
 
-        for page in (self.home, self.ticket_page, self.lookup_page):
+        for page in (self.home, self.ask_page, self.ticket_page, self.lookup_page):
             self.pages.addWidget(page)
         top = QHBoxLayout()
         top.addWidget(self.center, 1)
@@ -223,10 +241,11 @@ class KioskView(QWidget):
             self._style(label)
         for tile in self.group_tiles:
             tile.size_icon(round(ICON_PX * scale))
-        for grid in (self.group_grid, self.priority_grid, self.keypad):
+        for grid in (self.group_grid, self.priority_grid, self.ask_grid, self.keypad):
             grid.setSpacing(round(14 * scale))
         self._place(self.group_grid, [*self.group_tiles, self.lookup], columns)
         self._place(self.priority_grid, self.priority_tiles, 3 if portrait else 5)
+        self._place(self.ask_grid, self.ask_tiles, 1 if portrait else 3)
         keys = [*(self.keys[k] for k in KEYS), self.backspace]
         self._place(self.keypad, keys, 3 if portrait else 7)  # portrait: a phone's keypad
 
@@ -237,6 +256,9 @@ class KioskView(QWidget):
             for tile in tiles:
                 tile.size_icon(round(ICON_PX * self.scale))
             self._place(grid, [*tiles, self.lookup], getattr(self, "_columns", 4))
+        elif grid is self.ask_grid:
+            self.ask_tiles[:] = tiles
+            self._place(grid, tiles, 1 if getattr(self, "_columns", 4) == 1 else 3)
         else:
             self.priority_tiles[:] = tiles
             self._place(grid, tiles, 3 if getattr(self, "_columns", 4) == 1 else 5)

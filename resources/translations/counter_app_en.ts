@@ -1357,6 +1357,14 @@
         <translation>See how far your file has got</translation>
     </message>
     <message>
+        <source>Quý khách có thuộc diện ưu tiên không?</source>
+        <translation>Do you belong to a priority group?</translation>
+    </message>
+    <message>
+        <source>Không, lấy số thường</source>
+        <translation>No, an ordinary ticket</translation>
+    </message>
+    <message>
         <source>Số thứ tự của Quý khách</source>
         <translation>Your number</translation>
     </message>
