@@ -126,6 +126,7 @@ def test_pause_refuses_calls_until_resume_and_states_show_it(capsys, data):
     before = table_counts(data)
     code, _, err = run(capsys, data, "queue", "call-next", "--counter", "1")
     assert code == 1 and "đang tạm nghỉ (Nghỉ trưa)" in err
+    assert "counter-app queue resume" in err  # the command line names its own command
     code, _, err = run(capsys, data, "queue", "call", "--counter", "1", "--ticket", "A002",
                        "--reason", "supplement")  # fmt: skip
     assert code == 1 and "đang tạm nghỉ" in err

@@ -103,7 +103,9 @@ def test_f9_pauses_with_a_reason_refuses_f2_and_f9_resumes(qtbot, counter, sessi
     assert seen and "tạm nghỉ (Nghỉ trưa)" in counter.view.ticket_state.text()
     assert counter.view.pause.text().startswith("Tiếp tục")
     key(qtbot, counter, Qt.Key_F2)
-    assert counter.current is None and "đang tạm nghỉ" in counter.view.message.text()
+    said = counter.view.message.text()
+    assert counter.current is None and "đang tạm nghỉ" in said
+    assert "bấm «Tiếp tục»" in said and "counter-app" not in said  # what to do here, no command
     assert state(session, "A001") is TicketState.WAITING
     states = {s.counter: s for s in gateway.counter_states(session.ctx())}
     assert states[1].pause.reason == "lunch"

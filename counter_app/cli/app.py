@@ -13,7 +13,7 @@ import click
 from counter_app import __version__
 from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
-from counter_app.core.messages import register
+from counter_app.core.messages import command_hint, register
 from counter_app.preferences import stored_language
 
 if TYPE_CHECKING:
@@ -286,6 +286,12 @@ def _unreadable(args: list[str]) -> int | None:
     return None
 
 
+def _with_hint(error: DomainError, lang: str) -> str:
+    """The message, then the command that does what it asks (windows show the message only)."""
+    hint = command_hint(error.code, lang).format(**error.params)
+    return f"{error.message(lang)}\n{hint}" if hint else error.message(lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -312,11 +318,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {message}\n{hint}", err=True)
         return _exit(EXIT_BAD_INPUT, argv)
     except (ValidationError, NotFound) as error:
-        click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {error.message(lang)}", err=True)
+        click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {_with_hint(error, lang)}", err=True)
         return _exit(EXIT_BAD_INPUT, argv)
     except DomainError as error:
         click.echo(
-            f"{'Không thực hiện được' if lang == 'vi' else 'Refused'}: {error.message(lang)}",
+            f"{'Không thực hiện được' if lang == 'vi' else 'Refused'}: {_with_hint(error, lang)}",
             err=True,
         )
         return _exit(EXIT_REFUSED, argv)
