@@ -186,16 +186,18 @@ def test_f5_sends_the_citizen_to_a_named_clerk(qtbot, counter, session):
     from counter_app.services.accounts import add_user
 
     admin = session.ctx(Actor("admin", Role.ADMIN))
-    for name in ("canbo1", "canbo2"):
-        add_user(admin, username=name, role=Role.CLERK, password="mat-khau-can-bo")
+    for name, full in (("canbo1", ""), ("canbo2", "Nguyễn Thị Đường")):
+        add_user(admin, username=name, role=Role.CLERK, password="mat-khau-can-bo",
+                 full_name=full)  # fmt: skip
+    add_user(admin, username="quantri2", role=Role.ADMIN, password="mat-khau-quan-tri")
     key(qtbot, counter, Qt.Key_F2)
     ctrl_tab = (Qt.Key_Tab, Qt.ControlModifier)
     seen = in_dialog(qtbot, TransferDialog, ctrl_tab, ctrl_tab, Qt.Key_Return)
     key(qtbot, counter, Qt.Key_F5)
     assert seen and seen[0].tabs.currentIndex() == 2
     clerks = [seen[0].lists[2].item(i).text() for i in range(seen[0].lists[2].count())]
-    assert clerks == ["canbo2"]  # not the clerk at this counter
-    clerk = clerks[0]
+    # By full name; neither the clerk at this counter nor an admin account (issue 20)
+    assert clerks == ["Nguyễn Thị Đường"]
     moved = gateway.find_ticket(session.ctx(), "A001")
-    assert (moved.target_clerk, moved.target_counter) == (clerk, None)
-    assert f"cán bộ {clerk}" in counter.view.message.text()
+    assert (moved.target_clerk, moved.target_counter) == ("canbo2", None)
+    assert "cán bộ Nguyễn Thị Đường" in counter.view.message.text()
