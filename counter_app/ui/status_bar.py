@@ -129,9 +129,12 @@ class StationStatusBar(QStatusBar):
                 widget.hide()
         self._forms = printing.form_printer(session)
         self._show_printer()
-        self.user.setText(
-            self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
-        )
+        if session.signed_in:
+            self.user.setText(
+                self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
+            )
+        else:  # before a login or after a sign-out: the time only, never "kiosk"
+            self.user.setText(_clock(now))
 
     def _officer(self, session) -> str:
         """The signed-in officer's full name (their login until one is set), read once."""
