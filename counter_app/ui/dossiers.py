@@ -212,6 +212,7 @@ class DossiersWidget(QWidget):
                 status = self.tr("Gia hạn")
             note = f" – {event.note}" if event.note else ""
             v.history.addItem(f"{_when(event.at)}  {status}  ({names[event.actor]}){note}")
+        v.history.show_newest()
         self._add_actions(d)
 
     def _add_actions(self, d: Dossier) -> None:

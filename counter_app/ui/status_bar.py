@@ -43,6 +43,9 @@ def age_text(age: timedelta) -> str:
 class StationStatusBar(QStatusBar):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
+        # Text-high buttons: the page's own buttons' 40 px made the bar 45 px, a screen line
+        # a 1024x600 PC cannot spare.
+        self.setStyleSheet("QStatusBar QPushButton { padding: 2px 10px; min-height: 24px; }")
         self._session = session
         self._named = ("", "")  # (login, full name) of the signed-in officer
         self.link = QLabel()
