@@ -536,7 +536,7 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <source>Mã hồ sơ, số căn cước, số điện thoại hoặc họ tên (có dấu hay không dấu)</source>
+        <source>Mã hồ sơ, số căn cước, điện thoại hoặc họ tên (có dấu hay không)</source>
         <translation>Dossier code, ID number, phone or name (with or without diacritics)</translation>
     </message>
     <message>
@@ -1001,10 +1001,6 @@
         <translation>Receive dossier</translation>
     </message>
     <message>
-        <source>Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: khai sinh)</source>
-        <translation>Type a procedure name or code, with or without diacritics (e.g. khai sinh)</translation>
-    </message>
-    <message>
         <source>Chưa chọn thủ tục.</source>
         <translation>No procedure chosen.</translation>
     </message>
@@ -1025,16 +1021,8 @@
         <translation>Got</translation>
     </message>
     <message>
-        <source>Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước</source>
-        <translation>Put the cursor here and scan the ID card QR code</translation>
-    </message>
-    <message>
         <source>12 chữ số</source>
         <translation>12 digits</translation>
-    </message>
-    <message>
-        <source>ngày/tháng/năm, ví dụ 05/03/1990</source>
-        <translation>day/month/year, e.g. 05/03/1990</translation>
     </message>
     <message>
         <source>— chưa chọn —</source>
@@ -1137,6 +1125,18 @@
         <translation>Fee:</translation>
     </message>
     <message>
+        <source>Tên hoặc mã thủ tục, có dấu hay không (ví dụ: khai sinh)</source>
+        <translation>Procedure name or code, with or without diacritics (e.g. khai sinh)</translation>
+    </message>
+    <message>
+        <source>Quét mã QR trên thẻ căn cước</source>
+        <translation>Scan the QR code on the ID card</translation>
+    </message>
+    <message>
+        <source>ví dụ 05/03/1990</source>
+        <translation>e.g. 05/03/1990</translation>
+    </message>
+    <message>
         <source>Hẹn trả kết quả:</source>
         <translation>Result due:</translation>
     </message>
@@ -1206,6 +1206,10 @@
     <message>
         <source>Không thu</source>
         <translation>Free</translation>
+    </message>
+    <message>
+        <source>{paper} (nếu có)</source>
+        <translation>{paper} (if any)</translation>
     </message>
     <message>
         <source>Cán bộ tính khi tiếp nhận</source>
@@ -2431,6 +2435,18 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Hướng dẫn, soạn hồ sơ</source>
         <translation>Guide and pre-fill</translation>
+    </message>
+    <message>
+        <source>Quầy đang phục vụ công dân số {label}. Hãy bấm «Xong» hoặc chuyển công dân trước khi đăng xuất; nếu đăng xuất bây giờ, số này vẫn treo ở quầy.</source>
+        <translation>The counter is serving citizen {label}. Press &apos;Done&apos; or transfer the citizen before signing out; signed out now, this number stays called at the counter.</translation>
+    </message>
+    <message>
+        <source>Vẫn đăng xuất</source>
+        <translation>Sign out anyway</translation>
+    </message>
+    <message>
+        <source>Ở lại phục vụ</source>
+        <translation>Stay and serve</translation>
     </message>
 </context>
 <context>
