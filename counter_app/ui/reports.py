@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -178,13 +178,18 @@ class ReportsWidget(QWidget):
                            ("procedure", r.by_procedure), ("counter", r.by_counter)):  # fmt: skip
             self._fill(self.tables[kind], rows)
         t = r.total
-        self.total.setText(self.tr(
-            "Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} "
-            "phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ "
-            "quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%."
-        ).format(tickets=t.tickets, no_shows=t.no_shows, wait=_num(t.avg_wait_min),
-                 dossiers=t.dossiers, on_time=t.on_time, overdue=t.overdue,
-                 ratings=t.ratings, pct=_num(t.satisfied_pct)))  # fmt: skip
+        # Each count its own plural ("1 dossier", "2 dossiers"): one string said "1 dossiers"
+        self.total.setText(self.tr("Tổng cộng: {queue}; {dossiers}; {ratings}.").format(
+            queue=", ".join((self.tr("%n lượt lấy số", "", t.tickets),
+                             self.tr("%n lượt vắng mặt", "", t.no_shows),
+                             self.tr("chờ trung bình {wait} phút").format(
+                                 wait=_num(t.avg_wait_min)))),
+            dossiers=", ".join((self.tr("%n hồ sơ tiếp nhận", "", t.dossiers),
+                                self.tr("%n hồ sơ trả đúng hạn", "", t.on_time),
+                                self.tr("%n hồ sơ quá hạn", "", t.overdue))),
+            ratings=", ".join((self.tr("%n lượt đánh giá", "", t.ratings),
+                               self.tr("hài lòng {pct}%").format(pct=_num(t.satisfied_pct)))),
+        ))  # fmt: skip
         self._draw_chart(r.by_group)
 
     def _fill(self, table: QTableWidget, rows) -> None:
@@ -279,8 +284,9 @@ class ReportsWidget(QWidget):
 
 
 def _num(value) -> str:
+    """A figure as the user's language writes it: 1,4 in Vietnamese, 1.4 in English."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return QLocale().toString(value, "f", 1)
     return str(value)

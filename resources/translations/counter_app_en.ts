@@ -1947,10 +1947,6 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>By counter</translation>
     </message>
     <message>
-        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%.</source>
-        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied.</translation>
-    </message>
-    <message>
         <source>Lượt lấy số</source>
         <translation>Tickets</translation>
     </message>
@@ -1985,6 +1981,60 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Kỳ báo cáo:</source>
         <translation>Period:</translation>
+    </message>
+    <message>
+        <source>Tổng cộng: {queue}; {dossiers}; {ratings}.</source>
+        <translation>Total: {queue}; {dossiers}; {ratings}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lượt lấy số</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lượt vắng mặt</source>
+        <translation>
+            <numerusform>%n no-show</numerusform>
+            <numerusform>%n no-shows</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>chờ trung bình {wait} phút</source>
+        <translation>average wait {wait} min</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ tiếp nhận</source>
+        <translation>
+            <numerusform>%n dossier received</numerusform>
+            <numerusform>%n dossiers received</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ trả đúng hạn</source>
+        <translation>
+            <numerusform>%n dossier on time</numerusform>
+            <numerusform>%n dossiers on time</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ quá hạn</source>
+        <translation>
+            <numerusform>%n dossier overdue</numerusform>
+            <numerusform>%n dossiers overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lượt đánh giá</source>
+        <translation>
+            <numerusform>%n rating</numerusform>
+            <numerusform>%n ratings</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>hài lòng {pct}%</source>
+        <translation>{pct}% satisfied</translation>
     </message>
     <message>
         <source>Theo nhóm dịch vụ</source>
