@@ -169,9 +169,29 @@ LAZY_COMMANDS = {
 }
 
 
+# click's own "-h, --help" line is English ("Show this message and exit."): a Vietnamese
+# help page ended in English. Said in the run's language instead.
+HELP_OPTION_TEXT = {"vi": "Hiện hướng dẫn này rồi thoát.", "en": "Show this message and exit."}
+_help_lang = {"lang": "vi"}  # the run's language, chosen by main() before click parses
+
+
+def _localise_help(command: click.Command, ctx: click.Context) -> None:
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = HELP_OPTION_TEXT[_help_lang["lang"]]
+    for sub in getattr(command, "commands", {}).values():
+        _localise_help(sub, ctx)
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(LAZY_COMMANDS)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT[_help_lang["lang"]]
+        return option
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = LAZY_COMMANDS.get(name)
@@ -180,7 +200,10 @@ class LazyGroup(click.Group):
         import importlib
 
         commands = importlib.import_module(f"counter_app.cli.{module}").COMMANDS
-        return next((c for c in commands if c.name == name), None)
+        command = next((c for c in commands if c.name == name), None)
+        if command is not None:
+            _localise_help(command, ctx)
+        return command
 
 
 @click.group(
@@ -309,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Lỗi: không có ngôn ngữ «{lang}»: chọn vi (tiếng Việt) hoặc en (English).", err=True
         )
         return _exit(EXIT_BAD_INPUT, argv)
+    _help_lang["lang"] = lang
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it.
         result = cli.main(args=args, prog_name="counter-app", standalone_mode=False)
