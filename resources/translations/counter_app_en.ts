@@ -690,6 +690,10 @@
         <translation>Extended</translation>
     </message>
     <message>
+        <source>Gia hạn hẹn trả từ {old} đến {new}. Lý do: {reason}</source>
+        <translation>Due date extended from {old} to {new}. Reason: {reason}</translation>
+    </message>
+    <message>
         <source>Kiểm tra xong, tiếp nhận</source>
         <translation>Checked, accept</translation>
     </message>
