@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.reflow import ButtonGrid, PortraitTurn
-from counter_app.ui.widgets import MessageBar, button, field_error_label
+from counter_app.ui.widgets import MessageBar, button, date_edit, field_error_label
 
 
 class HistoryList(QListWidget):
@@ -66,8 +65,8 @@ class DossiersView(QWidget):
         # that held the page wider than a portrait screen.
         self.procedure.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.procedure.setMinimumContentsLength(10)
-        self.since = QDateEdit(calendarPopup=True)
-        self.until = QDateEdit(calendarPopup=True)
+        self.since = date_edit()
+        self.until = date_edit()
         for edit in (self.since, self.until):
             edit.setDisplayFormat("dd/MM/yyyy")
         self.overdue = QCheckBox(self.tr("Chỉ hồ sơ quá hạn"))

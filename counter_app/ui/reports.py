@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, QLocale, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +30,7 @@ from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text
 from counter_app.ui.reflow import WrapRow
 from counter_app.ui.session import Session
-from counter_app.ui.widgets import MessageBar, button
+from counter_app.ui.widgets import MessageBar, button, date_edit
 
 COLUMNS = ("label", "tickets", "no_shows", "avg_wait_min", "max_wait_min", "avg_service_min",
            "dossiers", "on_time", "overdue", "ratings", "satisfied_pct")  # fmt: skip
@@ -56,8 +55,8 @@ class ReportsWidget(QWidget):
             ("custom", self.tr("Khoảng ngày…")),
         ):
             self.period.addItem(text, key)  # fmt: skip
-        self.start = QDateEdit(calendarPopup=True)
-        self.end = QDateEdit(calendarPopup=True)
+        self.start = date_edit()
+        self.end = date_edit()
         for edit in (self.start, self.end):
             edit.setDisplayFormat("dd/MM/yyyy")
         self.run = button(self.tr("Xem báo cáo"), role="primary", shortcut="F5")

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -28,7 +27,13 @@ from counter_app.ui import gateway
 from counter_app.ui.i18n import current_language, error_text
 from counter_app.ui.ops import SETTINGS, run_op
 from counter_app.ui.session import Session
-from counter_app.ui.widgets import MessageBar, button, field_error_label, show_field_error
+from counter_app.ui.widgets import (
+    MessageBar,
+    button,
+    date_edit,
+    field_error_label,
+    show_field_error,
+)
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -196,7 +201,7 @@ class HoursPage(SettingsPage):
         self.overrides = QListWidget()
         self.overrides.setMaximumHeight(110)
         self.form.addRow(self.tr("Ngày nghỉ, ngày làm bù:"), self.overrides)
-        self.day = QDateEdit(calendarPopup=True)
+        self.day = date_edit()
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.setDate(QDate(self.session.now().date()))
         self.kind = QComboBox()
