@@ -219,8 +219,10 @@ class IntakeView(QWidget):
         """A 1024x600 screen: the checklist gets the width and height the rest can spare."""
         super().resizeEvent(event)
         size = event.size()
-        self.right_scroll.setMaximumWidth(RIGHT_PX if size.width() >= 900 else NARROW_RIGHT_PX)
-        short = size.height() < 600 and size.width() > size.height()
+        landscape = size.width() > size.height()
+        narrow = landscape and size.width() < 900  # portrait: the column is below, full width
+        self.right_scroll.setMaximumWidth(NARROW_RIGHT_PX if narrow else RIGHT_PX)
+        short = size.height() < 600 and landscape
         self.procedure_results.setMaximumHeight(SHORT_RESULTS_PX if short else RESULTS_PX)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
