@@ -35,10 +35,12 @@ register(
             "cups://queue, file:///path/out.bin, pdf:///folder. {detail}",
         },
         "printer.backend_missing": {
-            "vi": "Máy này chưa cài gói «{package}» cần cho máy in {url}: chạy «pip install "
-            "{package}» (hoặc cài lại counter-app) rồi in lại lệnh này.",
-            "en": "This computer lacks the '{package}' package that printer {url} needs: run "
-            "'pip install {package}' (or reinstall counter-app), then retry this job.",
+            "vi": "Máy này chưa cài gói «{package}» cần cho máy in {url}: nhờ quản trị viên "
+            "cài gói này (hoặc cài lại chương trình) rồi in lại.",
+            "en": "This computer lacks the '{package}' package that printer {url} needs: ask "
+            "an admin to install it (or to reinstall the program), then print again.",
+            "cli_vi": "Cài gói: pip install {package}",
+            "cli_en": "To install it: pip install {package}",
         },
     }
 )

@@ -64,6 +64,13 @@ def _signer(officer: str, officer_title: str) -> tuple[Block, ...]:
     )  # fmt: skip
 
 
+def sentence(text: str) -> str:
+    """A clerk's typed reason as a sentence of the letter: a reason typed without a full stop
+    ran into the letter's next sentence ("… thôn Thượng Đồng Sự chậm trễ …")."""
+    text = nfc(text).strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
 def form04_document(
     d: Dossier,
     *,
@@ -82,7 +89,7 @@ def form04_document(
         Text(hhmm_date(extension.old_due), label="Thời hạn trả kết quả đã hẹn: "),
         Text(
             f"Đến nay, {header.center_name} chưa giải quyết xong hồ sơ của Ông/Bà. "
-            "Lý do: " + nfc(extension.reason)
+            "Lý do: " + sentence(extension.reason)
         ),
         Text(
             "Sự chậm trễ này đã gây phiền hà cho Ông/Bà. Chúng tôi thành thật xin lỗi "
@@ -118,9 +125,9 @@ def form05_document(
         Text(hhmm_date(d.due_at), label="Thời hạn trả kết quả đã hẹn: "),
         Text(
             f"{header.center_name} thông báo dừng giải quyết hồ sơ của Ông/Bà. "
-            "Lý do: " + nfc(decided.reason)
+            "Lý do: " + sentence(decided.reason)
         ),
-        Text(nfc(decided.guidance), label="Đề nghị Ông/Bà: "),
+        Text(sentence(decided.guidance), label="Đề nghị Ông/Bà: "),
         Text("Xin thông báo để Ông/Bà được biết.", size="small"),
         *_signer(officer, officer_title),
     )

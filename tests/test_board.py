@@ -140,6 +140,14 @@ def test_paused_counters_show_in_their_own_line_on_every_screen(board):
         settle()
         assert states.isVisible() and layout_faults(board) == [], size
         assert board.size().toTuple() == size
+    board.set_counter_states([(2, "Tạm nghỉ (Nghỉ trưa)")])  # the common case: one pause
+    for size in TVS:
+        board.resize(*size)
+        settle()
+        assert layout_faults(board) == [], size
+        # read from across the lobby (issue 20: it was no larger than a caption)
+        caption = board.view.number_caption.font().pixelSize()
+        assert states.font().pixelSize() >= 1.15 * caption, size
     reasons = ["Nghỉ trưa", "Họp giao ban đầu tuần", "Tập huấn phần mềm một cửa"] * 2
     board.set_counter_states([(n, f"Tạm nghỉ ({r})") for n, r in enumerate(reasons, 1)])
     assert states.text().startswith("Quầy 1, 4: Tạm nghỉ (Nghỉ trưa)   ·   Quầy 2, 5: ")

@@ -296,3 +296,27 @@ def test_receive_marks_exactly_the_papers_named(capsys, data) -> None:
     numbered, everything = _stored_papers(data)
     assert [received for *_, received in numbered] == [True, False, True, False, False]
     assert [received for *_, received in everything] == [True, True, True, False, False]
+
+
+def test_every_vietnamese_help_ends_in_vietnamese(capsys, tmp_path) -> None:
+    """Issue 20: each `--help` ended with click's English "Show this message and exit."."""
+    import importlib
+
+    import click
+
+    from counter_app.cli.app import LAZY_COMMANDS
+
+    paths: list[list[str]] = [[]]
+    for name, module in sorted(LAZY_COMMANDS.items()):
+        commands = importlib.import_module(f"counter_app.cli.{module}").COMMANDS
+        command = next(c for c in commands if c.name == name)
+        paths.append([name])
+        if isinstance(command, click.Group):
+            paths += [[name, sub] for sub in sorted(command.commands)]
+    assert len(paths) > 30
+    for path in paths:
+        code, out, _ = run(capsys, tmp_path, *path, "--help")
+        assert code == 0 and "Hiện hướng dẫn này rồi thoát." in out, path
+        assert "Show this message" not in out, path
+    code, out, _ = run(capsys, tmp_path, "--lang", "en", "queue", "--help")
+    assert "Show this message and exit." in out  # English asked for, English said

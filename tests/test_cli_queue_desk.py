@@ -126,6 +126,7 @@ def test_pause_refuses_calls_until_resume_and_states_show_it(capsys, data):
     before = table_counts(data)
     code, _, err = run(capsys, data, "queue", "call-next", "--counter", "1")
     assert code == 1 and "đang tạm nghỉ (Nghỉ trưa)" in err
+    assert "counter-app queue resume" in err  # the command line names its own command
     code, _, err = run(capsys, data, "queue", "call", "--counter", "1", "--ticket", "A002",
                        "--reason", "supplement")  # fmt: skip
     assert code == 1 and "đang tạm nghỉ" in err
@@ -157,14 +158,19 @@ def test_transfer_to_a_named_counter_or_clerk(capsys, data, monkeypatch):
     assert code == 2 and "Không có cán bộ «ai»" in err
     code, _, err = run(capsys, data, "queue", "transfer", "--counter", "2")
     assert code == 2 and "--to-counter" in err
-    code, out, _ = run(capsys, data, "queue", "transfer", "--counter", "2", "--to-clerk",
-                       "admin", "--json")  # fmt: skip
-    assert code == 0 and json.loads(out)["target_clerk"] == "admin"
+    code, _, err = run(capsys, data, "queue", "transfer", "--counter", "2", "--to-clerk",
+                       "admin")  # fmt: skip
+    assert code == 2 and "Không có cán bộ «admin»" in err  # an admin account serves no one
     as_clerk(capsys, data, monkeypatch)
-    assert call_next(capsys, data, 2) == "A003"  # another clerk: not theirs to call
     monkeypatch.setenv("COUNTER_APP_USER", "admin")
     monkeypatch.setenv("COUNTER_APP_PASSWORD", "mat-khau-dai")
-    assert call_next(capsys, data, 1) == "A001"  # the admin, at any counter
+    code, out, _ = run(capsys, data, "queue", "transfer", "--counter", "2", "--to-clerk",
+                       "canbo", "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["target_clerk"] == "canbo"
+    assert call_next(capsys, data, 1) == "A003"  # another clerk's citizen: not the admin's
+    monkeypatch.setenv("COUNTER_APP_USER", "canbo")
+    monkeypatch.setenv("COUNTER_APP_PASSWORD", "can-bo-mot-cua")
+    assert call_next(capsys, data, 2) == "A001"  # the clerk named, at their counter
 
 
 RECEIVE_AN = ["dossier", "receive", "--documents", "all", "--procedure", "1.001193"]

@@ -154,6 +154,17 @@ def test_form04_pdf_carries_every_field_in_vietnamese(ctx, store, tmp_path):
         assert expected in text, expected
 
 
+def test_a_reason_typed_without_a_full_stop_ends_its_sentence_on_paper(ctx, tmp_path):
+    d = receive(ctx)
+    extend_due(ctx, code=d.code, until=LATER, reason="Cần xác minh thêm tại thôn Thượng Đồng")
+    text = squeeze(pdf_text(printing.form_doc(ctx, "form04", d.code), tmp_path))
+    assert "Lý do: Cần xác minh thêm tại thôn Thượng Đồng. Sự chậm trễ này" in text
+    other = receive(ctx)
+    stop_dossier(ctx, code=other.code, reason="Giấy tờ bị tẩy xóa", guidance="Nộp lại bản chính")
+    text = squeeze(pdf_text(printing.form_doc(ctx, "form05", other.code), tmp_path))
+    assert "Lý do: Giấy tờ bị tẩy xóa. Đề nghị Ông/Bà: Nộp lại bản chính. Xin thông báo" in text
+
+
 def test_form05_pdf_carries_reason_guidance_and_signer(ctx, store, tmp_path):
     d = receive(ctx)
     stop_dossier(ctx, code=d.code, reason="Giấy tờ bị tẩy xóa, sửa chữa.", guidance="")

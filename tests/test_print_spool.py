@@ -565,7 +565,7 @@ def test_a_transport_whose_package_is_missing_fails_at_once_and_names_it(tmp_pat
     with Spool(tmp_path / "spool.db", clock=clock) as spool:
         job = spool.deliver(spool.enqueue(doc(), "cups://quay1").job.id)
         assert job.state == FAILED and job.attempts == 1
-        assert "pip install pycups" in job.reason and "chưa cài gói «pycups»" in job.reason
+        assert "chưa cài gói «pycups»" in job.reason and "pip" not in job.reason
         clock.advance(3600)
         assert spool.run_due(force=True) == []
 

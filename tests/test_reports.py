@@ -180,3 +180,38 @@ def test_counters_report_their_pauses_and_calls_out_of_turn(store, clock, statio
     paused = rows[0].index("Tạm nghỉ (phút)")
     (second,) = [r for r in rows if r[2] == "Quầy 2"]
     assert (second[0], second[paused]) == ("Theo quầy", "45.0")
+
+
+def test_the_english_total_counts_one_as_one_and_writes_a_decimal_point(
+    qtbot, qapp, day, store, clock
+) -> None:
+    """Issue 20: "1 dossiers" and "1,4 min" in the English window."""
+    import re
+
+    from counter_app.ui.qtapp import make_app
+    from counter_app.ui.reports import ReportsWidget
+    from counter_app.ui.session import Session
+
+    make_app("en")
+    try:
+        lan, _, _ = day
+        session = Session(store, clock=clock, actor=lan.actor)
+        page = ReportsWidget(session)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitUntil(lambda: page.report is not None)
+        total = page.total.text()
+        assert "3 tickets, 1 no-show," in total
+        assert "1 dossier received, 0 dossiers on time, 1 dossier overdue; 2 ratings" in total
+        assert re.search(r"average wait \d+\.\d min", total), total
+        session.close()
+    finally:
+        make_app("vi")
+    session = Session(store, clock=clock, actor=lan.actor)
+    page = ReportsWidget(session)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.report is not None)
+    assert re.search(r"chờ trung bình \d+,\d phút", page.total.text())  # Vietnamese: 1,4
+    assert "1 hồ sơ tiếp nhận" in page.total.text()
+    session.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.core.errors import DomainError
+from counter_app.core.messages import command_hint
 from counter_app.core.roles import Actor, Role
 from counter_app.core.text import fold
 from counter_app.logs import PersonalDataFilter, mask_personal, setup_logging
@@ -303,7 +304,8 @@ def test_a_damaged_store_is_reported_with_the_last_good_backup(sealed, tmp_path)
     with pytest.raises(DomainError) as err:
         open_store(data)
     assert str(target) in err.value.message("vi")
-    assert "counter-app restore" in err.value.message("vi")
+    assert "quản trị viên khôi phục" in err.value.message("vi")
+    assert "counter-app restore" in command_hint(err.value.code, "vi")
 
 
 def test_retention_anonymises_old_finished_dossiers_once_a_day(sealed, clock) -> None:

@@ -103,7 +103,9 @@ def test_f9_pauses_with_a_reason_refuses_f2_and_f9_resumes(qtbot, counter, sessi
     assert seen and "tạm nghỉ (Nghỉ trưa)" in counter.view.ticket_state.text()
     assert counter.view.pause.text().startswith("Tiếp tục")
     key(qtbot, counter, Qt.Key_F2)
-    assert counter.current is None and "đang tạm nghỉ" in counter.view.message.text()
+    said = counter.view.message.text()
+    assert counter.current is None and "đang tạm nghỉ" in said
+    assert "bấm «Tiếp tục»" in said and "counter-app" not in said  # what to do here, no command
     assert state(session, "A001") is TicketState.WAITING
     states = {s.counter: s for s in gateway.counter_states(session.ctx())}
     assert states[1].pause.reason == "lunch"
@@ -184,16 +186,18 @@ def test_f5_sends_the_citizen_to_a_named_clerk(qtbot, counter, session):
     from counter_app.services.accounts import add_user
 
     admin = session.ctx(Actor("admin", Role.ADMIN))
-    for name in ("canbo1", "canbo2"):
-        add_user(admin, username=name, role=Role.CLERK, password="mat-khau-can-bo")
+    for name, full in (("canbo1", ""), ("canbo2", "Nguyễn Thị Đường")):
+        add_user(admin, username=name, role=Role.CLERK, password="mat-khau-can-bo",
+                 full_name=full)  # fmt: skip
+    add_user(admin, username="quantri2", role=Role.ADMIN, password="mat-khau-quan-tri")
     key(qtbot, counter, Qt.Key_F2)
     ctrl_tab = (Qt.Key_Tab, Qt.ControlModifier)
     seen = in_dialog(qtbot, TransferDialog, ctrl_tab, ctrl_tab, Qt.Key_Return)
     key(qtbot, counter, Qt.Key_F5)
     assert seen and seen[0].tabs.currentIndex() == 2
     clerks = [seen[0].lists[2].item(i).text() for i in range(seen[0].lists[2].count())]
-    assert clerks == ["canbo2"]  # not the clerk at this counter
-    clerk = clerks[0]
+    # By full name; neither the clerk at this counter nor an admin account (issue 20)
+    assert clerks == ["Nguyễn Thị Đường"]
     moved = gateway.find_ticket(session.ctx(), "A001")
-    assert (moved.target_clerk, moved.target_counter) == (clerk, None)
-    assert f"cán bộ {clerk}" in counter.view.message.text()
+    assert (moved.target_clerk, moved.target_counter) == ("canbo2", None)
+    assert "cán bộ Nguyễn Thị Đường" in counter.view.message.text()

@@ -151,3 +151,27 @@ def test_the_station_prints_form_04_on_the_default_printer_or_previews_it(
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout  # fmt: skip
     assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in text and "Ông/Bà Lò Văn Páo" in text
+
+
+def test_the_extension_in_the_history_is_said_in_english_too(qtbot, session, store, clock):
+    """Issue 20: the history's extension note stayed Vietnamese in the English window."""
+    make_app("en")
+    try:
+        d = gateway.receive_dossier(
+            session.ctx(), procedure_code="1.000689",
+            applicant=gateway.ApplicantInput(full_name="Lò Văn Páo"),
+        )  # fmt: skip
+        gateway.extend_due(session.ctx(), code=d.code, reason="Cần xác minh thêm",
+                           until=datetime(2026, 5, 8, 16, 30, tzinfo=VN_TZ))  # fmt: skip
+        widget = DossiersWidget(session)
+        qtbot.addWidget(widget)
+        widget.resize(*PAGE)
+        widget.show()
+        qtbot.waitUntil(lambda: widget._loaded and widget.view.procedure.count() > 1)
+        widget.run_search()
+        assert widget.select_code(d.code)
+        last = widget.view.history.item(widget.view.history.count() - 1).text()
+        assert "Due date extended from" in last and "to 16:30 08/05/2026" in last, last
+        assert "Gia hạn hẹn trả" not in last
+    finally:
+        make_app("vi")

@@ -176,3 +176,23 @@ def test_the_history_names_the_officer_not_the_login(qtbot, session, page, store
     assert page.select_code(d.code)
     qtbot.waitUntil(lambda: page.view.history.count() > 0)
     assert page.view.history.item(0).text().endswith("Được tiếp nhận  (Nguyễn Thị Đường)")
+
+
+def test_the_date_popup_shows_every_week_of_the_month_whole(qtbot, page):
+    """Issue 20: the month popup scrolled by a few pixels: the last week was cut."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox, QTableView
+
+    for edit in (page.view.since, page.view.until):
+        option = QStyleOptionSpinBox()
+        edit.initStyleOption(option)
+        arrow = edit.style().subControlRect(QStyle.CC_SpinBox, option, QStyle.SC_SpinBoxDown,
+                                            edit)  # fmt: skip
+        qtbot.mouseClick(edit, Qt.LeftButton, pos=arrow.center())
+        month = edit.calendarWidget()
+        qtbot.waitUntil(month.isVisible)
+        view = month.findChild(QTableView)
+        last = view.model().rowCount() - 1
+        assert view.rowViewportPosition(0) >= 0  # the weekday names, not scrolled away
+        bottom = view.rowViewportPosition(last) + view.rowHeight(last)
+        assert bottom <= view.viewport().height()  # the last week whole
+        month.window().hide()

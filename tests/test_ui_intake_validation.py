@@ -193,3 +193,32 @@ def test_a_store_that_cannot_write_keeps_the_form_and_says_so(qtbot, intake, sto
     with qtbot.waitSignal(intake.received, timeout=1000):
         qtbot.mouseClick(intake.view.accept, Qt.LeftButton)  # the disk is back: it saves
     assert store.dossiers.count() == 1
+
+
+def test_a_field_emptied_by_the_next_form_is_not_flagged_when_left(qtbot, intake):
+    """Issue 20: after "Làm mới" (or a saved dossier) the cursor still sat in the cleared
+    name field; leaving it put "không được để trống" on the next citizen's blank form."""
+    intake.activateWindow()
+    qtbot.waitUntil(intake.isActiveWindow)
+    intake.view.full_name.setFocus()
+    qtbot.keyClick(intake.view.full_name, Qt.Key_N, Qt.ControlModifier)  # Làm mới
+    assert intake.view.full_name.text() == ""
+    qtbot.keyClick(intake.view.full_name, Qt.Key_Tab)  # the clerk moves on
+    assert intake.error_texts() == {} and intake.view.message.text() == ""
+    intake.view.phone.setFocus()
+    qtbot.keyClicks(intake.view.phone, "0123")  # a field typed in is still checked on leaving
+    qtbot.keyClick(intake.view.phone, Qt.Key_Tab)
+    assert "Số điện thoại không hợp lệ" in intake.error_texts()["phone"]
+
+
+def test_optional_papers_say_if_any_and_the_dossier_keeps_the_catalogue_name(qtbot, intake, store):
+    table = intake.view.checklist
+    shown = [table.item(row, 1).text() for row in range(table.rowCount())]
+    listed = intake.procedure.documents
+    for text, doc in zip(shown, listed, strict=True):
+        assert text.endswith("(nếu có)") == (doc.optional and "nếu có" not in doc.name)
+    assert "Văn bản ủy quyền (trường hợp ủy quyền thực hiện) (nếu có)" in shown
+    tick_required(qtbot, intake)
+    with qtbot.waitSignal(intake.received, timeout=1000) as saved:
+        qtbot.mouseClick(intake.view.accept, Qt.LeftButton)
+    assert [d.name for d in saved.args[0].documents] == [d.name for d in listed]

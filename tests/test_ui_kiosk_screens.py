@@ -230,3 +230,22 @@ def test_the_code_field_takes_keypad_input(qtbot, kiosk):
         qtbot.mouseClick(kiosk.view.keys[key], Qt.LeftButton)
     assert kiosk.view.code.text().endswith("-26-")
     assert isinstance(kiosk.view.code, QLineEdit)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1080, 1920), (1024, 600)])
+def test_the_keypad_is_a_phones_with_1_2_3_on_top(qtbot, kiosk, size):
+    """Issue 20: 1..7 then 8..⌫ in two long rows read like no keypad anyone knows."""
+    kiosk.resize(*size)
+    kiosk.show()
+    qtbot.mouseClick(kiosk.view.lookup, Qt.LeftButton)
+    QApplication.processEvents()
+    view = kiosk.view
+    where = {key: button.geometry().center() for key, button in view.keys.items()}
+    where["⌫"] = view.backspace.geometry().center()
+    rows = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]
+    for upper, lower in zip(rows, rows[1:], strict=False):  # 1-2-3 on top
+        assert all(where[a].y() < where[b].y() for a, b in zip(upper, lower, strict=True))
+    for row in rows:
+        assert where[row[0]].x() < where[row[1]].x() < where[row[2]].x()
+        assert len({where[key].y() for key in row}) == 1
+    assert where["0"].x() == where["8"].x() and where["0"].y() > where["8"].y()  # 0 under 8

@@ -318,6 +318,7 @@ def test_the_dossier_pages_preview_prints_a_marked_reprint(qtbot, session, store
     qtbot.mouseClick(page.view.print_button, Qt.LeftButton)
     preview = window.preview
     assert preview is not None and preview.isVisible() and preview.reprint
+    assert preview.text.count("BẢN IN LẠI") == 2  # the preview shows what the paper will say
     with qtbot.waitSignal(session.printing().printed, timeout=10_000):
         qtbot.mouseClick(preview.print_button, Qt.LeftButton)
     paper = flat(decode_escpos(out.read_bytes()).text)

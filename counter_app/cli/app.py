@@ -13,7 +13,7 @@ import click
 from counter_app import __version__
 from counter_app.cli.paths import default_data_dir
 from counter_app.core.errors import DomainError, NotFound, ValidationError
-from counter_app.core.messages import register
+from counter_app.core.messages import command_hint, register
 from counter_app.preferences import stored_language
 
 if TYPE_CHECKING:
@@ -185,9 +185,29 @@ LAZY_COMMANDS = {
 }
 
 
+# click's own "-h, --help" line is English ("Show this message and exit."): a Vietnamese
+# help page ended in English. Said in the run's language instead.
+HELP_OPTION_TEXT = {"vi": "Hiện hướng dẫn này rồi thoát.", "en": "Show this message and exit."}
+_help_lang = {"lang": "vi"}  # the run's language, chosen by main() before click parses
+
+
+def _localise_help(command: click.Command, ctx: click.Context) -> None:
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = HELP_OPTION_TEXT[_help_lang["lang"]]
+    for sub in getattr(command, "commands", {}).values():
+        _localise_help(sub, ctx)
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(LAZY_COMMANDS)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT[_help_lang["lang"]]
+        return option
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = LAZY_COMMANDS.get(name)
@@ -196,7 +216,10 @@ class LazyGroup(click.Group):
         import importlib
 
         commands = importlib.import_module(f"counter_app.cli.{module}").COMMANDS
-        return next((c for c in commands if c.name == name), None)
+        command = next((c for c in commands if c.name == name), None)
+        if command is not None:
+            _localise_help(command, ctx)
+        return command
 
 
 @click.group(
@@ -302,6 +325,12 @@ def _unreadable(args: list[str]) -> int | None:
     return None
 
 
+def _with_hint(error: DomainError, lang: str) -> str:
+    """The message, then the command that does what it asks (windows show the message only)."""
+    hint = command_hint(error.code, lang).format(**error.params)
+    return f"{error.message(lang)}\n{hint}" if hint else error.message(lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -319,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Lỗi: không có ngôn ngữ «{lang}»: chọn vi (tiếng Việt) hoặc en (English).", err=True
         )
         return _exit(EXIT_BAD_INPUT, argv)
+    _help_lang["lang"] = lang
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it.
         result = cli.main(args=args, prog_name="counter-app", standalone_mode=False)
@@ -328,11 +358,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {message}\n{hint}", err=True)
         return _exit(EXIT_BAD_INPUT, argv)
     except (ValidationError, NotFound) as error:
-        click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {error.message(lang)}", err=True)
+        click.echo(f"{'Lỗi' if lang == 'vi' else 'Error'}: {_with_hint(error, lang)}", err=True)
         return _exit(EXIT_BAD_INPUT, argv)
     except DomainError as error:
         click.echo(
-            f"{'Không thực hiện được' if lang == 'vi' else 'Refused'}: {error.message(lang)}",
+            f"{'Không thực hiện được' if lang == 'vi' else 'Refused'}: {_with_hint(error, lang)}",
             err=True,
         )
         return _exit(EXIT_REFUSED, argv)

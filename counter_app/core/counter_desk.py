@@ -59,10 +59,12 @@ register(
             "en": "The reason for a pause must be one of: {choices}.",
         },
         "desk.paused": {
-            "vi": "Quầy số {counter} đang tạm nghỉ ({reason}) từ {since}: hãy tiếp tục làm "
-            "việc (nút «Tiếp tục», hoặc «counter-app queue resume») trước khi gọi số.",
-            "en": "Counter {counter} is paused ({reason_en}) since {since}: resume work "
-            "first ('queue resume').",
+            "vi": "Quầy số {counter} đang tạm nghỉ ({reason}) từ {since}: bấm «Tiếp tục» "
+            "ở trang Quầy trước khi gọi số.",
+            "en": "Counter {counter} is paused ({reason_en}) since {since}: press 'Resume' on "
+            "the Counter page before calling.",
+            "cli_vi": "Tiếp tục làm việc: counter-app queue resume",
+            "cli_en": "To resume: counter-app queue resume",
         },
         "desk.already_paused": {
             "vi": "Quầy số {counter} đã đang tạm nghỉ.",

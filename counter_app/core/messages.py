@@ -7,6 +7,10 @@ them, so a new rule cannot forget its Vietnamese text: `DomainError` refuses unk
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {}
+# A message is read in a window as often as at the command line: its "vi"/"en" text says what
+# to do in the window and never names a command; "cli_vi"/"cli_en", when given, is the command
+# the command line adds on a line of its own.
+LANGS = ("vi", "en")
 
 
 def register(messages: dict[str, dict[str, str]]) -> None:
@@ -16,3 +20,8 @@ def register(messages: dict[str, dict[str, str]]) -> None:
         if code in MESSAGES and MESSAGES[code] != texts:
             raise ValueError(f"message {code!r} registered twice with different texts")
         MESSAGES[code] = texts
+
+
+def command_hint(code: str, lang: str) -> str:
+    """The command that does what the message asks, for the command line only ("" if none)."""
+    return MESSAGES.get(code, {}).get(f"cli_{lang}", "")

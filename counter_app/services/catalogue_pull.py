@@ -27,17 +27,21 @@ register(
     {
         "catalogue.pull_needs_dvcqg": {
             "vi": "Lấy danh mục thủ tục từ Cổng cần chuẩn kết nối dvcqg (đang dùng «{dialect}»): "
-            "chọn trong Cài đặt › Cổng DVC hoặc «counter-app sync configure».",
+            "chọn trong Cài đặt › Cổng DVC.",
             "en": "Pulling the catalogue needs the dvcqg interface (now '{dialect}'): choose "
-            "it in Settings › Portal or with 'counter-app sync configure'.",
+            "it in Settings › Portal.",
+            "cli_vi": "Dòng lệnh: counter-app sync configure",
+            "cli_en": "Command line: counter-app sync configure",
         },
         "catalogue.pull_partial": {
             "vi": "{n} thủ tục không lấy được vì không qua kiểm tra (lý do ở trên).",
             "en": "{n} procedures were not taken because they failed our checks (see above).",
         },
         "catalogue.no_portal": {
-            "vi": "Chưa có địa chỉ Cổng: dùng «counter-app sync configure».",
-            "en": "No portal address yet: use 'counter-app sync configure'.",
+            "vi": "Chưa có địa chỉ Cổng: nhập trong Cài đặt › Cổng DVC.",
+            "en": "No portal address yet: enter it in Settings › Portal.",
+            "cli_vi": "Dòng lệnh: counter-app sync configure",
+            "cli_en": "Command line: counter-app sync configure",
         },
     }
 )

@@ -30,11 +30,12 @@ register(
         "code_pool.no_block": {
             "vi": "Đã hết mã hồ sơ do hệ thống một cửa cấp cho hôm nay và trạm chưa có dải "
             "số dự phòng khi mất mạng. Hãy kết nối mạng để lấy thêm mã, hoặc nhờ quản trị "
-            "viên khai báo dải số đã thống nhất với tỉnh (counter-app sync code-pool "
-            "--offline-block).",
+            "viên khai báo dải số đã thống nhất với tỉnh.",
             "en": "Today's dossier codes from the one-door system are used up and this station "
             "has no reserved offline block. Connect to fetch more codes, or ask an admin to set "
-            "the block agreed with the province (counter-app sync code-pool --offline-block).",
+            "the block agreed with the province.",
+            "cli_vi": "Khai báo dải số: counter-app sync code-pool --offline-block",
+            "cli_en": "To set the block: counter-app sync code-pool --offline-block",
         },
         "code_pool.offline_notice": {
             "vi": "Mã hồ sơ này là mã dự phòng khi mất kết nối (dải số đã thống nhất với "

@@ -93,9 +93,11 @@ register(
     {
         "demo.not_demo_store": {
             "vi": "Đây không phải kho dữ liệu mẫu: không tạo dữ liệu mẫu vào dữ liệu thật "
-            "(dữ liệu mẫu sẽ được gửi lên Cổng). Dùng «counter-app demo» để có kho mẫu.",
+            "(dữ liệu mẫu sẽ được gửi lên Cổng).",
             "en": "This is not a demo store: demo data is never written into real data (it "
-            "would be sent to the portal). Use 'counter-app demo' for a demo store.",
+            "would be sent to the portal).",
+            "cli_vi": "Kho mẫu riêng: counter-app demo",
+            "cli_en": "A demo store of its own: counter-app demo",
         },
     }
 )

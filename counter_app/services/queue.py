@@ -302,7 +302,7 @@ def transfer(
         target = ctx.station.counter(to_counter)
     if to_clerk:
         to_clerk = to_clerk.strip().lower()
-        if to_clerk not in queue_desk.clerks(ctx):
+        if to_clerk not in {clerk.username for clerk in queue_desk.clerks(ctx)}:
             raise NotFound("desk.unknown_clerk", username=to_clerk)
     with ctx.store.transaction():
         ticket = _current(ctx, counter, now)

@@ -16,6 +16,7 @@ from counter_app.core.counter_desk import PAUSE_REASONS, Pause, check_pause_reas
 from counter_app.core.errors import DomainError
 from counter_app.core.queue import ACTIVE_STATES, QueuePolicy, Ticket
 from counter_app.core.roles import Permission, Role
+from counter_app.core.text import fold
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import center_setting_event, pause_event
 
@@ -116,14 +117,22 @@ def counter_states(ctx: ServiceContext) -> list[CounterState]:
     ]
 
 
-def clerks(ctx: ServiceContext) -> list[str]:
-    """Accounts a ticket may be sent to by name: clerks and admins that are not locked."""
+@dataclass(frozen=True)
+class Clerk:
+    username: str
+    name: str  # the full name a clerk picks by; the login until one is set
+
+
+def clerks(ctx: ServiceContext) -> list[Clerk]:
+    """Clerks a ticket may be sent to by name, not locked. An admin account sets the center
+    up and serves no one: a citizen sent to it would wait for a call that never comes."""
     ctx.actor.require(Permission.CALL_TICKETS)
     rows = ctx.store.query(
-        "SELECT username FROM users WHERE role IN (?, ?) AND NOT locked ORDER BY username",
-        (Role.CLERK.value, Role.ADMIN.value),
+        "SELECT username, full_name FROM users WHERE role = ? AND NOT locked",
+        (Role.CLERK.value,),
     )
-    return [r["username"] for r in rows]
+    found = [Clerk(r["username"], r["full_name"] or r["username"]) for r in rows]
+    return sorted(found, key=lambda c: (fold(c.name).lower(), c.username))
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,8 @@ MEANINGS = {  # (Vietnamese, English): the windows pick the user's language
                   "Average rating: 5 very satisfied, 1 very dissatisfied."),
     "satisfied_pct": ("Phần trăm lượt đánh giá «Hài lòng» hoặc «Rất hài lòng» trên tổng số lượt.",
                       "Share of ratings that are 'Satisfied' or 'Very satisfied'."),
-    "out_of_turn": ("Số phiếu được gọi trước lượt, có ghi lý do (xem «counter-app queue "
-                    "figures» để biết từng lý do).",
-                    "Tickets called out of turn, each with its reason (see 'counter-app queue "
-                    "figures' for the reasons)."),
+    "out_of_turn": ("Số phiếu được gọi trước lượt; mỗi lần gọi đều có ghi lý do.",
+                    "Tickets called out of turn; each call records its reason."),
     "paused_min": ("Tổng số phút quầy tạm nghỉ (nghỉ trưa, họp, việc khác) trong kỳ.",
                    "Minutes the counter was paused (lunch, meetings, other) in the period."),
     "digitised": ("Số hồ sơ tiếp nhận có mọi giấy tờ bắt buộc đã được quét hoặc nhập tệp.",

@@ -14,8 +14,12 @@ from counter_app.store import Store
 register(
     {
         "setup.not_initialised": {
-            "vi": "Kho dữ liệu chưa được khởi tạo. Hãy chạy «counter-app init» trước.",
-            "en": "The store is not set up yet. Run 'counter-app init' first.",
+            "vi": "Kho dữ liệu chưa được khởi tạo: mở chương trình để làm các bước cài đặt "
+            "ban đầu.",
+            "en": "The store is not set up yet: open the program to go through the first "
+            "set-up steps.",
+            "cli_vi": "Hoặc khởi tạo bằng dòng lệnh: counter-app init",
+            "cli_en": "Or set it up from the command line: counter-app init",
         },
         "setup.unknown_counter": {
             "vi": "Không có quầy số {counter} ở trạm này.",

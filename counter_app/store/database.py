@@ -176,9 +176,11 @@ register(
     {
         "store.damaged": {
             "vi": "Kho dữ liệu bị hỏng, không mở được. Bản sao lưu gần nhất: {backup}. "
-            'Khôi phục bằng lệnh: counter-app restore "{backup}"',
+            "Nhờ quản trị viên khôi phục từ bản sao lưu này.",
             "en": "The store is damaged and cannot be opened. Latest backup: {backup}. "
-            'Restore it with: counter-app restore "{backup}"',
+            "Ask an admin to restore this backup.",
+            "cli_vi": 'Khôi phục bằng lệnh: counter-app restore "{backup}"',
+            "cli_en": 'Restore it with: counter-app restore "{backup}"',
         },
         "store.damaged_no_backup": {
             "vi": "Kho dữ liệu bị hỏng, không mở được, và không tìm thấy bản sao lưu nào. "

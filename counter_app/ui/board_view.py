@@ -259,7 +259,15 @@ class BoardView(QWidget):
         self._size_rows(unit, portrait)
 
     def _size_states(self, width: float, unit: float) -> None:
-        """At most two lines: the font shrinks for a long list rather than squeeze the call."""
+        """One line as large as the call line where it fits (read from across the lobby: a
+        caption's size was missed), else at most two lines: the font shrinks for a long list
+        rather than squeeze the call."""
+        share = 4.6
+        while share > 4.1:
+            _set_px(self.states, share * unit)
+            if QFontMetrics(self.states.font()).horizontalAdvance(self.states.text()) <= width:
+                return
+            share -= 0.2
         share = 3.6
         while share > 2.0:
             _set_px(self.states, share * unit)

@@ -247,7 +247,8 @@ class CounterWidget(QWidget):
             return
         session = self._session
         try:
-            clerks = [c for c in gateway.clerks(session.ctx()) if c != session.actor.username]
+            me = session.actor.username
+            clerks = [c for c in gateway.clerks(session.ctx()) if c.username != me]
         except DomainError as error:
             self.view.message.error(error_text(error))
             return
@@ -267,7 +268,8 @@ class CounterWidget(QWidget):
             "counter": self.tr("Đã chuyển số {label} đến quầy số {target}."),
             "clerk": self.tr("Đã chuyển số {label} đến cán bộ {target}."),
         }[kind]
-        self.view.message.ok(text.format(label=moved.label, target=target))
+        names = {clerk.username: clerk.name for clerk in clerks}
+        self.view.message.ok(text.format(label=moved.label, target=names.get(target, target)))
 
     # --- what is shown
     def refresh(self) -> None:

@@ -206,7 +206,7 @@ class TransferDialog(QDialog):
 
     KINDS = ("group", "counter", "clerk")
 
-    def __init__(self, groups: dict[str, str], counters: list[int], clerks: list[str], *,
+    def __init__(self, groups: dict[str, str], counters: list[int], clerks: list, *,
                  exclude_group: str, parent=None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle(self.tr("Chuyển công dân"))
@@ -216,7 +216,7 @@ class TransferDialog(QDialog):
             (self.tr("Nhóm dịch vụ"), [(f"{k} – {name}", k) for k, name in groups.items()
                                        if k != exclude_group]),
             (self.tr("Quầy"), [(self.tr("Quầy số {n}").format(n=n), n) for n in counters]),
-            (self.tr("Cán bộ"), [(name, name) for name in clerks]),
+            (self.tr("Cán bộ"), [(clerk.name, clerk.username) for clerk in clerks]),
         ):  # fmt: skip
             box = _choice_list(choices)
             box.itemActivated.connect(lambda _item: self.accept())

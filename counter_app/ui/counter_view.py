@@ -37,7 +37,7 @@ def _count_box(title: str) -> tuple[QFrame, QLabel]:
     box = QFrame()
     box.setProperty("role", "card")
     layout = QVBoxLayout(box)
-    layout.setContentsMargins(10, 6, 10, 6)
+    layout.setContentsMargins(10, 3, 10, 3)
     value = QLabel("0")
     value.setProperty("role", "count")
     value.setAlignment(Qt.AlignCenter)
@@ -134,6 +134,8 @@ class CounterView(QWidget):
         card = QFrame()
         card.setProperty("role", "card")
         current = QVBoxLayout(card)
+        # Tight lines and a 52 pt number (was 64): the page fits a 1024x600 screen's 564 px
+        current.setSpacing(2)
         serving = QLabel(self.tr("ĐANG PHỤC VỤ"))
         serving.setAlignment(Qt.AlignCenter)
         serving.setProperty("role", "subtitle")

@@ -15,7 +15,7 @@ from counter_app.core.dossier import (
     Dossier,
     DossierStatus,
 )
-from counter_app.core.dossier_notices import EXTENDED_KIND
+from counter_app.core.dossier_notices import EXTENDED_KIND, read_extension
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import ROLE_PERMISSIONS, Permission
 from counter_app.ui import gateway
@@ -239,11 +239,13 @@ class DossiersWidget(QWidget):
         names = {a: gateway.officer_name(ctx, a) for a in {e.actor for e in detail.events}}
         for event in detail.events:
             status = pick(*STATUS_NAMES[event.to_status]) if event.to_status else event.kind
+            note = f" – {event.note}" if event.note else ""
             if event.kind == EXTENDED_KIND:  # the status stayed: say what happened
                 status = self.tr("Gia hạn")
-            note = f" – {event.note}" if event.note else ""
+                note = self._extension_text(event)
             v.history.addItem(f"{_when(event.at)}  {status}  ({names[event.actor]}){note}")
         self._add_paper_history(ctx, d)
+        v.history.show_newest()
         self._add_actions(d)
 
     def _add_paper_history(self, ctx, d: Dossier) -> None:
@@ -264,6 +266,16 @@ class DossiersWidget(QWidget):
                     who=gateway.officer_name(ctx, p.added_by),
                 )
             )  # fmt: skip
+
+    def _extension_text(self, event) -> str:
+        """The stored note is Vietnamese (it goes upstream as it is): said again in the
+        window's language from its parts."""
+        extension = read_extension(event.note, event.at.tzinfo)
+        if extension is None:
+            return f" – {event.note}" if event.note else ""
+        return " – " + self.tr("Gia hạn hẹn trả từ {old} đến {new}. Lý do: {reason}").format(
+            old=_when(extension.old_due), new=_when(extension.new_due), reason=extension.reason
+        )
 
     def _add_actions(self, d: Dossier) -> None:
         allowed = ROLE_PERMISSIONS[self._session.actor.role]

@@ -66,6 +66,10 @@ class IntakeWidget(QWidget):
         self.last_dossier: Dossier | None = None
         self._results: list[Procedure] = []
         self._uses: dict[str, int] | None = None  # this center's use of each procedure
+        # Fields the clerk typed in since the form was last cleared: leaving a field checks it
+        # only then, so a field emptied by "Làm mới" or a saved dossier is not "required" red
+        # on the next citizen's blank form.
+        self._typed: set[str] = set()
         v = self.view
         if draft:
             v.title.setText(self.tr("Soạn trước hồ sơ (tình nguyện viên)"))
@@ -90,7 +94,8 @@ class IntakeWidget(QWidget):
             if name == "sex":
                 widget.currentIndexChanged.connect(lambda _i: self._check("citizen_id"))
                 continue
-            widget.editingFinished.connect(lambda n=name: self._check(n))
+            widget.textEdited.connect(lambda _t, n=name: self._typed.add(n))
+            widget.editingFinished.connect(lambda n=name: self._left(n))
             widget.textChanged.connect(lambda _t, n=name: self._recheck(n))
         v.verification.toggled.connect(lambda _on: self._update_due())
         v.accept.clicked.connect(self._on_accept)
@@ -160,6 +165,7 @@ class IntakeWidget(QWidget):
         v.verification.setChecked(False)
         self._set_procedure(None)
         self._clear_errors()
+        self._typed.clear()
 
     # --- 1. procedure
     def _search(self) -> None:
@@ -231,8 +237,8 @@ class IntakeWidget(QWidget):
                 name=procedure.name, code=procedure.code, sector=procedure.sector, time=time_text
             )
         )
-        for doc in gateway.checklist(procedure):
-            self._add_document_row(doc)
+        for doc, listed in zip(gateway.checklist(procedure), procedure.documents, strict=True):
+            self._add_document_row(doc, optional=listed.optional)
         v.checklist.resizeRowsToContents()
         for method in procedure.return_methods:
             v.return_method.addItem(self._method_names.get(method, str(method)), method)
@@ -240,7 +246,7 @@ class IntakeWidget(QWidget):
         v.fee.setText(self.tr("Không thu") if fee <= 0 else f"{fee:,}".replace(",", ".") + " đ")
         self._update_due()
 
-    def _add_document_row(self, doc: ReceivedDocument) -> None:
+    def _add_document_row(self, doc: ReceivedDocument, *, optional: bool) -> None:
         table = self.view.checklist
         row = table.rowCount()
         table.insertRow(row)
@@ -252,7 +258,11 @@ class IntakeWidget(QWidget):
         layout.addWidget(box)
         layout.addStretch(1)  # the box keeps its own size, so a click on it lands on the tick
         table.setCellWidget(row, 0, holder)
-        name = QTableWidgetItem(doc.name)
+        shown = doc.name
+        if optional and "nếu có" not in doc.name.lower():
+            shown = self.tr("{paper} (nếu có)").format(paper=doc.name)
+        name = QTableWidgetItem(shown)
+        name.setData(Qt.UserRole, doc.name)  # the dossier keeps the catalogue's name
         name.setFlags(Qt.ItemIsEnabled)
         table.setItem(row, 1, name)
         form = QComboBox()
@@ -272,7 +282,7 @@ class IntakeWidget(QWidget):
             box = table.cellWidget(row, 0).findChild(QCheckBox)
             docs.append(
                 ReceivedDocument(
-                    table.item(row, 1).text(),
+                    table.item(row, 1).data(Qt.UserRole),
                     DocumentForm(table.cellWidget(row, 2).currentData()),
                     table.cellWidget(row, 3).value(),
                     box.isChecked(),
@@ -335,6 +345,10 @@ class IntakeWidget(QWidget):
         for name in CITIZEN_FIELDS:
             self._check(name)
         v.phone.setFocus()
+
+    def _left(self, name: str) -> None:
+        if name in self._typed:
+            self._check(name)
 
     def _recheck(self, name: str) -> None:
         if self.view.errors[name].isVisible():

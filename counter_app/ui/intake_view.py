@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -30,6 +31,10 @@ from counter_app.ui.widgets import MessageBar, button, field_error_label
 
 PAPER_COLUMN = 4  # the checklist's digitised paper (ui/papers.py)
 CITIZEN_FIELDS = ("full_name", "citizen_id", "birth_date", "sex", "phone", "address", "email")
+FORM_COLUMN_PX = 205  # "Bản sao có chứng thực" in its drop-down, whole
+NARROW_FORM_COLUMN_PX = 150  # a 1024-wide screen: the paper's name needs the width more
+RESULTS_PX, SHORT_RESULTS_PX = 96, 64  # four lines of found procedures; three on a short page
+RIGHT_PX, NARROW_RIGHT_PX = 540, 340  # the citizen's column; narrower on a 1024-wide screen
 
 
 class IntakeView(QWidget):
@@ -44,11 +49,11 @@ class IntakeView(QWidget):
         # 1. procedure
         self.procedure_search = QLineEdit()
         self.procedure_search.setPlaceholderText(
-            self.tr("Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: khai sinh)")
+            self.tr("Tên hoặc mã thủ tục, có dấu hay không (ví dụ: khai sinh)")
         )
         self.procedure_search.setClearButtonEnabled(True)
         self.procedure_results = QListWidget()
-        self.procedure_results.setMaximumHeight(120)
+        self.procedure_results.setMaximumHeight(RESULTS_PX)
         self.procedure_results.setWordWrap(True)
         self.procedure_results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.procedure_chosen = QLabel(self.tr("Chưa chọn thủ tục."))
@@ -66,7 +71,7 @@ class IntakeView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.Fixed)
         header.setSectionResizeMode(3, QHeaderView.Fixed)
-        self.checklist.setColumnWidth(2, 205)
+        self.checklist.setColumnWidth(2, FORM_COLUMN_PX)
         self.checklist.setColumnWidth(3, 58)
         header.setSectionResizeMode(PAPER_COLUMN, QHeaderView.Fixed)
         self.checklist.setColumnWidth(PAPER_COLUMN, 176)  # thumbnail, state, Quét, Tệp…, ×
@@ -79,13 +84,13 @@ class IntakeView(QWidget):
 
         # 3. citizen
         self.qr = QLineEdit()
-        self.qr.setPlaceholderText(self.tr("Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước"))
+        self.qr.setPlaceholderText(self.tr("Quét mã QR trên thẻ căn cước"))
         self.qr_error = field_error_label()
         self.full_name = QLineEdit()
         self.citizen_id = QLineEdit()
         self.citizen_id.setPlaceholderText(self.tr("12 chữ số"))
         self.birth_date = QLineEdit()
-        self.birth_date.setPlaceholderText(self.tr("ngày/tháng/năm, ví dụ 05/03/1990"))
+        self.birth_date.setPlaceholderText(self.tr("ví dụ 05/03/1990"))
         self.sex = QComboBox()
         self.sex.addItem(self.tr("— chưa chọn —"), "")
         self.sex.addItem(self.tr("Nam"), "male")
@@ -182,15 +187,25 @@ class IntakeView(QWidget):
         left.addWidget(procedure_box)
         left.addWidget(checklist_box, 1)
         right_box = QWidget()
-        right_box.setMaximumWidth(540)
         right = QVBoxLayout(right_box)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(citizen_box)
         right.addWidget(decision_box)
         right.addStretch(1)
+        # On a 1024x600 screen the citizen and the decision are taller than the page: they
+        # scroll inside their column instead of growing the window past the screen, and the
+        # decision buttons below the page stay on it.
+        self.right_scroll = QScrollArea()
+        self.right_scroll.setObjectName("intake-right")
+        self.right_scroll.setWidget(right_box)
+        self.right_scroll.setWidgetResizable(True)
+        self.right_scroll.setFrameShape(QFrame.NoFrame)
+        self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.right_scroll.setMinimumWidth(right_box.minimumSizeHint().width() + 16)
+        self.right_scroll.setMaximumWidth(RIGHT_PX)
         body = QBoxLayout(QBoxLayout.LeftToRight)
         body.addLayout(left, 3)
-        body.addWidget(right_box, 2)
+        body.addWidget(self.right_scroll, 2)
         PortraitTurn(self, body)  # a portrait screen: the checklist full width, the citizen below
 
         top = QHBoxLayout()
@@ -202,6 +217,27 @@ class IntakeView(QWidget):
         root.addWidget(self.message)
         root.addLayout(body, 1)
         root.addLayout(buttons)
+        self.checklist.installEventFilter(self)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """A 1024x600 screen: the checklist gets the width and height the rest can spare."""
+        super().resizeEvent(event)
+        size = event.size()
+        landscape = size.width() > size.height()
+        narrow = landscape and size.width() < 900  # portrait: the column is below, full width
+        self.right_scroll.setMaximumWidth(NARROW_RIGHT_PX if narrow else RIGHT_PX)
+        short = size.height() < 600 and landscape
+        self.procedure_results.setMaximumHeight(SHORT_RESULTS_PX if short else RESULTS_PX)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+        """The form column gives way on a narrow checklist: 205 px of 560 left a paper's
+        name a few words a line, and a 20-paper list showed three and a half rows."""
+        if obj is self.checklist and event.type() == QEvent.Resize:
+            wide = event.size().width() >= 560
+            width = FORM_COLUMN_PX if wide else NARROW_FORM_COLUMN_PX
+            if self.checklist.columnWidth(2) != width:
+                self.checklist.setColumnWidth(2, width)
+        return super().eventFilter(obj, event)
 
 
 def _with_error(field: QWidget, error: QLabel) -> QWidget:

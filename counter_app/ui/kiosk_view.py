@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-", "H")
+# A phone's keypad, the one every citizen knows: 1-2-3 on top, 0 under 8; the letter H (of a
+# dossier code) and the erase key beside it. "" is an empty cell.
+PHONE_ROWS = (("1", "2", "3", "⌫"), ("4", "5", "6", "H"), ("7", "8", "9", ""), (".", "0", "-", ""))
 TOUCH_MIN_PX = 72  # 15 mm at 120 dpi (a 10" 1024x600 tablet); more on larger screens
 DESIGN = (1366, 768)  # the size the base font sizes below were chosen for
 ICON_PX = 54  # a group picture at the DESIGN size: seen before the words are read
@@ -167,15 +171,22 @@ class KioskView(QWidget):
         self.result = self._label("", 26)
         self.result.setTextFormat(Qt.RichText)
         self.keypad = QGridLayout()
+        self._place_keypad()
         lp = QVBoxLayout(self.lookup_page)
         lp.addWidget(self.lookup_title)
         lp.addWidget(self.code)
-        lp.addLayout(self.keypad, 2)
-        lp.addWidget(self.result, 1)
+        # A phone's keypad is four rows high: beside the answer on a landscape screen, so
+        # a 1024x600 tablet still has room for both; above it on a portrait one.
+        self.lookup_body = QBoxLayout(QBoxLayout.LeftToRight)
+        self.lookup_body.addLayout(self.keypad, 1)
+        side = QVBoxLayout()
+        side.addWidget(self.result, 1)
         row = QHBoxLayout()
         row.addWidget(self.lookup_back)
         row.addWidget(self.search)
-        lp.addLayout(row)
+        side.addLayout(row)
+        self.lookup_body.addLayout(side, 1)
+        lp.addLayout(self.lookup_body, 1)
 
         for page in (self.home, self.ask_page, self.ticket_page, self.lookup_page):
             self.pages.addWidget(page)
@@ -218,6 +229,9 @@ class KioskView(QWidget):
         if (scale, columns) == (self.scale, getattr(self, "_columns", None)):
             return
         self.scale, self._columns = scale, columns
+        self.lookup_body.setDirection(
+            QBoxLayout.TopToBottom if portrait else QBoxLayout.LeftToRight
+        )
         touch = max(TOUCH_MIN_PX, round(96 * scale))
         pad = round(24 * scale)
         self.root.setContentsMargins(round(40 * scale), pad, round(40 * scale), pad)
@@ -246,8 +260,6 @@ class KioskView(QWidget):
         self._place(self.group_grid, [*self.group_tiles, self.lookup], columns)
         self._place(self.priority_grid, self.priority_tiles, 3 if portrait else 5)
         self._place(self.ask_grid, self.ask_tiles, 1 if portrait else 3)
-        keys = [*(self.keys[k] for k in KEYS), self.backspace]
-        self._place(self.keypad, keys, 3 if portrait else 7)  # portrait: a phone's keypad
 
     def set_tiles(self, grid: QGridLayout, tiles: list[Tile]) -> None:
         """Put the group (or priority) tiles made from the catalogue into their grid."""
@@ -262,6 +274,14 @@ class KioskView(QWidget):
         else:
             self.priority_tiles[:] = tiles
             self._place(grid, tiles, 3 if getattr(self, "_columns", 4) == 1 else 5)
+
+    def _place_keypad(self) -> None:
+        keys = {**self.keys, "⌫": self.backspace}
+        for r, row in enumerate(PHONE_ROWS):
+            for c, key in enumerate(row):
+                if key:
+                    self.keypad.addWidget(keys[key], r, c)
+            self.keypad.setRowStretch(r, 1)
 
     @staticmethod
     def _place(grid: QGridLayout, buttons: list[QPushButton], columns: int) -> None:

@@ -96,7 +96,9 @@ class ReceiptPreview(QDialog):
         note = QLabel(self.tr("Bản xem trước, đúng như khi in ra giấy 80 mm."))
         note.setProperty("role", "hint")
         note.setWordWrap(True)
-        image = document_image(document)
+        # Shown as it will leave: a reprint's marks drawn on the preview as on paper and PDF.
+        shown = document.as_reprint() if reprint and not document.reprint else document
+        image = document_image(shown)
         if image is not None:
             self.picture = QLabel()
             self.picture.setPixmap(QPixmap.fromImage(image))
@@ -106,9 +108,9 @@ class ReceiptPreview(QDialog):
             body.setAlignment(Qt.AlignHCenter)
             body.setWidgetResizable(False)
         else:
-            body = QPlainTextEdit(document.all_text())
+            body = QPlainTextEdit(shown.all_text())
             body.setReadOnly(True)
-        self.text = document.all_text()
+        self.text = shown.all_text()
         self.message = MessageBar()
         self.printer = QComboBox()
         self.print_button = button(self.tr("In"), role="primary", shortcut="Ctrl+P")

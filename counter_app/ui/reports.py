@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +30,7 @@ from counter_app.ui import gateway
 from counter_app.ui.i18n import error_text
 from counter_app.ui.reflow import WrapRow
 from counter_app.ui.session import Session
-from counter_app.ui.widgets import MessageBar, button
+from counter_app.ui.widgets import MessageBar, button, date_edit
 
 COLUMNS = ("label", "tickets", "no_shows", "avg_wait_min", "max_wait_min", "avg_service_min",
            "dossiers", "on_time", "overdue", "ratings", "satisfied_pct",
@@ -60,8 +59,8 @@ class ReportsWidget(QWidget):
             ("custom", self.tr("Khoảng ngày…")),
         ):
             self.period.addItem(text, key)  # fmt: skip
-        self.start = QDateEdit(calendarPopup=True)
-        self.end = QDateEdit(calendarPopup=True)
+        self.start = date_edit()
+        self.end = date_edit()
         for edit in (self.start, self.end):
             edit.setDisplayFormat("dd/MM/yyyy")
         self.run = button(self.tr("Xem báo cáo"), role="primary", shortcut="F5")
@@ -186,15 +185,21 @@ class ReportsWidget(QWidget):
                            ("day", r.by_day)):  # fmt: skip
             self._fill(self.tables[kind], rows)
         t = r.total
-        self.total.setText(self.tr(
-            "Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} "
-            "phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ "
-            "quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%; số hóa đủ giấy tờ {digitised}% "
-            "hồ sơ."
-        ).format(tickets=t.tickets, no_shows=t.no_shows, wait=_num(t.avg_wait_min),
-                 dossiers=t.dossiers, on_time=t.on_time, overdue=t.overdue,
-                 ratings=t.ratings, pct=_num(t.satisfied_pct),
-                 digitised=_num(t.digitised_pct)))  # fmt: skip
+        # Each count its own plural ("1 dossier", "2 dossiers"): one string said "1 dossiers"
+        total = self.tr("Tổng cộng: {queue}; {dossiers}; {ratings}; {digitised}.")
+        self.total.setText(total.format(
+            queue=", ".join((self.tr("%n lượt lấy số", "", t.tickets),
+                             self.tr("%n lượt vắng mặt", "", t.no_shows),
+                             self.tr("chờ trung bình {wait} phút").format(
+                                 wait=_num(t.avg_wait_min)))),
+            dossiers=", ".join((self.tr("%n hồ sơ tiếp nhận", "", t.dossiers),
+                                self.tr("%n hồ sơ trả đúng hạn", "", t.on_time),
+                                self.tr("%n hồ sơ quá hạn", "", t.overdue))),
+            ratings=", ".join((self.tr("%n lượt đánh giá", "", t.ratings),
+                               self.tr("hài lòng {pct}%").format(pct=_num(t.satisfied_pct)))),
+            digitised=self.tr("số hóa đủ giấy tờ {pct}% hồ sơ").format(
+                pct=_num(t.digitised_pct)),
+        ))  # fmt: skip
         self._draw_chart(r.by_group)
 
     def _fill(self, table: QTableWidget, rows) -> None:
@@ -289,8 +294,9 @@ class ReportsWidget(QWidget):
 
 
 def _num(value) -> str:
+    """A figure as the user's language writes it: 1,4 in Vietnamese, 1.4 in English."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+        return QLocale().toString(value, "f", 1)
     return str(value)

@@ -169,6 +169,13 @@ class SatisfactionWidget(QWidget):
         super().resizeEvent(event)
         self.scale_to(self.width(), self.height())
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        """Sized again once shown: the style sheets polished at the first show put back the
+        default font (14 px) over the sizes chosen while the screen was still hidden."""
+        super().showEvent(event)
+        self._scaled_for = None
+        self.scale_to(self.width(), self.height())
+
     def scale_to(self, width: int, height: int) -> None:
         """Fonts from the screen's height; levels in a row, or a column on a portrait screen."""
         if self._scaled_for == (width, height):
@@ -208,7 +215,12 @@ class SatisfactionWidget(QWidget):
         )
 
 
+# Read at arm's length by any citizen: a 1024x600 tablet in a window (its title bar and the
+# task bar take ~100 px) scaled the note down to 14 px.
+LEGIBLE_PX = 20
+
+
 def _set_px(widget: QWidget, px: float) -> None:
     font = QFont(widget.font())
-    font.setPixelSize(max(8, round(px)))
+    font.setPixelSize(max(LEGIBLE_PX, round(px)))
     widget.setFont(font)

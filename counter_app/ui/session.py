@@ -171,6 +171,14 @@ class Session(QObject):
         self.actor = actor
         self.actor_changed.emit()
 
+    def sign_out(self) -> None:
+        """Back to no one signed in, as before the login: the status bar names no officer."""
+        self.sign_in(KIOSK_ACTOR)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.actor != KIOSK_ACTOR
+
     def reload_station(self) -> None:
         self.station = load_station(self.store)
         for worker in (self._printing, self._housekeeping):

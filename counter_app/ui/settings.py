@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -31,7 +30,13 @@ from counter_app.ui.settings_accounts import AccountsPage
 from counter_app.ui.settings_page import SettingsPage, _read_only
 from counter_app.ui.settings_portal import PortalPage
 from counter_app.ui.settings_queue import QueuePolicyPage
-from counter_app.ui.widgets import MessageBar, button, field_error_label, show_field_error
+from counter_app.ui.widgets import (
+    MessageBar,
+    button,
+    date_edit,
+    field_error_label,
+    show_field_error,
+)
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -144,7 +149,7 @@ class HoursPage(SettingsPage):
         self.overrides = QListWidget()
         self.overrides.setMaximumHeight(110)
         self.form.addRow(self.tr("Ngày nghỉ, ngày làm bù:"), self.overrides)
-        self.day = QDateEdit(calendarPopup=True)
+        self.day = date_edit()
         self.day.setDisplayFormat("dd/MM/yyyy")
         self.day.setDate(QDate(self.session.now().date()))
         self.kind = QComboBox()

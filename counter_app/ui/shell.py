@@ -324,7 +324,28 @@ class StationWindow(QMainWindow):
         self.login.lock(self.session.actor.username)
         self.stack.setCurrentWidget(self.login)
 
+    def _may_sign_out(self) -> bool:
+        """A clerk serving a citizen is asked first: signing out leaves the number called at
+        this counter, with no one to finish it."""
+        serving = getattr(self.pages.get("counter"), "current", None)
+        if serving is None:
+            return True
+        from counter_app.ui.confirm import confirm
+
+        return confirm(
+            self,
+            self.tr("Đăng xuất"),
+            self.tr(
+                "Quầy đang phục vụ công dân số {label}. Hãy bấm «Xong» hoặc chuyển công dân "
+                "trước khi đăng xuất; nếu đăng xuất bây giờ, số này vẫn treo ở quầy."
+            ).format(label=serving.label),
+            yes=self.tr("Vẫn đăng xuất"),
+            no=self.tr("Ở lại phục vụ"),
+        )
+
     def logout(self) -> None:
+        if not self._may_sign_out():
+            return
         self.idle.stop()
         self.side.hide()
         for page in self.pages.values():
@@ -332,6 +353,8 @@ class StationWindow(QMainWindow):
             page.deleteLater()
         self.pages.clear()
         self.login.unlock_form()
+        if self.session is not None:
+            self.session.sign_out()
         self.stack.setCurrentWidget(self.login)
         self.login.username.setFocus()
         QTimer.singleShot(0, self.prebuild_pages)

@@ -43,6 +43,9 @@ def age_text(age: timedelta) -> str:
 class StationStatusBar(QStatusBar):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
+        # Text-high buttons: the page's own buttons' 40 px made the bar 45 px, a screen line
+        # a 1024x600 PC cannot spare.
+        self.setStyleSheet("QStatusBar QPushButton { padding: 2px 10px; min-height: 24px; }")
         self._session = session
         self._named = ("", "")  # (login, full name) of the signed-in officer
         self.link = QLabel()
@@ -134,9 +137,12 @@ class StationStatusBar(QStatusBar):
         self._show_room(gateway.low_room(ctx))
         self._forms = printing.form_printer(session)
         self._show_printer()
-        self.user.setText(
-            self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
-        )
+        if session.signed_in:
+            self.user.setText(
+                self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
+            )
+        else:  # before a login or after a sign-out: the time only, never "kiosk"
+            self.user.setText(_clock(now))
 
     def _show_room(self, free: int | None) -> None:
         """Below ten days of intake's room, the free space in red, before the disk fills."""

@@ -43,7 +43,7 @@ QLabel[role="error"] {{ color: {RED}; }}
 QLabel[role="hint"] {{ color: {GREY}; }}
 QLabel[role="notice"] {{ background: #fff4e0; color: {AMBER}; border: 1px solid {AMBER};
     border-radius: 6px; padding: 6px; font-weight: 600; }}
-QLabel[role="ticket"] {{ font-size: 64pt; font-weight: 700; color: {BLUE}; }}
+QLabel[role="ticket"] {{ font-size: 52pt; font-weight: 700; color: {BLUE}; }}
 QLabel[role="count"] {{ font-size: 20pt; font-weight: 700; color: {BLUE}; }}
 QFrame[role="card"] {{ background: white; border: 1px solid #d7dde3; border-radius: 8px; }}
 QFrame[role="message-error"] {{ background: #fdecea; border: 1px solid {RED}; border-radius: 6px; }}

@@ -35,6 +35,9 @@ class VolunteerWidget(QWidget):
         row.addWidget(self.ticket_error, 1)
         row.addStretch(1)  # the field and its button keep their size while no error shows
         layout = QVBoxLayout(self)
+        # The intake inside keeps its own margins: two more held a 1024 screen's page too wide
+        layout.setContentsMargins(0, 0, 0, 0)
+        row.setContentsMargins(9, 9, 9, 0)
         layout.addLayout(row)
         layout.addWidget(self.intake, 1)
         self.ticket_field.returnPressed.connect(self._attach)

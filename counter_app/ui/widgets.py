@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from counter_app.ui.style import set_role
 
@@ -89,3 +97,17 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
     widget.setProperty("invalid", "true" if invalid else "false")
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+CALENDAR_ROW_SLACK_PX = 2  # how much taller than Qt's estimate a styled month row is drawn
+
+
+def date_edit() -> QDateEdit:
+    """A date field with its month popup tall enough for every week. Qt sizes the popup from
+    the font alone; rows drawn a pixel taller scrolled the month, and its last week was cut."""
+    edit = QDateEdit(calendarPopup=True)
+    month = edit.calendarWidget()
+    view = month.findChild(QTableView)
+    rows = view.model().rowCount() if view is not None else 7  # weekday names, six weeks
+    month.setMinimumHeight(month.sizeHint().height() + CALENDAR_ROW_SLACK_PX * rows)
+    return edit

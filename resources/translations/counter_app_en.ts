@@ -536,10 +536,6 @@
         <translation>Dossiers</translation>
     </message>
     <message>
-        <source>Mã hồ sơ, số căn cước, số điện thoại hoặc họ tên (có dấu hay không dấu)</source>
-        <translation>Dossier code, ID number, phone or name (with or without diacritics)</translation>
-    </message>
-    <message>
         <source>Chỉ hồ sơ quá hạn</source>
         <translation>Overdue only</translation>
     </message>
@@ -614,6 +610,10 @@
     <message>
         <source>Quá trình xử lý:</source>
         <translation>History:</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ, số căn cước, điện thoại hoặc họ tên (có dấu hay không)</source>
+        <translation>Dossier code, ID number, phone or name (with or without diacritics)</translation>
     </message>
 </context>
 <context>
@@ -743,6 +743,10 @@
     <message>
         <source>Hồ sơ {code}: {status}.</source>
         <translation>Dossier {code}: {status}.</translation>
+    </message>
+    <message>
+        <source>Gia hạn hẹn trả từ {old} đến {new}. Lý do: {reason}</source>
+        <translation>Due date extended from {old} to {new}. Reason: {reason}</translation>
     </message>
 </context>
 <context>
@@ -1055,10 +1059,6 @@
         <translation>Receive dossier</translation>
     </message>
     <message>
-        <source>Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: khai sinh)</source>
-        <translation>Type a procedure name or code, with or without diacritics (e.g. khai sinh)</translation>
-    </message>
-    <message>
         <source>Chưa chọn thủ tục.</source>
         <translation>No procedure chosen.</translation>
     </message>
@@ -1083,16 +1083,8 @@
         <translation>Digitised</translation>
     </message>
     <message>
-        <source>Đặt con trỏ ở đây rồi quét mã QR trên thẻ căn cước</source>
-        <translation>Put the cursor here and scan the ID card QR code</translation>
-    </message>
-    <message>
         <source>12 chữ số</source>
         <translation>12 digits</translation>
-    </message>
-    <message>
-        <source>ngày/tháng/năm, ví dụ 05/03/1990</source>
-        <translation>day/month/year, e.g. 05/03/1990</translation>
     </message>
     <message>
         <source>— chưa chọn —</source>
@@ -1197,6 +1189,18 @@
     <message>
         <source>Hẹn trả kết quả:</source>
         <translation>Result due:</translation>
+    </message>
+    <message>
+        <source>Tên hoặc mã thủ tục, có dấu hay không (ví dụ: khai sinh)</source>
+        <translation>Procedure name or code, with or without diacritics (e.g. khai sinh)</translation>
+    </message>
+    <message>
+        <source>Quét mã QR trên thẻ căn cước</source>
+        <translation>Scan the QR code on the ID card</translation>
+    </message>
+    <message>
+        <source>ví dụ 05/03/1990</source>
+        <translation>e.g. 05/03/1990</translation>
     </message>
 </context>
 <context>
@@ -1336,6 +1340,10 @@
     <message>
         <source>Đã ghi hồ sơ {code}: {status}.</source>
         <translation>Dossier {code} recorded: {status}.</translation>
+    </message>
+    <message>
+        <source>{paper} (nếu có)</source>
+        <translation>{paper} (if any)</translation>
     </message>
 </context>
 <context>
@@ -2096,10 +2104,6 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>Period:</translation>
     </message>
     <message>
-        <source>Tổng cộng: {tickets} lượt lấy số, {no_shows} lượt vắng mặt, chờ trung bình {wait} phút; {dossiers} hồ sơ tiếp nhận, {on_time} hồ sơ trả đúng hạn, {overdue} hồ sơ quá hạn; {ratings} lượt đánh giá, hài lòng {pct}%; số hóa đủ giấy tờ {digitised}% hồ sơ.</source>
-        <translation>Total: {tickets} tickets, {no_shows} no-shows, average wait {wait} min; {dossiers} dossiers received, {on_time} dossiers on time, {overdue} dossiers overdue; {ratings} ratings, {pct}% satisfied; {digitised}% of dossiers with every paper digitised.</translation>
-    </message>
-    <message>
         <source>Theo nhóm dịch vụ</source>
         <translation>By service group</translation>
     </message>
@@ -2122,6 +2126,64 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Đã ghi sổ theo dõi: {n} hồ sơ, {p} trang.</source>
         <translation>Tracking book written (dossiers: {n}, pages: {p}).</translation>
+    </message>
+    <message>
+        <source>Tổng cộng: {queue}; {dossiers}; {ratings}; {digitised}.</source>
+        <translation>Total: {queue}; {dossiers}; {ratings}; {digitised}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lượt lấy số</source>
+        <translation>
+            <numerusform>%n ticket</numerusform>
+            <numerusform>%n tickets</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lượt vắng mặt</source>
+        <translation>
+            <numerusform>%n no-show</numerusform>
+            <numerusform>%n no-shows</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>chờ trung bình {wait} phút</source>
+        <translation>average wait {wait} min</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ tiếp nhận</source>
+        <translation>
+            <numerusform>%n dossier received</numerusform>
+            <numerusform>%n dossiers received</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ trả đúng hạn</source>
+        <translation>
+            <numerusform>%n dossier on time</numerusform>
+            <numerusform>%n dossiers on time</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ quá hạn</source>
+        <translation>
+            <numerusform>%n dossier overdue</numerusform>
+            <numerusform>%n dossiers overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n lượt đánh giá</source>
+        <translation>
+            <numerusform>%n rating</numerusform>
+            <numerusform>%n ratings</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>hài lòng {pct}%</source>
+        <translation>{pct}% satisfied</translation>
+    </message>
+    <message>
+        <source>số hóa đủ giấy tờ {pct}% hồ sơ</source>
+        <translation>{pct}% of dossiers with every paper digitised</translation>
     </message>
 </context>
 <context>
@@ -2571,6 +2633,18 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Hướng dẫn, soạn hồ sơ</source>
         <translation>Guide and pre-fill</translation>
+    </message>
+    <message>
+        <source>Quầy đang phục vụ công dân số {label}. Hãy bấm «Xong» hoặc chuyển công dân trước khi đăng xuất; nếu đăng xuất bây giờ, số này vẫn treo ở quầy.</source>
+        <translation>The counter is serving citizen {label}. Press &apos;Done&apos; or transfer the citizen before signing out; signed out now, this number stays called at the counter.</translation>
+    </message>
+    <message>
+        <source>Vẫn đăng xuất</source>
+        <translation>Sign out anyway</translation>
+    </message>
+    <message>
+        <source>Ở lại phục vụ</source>
+        <translation>Stay and serve</translation>
     </message>
 </context>
 <context>
