@@ -250,14 +250,15 @@ class DossiersWidget(QWidget):
 
     def _add_paper_history(self, ctx, d: Dossier) -> None:
         """The digitised papers in the history (a list that scrolls, so the detail keeps
-        its height): how many of the checklist, and each result paper returned with the
-        dossier: what, when and by whom."""
+        its height): how many of the checklist on top, and each result paper returned with
+        the dossier after the steps (it came with the return): what, when and by whom."""
         held = gateway.papers_of(ctx, d.code)
         intake = [p for p in held if p.kind == "intake"]
-        self.view.history.addItem(
+        self.view.history.insertItem(  # first: the steps below end with the newest
+            0,
             self.tr("Giấy tờ đã số hóa: {k}/{n} ({pages} trang)").format(
                 k=len(intake), n=len(d.documents), pages=sum(p.pages for p in intake)
-            )
+            ),
         )
         for p in (p for p in held if p.kind == "result"):
             self.view.history.addItem(
