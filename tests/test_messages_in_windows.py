@@ -5,12 +5,22 @@ The command line adds the command on a line of its own (`cli_vi`/`cli_en`, messa
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
-import counter_app.cli.app  # noqa: F401 (registers every command's messages)
-import printers.service  # noqa: F401
+import counter_app
+import printers
+import sync
 from counter_app.core.messages import LANGS, MESSAGES, command_hint
 from counter_app.services import reports
+
+# Every module that registers messages, whatever the other tests happened to import before
+# this one (the commands load theirs lazily): the windows' own modules and entry points aside.
+for _package in (counter_app, printers, sync):
+    for _module in pkgutil.walk_packages(_package.__path__, _package.__name__ + "."):
+        if "__main__" not in _module.name and ".ui" not in _module.name:
+            importlib.import_module(_module.name)
 
 COMMAND = re.compile(r"counter-app|\b(queue|sync|dossier|catalogue) [a-z-]+['»]")
 

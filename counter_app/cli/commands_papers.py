@@ -75,10 +75,11 @@ def dossier_attach(
     as_json: bool,
 ) -> None:
     """Đính kèm tệp đã quét (PDF, JPEG, PNG) làm một giấy tờ của hồ sơ."""
+    ctx = state.context()  # the account first, as every command: then what it names
     if not files:
         raise ValidationError("cli.no_files", field="files")
     paper = service.attach_files(
-        state.context(), code, paper_no, list(files),
+        ctx, code, paper_no, list(files),
         kind="result" if result else "intake", colour=colour, title=title,
     )  # fmt: skip
     _done(paper, as_json)

@@ -18,8 +18,10 @@ from counter_app.core.roles import Permission
 register(
     {
         "printer.not_all_printed": {
-            "vi": "Chưa in xong mọi phiếu; xem «counter-app printers jobs».",
-            "en": "Not everything was printed; see 'counter-app printers jobs'.",
+            "vi": "Chưa in xong mọi phiếu; các phiếu còn lại được giữ để in tiếp.",
+            "en": "Not everything was printed; the rest is kept to print later.",
+            "cli_vi": "Xem các phiếu: counter-app printers jobs",
+            "cli_en": "See the jobs: counter-app printers jobs",
         },
     }
 )

@@ -27,10 +27,11 @@ register(
             "en": "sync did not finish ({error}); the remaining items stay waiting.",
         },
         "sync.not_all_sent": {
-            "vi": "chưa gửi được hết: {waiting} mục còn chờ, {set_aside} mục bị Cổng từ chối "
-            "(xem «counter-app sync status»).",
+            "vi": "chưa gửi được hết: {waiting} mục còn chờ, {set_aside} mục bị Cổng từ chối.",
             "en": "not everything was sent: {waiting} items still waiting, {set_aside} refused "
-            "by the portal (see 'counter-app sync status').",
+            "by the portal.",
+            "cli_vi": "Xem chi tiết: counter-app sync status",
+            "cli_en": "See why: counter-app sync status",
         },
         "sync.test_failed": {
             "vi": "Thử kết nối Cổng không thành công: {error}",

@@ -39,8 +39,8 @@ SUFFIX = ".cabak"
 register(
     {
         "backup.not_a_backup": {
-            "vi": "Tệp này không phải bản sao lưu của counter-app.",
-            "en": "This file is not a counter-app backup.",
+            "vi": "Tệp này không phải bản sao lưu của chương trình quầy một cửa.",
+            "en": "This file is not a backup of this counter program.",
         },
         "backup.damaged": {
             "vi": "Bản sao lưu bị hỏng hoặc bị sửa; kho dữ liệu hiện tại được giữ nguyên.",

@@ -25,8 +25,10 @@ register(
             "en": "Interface '{name}' is not supported; choose one of: {names}.",
         },
         "sync.no_credentials": {
-            "vi": "Chưa có tài khoản kết nối Cổng ({missing}): dùng «counter-app sync configure».",
-            "en": "The portal account is not set ({missing}): use 'counter-app sync configure'.",
+            "vi": "Chưa có tài khoản kết nối Cổng ({missing}): nhập trong Cài đặt › Cổng DVC.",
+            "en": "The portal account is not set ({missing}): enter it in Settings › Portal.",
+            "cli_vi": "Dòng lệnh: counter-app sync configure",
+            "cli_en": "Command line: counter-app sync configure",
         },
     }
 )
