@@ -39,10 +39,36 @@ register(
 
 
 async def _fetch_package(code: dict, timeout: float) -> bytes:
+    """The sealed enrolment package, b"" for a code the hub refuses, WRONG_SECRET."""
+    import nats.errors
+
+    for attempt in range(2):
+        nc = await _connect_enrolling(code, timeout)
+        try:
+            reply = await nc.request(
+                f"center.enrol.{code['invite']}",
+                proof(code["secret"], code["invite"]),
+                timeout=timeout * 3,
+            )
+            return reply.data
+        except nats.errors.TimeoutError:
+            # the hub may have cut this code's user off while we asked (another holder had
+            # just used it): ask once more, and a refused login then says so
+            if attempt:
+                raise
+        finally:
+            await nc.close()
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+async def _connect_enrolling(code: dict, timeout: float):
     from counter_app.center.link import connect, refused_login
 
     # A fresh invite's user reaches nats-server at the hub's next turn (a second, more on a
     # busy hub): a code used at once may be refused a few times before it is known.
+    # Any refusal on the way counts: the last try may end on a timeout or "no servers"
+    # instead, which would call a used code a hub out of reach.
+    refused = False
     for attempt in range(ENROL_TRIES):
         try:
             nc = await connect(code["urls"], code["user"], code["password"], timeout, code["cert"])
@@ -50,20 +76,13 @@ async def _fetch_package(code: dict, timeout: float) -> bytes:
         except ConnectionRefusedError:
             raise
         except Exception as error:
+            refused = refused or refused_login(error)
             if attempt == ENROL_TRIES - 1:
-                if refused_login(error):
+                if refused:
                     raise DomainError("center.refused") from error
                 raise
             await asyncio.sleep(0.5)
-    try:
-        reply = await nc.request(
-            f"center.enrol.{code['invite']}",
-            proof(code["secret"], code["invite"]),
-            timeout=timeout * 3,
-        )
-        return reply.data
-    finally:
-        await nc.close()
+    return nc
 
 
 def join_center(
