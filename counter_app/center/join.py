@@ -42,23 +42,25 @@ async def _fetch_package(code: dict, timeout: float) -> bytes:
     """The sealed enrolment package, b"" for a code the hub refuses, WRONG_SECRET."""
     import nats.errors
 
-    for attempt in range(2):
-        nc = await _connect_enrolling(code, timeout)
-        try:
-            reply = await nc.request(
-                f"center.enrol.{code['invite']}",
-                proof(code["secret"], code["invite"]),
-                timeout=timeout * 3,
-            )
-            return reply.data
-        except nats.errors.TimeoutError:
-            # the hub may have cut this code's user off while we asked (another holder had
-            # just used it): ask once more, and a refused login then says so
-            if attempt:
-                raise
-        finally:
-            await nc.close()
-    raise AssertionError("unreachable: the loop returns or raises")
+    try:
+        return await _ask_once(code, timeout)
+    except nats.errors.TimeoutError:
+        # the hub may have cut this code's user off while we asked (another holder had just
+        # used it): ask once more, and a refused login then says so
+        return await _ask_once(code, timeout)
+
+
+async def _ask_once(code: dict, timeout: float) -> bytes:
+    nc = await _connect_enrolling(code, timeout)
+    try:
+        reply = await nc.request(
+            f"center.enrol.{code['invite']}",
+            proof(code["secret"], code["invite"]),
+            timeout=timeout * 3,
+        )
+        return reply.data
+    finally:
+        await nc.close()
 
 
 async def _connect_enrolling(code: dict, timeout: float):
