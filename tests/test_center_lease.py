@@ -13,7 +13,7 @@ import time
 import pytest
 
 from counter_app.center.lab import Center, cli, cli_json
-from counter_app.center.link import CLAIM_LEASE
+from counter_app.center.claims import CLAIM_LEASE
 
 # a counter process that claims the next ticket, says so, and is killed before it commits
 CLAIM_THEN_HANG = """

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from counter_app.center.claims import online_key
 from counter_app.center.lab import Center, cli, cli_json
 from counter_app.center.link import STREAM, link_settings
 from counter_app.center.permissions import inbox_prefix
@@ -116,7 +117,12 @@ def test_one_station_credentials_reach_only_what_its_role_needs(center):
     async def claim(nc, js):
         return await js.publish("$KV.claims.t.0123", b"me")
 
-    async def claim_something_else(nc, js):  # claims are for tickets only
+    async def claim_online(nc, js):  # an online dossier, for one clerk (center/claims.py)
+        kv = await js.key_value("claims")
+        await kv.create(online_key("000.00.01.H22-20261207-0000001"), b"me", msg_ttl=30)
+        return (await kv.get(online_key("000.00.01.H22-20261207-0000001"))).value
+
+    async def claim_something_else(nc, js):  # claims are for tickets and online dossiers
         return await js.publish("$KV.claims.x", b"me")
 
     async def delete_claims(nc, js):
@@ -142,6 +148,7 @@ def test_one_station_credentials_reach_only_what_its_role_needs(center):
     assert _refused(_as(c, publish_as(k["user"])))
     assert _refused(_as(b, publish_as(b["user"])))  # the board publishes nothing
     assert _refused(_as(k, claim)) and _refused(_as(b, claim))
+    assert _refused(_as(k, claim_online)) and _refused(_as(b, claim_online))
     assert _refused(_as(c, claim_something_else)) and _refused(_as(c, delete_claims))
     assert _refused(_as(k, read_papers)) and _refused(_as(b, read_papers))
 
@@ -153,6 +160,8 @@ def test_one_station_credentials_reach_only_what_its_role_needs(center):
 
     result, complaints = _as(c, keep_paper)
     assert result == b"%PDF-1.4 scanned", (result, complaints)
+    result, complaints = _as(c, claim_online)
+    assert result == b"me", (result, complaints)
     label = cli_json(kiosk, "ticket", "take", "--group", "A")["label"]
     called = cli_json(counter, "queue", "call-next", "--counter", "1")["label"]
     assert called == "A001" and label == "A002"

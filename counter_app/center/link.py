@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import threading
 import time
@@ -19,6 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from counter_app.center.claims import (
+    ONLINE_DECISIONS,
+    claim,
+    make_lasting,
+    online_key,
+    ticket_key,
+)
 from counter_app.center.permissions import (
     CLAIMS_BUCKET,
     PAPERS_BUCKET,
@@ -34,7 +40,6 @@ from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
 from counter_app.core.roles import Actor, Role
 from counter_app.services.context import ServiceContext
-from counter_app.services.queue import CLAIM_LEASE_SECONDS
 from counter_app.services.replica import BadEvent, apply_center_event
 from counter_app.services.station import Station
 from counter_app.store import Store
@@ -50,7 +55,6 @@ CENTER_ACTOR = Actor("center", Role.ADMIN)
 APPLY_BATCH = 200
 # A claim holds its ticket this long unless the call event follows (a counter killed
 # between its claim and its call strands nobody): the server drops the claim by itself.
-CLAIM_LEASE = float(CLAIM_LEASE_SECONDS)
 CONTACT_EVERY = 30.0
 QUORUM_PROBE = 0.5  # seconds a cluster node has to accept a connection
 DIRECT_GET_MAX = 16  # fewer new events than this are read one by one, without a consumer
@@ -101,6 +105,7 @@ class LinkReport:
     waiting: int = 0
     lag: int | None = None  # stream messages this replica has not applied yet
     double_calls: int = 0
+    double_decisions: int = 0  # online dossiers decided at two counters
     error: str = ""
     revoked: bool = False  # the hub refused this station's credentials: it was revoked
     outdated: int | None = None  # the center's protocol, when newer than this station's
@@ -113,11 +118,6 @@ def refused_login(error: Exception) -> bool:
     """nats-server refused the user and password (revoked, or a used join code), as
     opposed to a server out of reach."""
     return "authorization violation" in str(error).lower()
-
-
-def claim_key(name: str) -> str:
-    """KV keys allow few characters: a ticket's claim name is hashed into one."""
-    return "t." + hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def link_settings(store: Store) -> dict | None:
@@ -273,8 +273,15 @@ class CenterLink:
         return report
 
     def claim(self, name: str, owner: str) -> bool | None:
+        return self._claim_safely(ticket_key(name), owner)
+
+    def claim_online(self, upstream_code: str, owner: str) -> bool | None:
+        """Whether this clerk takes an online dossier (services/online_claims.py)."""
+        return self._claim_safely(online_key(upstream_code), owner)
+
+    def _claim_safely(self, key: str, owner: str) -> bool | None:
         try:
-            return self._run(self._claim(name, owner))
+            return self._run(self._claim(key, owner))
         except Exception as error:
             log.info("claim not possible: %s", type(error).__name__)
             self._drop()
@@ -337,40 +344,26 @@ class CenterLink:
                 info = await self._js.stream_info(STREAM)
             report.lag = max(0, info.state.last_seq - self.store.center.position())
 
-    async def _claim(self, name: str, owner: str) -> bool:
-        from nats.js.errors import KeyWrongLastSequenceError
-
+    async def _claim(self, key: str, owner: str) -> bool:
         await self._connect()
-        try:
-            await self._kv.create(claim_key(name), owner.encode(), msg_ttl=CLAIM_LEASE)
-            return True
-        except KeyWrongLastSequenceError:
-            entry = await self._kv.get(claim_key(name))
-            return entry.value.decode() == owner
+        return await claim(self._kv, key, owner)
 
     async def _confirm_claim(self, item, report: LinkReport) -> None:
-        """Before a call event is published its claim is made lasting (no lease): the call
-        made while linked confirms its lease; one made while cut off claims now, before
-        anyone sees it. Another counter's claim found here is a ticket called twice."""
-        from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
-
+        """A call's or an online decision's claim made lasting before its event goes out;
+        another's found here is a ticket called twice, or an online dossier decided twice."""
         event = self.store.center.open_payload(item.idem_key, item.sealed)
-        owner = f"{self.station.id}/{event['ticket']['counter']}"
-        key = claim_key(event["claim"])
-        try:
-            try:
-                entry = await self._kv.get(key)
-            except KeyNotFoundError:  # cut off, or the lease lapsed and nobody took it
-                await self._kv.create(key, owner.encode())
-                return
-            if entry.value.decode() == owner:
-                await self._kv.update(key, owner.encode(), last=entry.revision)
-                return
-        except KeyWrongLastSequenceError:  # taken in between
-            if (await self._kv.get(key)).value.decode() == owner:
-                return
-        report.double_calls += 1
-        log.warning("ticket called by two counters (cut off, or a lapsed claim)")
+        if item.op == "ticket.called":
+            key, by = ticket_key(event["claim"]), event["ticket"]["counter"]
+        else:
+            key, by = online_key(event["online"]["upstream_code"]), event["online"]["decided_by"]
+        if await make_lasting(self._kv, key, f"{self.station.id}/{by}"):
+            return
+        if item.op == "ticket.called":
+            report.double_calls += 1
+            log.warning("ticket called by two counters (cut off, or a lapsed claim)")
+        else:
+            report.double_decisions += 1
+            log.warning("online dossier decided at two counters (a lapsed claim)")
 
     async def _publish(self, report: LinkReport) -> None:
         while True:
@@ -388,7 +381,7 @@ class CenterLink:
                 log.warning("%d events kept on this station (not its role's)", len(kept))
                 continue
             for item in waiting:
-                if item.op == "ticket.called":
+                if item.op == "ticket.called" or item.op in ONLINE_DECISIONS:
                     await self._confirm_claim(item, report)
                 if item.op == "paper.attach":  # the file first: whoever sees the row finds it
                     await self._put_paper(item.entity_id)

@@ -8,7 +8,8 @@ streams, read the hub's record, claim tickets or speak for another station.
 - every station reads the center stream (stream info, get by sequence, an ordered
   consumer) and publishes only under `center.ev.<its user>.<action>`, for its role's
   actions only;
-- counters alone claim tickets (`$KV.claims.t.*`) and read and write the paper store
+- counters alone claim tickets (`$KV.claims.t.*`) and online dossiers (`$KV.claims.o.*`,
+  so two clerks never check the same one), and read and write the paper store
   (the JetStream object store `papers`);
 - a join code's user may only ask for its enrolment package, and exists only while its
   invite is open;
@@ -78,8 +79,10 @@ def station_permissions(user: str, role: str) -> dict[str, list[str]]:
             "$JS.API.STREAM.NAMES",  # the object store's reader looks its stream up
             f"$JS.API.STREAM.INFO.KV_{CLAIMS_BUCKET}",
             f"$JS.API.DIRECT.GET.KV_{CLAIMS_BUCKET}.$KV.{CLAIMS_BUCKET}.t.*",
+            f"$JS.API.DIRECT.GET.KV_{CLAIMS_BUCKET}.$KV.{CLAIMS_BUCKET}.o.*",
             f"$JS.API.STREAM.MSG.GET.KV_{CLAIMS_BUCKET}",
-            f"$KV.{CLAIMS_BUCKET}.t.*",  # ticket claims only
+            f"$KV.{CLAIMS_BUCKET}.t.*",  # ticket claims
+            f"$KV.{CLAIMS_BUCKET}.o.*",  # online dossiers' claims (center/claims.py)
             *_reader(f"OBJ_{PAPERS_BUCKET}"),
             f"$JS.API.STREAM.PURGE.OBJ_{PAPERS_BUCKET}",  # an object replaced or deleted
             f"$O.{PAPERS_BUCKET}.C.>",
