@@ -23,6 +23,7 @@ class Permission(StrEnum):
     RECEIVE_DOSSIER = "receive_dossier"
     CHANGE_STATUS = "change_status"
     READ_DOSSIERS = "read_dossiers"
+    CHECK_ONLINE = "check_online"
     CHANGE_SETTINGS = "change_settings"
 
 
@@ -34,6 +35,7 @@ PERMISSION_NAMES = {
     Permission.RECEIVE_DOSSIER: ("tiếp nhận hồ sơ", "accept a dossier"),
     Permission.CHANGE_STATUS: ("chuyển trạng thái hồ sơ", "change a dossier's status"),
     Permission.READ_DOSSIERS: ("xem hồ sơ của công dân", "read citizens' dossiers"),
+    Permission.CHECK_ONLINE: ("kiểm tra hồ sơ trực tuyến", "check online dossiers"),
     Permission.CHANGE_SETTINGS: ("thay đổi cài đặt", "change settings"),
 }
 
@@ -43,6 +45,7 @@ _CLERK = _VOLUNTEER | {
     Permission.RECEIVE_DOSSIER,
     Permission.CHANGE_STATUS,
     Permission.READ_DOSSIERS,
+    Permission.CHECK_ONLINE,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VOLUNTEER: frozenset(_VOLUNTEER),
@@ -86,3 +89,10 @@ class Actor:
                 action=PERMISSION_NAMES[permission][0],
                 action_en=PERMISSION_NAMES[permission][1],
             )
+
+
+def may_check_online(actor: Actor) -> bool:
+    """Whether this account sees the online inbox ("Hồ sơ trực tuyến") and decides on its
+    dossiers: the window shows the page and the CLI runs `dossier inbox` by this same
+    rule (a volunteer does not: the papers are a citizen's data and the decision a clerk's)."""
+    return Permission.CHECK_ONLINE in actor.permissions

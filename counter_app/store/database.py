@@ -34,6 +34,7 @@ class Store:
         from counter_app.store.code_pool import CodePool
         from counter_app.store.dossiers import DossierRepository
         from counter_app.store.keys import KeyManager
+        from counter_app.store.online_dossiers import OnlineDossierRepository
         from counter_app.store.outbox import Outbox
         from counter_app.store.papers import PaperRepository
         from counter_app.store.pauses import PauseRepository
@@ -61,6 +62,7 @@ class Store:
         self.ratings = RatingRepository(self)
         self.pauses = PauseRepository(self)
         self.papers = PaperRepository(self)
+        self.online = OnlineDossierRepository(self)
 
     @functools.cached_property
     def db(self):

@@ -316,6 +316,30 @@ def m012_paper_uploads(conn: sqlite3.Connection) -> None:
     )
 
 
+def m013_online_dossiers(conn: sqlite3.Connection) -> None:
+    """Online dossiers taken in from the upstream's inbox (issue 18): the upstream's code
+    beside the local dossier, the submission round (LanNop), the citizen's notice channel
+    and whether a clerk still has to check it. No personal data here: the citizen's fields
+    live sealed in `dossiers` like any other dossier's."""
+    conn.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS online_dossiers (
+            upstream_code TEXT PRIMARY KEY,
+            dossier_code TEXT NOT NULL UNIQUE,
+            round INTEGER NOT NULL CHECK (round >= 1),
+            submitted_at TEXT NOT NULL,
+            notify_email INTEGER NOT NULL DEFAULT 0,
+            notify_sms INTEGER NOT NULL DEFAULT 0,
+            waiting INTEGER NOT NULL DEFAULT 1,
+            taken_at TEXT NOT NULL,
+            decided_at TEXT,
+            decided_by TEXT NOT NULL DEFAULT '',
+            station_id TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS online_waiting ON online_dossiers(waiting, submitted_at);
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -329,6 +353,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m010_account_full_names,
     m011_papers,
     m012_paper_uploads,
+    m013_online_dossiers,
 )
 
 
