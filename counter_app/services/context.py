@@ -21,6 +21,9 @@ class TicketClaims(Protocol):
         """True: this counter won the ticket; False: another did; None: the center is out
         of reach (then only this station's own tickets may be called)."""
 
+    def claim_online(self, upstream_code: str, owner: str) -> bool | None:
+        """The same for an online dossier a clerk is about to decide (True: this clerk's)."""
+
 
 @dataclass(frozen=True)
 class ServiceContext:

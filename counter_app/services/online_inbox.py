@@ -38,6 +38,7 @@ from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 from counter_app.services.dossiers import _record_status, get_dossier
 from counter_app.services.events import dossier_event
+from counter_app.services.online_claims import take_online
 from counter_app.store.online_dossiers import OnlineRecord
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,7 @@ def _decide(ctx: ServiceContext, upstream_code: str, target: DossierStatus, reas
         if not record.waiting or before.status is not DossierStatus.NEW:
             vi, en = STATUS_NAMES[before.status]
             raise DomainError("online.decided", code=record.upstream_code, status=vi, status_en=en)
+        take_online(ctx, record.upstream_code)  # in a center: this clerk's, nobody else's
         changes: dict = {}
         if target is DossierStatus.RECEIVED:
             procedure = ctx.catalogue().procedure(before.procedure_code)

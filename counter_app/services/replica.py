@@ -26,6 +26,9 @@ _EVENT_KINDS = {
     "dossier.draft": "draft",
     "dossier.status": "status",
     "sync.pull.status": "portal",
+    "dossier.online.receive": "online",  # the hub took it in from the upstream's inbox
+    "dossier.online.resubmit": "resubmitted",
+    "dossier.online.accept": "received",
 }
 
 
@@ -76,7 +79,7 @@ def apply_center_event(
     if "ticket" in event:
         _apply_ticket(ctx, event)
     elif "dossier" in event:
-        _apply_dossier(ctx, event, op)
+        _apply_dossier(ctx, event, op, origin_of(key))
     elif "user" in event:
         _apply_account(ctx, event["user"])
     elif "rating" in event:
@@ -160,7 +163,7 @@ def _apply_ticket(ctx: ServiceContext, event: dict) -> None:
     tickets.add_event(ticket, at=datetime.fromisoformat(event["at"]), actor=event["actor"])
 
 
-def _apply_dossier(ctx: ServiceContext, event: dict, op: str) -> None:
+def _apply_dossier(ctx: ServiceContext, event: dict, op: str, origin: str) -> None:
     row = dict(event["dossier"])
     linked = ctx.store.tickets.by_uid(event["ticket_uid"]) if event.get("ticket_uid") else None
     row["ticket_id"] = linked.id if linked else None
@@ -177,6 +180,30 @@ def _apply_dossier(ctx: ServiceContext, event: dict, op: str) -> None:
         to_status=DossierStatus(row["status"]),
         note=event.get("note", ""),
     )
+    if isinstance(event.get("online"), dict):
+        _apply_online(ctx, event, row["code"], origin)
+
+
+def _apply_online(ctx: ServiceContext, event: dict, code: str, origin: str) -> None:
+    """An online dossier's record beside its row: taken in by the hub (waiting, so every
+    counter's inbox lists it), or decided at a counter (no longer waiting anywhere)."""
+    from counter_app.store.online_dossiers import OnlineRecord
+
+    online = event["online"]
+    decided_at = online.get("decided_at")
+    record = OnlineRecord(
+        upstream_code=online["upstream_code"],
+        dossier_code=code,
+        round=int(online["round"]),
+        submitted_at=datetime.fromisoformat(online["submitted_at"]),
+        notify_email=bool(online["notify_email"]),
+        notify_sms=bool(online["notify_sms"]),
+        waiting=bool(online["waiting"]),
+        taken_at=datetime.fromisoformat(event["at"]),
+        decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
+        decided_by=str(online.get("decided_by", "")),
+    )
+    ctx.store.online.put(record, station_id=origin)
 
 
 def _apply_account(ctx: ServiceContext, user: dict) -> None:
