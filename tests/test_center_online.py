@@ -16,6 +16,7 @@ import time
 import pytest
 import requests
 
+from counter_app.center.claims import CLAIM_LEASE
 from counter_app.center.lab import ADMIN, Center, cli, cli_json
 from sync.emulator_motcua import DEFAULT_CLIENT, MotcuaEmulator
 from sync.testing_dialects import OFFLINE_BLOCK
@@ -43,6 +44,34 @@ with CenterLink(store, station) as link:
         print("ACCEPTED")
     except DomainError as refused:
         print(refused.message("vi"))
+"""
+
+
+# a clerk whose counter claims the dossier, says so, and is killed before it decides
+CLAIM_THEN_HANG = """
+import sys, time
+from counter_app.center.link import CenterLink
+from counter_app.core.clock import system_now
+from counter_app.core.roles import Actor, Role
+from counter_app.services import online_inbox
+from counter_app.services.context import ServiceContext
+from counter_app.services.station import load_station
+from counter_app.store import open_store
+
+store = open_store(sys.argv[1])
+station = load_station(store)
+link = CenterLink(store, station)
+
+
+class ClaimThenHang:
+    def claim_online(self, code, owner):
+        print("CLAIMED" if link.claim_online(code, owner) else "LOST", flush=True)
+        time.sleep(600)
+
+
+ctx = ServiceContext(store, system_now, station, Actor("canbo1", Role.CLERK),
+                     claims=ClaimThenHang())
+online_inbox.accept_online(ctx, sys.argv[2])
 """
 
 
@@ -160,3 +189,47 @@ def test_the_hub_pulls_two_counters_see_it_one_clerk_decides_upstream_once(
         kill(syncing)
     for station in (first, second):
         assert inbox_codes(station) == []
+
+
+def test_a_clerk_killed_after_the_claim_strands_nothing_and_a_decision_keeps_its_claim(
+    center, emulator
+):
+    url = emulator.url
+    env = {"COUNTER_APP_PORTAL_PASSWORD": DEFAULT_CLIENT["client_secret"]}
+    cli(center.hub_dir, "sync", "configure", "--portal", url, "--dialect", "motcua",
+        "--client-id", DEFAULT_CLIENT["client_id"], env=env)  # fmt: skip
+    first, second = center.join("c1", "counter"), center.join("c2", "counter")
+    (code,) = requests.post(f"{url}/_emulator/online", json={"count": 1}, timeout=10).json()[
+        "MaHoSo"
+    ]
+    cli(center.hub_dir, "sync", "--once", env=env)
+    for station in (first, second):
+        until(lambda s=station: code in inbox_codes(s), "listed")
+    hung = subprocess.Popen([sys.executable, "-c", CLAIM_THEN_HANG, str(first), code],
+                            stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, **ADMIN})  # fmt: skip
+    try:
+        assert hung.stdout.readline().strip() == "CLAIMED"
+        claimed_at = time.monotonic()
+    finally:
+        kill(hung)
+    refused = cli(second, "dossier", "accept-online", code, check=False)
+    assert refused.returncode == 1
+    assert "đang được một cán bộ ở quầy khác kiểm tra" in refused.stderr
+    assert f"{int(CLAIM_LEASE)} giây" in refused.stderr
+    until(lambda: cli(second, "dossier", "accept-online", code, check=False).returncode == 0,
+          "the lease lapsed", timeout=CLAIM_LEASE + 15)  # fmt: skip
+    accepted_at = time.monotonic()
+    assert accepted_at - claimed_at < CLAIM_LEASE + 15
+    # the decision was published: its claim no longer lapses, even for a clerk whose
+    # replica never heard of the decision
+    time.sleep(max(0.0, CLAIM_LEASE + 2 - (time.monotonic() - accepted_at)))
+    unaware = subprocess.run([sys.executable, "-c", DECIDE_UNAWARE, str(first), code],
+                             capture_output=True, text=True, timeout=60,
+                             env={**os.environ, **ADMIN})  # fmt: skip
+    assert unaware.stdout.startswith(f"Hồ sơ trực tuyến {code} đang được một cán bộ"), (
+        unaware.stdout + unaware.stderr
+    )
+    cli(center.hub_dir, "sync", "--once", env=env)
+    assert decisions(url) == {code: {"2": 1}}
+    assert inbox_codes(first) == []  # caught up: decided elsewhere
