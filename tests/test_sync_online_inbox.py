@@ -216,6 +216,15 @@ def _not_a_pdf(record):
                               HashTepTin=hashlib.sha256(data).hexdigest())  # fmt: skip
 
 
+def _huge_file(record):
+    first_file(record).pop("DuongDan", None)
+    first_file(record)["Base64"] = "QUFB" * (21 * 1024 * 1024 // 3)  # 21 MB once decoded
+
+
+def _components_not_a_list(record):
+    record["ThanhPhanHoSo"] = "giấy tờ"
+
+
 def _no_round(record):
     record["LanNop"] = "một"
 
@@ -229,6 +238,8 @@ def _no_round(record):
         (_foreign_link, "trỏ ra ngoài hệ thống một cửa"),
         (_not_a_pdf, "không phải PDF, JPEG hay PNG"),
         (_no_round, "không đúng dạng (LanNop)"),
+        (_components_not_a_list, "không đúng dạng (ThanhPhanHoSo)"),
+        (_huge_file, "tệp thứ 1 lớn quá 20 MB"),
     ],
 )
 def test_a_hostile_record_is_set_aside_whole_and_the_others_come_in(
