@@ -173,6 +173,8 @@ def test_a_sync_killed_between_the_answer_and_its_commit_sends_each_decision_onc
     assert report.ok and report.waiting == 0 and report.set_aside == 0, report
     seen = get(linked, "online-decisions")
     assert seen == {codes[0]: {"2": 1}, codes[1]: {"5": 1}}
+    steps = [(s["MaHoSo"], s["TrangThai"]) for s in get(linked, "dossiers")["steps"]]
+    assert sorted(steps) == [(codes[0], 2), (codes[1], 5)]  # each step once too
     assert set(store.outbox.counts()) == {"synced"}
 
 
