@@ -257,3 +257,34 @@ def test_a_hostile_record_is_set_aside_whole_and_the_others_come_in(
     assert store.dossiers.get(left) is None  # nothing of it written
     assert store.query_one("SELECT count(*) FROM papers WHERE dossier_code = ?", (left,))[0] == 0
     assert len(inbox.inbox(ctx)) == 2
+
+
+def test_a_record_that_is_no_object_is_set_aside(store, ctx, clock, linked, tmp_path):
+    with sqlite3.connect(tmp_path / "motcua" / DB) as db:
+        db.execute("UPDATE online SET record = ? WHERE seq = 1", (json.dumps(["rác", 1]),))
+    report = sync_round(store, ctx, clock, linked, tmp_path)
+    assert report.ok and report.online_taken == 2
+    assert report.online_refused == [
+        "Hồ sơ trực tuyến ?: bản ghi từ hệ thống một cửa không đúng dạng (MaHoSo)."
+    ]
+
+
+def test_a_faulty_link_takes_each_dossier_in_once(store, ctx, clock, linked, tmp_path, emulator):
+    from sync.emulator_state import Faults
+
+    emulator.state.set_faults(Faults.parse("5xx=0.2,drop_after=0.2,drop_before=0.1,seed=3"))
+    errors = set()
+    engine = make_engine(store, tmp_path, linked, ctx=ctx, config=FAST, clock=clock)
+    for _ in range(60):  # round by round: each failed round's message is seen
+        report = engine.run_once()
+        errors.add(report.error)
+        if report.ok and not listed(linked):
+            break
+    emulator.state.set_faults(Faults())
+    assert listed(linked) == [] and len(inbox.inbox(ctx)) == 3
+    assert store.query_one("SELECT count(*) FROM dossiers")[0] == 3
+    assert store.query_one("SELECT count(*) FROM papers WHERE removed_at IS NULL")[0] == sum(
+        len(r.papers) for r in inbox.inbox(ctx)
+    )
+    assert errors - {""}, "the link never failed: the test proves nothing"
+    assert all("Traceback" not in e for e in errors)
