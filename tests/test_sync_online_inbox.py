@@ -178,6 +178,49 @@ def test_a_sync_killed_between_the_answer_and_its_commit_sends_each_decision_onc
     assert set(store.outbox.counts()) == {"synced"}
 
 
+KILLED_PULL = textwrap.dedent(
+    """
+    import os, signal, sys
+    from datetime import datetime
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.station import load_station
+    from counter_app.store import open_store
+    from sync.dialects import make_engine
+    from sync.engine import SyncConfig
+    from sync.testing import FixedClock
+
+    data_dir, url, at = sys.argv[1:4]
+
+    def hook(name):
+        if name == "pull.taken":  # taken in and committed; the acknowledgement never leaves
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    store = open_store(data_dir)
+    clock = FixedClock(datetime.fromisoformat(at))
+    ctx = ServiceContext(store, clock, load_station(store), Actor("canbo1", Role.CLERK))
+    engine = make_engine(store, data_dir, url, clock=clock, ctx=ctx, hook=hook,
+                         config=SyncConfig(max_tries=1000, backoff_base=0.01))
+    engine.run_until_idle(max_rounds=5, horizon=0.5)
+    """
+)
+
+
+def test_a_pull_killed_between_its_commit_and_the_acknowledgement_takes_each_in_once(
+    store, ctx, clock, linked, tmp_path
+):
+    codes = listed(linked)
+    data_dir = str(tmp_path / "data")
+    child = subprocess.run([sys.executable, "-c", KILLED_PULL, data_dir, linked,
+                            clock.now.isoformat()], capture_output=True, timeout=120)  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+    assert sorted(listed(linked)) == sorted(codes)  # nothing acknowledged
+    assert store.query_one("SELECT count(*) FROM online_dossiers")[0] == 3  # all committed
+    report = sync_round(store, ctx, clock, linked, tmp_path)
+    assert report.ok and report.online_taken == 0 and listed(linked) == []
+    assert store.query_one("SELECT count(*) FROM dossiers")[0] == 3
+
+
 def tamper(tmp_path, change) -> None:
     """Change what the system holds for its first online dossier (a hostile answer)."""
     with sqlite3.connect(tmp_path / "motcua" / DB) as db:

@@ -127,6 +127,7 @@ def pull_inbox(ctx, upstream, report) -> None:
             report.online_taken += 1
             report.pulled += 1
         taken.append({"MaHoSo": submission.upstream_code, "LanNop": submission.round})
+    upstream.hook("pull.taken")  # committed here, not yet acknowledged there
     if taken:
         acknowledge(upstream, taken)
 
