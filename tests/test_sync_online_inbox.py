@@ -270,6 +270,10 @@ def _components_not_a_list(record):
     record["ThanhPhanHoSo"] = "giấy tờ"
 
 
+def _huge_code(record):
+    record["MaHoSo"] = "G" * 1_000_000
+
+
 def _no_round(record):
     record["LanNop"] = "một"
 
@@ -284,6 +288,7 @@ def _no_round(record):
         (_not_a_pdf, "không phải PDF, JPEG hay PNG"),
         (_no_round, "không đúng dạng (LanNop)"),
         (_components_not_a_list, "không đúng dạng (ThanhPhanHoSo)"),
+        (_huge_code, "Hồ sơ trực tuyến ?: bản ghi từ hệ thống một cửa không đúng dạng (MaHoSo)"),
         (_huge_file, "tệp thứ 1 lớn quá 20 MB"),
     ],
 )

@@ -141,8 +141,10 @@ def acknowledge(upstream, taken: list[dict]) -> None:
 
 
 def _code_of(record: Any) -> str:
+    """The record's code as a message may name it: "?" when it is no code at all."""
     code = record.get("MaHoSo") if isinstance(record, dict) else None
-    return code[:100] if isinstance(code, str) and code.isprintable() else "?"
+    ok = isinstance(code, str) and 0 < len(code) <= 100 and code.isprintable()
+    return code if ok else "?"
 
 
 def _fetch(upstream, url: str, code: str, n: int) -> bytes:
