@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from counter_app.center.lab import Center, cli, cli_json
 from counter_app.center.claims import CLAIM_LEASE
+from counter_app.center.lab import Center, cli, cli_json
 
 # a counter process that claims the next ticket, says so, and is killed before it commits
 CLAIM_THEN_HANG = """
