@@ -14,9 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableWidgetItem, QVBoxLayout, QWidget
 
 from counter_app.core.dossier import Dossier
-from counter_app.core.errors import DomainError
 from counter_app.ui import gateway
-from counter_app.ui.i18n import error_text
 from counter_app.ui.online_dialogs import REFUSE, SUPPLEMENT, OnlineReasonDialog
 from counter_app.ui.online_view import (
     LEFT,
@@ -28,7 +26,7 @@ from counter_app.ui.online_view import (
     left_text,
     round_text,
 )
-from counter_app.ui.ops import DOSSIERS, Changes, failure_text, run_op
+from counter_app.ui.ops import DOSSIERS, Changes, run_op
 from counter_app.ui.session import Session
 
 # The check's clock, as the service grades it: amber when it runs short, red once past.
@@ -174,16 +172,12 @@ class OnlineWidget(QWidget):
             return None
         from counter_app.ui.paper_viewer import PaperViewer
 
-        try:
-            pdf = gateway.read_paper(self._session.ctx(), paper_id)
-        except DomainError as error:
-            self.view.message.error(error_text(error))
+        read = run_op(self._session, lambda ctx: gateway.read_paper(ctx, paper_id),
+                      changes=Changes(), report=self.view.message.show_message)  # fmt: skip
+        if not read.ok:  # a file the center has not sent yet, a seal that does not open
             return None
-        except Exception as error:  # noqa: BLE001 - one sentence, the details logged
-            self.view.message.error(failure_text(error))
-            return None
-        title = item.text()
-        self.viewer = PaperViewer(pdf, f"{self.selected.name} – {title}", self)
+        title = f"{self.selected.citizen_name} – {item.data(Qt.UserRole + 1)}"
+        self.viewer = PaperViewer(read.value, title, self)
         self.viewer.show()
         return self.viewer
 

@@ -137,6 +137,12 @@ class OnlineView(QWidget):
         self.detail_scroll.setFrameShape(QFrame.NoFrame)
         self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.detail_scroll.setMinimumWidth(300)
+        # Tab goes from the list straight to the papers: the pane scrolls to what has focus
+        self.detail_scroll.setFocusPolicy(Qt.NoFocus)
+        order = (self.table, self.papers, self.open_paper, self.accept, self.supplement,
+                 self.refuse, self.refresh)  # fmt: skip
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
         left = QWidget()
         lv = QVBoxLayout(left)
