@@ -79,8 +79,9 @@ class FileStore:
             raise self._too_large()
         return Upload(*_multipart(raw, content_type))
 
-    def keep(self, upload: Upload) -> tuple[HeldFile, bool]:
-        """Check and keep one upload; (the file held, whether it is new)."""
+    def keep(self, upload: Upload, *, cap: int | None = None) -> tuple[HeldFile, bool]:
+        """Check and keep one upload; (the file held, whether it is new). `cap` overrides
+        the upload cap for a file the emulator makes itself (an online dossier's paper)."""
         fields, name, data = upload.fields, upload.name, upload.data
         dossier = fields.get("MaHoSo", "")
         declared = fields.get("HashTepTin", "").lower()
@@ -90,7 +91,7 @@ class FileStore:
             raise FileRefused(400, "Trường HashTepTin phải là SHA-256 dạng hex")
         if data is None or not name or len(name) > 255:
             raise FileRefused(400, "Thiếu tệp đính kèm hoặc tên tệp")
-        if len(data) > self.cap:
+        if len(data) > (self.cap if cap is None else cap):
             raise self._too_large()
         digest = hashlib.sha256(data).hexdigest()
         if digest != declared:

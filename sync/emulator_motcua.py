@@ -8,7 +8,9 @@ issues today's next dossier code; `POST /CreateDossier` (409 when held), `POST
 paper's file (iGate's shape: the answer's `IdTepTin` and `HashTepTin`; sync/emulator_files.py)
 that `ThanhPhanHoSo[].GiayToDinhKem` of `CreateDossier`, and `GiayToKetQua` (results) and
 `GiayToDinhKem` (papers digitised after the create) of `CapNhatTrangThai` then name, each
-checked against what it holds. Fields are checked strictly: numbers must be numbers, times
+checked against what it holds. The citizens' online dossiers wait in an inbox
+(`LayDanhSachHoSo`, `CapNhatDaNhanHoSo`, `TaiTepTin`; sync/emulator_online.py). Fields are
+checked strictly: numbers must be numbers, times
 `yyyy-MM-dd HH:mm:ss` (dossiers) or ISO (steps), addresses ASCII; a wrong one gets 400
 naming it. The reference emulator's faults apply; 502 stands for the platform failing. What
 it holds is listed under /_emulator/.
@@ -31,11 +33,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from sync.emulator_files import DEFAULT_CAP, FileRefused, FileStore
 from sync.emulator_http import QuietServer, ServedEmulator, carries
+from sync.emulator_online import FILE_PATH, ONLINE_PATHS, OnlineInbox
 from sync.emulator_state import Faults, Link, _sleep
 
 DB = "motcua-emulator.db"
 ROUTES = {"/token": "POST", "/GetNextValue": "GET", "/TraCuuHoSo": "GET", "/UploadFile": "POST"}
 ROUTES.update(dict.fromkeys(("/CreateDossier", "/CapNhatTienTrinh", "/CapNhatTrangThai"), "POST"))
+ROUTES.update(ONLINE_PATHS)
 DEFAULT_CLIENT = {"client_id": "xa-tan-lap", "client_secret": "khoa-bi-mat-gia-lap"}
 _EMAIL = re.compile(r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})?$")
 _SCHEMA = """
@@ -180,6 +184,7 @@ class MotcuaState:
         self.conn.execute("PRAGMA synchronous = OFF")
         self.lock = threading.Lock()
         self.files = FileStore(folder, self.conn, self.lock, cap=max_file_bytes)
+        self.online = OnlineInbox(self)  # the citizens' online dossiers (sync/emulator_online.py)
         self.client, self.token_ttl = client, token_ttl
         self.faults, self.link = Faults(), Link()
         self.counts = dict.fromkeys(("requests", "refused", "creates", "conflicts", "lookups"), 0)
@@ -277,6 +282,7 @@ class MotcuaState:
                          json.dumps(entry.get("GiayToKetQua", [])),
                          json.dumps(entry.get("GiayToDinhKem", [])), entry["MaHoSo"]),
                     )  # fmt: skip
+                    self.online.saw(entry["MaHoSo"], entry["TrangThai"])
         return 200, {"message": "Thành công"}
 
     def reserve(self, agency: str, first: int, last: int) -> None:
@@ -418,7 +424,7 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/_emulator/"):
             self._admin(method, url.path[len("/_emulator/") :], raw)
             return
-        allowed = ROUTES.get(url.path)
+        allowed = "GET" if url.path.startswith(FILE_PATH) else ROUTES.get(url.path)
         if allowed is None:
             self._send(404, {"message": "Không có dịch vụ"})
             return
@@ -451,7 +457,7 @@ class _Handler(BaseHTTPRequestHandler):
             _sleep(faults.slow_s)
         self._send(status, answer)
 
-    def _answer(self, method: str, url: Any, raw: bytes) -> tuple[int, dict]:
+    def _answer(self, method: str, url: Any, raw: bytes) -> tuple[int, dict | bytes]:
         state = self.server.state
         if url.path == "/token" and method == "POST":
             form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
@@ -460,6 +466,9 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, {"message": "Token không hợp lệ hoặc đã hết hạn"}
         if url.path == "/UploadFile":
             return self._upload(raw)
+        if url.path in ONLINE_PATHS or url.path.startswith(FILE_PATH):
+            query = parse_qs(url.query, keep_blank_values=True)
+            return state.online.answer(method, url.path, query, raw)
         try:
             body = json.loads(raw) if raw else None
             return state.route(method, url.path, parse_qs(url.query, keep_blank_values=True), body)
@@ -479,7 +488,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _admin(self, method: str, name: str, raw: bytes) -> None:
         state = self.server.state
-        if (name, method) == ("stats", "GET"):
+        answered = state.online.admin(name, method, raw)
+        if answered is not None:
+            self._send(*answered)
+        elif (name, method) == ("stats", "GET"):
             self._send(200, state.stats())
         elif (name, method) == ("files", "GET"):
             self._send(200, {"files": state.files.listing()})
@@ -520,13 +532,17 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"message": "Không có"})
 
-    def _send(self, status: int, body: dict, extra: dict | None = None) -> None:
+    def _send(self, status: int, body: dict | bytes, extra: dict | None = None) -> None:
+        """JSON, or a paper's bytes as a PDF (`GET /TaiTepTin/<IdTepTin>`)."""
         state = self.server.state
-        data = json.dumps(body, ensure_ascii=False).encode()
+        pdf = isinstance(body, bytes)
+        data = body if pdf else json.dumps(body, ensure_ascii=False).encode()
         state.link.transfer("down", len(data) + 200, state.faults)
         self.send_response_only(status)
         self.send_header("Date", formatdate(time.time() + state.faults.clock_skew, usegmt=True))
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header(
+            "Content-Type", "application/pdf" if pdf else "application/json; charset=utf-8"
+        )
         self.send_header("Content-Length", str(len(data)))
         for key, value in (extra or {}).items():
             self.send_header(key, value)
@@ -549,7 +565,9 @@ class MotcuaEmulator(ServedEmulator):
         reserved: dict[str, tuple[int, int]] | None = None,
         check_codes: bool = True,
         max_file_bytes: int = DEFAULT_CAP,
+        online: int = 0,
     ) -> None:
+        """`online`: that many online dossiers seeded at start for the demo agency."""
         self.account = {**DEFAULT_CLIENT, **(client or {})}
         state = MotcuaState(
             data_dir,
@@ -560,4 +578,6 @@ class MotcuaEmulator(ServedEmulator):
             max_file_bytes=max_file_bytes,
         )
         self.serve(host, port, _Handler, state)
+        if online:
+            state.online.seed(online)
         self.state.set_faults(faults if isinstance(faults, Faults) else Faults.parse(faults))

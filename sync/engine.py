@@ -216,12 +216,14 @@ class SyncEngine(PullSide):
         fails = 0
         for _ in range(max_rounds):
             r = self.run_once()
-            for name in ("pushed", "duplicates", "pulled", "set_aside", "retry_later"):
+            for name in ("pushed", "duplicates", "pulled", "set_aside", "retry_later",
+                         "online_taken"):  # fmt: skip
                 setattr(total, name, getattr(total, name) + getattr(r, name))
             total.conflicts += r.conflicts
             total.requests += r.requests
             total.bytes_sent += r.bytes_sent
             total.set_aside_keys += r.set_aside_keys
+            total.online_refused = r.online_refused  # the last round's: the same records
             total.clock_offset, total.clock_warning = r.clock_offset, r.clock_warning
             total.clock_doubtful = r.clock_doubtful
             total.ok, total.error, total.waiting = r.ok, r.error, r.waiting

@@ -105,7 +105,7 @@ class ItemSyncEngine(SyncEngine):
                     finished_at=self.now(),
                     ok=report.ok,
                     pushed=report.pushed,
-                    pulled=0,
+                    pulled=report.pulled,
                     set_aside=report.set_aside,
                     clock_offset=report.clock_offset,
                     error=report.error,

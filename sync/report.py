@@ -25,6 +25,9 @@ class SyncReport:
     waiting: int = 0
     error: str = ""
     set_aside_keys: list[str] = field(default_factory=list)
+    # online dossiers (motcua inbox): taken in this round, and those refused with the reason
+    online_taken: int = 0
+    online_refused: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 import click
 
+from counter_app.cli import commands_online
 from counter_app.cli.app import CliState, pass_state
 from counter_app.cli.commands_papers import add_commands, paper_lines
 from counter_app.cli.commands_setup import parse_day, plausible_year
@@ -327,4 +328,5 @@ def appointment(
 
 
 add_commands(dossier)
+commands_online.add_commands(dossier)
 COMMANDS = (dossier, search, appointment)

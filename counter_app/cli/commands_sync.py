@@ -484,6 +484,12 @@ def _parse_block(text: str) -> tuple[int, int]:
     type=click.FloatRange(min=0.001),
     help="(dvcqg, motcua) Dung lượng tối đa của một tệp tải lên (MB).",
 )
+@click.option(
+    "--online",
+    default=0,
+    type=click.IntRange(0, 200),
+    help="(motcua) Số hồ sơ trực tuyến tạo sẵn khi khởi động (đơn vị của trạm trình diễn).",
+)
 def portal_emulator(
     dialect: str,
     port: int,
@@ -494,6 +500,7 @@ def portal_emulator(
     token_ttl,
     reserve: tuple[str, ...],
     max_file_mb: float,
+    online: int,
 ) -> None:
     """Chạy cổng giả lập (máy chủ HTTP thật) để thử nghiệm và trình diễn."""
     from sync.emulator import Faults, PortalEmulator
@@ -505,10 +512,14 @@ def portal_emulator(
     blocks = dict(_parse_reserve(text) for text in reserve)
     if blocks and dialect != "motcua":
         raise click.BadParameter("chỉ dùng với --dialect motcua", param_hint="--reserve")
+    if online and dialect != "motcua":
+        raise click.BadParameter("chỉ dùng với --dialect motcua", param_hint="--online")
     if dialect != "reference":
         options = {"max_file_bytes": int(max_file_mb * 1024 * 1024)}
         if blocks:
             options["reserved"] = blocks
+        if online:
+            options["online"] = online
         _dialect_emulator(dialect, host, port, data, parsed, options)
         return
     emulator = PortalEmulator(
@@ -551,6 +562,11 @@ def _dialect_emulator(
     )
     for agency, (first, last) in options.get("reserved", {}).items():
         click.echo(f"Dải số dự phòng của {agency}: {first:07d}-{last:07d}")
+    if options.get("online"):
+        click.echo(
+            f"Hồ sơ trực tuyến chờ kiểm tra: {options['online']} "
+            f"(thêm: POST {emulator.url}/_emulator/online)"
+        )
     with contextlib.suppress(KeyboardInterrupt):
         emulator.serve_forever()
 

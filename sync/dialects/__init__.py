@@ -15,6 +15,7 @@ from typing import Any
 
 from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
+from counter_app.core.roles import Permission
 
 DIALECTS = ("reference", "dvcqg", "motcua")
 
@@ -75,6 +76,8 @@ def make_engine(
     )
     if name == "motcua" and acting is not None:
         upstream.refill = _pool_refill(acting)
+        if Permission.CHECK_ONLINE in acting.actor.permissions:
+            upstream.acting = acting  # the round also pulls the online inbox
     return ItemSyncEngine(store, upstream, **options)
 
 

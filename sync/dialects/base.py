@@ -103,12 +103,20 @@ class Upstream:
 
     # ---- the wire ----
     def exchange(
-        self, method: str, url: str, *, no_service: tuple[int, ...] = (), **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        *,
+        no_service: tuple[int, ...] = (),
+        cap: int = ANSWER_LIMIT,
+        as_bytes: bool = False,
+        **kwargs: Any,
     ) -> tuple[int, Any]:
         """One request and its answer as (status, parsed JSON); anything unusable raises.
 
         `no_service`: statuses that mean the address serves no such interface (a wrong path
-        or another system), told as such rather than as an unreadable answer."""
+        or another system), told as such rather than as an unreadable answer. `as_bytes`:
+        the body as it came (a file), within `cap` bytes."""
         self.requests += 1
         now = time.monotonic()
         if now >= self._round_ends:
@@ -121,7 +129,7 @@ class Upstream:
                 method, url, timeout=(min(connect, left), min(read, left)), stream=True, **kwargs
             )
             try:
-                raw = read_within(answer, deadline=deadline, cap=ANSWER_LIMIT, read_timeout=read)
+                raw = read_within(answer, deadline=deadline, cap=cap, read_timeout=read)
             finally:
                 answer.close()
         except Late:
@@ -138,6 +146,8 @@ class Upstream:
         if answer.status_code in no_service:
             raise UpstreamFault("sync.answer.malformed", where=url[len(self.base):] or "/",
                                 problem=f"HTTP {answer.status_code}")  # fmt: skip
+        if as_bytes:
+            return answer.status_code, raw
         try:
             body = json.loads(raw) if raw else {}
         except ValueError:

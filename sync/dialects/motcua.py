@@ -26,6 +26,7 @@ from counter_app.store.paper_uploads import Uploaded
 from sync.adapters import SUPPORTED_VERSIONS
 from sync.dialects.base import LoginRefused, MovedOn, Rejected, Upstream, text
 from sync.dialects.motcua_fields import dossier_record, file_ref, progress_record, status_record
+from sync.dialects.motcua_inbox import is_online_op, pull_inbox, send_decision
 from sync.dialects.paper_upload import MultipartBody, PaperShipper, too_large, upload_name
 from sync.errors import UpstreamFault
 
@@ -114,6 +115,7 @@ class MotcuaDialect(Upstream):
         super().__init__(store, portal_url, credentials, **wire)
         self.agency = credentials.get("agency") or self.station.agency_code
         self.refill = None  # a callable(dialect) that refills the code pool after a round
+        self.acting = None  # the account a round acts for: then it pulls the online inbox
         self.papers = PaperShipper(store, f"motcua:{self.base}", self.upload_file, system_now)
 
     # ---- the wire ----
@@ -202,10 +204,19 @@ class MotcuaDialect(Upstream):
         return [(r["paper_no"], file_ref(r["title"], up.upstream_id, up.sha256))
                 for r, up in self.papers.held(code, kind, strict=strict)]  # fmt: skip
 
+    def _held(self, code: str) -> bool:
+        """The system holds this dossier: we created it, or it came from its online inbox."""
+        return bool(self.store.sync_state.get(KNOWN + code)) or self._online(code)
+
+    def _online(self, code: str) -> bool:
+        return self.store.online.get(code) is not None
+
     def _status(self, dossier, *, previous: int) -> dict:
         """CapNhatTrangThai's element: the status now, from `previous`, with the current
-        result files and intake files (papers digitised after the create are named here)."""
-        handed = [ref for _, ref in self._files(dossier.code, "intake")]
+        result files and intake files (papers digitised after the create are named here;
+        an online dossier's came from the system)."""
+        online = self._online(dossier.code)
+        handed = [] if online else [ref for _, ref in self._files(dossier.code, "intake")]
         results = [ref for _, ref in self._files(dossier.code, "result")]
         return status_record(dossier, previous=previous, results=results, handed=handed)
 
@@ -219,6 +230,8 @@ class MotcuaDialect(Upstream):
     # ---- one event ----
     def send(self, item, *, unsure: bool) -> str | None:
         event = item.payload
+        if is_online_op(item.op):
+            return send_decision(self, item, unsure=unsure)
         if "paper" in event and item.op in ("paper.attach", "paper.remove"):
             return self._papers_changed(event["paper"], unsure)
         if "dossier" not in event or item.op not in ("dossier.receive", "dossier.status"):
@@ -226,7 +239,7 @@ class MotcuaDialect(Upstream):
         if event.get("v") not in SUPPORTED_VERSIONS:
             raise Rejected(text("sync.event_version", v=event.get("v")), permanent=True)
         dossier = dossier_from_row(event["dossier"], self.store.crypto)
-        held = self.store.sync_state.get(KNOWN + dossier.code)
+        held = self._held(dossier.code)
         found = self.lookup(dossier.code) if unsure or not held else None
         if not held and found is None:
             files: dict[int, list[dict]] = {}
@@ -258,9 +271,9 @@ class MotcuaDialect(Upstream):
             for s in steps
         )
         if not sent:
-            self._moved(dossier.code, self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
+            self.check_moved(dossier.code, self.call("POST", "/CapNhatTienTrinh", json=[step])[0])
         current = self._status(dossier, previous=previous)
-        self._moved(dossier.code, self.call("POST", "/CapNhatTrangThai", json=[current])[0])
+        self.check_moved(dossier.code, self.call("POST", "/CapNhatTrangThai", json=[current])[0])
         return f"{dossier.code}@{step['ThoiDiemXuLy']}/{step['TrangThai']}"
 
     def _papers_changed(self, paper: dict, unsure: bool) -> str:
@@ -268,15 +281,18 @@ class MotcuaDialect(Upstream):
         hears of it through `CapNhatTrangThai` (its status unchanged, so it moves from the
         status it has); one it does not hold yet gets it with its `CreateDossier`."""
         code = str(paper["dossier_code"])
-        self._files(code, str(paper.get("kind", "intake")), strict=True)
-        held = self.store.sync_state.get(KNOWN + code) or (unsure and self.lookup(code))
+        kind = str(paper.get("kind", "intake"))
+        if kind == "intake" and self._online(code):
+            return str(paper["paper_id"])  # the system sent us this file
+        self._files(code, kind, strict=True)
+        held = self._held(code) or (unsure and self.lookup(code))
         local = self.store.dossiers.get(code)
         if held and local is not None:
             current = self._status(local, previous=int(local.status))
-            self._moved(code, self.call("POST", "/CapNhatTrangThai", json=[current])[0])
+            self.check_moved(code, self.call("POST", "/CapNhatTrangThai", json=[current])[0])
         return str(paper["paper_id"])
 
-    def _moved(self, code: str, status: int) -> None:
+    def check_moved(self, code: str, status: int) -> None:
         if status == 404:
             raise Rejected(text("sync.motcua.not_found"), permanent=False)
         if status == 409:  # the dossier left the status this move starts from
@@ -289,7 +305,9 @@ class MotcuaDialect(Upstream):
 
     def after_push(self, report) -> None:
         """No satisfaction summary on this wire (it goes to the portal through `dvcqg`);
-        the round ends by topping up the day's code pool when the engine acts for someone
-        (`refill`, set by sync.dialects.make_engine)."""
+        the round ends by pulling the online inbox and topping up the day's code pool when
+        the engine acts for someone (`acting`, `refill`, set by sync.dialects.make_engine)."""
+        if self.acting is not None:
+            pull_inbox(self.acting, self, report)
         if self.refill is not None:
             self.refill(self)
