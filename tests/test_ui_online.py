@@ -10,12 +10,6 @@ import unicodedata
 from datetime import datetime, timedelta
 
 import pytest
-from counter_app.services.online_intake import (
-    OnlineComponent,
-    OnlineFile,
-    OnlineSubmission,
-    take_in,
-)
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -25,6 +19,12 @@ from counter_app.core.dossier import DossierStatus
 from counter_app.core.roles import Role
 from counter_app.services import accounts, admin
 from counter_app.services.dossiers import ApplicantInput
+from counter_app.services.online_intake import (
+    OnlineComponent,
+    OnlineFile,
+    OnlineSubmission,
+    take_in,
+)
 from counter_app.ui import gateway
 from counter_app.ui.confirm import ConfirmDialog
 from counter_app.ui.online_dialogs import OnlineReasonDialog
@@ -180,10 +180,15 @@ def test_ctrl_5_lists_them_and_f7_accepts_and_prints_form_01(
     assert bar.online.isVisible() and bar.online.text() == "3 hồ sơ trực tuyến chờ kiểm tra"
     page = online_page(qtbot, window)
     table = page.view.table
-    cells = [[table.item(r, c).text() for c in range(5)] for r in range(3)]
+    cells = [[table.item(r, c).text() for c in range(4)] for r in range(3)]
     assert [c[0] for c in cells] == list(CITIZENS)  # the longest waiting first
-    assert cells[1][2] == "Nộp lại lần 2" and cells[0][2] == "Lần đầu"
-    assert cells[0][4].startswith("Quá hạn")  # submitted 30 hours ago: past its one day
+    assert cells[1][2] == "Nộp lại lần 2" and cells[0][2] == ""  # only a resubmission
+    assert cells[0][3].startswith("Quá hạn ")  # submitted 30 hours ago: past its one day
+    late = table.item(0, 3)
+    assert late.foreground().color().name() == "#b3261e" and late.font().bold()
+    assert (
+        cells[2][3].startswith("Còn ") and not table.item(2, 3).font().bold()
+    )  # submitted 30 hours ago: past its one day
     assert "Tờ khai đăng ký khai sinh" in page.view.papers.item(0).text()
     assert table.hasFocus()
 

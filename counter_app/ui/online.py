@@ -21,7 +21,6 @@ from counter_app.ui.online_view import (
     NAME,
     PROCEDURE,
     ROUND,
-    SUBMITTED,
     OnlineView,
     left_text,
     round_text,
@@ -100,7 +99,6 @@ class OnlineWidget(QWidget):
                 NAME: row.citizen_name,
                 PROCEDURE: row.procedure_name,
                 ROUND: round_text(row.round),
-                SUBMITTED: f"{row.submitted_at:%d/%m/%y %H:%M}",
                 LEFT: left,
             }
             for column, text in cells.items():
@@ -146,8 +144,8 @@ class OnlineWidget(QWidget):
             f"<b>{row.citizen_name}</b>",
             row.procedure_name,
             self.tr("Mã hồ sơ trên Cổng: {code}").format(code=row.upstream_code),
-            self.tr("Nộp lúc {when} · {round}").format(
-                when=f"{row.submitted_at:%H:%M %d/%m/%Y}", round=round_text(row.round)),
+            " · ".join(filter(None, (self.tr("Nộp lúc {when}").format(
+                when=f"{row.submitted_at:%H:%M %d/%m/%Y}"), round_text(row.round)))),
         ]  # fmt: skip
         left = left_text(row.time_left, row.level)
         colour = LEVEL_COLOURS.get(row.level)

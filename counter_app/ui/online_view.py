@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -24,14 +25,15 @@ from PySide6.QtWidgets import (
 from counter_app.ui.reflow import ButtonGrid, PortraitTurn
 from counter_app.ui.widgets import MessageBar, button
 
-NAME, PROCEDURE, ROUND, SUBMITTED, LEFT = range(5)
+NAME, PROCEDURE, ROUND, LEFT = range(4)
 
 
 def round_text(round_no: int) -> str:
-    """LanNop as the clerk reads it: a resubmission after a supplement request stands out."""
+    """LanNop as the clerk reads it: only a resubmission after a supplement request is
+    named, so it stands out in the list."""
     if round_no > 1:
         return QCoreApplication.translate("Online", "Nộp lại lần {n}").format(n=round_no)
-    return QCoreApplication.translate("Online", "Lần đầu")
+    return ""
 
 
 def left_text(time_left: timedelta, level: str) -> str:
@@ -67,11 +69,13 @@ class OnlineView(QWidget):
         self.message = MessageBar()
         self.count = QLabel()
         self.count.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
+        # When it was submitted is in the detail: the list keeps its width for the name and
+        # the procedure, which a 1024 screen cut to "Nguy…" beside a fifth column.
+        self.table = QTableWidget(0, 4)
         self.table.setObjectName("online-list")
         self.table.setHorizontalHeaderLabels([
             self.tr("Người nộp"), self.tr("Thủ tục"), self.tr("Lần nộp"),
-            self.tr("Nộp lúc"), self.tr("Thời hạn kiểm tra"),
+            self.tr("Thời hạn kiểm tra"),
         ])  # fmt: skip
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -84,19 +88,19 @@ class OnlineView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(60)
-        metrics = self.table.fontMetrics()
+        bold = self.table.font()
+        bold.setBold(True)  # an urgent or late time is drawn bold
+        metrics = QFontMetrics(bold)
         longest_left = left_text(timedelta(hours=-15, minutes=-59), "red")
-        widths = {  # known lengths; the name and the procedure share the rest
+        widths = {  # known lengths; the name as long as the longest, the procedure the rest
             ROUND: metrics.horizontalAdvance(round_text(2)) + 20,
-            SUBMITTED: metrics.horizontalAdvance("20/11/26 15:27") + 20,
             LEFT: metrics.horizontalAdvance(longest_left) + 20,
         }
-        for column in range(self.table.columnCount()):
-            if column in widths:
-                header.setSectionResizeMode(column, QHeaderView.Fixed)
-                header.resizeSection(column, widths[column])
-            else:
-                header.setSectionResizeMode(column, QHeaderView.Stretch)
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.Fixed)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(PROCEDURE, QHeaderView.Stretch)
         self.empty = QLabel()
         self.empty.setObjectName("online-empty")
         self.empty.setWordWrap(True)

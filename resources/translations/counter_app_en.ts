@@ -1535,10 +1535,6 @@
         <translation>Resubmitted ({n})</translation>
     </message>
     <message>
-        <source>Lần đầu</source>
-        <translation>First</translation>
-    </message>
-    <message>
         <source>Quá hạn {time}</source>
         <translation>Late by {time}</translation>
     </message>
@@ -1651,10 +1647,6 @@
         <translation>Submission</translation>
     </message>
     <message>
-        <source>Nộp lúc</source>
-        <translation>Submitted</translation>
-    </message>
-    <message>
         <source>Thời hạn kiểm tra</source>
         <translation>Time left to check</translation>
     </message>
@@ -1722,8 +1714,8 @@ Dossiers citizens file on the public service portal appear here after each sync.
         <translation>Portal code: {code}</translation>
     </message>
     <message>
-        <source>Nộp lúc {when} · {round}</source>
-        <translation>Submitted {when} · {round}</translation>
+        <source>Nộp lúc {when}</source>
+        <translation>Submitted {when}</translation>
     </message>
     <message numerus="yes">
         <source>{title} · %n trang</source>
