@@ -205,6 +205,22 @@ def test_ctrl_5_lists_them_and_f7_accepts_and_prints_form_01(
     assert bar.online.text() == "2 hồ sơ trực tuyến chờ kiểm tra"  # the count follows
 
 
+def test_f5_reads_the_list_again_and_the_status_bar_counts_with_it(
+    qtbot, people, store, clock, station
+):
+    seed_online(store, clock, station, count=1)
+    window = sign_in(qtbot, store, clock, "canbo")
+    page = online_page(qtbot, window)
+    bar = window.statusBar()
+    assert bar.online.text() == "1 hồ sơ trực tuyến chờ kiểm tra"
+    ctx = make_ctx(store, clock, station, Role.CLERK, "dongbo")
+    take_in(ctx, submission("G22.99-260429-0009", "Vi Thị Hoa", hours_ago=1))  # a sync's pull
+    press(qtbot, window, Qt.Key_F5)
+    assert page.view.table.rowCount() == 2 and page.view.table.item(1, 0).text() == "Vi Thị Hoa"
+    assert bar.online.text() == "2 hồ sơ trực tuyến chờ kiểm tra"
+    assert page.view.count.text() == "2 hồ sơ chờ kiểm tra · 1 hồ sơ đã quá hạn kiểm tra"
+
+
 def test_f8_asks_what_is_missing_and_prints_form_02(qtbot, people, store, clock, station, slips):
     codes = seed_online(store, clock, station, count=1)
     window = sign_in(qtbot, store, clock, "canbo")

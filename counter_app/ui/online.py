@@ -35,6 +35,7 @@ LEVEL_COLOURS = {"amber": "#a15c00", "red": "#b3261e"}
 class OnlineWidget(QWidget):
     # The dossier just accepted, sent back or refused, and its forms (01, 02 or 03) to print
     decided = Signal(object, list)
+    counted = Signal(int)  # how many wait, read with the list: the status bar says it too
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
@@ -94,7 +95,7 @@ class OnlineWidget(QWidget):
             v.table.clearSelection()
             v.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
-            left, level = left_text(row.time_left, row.level), row.level
+            left, level = self.left_text(row), row.level
             cells = {
                 NAME: row.citizen_name,
                 PROCEDURE: row.procedure_name,
@@ -119,12 +120,20 @@ class OnlineWidget(QWidget):
                 "Không có hồ sơ trực tuyến nào chờ kiểm tra.\nHồ sơ công dân nộp trên Cổng "
                 "dịch vụ công sẽ hiện ở đây sau mỗi lần đồng bộ."))  # fmt: skip
         v.list_or_empty.setCurrentWidget(v.table if rows else v.empty)
-        late = sum(1 for r in rows if r.level == "red")
+        late = sum(1 for r in rows if self.late(r))
         text = self.tr("%n hồ sơ chờ kiểm tra", "", len(rows))
         if late:
             text += " · " + self.tr("%n hồ sơ đã quá hạn kiểm tra", "", late)
         v.count.setText(text)
         self._show(None)
+        if not error:
+            self.counted.emit(len(rows))
+
+    def late(self, row) -> bool:
+        return row.check_due_at is not None and self._session.now() > row.check_due_at
+
+    def left_text(self, row) -> str:
+        return left_text(row.time_left, row.level, late=self.late(row), due=row.check_due_at)
 
     # --- the chosen dossier
     def _on_selected(self) -> None:
@@ -147,8 +156,11 @@ class OnlineWidget(QWidget):
             " · ".join(filter(None, (self.tr("Nộp lúc {when}").format(
                 when=f"{row.submitted_at:%H:%M %d/%m/%Y}"), round_text(row.round)))),
         ]  # fmt: skip
-        left = left_text(row.time_left, row.level)
+        left = self.left_text(row)
         colour = LEVEL_COLOURS.get(row.level)
+        if row.check_due_at is not None:
+            lines.append(self.tr("Hạn kiểm tra: {when}").format(
+                when=f"{row.check_due_at:%H:%M %d/%m/%Y}"))  # fmt: skip
         lines.append(f"<span style='color:{colour}'><b>{left}</b></span>" if colour else left)
         v.detail.setText("<br>".join(lines))
         for paper in row.papers:

@@ -3,7 +3,7 @@ three decisions, beside it on a wide screen, under it on a portrait one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontMetrics
@@ -36,11 +36,19 @@ def round_text(round_no: int) -> str:
     return ""
 
 
-def left_text(time_left: timedelta, level: str) -> str:
+def left_text(time_left: timedelta, level: str, *, late: bool, due: datetime | None) -> str:
     """The working time left to check a dossier, in words: the colour alone says nothing to
-    a clerk who does not tell red from amber (the service grades it, as for the CLI)."""
+    a clerk who does not tell red from amber (the service grades it, as for the CLI). Out of
+    hours the working clock stands still: past its deadline it is late all the same, and
+    with no working minute left before it, the deadline itself is said."""
     minutes = int(time_left.total_seconds() // 60)
-    if minutes < 0:
+    if late and minutes >= 0:
+        return QCoreApplication.translate("Online", "Đã quá hạn")
+    if minutes == 0 and due is not None:
+        return QCoreApplication.translate("Online", "Gấp: hạn {when}").format(
+            when=f"{due:%H:%M %d/%m}"
+        )
+    if late:
         text = QCoreApplication.translate("Online", "Quá hạn {time}")
     elif level == "red":
         text = QCoreApplication.translate("Online", "Gấp: còn {time}")
@@ -91,7 +99,7 @@ class OnlineView(QWidget):
         bold = self.table.font()
         bold.setBold(True)  # an urgent or late time is drawn bold
         metrics = QFontMetrics(bold)
-        longest_left = left_text(timedelta(hours=-15, minutes=-59), "red")
+        longest_left = left_text(timedelta(hours=-15, minutes=-59), "red", late=True, due=None)
         widths = {  # known lengths; the name as long as the longest, the procedure the rest
             ROUND: metrics.horizontalAdvance(round_text(2)) + 20,
             LEFT: metrics.horizontalAdvance(longest_left) + 20,

@@ -237,6 +237,7 @@ class StationWindow(QMainWindow):
 
             page = OnlineWidget(session)
             page.decided.connect(self._after_online)
+            page.counted.connect(self.statusBar().show_online_count)
         elif key == "settings":
             from counter_app.ui.settings import SettingsWidget
 

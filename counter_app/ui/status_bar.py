@@ -167,7 +167,10 @@ class StationStatusBar(QStatusBar):
         read with every refresh, so it follows the page's decisions and each sync."""
         session = self._session
         may_check = session.signed_in and gateway.may_check_online(session.actor)
-        waiting = gateway.online_waiting(ctx) if may_check else 0
+        self.show_online_count(gateway.online_waiting(ctx) if may_check else 0)
+
+    def show_online_count(self, waiting: int) -> None:
+        """Also told by the online page each time it reads its list."""
         self.online.setVisible(waiting > 0)
         self.online.setText(self.tr("%Ln hồ sơ trực tuyến chờ kiểm tra", "", waiting))
         self.online.setToolTip(self.tr("Bấm (hoặc Ctrl+5) để mở trang Hồ sơ trực tuyến."))

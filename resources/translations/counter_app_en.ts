@@ -1535,6 +1535,14 @@
         <translation>Resubmitted ({n})</translation>
     </message>
     <message>
+        <source>Đã quá hạn</source>
+        <translation>Late</translation>
+    </message>
+    <message>
+        <source>Gấp: hạn {when}</source>
+        <translation>Urgent: due {when}</translation>
+    </message>
+    <message>
         <source>Quá hạn {time}</source>
         <translation>Late by {time}</translation>
     </message>
@@ -1716,6 +1724,10 @@ Dossiers citizens file on the public service portal appear here after each sync.
     <message>
         <source>Nộp lúc {when}</source>
         <translation>Submitted {when}</translation>
+    </message>
+    <message>
+        <source>Hạn kiểm tra: {when}</source>
+        <translation>Check due: {when}</translation>
     </message>
     <message numerus="yes">
         <source>{title} · %n trang</source>
