@@ -33,8 +33,7 @@ LEVEL_COLOURS = {"amber": "#a15c00", "red": "#b3261e"}
 
 
 class OnlineWidget(QWidget):
-    # The dossier just accepted, sent back or refused, and its forms (01, 02 or 03) to print
-    decided = Signal(object, list)
+    decided = Signal(object)  # the Dossier just accepted, sent back or refused: its form prints
     counted = Signal(int)  # how many wait, read with the list: the status bar says it too
 
     def __init__(self, session: Session, parent=None) -> None:
@@ -200,8 +199,8 @@ class OnlineWidget(QWidget):
                         lambda ctx: gateway.accept_online(ctx, row.upstream_code),
                         changes=DOSSIERS, report=self.view.message.show_message)  # fmt: skip
         if result.ok:
-            self._done(*result.value, self.tr("Đã tiếp nhận hồ sơ {code} của Ông/Bà {name}; "
-                                             "in giấy hẹn (Mẫu 01)."))  # fmt: skip
+            said = self.tr("Đã tiếp nhận hồ sơ {code} của Ông/Bà {name}; in giấy hẹn (Mẫu 01).")
+            self._done(result.value.dossier, said)
 
     def ask(self, kind: str) -> OnlineReasonDialog | None:
         """The dialog asking what is missing (F8) or why it is refused (F9)."""
@@ -221,7 +220,7 @@ class OnlineWidget(QWidget):
                             changes=DOSSIERS)  # fmt: skip
             if not result.ok:
                 return result.text
-            self._done(*result.value, said)
+            self._done(result.value.dossier, said)
             return None
 
         self.dialog = OnlineReasonDialog(kind, name=row.citizen_name, procedure=row.procedure_name,
@@ -229,7 +228,7 @@ class OnlineWidget(QWidget):
         self.dialog.open()
         return self.dialog
 
-    def _done(self, dossier: Dossier, documents: list, said: str) -> None:
+    def _done(self, dossier: Dossier, said: str) -> None:
         self.view.message.ok(said.format(code=dossier.code, name=dossier.applicant.full_name))
-        self.decided.emit(dossier, documents)
+        self.decided.emit(dossier)
         self.view.table.setFocus()

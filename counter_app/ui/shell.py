@@ -262,15 +262,11 @@ class StationWindow(QMainWindow):
         if not self.print_dossier(dossier):
             self.show_receipt(dossier, reasons, notice=notice)
 
-    def _after_online(self, dossier, documents: list) -> None:
-        """Form 01, 02 or 03 of an online dossier just decided, to the station's first
-        printer as after an intake (a failure opens the same dialog; the decision is kept),
-        else on screen for the clerk to print from the preview."""
-        from counter_app.ui.receipt import ReceiptPreview
-
-        if not self._printer().print_documents(dossier.code, documents):
-            self.preview = ReceiptPreview(documents[-1], self, session=self.session)
-            self.preview.show()
+    def _after_online(self, dossier) -> None:
+        """Form 01 (two copies), 02 or 03 of an online dossier just decided, printed as after
+        an intake (a failure opens the same dialog, the decision is kept), else shown."""
+        if not self.print_dossier(dossier):
+            self.show_receipt(dossier)
 
     def _offline_notice(self, dossier) -> str:
         """Said wherever the receipt goes when its code is an offline one (motcua)."""
