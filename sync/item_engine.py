@@ -63,6 +63,7 @@ class ItemSyncEngine(SyncEngine):
         self.clock = clock
         self.progress = progress
         self.hook = hook or (lambda point: None)
+        dialect.hook = self.hook  # the dialect's own steps (the motcua inbox's pull) too
         self.station = load_station(store)
         self._tried = f"{dialect.name}.tried:"
         with store.transaction():

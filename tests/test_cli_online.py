@@ -102,3 +102,9 @@ def test_a_volunteer_cannot_open_the_inbox_nor_decide(data, capsys, monkeypatch)
         rc, out, err = run(capsys, data, *args)
         assert rc != 0 and out == ""
         assert "Tài khoản tình nguyện viên không được phép kiểm tra hồ sơ trực tuyến" in err
+
+
+def test_sync_says_how_many_online_dossiers_came_in(data, capsys):
+    rc, out, err = run(capsys, data, "sync", "--once")
+    assert rc == 0, err
+    assert "Hồ sơ trực tuyến mới hoặc nộp bổ sung: 3" in out

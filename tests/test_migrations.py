@@ -322,6 +322,21 @@ OLD_ROWS: list[tuple[str, dict]] = [
             "uploaded_at": AT,
         },
     ),
+    # m013_online_dossiers
+    (
+        "online_dossiers",
+        {
+            "upstream_code": CODE,
+            "dossier_code": CODE,
+            "round": 2,
+            "submitted_at": AT,
+            "notify_email": 1,
+            "notify_sms": 0,
+            "waiting": 1,
+            "taken_at": AT,
+            "station_id": STATION_ID,
+        },
+    ),
 ]
 
 

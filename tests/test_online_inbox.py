@@ -274,3 +274,18 @@ def test_the_inbox_row_carries_the_clock(ctx, clock):
     assert row.check_due_at == at(2026, 5, 4, 9, 0)
     assert (row.time_left, row.level) == (timedelta(hours=2, minutes=30), Urgency.AMBER)
     assert "Đường" not in repr(row)
+
+
+def test_a_saturday_morning_the_doors_open_is_no_working_time():
+    """Some centers open on Saturday morning for the public; the legal clock does not run."""
+    from datetime import time
+
+    from counter_app.core.calendar import OpeningHours, WorkingCalendar
+
+    office = ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
+    hours = OpeningHours((office,) * 5 + (((time(7, 30), time(11, 30)),), ()))
+    calendar = WorkingCalendar(opening_hours=hours)
+    assert calendar.is_open(at(2026, 5, 9, 9, 0))  # Saturday 9/5: open, not a working day
+    friday = check_clock(calendar, at(2026, 5, 8, 16, 0), at(2026, 5, 9, 8, 0))
+    assert friday.deadline == at(2026, 5, 11, 16, 0)
+    assert friday.left == timedelta(hours=6, minutes=30)  # Monday only, not Saturday

@@ -173,7 +173,52 @@ def test_a_sync_killed_between_the_answer_and_its_commit_sends_each_decision_onc
     assert report.ok and report.waiting == 0 and report.set_aside == 0, report
     seen = get(linked, "online-decisions")
     assert seen == {codes[0]: {"2": 1}, codes[1]: {"5": 1}}
+    steps = [(s["MaHoSo"], s["TrangThai"]) for s in get(linked, "dossiers")["steps"]]
+    assert sorted(steps) == [(codes[0], 2), (codes[1], 5)]  # each step once too
     assert set(store.outbox.counts()) == {"synced"}
+
+
+KILLED_PULL = textwrap.dedent(
+    """
+    import os, signal, sys
+    from datetime import datetime
+    from counter_app.core.roles import Actor, Role
+    from counter_app.services.context import ServiceContext
+    from counter_app.services.station import load_station
+    from counter_app.store import open_store
+    from sync.dialects import make_engine
+    from sync.engine import SyncConfig
+    from sync.testing import FixedClock
+
+    data_dir, url, at = sys.argv[1:4]
+
+    def hook(name):
+        if name == "pull.taken":  # taken in and committed; the acknowledgement never leaves
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    store = open_store(data_dir)
+    clock = FixedClock(datetime.fromisoformat(at))
+    ctx = ServiceContext(store, clock, load_station(store), Actor("canbo1", Role.CLERK))
+    engine = make_engine(store, data_dir, url, clock=clock, ctx=ctx, hook=hook,
+                         config=SyncConfig(max_tries=1000, backoff_base=0.01))
+    engine.run_until_idle(max_rounds=5, horizon=0.5)
+    """
+)
+
+
+def test_a_pull_killed_between_its_commit_and_the_acknowledgement_takes_each_in_once(
+    store, ctx, clock, linked, tmp_path
+):
+    codes = listed(linked)
+    data_dir = str(tmp_path / "data")
+    child = subprocess.run([sys.executable, "-c", KILLED_PULL, data_dir, linked,
+                            clock.now.isoformat()], capture_output=True, timeout=120)  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+    assert sorted(listed(linked)) == sorted(codes)  # nothing acknowledged
+    assert store.query_one("SELECT count(*) FROM online_dossiers")[0] == 3  # all committed
+    report = sync_round(store, ctx, clock, linked, tmp_path)
+    assert report.ok and report.online_taken == 0 and listed(linked) == []
+    assert store.query_one("SELECT count(*) FROM dossiers")[0] == 3
 
 
 def tamper(tmp_path, change) -> None:
@@ -216,6 +261,19 @@ def _not_a_pdf(record):
                               HashTepTin=hashlib.sha256(data).hexdigest())  # fmt: skip
 
 
+def _huge_file(record):
+    first_file(record).pop("DuongDan", None)
+    first_file(record)["Base64"] = "QUFB" * (21 * 1024 * 1024 // 3)  # 21 MB once decoded
+
+
+def _components_not_a_list(record):
+    record["ThanhPhanHoSo"] = "giấy tờ"
+
+
+def _huge_code(record):
+    record["MaHoSo"] = "G" * 1_000_000
+
+
 def _no_round(record):
     record["LanNop"] = "một"
 
@@ -229,6 +287,9 @@ def _no_round(record):
         (_foreign_link, "trỏ ra ngoài hệ thống một cửa"),
         (_not_a_pdf, "không phải PDF, JPEG hay PNG"),
         (_no_round, "không đúng dạng (LanNop)"),
+        (_components_not_a_list, "không đúng dạng (ThanhPhanHoSo)"),
+        (_huge_code, "Hồ sơ trực tuyến ?: bản ghi từ hệ thống một cửa không đúng dạng (MaHoSo)"),
+        (_huge_file, "tệp thứ 1 lớn quá 20 MB"),
     ],
 )
 def test_a_hostile_record_is_set_aside_whole_and_the_others_come_in(
@@ -244,3 +305,34 @@ def test_a_hostile_record_is_set_aside_whole_and_the_others_come_in(
     assert store.dossiers.get(left) is None  # nothing of it written
     assert store.query_one("SELECT count(*) FROM papers WHERE dossier_code = ?", (left,))[0] == 0
     assert len(inbox.inbox(ctx)) == 2
+
+
+def test_a_record_that_is_no_object_is_set_aside(store, ctx, clock, linked, tmp_path):
+    with sqlite3.connect(tmp_path / "motcua" / DB) as db:
+        db.execute("UPDATE online SET record = ? WHERE seq = 1", (json.dumps(["rác", 1]),))
+    report = sync_round(store, ctx, clock, linked, tmp_path)
+    assert report.ok and report.online_taken == 2
+    assert report.online_refused == [
+        "Hồ sơ trực tuyến ?: bản ghi từ hệ thống một cửa không đúng dạng (MaHoSo)."
+    ]
+
+
+def test_a_faulty_link_takes_each_dossier_in_once(store, ctx, clock, linked, tmp_path, emulator):
+    from sync.emulator_state import Faults
+
+    emulator.state.set_faults(Faults.parse("5xx=0.2,drop_after=0.2,drop_before=0.1,seed=3"))
+    errors = set()
+    engine = make_engine(store, tmp_path, linked, ctx=ctx, config=FAST, clock=clock)
+    for _ in range(60):  # round by round: each failed round's message is seen
+        report = engine.run_once()
+        errors.add(report.error)
+        if report.ok and not listed(linked):
+            break
+    emulator.state.set_faults(Faults())
+    assert listed(linked) == [] and len(inbox.inbox(ctx)) == 3
+    assert store.query_one("SELECT count(*) FROM dossiers")[0] == 3
+    assert store.query_one("SELECT count(*) FROM papers WHERE removed_at IS NULL")[0] == sum(
+        len(r.papers) for r in inbox.inbox(ctx)
+    )
+    assert errors - {""}, "the link never failed: the test proves nothing"
+    assert all("Traceback" not in e for e in errors)

@@ -94,6 +94,14 @@ def _print_report(report, lang: str) -> None:
     )
     for key in report.set_aside_keys:
         click.echo(f"  {'Để riêng' if vi else 'Set aside'}: {key}")
+    if report.online_taken:
+        click.echo(
+            f"Hồ sơ trực tuyến mới hoặc nộp bổ sung: {report.online_taken}"
+            if vi
+            else f"Online dossiers new or resubmitted: {report.online_taken}"
+        )
+    for reason in report.online_refused:  # the record's own words, kept in Vietnamese
+        click.echo(f"  {'Chưa nhận' if vi else 'Not taken'}: {reason}")
     if report.conflicts:
         click.echo(
             f"Xung đột cần cán bộ xem: {report.conflicts}"

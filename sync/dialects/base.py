@@ -100,6 +100,7 @@ class Upstream:
         self._login_until = 0.0
         self.limits = Limits()
         self._round_ends = math.inf  # monotonic; set by begin_round
+        self.hook: Callable[[str], None] = lambda point: None  # the engine's, for kill tests
 
     # ---- the wire ----
     def exchange(

@@ -43,7 +43,11 @@ from sync.errors import UpstreamFault
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # one paper's file; the list's answer has its own cap
+MAX_FILE_BYTES = 20 * 1024 * 1024  # one paper's file
+# The list carries its papers in Base64: a morning's inbox of phone photos is tens of MB,
+# far above the 4 MB an answer may have elsewhere; beyond this, the round stops with the
+# answer-too-large message and nothing taken in.
+MAX_LIST_BYTES = 96 * 1024 * 1024
 MAX_TEXT = 1000  # any text field of a record; a name a megabyte long is not a name
 MAX_RECORDS = 500  # records read in one round; the rest come next round
 _ONLINE_OPS = {
@@ -94,7 +98,9 @@ class BadRecord(Exception):
 def pull_inbox(ctx, upstream, report) -> None:
     """List, take in, acknowledge (see the module). Adds to `report`: `pulled` and
     `online_taken` (new and resubmitted dossiers), `online_refused` (the reasons)."""
-    status, body = upstream.call("GET", "/LayDanhSachHoSo", params={"MaDonVi": upstream.agency})
+    status, body = upstream.call(
+        "GET", "/LayDanhSachHoSo", params={"MaDonVi": upstream.agency}, cap=MAX_LIST_BYTES
+    )
     records = body.get("data") if isinstance(body, dict) and status == 200 else None
     if not isinstance(records, list):
         raise UpstreamFault("sync.answer.malformed", where="LayDanhSachHoSo",
@@ -121,6 +127,7 @@ def pull_inbox(ctx, upstream, report) -> None:
             report.online_taken += 1
             report.pulled += 1
         taken.append({"MaHoSo": submission.upstream_code, "LanNop": submission.round})
+    upstream.hook("pull.taken")  # committed here, not yet acknowledged there
     if taken:
         acknowledge(upstream, taken)
 
@@ -134,8 +141,10 @@ def acknowledge(upstream, taken: list[dict]) -> None:
 
 
 def _code_of(record: Any) -> str:
+    """The record's code as a message may name it: "?" when it is no code at all."""
     code = record.get("MaHoSo") if isinstance(record, dict) else None
-    return code[:100] if isinstance(code, str) and code.isprintable() else "?"
+    ok = isinstance(code, str) and 0 < len(code) <= 100 and code.isprintable()
+    return code if ok else "?"
 
 
 def _fetch(upstream, url: str, code: str, n: int) -> bytes:
@@ -157,7 +166,7 @@ def _fetch(upstream, url: str, code: str, n: int) -> bytes:
         if fault.code != "sync.answer.too_large":
             raise  # the link's failure: the round stops and the list comes again
         raise BadRecord(
-            text("online.wire.link", code=code, n=n, why=fault.message("vi").rstrip("."))
+            text("online.file_too_big", code=code, n=n, mb=MAX_FILE_BYTES >> 20)
         ) from None
     if status != 200:
         raise BadRecord(text("online.wire.link", code=code, n=n, why=f"HTTP {status}"))
@@ -239,7 +248,7 @@ def _file(item: dict, code: str, n: int, fetch, bad) -> OnlineFile:
     encoded, link = item.get("Base64"), item.get("DuongDan")
     if isinstance(encoded, str) and encoded:
         if len(encoded) > MAX_FILE_BYTES * 4 // 3 + 4:
-            raise BadRecord(text("online.wire.link", code=code, n=n, why="quá lớn"))
+            raise BadRecord(text("online.file_too_big", code=code, n=n, mb=MAX_FILE_BYTES >> 20))
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
