@@ -330,3 +330,18 @@ def test_a_volunteer_never_reaches_the_page(qtbot, people, store, clock, station
     qtbot.waitUntil(lambda: bool(page.view.message.text()))
     assert "không được phép kiểm tra hồ sơ trực tuyến" in page.view.message.text()
     assert page.view.table.rowCount() == 0
+
+
+def test_the_page_speaks_english_when_switched(qtbot, people, store, clock, station):
+    seed_online(store, clock, station, count=2)
+    make_app("en")
+    try:
+        window = sign_in(qtbot, store, clock, "canbo")
+        page = online_page(qtbot, window)
+        assert page.view.title.text() == "Online dossiers"
+        assert page.view.table.item(0, 3).text().startswith("Late by ")
+        assert page.view.table.item(1, 2).text() == "Resubmitted (2)"
+        assert page.view.accept.text() == "Accept, print the receipt  [F7]"
+        assert window.statusBar().online.text() == "2 online dossiers to check"
+    finally:
+        make_app("vi")
