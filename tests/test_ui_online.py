@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -310,6 +311,29 @@ def test_enter_opens_the_paper_on_screen(qtbot, people, store, clock, station):
     assert "Tờ khai đăng ký khai sinh" in viewer.windowTitle()
     qtbot.keyClick(viewer.scroll, Qt.Key_Escape)
     assert not viewer.isVisible()
+
+
+def test_a_typed_pdf_from_the_portal_is_drawn_too(qtbot, people, store, clock, station):
+    """The portal's files are PDFs made by its own software (text, no scan): the viewer draws
+    those from memory as well, with the text's dark marks on the page."""
+    import hashlib
+
+    from sync.emulator_online_seed import small_pdf
+
+    pdf = small_pdf(["TO KHAI DANG KY KHAI SINH", "Ho ten: Vi Thi Hoa"] * 8)
+    typed = OnlineComponent("Tờ khai", (OnlineFile(hashlib.sha256(pdf).hexdigest(), pdf),))
+    base = submission("G22.99-260429-0042", "Vi Thị Hoa", hours_ago=1)
+    take_in(make_ctx(store, clock, station, Role.CLERK, "dongbo"),
+            replace(base, components=(typed,)))  # fmt: skip
+    window = sign_in(qtbot, store, clock, "canbo")
+    page = online_page(qtbot, window)
+    press(qtbot, window, Qt.Key_F3)
+    viewer = dialog_of(qtbot, PaperViewer)
+    image = viewer.pages[0].pixmap().toImage()
+    dark = sum(1 for x in range(0, image.width(), 4) for y in range(0, image.height() // 3, 4)
+               if image.pixelColor(x, y).lightness() < 128)  # fmt: skip
+    assert dark > 50, "the page's text is drawn"
+    assert page.viewer is viewer
 
 
 def test_a_volunteer_never_reaches_the_page(qtbot, people, store, clock, station):
