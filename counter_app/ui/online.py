@@ -124,6 +124,7 @@ class OnlineWidget(QWidget):
         if late:
             text += " · " + self.tr("%n hồ sơ đã quá hạn kiểm tra", "", late)
         v.count.setText(text)
+        v.count.setVisible(bool(rows))  # the empty page says it in words
         self._show(None)
         if not error:
             self.counted.emit(len(rows))
@@ -146,7 +147,8 @@ class OnlineWidget(QWidget):
         for btn in (v.accept, v.supplement, v.refuse, v.open_paper):
             btn.setEnabled(row is not None)
         if row is None:
-            v.detail.setText(self.tr("Chọn một hồ sơ trong danh sách để xem giấy tờ."))
+            v.detail.setText(self.tr("Chọn một hồ sơ trong danh sách để xem giấy tờ.")
+                             if self.rows else "")  # fmt: skip
             return
         lines = [
             f"<b>{row.citizen_name}</b>",
