@@ -222,6 +222,22 @@ def test_f5_reads_the_list_again_and_the_status_bar_counts_with_it(
     assert page.view.count.text() == "2 hồ sơ chờ kiểm tra · 1 hồ sơ đã quá hạn kiểm tra"
 
 
+def test_the_time_left_keeps_running_while_the_page_is_open(qtbot, people, store, clock, station):
+    seed_online(store, clock, station, count=3)
+    window = sign_in(qtbot, store, clock, "canbo")
+    page = online_page(qtbot, window)
+    before = page.view.table.item(2, 3).text()
+    assert page.clock.isActive()
+    clock.now += timedelta(minutes=40)  # the clerk works on; nothing is written meanwhile
+    page.clock.setInterval(100)  # a minute, for the test
+    with qtbot.waitSignal(page.clock.timeout, timeout=5000):
+        pass
+    after = page.view.table.item(2, 3).text()
+    assert after != before and after.startswith(("Còn ", "Sắp hết", "Gấp"))
+    press(qtbot, window, Qt.Key_1, Qt.ControlModifier)  # the counter page
+    assert not page.clock.isActive()
+
+
 def test_f8_asks_what_is_missing_and_prints_form_02(qtbot, people, store, clock, station, slips):
     codes = seed_online(store, clock, station, count=1)
     window = sign_in(qtbot, store, clock, "canbo")

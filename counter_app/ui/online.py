@@ -56,6 +56,9 @@ class OnlineWidget(QWidget):
         v.refuse.clicked.connect(lambda: self.ask(REFUSE))
         v.refresh.clicked.connect(lambda: self.reload())
         self._loaded = False
+        # The time left runs while the page is open: read again each minute it is shown.
+        self.clock = QTimer(self, interval=60_000)
+        self.clock.timeout.connect(lambda: self.reload(keep_message=True))
         session.changed.connect(self._changed)
 
     def _changed(self, changes) -> None:
@@ -68,7 +71,12 @@ class OnlineWidget(QWidget):
         if not self._loaded:
             self._loaded = True
             QTimer.singleShot(0, self.reload)
+        self.clock.start()
         self.view.table.setFocus()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.clock.stop()  # another page, or the screen locked: nothing to keep up
+        super().hideEvent(event)
 
     # --- the list
     def reload(self, *, keep_message: bool = False) -> None:
