@@ -102,7 +102,8 @@ def test_every_module_of_the_program_is_frozen_in():
     assert wanted - frozen == set()
     assert "font_source_sans_pro" in frozen  # located by find_spec, never imported
     qt = BUNDLE / "_internal" / "PySide6"
-    for module in ("QtMultimedia", "QtTextToSpeech", "QtCharts", "QtNetwork", "QtPrintSupport"):
+    for module in ("QtMultimedia", "QtTextToSpeech", "QtCharts", "QtNetwork", "QtPrintSupport",
+                   "QtPdf"):
         assert list(qt.glob(f"{module}.*")), module  # extension modules are files
 
 
@@ -112,7 +113,7 @@ LINUX_QT_LIBRARIES = {
     "libQt6Charts", "libQt6OpenGL", "libQt6OpenGLWidgets", "libQt6Concurrent",
     "libQt6Multimedia", "libQt6TextToSpeech", "libQt6FFmpegStub-crypto", "libQt6FFmpegStub-ssl",
     "libQt6FFmpegStub-va", "libQt6FFmpegStub-va-drm", "libQt6FFmpegStub-va-x11",
-    "libQt6PrintSupport",
+    "libQt6PrintSupport", "libQt6Pdf",
 }  # fmt: skip
 
 

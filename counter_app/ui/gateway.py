@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from counter_app.core import roles
 from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.roles import Actor
 from counter_app.services import (
@@ -17,6 +18,7 @@ from counter_app.services import (
     code_pool,
     dossier_notices,
     dossiers,
+    online_inbox,
     papers,
     portal_link,
     procedures,
@@ -64,6 +66,12 @@ ApplicantInput = dossiers.ApplicantInput
 is_offline_code = code_pool.is_offline_code
 search_dossiers = search.search_dossiers
 find_dossiers = search.find_dossiers
+may_check_online = roles.may_check_online
+online_dossiers = online_inbox.inbox
+online_waiting = online_inbox.inbox_count
+accept_online = online_inbox.accept_online
+supplement_online = online_inbox.supplement_online
+refuse_online = online_inbox.refuse_online
 search_procedures = procedures.search_procedures
 procedure_uses = procedures.procedure_uses
 

@@ -27,6 +27,45 @@ def _save(app, widget, size, path: Path) -> Path:
     return path
 
 
+ONLINE_SAMPLES = (  # name, hours since it was filed, round
+    ("Hoàng Thị Thanh Hương", 30, 1),
+    ("Lò Văn Páo", 20, 2),
+    ("Nguyễn Văn Đức", 2, 1),
+)
+
+
+def _seed_online(ctx) -> None:
+    """Three dossiers filed online, as the pull takes them in: late, urgent and fresh."""
+    import hashlib
+    import io
+    from datetime import timedelta
+
+    from PIL import Image, ImageDraw
+
+    from counter_app.services.dossiers import ApplicantInput
+    from counter_app.services.online_intake import (
+        OnlineComponent,
+        OnlineFile,
+        OnlineSubmission,
+        take_in,
+    )
+
+    page = Image.new("L", (620, 880), 245)
+    draw = ImageDraw.Draw(page)
+    for y in range(60, 820, 40):
+        draw.rectangle([50, y, 50 + (y * 7) % 480, y + 14], fill=40)
+    png = io.BytesIO()
+    page.save(png, "PNG")
+    paper = OnlineFile(hashlib.sha256(png.getvalue()).hexdigest(), png.getvalue())
+    for n, (name, hours, round_no) in enumerate(ONLINE_SAMPLES, start=1):
+        take_in(ctx, OnlineSubmission(
+            upstream_code=f"G22.99-DEMO-{n:04d}", procedure_code="1.001193",
+            submitted_at=ctx.now() - timedelta(hours=hours), round=round_no,
+            applicant=ApplicantInput(full_name=name),
+            components=(OnlineComponent("Tờ khai đăng ký khai sinh", (paper,)),),
+        ))  # fmt: skip
+
+
 def render_all(out: Path, *, lang: str = "vi") -> list[Path]:
     """Draw every window on a fresh demo store in a temporary folder, removed afterwards.
 
@@ -98,6 +137,13 @@ def _render(out: Path, folder: Path, lang: str) -> list[Path]:
     _settle(app)
     dossiers.view.table.selectRow(0)
     files.append(_save(app, clerk, NORMAL, out / "dossiers.png"))
+
+    _seed_online(session.ctx())
+    online = clerk.show_page("online")
+    _settle(app)
+    online.reload()
+    online.view.table.selectRow(0)
+    files.append(_save(app, clerk, NORMAL, out / "online.png"))
 
     reports = clerk.show_page("reports")
     reports.period.setCurrentIndex(reports.period.findData("month"))

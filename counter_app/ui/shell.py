@@ -30,9 +30,11 @@ from counter_app.ui.widgets import button
 if TYPE_CHECKING:  # the services load after the window is on screen
     from counter_app.ui.session import Session
 
+# The online dossiers come fifth for a clerk and an admin alike (Ctrl+5): the pages a clerk
+# already reached with Ctrl+1..4 keep their keys.
 PAGES_BY_ROLE = {
-    Role.CLERK: ("counter", "intake", "dossiers", "reports"),
-    Role.ADMIN: ("counter", "intake", "dossiers", "reports", "settings"),
+    Role.CLERK: ("counter", "intake", "dossiers", "reports", "online"),
+    Role.ADMIN: ("counter", "intake", "dossiers", "reports", "online", "settings"),
     Role.VOLUNTEER: ("volunteer",),
 }
 
@@ -112,7 +114,9 @@ class StationWindow(QMainWindow):
         from counter_app.ui.status_bar import StationStatusBar
 
         self.login.attach(session, demo_accounts=demo_accounts)
-        self.setStatusBar(StationStatusBar(session))
+        bar = StationStatusBar(session)
+        bar.online_requested.connect(self.open_online)
+        self.setStatusBar(bar)
 
     def prebuild_pages(self) -> None:
         """Build the counter page, hidden, while the login waits: signing in then only shows
@@ -149,16 +153,32 @@ class StationWindow(QMainWindow):
             "reports": self.tr("Báo cáo"),
             "settings": self.tr("Cài đặt"),
             "volunteer": self.tr("Hướng dẫn, soạn hồ sơ"),
+            "online": self.tr("Hồ sơ trực tuyến"),
         }
         self.nav.blockSignals(True)
         self.nav.clear()
-        for i, key in enumerate(PAGES_BY_ROLE[role]):
+        for i, key in enumerate(self.pages_for(role)):
             text = names[key] if key == "counter" else f"{names[key]} (Ctrl+{i + 1})"
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, key)
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(-1)
+
+    def pages_for(self, role: Role) -> tuple[str, ...]:
+        """The pages of this role; the online inbox only for an account that may check it
+        (the same rule the CLI's `dossier inbox` asks)."""
+        may_check = gateway.may_check_online(self.session.actor)
+        return tuple(k for k in PAGES_BY_ROLE[role] if k != "online" or may_check)
+
+    def open_online(self) -> None:
+        """The status bar's count, clicked: the online page, when this account has it."""
+        if (
+            self.session is not None
+            and self.side.isVisible()
+            and "online" in self.pages_for(self.session.actor.role)
+        ):
+            self.show_page("online")
 
     def _nav_to_row(self, row: int) -> None:
         if self.session is None or not self.side.isVisible() or row >= self.nav.count():
@@ -212,6 +232,12 @@ class StationWindow(QMainWindow):
             from counter_app.ui.reports import ReportsWidget
 
             page = ReportsWidget(session)
+        elif key == "online":
+            from counter_app.ui.online import OnlineWidget
+
+            page = OnlineWidget(session)
+            page.decided.connect(self._after_online)
+            page.counted.connect(self.statusBar().show_online_count)
         elif key == "settings":
             from counter_app.ui.settings import SettingsWidget
 
@@ -235,6 +261,12 @@ class StationWindow(QMainWindow):
                 counter.view.message.notice(notice)
         if not self.print_dossier(dossier):
             self.show_receipt(dossier, reasons, notice=notice)
+
+    def _after_online(self, dossier) -> None:
+        """Form 01 (two copies), 02 or 03 of an online dossier just decided, printed as after
+        an intake (a failure opens the same dialog, the decision is kept), else shown."""
+        if not self.print_dossier(dossier):
+            self.show_receipt(dossier)
 
     def _offline_notice(self, dossier) -> str:
         """Said wherever the receipt goes when its code is an offline one (motcua)."""

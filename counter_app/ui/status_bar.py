@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -41,6 +41,8 @@ def age_text(age: timedelta) -> str:
 
 
 class StationStatusBar(QStatusBar):
+    online_requested = Signal()  # the count of online dossiers was clicked: open their page
+
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__(parent)
         # Text-high buttons: the page's own buttons' 40 px made the bar 45 px, a screen line
@@ -69,8 +71,12 @@ class StationStatusBar(QStatusBar):
         self.room = QLabel()  # free space on the store's disk, when it runs low
         self.room.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.room.hide()
+        self.online = _link_button("color: #0b5cad; font-weight: bold;")
+        self.online.setObjectName("online-count")
+        self.online.hide()
+        self.online.clicked.connect(self.online_requested)
         self.user = QLabel()
-        for widget in (self.room, self.center, self.link, self.outbox, self.set_aside,
+        for widget in (self.room, self.online, self.center, self.link, self.outbox, self.set_aside,
                        self.sync_phase, self.progress, self.sync_button, self.printer,
                        self.user):  # fmt: skip
             self.addPermanentWidget(widget)
@@ -135,6 +141,7 @@ class StationStatusBar(QStatusBar):
             for widget in (self.link, self.outbox, self.set_aside, self.sync_button):
                 widget.hide()
         self._show_room(gateway.low_room(ctx))
+        self._show_online(ctx)
         self._forms = printing.form_printer(session)
         self._show_printer()
         if session.signed_in:
@@ -154,6 +161,19 @@ class StationStatusBar(QStatusBar):
                 self.tr("Ổ đĩa chứa dữ liệu sắp đầy. Hãy giải phóng chỗ trống (xóa tệp không "
                         "cần, chuyển bản sao lưu cũ sang ổ khác) trước khi ổ đầy.")
             )  # fmt: skip
+
+    def _show_online(self, ctx) -> None:
+        """Online dossiers waiting for a clerk's check, to an account that may check them;
+        read with every refresh, so it follows the page's decisions and each sync."""
+        session = self._session
+        may_check = session.signed_in and gateway.may_check_online(session.actor)
+        self.show_online_count(gateway.online_waiting(ctx) if may_check else 0)
+
+    def show_online_count(self, waiting: int) -> None:
+        """Also told by the online page each time it reads its list."""
+        self.online.setVisible(waiting > 0)
+        self.online.setText(self.tr("%Ln hồ sơ trực tuyến chờ kiểm tra", "", waiting))
+        self.online.setToolTip(self.tr("Bấm (hoặc Ctrl+5) để mở trang Hồ sơ trực tuyến."))
 
     def _officer(self, session) -> str:
         """The signed-in officer's full name (their login until one is set), read once."""

@@ -21,6 +21,7 @@ QPushButton:disabled {{ color: #9aa0a6; background: #eceff1; }}
 QPushButton[role="primary"] {{ background: {BLUE}; color: white; border: none; font-weight: 600; }}
 QPushButton[role="primary"]:disabled {{ background: #9db8d6; }}
 QPushButton[role="danger"] {{ background: #fff; color: {RED}; border: 1px solid {RED}; }}
+QPushButton[role="danger"]:disabled {{ color: #9aa0a6; background: #eceff1; border-color: #ccc; }}
 QPushButton[role="big"] {{ font-size: 15pt; min-height: 54px; font-weight: 600; }}
 QPushButton[role="kiosk"] {{
     font-size: 26pt; font-weight: 600; min-height: 120px; background: {BLUE}; color: white;

@@ -1529,6 +1529,231 @@
     </message>
 </context>
 <context>
+    <name>Online</name>
+    <message>
+        <source>Nộp lại lần {n}</source>
+        <translation>Resubmitted ({n})</translation>
+    </message>
+    <message>
+        <source>Đã quá hạn</source>
+        <translation>Late</translation>
+    </message>
+    <message>
+        <source>Gấp: hạn {when}</source>
+        <translation>Urgent: due {when}</translation>
+    </message>
+    <message>
+        <source>Quá hạn {time}</source>
+        <translation>Late by {time}</translation>
+    </message>
+    <message>
+        <source>Gấp: còn {time}</source>
+        <translation>Urgent: {time} left</translation>
+    </message>
+    <message>
+        <source>Sắp hết: còn {time}</source>
+        <translation>Due soon: {time} left</translation>
+    </message>
+    <message>
+        <source>Còn {time}</source>
+        <translation>{time} left</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n phút</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n giờ</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{h} giờ {m} phút</source>
+        <translation>{h} h {m} min</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineReasonDialog</name>
+    <message>
+        <source>Yêu cầu bổ sung hồ sơ trực tuyến</source>
+        <translation>Ask for supplements to an online dossier</translation>
+    </message>
+    <message>
+        <source>Hồ sơ «{procedure}» của Ông/Bà {name}: ghi rõ giấy tờ còn thiếu hoặc cần sửa. Nội dung này in trên Phiếu yêu cầu bổ sung (Mẫu 02) và gửi cho công dân qua Cổng.</source>
+        <translation>Dossier “{procedure}” of {name}: write which papers are missing or need correcting. This text is printed on the supplement request (Form 02) and sent to the citizen through the portal.</translation>
+    </message>
+    <message>
+        <source>Giấy tờ cần bổ sung, hoàn thiện (bắt buộc)</source>
+        <translation>Papers to add or correct (required)</translation>
+    </message>
+    <message>
+        <source>Gửi yêu cầu và in Mẫu 02</source>
+        <translation>Send the request and print Form 02</translation>
+    </message>
+    <message>
+        <source>Từ chối hồ sơ trực tuyến</source>
+        <translation>Refuse an online dossier</translation>
+    </message>
+    <message>
+        <source>Hồ sơ «{procedure}» của Ông/Bà {name}: ghi rõ lý do từ chối. Lý do in trên Phiếu từ chối (Mẫu 03) và gửi cho công dân qua Cổng.</source>
+        <translation>Dossier “{procedure}” of {name}: write the reason for the refusal. It is printed on the refusal (Form 03) and sent to the citizen through the portal.</translation>
+    </message>
+    <message>
+        <source>Lý do từ chối (bắt buộc)</source>
+        <translation>Reason for the refusal (required)</translation>
+    </message>
+    <message>
+        <source>Từ chối và in Mẫu 03</source>
+        <translation>Refuse and print Form 03</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cần ghi rõ giấy tờ còn thiếu trước khi gửi yêu cầu bổ sung.</source>
+        <translation>Write which papers are missing before sending the request.</translation>
+    </message>
+    <message>
+        <source>Cần ghi rõ lý do trước khi từ chối hồ sơ.</source>
+        <translation>Write the reason before refusing the dossier.</translation>
+    </message>
+    <message>
+        <source>Từ chối hồ sơ của Ông/Bà {name}? Hồ sơ kết thúc, công dân nhận lý do qua Cổng; không thể quay lại.</source>
+        <translation>Refuse the dossier of {name}? The dossier ends and the citizen receives the reason through the portal; this cannot be undone.</translation>
+    </message>
+    <message>
+        <source>Từ chối hồ sơ</source>
+        <translation>Refuse the dossier</translation>
+    </message>
+    <message>
+        <source>Không, quay lại</source>
+        <translation>No, go back</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineView</name>
+    <message>
+        <source>Hồ sơ trực tuyến</source>
+        <translation>Online dossiers</translation>
+    </message>
+    <message>
+        <source>Người nộp</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Thủ tục</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Lần nộp</source>
+        <translation>Submission</translation>
+    </message>
+    <message>
+        <source>Thời hạn kiểm tra</source>
+        <translation>Time left to check</translation>
+    </message>
+    <message>
+        <source>Xem giấy tờ</source>
+        <translation>View paper</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận, in giấy hẹn</source>
+        <translation>Accept, print the receipt</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung…</source>
+        <translation>Ask for supplements…</translation>
+    </message>
+    <message>
+        <source>Từ chối…</source>
+        <translation>Refuse…</translation>
+    </message>
+    <message>
+        <source>Làm mới</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Hồ sơ đang chọn</source>
+        <translation>Chosen dossier</translation>
+    </message>
+    <message>
+        <source>Giấy tờ công dân đã nộp (Enter để xem):</source>
+        <translation>Papers the citizen submitted (Enter to view):</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineWidget</name>
+    <message>
+        <source>Không đọc được danh sách hồ sơ trực tuyến.</source>
+        <translation>The list of online dossiers could not be read.</translation>
+    </message>
+    <message>
+        <source>Không có hồ sơ trực tuyến nào chờ kiểm tra.
+Hồ sơ công dân nộp trên Cổng dịch vụ công sẽ hiện ở đây sau mỗi lần đồng bộ.</source>
+        <translation>No online dossier is waiting for a check.
+Dossiers citizens file on the public service portal appear here after each sync.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ chờ kiểm tra</source>
+        <translation>
+            <numerusform>%n dossier waiting for a check</numerusform>
+            <numerusform>%n dossiers waiting for a check</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hồ sơ đã quá hạn kiểm tra</source>
+        <translation>
+            <numerusform>%n dossier past its check deadline</numerusform>
+            <numerusform>%n dossiers past their check deadline</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Chọn một hồ sơ trong danh sách để xem giấy tờ.</source>
+        <translation>Choose a dossier in the list to see its papers.</translation>
+    </message>
+    <message>
+        <source>Mã hồ sơ trên Cổng: {code}</source>
+        <translation>Portal code: {code}</translation>
+    </message>
+    <message>
+        <source>Nộp lúc {when}</source>
+        <translation>Submitted {when}</translation>
+    </message>
+    <message>
+        <source>Hạn kiểm tra: {when}</source>
+        <translation>Check due: {when}</translation>
+    </message>
+    <message numerus="yes">
+        <source>{title} · %n trang</source>
+        <translation>
+            <numerusform>{title} · %n page</numerusform>
+            <numerusform>{title} · %n pages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Công dân chưa đính kèm giấy tờ nào.</source>
+        <translation>The citizen attached no paper.</translation>
+    </message>
+    <message>
+        <source>Đã tiếp nhận hồ sơ {code} của Ông/Bà {name}; in giấy hẹn (Mẫu 01).</source>
+        <translation>Dossier {code} of {name} accepted; printing the receipt (Form 01).</translation>
+    </message>
+    <message>
+        <source>Đã gửi yêu cầu bổ sung hồ sơ {code} của Ông/Bà {name}; in Mẫu 02.</source>
+        <translation>Supplements asked for dossier {code} of {name}; printing Form 02.</translation>
+    </message>
+    <message>
+        <source>Đã từ chối hồ sơ {code} của Ông/Bà {name}; in Mẫu 03.</source>
+        <translation>Dossier {code} of {name} refused; printing Form 03.</translation>
+    </message>
+</context>
+<context>
     <name>Operation</name>
     <message>
         <source>Không thực hiện được do lỗi không mong đợi; không có gì bị ghi dở. Chi tiết đã ghi vào nhật ký: hãy báo quản trị viên.</source>
@@ -1583,6 +1808,28 @@
     <message>
         <source>Bỏ các trang đã số hóa của giấy tờ này</source>
         <translation>Drop this paper&apos;s digitised pages</translation>
+    </message>
+</context>
+<context>
+    <name>PaperViewer</name>
+    <message>
+        <source>Giấy tờ: {title}</source>
+        <translation>Paper: {title}</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Không đọc được tệp này (không phải PDF hoặc tệp hỏng). Hãy yêu cầu công dân nộp lại giấy tờ này.</source>
+        <translation>This file cannot be read (not a PDF, or damaged). Ask the citizen to submit this paper again.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n trang · dùng phím mũi tên hoặc Page Up/Page Down để xem</source>
+        <translation>
+            <numerusform>%n page · arrows or Page Up/Page Down to read</numerusform>
+            <numerusform>%n pages · arrows or Page Up/Page Down to read</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2520,6 +2767,17 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <source>Ổ đĩa chứa dữ liệu sắp đầy. Hãy giải phóng chỗ trống (xóa tệp không cần, chuyển bản sao lưu cũ sang ổ khác) trước khi ổ đầy.</source>
         <translation>The disk holding the data is nearly full. Free some space (delete files you do not need, move old backups to another drive) before it fills up.</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln hồ sơ trực tuyến chờ kiểm tra</source>
+        <translation>
+            <numerusform>%Ln online dossier to check</numerusform>
+            <numerusform>%Ln online dossiers to check</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Bấm (hoặc Ctrl+5) để mở trang Hồ sơ trực tuyến.</source>
+        <translation>Click (or Ctrl+5) to open the Online dossiers page.</translation>
+    </message>
     <message>
         <source>Máy in giấy tờ: {name}</source>
         <translation>Forms printer: {name}</translation>
@@ -2633,6 +2891,10 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Hướng dẫn, soạn hồ sơ</source>
         <translation>Guide and pre-fill</translation>
+    </message>
+    <message>
+        <source>Hồ sơ trực tuyến</source>
+        <translation>Online dossiers</translation>
     </message>
     <message>
         <source>Quầy đang phục vụ công dân số {label}. Hãy bấm «Xong» hoặc chuyển công dân trước khi đăng xuất; nếu đăng xuất bây giờ, số này vẫn treo ở quầy.</source>
