@@ -8,7 +8,7 @@ from pathlib import Path
 
 from counter_app.core.catalogue import ProcessingTime
 from counter_app.core.clock import VN_TZ
-from counter_app.core.dossier import DossierStatus
+from counter_app.core.dossier import Dossier, DossierStatus
 from counter_app.core.dossier_notices import EXTENDED_KIND, read_extension, read_stop
 from counter_app.core.errors import NotFound, ValidationError
 from counter_app.core.messages import register
@@ -229,6 +229,22 @@ def form_docs(ctx: ServiceContext, form: str, code: str) -> list[Document]:
     if form not in FORMS:
         raise ValidationError("printer.unknown_form", field="form", forms=", ".join(FORMS))
     return [form_doc(ctx, form, code)]
+
+
+_DECISION_FORMS = {
+    DossierStatus.RECEIVED: "form01",
+    DossierStatus.SUPPLEMENT: "form02",
+    DossierStatus.REFUSED: "form03",
+}
+
+
+def decision_docs(ctx: ServiceContext, dossier: Dossier) -> list[Document]:
+    """What a clerk's decision on an online dossier prints: Form 01 (two copies) for an
+    acceptance, Form 02 for a supplement request, Form 03 for a refusal."""
+    form = _DECISION_FORMS.get(dossier.status)
+    if form is None:
+        raise ValidationError("printer.unknown_form", field="form", forms=", ".join(FORMS))
+    return form_docs(ctx, form, dossier.code)
 
 
 def mark_reprint(ctx: ServiceContext, documents: list[Document]) -> list[Document]:

@@ -30,6 +30,7 @@ from counter_app.services.online_intake import (
     take_in,
 )
 from counter_app.services.papers import read_paper
+from printers.service import decision_docs
 from tests.conftest import make_ctx
 
 BIRTH = "1.001193"  # Đăng ký khai sinh: same day, cut-off 15:00
@@ -116,7 +117,7 @@ def test_a_resubmission_updates_the_same_dossier_and_its_papers(ctx, store, cloc
     assert store.query_one("SELECT count(*) FROM dossiers")[0] == 1
     assert read_paper(ctx, row.papers[1].paper_id) == pdf(60)  # the new file in its row
     assert len(store.papers.current(CODE)) == 2  # the old one replaced, not added
-    decided = inbox.accept_online(ctx, CODE).dossier
+    decided = inbox.accept_online(ctx, CODE)
     assert decided.status is DossierStatus.RECEIVED
 
 
@@ -157,7 +158,8 @@ def test_accept_counts_the_due_date_from_the_acceptance_and_prints_form_01(
 ):
     take_in(ctx, submission())
     clock.set(2026, 4, 29, 16, 0)  # after the 15:00 cut-off: due the next working day
-    dossier, documents = inbox.accept_online(ctx, CODE)
+    dossier = inbox.accept_online(ctx, CODE)
+    documents = decision_docs(ctx, dossier)
     assert dossier.status is DossierStatus.RECEIVED and dossier.received_at == clock.now
     assert dossier.due_at == datetime(2026, 5, 4, 16, 0, tzinfo=VN_TZ)  # after 30/4-1/5
     assert [d.kind for d in documents] == ["form01", "form01"]
@@ -186,7 +188,8 @@ def test_supplement_and_refuse_print_their_form_with_the_reason(
     reason = "Giấy chứng sinh chưa có dấu của cơ sở y tế; đề nghị nộp bản có đóng dấu."
     with pytest.raises(ValidationError, match="online.reason_required"):
         decide(ctx, CODE, "  ")
-    dossier, [document] = decide(ctx, CODE.lower(), reason)  # typed in lower case: found
+    dossier = decide(ctx, CODE.lower(), reason)  # typed in lower case: found
+    [document] = decision_docs(ctx, dossier)
     assert dossier.status is status and document.kind == form
     text = pdf_text(document, tmp_path)
     assert heading in text and reason in text and CODE in text

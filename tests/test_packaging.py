@@ -102,8 +102,14 @@ def test_every_module_of_the_program_is_frozen_in():
     assert wanted - frozen == set()
     assert "font_source_sans_pro" in frozen  # located by find_spec, never imported
     qt = BUNDLE / "_internal" / "PySide6"
-    for module in ("QtMultimedia", "QtTextToSpeech", "QtCharts", "QtNetwork", "QtPrintSupport",
-                   "QtPdf"):
+    for module in (
+        "QtMultimedia",
+        "QtTextToSpeech",
+        "QtCharts",
+        "QtNetwork",
+        "QtPrintSupport",
+        "QtPdf",
+    ):
         assert list(qt.glob(f"{module}.*")), module  # extension modules are files
 
 

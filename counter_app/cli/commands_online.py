@@ -15,8 +15,9 @@ import click
 
 from counter_app.cli.app import CliState, pass_state
 from counter_app.cli.output import dossier_json, emit_json, hhmm_date, to_jsonable
-from counter_app.core.dossier import STATUS_NAMES
+from counter_app.core.dossier import STATUS_NAMES, Dossier
 from counter_app.services import online_inbox as service
+from printers.service import decision_docs
 
 JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 PRINTER = click.option(
@@ -68,8 +69,7 @@ def dossier_inbox(state: CliState, as_json: bool) -> None:
             click.echo(f"  Giấy tờ {paper.paper_no}: {paper.title} ({paper.pages} trang)")
 
 
-def _decided(state: CliState, decided: service.Decided, printer: str | None, as_json: bool):
-    d = decided.dossier
+def _decided(state: CliState, d: Dossier, printer: str | None, as_json: bool):
     if as_json:
         emit_json(dossier_json(d))
         return
@@ -78,12 +78,14 @@ def _decided(state: CliState, decided: service.Decided, printer: str | None, as_
         click.echo(f"Hẹn trả kết quả: {hhmm_date(d.due_at)}")
     from counter_app.cli.commands_print import _run
 
-    named = state.context().store.settings.get("printers", {}) or {}
+    ctx = state.context()
+    documents = decision_docs(ctx, d)
+    named = ctx.store.settings.get("printers", {}) or {}
     if not printer and not named.get("default"):
-        form = decided.documents[0].kind
+        form = documents[0].kind
         click.echo(f"Chưa chọn máy in: in sau bằng «counter-app print {form} {d.code}».")
         return
-    _run(state, lambda ctx, url: decided.documents, printer, False)
+    _run(state, lambda ctx, url: documents, printer, False)
 
 
 @click.command("accept-online")

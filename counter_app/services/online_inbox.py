@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
 
 from counter_app.core import dossier as rules
 from counter_app.core.dossier import STATUS_NAMES, Dossier, DossierStatus
@@ -108,14 +107,6 @@ class OnlineDossierRow:
         return f"OnlineDossierRow({self.upstream_code}, round {self.round})"
 
 
-class Decided(NamedTuple):
-    """A decision's dossier and what goes on paper (printers.documents.Document: Form 01 in
-    its two copies, Form 02 or Form 03), as the counter's printing takes them."""
-
-    dossier: Dossier
-    documents: list[Any]
-
-
 def check_days(ctx: ServiceContext) -> int:
     """Working days to check an online dossier: the setting, else the default (1)."""
     value = ctx.store.settings.get(CHECK_DAYS_SETTING, DEFAULT_CHECK_DAYS)
@@ -170,30 +161,22 @@ def inbox_count(ctx: ServiceContext) -> int:
     return ctx.store.online.count_waiting()
 
 
-def accept_online(ctx: ServiceContext, upstream_code: str) -> Decided:
+def accept_online(ctx: ServiceContext, upstream_code: str) -> Dossier:
     """Accept the dossier (status 2): received now by this clerk, its due date counted from
-    the acceptance by the procedure's processing time; returns Form 01 (two copies)."""
-    from printers import service as printing
-
-    dossier = _decide(ctx, upstream_code, DossierStatus.RECEIVED, "")
-    return Decided(dossier, printing.receipt_docs(ctx, dossier.code, copies=2))
+    the acceptance by the procedure's processing time. Its Form 01 (two copies) comes from
+    printers.service.decision_docs: printing sits above the services, never inside them."""
+    return _decide(ctx, upstream_code, DossierStatus.RECEIVED, "")
 
 
-def supplement_online(ctx: ServiceContext, upstream_code: str, reason: str) -> Decided:
-    """Ask for supplements (status 5), `reason` saying what is missing; returns Form 02. The
+def supplement_online(ctx: ServiceContext, upstream_code: str, reason: str) -> Dossier:
+    """Ask for supplements (status 5), `reason` saying what is missing (Form 02). The
     citizen's resubmission comes back into the same dossier (services/online_intake.py)."""
-    from printers import service as printing
-
-    dossier = _decide(ctx, upstream_code, DossierStatus.SUPPLEMENT, reason)
-    return Decided(dossier, [printing.form_doc(ctx, "form02", dossier.code)])
+    return _decide(ctx, upstream_code, DossierStatus.SUPPLEMENT, reason)
 
 
-def refuse_online(ctx: ServiceContext, upstream_code: str, reason: str) -> Decided:
-    """Refuse the dossier (status 3) for `reason`; returns Form 03."""
-    from printers import service as printing
-
-    dossier = _decide(ctx, upstream_code, DossierStatus.REFUSED, reason)
-    return Decided(dossier, [printing.form_doc(ctx, "form03", dossier.code)])
+def refuse_online(ctx: ServiceContext, upstream_code: str, reason: str) -> Dossier:
+    """Refuse the dossier (status 3) for `reason` (Form 03)."""
+    return _decide(ctx, upstream_code, DossierStatus.REFUSED, reason)
 
 
 def online_record(ctx: ServiceContext, upstream_code: str) -> OnlineRecord:

@@ -210,7 +210,7 @@ class OnlineWidget(QWidget):
                         changes=DOSSIERS, report=self.view.message.show_message)  # fmt: skip
         if result.ok:
             said = self.tr("Đã tiếp nhận hồ sơ {code} của Ông/Bà {name}; in giấy hẹn (Mẫu 01).")
-            self._done(result.value.dossier, said)
+            self._done(result.value, said)
 
     def ask(self, kind: str) -> OnlineReasonDialog | None:
         """The dialog asking what is missing (F8) or why it is refused (F9)."""
@@ -230,7 +230,7 @@ class OnlineWidget(QWidget):
                             changes=DOSSIERS)  # fmt: skip
             if not result.ok:
                 return result.text
-            self._done(result.value.dossier, said)
+            self._done(result.value, said)
             return None
 
         self.dialog = OnlineReasonDialog(kind, name=row.citizen_name, procedure=row.procedure_name,
