@@ -1,0 +1,264 @@
+"""Keys by role and center-wide rotation, with real nats-server and real station processes.
+
+A kiosk's or a board's data folder, stolen from the lobby, gives its NATS credentials and
+its keys: read the stream with them through nats-py directly, and no dossier or paper event
+opens under any key it holds, while a counter's keys open them. The hub's record opens for
+no station. After `hub rotate-keys` (the hub killed once on the way), the live stations open
+the new events and the revoked one does not, old events still open, and every replica,
+one joined after the rotation included, converges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import re
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from counter_app.center.lab import cli, cli_json
+from counter_app.center.link import STREAM
+from counter_app.core.errors import DomainError
+from counter_app.store import open_store
+from counter_app.store.center_keys import GRANT_PREFIX, NotForThisRole, open_grant
+from tests.helpers.center import credentials
+
+PERSONAL_ACTIONS = ("dossier.", "paper.")
+
+
+def _read_stream(creds: dict, start: int = 1) -> list[dict]:
+    """Every message of the center stream from `start`, read with these credentials."""
+    import nats
+
+    async def read():
+        nc = await nats.connect(
+            creds["urls"][0], user=creds["user"], password=creds["password"],
+            inbox_prefix=f"_INBOX_{creds['user']}".encode(),
+        )  # fmt: skip
+        try:
+            js = nc.jetstream(timeout=3)
+            last = (await js.stream_info(STREAM)).state.last_seq
+            out = []
+            for seq in range(start, last + 1):
+                msg = await js.get_msg(STREAM, seq)
+                action = msg.subject.split(".", 3)[3]
+                out.append({"seq": seq, "action": action, "key": msg.headers["Nats-Msg-Id"],
+                            "sealed": msg.data.decode("ascii")})  # fmt: skip
+            return out
+        finally:
+            await nc.close()
+
+    return asyncio.run(read())
+
+
+def _hub_creds(center) -> dict:
+    return {**credentials(center.hub_dir), "urls": [f"nats://127.0.0.1:{center.port}"]}
+
+
+def _keyset(folder) -> dict:
+    store = open_store(folder)
+    try:
+        _ = store.crypto
+        return store.keys.keyset()
+    finally:
+        store.close()
+
+
+def _every_key(keyset: dict) -> list[bytes]:
+    """Every key a keyset holds, whatever its class: a thief would try them all."""
+    found = [keyset["index"], *keyset["seal"].values()]
+    for name in ("ticket", "hub"):
+        found += (keyset.get("center") or {}).get(name, {}).values()
+    return [base64.b64decode(k) for k in found]
+
+
+def _opens_with_any(keys: list[bytes], sealed: str, aad: str) -> bool:
+    raw = base64.b64decode(sealed.split(":", 2)[2])
+    for key in keys:
+        try:
+            AESGCM(key).decrypt(raw[:12], raw[12:], aad.encode())
+            return True
+        except InvalidTag:
+            continue
+    return False
+
+
+def _open_with(folder, messages: list[dict]) -> dict[int, str]:
+    """What a station's own keys make of each message: 'open', 'not-mine' or 'fails'."""
+    store = open_store(folder)
+    out = {}
+    try:
+        keys = store.center_keys
+        for m in messages:
+            try:
+                keys.open_event(m["sealed"], m["key"])
+                out[m["seq"]] = "open"
+            except NotForThisRole:
+                out[m["seq"]] = "not-mine"
+            except DomainError:
+                out[m["seq"]] = "fails"
+    finally:
+        store.close()
+    return out
+
+
+def _receive(counter, name: str, citizen_id: str) -> str:
+    received = cli(counter, "dossier", "receive", "--documents", "all", "--procedure",
+                   "1.001193", "--name", name, "--citizen-id", citizen_id).stdout  # fmt: skip
+    return re.search(r"Mã hồ sơ: (\S+)", received).group(1)
+
+
+def _rows(folder, sql: str) -> set:
+    store = open_store(folder)
+    try:
+        return {tuple(r) for r in store.query(sql)}
+    finally:
+        store.close()
+
+
+TICKETS = "SELECT uid, state FROM tickets"
+DOSSIERS = "SELECT code, status FROM dossiers"
+
+
+def test_a_kiosk_and_a_board_open_no_personal_data_a_counter_does(center, tmp_path):
+    from tests.test_papers import text_page
+
+    kiosk, board = center.join("kiosk", "kiosk"), center.join("board", "display")
+    counter = center.join("c1", "counter")
+    cli(kiosk, "ticket", "take", "--group", "A")
+    cli(counter, "queue", "call-next", "--counter", "1")
+    code = _receive(counter, "Nguyễn Thị Đường", "001190012345")
+    page = text_page(tmp_path / "to-khai.png")
+    cli(counter, "dossier", "attach", code, "--paper", "1", str(page))
+    for folder in (counter, kiosk, board, center.hub_dir):
+        cli(folder, "center", "sync")
+
+    for thief in (kiosk, board):  # its own credentials read the stream: it may
+        messages = _read_stream(credentials(thief))
+        personal = [m for m in messages if m["action"].startswith(PERSONAL_ACTIONS)]
+        tickets = [m for m in messages if m["action"].startswith("ticket.")]
+        assert {m["action"].split(".")[0] for m in personal} == {"dossier", "paper"}
+        keys = _every_key(_keyset(thief))
+        assert not [m["seq"] for m in personal if _opens_with_any(keys, m["sealed"], m["key"])]
+        assert all(_opens_with_any(keys, m["sealed"], m["key"]) for m in tickets)
+        assert set(_open_with(thief, personal).values()) == {"not-mine"}
+        # its replica passed them over quietly: nothing set aside, no dossier row
+        assert _rows(thief, DOSSIERS) == set()
+        store = open_store(thief)
+        try:
+            assert store.center.set_aside_rows() == []
+        finally:
+            store.close()
+    # a counter's keys open every one of them, the citizen's name inside
+    messages = _read_stream(credentials(counter))
+    assert set(_open_with(counter, messages).values()) == {"open"}
+    store = open_store(counter)
+    try:
+        dossier = next(m for m in messages if m["action"] == "dossier.receive")
+        row = json.loads(store.center_keys.open_event(dossier["sealed"], dossier["key"]))
+        name = store.crypto.open(row["dossier"]["applicant_name"], f"{code}:applicant_name")
+        assert name == "Nguyễn Thị Đường"
+    finally:
+        store.close()
+
+    # the hub's record: the stations' passwords open under the hub key alone
+    record = _hub_record(center)
+    sealed = record["stations"]["st2"]["password"]
+    assert sealed.startswith("e1:h1:")
+    for station in (kiosk, board, counter):
+        assert not _opens_with_any(_every_key(_keyset(station)), sealed, "station.st2")
+
+
+def _hub_record(center) -> dict:
+    """The `hub` bucket's record as the hub user reads it (no station may), opened with
+    the hub's keys."""
+    import nats
+
+    async def read() -> str:
+        creds = _hub_creds(center)
+        nc = await nats.connect(creds["urls"][0], user="hub", password=creds["password"])
+        try:
+            kv = await nc.jetstream().key_value("hub")
+            return (await kv.get("record")).value.decode()
+        finally:
+            await nc.close()
+
+    sealed = asyncio.run(read())
+    for station in ("kiosk", "board", "c1"):
+        folder = center.root / station
+        if folder.exists():
+            assert not _opens_with_any(_every_key(_keyset(folder)), sealed, "hub.record")
+    store = open_store(center.hub_dir)
+    try:
+        return json.loads(store.center_keys.secrets.open(sealed, "hub.record"))
+    finally:
+        store.close()
+
+
+def _position(folder) -> int:
+    store = open_store(folder)
+    try:
+        return store.center.position()
+    finally:
+        store.close()
+
+
+def test_rotation_reaches_the_live_stations_not_a_revoked_one_and_the_center_converges(center):
+    kiosk, board = center.join("kiosk", "kiosk"), center.join("board", "display")
+    first, gone = center.join("c1", "counter"), center.join("c2", "counter")
+    gone_creds = credentials(gone)
+    cli(kiosk, "ticket", "take", "--group", "A")
+    cli(first, "queue", "call-next", "--counter", "1", "--current", "served")
+    old_code = _receive(first, "Trần Văn Bình", "001190054321")
+    for folder in (first, gone, kiosk, board):
+        cli(folder, "center", "sync")
+    cli(center.hub_dir, "hub", "revoke", gone_creds["user"])
+
+    rotated = cli_json(center.hub_dir, "hub", "rotate-keys")
+    assert rotated["keys"] == {"ticket": "t2", "personal": "k2", "hub": "h2"}
+    assert gone_creds["user"] not in rotated["stations"]
+    center.kill_hub()  # before or after it published the grant: it is in its store
+    center.start_hub()
+    for folder in (kiosk, first, board):
+        cli(folder, "center", "sync")
+    assert {"t1", "t2"} <= set(_keyset(kiosk)["center"]["ticket"])
+    assert "k2" not in _keyset(kiosk)["seal"] and "k2" not in _keyset(board)["seal"]
+    assert _keyset(first)["current"] == "k2" and _keyset(first)["center"]["ticket_current"] == "t2"
+
+    # new events: under the new keys, open at the live stations, never at the revoked one
+    mark = _position(first)
+    cli(kiosk, "ticket", "take", "--group", "A")
+    cli(first, "center", "sync")
+    cli(first, "queue", "call-next", "--counter", "1", "--current", "served")
+    new_code = _receive(first, "Lê Thị Cúc", "001190067890")
+    messages = _read_stream(_hub_creds(center))
+    grant = next(m for m in messages if m["sealed"].startswith(GRANT_PREFIX))
+    new = [m for m in messages if m["seq"] > mark]
+    assert {m["sealed"].split(":")[1] for m in new} == {"t2", "k2"}
+    assert set(_open_with(first, new).values()) == {"open"}
+    assert set(_open_with(gone, new).values()) == {"fails"}
+    assert not _opens_with_any(_every_key(_keyset(gone)), new[-1]["sealed"], new[-1]["key"])
+    user, password = gone_creds["user"], gone_creds["password"]
+    assert open_grant(grant["sealed"], grant["key"], user, password) is None
+    kiosk_view = _open_with(kiosk, new)
+    assert {kiosk_view[m["seq"]] for m in new if m["action"].startswith("ticket.")} == {"open"}
+    assert {kiosk_view[m["seq"]] for m in new if m["action"].startswith("dossier.")} == {"not-mine"}
+    old = [m for m in messages if m["seq"] < grant["seq"]]
+    assert set(_open_with(first, old).values()) == {"open"}
+
+    # a counter joined after the rotation replays the whole stream: old and new converge
+    late = center.join("c3", "counter")
+    for folder in (kiosk, board, first, late, center.hub_dir):
+        cli(folder, "center", "sync")
+    tickets = [_rows(f, TICKETS) for f in (kiosk, board, first, late, center.hub_dir)]
+    assert all(t == tickets[0] for t in tickets) and len(tickets[0]) == 2
+    dossiers = [_rows(f, DOSSIERS) for f in (first, late, center.hub_dir)]
+    assert all(d == dossiers[0] for d in dossiers)
+    assert {code for code, _ in dossiers[0]} == {old_code, new_code}
+    found = cli(late, "search", "le thi cuc").stdout + cli(late, "search", "tran van binh").stdout
+    assert new_code in found and old_code in found
+    # the credentials in the hub's record are sealed again under the new hub key
+    record = _hub_record(center)
+    assert {r["password"].split(":")[1] for r in record["stations"].values()} == {"h2"}
