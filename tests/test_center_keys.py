@@ -15,6 +15,7 @@ import base64
 import json
 import re
 
+import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -262,3 +263,69 @@ def test_rotation_reaches_the_live_stations_not_a_revoked_one_and_the_center_con
     # the credentials in the hub's record are sealed again under the new hub key
     record = _hub_record(center)
     assert {r["password"].split(":")[1] for r in record["stations"].values()} == {"h2"}
+
+
+def _kiosk_and_counter_keys():
+    """A center's hub keyset, and the keys a kiosk and a counter receive from it."""
+    from counter_app.core.crypto import FieldCrypto, new_master_key
+    from counter_app.store.center_keys import CenterKeys, first_generation, keys_for_role
+
+    seal = base64.b64encode(new_master_key()).decode()
+    hub = {"index": seal, "seal": {"k1": seal}, "current": "k1", "center": first_generation()}
+
+    def unlocked(keyset: dict) -> CenterKeys:
+        keyset = {"index": seal, "seal": {"k1": base64.b64encode(new_master_key()).decode()},
+                  "current": "k1", **keyset}  # fmt: skip
+        store = FieldCrypto(
+            keyset["current"],
+            {k: base64.b64decode(v) for k, v in keyset["seal"].items()},
+            b"",
+        )
+        return CenterKeys.from_keyset(keyset, store)
+
+    return hub, unlocked(keys_for_role(hub, "kiosk")), unlocked(keys_for_role(hub, "counter"))
+
+
+def test_only_content_known_to_carry_no_citizen_data_goes_under_the_ticket_key():
+    from counter_app.store.center_keys import is_ticket_class
+
+    for content in ("ticket", "rating", "pause", "setting", "user"):
+        assert is_ticket_class({"v": 1, content: {}, "at": ""})
+    for payload in ({"dossier": {}}, {"paper": {}}, {"online": {}}, {"ticket": {}, "dossier": {}},
+                    {"something_new": {}}, {}):  # fmt: skip
+        assert not is_ticket_class(payload)
+
+
+def test_a_kiosk_passes_over_personal_events_but_reports_junk():
+    _, kiosk, counter = _kiosk_and_counter_keys()
+    dossier = counter.seal_event({"v": 1, "dossier": {"code": "X"}}, "st3/1:1")
+    ticket = counter.seal_event({"v": 1, "ticket": {"uid": "u"}}, "st3/1:2")
+    assert dossier.startswith("e1:k1:") and ticket.startswith("e1:t1:")
+    assert json.loads(kiosk.open_event(ticket, "st3/1:2"))["ticket"] == {"uid": "u"}
+    with pytest.raises(NotForThisRole):
+        kiosk.open_event(dossier, "st3/1:1")
+    for junk in ("not sealed", "e1:zz:AAAA", ""):
+        with pytest.raises(DomainError):
+            kiosk.open_event(junk, "st3/1:3")
+
+
+def test_an_old_grant_seen_again_never_rolls_the_keys_back():
+    from counter_app.store.center_keys import install_keys, keys_for_role, new_generation
+
+    hub, _, _ = _kiosk_and_counter_keys()
+    first = keys_for_role(new_generation(hub), "counter")
+    second = keys_for_role(new_generation(new_generation(hub)), "counter")
+    held = install_keys(install_keys(hub, second), first)
+    assert held["current"] == "k3" and held["center"]["ticket_current"] == "t3"
+    assert {"k1", "k2", "k3"} <= set(held["seal"])
+
+
+def test_a_grant_copied_under_another_event_key_does_not_open():
+    from counter_app.store.center_keys import seal_grant
+
+    token = seal_grant({"st2": ("mat-khau-st2", {"center": {}})}, "hub/1/ab:7")
+    assert open_grant(token, "hub/1/ab:7", "st2", "mat-khau-st2") == {"center": {}}
+    assert open_grant(token, "hub/1/ab:7", "st3", "mat-khau-st3") is None
+    for key, password in (("st9/1/cd:1", "mat-khau-st2"), ("hub/1/ab:7", "doan-sai")):
+        with pytest.raises(ValueError):
+            open_grant(token, key, "st2", password)
