@@ -6,7 +6,6 @@ processes, nothing mocked."""
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 
 from counter_app.center.lab import Center, cli, cli_json
@@ -16,10 +15,10 @@ from tests.helpers.center import credentials
 
 
 def _seal(folder, plain: dict, key: str) -> bytes:
-    """What a station holding the center's keys can seal (the forger's own store)."""
+    """What a station can seal with the center's keys its role holds (the forger's own)."""
     store = open_store(folder)
     try:
-        return store.crypto.seal(json.dumps(plain), key).encode("ascii")
+        return store.center_keys.seal_event(plain, key).encode("ascii")
     finally:
         store.close()
 
@@ -120,7 +119,7 @@ def test_bad_events_at_random_positions_are_set_aside_and_every_replica_converge
         return asyncio.run(_publish(creds, msg.subject, msg.data, dict(msg.headers)))
 
     def forged():
-        # the kiosk holds the center's keys: it seals a call "made" by counter c1
+        # the kiosk holds the ticket key: it seals a call "made" by counter c1
         victim = _station_id(counters[0])
         key = f"{victim}:900002"
         event = {"v": 1, "ticket": {"uid": "forged#1"}, "actor": "x", "at": "2026-01-01"}

@@ -18,7 +18,7 @@ from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 from counter_app.services.events import EVENT_VERSION
 from counter_app.store import Store
-from counter_app.store.center_keys import keys_for_role, new_generation
+from counter_app.store.center_keys import keys_for_role, new_generation, newest_only
 
 GRANT_ACTION = "keys.grant"
 
@@ -41,7 +41,10 @@ def rotate_center_keys(ctx: ServiceContext, *, now: datetime) -> dict:
         store.keys.replace_keyset(keyset)
         store.relock()
         store.settings.set("hub", _seal_credentials(store, hub, clear))
-        grants = {user: (pw, keys_for_role(keyset, role)) for user, (pw, role) in live.items()}
+        grants = {
+            user: (pw, newest_only(keys_for_role(keyset, role)))
+            for user, (pw, role) in live.items()
+        }
         ids = {
             "ticket": keyset["center"]["ticket_current"],
             "personal": keyset["current"],

@@ -148,6 +148,22 @@ def keys_for_role(keyset: dict, role: str) -> dict:
     return out
 
 
+def newest_only(keys: dict) -> dict:
+    """A role's keys with only the current one of each class: what a grant carries (the
+    station holds the older ones already, from its package or the grants before), so a
+    grant stays the same size however many rotations came before."""
+    out = {k: v for k, v in keys.items() if k not in ("seal", "index")}
+    if "seal" in keys:
+        out["seal"] = {keys["current"]: keys["seal"][keys["current"]]}
+    entry = dict(keys["center"])
+    for name in ("ticket", "hub"):
+        if name in entry:
+            current = entry[f"{name}_current"]
+            entry[name] = {current: entry[name][current]}
+    out["center"] = entry
+    return out
+
+
 def install_keys(keyset: dict, received: dict) -> dict:
     """This station's keyset with the keys of a grant added (never any taken away) and
     the newest made current."""
