@@ -329,3 +329,54 @@ def test_a_grant_copied_under_another_event_key_does_not_open():
     for key, password in (("st9/1/cd:1", "mat-khau-st2"), ("hub/1/ab:7", "doan-sai")):
         with pytest.raises(ValueError):
             open_grant(token, key, "st2", password)
+
+
+def _until(check, timeout: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.5)
+    raise AssertionError("never came")
+
+
+def test_a_cluster_rotates_on_one_node_and_the_others_read_the_new_events(tmp_path):
+    from counter_app.center.lab import Center
+
+    center = Center(tmp_path, nodes=3)
+    try:
+        center.start_hub(0)
+        center.add_node(1)
+        center.add_node(2)
+        center.start_hub(1)
+        center.start_hub(2)
+        center.wait_for_nodes()
+        kiosk, counter = center.join("kiosk", "kiosk"), center.join("c1", "counter")
+        _until(lambda: cli_json(counter, "center", "status")["linked"])
+        cli(center.hub_dir, "hub", "rotate-keys")
+        # the node that rotated publishes the grant, then loses power
+        _until(lambda: _rows(center.hub_dir, "SELECT state FROM center_outbox "
+                             "WHERE op = 'keys.grant'") == {("published",)})  # fmt: skip
+        center.kill_hub(0)
+        for folder in (kiosk, counter):
+            cli(folder, "center", "sync")
+        assert _keyset(counter)["current"] == "k2"
+        cli(kiosk, "ticket", "take", "--group", "A")
+        cli(counter, "queue", "call-next", "--counter", "1")
+        code = _receive(counter, "Phạm Văn Dũng", "001190011111")
+        # another node applies the new events with the keys the grant gave it, and still
+        # opens its record's credentials (its server keeps every station's user)
+        node = center.dirs[1]
+        _until(lambda: code in {c for c, _ in _rows(node, DOSSIERS)})
+        held = _keyset(node)
+        assert {"k2", "t2", "h2"} <= {
+            *held["seal"],
+            *held["center"]["ticket"],
+            *held["center"]["hub"],
+        }
+        _until(lambda: _rows(node, TICKETS) == _rows(counter, TICKETS))
+        assert "st2" in cli(node, "hub", "stations").stdout
+    finally:
+        center.close()
