@@ -105,6 +105,16 @@ def _open_with(folder, messages: list[dict]) -> dict[int, str]:
     return out
 
 
+def _opened_text(folder, messages: list[dict]) -> str:
+    """Every message these keys open, in clear, one after the other."""
+    store = open_store(folder)
+    try:
+        keys = store.center_keys
+        return "".join(keys.open_event(m["sealed"], m["key"]) for m in messages)
+    finally:
+        store.close()
+
+
 def _receive(counter, name: str, citizen_id: str) -> str:
     received = cli(counter, "dossier", "receive", "--documents", "all", "--procedure",
                    "1.001193", "--name", name, "--citizen-id", citizen_id).stdout  # fmt: skip
@@ -145,6 +155,9 @@ def test_a_kiosk_and_a_board_open_no_personal_data_a_counter_does(center, tmp_pa
         assert not [m["seq"] for m in personal if _opens_with_any(keys, m["sealed"], m["key"])]
         assert all(_opens_with_any(keys, m["sealed"], m["key"]) for m in tickets)
         assert set(_open_with(thief, personal).values()) == {"not-mine"}
+        # and what it does open, every event under the ticket key, names nobody
+        readable = _opened_text(thief, [m for m in messages if m not in personal])
+        assert readable and not any(w in readable for w in ("Đường", "001190012345", code))
         # its replica passed them over quietly: nothing set aside, no dossier row
         assert _rows(thief, DOSSIERS) == set()
         store = open_store(thief)
