@@ -185,9 +185,9 @@ def test_a_kiosk_and_a_board_open_no_personal_data_a_counter_does(center, tmp_pa
         assert not _opens_with_any(_every_key(_keyset(station)), sealed, "station.st2")
 
 
-def _hub_record(center) -> dict:
+def _hub_record(center, *, closed: bool = True) -> dict:
     """The `hub` bucket's record as the hub user reads it (no station may), opened with
-    the hub's keys."""
+    the hub's keys; `closed`: checked to open under no station's keys."""
     import nats
 
     async def read() -> str:
@@ -200,7 +200,7 @@ def _hub_record(center) -> dict:
             await nc.close()
 
     sealed = asyncio.run(read())
-    for station in ("kiosk", "board", "c1"):
+    for station in ("kiosk", "board", "c1") if closed else ():
         folder = center.root / station
         if folder.exists():
             assert not _opens_with_any(_every_key(_keyset(folder)), sealed, "hub.record")
@@ -391,5 +391,63 @@ def test_a_cluster_rotates_on_one_node_and_the_others_read_the_new_events(tmp_pa
         }
         _until(lambda: _rows(node, TICKETS) == _rows(counter, TICKETS))
         assert "st2" in cli(node, "hub", "stations").stdout
+    finally:
+        center.close()
+
+
+def _as_before_keys_by_role(hub_dir) -> None:
+    """The hub's store as a version before keys by role left it: one keyset, no ticket or
+    hub key (so every station it enrols receives the whole keyset, as they did then)."""
+    store = open_store(hub_dir)
+    try:
+        _ = store.crypto
+        with store.transaction():
+            keyset = store.keys.keyset()
+            keyset.pop("center")
+            store.keys.replace_keyset(keyset)
+    finally:
+        store.close()
+
+
+def test_a_center_from_before_keys_by_role_closes_new_personal_events_to_its_kiosk(tmp_path):
+    from counter_app.center.lab import Center
+
+    center = Center(tmp_path)
+    try:
+        _as_before_keys_by_role(center.hub_dir)
+        center.start_hub()
+        kiosk, counter = center.join("kiosk", "kiosk"), center.join("c1", "counter")
+        assert "center" not in _keyset(kiosk) and _keyset(kiosk)["seal"] == _keyset(counter)["seal"]
+        cli(kiosk, "ticket", "take", "--group", "A")
+        cli(counter, "queue", "call-next", "--counter", "1", "--current", "served")
+        _receive(counter, "Đỗ Thị Hoa", "001190022222")
+        # as then: the record opens under the keys every station holds
+        before = _hub_record(center, closed=False)["stations"]["st2"]["password"]
+        assert before.startswith("e1:k1:")
+
+        rotated = cli_json(center.hub_dir, "hub", "rotate-keys")
+        assert rotated["keys"] == {"ticket": "t1", "personal": "k2", "hub": "h1"}
+        for folder in (kiosk, counter, kiosk):
+            cli(folder, "center", "sync")
+        mark = _position(kiosk)
+        cli(kiosk, "ticket", "take", "--group", "A")
+        cli(counter, "center", "sync")
+        cli(counter, "queue", "call-next", "--counter", "1", "--current", "served")
+        code = _receive(counter, "Vũ Văn Nam", "001190033333")
+        cli(kiosk, "center", "sync")
+        new = [m for m in _read_stream(credentials(kiosk)) if m["seq"] > mark]
+        personal = [m for m in new if m["action"].startswith(PERSONAL_ACTIONS)]
+        assert personal and {m["sealed"].split(":")[1] for m in personal} == {"k2"}
+        assert not any(_opens_with_any(_every_key(_keyset(kiosk)), m["sealed"], m["key"])
+                       for m in personal)  # fmt: skip
+        assert set(_open_with(counter, new).values()) == {"open"}
+        cli(center.hub_dir, "center", "sync")
+        assert code in {c for c, _ in _rows(center.hub_dir, DOSSIERS)}
+        assert _rows(kiosk, TICKETS) == _rows(counter, TICKETS)
+        # the credentials are now under the hub key, which no station holds
+        _until(lambda: "e1:h1:" in str(_hub_record(center, closed=False)["stations"]))
+        sealed = _hub_record(center)["stations"]["st2"]["password"]
+        assert sealed.startswith("e1:h1:")
+        assert not _opens_with_any(_every_key(_keyset(counter)), sealed, "station.st2")
     finally:
         center.close()
