@@ -45,6 +45,7 @@ from counter_app.core.roles import Actor, Role  # noqa: E402
 from counter_app.services.context import ServiceContext  # noqa: E402
 from counter_app.services.setup import initialise_store  # noqa: E402
 from counter_app.store import open_store  # noqa: E402
+from tests.helpers.center import center  # noqa: E402, F401 (the center tests' hub)
 
 AGENCY = "000.00.01.H22"
 # A dossier received on the command line, every required paper checked (`--documents all`).

@@ -8,19 +8,9 @@ import hashlib
 import re
 import time
 
-import pytest
-
-from counter_app.center.lab import Center, cli
+from counter_app.center.lab import cli
 from counter_app.store import open_store
 from tests.test_papers import text_page
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def _wait_for_file(folder, name: str, timeout: float = 30) -> bytes:
@@ -62,10 +52,11 @@ def test_a_paper_scanned_at_one_counter_opens_at_another_and_at_the_hub(center, 
     finally:
         hub.close()
 
-    # a kiosk never holds papers: it does not fetch one, even for an admin
+    # a kiosk never holds papers: a paper's event is sealed under a key it does not hold,
+    # so it does not even know of one, and fetches nothing, even for an admin
     target = tmp_path / "k.pdf"
     refused = cli(kiosk, "dossier", "paper", paper_id, "--out", str(target), check=False)
-    assert refused.returncode == 1 and "chưa có trên máy này" in refused.stderr
+    assert refused.returncode == 2 and "Không tìm thấy giấy tờ này" in refused.stderr
     assert not (kiosk / "papers").exists() or not any((kiosk / "papers").iterdir())
 
     # nothing readable in the hub's JetStream folder: no PDF, no page bytes

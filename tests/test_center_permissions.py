@@ -11,25 +11,9 @@ import pytest
 
 from counter_app.center.claims import online_key
 from counter_app.center.lab import Center, cli, cli_json
-from counter_app.center.link import STREAM, link_settings
+from counter_app.center.link import STREAM
 from counter_app.center.permissions import inbox_prefix
-from counter_app.store import open_store
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
-
-
-def _credentials(folder) -> dict:
-    store = open_store(folder)
-    try:
-        return link_settings(store)
-    finally:
-        store.close()
+from tests.helpers.center import credentials
 
 
 async def _session(creds: dict, work):
@@ -72,7 +56,7 @@ def _refused(outcome) -> bool:
 
 def _hub_view(center: Center) -> dict:
     """What the hub user sees: the streams and the stream's last sequence."""
-    creds = _credentials(center.hub_dir)
+    creds = credentials(center.hub_dir)
     creds = {**creds, "urls": [f"nats://127.0.0.1:{center.port}"]}
 
     async def look(nc, js):
@@ -94,7 +78,7 @@ def test_one_station_credentials_reach_only_what_its_role_needs(center):
     time.sleep(2.0)  # the hub shares its record on its next turn
     before = _hub_view(center)
     assert "KV_hub" in before["streams"] and "OBJ_papers" in before["streams"]
-    k, c, b = _credentials(kiosk), _credentials(counter), _credentials(board)
+    k, c, b = credentials(kiosk), credentials(counter), credentials(board)
 
     async def read_hub_record(nc, js):
         return await (await js.key_value("hub")).get("record")
@@ -182,7 +166,7 @@ def test_revoked_and_used_code_credentials_cannot_log_in(center):
     from counter_app.center.enrol import read_code
 
     used = read_code(code)
-    creds = _credentials(counter)
+    creds = credentials(counter)
     cli(center.hub_dir, "hub", "revoke", creds["user"])
     time.sleep(2.5)  # the hub reloads nats-server's users on its next turn
 

@@ -6,37 +6,19 @@ processes, nothing mocked."""
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 
-import pytest
-
 from counter_app.center.lab import Center, cli, cli_json
-from counter_app.center.link import STREAM, link_settings
+from counter_app.center.link import STREAM
 from counter_app.store import open_store
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
-
-
-def _credentials(folder) -> dict:
-    store = open_store(folder)
-    try:
-        return link_settings(store)
-    finally:
-        store.close()
+from tests.helpers.center import credentials
 
 
 def _seal(folder, plain: dict, key: str) -> bytes:
-    """What a station holding the center's keys can seal (the forger's own store)."""
+    """What a station can seal with the center's keys its role holds (the forger's own)."""
     store = open_store(folder)
     try:
-        return store.crypto.seal(json.dumps(plain), key).encode("ascii")
+        return store.center_keys.seal_event(plain, key).encode("ascii")
     finally:
         store.close()
 
@@ -66,7 +48,7 @@ async def _publish(creds: dict, subject: str, data: bytes, headers: dict | None)
 async def _as_hub(center: Center, work):
     import nats
 
-    creds = _credentials(center.hub_dir)
+    creds = credentials(center.hub_dir)
     nc = await nats.connect(
         f"nats://127.0.0.1:{center.port}", user="hub", password=creds["password"]
     )
@@ -119,7 +101,7 @@ def _tickets(folder) -> set:
 def test_bad_events_at_random_positions_are_set_aside_and_every_replica_converges(center):
     kiosk = center.join("kiosk", "kiosk")
     counters = [center.join(f"c{n}", "counter") for n in (1, 2)]
-    creds = _credentials(kiosk)
+    creds = credentials(kiosk)
     user = creds["user"]
     own = f"center.ev.{user}.ticket.waiting"
     _short_duplicate_window(center)
@@ -137,7 +119,7 @@ def test_bad_events_at_random_positions_are_set_aside_and_every_replica_converge
         return asyncio.run(_publish(creds, msg.subject, msg.data, dict(msg.headers)))
 
     def forged():
-        # the kiosk holds the center's keys: it seals a call "made" by counter c1
+        # the kiosk holds the ticket key: it seals a call "made" by counter c1
         victim = _station_id(counters[0])
         key = f"{victim}:900002"
         event = {"v": 1, "ticket": {"uid": "forged#1"}, "actor": "x", "at": "2026-01-01"}

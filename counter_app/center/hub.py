@@ -4,7 +4,8 @@ the nats-server configuration written from it.
 The hub is itself a station (role "hub") with its own store: it holds the center's keys,
 its accounts, and a replica of every station's events, from which it alone syncs with the
 portal. Each station gets its own NATS user; revoking one removes it from the server's
-configuration, so it can neither read nor publish from then on.
+configuration, so it can neither read nor publish from then on. The stations' credentials
+in the record are sealed under the hub key, which only hub nodes hold (store/center_keys.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import CounterDesk, Station
 from counter_app.store import Store
+from counter_app.store.center_keys import first_generation, keys_for_role
 
 ROLES = ("counter", "kiosk", "display", "hub")
 INVITE_TTL = timedelta(hours=24)
@@ -91,6 +93,22 @@ def ranges_for(
     return tickets, SequenceBlock(start, start + DOSSIER_BLOCK - 1)
 
 
+def seal_secret(store: Store, value: str, aad: str) -> str:
+    """A credential in the hub's record, sealed under the hub key (hub nodes only)."""
+    return store.center_keys.secrets.seal(value, aad)
+
+
+def open_secret(store: Store, token: str, aad: str) -> str:
+    """A credential from the hub's record; read with the keys again once when another
+    process rotated them meanwhile (the record is sealed under the new hub key)."""
+    try:
+        return store.center_keys.secrets.open(token, aad)
+    except DomainError:
+        if not store.refresh_keys():
+            raise
+        return store.center_keys.secrets.open(token, aad)
+
+
 def hub_password(store: Store) -> str:
     return store.crypto.open(store.settings.get("center")["password"], "center.password")
 
@@ -135,6 +153,9 @@ def make_hub(
         cert, key = make_certificate([parse_address(advertise)[0]])
     hub = replace(station, in_center=True, role="hub")
     store.settings.set("station", hub.to_settings())
+    # keys by role: a ticket key for every station, a hub key for the credentials
+    store.keys.replace_keyset({**store.keys.keyset(), "center": first_generation()})
+    store.relock()
     password = secrets.token_urlsafe(24)
     store.settings.set(
         "hub",
@@ -146,7 +167,7 @@ def make_hub(
             "stations": {},
             "invites": {},
             "tls_cert": cert,
-            "tls_key": store.crypto.seal(key, "hub.tls_key") if key else None,
+            "tls_key": seal_secret(store, key, "hub.tls_key") if key else None,
         },
     )
     store.settings.set(
@@ -205,7 +226,7 @@ def invite(
         hub["stations"][user] = {
             "number": number,
             "role": role,
-            "password": ctx.store.crypto.seal(password, f"station.{user}"),
+            "password": seal_secret(ctx.store, password, f"station.{user}"),
             "tickets": [tickets.start, tickets.end],
             "block": [block.start, block.end],
             "counters": own,
@@ -215,8 +236,8 @@ def invite(
         }
         hub["invites"][invite_id] = {
             "user": user,
-            "secret": ctx.store.crypto.seal(secret.hex(), f"invite.{invite_id}"),
-            "password": ctx.store.crypto.seal(enrol_password, f"invite.{invite_id}.password"),
+            "secret": seal_secret(ctx.store, secret.hex(), f"invite.{invite_id}"),
+            "password": seal_secret(ctx.store, enrol_password, f"invite.{invite_id}.password"),
             "expires_at": (now + INVITE_TTL).isoformat(),
         }
         ctx.store.settings.set("hub", hub)
@@ -253,7 +274,7 @@ def enrolment_package(
         hub = hub_settings(store)
         entry = hub["invites"].get(invite_id)
         if entry is not None:
-            secret = bytes.fromhex(store.crypto.open(entry["secret"], f"invite.{invite_id}"))
+            secret = bytes.fromhex(open_secret(store, entry["secret"], f"invite.{invite_id}"))
             if not proof_matches(secret, invite_id, offered):
                 raise ValidationError("center.wrong_code", field="code")
         hub["invites"].pop(invite_id, None)
@@ -280,12 +301,13 @@ def enrolment_package(
     users = [dict(r) for r in store.query("SELECT * FROM users")]
     package = {
         "station": station.to_settings(),
-        "keyset": store.keys.keyset(),
+        # what this role may hold: a kiosk or a board no key that opens personal data
+        "keyset": keys_for_role(store.keys.keyset(), record["role"]),
         "users": users,
         # the station's own NATS credentials travel sealed, never in the join code
         "nats": {
             "user": user,
-            "password": store.crypto.open(record["password"], f"station.{user}"),
+            "password": open_secret(store, record["password"], f"station.{user}"),
         },
     }
     if record["role"] == "hub":  # a cluster node: the center's record and the hub user
@@ -368,7 +390,7 @@ def server_config(
     users = [config_user("hub", hub_password(store), None)] + [
         config_user(
             user,
-            store.crypto.open(r["password"], f"station.{user}"),
+            open_secret(store, r["password"], f"station.{user}"),
             station_permissions(user, r["role"]),
         )
         for user, r in hub["stations"].items()
@@ -377,7 +399,7 @@ def server_config(
     for invite_id, entry in sorted(hub["invites"].items()):
         if "password" not in entry or datetime.fromisoformat(entry["expires_at"]) < now:
             continue  # expired: its user is gone from the server
-        password = store.crypto.open(entry["password"], f"invite.{invite_id}.password")
+        password = open_secret(store, entry["password"], f"invite.{invite_id}.password")
         user = enrol_user(invite_id)
         users.append(config_user(user, password, enrol_permissions(user, invite_id)))
     js_dir = (data_dir / "nats").as_posix()
@@ -419,6 +441,9 @@ def merge_records(local: dict, remote: dict) -> dict:
             continue
         stations[user] = {
             **theirs,
+            # the same password either way: each node keeps its own sealing of it (a node
+            # that rotated the keys sealed it again under the new hub key)
+            "password": mine["password"],
             "joined_at": theirs["joined_at"] or mine["joined_at"],
             "revoked_at": theirs["revoked_at"] or mine["revoked_at"],
         }

@@ -169,6 +169,6 @@ def _become_hub_node(store: Store, package: dict, listen: str, advertise: str | 
         {
             "urls": [f"nats://127.0.0.1:{port}"],
             "user": "hub",
-            "password": package["center_password"],  # sealed with the shared key already
+            "password": package["center_password"],  # sealed with the personal key already
         },
     )

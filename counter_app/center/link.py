@@ -238,6 +238,9 @@ class CenterLink:
         # knows several nodes tries again for that long before it calls itself cut off.
         urls = self.settings["urls"]
         deadline = time.monotonic() + (self.timeout * 4 if len(urls) > 1 else 0)
+        # keys a rotation brought since the last turn (applied by another process of this
+        # station, or, at the hub, made by `hub rotate-keys`): new events use them
+        self.store.refresh_keys()
         stale = self._nc is not None  # a connection the cable may have dropped unnoticed
         while True:
             report = LinkReport()

@@ -26,7 +26,9 @@ from counter_app.center.hub import (
     enrolment_package,
     hub_settings,
     merge_records,
+    open_secret,
     parse_address,
+    seal_secret,
     server_config,
 )
 from counter_app.center.link import CenterLink
@@ -133,7 +135,7 @@ class Hub:
         folder.mkdir(exist_ok=True)
         key = folder / "hub.key"
         key.touch(mode=0o600, exist_ok=True)
-        key.write_text(self.store.crypto.open(hub["tls_key"], "hub.tls_key"), encoding="ascii")
+        key.write_text(open_secret(self.store, hub["tls_key"], "hub.tls_key"), encoding="ascii")
         (folder / "hub.pem").write_text(hub["tls_cert"], encoding="ascii")
 
     def start_server(self) -> None:
@@ -260,6 +262,7 @@ class Hub:
         link = CenterLink(link_store, station, timeout=2.0)
         try:
             while not self._stop:
+                self.store.refresh_keys()  # after `hub rotate-keys`: the new hub key
                 with contextlib.suppress(Exception):  # the cluster may be electing: next turn
                     await self._share_record(records)
                 if self.process.poll() is not None:  # the server died: start it again
@@ -276,20 +279,20 @@ class Hub:
 
     async def _share_record(self, records) -> None:
         """The hub's record (stations, their numbers and credentials, the nodes) is kept
-        alike on every node through a replicated key-value entry, sealed with the center's
-        key: a station invited or revoked on one node is known to all."""
+        alike on every node through a replicated key-value entry, sealed with the hub key
+        (hub nodes only): a station invited or revoked on one node is known to all."""
         from nats.js.errors import KeyNotFoundError
 
         local = hub_settings(self.store)
         try:
             entry = await records.get("record")
-            remote = json.loads(self.store.crypto.open(entry.value.decode(), "hub.record"))
+            remote = json.loads(open_secret(self.store, entry.value.decode(), "hub.record"))
             revision = entry.revision
         except KeyNotFoundError:
             remote, revision = {}, 0
         merged = merge_records(local, remote)
         if {k: remote.get(k) for k in merged} != merged:
-            sealed = self.store.crypto.seal(json.dumps(merged), "hub.record").encode()
+            sealed = seal_secret(self.store, json.dumps(merged), "hub.record").encode()
             if revision:
                 await records.update("record", sealed, last=revision)
             else:

@@ -207,6 +207,26 @@ def hub_revoke(state: CliState, station: str) -> None:
     click.echo(f"Đã thu hồi trạm {station}.")
 
 
+@hub.command("rotate-keys")
+@JSON
+@pass_state
+def hub_rotate_keys(state: CliState, as_json: bool) -> None:
+    """Đổi khóa dữ liệu của cả trung tâm; mỗi máy trạm còn quyền nhận khóa mới của vai trò
+    mình ở lần liên lạc tới (máy đã thu hồi thì không)."""
+    from counter_app.center.rotation import rotate_center_keys
+
+    result = rotate_center_keys(state.context(), now=vn_time(system_now()))
+    if as_json:
+        emit_json(result)
+        return
+    keys = result["keys"]
+    click.echo(
+        f"Đã tạo khóa mới (vé {keys['ticket']}, hồ sơ {keys['personal']}, máy chủ "
+        f"{keys['hub']}); gửi cho {len(result['stations'])} máy trạm ở lần liên lạc tới: "
+        + (", ".join(result["stations"]) or "-")
+    )
+
+
 @click.group()
 def center() -> None:
     """Máy trạm của một trung tâm: tham gia, trạng thái, đồng bộ."""

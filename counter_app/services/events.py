@@ -2,9 +2,11 @@
 
 An event is versioned (`v`) so an older station can refuse one it cannot read instead of
 misreading it. A dossier event carries the dossier's row as stored (personal fields sealed
-with the center's shared key, look-ups as keyed indexes), so a replica stores it without
+with the center's personal key, look-ups as keyed indexes), so a replica stores it without
 ever seeing a name in clear; the portal adapter opens it only when it sends
-(sync/adapters.py). A ticket event carries the ticket with its center-wide uid.
+(sync/adapters.py). A ticket event carries the ticket with its center-wide uid and no
+citizen's data: it is sealed under the ticket key a kiosk and a board hold too
+(store/center_keys.py decides by the event's content).
 """
 
 from __future__ import annotations

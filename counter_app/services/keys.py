@@ -10,10 +10,14 @@ from counter_app.services.context import ServiceContext
 register(
     {
         "keys.center_rotation": {
-            "vi": "Máy này thuộc một trung tâm nhiều máy, dùng chung khóa dữ liệu: chưa thể đổi "
-            "khóa riêng trên một máy (các máy khác sẽ không đọc được dữ liệu của máy này).",
-            "en": "This PC belongs to a multi-PC center sharing one data key: its key cannot be "
-            "rotated alone (the other PCs could no longer read its data).",
+            "vi": "Máy này thuộc một trung tâm nhiều máy, dùng chung khóa dữ liệu: không đổi "
+            "khóa riêng trên một máy (các máy khác sẽ không đọc được dữ liệu của máy này). "
+            "Hãy đổi khóa cho cả trung tâm trên máy chủ trung tâm.",
+            "en": "This PC belongs to a multi-PC center sharing one data key: its key is not "
+            "rotated alone (the other PCs could no longer read its data). Rotate the whole "
+            "center's keys on the hub.",
+            "cli_vi": "Trên máy chủ trung tâm: counter-app hub rotate-keys",
+            "cli_en": "On the hub: counter-app hub rotate-keys",
         },
     }
 )

@@ -3,7 +3,10 @@
 Each event is applied at most once (by its idempotency key), inside the transaction that
 also moves this station's stream position, so a kill between the two cannot apply an event
 twice or skip one. Tickets are matched by their center-wide uid, dossiers by their code; the
-row of a dossier arrives sealed with the center's shared key and is stored as it came. The
+row of a dossier arrives sealed with the center's personal key and is stored as it came. An
+event under a key this station's role never holds (a dossier at a kiosk or a board) is
+passed over unopened, and a rotation's grant adds this station's new keys (store/
+center_keys.py). The
 hub also queues every event the portal must hear of, under a key made from the origin's, so
 the portal deduplicates a replay however late it comes.
 """
@@ -17,6 +20,7 @@ from datetime import date, datetime
 from counter_app.core.dossier import DossierStatus
 from counter_app.core.queue import Ticket, TicketState
 from counter_app.services.context import ServiceContext
+from counter_app.store.center_keys import GRANT_PREFIX, NotForThisRole, open_grant
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,11 @@ _EVENT_KINDS = {
 
 def origin_of(key: str) -> str:
     return key.rsplit(":", 1)[0]
+
+
+class _PassedOver(Exception):
+    """Not this station's to apply: another role's event, another station's grant, or its
+    own grant (installed while opening)."""
 
 
 class BadEvent(Exception):
@@ -71,7 +80,11 @@ def apply_center_event(
     if first is not None:  # met again at its own position (a kill mid-apply)
         store.center.record_applied(key, stream_seq=stream_seq, at=now)
         return False
-    event = _open(ctx, key, sealed)  # this station's own events too: a junk under its key
+    try:  # this station's own events too: a junk under its key
+        event = _open(ctx, key, sealed)
+    except _PassedOver:
+        store.center.record_applied(key, stream_seq=stream_seq, at=now)
+        return False
     if origin_of(key) == ctx.station.id:
         store.center.record_applied(key, stream_seq=stream_seq, at=now)
         return False
@@ -107,8 +120,13 @@ def apply_center_event(
 
 
 def _open(ctx: ServiceContext, key: str, sealed: str) -> dict:
+    if sealed.startswith(GRANT_PREFIX):
+        _install_grant(ctx, key, sealed)
+        raise _PassedOver
     try:
-        plain = ctx.store.crypto.open(sealed, key)
+        plain = _open_sealed(ctx, key, sealed)
+    except NotForThisRole as error:
+        raise _PassedOver from error
     except Exception as error:  # wrong key, tampered, not our sealing at all
         raise BadEvent("unopenable") from error
     try:
@@ -121,6 +139,35 @@ def _open(ctx: ServiceContext, key: str, sealed: str) -> dict:
         # a newer station's event: set aside (the stream keeps it for a later version)
         raise BadEvent("version")
     return event
+
+
+def _open_sealed(ctx: ServiceContext, key: str, sealed: str) -> str:
+    try:
+        return ctx.store.center_keys.open_event(sealed, key)
+    except NotForThisRole:
+        raise
+    except Exception:
+        # keys another process of this station installed since this one read them
+        if not ctx.store.refresh_keys():
+            raise
+        return ctx.store.center_keys.open_event(sealed, key)
+
+
+def _install_grant(ctx: ServiceContext, key: str, sealed: str) -> None:
+    """This station's new keys from a rotation, when the grant names it."""
+    store = ctx.store
+    link = store.settings.get("center") or {}
+    if not link.get("user"):
+        return
+    password = store.crypto.open(link["password"], "center.password")
+    try:
+        received = open_grant(sealed, key, link["user"], password)
+    except ValueError as error:
+        raise BadEvent("unopenable") from error
+    if received is not None:
+        store.keys.install_center_keys(received)
+        store.relock()
+        log.info("new center keys received")
 
 
 def _time(value: str | None) -> datetime | None:

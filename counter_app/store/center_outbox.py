@@ -3,8 +3,9 @@ stream, what this replica already applied (by idempotency key) and its stream po
 
 A change's center delivery is written in the same transaction as the change (beside its
 portal delivery in `outbox`); it leaves 'waiting' only after the stream acknowledged it.
-Payloads are the sealed domain event, sealed with the center's shared key and bound to the
-idempotency key, so the stream carries nothing readable.
+Payloads are the sealed domain event, bound to the idempotency key, so the stream carries
+nothing readable: a ticket's under the center's ticket key, a dossier's or a paper's under
+the personal key that only counters and hub nodes hold (store/center_keys.py).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class CenterOutbox:
     def append(
         self, *, key: str, entity: str, entity_id: str, op: str, payload: dict, at: datetime
     ) -> None:
-        sealed = self._store.crypto.seal(json.dumps(payload, ensure_ascii=False), key)
+        sealed = self._store.center_keys.seal_event(payload, key)
         self._store.conn.execute(
             "INSERT INTO center_outbox(idem_key, entity, entity_id, op, payload, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -100,7 +101,7 @@ class CenterOutbox:
         return None if row[0] is None else datetime.fromisoformat(row[0])
 
     def open_payload(self, key: str, sealed: str) -> dict[str, Any]:
-        return json.loads(self._store.crypto.open(sealed, key))
+        return json.loads(self._store.center_keys.open_event(sealed, key))
 
     # --- the replica: applied keys and the stream position, in the applier's transaction ---
 

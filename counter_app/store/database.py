@@ -17,6 +17,7 @@ from pathlib import Path
 from counter_app.core.crypto import FieldCrypto
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.store.center_keys import CenterKeys
 from counter_app.store.migrations import migrate
 
 STORE_FILE = "counter.db"
@@ -58,6 +59,8 @@ class Store:
         self.users = UserRepository(self)
         self.keys = KeyManager(self)
         self._crypto: FieldCrypto | None = None
+        self._center_keys: CenterKeys | None = None
+        self._keys_from = ""  # the sealed keyset the keys in use came from
         self._reseal_checked = False
         self.ratings = RatingRepository(self)
         self.pauses = PauseRepository(self)
@@ -80,6 +83,7 @@ class Store:
         """The unlocked field keys (from the OS keyring, the passphrase, or a demo key file)."""
         if self._crypto is None:
             self._crypto = self.keys.unlock()
+            self._center_keys, self._keys_from = self.keys.unlocked()
             self._reseal_checked = False
         if not self._reseal_checked and not self.conn.in_transaction:
             self._reseal_checked = True
@@ -111,6 +115,22 @@ class Store:
 
     def relock(self) -> None:
         self._crypto = None
+
+    @property
+    def center_keys(self) -> CenterKeys:
+        """The center's keys this station's role holds (store/center_keys.py)."""
+        _ = self.crypto
+        assert self._center_keys is not None
+        return self._center_keys
+
+    def refresh_keys(self) -> bool:
+        """Read the keys again when another process changed them (a rotation at the hub,
+        a grant applied by this station's other window); True when they changed."""
+        info = self.settings.get("keys")
+        if self._crypto is None or info is None or self._keys_from == info["keyset"]["sealed"]:
+            return False
+        self.relock()
+        return True
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:

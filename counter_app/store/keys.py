@@ -4,6 +4,10 @@ Layout in settings["keys"]: a keyset (index key + sealing keys by id) sealed und
 wrapping key W; W itself is wrapped once per way in: the OS keyring (DPAPI on Windows), the
 admin's passphrase, the recovery code shown once at init, or (demo stores only) a key file.
 Rotation re-seals the keyset under the same W, so every way in keeps working.
+
+In a center the keyset also holds the center's keys this station's role receives (entry
+"center", see store/center_keys.py): a kiosk or a board gets a keyset of its own and only
+the ticket keys; counters and hub nodes share the center's sealing keys.
 """
 
 from __future__ import annotations
@@ -18,13 +22,19 @@ from typing import TYPE_CHECKING
 from counter_app.core import crypto
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
+from counter_app.store.center_keys import CenterKeys, install_keys
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
 
 KEYRING_SERVICE = "counter-app"
 DEMO_KEY_FILE = "demo-store.key"
-_UNLOCKED: dict[str, crypto.FieldCrypto] = {}  # per process: scrypt runs once per store
+# per process, by store uid: scrypt runs once per store. The wrapping key is kept so that
+# keys received later (a center's rotation) are sealed in without asking for the passphrase
+# again; the unlocked keys are kept with the sealed keyset they came from, so a keyset that
+# another process changed is read again.
+_UNLOCKED: dict[str, tuple[str, crypto.FieldCrypto, CenterKeys]] = {}
+_WRAPPING: dict[str, bytes] = {}
 
 register(
     {
@@ -107,14 +117,16 @@ class KeyManager:
     ) -> str:
         """Make the keys inside the caller's transaction; return the one-time recovery code.
 
-        `keyset` is a center's shared keyset, received at enrolment: every station of a
-        center seals and indexes with the same keys (so one station's sealed rows are
-        another's), each under its own ways in."""
+        `keyset` is what a station of a center receives at enrolment for its role: counters
+        and hub nodes seal and index with the center's keys (so one station's sealed rows
+        are another's), each under its own ways in; a kiosk or a board receives only the
+        center's ticket keys and makes its own store keys here."""
         w = crypto.new_master_key()
-        keyset = keyset or {
+        keyset = {
             "index": _b64(crypto.new_master_key()),
             "seal": {"k1": _b64(crypto.new_master_key())},
             "current": "k1",
+            **(keyset or {}),
         }
         store_uid = secrets.token_hex(8)
         recovery = crypto.new_recovery_code()
@@ -135,10 +147,10 @@ class KeyManager:
             wraps["passphrase"] = _wrap_with_secret(w, passphrase, "passphrase")
         elif "os" not in wraps and not demo:
             raise DomainError("crypto.no_passphrase")
-        self._store.settings.set(
-            "keys", {"uid": store_uid, "wraps": wraps, "keyset": self._seal_keyset(keyset, w)}
-        )
-        self._remember(store_uid, keyset)
+        info = {"uid": store_uid, "wraps": wraps, "keyset": self._seal_keyset(keyset, w)}
+        self._store.settings.set("keys", info)
+        _WRAPPING[store_uid] = w
+        self._remember(info, keyset)
         return recovery
 
     def ensure_created(self) -> None:
@@ -155,13 +167,27 @@ class KeyManager:
         info = self._store.settings.get("keys")
         if info is None:
             raise DomainError("crypto.locked")
-        if info["uid"] in _UNLOCKED:
-            return _UNLOCKED[info["uid"]]
+        cached = _UNLOCKED.get(info["uid"])
+        if cached is not None and cached[0] == info["keyset"]["sealed"]:
+            return cached[1]
         w = self._wrapping_key(info, passphrase, recovery)
         keyset = json.loads(crypto.unwrap(info["keyset"], w, label="keyset"))
-        return self._remember(info["uid"], keyset)
+        return self._remember(info, keyset)
+
+    def unlocked(self) -> tuple[CenterKeys, str]:
+        """Right after unlock(): the center's keys this station holds, and the sealed
+        keyset they were opened from (to notice another process's change)."""
+        sealed, _, center = _UNLOCKED[self._store.settings.get("keys")["uid"]]
+        return center, sealed
 
     def _wrapping_key(self, info: dict, passphrase: str | None, recovery: str | None) -> bytes:
+        if passphrase is None and recovery is None and info["uid"] in _WRAPPING:
+            return _WRAPPING[info["uid"]]
+        w = self._open_wrapping_key(info, passphrase, recovery)
+        _WRAPPING[info["uid"]] = w
+        return w
+
+    def _open_wrapping_key(self, info: dict, passphrase: str | None, recovery: str | None):
         wraps = info["wraps"]
         if recovery:
             code = crypto.normalise_recovery_code(recovery)
@@ -193,9 +219,7 @@ class KeyManager:
         new_id = f"k{max(int(k[1:]) for k in keyset['seal']) + 1}"
         keyset["seal"][new_id] = _b64(crypto.new_master_key())
         keyset["current"] = new_id
-        info["keyset"] = self._seal_keyset(keyset, w)
-        self._store.settings.set("keys", info)
-        self._remember(info["uid"], keyset)
+        self._replace(info, keyset, w)
         return new_id
 
     def drop_old_seal_keys(self, *, passphrase: str | None = None) -> None:
@@ -203,20 +227,40 @@ class KeyManager:
         w = self._wrapping_key(info, passphrase, None)
         keyset = json.loads(crypto.unwrap(info["keyset"], w, label="keyset"))
         keyset["seal"] = {keyset["current"]: keyset["seal"][keyset["current"]]}
+        self._replace(info, keyset, w)
+
+    def replace_keyset(self, keyset: dict) -> None:
+        """Inside the caller's transaction: the hub's keyset after a center-wide rotation."""
+        info = self._store.settings.get("keys")
+        self._replace(info, keyset, self._wrapping_key(info, None, None))
+
+    def install_center_keys(self, received: dict) -> None:
+        """Inside the caller's transaction: the keys a rotation sent to this station (a
+        grant), added to those it holds; the old ones stay (the stream keeps old events)."""
+        info = self._store.settings.get("keys")
+        w = self._wrapping_key(info, None, None)
+        keyset = json.loads(crypto.unwrap(info["keyset"], w, label="keyset"))
+        self._replace(info, install_keys(keyset, received), w)
+
+    def _replace(self, info: dict, keyset: dict, w: bytes) -> None:
         info["keyset"] = self._seal_keyset(keyset, w)
         self._store.settings.set("keys", info)
-        self._remember(info["uid"], keyset)
+        self._remember(info, keyset)
 
     def _seal_keyset(self, keyset: dict, w: bytes) -> dict:
         return crypto.wrap(json.dumps(keyset).encode(), w, label="keyset")
 
-    def _remember(self, uid: str, keyset: dict) -> crypto.FieldCrypto:
+    def _remember(self, info: dict, keyset: dict) -> crypto.FieldCrypto:
         unlocked = crypto.FieldCrypto(
             key_id=keyset["current"],
             seal_keys={k: _unb64(v) for k, v in keyset["seal"].items()},
             index_key=crypto.derive(_unb64(keyset["index"]), "index"),
         )
-        _UNLOCKED[uid] = unlocked
+        _UNLOCKED[info["uid"]] = (
+            info["keyset"]["sealed"],
+            unlocked,
+            CenterKeys.from_keyset(keyset, unlocked),
+        )
         return unlocked
 
     def _data_dir(self) -> Path:
@@ -235,11 +279,12 @@ def unlock_keys_info(
         settings = None
 
     manager = KeyManager(_Detached())  # type: ignore[arg-type]
-    w = manager._wrapping_key(info, passphrase, recovery)
+    w = manager._open_wrapping_key(info, passphrase, recovery)
     keyset = json.loads(crypto.unwrap(info["keyset"], w, label="keyset"))
-    return manager._remember(info["uid"], keyset)
+    return manager._remember(info, keyset)
 
 
 def forget_unlocked_keys() -> None:
     """Drop the in-process key cache (tests of wrong passphrases; an idle lock)."""
     _UNLOCKED.clear()
+    _WRAPPING.clear()

@@ -2,8 +2,9 @@
 
 A blob is self-contained: its own random AES-GCM key, wrapped by the store's current
 sealing key (named by id), then the PDF sealed under it. The same bytes travel through the
-center's object store, so any station holding the center's keyset opens them and nothing
-else can. The paper id is bound into both seals: a blob renamed to another id does not open.
+center's object store, so any station holding the center's personal keys (counters and
+hub nodes, store/center_keys.py) opens them and nothing else can. The paper id is bound
+into both seals: a blob renamed to another id does not open.
 
 Writes go to a temporary file, are flushed to disk, renamed over the target and the folder
 is flushed too: a power cut leaves the old file or the new one, never half of either.

@@ -1,0 +1,26 @@
+"""What the center tests share: a hub running under `hub start` (real nats-server), and a
+station's own NATS credentials read from its store, as a thief of its data folder would."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app.center.lab import Center
+from counter_app.center.link import link_settings
+from counter_app.store import open_store
+
+
+@pytest.fixture
+def center(tmp_path):
+    c = Center(tmp_path)
+    c.start_hub()
+    yield c
+    c.close()
+
+
+def credentials(folder) -> dict:
+    store = open_store(folder)
+    try:
+        return link_settings(store)
+    finally:
+        store.close()
