@@ -76,14 +76,6 @@ online_inbox.accept_online(ctx, sys.argv[2])
 
 
 @pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
-
-
-@pytest.fixture
 def emulator(tmp_path):
     emu = MotcuaEmulator(tmp_path / "motcua", reserved={AGENCY: OFFLINE_BLOCK}).start()
     yield emu
