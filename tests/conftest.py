@@ -106,3 +106,15 @@ def qapp():
     from counter_app.qt_process import qt_application
 
     return qt_application()
+
+
+@pytest.fixture
+def center(tmp_path):
+    """A center of real processes: a hub (nats-server under `hub start`) in tmp_path, its
+    stations joined by the test (counter_app/center/lab.py)."""
+    from counter_app.center.lab import Center
+
+    c = Center(tmp_path)
+    c.start_hub()
+    yield c
+    c.close()

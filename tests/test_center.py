@@ -5,20 +5,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from counter_app.center.lab import Center, cli, cli_json
 from counter_app.store import open_store
 from sync.emulator import Faults, PortalEmulator
 from sync.testing import admin
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def _replica(data_dir):

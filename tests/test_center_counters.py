@@ -4,17 +4,7 @@ as the same counter. Real nats-server under `hub start`, real station processes.
 
 from __future__ import annotations
 
-import pytest
-
 from counter_app.center.lab import Center, cli, cli_json
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def _invite(center: Center, *more: str):

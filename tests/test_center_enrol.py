@@ -9,19 +9,9 @@ import base64
 import json
 import time
 
-import pytest
-
 from counter_app.center.enrol import CODE_PREFIX, read_code
 from counter_app.center.lab import Center, cli, cli_json
 from counter_app.store import open_store
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def _with_secret(code: str, secret: bytes) -> str:

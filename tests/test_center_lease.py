@@ -10,9 +10,7 @@ import subprocess
 import sys
 import time
 
-import pytest
-
-from counter_app.center.lab import Center, cli, cli_json
+from counter_app.center.lab import cli, cli_json
 from counter_app.center.link import CLAIM_LEASE
 
 # a counter process that claims the next ticket, says so, and is killed before it commits
@@ -43,14 +41,6 @@ actor = Actor("admin", Role.ADMIN)
 ctx = ServiceContext(store, system_now, station, actor, claims=ClaimThenHang())
 queue.call_next(ctx, counter=int(sys.argv[2]))
 """
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def test_a_counter_killed_between_claim_and_call_strands_nobody(center):

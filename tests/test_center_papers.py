@@ -8,19 +8,9 @@ import hashlib
 import re
 import time
 
-import pytest
-
-from counter_app.center.lab import Center, cli
+from counter_app.center.lab import cli
 from counter_app.store import open_store
 from tests.test_papers import text_page
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def _wait_for_file(folder, name: str, timeout: float = 30) -> bytes:

@@ -15,14 +15,6 @@ from counter_app.center.permissions import inbox_prefix
 from counter_app.store import open_store
 
 
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
-
-
 def _credentials(folder) -> dict:
     store = open_store(folder)
     try:

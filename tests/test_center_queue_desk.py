@@ -4,17 +4,7 @@ processes and a real nats-server, as in test_center.py."""
 
 from __future__ import annotations
 
-import pytest
-
-from counter_app.center.lab import Center, cli, cli_json
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
+from counter_app.center.lab import cli, cli_json
 
 
 def test_policy_pause_reason_and_named_transfer_cross_the_center(center):

@@ -9,19 +9,9 @@ import asyncio
 import json
 import random
 
-import pytest
-
 from counter_app.center.lab import Center, cli, cli_json
 from counter_app.center.link import STREAM, link_settings
 from counter_app.store import open_store
-
-
-@pytest.fixture
-def center(tmp_path):
-    c = Center(tmp_path)
-    c.start_hub()
-    yield c
-    c.close()
 
 
 def _credentials(folder) -> dict:
