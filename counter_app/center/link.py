@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from counter_app.center.applier import APPLY_BATCH, Delivered, Stored, apply_batch
+from counter_app.center.follow import Follower
 from counter_app.center.permissions import (
     CLAIMS_BUCKET,
     PAPERS_BUCKET,
@@ -27,15 +29,12 @@ from counter_app.center.permissions import (
     inbox_prefix,
     may_publish,
 )
-from counter_app.center.screening import SUBJECT_PREFIX, publisher_of, screen, subject_for
+from counter_app.center.screening import SUBJECT_PREFIX, subject_for
 from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
-from counter_app.core.roles import Actor, Role
-from counter_app.services.context import ServiceContext
 from counter_app.services.queue import CLAIM_LEASE_SECONDS
-from counter_app.services.replica import BadEvent, apply_center_event
 from counter_app.services.station import Station
 from counter_app.store import Store
 
@@ -46,8 +45,6 @@ log = logging.getLogger(__name__)
 # a board (nats-server refuses them too: center/permissions.py).
 PAPER_ROLES = frozenset({"counter", "hub", "all-in-one"})
 KEEP_PAPERS_BATCH = 20  # the hub's copies fetched per turn, so a backlog never stalls a turn
-CENTER_ACTOR = Actor("center", Role.ADMIN)
-APPLY_BATCH = 200
 # A claim holds its ticket this long unless the call event follows (a counter killed
 # between its claim and its call strands nobody): the server drops the claim by itself.
 CLAIM_LEASE = float(CLAIM_LEASE_SECONDS)
@@ -58,14 +55,6 @@ DIRECT_GET_MAX = 16  # fewer new events than this are read one by one, without a
 
 register(
     {
-        "center.revoked": {
-            "vi": "Máy này đã bị thu hồi khỏi trung tâm (lúc {at}) nên đã dừng làm việc với "
-            "hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại "
-            "bằng mã mới.",
-            "en": "This PC was revoked from the center (at {at}), so it stopped working on "
-            "the shared queue. Tell the administrator; to use it again it must join again "
-            "with a new code.",
-        },
         "center.outdated": {
             "vi": "Cảnh báo: máy này cần cập nhật phiên bản mới để làm việc với trung tâm "
             "(trung tâm dùng giao thức {center}, máy này {mine}). Đã làm việc trên dữ liệu "
@@ -97,7 +86,8 @@ def cut_off_message(lang: str, waiting: int, outdated: int | None = None) -> str
 class LinkReport:
     reachable: bool = False
     published: int = 0
-    applied: int = 0
+    applied: int = 0  # events that changed this replica
+    read: int = 0  # stream messages the catch-up read (none that were applied already)
     waiting: int = 0
     lag: int | None = None  # stream messages this replica has not applied yet
     double_calls: int = 0
@@ -182,24 +172,17 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
     )
 
 
+async def _settle() -> None:
+    """nats-py leaves a consumer's heartbeat watch running after its connection closed:
+    ended here, so a closing station's loop stops with nothing left pending."""
+    rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in rest:
+        task.cancel()
+    await asyncio.gather(*rest, return_exceptions=True)
+
+
 class OutdatedStation(Exception):
     """The center speaks a newer protocol than this station: it must be updated."""
-
-
-class _Delivered:
-    """A message from the ordered consumer, seen as the applier needs it."""
-
-    def __init__(self, msg) -> None:
-        self.headers, self.data, self.subject = msg.headers, msg.data, msg.subject
-        self.seq = msg.metadata.sequence.stream
-
-
-class _Stored:
-    """A message read directly by its stream sequence."""
-
-    def __init__(self, msg) -> None:
-        self.headers, self.data, self.seq = msg.headers, msg.data, msg.seq
-        self.subject = msg.subject
 
 
 class CenterLink:
@@ -224,6 +207,7 @@ class CenterLink:
         self._kv: Any = None
         self._cut: bool | None = None  # unknown until the first turn
         self._contact_written = 0.0
+        self._follower: Follower | None = None
 
     # ---- plain calls with a time bound ----
     def _run(self, coro, extra: float = 0.0):
@@ -232,6 +216,22 @@ class CenterLink:
 
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected
+
+    def follow(self, on_applied: Callable[[int], None]) -> bool:
+        """After a turn that reached the center: have the stream pushed from here on and
+        applied as it arrives; `on_applied(changed)` is called on the link's thread. The
+        turns go on as a safety net (and to publish); False when it could not start."""
+        if self._follower is None:
+            self._follower = Follower(self, on_applied)
+        try:
+            self._run(self._follower.start())
+            return True
+        except Exception as error:  # the next turn tries again
+            log.info("center push not started: %s", type(error).__name__)
+            return False
+
+    def following(self) -> bool:
+        return self._follower is not None and self._follower.alive()
 
     def sync(self, *, publish: bool = True, apply: bool = True) -> LinkReport:
         # A cluster that lost a node elects new leaders within seconds: a station that
@@ -278,6 +278,8 @@ class CenterLink:
         except Exception as error:
             log.info("claim not possible: %s", type(error).__name__)
             self._drop()
+            if refused_login(error):  # revoked, not cut off: it calls no ticket at all
+                raise DomainError("center.revoked", at=f"{self._now():%H:%M %d/%m/%Y}") from None
             return None
 
     def fetch_paper(self, paper_id: str) -> bytes | None:
@@ -292,9 +294,14 @@ class CenterLink:
             return None
 
     def close(self) -> None:
+        if self._follower is not None:
+            with contextlib.suppress(Exception):  # its store closes with it in any case
+                self._run(self._follower.close())
         if self._nc is not None:
             with contextlib.suppress(Exception):  # closing a dead link: nothing to save
                 self._run(self._nc.close())
+        with contextlib.suppress(Exception):
+            self._run(_settle())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=2)
 
@@ -467,7 +474,7 @@ class CenterLink:
             return
         if last - position <= DIRECT_GET_MAX:  # a few new events: fetch them one by one
             msgs = [await self._js.get_msg(STREAM, seq) for seq in range(position + 1, last + 1)]
-            report.applied += self._apply_batch([_Stored(m) for m in msgs])
+            self._applied([Stored(m) for m in msgs], report)
             report.lag = 0
             return
         sub = await self._js.subscribe(
@@ -483,61 +490,18 @@ class CenterLink:
             while position < last:
                 msg = await sub.next_msg(timeout=self.timeout)
                 position = msg.metadata.sequence.stream
-                batch.append(_Delivered(msg))
+                batch.append(Delivered(msg))
                 if len(batch) >= APPLY_BATCH:
-                    report.applied += self._apply_batch(batch)
+                    self._applied(batch, report)
                     batch = []
-            report.applied += self._apply_batch(batch)
+            self._applied(batch, report)
         finally:
             await sub.unsubscribe()
         report.lag = 0
 
-    def _apply_batch(self, batch: list) -> int:
-        if not batch:
-            return 0
-        ctx = ServiceContext(self.store, self.clock, self.station, CENTER_ACTOR)
-        changed = 0
-        with self.store.transaction():
-            for msg in batch:
-                changed += self._apply_one(ctx, msg)
-        return changed
-
-    def _apply_one(self, ctx: ServiceContext, msg) -> bool:
-        """One message inside the batch's transaction, in a savepoint: a bad one is rolled
-        back alone and set aside, and the position moves past it."""
-        headers = msg.headers or {}
-        key = headers.get("Nats-Msg-Id", "")
-        reason = screen(msg.subject, key, len(msg.data))
-        if reason is None:
-            conn = self.store.conn
-            conn.execute("SAVEPOINT event")
-            try:
-                changed = apply_center_event(
-                    ctx,
-                    key=key,
-                    stream_seq=msg.seq,
-                    entity=headers.get("Entity", ""),
-                    entity_id=headers.get("Entity-Id", ""),
-                    op=headers.get("Op", ""),
-                    sealed=msg.data.decode("ascii"),
-                )
-                conn.execute("RELEASE event")
-                return changed
-            except Exception as error:  # junk, a forgery, a rule broken: never a stop
-                conn.execute("ROLLBACK TO event")
-                conn.execute("RELEASE event")
-                reason = error.reason if isinstance(error, BadEvent) else "rule"
-                if isinstance(error, UnicodeDecodeError):
-                    reason = "unopenable"
-        log.warning("center event at %s set aside: %s", msg.seq, reason)
-        self.store.center.set_aside(
-            stream_seq=msg.seq,
-            publisher=publisher_of(msg.subject),
-            origin=key.rsplit(":", 1)[0][:80],
-            reason=reason,
-            at=self._now(),
-        )
-        return False
+    def _applied(self, batch: list, report: LinkReport) -> None:
+        report.read += len(batch)
+        report.applied += apply_batch(self.store, self.station, self.clock, batch)[1]
 
     def _now(self) -> datetime:
         return vn_time(self.clock())

@@ -168,6 +168,17 @@ class StationStatusBar(QStatusBar):
         """A station of a center says plainly whether it is cut off, since when, and that
         it goes on working."""
         self.center.show()
+        if state.revoked_at is not None:  # not a cut: the hub removed this PC, it stopped
+            self.center.setText(
+                self.tr("⛔ Máy này đã bị thu hồi khỏi trung tâm lúc {at}: đã dừng làm việc "
+                        "với hàng chờ chung").format(at=_clock(state.revoked_at))
+            )  # fmt: skip
+            self.center.setToolTip(
+                self.tr("Quản trị viên đã thu hồi máy này khỏi trung tâm. Hãy báo quản trị "
+                        "viên; muốn dùng lại, máy phải tham gia lại bằng mã mới.")
+            )  # fmt: skip
+            self.center.setStyleSheet("color: #b00020; font-weight: bold;")
+            return
         if state.reachable:
             self.center.setText(self.tr("● Đã nối trung tâm"))
             self.center.setStyleSheet("color: #1b7f3b;")
