@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from PySide6.QtCore import Qt
 
 from counter_app.center.lab import cli, stream_counts
 from counter_app.center.link import CenterLink
 from counter_app.core.clock import system_now
+from counter_app.core.errors import DomainError
 from counter_app.core.roles import Actor, Role
+from counter_app.services import queue
 from counter_app.services.station import load_station
 from counter_app.store import open_store
 from counter_app.ui.counter import CounterWidget
@@ -150,5 +153,8 @@ def test_a_revoked_station_s_windows_say_so(qtbot, qapp, center):
     qtbot.keyClick(counter, Qt.Key_F2)  # the same truth as the command line: it stopped
     assert "Máy này đã bị thu hồi khỏi trung tâm" in counter.view.message.text()
     assert counter.current is None
+    with pytest.raises(DomainError) as refused:  # a kiosk's ticket too: no shared write
+        queue.take_ticket(session.ctx(), group="A")
+    assert refused.value.code == "center.revoked"
     assert store.query_one("SELECT count(*) FROM center_outbox")[0] == outbox
     _close(session, store, counter, bar)

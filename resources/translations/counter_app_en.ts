@@ -517,6 +517,10 @@
         <translation>Counter {n}: {state}</translation>
     </message>
     <message>
+        <source>Màn hình này đã bị thu hồi khỏi trung tâm nên không còn hiện số được gọi. Hãy báo quản trị viên.</source>
+        <translation>This screen was revoked from the center, so it no longer shows the numbers called. Tell the administrator.</translation>
+    </message>
+    <message>
         <source>Tạm nghỉ ({reason})</source>
         <translation>Paused ({reason})</translation>
     </message>
@@ -2519,6 +2523,14 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Ổ đĩa chứa dữ liệu sắp đầy. Hãy giải phóng chỗ trống (xóa tệp không cần, chuyển bản sao lưu cũ sang ổ khác) trước khi ổ đầy.</source>
         <translation>The disk holding the data is nearly full. Free some space (delete files you do not need, move old backups to another drive) before it fills up.</translation>
+    </message>
+    <message>
+        <source>⛔ Máy này đã bị thu hồi khỏi trung tâm lúc {at}: đã dừng làm việc với hàng chờ chung</source>
+        <translation>⛔ This PC was revoked from the center at {at}: it stopped working on the shared queue</translation>
+    </message>
+    <message>
+        <source>Quản trị viên đã thu hồi máy này khỏi trung tâm. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại bằng mã mới.</source>
+        <translation>The administrator revoked this PC from the center. Tell the administrator; to use it again it must join again with a new code.</translation>
     </message>
     <message>
         <source>Máy in giấy tờ: {name}</source>
