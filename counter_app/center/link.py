@@ -30,7 +30,6 @@ from counter_app.center.permissions import (
     may_publish,
 )
 from counter_app.center.screening import SUBJECT_PREFIX, subject_for
-from counter_app.center.tls import client_context
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
@@ -151,6 +150,11 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
     options say; a counter must not wait a minute to learn that the hub is off."""
     import nats
 
+    tls = None
+    if ca:  # the certificate maker's imports cost a one-shot command 0.1 s: only with TLS
+        from counter_app.center.tls import client_context
+
+        tls = client_context(ca)
     for url in urls:  # a cluster's nodes in turn: the first that answers serves
         if await _answers(url, timeout):
             break
@@ -166,7 +170,7 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
             max_reconnect_attempts=0,
             error_cb=_quiet,
             inbox_prefix=inbox_prefix(user).encode(),
-            tls=client_context(ca) if ca else None,
+            tls=tls,
         ),
         timeout * 2,
     )
@@ -333,16 +337,17 @@ class CenterLink:
         if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
             report.outdated = announced
             raise OutdatedStation(announced)
+        # the stream's end: what it held, or further where this turn's publishing took it
+        # (the acknowledgements name their positions: no second round trip to ask)
+        last = info.state.last_seq
         if publish:
-            await self._publish(report)
+            last = max(last, await self._publish(report))
         if apply:
-            await self._apply(report)
+            await self._apply(report, last)
             if self.station.role == "hub":
                 await self._keep_papers()
         else:
-            if publish:  # what it published moved the stream's end
-                info = await self._js.stream_info(STREAM)
-            report.lag = max(0, info.state.last_seq - self.store.center.position())
+            report.lag = max(0, last - self.store.center.position())
 
     async def _claim(self, name: str, owner: str) -> bool:
         from nats.js.errors import KeyWrongLastSequenceError
@@ -379,11 +384,13 @@ class CenterLink:
         report.double_calls += 1
         log.warning("ticket called by two counters (cut off, or a lapsed claim)")
 
-    async def _publish(self, report: LinkReport) -> None:
+    async def _publish(self, report: LinkReport) -> int:
+        """Publish what waits, in order; the stream position of the last acknowledgement."""
+        last = 0
         while True:
             waiting = self.store.center.waiting(APPLY_BATCH)
             if not waiting:
-                return
+                return last
             acked: list[str] = []
             kept = [
                 item.idem_key for item in waiting if not may_publish(self.station.role, item.op)
@@ -399,7 +406,7 @@ class CenterLink:
                     await self._confirm_claim(item, report)
                 if item.op == "paper.attach":  # the file first: whoever sees the row finds it
                     await self._put_paper(item.entity_id)
-                await self._js.publish(
+                ack = await self._js.publish(
                     subject_for(self.settings["user"], item.op),
                     item.sealed.encode("ascii"),
                     headers={
@@ -411,6 +418,7 @@ class CenterLink:
                     },
                 )
                 acked.append(item.idem_key)
+                last = max(last, ack.seq)
             # acknowledged: only now are the deliveries done, one commit for the batch (a
             # kill before it publishes them again; the stream and every receiver drop the
             # repeats by key)
@@ -463,11 +471,11 @@ class CenterLink:
                 continue
             files.write(paper_id, blob)
 
-    async def _apply(self, report: LinkReport) -> None:
+    async def _apply(self, report: LinkReport, last: int) -> None:
+        """Catch up to `last` from the stored position: what is applied already (by the
+        push, or an earlier turn) is never read again."""
         from nats.js.api import ConsumerConfig, DeliverPolicy
 
-        info = await self._js.stream_info(STREAM)
-        last = info.state.last_seq
         position = self.store.center.position()
         report.lag = max(0, last - position)
         if last <= position:
