@@ -5,8 +5,10 @@ An ordered push consumer (nats-py's `ordered_consumer=True`: flow control, heart
 and a new consumer from the last sequence seen after any gap) starts just past the
 position this station stored, on the link's connection and event loop. Its messages are
 applied in batches through center/applier.py with a store connection of its own (the
-link's store belongs to the thread that calls the link), and `on_applied` is told how many
-changed the replica: the windows turn that into a Qt signal for their own thread.
+link's store belongs to the thread that calls the link), on a thread of its own: waiting
+for SQLite's write lock (a clerk's call holds it while it claims through the center) must
+never hold up the loop that carries the claim. `on_applied` is told how many changed the
+replica: the windows turn that into a Qt signal for their own thread.
 
 Whatever goes wrong here (the connection drops, the store is busy) only stops the push:
 the link's next turn catches up from the stored position and starts it again.
@@ -18,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,7 @@ class Follower:
         self._nc: Any = None
         self._sub: Any = None
         self._task: asyncio.Task | None = None
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="center-push")
 
     def alive(self) -> bool:
         return (
@@ -58,15 +62,13 @@ class Follower:
             return
         await self.stop()
         if self.store is None:
-            from counter_app.store import open_store
-
-            self.store = open_store(Path(link.store.path).parent)
+            self.store = await self._on_thread(_open, Path(link.store.path).parent)
         arrivals: asyncio.Queue = asyncio.Queue()
 
         async def arrived(msg) -> None:
             arrivals.put_nowait(msg)
 
-        position = self.store.center.position()
+        position = await self._on_thread(self.store.center.position)
         self._sub = await link._js.subscribe(
             f"{SUBJECT_PREFIX}.>",
             stream=STREAM,
@@ -89,7 +91,9 @@ class Follower:
                 batch.append(Delivered(arrivals.get_nowait()))
             self.received += len(batch)
             try:
-                applied, changed = apply_batch(self.store, link.station, link.clock, batch)
+                applied, changed = await self._on_thread(
+                    apply_batch, self.store, link.station, link.clock, batch
+                )
             except Exception as error:  # busy or closing: the next turn catches up
                 log.info("pushed events not applied: %s", type(error).__name__)
                 return  # not alive any more: the link's next turn follows again
@@ -109,5 +113,15 @@ class Follower:
     async def close(self) -> None:
         await self.stop()
         if self.store is not None:
-            self.store.close()
+            await self._on_thread(self.store.close)
             self.store = None
+        self._thread.shutdown(wait=False)
+
+    def _on_thread(self, work, *args):
+        return asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
+
+
+def _open(folder: Path):
+    from counter_app.store import open_store
+
+    return open_store(folder)
