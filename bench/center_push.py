@@ -105,17 +105,23 @@ def kiosk_to_counter(kiosk, desk, pushed: Pushed, n: int) -> list[float]:
     return times
 
 
-def board_calls(desk, board_store, pushed: Pushed, n: int) -> list[float]:
-    times = []
+def board_calls(desk, board_store, pushed: Pushed, n: int) -> tuple[list[float], dict]:
+    """Each call's time to the board, and the median of its three parts: the call itself
+    (claim and commit), its publishing, and the push to the board's replica."""
+    times, parts = [], {"call": [], "publish": [], "push": []}
     for _ in range(n):
         pushed.event.clear()
         t0 = time.perf_counter()
         ticket = queue.call_next(desk.ctx, counter=desk.counter, current_outcome=TicketState.DONE)
+        t1 = time.perf_counter()
         desk.link.sync(apply=False)
+        t2 = time.perf_counter()
         uid = desk.store.tickets.uid_of(ticket.id)
         at = pushed.wait_for(lambda u=uid: _called(board_store, u))
         times.append(at - t0)
-    return times
+        for name, took in (("call", t1 - t0), ("publish", t2 - t1), ("push", at - t2)):
+            parts[name].append(took)
+    return times, {f"{k}_p50_ms": round(statistics.median(v) * 1e3, 1) for k, v in parts.items()}
 
 
 def _has(store, uid: str) -> bool:
