@@ -147,6 +147,7 @@ def test_a_revoked_station_s_windows_say_so(qtbot, qapp, center):
     qtbot.waitUntil(lambda: "đã bị thu hồi khỏi trung tâm" in bar.center.text(), timeout=20_000)
     assert "Mất kết nối" not in bar.center.text()
     assert "tham gia lại bằng mã mới" in bar.center.toolTip()
+    assert bar.currentMessage().startswith("Máy này đã bị thu hồi khỏi trung tâm (lúc ")
     outbox = store.query_one("SELECT count(*) FROM center_outbox")[0]
     counter.activateWindow()
     qtbot.waitUntil(counter.isActiveWindow)

@@ -2460,6 +2460,14 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
         <translation>The portal did not accept these records; they are not resent automatically. Click to see why and what to do.</translation>
     </message>
     <message>
+        <source>⛔ Máy này đã bị thu hồi khỏi trung tâm ({at})</source>
+        <translation>⛔ This PC was revoked from the center ({at})</translation>
+    </message>
+    <message>
+        <source>Quản trị viên đã thu hồi máy này khỏi trung tâm; máy đã dừng làm việc với hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại bằng mã mới.</source>
+        <translation>The administrator revoked this PC from the center; it stopped working on the shared queue. Tell the administrator; to use it again it must join again with a new code.</translation>
+    </message>
+    <message>
         <source>○ Mất kết nối trung tâm từ {since}</source>
         <translation>○ Cut off from the center since {since}</translation>
     </message>
@@ -2523,14 +2531,6 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Ổ đĩa chứa dữ liệu sắp đầy. Hãy giải phóng chỗ trống (xóa tệp không cần, chuyển bản sao lưu cũ sang ổ khác) trước khi ổ đầy.</source>
         <translation>The disk holding the data is nearly full. Free some space (delete files you do not need, move old backups to another drive) before it fills up.</translation>
-    </message>
-    <message>
-        <source>⛔ Máy này đã bị thu hồi khỏi trung tâm lúc {at}: đã dừng làm việc với hàng chờ chung</source>
-        <translation>⛔ This PC was revoked from the center at {at}: it stopped working on the shared queue</translation>
-    </message>
-    <message>
-        <source>Quản trị viên đã thu hồi máy này khỏi trung tâm. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại bằng mã mới.</source>
-        <translation>The administrator revoked this PC from the center. Tell the administrator; to use it again it must join again with a new code.</translation>
     </message>
     <message>
         <source>Máy in giấy tờ: {name}</source>
