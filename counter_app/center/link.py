@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from counter_app.center.applier import APPLY_BATCH, Delivered, Stored, apply_batch
 from counter_app.center.claims import (
     ONLINE_DECISIONS,
     claim,
@@ -25,6 +26,7 @@ from counter_app.center.claims import (
     online_key,
     ticket_key,
 )
+from counter_app.center.follow import Follower
 from counter_app.center.permissions import (
     CLAIMS_BUCKET,
     PAPERS_BUCKET,
@@ -33,14 +35,10 @@ from counter_app.center.permissions import (
     inbox_prefix,
     may_publish,
 )
-from counter_app.center.screening import SUBJECT_PREFIX, publisher_of, screen, subject_for
-from counter_app.center.tls import client_context
+from counter_app.center.screening import SUBJECT_PREFIX, subject_for
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
-from counter_app.core.roles import Actor, Role
-from counter_app.services.context import ServiceContext
-from counter_app.services.replica import BadEvent, apply_center_event
 from counter_app.services.station import Station
 from counter_app.store import Store
 
@@ -51,8 +49,6 @@ log = logging.getLogger(__name__)
 # a board (nats-server refuses them too: center/permissions.py).
 PAPER_ROLES = frozenset({"counter", "hub", "all-in-one"})
 KEEP_PAPERS_BATCH = 20  # the hub's copies fetched per turn, so a backlog never stalls a turn
-CENTER_ACTOR = Actor("center", Role.ADMIN)
-APPLY_BATCH = 200
 # A claim holds its ticket this long unless the call event follows (a counter killed
 # between its claim and its call strands nobody): the server drops the claim by itself.
 CONTACT_EVERY = 30.0
@@ -62,14 +58,6 @@ DIRECT_GET_MAX = 16  # fewer new events than this are read one by one, without a
 
 register(
     {
-        "center.revoked": {
-            "vi": "Máy này đã bị thu hồi khỏi trung tâm (lúc {at}) nên đã dừng làm việc với "
-            "hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại "
-            "bằng mã mới.",
-            "en": "This PC was revoked from the center (at {at}), so it stopped working on "
-            "the shared queue. Tell the administrator; to use it again it must join again "
-            "with a new code.",
-        },
         "center.outdated": {
             "vi": "Cảnh báo: máy này cần cập nhật phiên bản mới để làm việc với trung tâm "
             "(trung tâm dùng giao thức {center}, máy này {mine}). Đã làm việc trên dữ liệu "
@@ -101,7 +89,8 @@ def cut_off_message(lang: str, waiting: int, outdated: int | None = None) -> str
 class LinkReport:
     reachable: bool = False
     published: int = 0
-    applied: int = 0
+    applied: int = 0  # events that changed this replica
+    read: int = 0  # stream messages the catch-up read (none that were applied already)
     waiting: int = 0
     lag: int | None = None  # stream messages this replica has not applied yet
     double_calls: int = 0
@@ -161,6 +150,11 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
     options say; a counter must not wait a minute to learn that the hub is off."""
     import nats
 
+    tls = None
+    if ca:  # the certificate maker's imports cost a one-shot command 0.1 s: only with TLS
+        from counter_app.center.tls import client_context
+
+        tls = client_context(ca)
     for url in urls:  # a cluster's nodes in turn: the first that answers serves
         if await _answers(url, timeout):
             break
@@ -176,30 +170,23 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
             max_reconnect_attempts=0,
             error_cb=_quiet,
             inbox_prefix=inbox_prefix(user).encode(),
-            tls=client_context(ca) if ca else None,
+            tls=tls,
         ),
         timeout * 2,
     )
 
 
+async def _settle() -> None:
+    """nats-py leaves a consumer's heartbeat watch running after its connection closed:
+    ended here, so a closing station's loop stops with nothing left pending."""
+    rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in rest:
+        task.cancel()
+    await asyncio.gather(*rest, return_exceptions=True)
+
+
 class OutdatedStation(Exception):
     """The center speaks a newer protocol than this station: it must be updated."""
-
-
-class _Delivered:
-    """A message from the ordered consumer, seen as the applier needs it."""
-
-    def __init__(self, msg) -> None:
-        self.headers, self.data, self.subject = msg.headers, msg.data, msg.subject
-        self.seq = msg.metadata.sequence.stream
-
-
-class _Stored:
-    """A message read directly by its stream sequence."""
-
-    def __init__(self, msg) -> None:
-        self.headers, self.data, self.seq = msg.headers, msg.data, msg.seq
-        self.subject = msg.subject
 
 
 class CenterLink:
@@ -224,6 +211,7 @@ class CenterLink:
         self._kv: Any = None
         self._cut: bool | None = None  # unknown until the first turn
         self._contact_written = 0.0
+        self._follower: Follower | None = None
 
     # ---- plain calls with a time bound ----
     def _run(self, coro, extra: float = 0.0):
@@ -232,6 +220,22 @@ class CenterLink:
 
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected
+
+    def follow(self, on_applied: Callable[[int], None]) -> bool:
+        """After a turn that reached the center: have the stream pushed from here on and
+        applied as it arrives; `on_applied(changed)` is called on the link's thread. The
+        turns go on as a safety net (and to publish); False when it could not start."""
+        if self._follower is None:
+            self._follower = Follower(self, on_applied)
+        try:
+            self._run(self._follower.start())
+            return True
+        except Exception as error:  # the next turn tries again
+            log.info("center push not started: %s", type(error).__name__)
+            return False
+
+    def following(self) -> bool:
+        return self._follower is not None and self._follower.alive()
 
     def sync(self, *, publish: bool = True, apply: bool = True) -> LinkReport:
         # A cluster that lost a node elects new leaders within seconds: a station that
@@ -288,6 +292,8 @@ class CenterLink:
         except Exception as error:
             log.info("claim not possible: %s", type(error).__name__)
             self._drop()
+            if refused_login(error):  # revoked, not cut off: it calls no ticket at all
+                raise DomainError("center.revoked", at=f"{self._now():%H:%M %d/%m/%Y}") from None
             return None
 
     def fetch_paper(self, paper_id: str) -> bytes | None:
@@ -302,9 +308,14 @@ class CenterLink:
             return None
 
     def close(self) -> None:
+        if self._follower is not None:
+            with contextlib.suppress(Exception):  # its store closes with it in any case
+                self._run(self._follower.close())
         if self._nc is not None:
             with contextlib.suppress(Exception):  # closing a dead link: nothing to save
                 self._run(self._nc.close())
+        with contextlib.suppress(Exception):
+            self._run(_settle())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=2)
 
@@ -336,16 +347,17 @@ class CenterLink:
         if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
             report.outdated = announced
             raise OutdatedStation(announced)
+        # the stream's end: what it held, or further where this turn's publishing took it
+        # (the acknowledgements name their positions: no second round trip to ask)
+        last = info.state.last_seq
         if publish:
-            await self._publish(report)
+            last = max(last, await self._publish(report))
         if apply:
-            await self._apply(report)
+            await self._apply(report, last)
             if self.station.role == "hub":
                 await self._keep_papers()
         else:
-            if publish:  # what it published moved the stream's end
-                info = await self._js.stream_info(STREAM)
-            report.lag = max(0, info.state.last_seq - self.store.center.position())
+            report.lag = max(0, last - self.store.center.position())
 
     async def _claim(self, key: str, owner: str) -> bool:
         await self._connect()
@@ -368,11 +380,13 @@ class CenterLink:
             report.double_decisions += 1
             log.warning("online dossier decided at two counters (a lapsed claim)")
 
-    async def _publish(self, report: LinkReport) -> None:
+    async def _publish(self, report: LinkReport) -> int:
+        """Publish what waits, in order; the stream position of the last acknowledgement."""
+        last = 0
         while True:
             waiting = self.store.center.waiting(APPLY_BATCH)
             if not waiting:
-                return
+                return last
             acked: list[str] = []
             kept = [
                 item.idem_key for item in waiting if not may_publish(self.station.role, item.op)
@@ -388,7 +402,7 @@ class CenterLink:
                     await self._confirm_claim(item, report)
                 if item.op == "paper.attach":  # the file first: whoever sees the row finds it
                     await self._put_paper(item.entity_id)
-                await self._js.publish(
+                ack = await self._js.publish(
                     subject_for(self.settings["user"], item.op),
                     item.sealed.encode("ascii"),
                     headers={
@@ -400,6 +414,7 @@ class CenterLink:
                     },
                 )
                 acked.append(item.idem_key)
+                last = max(last, ack.seq)
             # acknowledged: only now are the deliveries done, one commit for the batch (a
             # kill before it publishes them again; the stream and every receiver drop the
             # repeats by key)
@@ -452,18 +467,18 @@ class CenterLink:
                 continue
             files.write(paper_id, blob)
 
-    async def _apply(self, report: LinkReport) -> None:
+    async def _apply(self, report: LinkReport, last: int) -> None:
+        """Catch up to `last` from the stored position: what is applied already (by the
+        push, or an earlier turn) is never read again."""
         from nats.js.api import ConsumerConfig, DeliverPolicy
 
-        info = await self._js.stream_info(STREAM)
-        last = info.state.last_seq
         position = self.store.center.position()
         report.lag = max(0, last - position)
         if last <= position:
             return
         if last - position <= DIRECT_GET_MAX:  # a few new events: fetch them one by one
             msgs = [await self._js.get_msg(STREAM, seq) for seq in range(position + 1, last + 1)]
-            report.applied += self._apply_batch([_Stored(m) for m in msgs])
+            self._applied([Stored(m) for m in msgs], report)
             report.lag = 0
             return
         sub = await self._js.subscribe(
@@ -479,61 +494,18 @@ class CenterLink:
             while position < last:
                 msg = await sub.next_msg(timeout=self.timeout)
                 position = msg.metadata.sequence.stream
-                batch.append(_Delivered(msg))
+                batch.append(Delivered(msg))
                 if len(batch) >= APPLY_BATCH:
-                    report.applied += self._apply_batch(batch)
+                    self._applied(batch, report)
                     batch = []
-            report.applied += self._apply_batch(batch)
+            self._applied(batch, report)
         finally:
             await sub.unsubscribe()
         report.lag = 0
 
-    def _apply_batch(self, batch: list) -> int:
-        if not batch:
-            return 0
-        ctx = ServiceContext(self.store, self.clock, self.station, CENTER_ACTOR)
-        changed = 0
-        with self.store.transaction():
-            for msg in batch:
-                changed += self._apply_one(ctx, msg)
-        return changed
-
-    def _apply_one(self, ctx: ServiceContext, msg) -> bool:
-        """One message inside the batch's transaction, in a savepoint: a bad one is rolled
-        back alone and set aside, and the position moves past it."""
-        headers = msg.headers or {}
-        key = headers.get("Nats-Msg-Id", "")
-        reason = screen(msg.subject, key, len(msg.data))
-        if reason is None:
-            conn = self.store.conn
-            conn.execute("SAVEPOINT event")
-            try:
-                changed = apply_center_event(
-                    ctx,
-                    key=key,
-                    stream_seq=msg.seq,
-                    entity=headers.get("Entity", ""),
-                    entity_id=headers.get("Entity-Id", ""),
-                    op=headers.get("Op", ""),
-                    sealed=msg.data.decode("ascii"),
-                )
-                conn.execute("RELEASE event")
-                return changed
-            except Exception as error:  # junk, a forgery, a rule broken: never a stop
-                conn.execute("ROLLBACK TO event")
-                conn.execute("RELEASE event")
-                reason = error.reason if isinstance(error, BadEvent) else "rule"
-                if isinstance(error, UnicodeDecodeError):
-                    reason = "unopenable"
-        log.warning("center event at %s set aside: %s", msg.seq, reason)
-        self.store.center.set_aside(
-            stream_seq=msg.seq,
-            publisher=publisher_of(msg.subject),
-            origin=key.rsplit(":", 1)[0][:80],
-            reason=reason,
-            at=self._now(),
-        )
-        return False
+    def _applied(self, batch: list, report: LinkReport) -> None:
+        report.read += len(batch)
+        report.applied += apply_batch(self.store, self.station, self.clock, batch)[1]
 
     def _now(self) -> datetime:
         return vn_time(self.clock())

@@ -105,12 +105,11 @@ class CliState:
     def refuse_if_revoked(self) -> None:
         """A station the hub revoked learns it at its first contact and stops: no ticket
         issued or called as if it were merely cut off."""
-        revoked_at = self.store().center.get_state("revoked_at")
-        if revoked_at:
-            from datetime import datetime
+        from counter_app.services.context import revoked_error
 
-            at = datetime.fromisoformat(revoked_at).strftime("%H:%M %d/%m/%Y")
-            raise DomainError("center.revoked", at=at)
+        revoked = revoked_error(self.store())
+        if revoked is not None:
+            raise revoked
 
     def require(self, permission: Permission) -> ServiceContext:
         """Log in and check a permission, for a command that calls no service that would."""

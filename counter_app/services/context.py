@@ -10,10 +10,34 @@ from typing import Protocol
 from counter_app.core.calendar import WorkingCalendar
 from counter_app.core.catalogue import Catalogue
 from counter_app.core.clock import check_clock, vn_time
-from counter_app.core.errors import ClockError, NotFound
+from counter_app.core.errors import ClockError, DomainError, NotFound
+from counter_app.core.messages import register
 from counter_app.core.roles import Actor
 from counter_app.services.station import Station
 from counter_app.store import Store
+
+register(
+    {
+        "center.revoked": {
+            "vi": "Máy này đã bị thu hồi khỏi trung tâm (lúc {at}) nên đã dừng làm việc với "
+            "hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại "
+            "bằng mã mới.",
+            "en": "This PC was revoked from the center (at {at}), so it stopped working on "
+            "the shared queue. Tell the administrator; to use it again it must join again "
+            "with a new code.",
+        },
+    }
+)
+
+
+def revoked_error(store: Store) -> DomainError | None:
+    """The hub revoked this station (its link learned it at a contact and recorded it):
+    the command line, the windows and every write refuse with the same sentence."""
+    revoked_at = store.center.get_state("revoked_at")
+    if not revoked_at:
+        return None
+    at = datetime.fromisoformat(revoked_at).strftime("%H:%M %d/%m/%Y")
+    return DomainError("center.revoked", at=at)
 
 
 class TicketClaims(Protocol):
@@ -89,6 +113,10 @@ class ServiceContext:
         to_portal = portal and self.station.syncs_portal
         if payload is None or not (to_portal or self.station.in_center):
             return None
+        if self.station.in_center and self.station.role != "hub":
+            revoked = revoked_error(self.store)
+            if revoked is not None:  # nothing shared is written that could never go out
+                raise revoked
         key = self.store.outbox.new_key(self.station.id)
         delivery = {"entity": entity, "entity_id": entity_id, "op": action, "payload": payload}
         if to_portal:

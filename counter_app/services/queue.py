@@ -18,7 +18,7 @@ from counter_app.core.wait import (
     open_counters,
 )
 from counter_app.services import queue_desk
-from counter_app.services.context import ServiceContext
+from counter_app.services.context import ServiceContext, revoked_error
 from counter_app.services.events import ticket_event
 from counter_app.services.queue_desk import current_policy
 
@@ -223,6 +223,9 @@ def _claim_first(ctx: ServiceContext, order: list[Ticket], counter: int) -> Tick
         if not order:
             raise DomainError("queue.empty")
         return order[0]
+    revoked = revoked_error(ctx.store)
+    if revoked is not None:  # not cut off: the hub removed this station, it calls nobody
+        raise revoked
     owner = f"{ctx.station.id}/{counter}"
     for ticket in order:
         won = ctx.claims.claim(ctx.store.tickets.claim_name(ticket.id), owner)

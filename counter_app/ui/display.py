@@ -74,6 +74,10 @@ class DisplayWidget(QWidget):
         self._clock.timeout.connect(self._tick)
         session.ticket_called.connect(lambda _t: self.refresh())
         session.queue_changed.connect(self.refresh)  # calls made at other PCs of a center
+        self._revoked = ""  # the hub revoked this PC: said on the board instead of calls
+        watch = session.center()  # a board of a center follows the others' calls
+        if watch is not None:
+            watch.state_changed.connect(self._show_center)
         self._tick()
         self.refresh()
 
@@ -115,7 +119,19 @@ class DisplayWidget(QWidget):
         )
         self.view.set_states(text)
 
+    def _show_center(self, state) -> None:
+        """Revoked by the hub, the board hears no more calls: it says so where the calls
+        were, so nobody waits for a number it will never show."""
+        if state.revoked_at is None or self._revoked:
+            return
+        self._revoked = self.tr("Màn hình này đã bị thu hồi khỏi trung tâm nên không còn "
+                                "hiện số được gọi. Hãy báo quản trị viên.")  # fmt: skip
+        self.call.setText(self._revoked)
+        self.view.set_waiting(self._revoked)
+
     def refresh(self) -> None:
+        if self._revoked:
+            return
         try:
             ctx = self._session.kiosk_ctx()
             snap = gateway.snapshot(ctx)

@@ -65,6 +65,7 @@ class Session(QObject):
         self._claims = None
         self._closed = False
         self._notifying = False
+        self._from_center = False
         self.queue_changed.connect(lambda: self._legacy(TICKETS))
         self.dossiers_changed.connect(lambda: self._legacy(DOSSIERS))
         self.settings_changed.connect(lambda: self._legacy(SETTINGS))
@@ -83,6 +84,8 @@ class Session(QObject):
                     signal.emit()
         finally:
             self._notifying = False
+        if self._center is not None and not self._from_center:
+            self._center.publish_soon()  # this station's own change: the center hears it now
 
     def _legacy(self, changes: Changes) -> None:
         if not self._notifying:  # a window emitted an old signal itself
@@ -131,7 +134,11 @@ class Session(QObject):
 
     def _center_changed(self, _count: int) -> None:
         """Other stations' tickets, calls and dossiers, applied by the center link."""
-        self.notify(TICKETS | DOSSIERS)
+        self._from_center = True
+        try:
+            self.notify(TICKETS | DOSSIERS)
+        finally:
+            self._from_center = False
 
     def close(self) -> None:
         """Stop the background threads (the window is closing)."""

@@ -188,6 +188,20 @@ class StationStatusBar(QStatusBar):
         """A station of a center says plainly whether it is cut off, since when, and that
         it goes on working."""
         self.center.show()
+        if state.revoked_at is not None:  # not a cut: the hub removed this PC, it stopped
+            self.center.setText(
+                self.tr("⛔ Máy này đã bị thu hồi khỏi trung tâm ({at})").format(
+                    at=_clock(state.revoked_at)
+                )
+            )
+            self.center.setToolTip(
+                self.tr("Quản trị viên đã thu hồi máy này khỏi trung tâm; máy đã dừng làm "
+                        "việc với hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy "
+                        "phải tham gia lại bằng mã mới.")
+            )  # fmt: skip
+            self.center.setStyleSheet("color: #b00020; font-weight: bold;")
+            self._say_revoked()
+            return
         if state.reachable:
             self.center.setText(self.tr("● Đã nối trung tâm"))
             self.center.setStyleSheet("color: #1b7f3b;")
@@ -198,6 +212,15 @@ class StationStatusBar(QStatusBar):
             + self.tr(" · %Ln bản ghi chờ gửi", "", state.waiting)
         )
         self.center.setStyleSheet("color: #b00020; font-weight: bold;")
+
+    def _say_revoked(self) -> None:
+        """The command line's own sentence, in the bar until another message replaces it."""
+        from counter_app.services.context import revoked_error
+        from counter_app.ui.i18n import error_text
+
+        revoked = revoked_error(self._session.store)
+        if revoked is not None:
+            self.showMessage(error_text(revoked))
 
     def _portal_known(self) -> bool:
         return bool((self._session.store.settings.get("sync", {}) or {}).get("portal_url"))

@@ -517,6 +517,10 @@
         <translation>Counter {n}: {state}</translation>
     </message>
     <message>
+        <source>Màn hình này đã bị thu hồi khỏi trung tâm nên không còn hiện số được gọi. Hãy báo quản trị viên.</source>
+        <translation>This screen was revoked from the center, so it no longer shows the numbers called. Tell the administrator.</translation>
+    </message>
+    <message>
         <source>Tạm nghỉ ({reason})</source>
         <translation>Paused ({reason})</translation>
     </message>
@@ -2701,6 +2705,14 @@ Then press &quot;Try again&quot;, or print on another printer, or show the citiz
     <message>
         <source>Cổng không nhận các bản ghi này; chúng không được gửi lại tự động. Bấm để xem lý do và việc cần làm.</source>
         <translation>The portal did not accept these records; they are not resent automatically. Click to see why and what to do.</translation>
+    </message>
+    <message>
+        <source>⛔ Máy này đã bị thu hồi khỏi trung tâm ({at})</source>
+        <translation>⛔ This PC was revoked from the center ({at})</translation>
+    </message>
+    <message>
+        <source>Quản trị viên đã thu hồi máy này khỏi trung tâm; máy đã dừng làm việc với hàng chờ chung. Hãy báo quản trị viên; muốn dùng lại, máy phải tham gia lại bằng mã mới.</source>
+        <translation>The administrator revoked this PC from the center; it stopped working on the shared queue. Tell the administrator; to use it again it must join again with a new code.</translation>
     </message>
     <message>
         <source>○ Mất kết nối trung tâm từ {since}</source>

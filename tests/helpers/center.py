@@ -12,6 +12,8 @@ from counter_app.store import open_store
 
 @pytest.fixture
 def center(tmp_path):
+    """A center of real processes: a hub (nats-server under `hub start`) in tmp_path, its
+    stations joined by the test (counter_app/center/lab.py)."""
     c = Center(tmp_path)
     c.start_hub()
     yield c

@@ -1,0 +1,100 @@
+"""Stream messages applied to a station's replica, in batches, from wherever they came.
+
+Two readers feed it: the catch-up of a link's turn (direct gets, or an ordered consumer
+from the stored position) and the push that follows the stream as it grows
+(center/follow.py). Each batch is one transaction that reads the stored position first and
+skips every message at or below it, so whichever reader comes second applies nothing twice
+and moves nothing back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from counter_app.center.screening import publisher_of, screen
+from counter_app.core.clock import vn_time
+from counter_app.core.roles import Actor, Role
+from counter_app.services.context import ServiceContext
+from counter_app.services.replica import BadEvent, apply_center_event
+from counter_app.services.station import Station
+from counter_app.store import Store
+
+log = logging.getLogger(__name__)
+
+CENTER_ACTOR = Actor("center", Role.ADMIN)
+APPLY_BATCH = 200
+
+
+class Delivered:
+    """A message from an ordered consumer, seen as the applier needs it."""
+
+    def __init__(self, msg) -> None:
+        self.headers, self.data, self.subject = msg.headers, msg.data, msg.subject
+        self.seq = msg.metadata.sequence.stream
+
+
+class Stored:
+    """A message read directly by its stream sequence."""
+
+    def __init__(self, msg) -> None:
+        self.headers, self.data, self.seq = msg.headers, msg.data, msg.seq
+        self.subject = msg.subject
+
+
+def apply_batch(
+    store: Store, station: Station, clock: Callable[[], datetime], batch: list
+) -> tuple[int, int]:
+    """(messages applied, of which changed this replica). Messages at or below the stored
+    position were applied already (by the other reader) and are not looked at again."""
+    if not batch:
+        return 0, 0
+    ctx = ServiceContext(store, clock, station, CENTER_ACTOR)
+    applied = changed = 0
+    with store.transaction():
+        position = store.center.position()
+        for msg in batch:
+            if msg.seq <= position:
+                continue
+            changed += _apply_one(ctx, msg)
+            applied += 1
+    return applied, changed
+
+
+def _apply_one(ctx: ServiceContext, msg) -> bool:
+    """One message inside the batch's transaction, in a savepoint: a bad one is rolled
+    back alone and set aside, and the position moves past it."""
+    headers = msg.headers or {}
+    key = headers.get("Nats-Msg-Id", "")
+    reason = screen(msg.subject, key, len(msg.data))
+    if reason is None:
+        conn = ctx.store.conn
+        conn.execute("SAVEPOINT event")
+        try:
+            changed = apply_center_event(
+                ctx,
+                key=key,
+                stream_seq=msg.seq,
+                entity=headers.get("Entity", ""),
+                entity_id=headers.get("Entity-Id", ""),
+                op=headers.get("Op", ""),
+                sealed=msg.data.decode("ascii"),
+            )
+            conn.execute("RELEASE event")
+            return changed
+        except Exception as error:  # junk, a forgery, a rule broken: never a stop
+            conn.execute("ROLLBACK TO event")
+            conn.execute("RELEASE event")
+            reason = error.reason if isinstance(error, BadEvent) else "rule"
+            if isinstance(error, UnicodeDecodeError):
+                reason = "unopenable"
+    log.warning("center event at %s set aside: %s", msg.seq, reason)
+    ctx.store.center.set_aside(
+        stream_seq=msg.seq,
+        publisher=publisher_of(msg.subject),
+        origin=key.rsplit(":", 1)[0][:80],
+        reason=reason,
+        at=vn_time(ctx.clock()),
+    )
+    return False

@@ -1,0 +1,127 @@
+"""The center stream pushed to a station as it grows, so its windows show another PC's
+ticket or call within a fraction of a second instead of at the next poll.
+
+An ordered push consumer (nats-py's `ordered_consumer=True`: flow control, heartbeats,
+and a new consumer from the last sequence seen after any gap) starts just past the
+position this station stored, on the link's connection and event loop. Its messages are
+applied in batches through center/applier.py with a store connection of its own (the
+link's store belongs to the thread that calls the link), on a thread of its own: waiting
+for SQLite's write lock (a clerk's call holds it while it claims through the center) must
+never hold up the loop that carries the claim. `on_applied` is told how many changed the
+replica: the windows turn that into a Qt signal for their own thread.
+
+Whatever goes wrong here (the connection drops, the store is busy) only stops the push:
+the link's next turn catches up from the stored position and starts it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from counter_app.center.applier import APPLY_BATCH, Delivered, apply_batch
+from counter_app.center.permissions import STREAM
+from counter_app.center.screening import SUBJECT_PREFIX
+
+log = logging.getLogger(__name__)
+
+
+class Follower:
+    def __init__(self, link, on_applied: Callable[[int], None]) -> None:
+        self.link = link
+        self.on_applied = on_applied
+        self.store: Any = None
+        self.received = 0  # messages pushed to this station
+        self.applied = 0  # of those, applied here (not already by a catch-up)
+        self._nc: Any = None
+        self._sub: Any = None
+        self._task: asyncio.Task | None = None
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="center-push")
+
+    def alive(self) -> bool:
+        return (
+            self._sub is not None
+            and self._nc is not None
+            and self._nc.is_connected
+            and self._task is not None
+            and not self._task.done()
+        )
+
+    async def start(self) -> None:
+        """On the link's loop, after a turn that reached the center: follow from the
+        stored position on the link's current connection (again, if it changed)."""
+        from nats.js.api import ConsumerConfig, DeliverPolicy
+
+        link = self.link
+        if self.alive() and self._nc is link._nc:
+            return
+        await self.stop()
+        if self.store is None:
+            self.store = await self._on_thread(_open, Path(link.store.path).parent)
+        arrivals: asyncio.Queue = asyncio.Queue()
+
+        async def arrived(msg) -> None:
+            arrivals.put_nowait(msg)
+
+        position = await self._on_thread(self.store.center.position)
+        self._sub = await link._js.subscribe(
+            f"{SUBJECT_PREFIX}.>",
+            stream=STREAM,
+            cb=arrived,
+            ordered_consumer=True,
+            config=ConsumerConfig(
+                deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=position + 1
+            ),
+        )
+        self._nc = link._nc
+        self._task = asyncio.create_task(self._drain(arrivals))
+
+    async def _drain(self, arrivals: asyncio.Queue) -> None:
+        """Apply what arrived, everything waiting at once in one transaction: a burst costs
+        one commit, a single call one commit as soon as it lands."""
+        link = self.link
+        while True:
+            batch = [Delivered(await arrivals.get())]
+            while len(batch) < APPLY_BATCH and not arrivals.empty():
+                batch.append(Delivered(arrivals.get_nowait()))
+            self.received += len(batch)
+            try:
+                applied, changed = await self._on_thread(
+                    apply_batch, self.store, link.station, link.clock, batch
+                )
+            except Exception as error:  # busy or closing: the next turn catches up
+                log.info("pushed events not applied: %s", type(error).__name__)
+                return  # not alive any more: the link's next turn follows again
+            self.applied += applied
+            if changed:
+                self.on_applied(changed)
+
+    async def stop(self) -> None:
+        sub, task = self._sub, self._task
+        self._sub = self._task = self._nc = None
+        if task is not None:
+            task.cancel()
+        if sub is not None:
+            with contextlib.suppress(Exception):  # a dead connection took it already
+                await sub.unsubscribe()
+
+    async def close(self) -> None:
+        await self.stop()
+        if self.store is not None:
+            await self._on_thread(self.store.close)
+            self.store = None
+        self._thread.shutdown(wait=False)
+
+    def _on_thread(self, work, *args):
+        return asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
+
+
+def _open(folder: Path):
+    from counter_app.store import open_store
+
+    return open_store(folder)
