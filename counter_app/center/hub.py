@@ -304,8 +304,10 @@ def _center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
 
 
 def stations(store: Store) -> list[dict]:
-    """Each station with its role and the time of the last event the hub applied from it."""
+    """Each station with its role, the time of the last event the hub applied from it, and
+    whether it was last seen speaking an older protocol (center/upgrade.py) since then."""
     hub = hub_settings(store)
+    outdated = hub.get("outdated", {})
     last = {
         r["origin"]: r["at"]
         for r in store.query(
@@ -336,6 +338,7 @@ def stations(store: Store) -> list[dict]:
                 "revoked_at": record["revoked_at"],
                 "last_event_at": contact,
                 "set_aside": set_aside.get(user, 0),
+                "outdated": bool(outdated.get(user) and outdated[user] > (contact or "")),
             }
         )
     return out
@@ -418,6 +421,7 @@ def merge_records(local: dict, remote: dict) -> dict:
             stations[user] = mine
             continue
         stations[user] = {
+            **mine,  # what an older record lacks (counters given at an upgrade) is kept
             **theirs,
             "joined_at": theirs["joined_at"] or mine["joined_at"],
             "revoked_at": theirs["revoked_at"] or mine["revoked_at"],

@@ -24,6 +24,7 @@ from counter_app.center.permissions import (
     PAPERS_BUCKET,
     PROTOCOL,
     STREAM,
+    client_name,
     inbox_prefix,
     may_publish,
 )
@@ -176,6 +177,7 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
             max_reconnect_attempts=0,
             error_cb=_quiet,
             inbox_prefix=inbox_prefix(user).encode(),
+            name=client_name(),  # announces this station's protocol to the hub
             tls=client_context(ca) if ca else None,
         ),
         timeout * 2,
