@@ -261,6 +261,9 @@ def test_a_running_center_of_the_previous_version_is_upgraded(tmp_path):
         cli(first, "center", "sync")
         cli(second, "center", "sync")  # updated: its waiting events go out now
         assert json_of(cli(second, "center", "status", "--json"))["waiting"] == 0
+        # it learnt its counter from the hub (it acted as any before): counter 2 only
+        other = cli(second, "queue", "call-next", "--counter", "1", check=False)
+        assert other.returncode != 0 and "không thuộc máy này" in other.stderr, other
         for station in (kiosk, first, third, center.hub_dir):
             cli(station, "center", "sync")
         hub_state = _replica(center.hub_dir)

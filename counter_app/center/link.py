@@ -30,6 +30,7 @@ from counter_app.center.permissions import (
 )
 from counter_app.center.screening import SUBJECT_PREFIX, publisher_of, screen, subject_for
 from counter_app.center.tls import client_context
+from counter_app.center.upgrade import learn_counters
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
@@ -329,6 +330,9 @@ class CenterLink:
         if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
             report.outdated = announced
             raise OutdatedStation(announced)
+        if self.station.role == "counter" and self.station.own_counters is None:
+            user, metadata = self.settings["user"], info.config.metadata
+            self.station = learn_counters(self.store, self.station, user, metadata)
         if publish:
             await self._publish(report)
         if apply:

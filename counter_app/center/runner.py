@@ -39,7 +39,12 @@ from counter_app.center.permissions import (
 )
 from counter_app.center.screening import SUBJECT_PREFIX
 from counter_app.center.tls import client_context
-from counter_app.center.upgrade import OldStationWatch, move_claims, upgrade_record
+from counter_app.center.upgrade import (
+    OldStationWatch,
+    announced_counters,
+    move_claims,
+    upgrade_record,
+)
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
@@ -85,11 +90,13 @@ async def _ensure_stream(js, config) -> None:
     except NotFoundError:
         await js.add_stream(config)
         return
-    if (info.config.metadata or {}).get("protocol") != config.metadata["protocol"]:
+    announced = info.config.metadata or {}  # nats-server adds keys of its own
+    if announced.get("protocol") != config.metadata["protocol"]:
         # the claims first: a hub killed in between moves them again at its next start
         with contextlib.suppress(BucketNotFoundError):
             moved = await move_claims(js)
             log.info("center upgraded: %d claims moved to this version's keys", moved)
+    if any(announced.get(k) != v for k, v in config.metadata.items()):
         await js.update_stream(config)
 
 
@@ -247,7 +254,10 @@ class Hub:
                         max_age=STREAM_MAX_AGE,
                         duplicate_window=DUPLICATE_WINDOW,
                         num_replicas=replicas,
-                        metadata={"protocol": str(PROTOCOL)},
+                        metadata={
+                            "protocol": str(PROTOCOL),
+                            "counters": announced_counters(self.store),
+                        },
                     ),
                 )
                 await js.create_key_value(

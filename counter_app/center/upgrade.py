@@ -12,8 +12,9 @@ The new hub brings that center over without losing an event:
   before, so a ticket called before the upgrade is never claimed again;
 - users: the server configuration is written again with each role's permissions; a
   counter station is given the counter numbers of the center (lowest free, in station
-  order) so that new stations get others; an invite still open carries a station's own
-  password in its code, which must not outlive it: it is withdrawn (invite again);
+  order) so that new stations get others, and learns them, once updated, from the stream's
+  metadata where the hub announces every station's numbers; an invite still open carries
+  a station's own password in its code, which must not outlive it: it is withdrawn;
 - a station still on the old version is refused by the permissions (it sees itself cut
   off and keeps its events); nats-server names it in its log, and the hub lists it as
   needing an update (`hub stations`), until an event from its new version arrives.
@@ -22,12 +23,18 @@ The new hub brings that center over without losing an event:
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from counter_app.center.permissions import CLAIMS_BUCKET
+from counter_app.services.station import Station
 from counter_app.store import Store
+
+log = logging.getLogger(__name__)
 
 LEGACY_CLAIM = re.compile(r"^t_([0-9a-f]{32})$")
 # nats-server's own log line for a refused subscribe or publish: the client's
@@ -66,6 +73,35 @@ def upgrade_record(store: Store, now: datetime) -> list[str]:
         if done:
             store.settings.set("hub", hub)
     return done
+
+
+def announced_counters(store: Store) -> str:
+    """Each live station's counter numbers, for the stream's metadata (not secret: the
+    board names them too)."""
+    hub = store.settings.get("hub")
+    numbers = {
+        user: record["counters"]
+        for user, record in sorted(hub["stations"].items())
+        if record.get("counters") and not record["revoked_at"]
+    }
+    return json.dumps(numbers, separators=(",", ":"))
+
+
+def learn_counters(store: Store, station: Station, user: str, metadata: dict | None) -> Station:
+    """A counter station enrolled before numbers were the center's acts as every counter;
+    once the hub announces its numbers it acts as those only, from then on."""
+    try:
+        own = json.loads((metadata or {}).get("counters", "{}")).get(user)
+    except (ValueError, AttributeError):
+        return station
+    if not own:
+        return station
+    with store.transaction():
+        data = store.settings.get("station")
+        data["own_counters"] = sorted(own)
+        store.settings.set("station", data)
+    log.info("this station acts as counter(s) %s, as the hub gave them", own)
+    return replace(station, own_counters=tuple(sorted(own)))
 
 
 async def move_claims(js) -> int:
