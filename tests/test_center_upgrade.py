@@ -18,6 +18,8 @@ import tarfile
 import time
 from pathlib import Path
 
+import pytest
+
 from counter_app.center.hub import hub_password
 from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port
 from counter_app.center.permissions import CLAIMS_BUCKET, PROTOCOL, STREAM
@@ -200,6 +202,8 @@ def _stream_protocol(center: Center) -> str:
     return asyncio.run(read())
 
 
+# two versions of the program run a day in some forty processes: minutes on a loaded PC
+@pytest.mark.timeout(900)
 def test_a_running_center_of_the_previous_version_is_upgraded(tmp_path):
     center = OldCenter(tmp_path, _old_code(tmp_path / "old-code"))
     center.start_old_hub()
