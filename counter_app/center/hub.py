@@ -271,7 +271,7 @@ def enrolment_package(
         id=f"{station_ctx.agency_code}/{record['number']}/{secrets.token_hex(4)}",
         number=record["number"],
         role=record["role"],
-        counters=_center_desks(station_ctx, record.get("counters", [])),
+        counters=center_desks(station_ctx, record.get("counters", [])),
         ticket_range=TicketRange(*record["tickets"]),
         dossier_block=SequenceBlock(*record["block"]),
         in_center=True,
@@ -294,7 +294,7 @@ def enrolment_package(
     return seal_package(package, secret=secret, invite=invite_id)
 
 
-def _center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
+def center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
     """Every counter of the center (for transfers and the board), with a station's own
     numbers added when the hub's list is shorter (they call every group)."""
     letters = tuple(sorted({g for d in hub.counters for g in d.groups}))

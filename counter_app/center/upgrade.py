@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from counter_app.center.hub import center_desks
 from counter_app.center.permissions import CLAIMS_BUCKET
 from counter_app.services.station import Station
 from counter_app.store import Store
@@ -96,12 +97,14 @@ def learn_counters(store: Store, station: Station, user: str, metadata: dict | N
         return station
     if not own:
         return station
+    learnt = replace(station, own_counters=tuple(sorted(own)), counters=center_desks(station, own))
     with store.transaction():
         data = store.settings.get("station")
-        data["own_counters"] = sorted(own)
+        settings = learnt.to_settings()
+        data.update(own_counters=settings["own_counters"], counters=settings["counters"])
         store.settings.set("station", data)
     log.info("this station acts as counter(s) %s, as the hub gave them", own)
-    return replace(station, own_counters=tuple(sorted(own)))
+    return learnt
 
 
 async def move_claims(js) -> int:
