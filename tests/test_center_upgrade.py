@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from counter_app.center.enrol import read_code
 from counter_app.center.hub import hub_password
 from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port
 from counter_app.center.permissions import CLAIMS_BUCKET, PROTOCOL, STREAM
@@ -182,6 +183,25 @@ def _claim_keys(center: Center) -> list[str]:
     return asyncio.run(read())
 
 
+def _login_refused(center: Center, user: str, password: str) -> bool:
+    import nats
+
+    from counter_app.center.link import refused_login
+
+    async def attempt() -> bool:
+        try:
+            nc = await nats.connect(
+                f"nats://127.0.0.1:{center.port}", user=user, password=password,
+                allow_reconnect=False, max_reconnect_attempts=0, connect_timeout=2,
+            )  # fmt: skip
+        except Exception as error:
+            return refused_login(error)
+        await nc.close()
+        return False
+
+    return asyncio.run(attempt())
+
+
 def _stream_protocol(center: Center) -> str:
     import nats
 
@@ -242,6 +262,10 @@ def test_a_running_center_of_the_previous_version_is_upgraded(tmp_path):
         before = _replica(center.hub_dir)
         old_claims = _claim_keys(center)
         assert old_claims and all(k.startswith("t_") for k in old_claims)
+        # an invite never used: its code holds the new station's own user and password
+        pending = center.run(center.hub_dir, "hub", "invite", "--role", "display", "--json",
+                             old=True)  # fmt: skip
+        pending = read_code(json_of(pending)["code"])
         center.stop_hub()
 
         # the hub PC is updated first: this version's hub starts over the same folder
@@ -259,6 +283,12 @@ def test_a_running_center_of_the_previous_version_is_upgraded(tmp_path):
         assert not status["linked"] and status["waiting"] == waiting, (refused, status)
         listed = cli(center.hub_dir, "hub", "stations").stdout
         assert "máy này cần cập nhật phiên bản" in listed, listed
+        # the old invite is withdrawn: its code's credentials no longer log in
+        assert _login_refused(center, pending["user"], pending["password"])
+        assert any(
+            r["station"] == pending["user"] and r["revoked_at"]
+            for r in cli_json(center.hub_dir, "hub", "stations")
+        )
 
         # a new station joins and converges; the updated old ones too
         third = center.join("c3", "counter")
