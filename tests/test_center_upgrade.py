@@ -23,7 +23,8 @@ import pytest
 from counter_app.center.enrol import read_code
 from counter_app.center.hub import hub_password
 from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port
-from counter_app.center.permissions import CLAIMS_BUCKET, PROTOCOL, STREAM
+from counter_app.center.permissions import PROTOCOL, STREAM
+from counter_app.center.upgrade import live_claims
 from counter_app.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,7 +162,6 @@ def _replica(data_dir: Path):
 
 def _claim_keys(center: Center) -> list[str]:
     import nats
-    from nats.js.errors import NoKeysError
 
     store = open_store(center.hub_dir)
     try:
@@ -172,11 +172,7 @@ def _claim_keys(center: Center) -> list[str]:
     async def read() -> list[str]:
         nc = await nats.connect(f"nats://127.0.0.1:{center.port}", user="hub", password=password)
         try:
-            kv = await nc.jetstream().key_value(CLAIMS_BUCKET)
-            try:
-                return sorted(await kv.keys())
-            except NoKeysError:
-                return []
+            return sorted(await live_claims(nc.jetstream()))
         finally:
             await nc.close()
 

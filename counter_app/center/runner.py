@@ -292,8 +292,9 @@ class Hub:
                     self.start_server()
                 elif self.write_config():
                     self.reload_server()
-                for user in self._old_stations.record(self.store, vn_time(system_now())):
-                    self.say(f"Trạm {user} dùng phiên bản cũ: máy này cần cập nhật phiên bản.")
+                with contextlib.suppress(Exception):  # a busy store: the station retries
+                    for user in self._old_stations.record(self.store, vn_time(system_now())):
+                        self.say(f"Trạm {user} dùng phiên bản cũ: máy này cần cập nhật phiên bản.")
                 await asyncio.get_running_loop().run_in_executor(None, link.sync)
                 await asyncio.sleep(1.0)
         finally:

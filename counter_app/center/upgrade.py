@@ -30,7 +30,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from counter_app.center.hub import center_desks
+from counter_app.center.hub import center_desks, hub_settings
 from counter_app.center.permissions import CLAIMS_BUCKET
 from counter_app.services.station import Station
 from counter_app.store import Store
@@ -52,7 +52,7 @@ def upgrade_record(store: Store, now: datetime) -> list[str]:
     """The hub's record brought to this version; returns what changed, for the console."""
     done: list[str] = []
     with store.transaction():
-        hub = store.settings.get("hub")
+        hub = hub_settings(store)
         taken = {n for r in hub["stations"].values() for n in r.get("counters", [])}
         for user, record in sorted(hub["stations"].items(), key=lambda kv: kv[1]["number"]):
             if "counters" in record:
@@ -79,7 +79,7 @@ def upgrade_record(store: Store, now: datetime) -> list[str]:
 def announced_counters(store: Store) -> str:
     """Each live station's counter numbers, for the stream's metadata (not secret: the
     board names them too)."""
-    hub = store.settings.get("hub")
+    hub = hub_settings(store)
     numbers = {
         user: record["counters"]
         for user, record in sorted(hub["stations"].items())
@@ -107,24 +107,37 @@ def learn_counters(store: Store, station: Station, user: str, metadata: dict | N
     return learnt
 
 
+async def live_claims(js) -> dict[str, bytes]:
+    """Every live claim by key, listed from the bucket stream's subjects (a key-value
+    watcher may end before the first entry on a busy server and say there are none)."""
+    from nats.js.errors import KeyDeletedError, KeyNotFoundError
+
+    claims = await js.key_value(CLAIMS_BUCKET)
+    prefix = f"$KV.{CLAIMS_BUCKET}."
+    info = await js.stream_info(f"KV_{CLAIMS_BUCKET}", subjects_filter=f"{prefix}>")
+    found = {}
+    for subject in sorted(info.state.subjects or {}):
+        key = subject.removeprefix(prefix)
+        try:
+            found[key] = (await claims.get(key)).value
+        except (KeyDeletedError, KeyNotFoundError):  # moved, or lapsed
+            continue
+    return found
+
+
 async def move_claims(js) -> int:
     """Each claim of the old layout copied under its new key, then removed: a copy that
     exists already (a hub killed part-way) is left as it is."""
-    from nats.js.errors import KeyWrongLastSequenceError, NoKeysError
+    from nats.js.errors import KeyWrongLastSequenceError
 
     claims = await js.key_value(CLAIMS_BUCKET)
-    try:
-        keys = await claims.keys()
-    except NoKeysError:
-        return 0
     moved = 0
-    for key in keys:
+    for key, value in (await live_claims(js)).items():
         legacy = LEGACY_CLAIM.match(key)
         if legacy is None:
             continue
-        entry = await claims.get(key)
         with contextlib.suppress(KeyWrongLastSequenceError):  # copied before a kill
-            await claims.create(f"t.{legacy.group(1)}", entry.value)
+            await claims.create(f"t.{legacy.group(1)}", value)
         await claims.purge(key)
         moved += 1
     return moved
@@ -165,7 +178,7 @@ class OldStationWatch:
             return []
         noted = []
         with store.transaction():
-            hub = store.settings.get("hub")
+            hub = hub_settings(store)
             outdated = hub.setdefault("outdated", {})
             for user in sorted(users):
                 if user not in hub["stations"]:
