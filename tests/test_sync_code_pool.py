@@ -279,3 +279,38 @@ def test_a_code_dated_another_day_is_kept_unused_and_never_served(
     assert receive(ctx, random.Random(7)).endswith("-20260429-0009000")
     row = store.query_one("SELECT day, state FROM code_pool WHERE source = 'server'")
     assert tuple(row) == ("2026-04-30", "unused")
+
+
+def test_a_dossier_received_yesterday_takes_no_code_of_today(
+    store, station, emulator, tmp_path, capsys
+):
+    """Codes carry their day: a dossier entered late with `--at` yesterday gets a code of
+    yesterday (the reserved block), and today's pool stays whole for today's citizens."""
+    from counter_app.cli.app import main
+    from counter_app.core.clock import system_now, vn_time
+
+    configure_motcua(store, emulator.url, cap=3)
+    emulator.state.set_faults(emulator.state.faults.__class__())
+    emulator.state.day = None  # the command line runs on today's real date
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "sync", "refill-codes"]) == 0
+    capsys.readouterr()
+    now = vn_time(system_now())
+    if now.hour == 23 and now.minute >= 58:  # yesterday 23:59 must stay within 24 hours
+        time.sleep(125)
+        now = vn_time(system_now())
+    today = now.date()
+    yesterday = today - timedelta(days=1)
+    received = [
+        "--data-dir", data, "dossier", "receive", "--documents", "all", "--procedure",
+        "1.001193", "--name", "Nguyễn Văn An", "--json",
+    ]  # fmt: skip
+    # late entry may go back 24 hours: the last minute of yesterday is always allowed
+    assert main([*received, "--at", f"{yesterday.isoformat()}T23:59"]) == 0
+    late = json.loads(capsys.readouterr().out)["code"]
+    assert f"-{yesterday:%Y%m%d}-" in late and store.code_pool.is_offline(late), late
+    assert main(["--data-dir", data, "sync", "code-pool", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["today_free"] == 3
+    assert main(received) == 0  # a dossier of today takes today's first code
+    now = json.loads(capsys.readouterr().out)["code"]
+    assert f"-{today:%Y%m%d}-" in now and not store.code_pool.is_offline(now), now

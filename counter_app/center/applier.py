@@ -31,7 +31,8 @@ class Delivered:
     """A message from an ordered consumer, seen as the applier needs it."""
 
     def __init__(self, msg) -> None:
-        self.headers, self.data, self.subject = msg.headers, msg.data, msg.subject
+        # an empty payload comes as None: set aside like any junk, never a TypeError
+        self.headers, self.data, self.subject = msg.headers, msg.data or b"", msg.subject
         self.seq = msg.metadata.sequence.stream
 
 
@@ -39,7 +40,7 @@ class Stored:
     """A message read directly by its stream sequence."""
 
     def __init__(self, msg) -> None:
-        self.headers, self.data, self.seq = msg.headers, msg.data, msg.seq
+        self.headers, self.data, self.seq = msg.headers, msg.data or b"", msg.seq
         self.subject = msg.subject
 
 

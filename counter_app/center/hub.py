@@ -292,7 +292,7 @@ def enrolment_package(
         id=f"{station_ctx.agency_code}/{record['number']}/{secrets.token_hex(4)}",
         number=record["number"],
         role=record["role"],
-        counters=_center_desks(station_ctx, record.get("counters", [])),
+        counters=center_desks(station_ctx, record.get("counters", [])),
         ticket_range=TicketRange(*record["tickets"]),
         dossier_block=SequenceBlock(*record["block"]),
         in_center=True,
@@ -316,7 +316,7 @@ def enrolment_package(
     return seal_package(package, secret=secret, invite=invite_id)
 
 
-def _center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
+def center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
     """Every counter of the center (for transfers and the board), with a station's own
     numbers added when the hub's list is shorter (they call every group)."""
     letters = tuple(sorted({g for d in hub.counters for g in d.groups}))
@@ -326,8 +326,10 @@ def _center_desks(hub: Station, own: list[int]) -> tuple[CounterDesk, ...]:
 
 
 def stations(store: Store) -> list[dict]:
-    """Each station with its role and the time of the last event the hub applied from it."""
+    """Each station with its role, the time of the last event the hub applied from it, and
+    whether it was last seen speaking an older protocol (center/upgrade.py) since then."""
     hub = hub_settings(store)
+    outdated = hub.get("outdated", {})
     last = {
         r["origin"]: r["at"]
         for r in store.query(
@@ -358,6 +360,7 @@ def stations(store: Store) -> list[dict]:
                 "revoked_at": record["revoked_at"],
                 "last_event_at": contact,
                 "set_aside": set_aside.get(user, 0),
+                "outdated": bool(outdated.get(user) and outdated[user] > (contact or "")),
             }
         )
     return out
@@ -440,6 +443,7 @@ def merge_records(local: dict, remote: dict) -> dict:
             stations[user] = mine
             continue
         stations[user] = {
+            **mine,  # what an older record lacks (counters given at an upgrade) is kept
             **theirs,
             # the same password either way: each node keeps its own sealing of it (a node
             # that rotated the keys sealed it again under the new hub key)

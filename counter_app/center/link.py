@@ -32,10 +32,12 @@ from counter_app.center.permissions import (
     PAPERS_BUCKET,
     PROTOCOL,
     STREAM,
+    client_name,
     inbox_prefix,
     may_publish,
 )
 from counter_app.center.screening import SUBJECT_PREFIX, subject_for
+from counter_app.center.upgrade import learn_counters
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import MESSAGES, register
@@ -170,6 +172,7 @@ async def connect(urls: list[str], user: str, password: str, timeout: float, ca:
             max_reconnect_attempts=0,
             error_cb=_quiet,
             inbox_prefix=inbox_prefix(user).encode(),
+            name=client_name(),  # announces this station's protocol to the hub
             tls=tls,
         ),
         timeout * 2,
@@ -347,6 +350,9 @@ class CenterLink:
         if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
             report.outdated = announced
             raise OutdatedStation(announced)
+        if self.station.role == "counter" and self.station.own_counters is None:
+            user, metadata = self.settings["user"], info.config.metadata
+            self.station = learn_counters(self.store, self.station, user, metadata)
         # the stream's end: what it held, or further where this turn's publishing took it
         # (the acknowledgements name their positions: no second round trip to ask)
         last = info.state.last_seq

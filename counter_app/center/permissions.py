@@ -38,6 +38,12 @@ ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def client_name() -> str:
+    """How this version names its NATS connections: nats-server shows the name in its log
+    and monitoring, so the hub tells a station of an older version (no name) apart."""
+    return f"counter-app/{PROTOCOL}"
+
+
 def inbox_prefix(user: str) -> str:
     return f"_INBOX_{user}"
 

@@ -32,9 +32,21 @@ from counter_app.center.hub import (
     server_config,
 )
 from counter_app.center.link import CenterLink
-from counter_app.center.permissions import CLAIMS_BUCKET, PAPERS_BUCKET, PROTOCOL, STREAM
+from counter_app.center.permissions import (
+    CLAIMS_BUCKET,
+    PAPERS_BUCKET,
+    PROTOCOL,
+    STREAM,
+    client_name,
+)
 from counter_app.center.screening import SUBJECT_PREFIX
 from counter_app.center.tls import client_context
+from counter_app.center.upgrade import (
+    OldStationWatch,
+    announced_counters,
+    move_claims,
+    upgrade_record,
+)
 from counter_app.core.clock import system_now, vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
@@ -73,14 +85,20 @@ def server_binary() -> str:
 async def _ensure_stream(js, config) -> None:
     """The center stream, made, or brought to this version's settings and protocol (a hub
     upgraded over a running center keeps its stream and its events)."""
-    from nats.js.errors import NotFoundError
+    from nats.js.errors import BucketNotFoundError, NotFoundError
 
     try:
         info = await js.stream_info(config.name)
     except NotFoundError:
         await js.add_stream(config)
         return
-    if (info.config.metadata or {}).get("protocol") != config.metadata["protocol"]:
+    announced = info.config.metadata or {}  # nats-server adds keys of its own
+    if announced.get("protocol") != config.metadata["protocol"]:
+        # the claims first: a hub killed in between moves them again at its next start
+        with contextlib.suppress(BucketNotFoundError):
+            moved = await move_claims(js)
+            log.info("center upgraded: %d claims moved to this version's keys", moved)
+    if any(announced.get(k) != v for k, v in config.metadata.items()):
         await js.update_stream(config)
 
 
@@ -107,6 +125,7 @@ class Hub:
         self.process: subprocess.Popen | None = None
         self._config = ""
         self._stop = False
+        self._old_stations = OldStationWatch(self.data_dir / "nats-server.log")
 
     def write_config(self) -> bool:
         self._write_tls_files()
@@ -159,6 +178,8 @@ class Hub:
     def run(self) -> None:
         # a service manager's stop (SIGTERM) ends like Ctrl+C: nats-server is stopped with us
         signal.signal(signal.SIGTERM, _interrupt)
+        for change in upgrade_record(self.store, vn_time(system_now())):
+            self.say(f"Nâng cấp trung tâm: {change}")
         self.start_server()
         try:
             asyncio.run(self._serve())
@@ -188,6 +209,7 @@ class Hub:
                     connect_timeout=1,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
+                    name=client_name(),
                     tls=client_context(ca) if ca else None,
                 )
                 break
@@ -234,7 +256,10 @@ class Hub:
                         max_age=STREAM_MAX_AGE,
                         duplicate_window=DUPLICATE_WINDOW,
                         num_replicas=replicas,
-                        metadata={"protocol": str(PROTOCOL)},
+                        metadata={
+                            "protocol": str(PROTOCOL),
+                            "counters": announced_counters(self.store),
+                        },
                     ),
                 )
                 await js.create_key_value(
@@ -270,6 +295,9 @@ class Hub:
                     self.start_server()
                 elif self.write_config():
                     self.reload_server()
+                with contextlib.suppress(Exception):  # a busy store: the station retries
+                    for user in self._old_stations.record(self.store, vn_time(system_now())):
+                        self.say(f"Trạm {user} dùng phiên bản cũ: máy này cần cập nhật phiên bản.")
                 await asyncio.get_running_loop().run_in_executor(None, link.sync)
                 await asyncio.sleep(1.0)
         finally:

@@ -192,6 +192,8 @@ def hub_stations(state: CliState, as_json: bool) -> None:
             else ("đã tham gia" if r["joined_at"] else "chờ tham gia")
         )
         bad = f"  {r['set_aside']} sự kiện bị bỏ qua" if r["set_aside"] else ""
+        if r["outdated"]:
+            bad += "  phiên bản cũ: máy này cần cập nhật phiên bản"
         click.echo(f"{r['station']}  {r['role']:<8} {status:<12} {r['last_event_at'] or '-'}{bad}")
     _echo_set_aside(state)
 
