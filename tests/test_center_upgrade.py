@@ -1,5 +1,5 @@
 """Upgrading a center that already runs: the version before permissions (protocol 1) runs
-a real day (its own code, taken from git history and run in subprocesses: hub, kiosk,
+a real day (its own code, unpacked from tests/data/center_protocol1.tar.xz and run in subprocesses: hub, kiosk,
 counters, a dossier, a station cut off with events waiting), then this version's hub
 starts over the same folder. Every ticket and dossier survives, a new station and an
 updated old one converge, and an old station is refused and loses nothing."""
@@ -7,7 +7,6 @@ updated old one converge, and an old station is refused and loses nothing."""
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 import signal
 import socket
@@ -27,24 +26,15 @@ from counter_app.center.permissions import PROTOCOL, STREAM
 from counter_app.center.upgrade import live_claims
 from counter_app.store import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-# the last commit before per-role permissions (e33fce3): protocol 1
-PROTOCOL_1 = "0ce91432e8286fe515625e0dc7fffda0a42f1814"
-OLD_PARTS = ("counter_app", "resources", "sync")
+# The program at protocol 1 (commit 0ce9143, the last before per-role permissions): its
+# counter_app, sync and the resources a station's commands read, as `git archive` gave them.
+# Kept as a file so the test needs no repository history (CI may check out main shallow).
+PROTOCOL_1_CODE = Path(__file__).resolve().parent / "data" / "center_protocol1.tar.xz"
 
 
 def _old_code(where: Path) -> Path:
-    """The program as it was at protocol 1, unpacked from git history."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", PROTOCOL_1, *OLD_PARTS],
-        capture_output=True,
-        check=False,
-    )
-    assert archive.returncode == 0, (
-        "the test needs the repository's history (a full clone): "
-        + archive.stderr.decode(errors="replace")
-    )
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+    """The program as it was at protocol 1, unpacked beside the test's center."""
+    with tarfile.open(PROTOCOL_1_CODE) as tar:
         tar.extractall(where, filter="data")
     return where
 
