@@ -79,7 +79,7 @@ def test_a_ticket_and_a_call_reach_other_windows_by_push(qtbot, qapp, center):
     watches = (desk.center(), board_session.center())
     turns = [_turns(w) for w in watches]
     for watch, made in zip(watches, turns, strict=True):  # caught up, then following
-        qtbot.waitUntil(lambda w=watch, m=made: bool(m) and w.link.following(), timeout=15_000)
+        qtbot.waitUntil(lambda w=watch, m=made: bool(m) and w.link.following(), timeout=30_000)
     first = [len(t) for t in turns]
 
     cli(kiosk, "ticket", "take", "--group", "A")
