@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -88,7 +89,7 @@ def _to_row(d: Dossier, station_id: str, fc: FieldCrypto) -> dict:
     }
 
 
-def _opener(row, fc: FieldCrypto):
+def _opener(row: dict, fc: FieldCrypto):
     def open_field(column: str, name: str | None = None) -> str:
         value = row[column] or ""
         if not value.startswith("e1:"):
@@ -98,14 +99,23 @@ def _opener(row, fc: FieldCrypto):
     return open_field
 
 
-def dossier_from_row(row, fc: FieldCrypto) -> Dossier:
+@functools.lru_cache(maxsize=4096)
+def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
+    """A checklist as stored: the same few hundred per procedure, read once (a search
+    opening 50 dossiers parsed 200 of them)."""
+    return tuple(
+        ReceivedDocument(name, DocumentForm(form), count, bool(received))
+        for name, form, count, received in json.loads(stored)
+    )
+
+
+def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
+    """A dossier from its stored row: a sqlite3.Row, or a dict (a row the center sent)."""
+    # A plain dict first: a sqlite3.Row finds a column by name by walking its columns.
+    row = stored if isinstance(stored, dict) else dict(zip(stored.keys(), stored, strict=True))
     open_field = _opener(row, fc)
     legacy = not (row["applicant_name"] or "").startswith("e1:")
     birth = open_field("birth_date")
-    documents = tuple(
-        ReceivedDocument(name, DocumentForm(form), count, bool(received))
-        for name, form, count, received in json.loads(row["documents"])
-    )
     return Dossier(
         code=row["code"],
         procedure_code=row["procedure_code"],
@@ -122,7 +132,7 @@ def dossier_from_row(row, fc: FieldCrypto) -> Dossier:
             birth_date=date.fromisoformat(birth) if birth else None,
             sex=open_field("sex"),
         ),
-        documents=documents,
+        documents=_documents(row["documents"]),
         sets=row["sets"],
         fee_vnd=row["fee_vnd"],
         return_method=ReturnMethod(row["return_method"]),

@@ -316,6 +316,13 @@ def m012_paper_uploads(conn: sqlite3.Connection) -> None:
     )
 
 
+def m015_name_index_merges_off_the_commit(conn: sqlite3.Connection) -> None:
+    """FTS5 merges its index segments inside the writing transaction by default: 400 pages
+    in one intake commit at 300,000 dossiers. Merges now run in small steps when the store
+    is quiet (store/upkeep.py); FTS5 keeps this setting in the index itself."""
+    conn.execute("INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES ('automerge', 0)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -329,6 +336,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m010_account_full_names,
     m011_papers,
     m012_paper_uploads,
+    m015_name_index_merges_off_the_commit,
 )
 
 
