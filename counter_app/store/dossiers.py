@@ -46,6 +46,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# The latest rows a name search looks in first (by_name): a few weeks of a busy center.
+WINDOW = 5000
 SEALED = ("applicant_name", "address", "email", "birth_date", "sex", "note")
 
 
@@ -257,15 +259,37 @@ class DossierRepository:
         tokens = self._store.crypto.query_tokens(text)
         if not tokens:
             return []
-        match = " AND ".join(f'"{t}"' for t in tokens)
-        # FTS5 stops at the limit in rowid order (the latest entered first); joining and
-        # sorting every match first took 80 ms for a common name over 300,000 dossiers.
+        found = self._latest_matches(" AND ".join(f'"{t}"' for t in tokens), limit)
+        if not found:
+            return []
         rows = self._store.query(
-            "SELECT * FROM dossiers WHERE rowid IN (SELECT rowid FROM dossiers_fts "
-            "WHERE dossiers_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY received_at DESC",
-            (match, limit),
+            f"SELECT * FROM dossiers WHERE rowid IN ({', '.join('?' * len(found))}) "
+            "ORDER BY received_at DESC",
+            found,
         )
         return [dossier_from_row(r, self._store.crypto) for r in rows]
+
+    def _latest_matches(self, match: str, limit: int) -> list[int]:
+        """The rowids of the `limit` latest entered dossiers matching, newest first.
+
+        FTS5 reads a long doclist backwards slowly (each seek decodes a whole page): "ORDER
+        BY rowid DESC LIMIT 50" for three common words took 15 ms at 1,000,000 dossiers.
+        Forwards, between two rowids, it seeks fast: so the latest `WINDOW` rows first, then
+        the rows before them in windows eight times wider each, until enough match.
+        """
+        high = self._store.query_one("SELECT max(rowid) FROM dossiers")[0] or 0
+        found: list[int] = []
+        span = WINDOW
+        while len(found) < limit and high > 0:
+            low = max(high - span, 0)
+            rows = self._store.query(
+                "SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ? "
+                "AND rowid > ? AND rowid <= ? ORDER BY rowid",
+                (match, low, high),
+            )
+            found += [r[0] for r in reversed(rows)]
+            high, span = low, span * 8
+        return found[:limit]
 
     def listing(
         self,
