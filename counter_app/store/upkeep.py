@@ -11,7 +11,8 @@ on a thread with its own connection, after each burst of commits:
   the WAL passes `WAL_LIMIT_PAGES` (a day that is never quiet; a PASSIVE checkpoint takes no
   write lock, so a clerk's commit runs beside it rather than after it);
 - FTS5 merges in steps of `MERGE_PAGES` pages, each its own short transaction, only while
-  the store stays quiet: a commit arriving waits for one step at most. A day without any
+  the store stays quiet: a commit arriving waits for one step at most. Past `MAX_SEGMENTS`
+  segments the steps fold the whole index into one (a search reads every segment). A day without any
   quiet moment leaves the index to FTS5's crisis merge (16 small segments at a level are
   merged by the commit that adds the 16th: cheap at the small levels such a day fills).
 
@@ -31,6 +32,10 @@ from pathlib import Path
 QUIET_SECONDS = 1.0  # between a clerk's commits there are minutes, at a kiosk seconds
 WAL_LIMIT_PAGES = 10_000  # 40 MB not yet checkpointed: several days of a busy center's intake
 MERGE_PAGES = 64  # a step a waiting commit does not feel (about a millisecond)
+# More segments than this and the quiet-time merges fold the whole index into one: each
+# word of a search reads every segment (4 segments at 1,000,000 dossiers took a name
+# search three times as long as one; the whole index is 28 MB there).
+MAX_SEGMENTS = 4
 CHECK_EVERY_SECONDS = 30.0  # commits written by connections that never nudge
 FTS_TABLES = ("dossiers_fts",)
 
@@ -175,9 +180,11 @@ class Upkeep:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 before = conn.total_changes
-                conn.execute(
-                    f"INSERT INTO {table}({table}, rank) VALUES ('merge', ?)", (MERGE_PAGES,)
-                )
+                segments = conn.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
+                # A negative size merges every level, towards one segment (FTS5's
+                # incremental 'optimize'); a positive one only levels of 4 segments or more.
+                pages = -MERGE_PAGES if segments.fetchone()[0] > MAX_SEGMENTS else MERGE_PAGES
+                conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', ?)", (pages,))
                 worked = worked or conn.total_changes - before >= 2
             except BaseException:
                 conn.execute("ROLLBACK")
