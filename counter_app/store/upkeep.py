@@ -7,9 +7,9 @@ automerge works inside the writing transaction). Both are switched off on the co
 (`wal_autocheckpoint=0` in `connect`, FTS5 `automerge=0` in migration m015) and done here,
 on a thread with its own connection, after each burst of commits:
 
-- a PASSIVE checkpoint once the store has been quiet for `QUIET_SECONDS`, or at once when
-  the WAL passes `WAL_LIMIT_PAGES` (a day that is never quiet; a PASSIVE checkpoint takes no
-  write lock, so a clerk's commit runs beside it rather than after it);
+- a PASSIVE checkpoint once the store has been quiet for `QUIET_SECONDS`, or every
+  `BUSY_COMMITS` commits while it never is (a PASSIVE checkpoint takes no write lock, so a
+  clerk's commit runs beside it rather than after it);
 - FTS5 merges in steps of `MERGE_PAGES` pages, each its own short transaction, only while
   the store stays quiet: a commit arriving waits for one step at most. Past `MAX_SEGMENTS`
   segments the steps fold the whole index into one (a search reads every segment). A day without any
@@ -22,21 +22,22 @@ merge killed halfway loses nothing (SQLite's own guarantees: tests/test_crash_sa
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-import struct
 import threading
 import time
 from pathlib import Path
 
 QUIET_SECONDS = 1.0  # between a clerk's commits there are minutes, at a kiosk seconds
-WAL_LIMIT_PAGES = 10_000  # 40 MB not yet checkpointed: several days of a busy center's intake
+# Commits between checkpoints on a store never quiet: about 10,000 WAL pages (40 MB) of
+# intake. Counted rather than read from the WAL: the wal-index may not be opened beside
+# SQLite (closing any descriptor of it drops the process's locks on it: SIGBUS elsewhere).
+BUSY_COMMITS = 300
+CATCH_UP_TRIES = 5
 MERGE_PAGES = 64  # a step a waiting commit does not feel (about a millisecond)
 # More segments than this and the quiet-time merges fold the whole index into one: each
 # word of a search reads every segment (4 segments at 1,000,000 dossiers took a name
 # search three times as long as one; the whole index is 28 MB there).
 MAX_SEGMENTS = 4
-CHECK_EVERY_SECONDS = 30.0  # commits written by connections that never nudge
 FTS_TABLES = ("dossiers_fts",)
 
 
@@ -46,8 +47,10 @@ class Upkeep:
     def __init__(self, path: Path, *, quiet: float = QUIET_SECONDS) -> None:
         self.path = Path(path)
         self.quiet = quiet
-        self.wal_limit = WAL_LIMIT_PAGES
-        self.checkpoints = 0  # completed PASSIVE checkpoints (tests read them)
+        self.busy_commits = BUSY_COMMITS
+        self.checkpoints = 0  # PASSIVE checkpoints run, and the last one's (busy, log, done)
+        self.last_checkpoint: tuple[int, int, int] | None = None
+        self._commits = 0  # since the last checkpoint
         self.merge_steps = 0
         self._last_commit = time.monotonic()
         self._dirty = False  # commits since the last complete checkpoint
@@ -63,6 +66,7 @@ class Upkeep:
         """Called after each commit: cheap (no I/O), it only wakes the thread."""
         self._last_commit = time.monotonic()
         self._dirty = self._merge_pending = True
+        self._commits += 1
         if self._thread is None:
             with self._lock:
                 if self._thread is None and not self._stopping:
@@ -119,11 +123,11 @@ class Upkeep:
             if conn is not None:
                 conn.close()
 
-    def _next_wait(self) -> float:
+    def _next_wait(self) -> float | None:
         """Until the store is quiet after the last commit; again a quiet while later when
-        the last try left work (a reader holding the WAL); else a periodic look."""
+        the last try left work (a reader holding the WAL); else until the next commit."""
         if not (self._dirty or self._merge_pending):
-            return CHECK_EVERY_SECONDS
+            return None
         until_quiet = self._last_commit + self.quiet - time.monotonic()
         return until_quiet if until_quiet > 0 else self.quiet
 
@@ -137,37 +141,31 @@ class Upkeep:
     def _quiet(self) -> bool:
         return time.monotonic() - self._last_commit >= self.quiet
 
-    def backlog(self) -> int:
-        """WAL frames not yet copied into the database (0 when unknown).
-
-        Read from the wal-index header (sqlite.org/walformat.html: `mxFrame` at byte 16,
-        the checkpoint's `nBackfill` at byte 96, native byte order): the WAL file's size
-        cannot tell, since SQLite reuses the file from its start after a checkpoint.
-        """
-        with contextlib.suppress(OSError), open(f"{self.path}-shm", "rb") as shm:
-            header = shm.read(100)
-            if len(header) == 100:
-                (frames,) = struct.unpack_from("=I", header, 16)
-                (backfilled,) = struct.unpack_from("=I", header, 96)
-                return max(0, frames - backfilled)
-        return 0
-
     def _work(self, conn: sqlite3.Connection) -> None:
         if not self._quiet():
-            if self.backlog() > self.wal_limit:
-                self._checkpoint(conn)  # beside the commits, not inside one
+            if self._commits >= self.busy_commits:
+                # Beside the commits, not inside one. The WAL is reused from its start only
+                # once every frame is copied: what commits add meanwhile is copied at once.
+                for _ in range(CATCH_UP_TRIES):
+                    if self._checkpoint(conn):
+                        break
             return
         while self._merge_pending and self._quiet() and not self._stopping:
             self._merge_pending = self._merge_step(conn)
-        if (self._dirty or self.backlog()) and self._quiet():
+        if self._dirty and self._quiet():
             self._checkpoint(conn)
 
-    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+    def _checkpoint(self, conn: sqlite3.Connection) -> bool:
+        """A PASSIVE checkpoint; True when it copied every frame of the WAL."""
         dirty_before = self._last_commit
+        self._commits = 0
         busy, wal_frames, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         self.checkpoints += 1
-        if not busy and wal_frames == done and self._last_commit == dirty_before:
+        self.last_checkpoint = (busy, wal_frames, done)
+        complete = not busy and wal_frames == done
+        if complete and self._last_commit == dirty_before:
             self._dirty = False
+        return complete
 
     def _merge_step(self, conn: sqlite3.Connection) -> bool:
         """One bounded merge in its own transaction; True while there is more to merge.
