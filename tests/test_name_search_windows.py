@@ -1,5 +1,6 @@
-"""A name search reads the index forwards in windows from the latest rows (issue 19): it
-must still give the latest matches first, and find a name met only in the oldest rows."""
+"""A name search reads the latest rows of the index forwards, then the rest backwards
+(issue 19): it must still give the latest matches first, and find a name met only in the
+oldest rows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from counter_app.store import dossiers as dossier_repo
 
 
 def test_windows_give_the_latest_matches_and_reach_the_oldest(ctx, clock, monkeypatch) -> None:
-    monkeypatch.setattr(dossier_repo, "WINDOW", 2)  # windows of 2, 16, 128 rows
+    monkeypatch.setattr(dossier_repo, "WINDOW", 2)  # the latest 2 rows, then the rest
     codes = {"an": [], "binh": []}
     for i in range(24):
         clock.now = clock.now.replace(minute=i)
@@ -23,4 +24,4 @@ def test_windows_give_the_latest_matches_and_reach_the_oldest(ctx, clock, monkey
     assert latest == codes["an"][::-1][:5]  # the five latest, newest first
     assert [d.code for d in search_dossiers(ctx, "le binh", limit=5)] == codes["binh"]
     every = [d.code for d in search_dossiers(ctx, "an", limit=50)]
-    assert sorted(every) == sorted(codes["an"])  # each window read once: no repeats
+    assert sorted(every) == sorted(codes["an"])  # each row read once: no repeats
