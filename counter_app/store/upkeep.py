@@ -12,9 +12,10 @@ on a thread with its own connection, after each burst of commits:
   clerk's commit runs beside it rather than after it);
 - FTS5 merges in steps of `MERGE_PAGES` pages, each its own short transaction, only while
   the store stays quiet: a commit arriving waits for one step at most. Past `MAX_SEGMENTS`
-  segments the steps fold the whole index into one (a search reads every segment). A day without any
-  quiet moment leaves the index to FTS5's crisis merge (16 small segments at a level are
-  merged by the commit that adds the 16th: cheap at the small levels such a day fills).
+  segments the steps fold the whole index into one (a search reads every segment). A day
+  without any quiet moment leaves the index to FTS5's crisis merge (16 small segments at a
+  level are merged by the commit that adds the 16th: cheap at the small levels such a day
+  fills).
 
 `synchronous=FULL` is untouched: a commit is durable when it returns, and a checkpoint or a
 merge killed halfway loses nothing (SQLite's own guarantees: tests/test_crash_safety.py).
