@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.dossier_page import measure_first_screen
 from bench.generate import generate, store_size
 from bench.report import format_report, write_json
 from bench.search_latency import measure_search
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict:
         store.close()
     search = measure_search(data_dir, iterations=args.iterations, seed=args.seed)
     writes = measure_writes(data_dir, iterations=args.iterations, seed=args.seed)
+    first_screen = measure_first_screen(data_dir)
     return {
         "config": {
             "tickets": args.tickets,
@@ -89,6 +91,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict:
         "store": {"path": str(data_dir), "size_bytes": store_size(data_dir), **counts},
         "writes": writes,
         "search": search,
+        "first_screen": first_screen,
         "total_seconds": round(time.perf_counter() - started, 2),
     }
 

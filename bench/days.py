@@ -85,7 +85,8 @@ class Rows:
 
 
 class _MemoCrypto(FieldCrypto):
-    """The same keys, remembering each name's tokens: names repeat, HMACs are costly."""
+    """The same keys, remembering each name's tokens and each prefix's: names repeat, and
+    the prefixes of a million names are a few thousand (an HMAC each, computed once)."""
 
     def name_tokens(self, name: str) -> str:
         memo = self.__dict__.setdefault("_memo", {})
@@ -93,6 +94,13 @@ class _MemoCrypto(FieldCrypto):
         if tokens is None:
             tokens = memo[name] = super().name_tokens(name)
         return tokens
+
+    def _token(self, prefix: str) -> str:
+        memo = self.__dict__.setdefault("_prefixes", {})
+        token = memo.get(prefix)
+        if token is None:
+            token = memo[prefix] = super()._token(prefix)
+        return token
 
 
 def dossier_columns(fc: FieldCrypto) -> tuple[str, ...]:

@@ -222,6 +222,8 @@ def _recreate(conn: sqlite3.Connection, deferred: list[tuple[str, str]]) -> None
         if kind == "index":
             conn.execute(sql)
     conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('rebuild')")
+    # One segment, as the upkeep's quiet-time merges leave a live store (store/upkeep.py).
+    conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('optimize')")
     for kind, sql in deferred:
         if kind == "trigger":
             conn.execute(sql)

@@ -6,8 +6,10 @@ import json
 import math
 from pathlib import Path
 
-WRITE_RATIO_TARGET = 3.0  # p99 of a use case within 3x a bare INSERT + COMMIT
-SEARCH_P95_TARGET_MS = 20.0
+# p99 of a use case within so many times a bare INSERT + COMMIT's p99 (issue 19)
+WRITE_RATIO_TARGETS = {"take_ticket": 2.0, "receive_dossier": 3.0}
+SEARCH_P95_TARGET_MS = 5.0  # at 1,000,000 dossiers
+FIRST_SCREEN_TARGET_MS = 100.0  # the dossier page's list: a page switch felt as instant
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -49,14 +51,26 @@ def format_report(report: dict) -> str:
         line = f"  {name:<30} {w['p50_ms']:8.2f} {w['p99_ms']:8.2f}"
         if "ratio_p99" in w:
             line += f" {w['ratio_p50']:11.2f} {w['ratio_p99']:11.2f}   "
-            line += f"p99 <= {WRITE_RATIO_TARGET:g}x: {_verdict(w['target_met'])}"
+            line += f"p99 <= {WRITE_RATIO_TARGETS[name]:g}x: {_verdict(w['target_met'])}"
         lines.append(line)
-    lines += ["", "search_dossiers                  p50 ms   p95 ms   found  ranked out  misses"]
+    lines += [
+        "",
+        "search_dossiers                  p50 ms   p95 ms  cpu p95   found  ranked out  misses",
+    ]
     for kind, s in report["search"].items():
         lines.append(
-            f"  {kind:<30} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['found']:7d} "
+            f"  {kind:<30} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['cpu_p95_ms']:8.2f} "
+            f"{s['found']:7d} "
             f"{s['ranked_out']:11d} {s['misses']:7d}   "
             f"p95 < {SEARCH_P95_TARGET_MS:g} ms: {_verdict(s['target_met'])}"
+        )
+    page = report.get("first_screen")
+    if page:
+        lines += ["", "dossier page, first screen     p50 ms   p95 ms   shown   of"]
+        lines.append(
+            f"  {'last 30 days':<30} {page['p50_ms']:8.2f} {page['p95_ms']:8.2f} "
+            f"{page['shown']:7d} {page['total']:6d}   "
+            f"p95 < {FIRST_SCREEN_TARGET_MS:g} ms: {_verdict(page['target_met'])}"
         )
     lines += ["", f"total {report['total_seconds']:.1f} s"]
     return "\n".join(lines)

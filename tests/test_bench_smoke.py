@@ -37,6 +37,7 @@ def test_generated_rows_are_what_the_repositories_write(tiny):
     assert store.integrity_check() == "ok"
     assert store.query("PRAGMA foreign_key_check") == []
     store.conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('integrity-check')")
+    assert store.query_one("SELECT v FROM dossiers_fts_config WHERE k = 'automerge'")[0] == 0
     for row in store.query("SELECT * FROM tickets"):
         stored = dict(row)
         stored.pop("dossier_code")

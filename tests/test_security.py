@@ -163,6 +163,7 @@ def _open_in_child(data: Path, passphrase: str) -> subprocess.CompletedProcess:
 
 def test_wrong_passphrase_gives_a_clear_error_and_changes_nothing(sealed) -> None:
     data, store, _, _ = sealed
+    assert store.upkeep.wait_idle()  # the store's own merges and checkpoint done first
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = (data / "counter.db").read_bytes()
     wrong = _open_in_child(data, "khong-dung")

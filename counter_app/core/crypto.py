@@ -12,6 +12,7 @@ index at once); key rotation replaces the encryption key and re-seals the fields
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
@@ -51,7 +52,7 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
+    return binascii.a2b_base64(text)
 
 
 def derive(master: bytes, purpose: str) -> bytes:

@@ -116,8 +116,8 @@ def take_ticket(ctx: ServiceContext, *, group: str, priority: str = "") -> Taken
         )
         ticket = save_ticket_change(ctx, None, ticket, now)
         ahead = ctx.store.tickets.waiting_ahead(ticket)
-        wait = estimated_wait(ctx, group, ahead, now.date())
-    return TakenTicket(ticket, ahead, wait)
+    # Read after the commit: the estimate holds no lock another counter waits for.
+    return TakenTicket(ticket, ahead, estimated_wait(ctx, group, ahead, now.date()))
 
 
 def estimated_wait(ctx: ServiceContext, group: str, ahead: int, day: date) -> int:
@@ -127,7 +127,9 @@ def estimated_wait(ctx: ServiceContext, group: str, ahead: int, day: date) -> in
     tickets = ctx.store.tickets
     per_visit = minutes_per_visit(
         tickets.visit_minutes(group, day, day),
-        tickets.visit_minutes(group, day - timedelta(days=USUAL_DAYS), day - timedelta(days=1)),
+        tickets.usual_visit_minutes(
+            group, day - timedelta(days=USUAL_DAYS), day - timedelta(days=1)
+        ),
     )
     counters = open_counters(
         (desk.number for desk in ctx.station.counters if group in desk.groups),

@@ -19,6 +19,7 @@ from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
 from counter_app.store.center_keys import CenterKeys
 from counter_app.store.migrations import migrate
+from counter_app.store.upkeep import Upkeep
 
 STORE_FILE = "counter.db"
 DAMAGE_SIGNS = ("not a database", "malformed", "disk image", "corrupt")
@@ -62,6 +63,8 @@ class Store:
         self._center_keys: CenterKeys | None = None
         self._keys_from = ""  # the sealed keyset the keys in use came from
         self._reseal_checked = False
+        # Checkpoints and index merges, after the commits rather than inside one.
+        self.upkeep = Upkeep(path) if path is not None else None
         self.ratings = RatingRepository(self)
         self.pauses = PauseRepository(self)
         self.papers = PaperRepository(self)
@@ -144,6 +147,8 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+            if self.upkeep is not None:
+                self.upkeep.committed()
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -159,7 +164,9 @@ class Store:
         self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
-        """Checkpoint and close; closing twice is harmless."""
+        """Stop the upkeep thread, checkpoint and close; closing twice is harmless."""
+        if self.upkeep is not None:
+            self.upkeep.stop()
         try:
             if self.path is not None:
                 self.checkpoint()
@@ -175,9 +182,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
-    # Checkpoints run at close and from the UI's idle timer rather than inside a clerk's
-    # commit; the high limit is the safety net for a process that never closes.
-    conn.execute("PRAGMA wal_autocheckpoint=10000")
+    # No checkpoint inside a clerk's commit: the store's upkeep thread runs them beside the
+    # commits (store/upkeep.py), and closing the store runs one.
+    conn.execute("PRAGMA wal_autocheckpoint=0")
     return conn
 
 

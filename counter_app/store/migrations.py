@@ -340,6 +340,13 @@ def m013_online_dossiers(conn: sqlite3.Connection) -> None:
     )
 
 
+def m014_name_index_merges_off_the_commit(conn: sqlite3.Connection) -> None:
+    """FTS5 merges its index segments inside the writing transaction by default: 400 pages
+    in one intake commit at 300,000 dossiers. Merges now run in small steps when the store
+    is quiet (store/upkeep.py); FTS5 keeps this setting in the index itself."""
+    conn.execute("INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES ('automerge', 0)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -354,6 +361,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     m011_papers,
     m012_paper_uploads,
     m013_online_dossiers,
+
+
+    m014_name_index_merges_off_the_commit,
 )
 
 
