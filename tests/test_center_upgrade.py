@@ -1,8 +1,8 @@
 """Upgrading a center that already runs: the version before permissions (protocol 1) runs
-a real day (its own code, unpacked from tests/data/center_protocol1.tar.xz and run in subprocesses: hub, kiosk,
-counters, a dossier, a station cut off with events waiting), then this version's hub
-starts over the same folder. Every ticket and dossier survives, a new station and an
-updated old one converge, and an old station is refused and loses nothing."""
+a real day (its own code, unpacked from tests/data/center_protocol1.tar.xz and run in
+subprocesses: hub, kiosk, counters, a dossier, a station cut off with events waiting), then
+this version's hub starts over the same folder. Every ticket and dossier survives, a new
+station and an updated old one converge, and an old station is refused and loses nothing."""
 
 from __future__ import annotations
 
