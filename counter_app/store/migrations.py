@@ -361,8 +361,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     m011_papers,
     m012_paper_uploads,
     m013_online_dossiers,
-
-
     m014_name_index_merges_off_the_commit,
 )
 
