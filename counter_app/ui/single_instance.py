@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
     from PySide6.QtWidgets import QWidget
 
 LOCK_FILE = "counter-app.window.lock"
@@ -34,21 +34,25 @@ def server_name(data_dir: Path) -> str:
 
 class InstanceGuard(QObject):
     """Held by the running program for its whole life; brings `window` forward when another
-    start asks, and answers only once it has."""
+    start asks, and answers only once it has. The socket (QtNetwork) is made when the window
+    is attached, after its first paint: the lock alone decides who opens the store."""
 
     def __init__(self, lock: QLockFile, name: str) -> None:
         super().__init__()
         self._lock, self._name = lock, name
         self._window: QWidget | None = None
+        self._server: QLocalServer | None = None
+
+    def attach(self, window: QWidget) -> None:
+        """Listen from now on: a start that asks earlier finds no one yet and retries."""
+        from PySide6.QtNetwork import QLocalServer
+
+        self._window = window
         self._server = QLocalServer(self)
         # Only this user may connect; and on Unix, Qt then binds in a private folder and
         # renames over the name, replacing the socket file a killed holder left behind.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._answer)
-
-    def attach(self, window: QWidget) -> None:
-        """Listen from now on: a start that asks earlier finds no one yet and retries."""
-        self._window = window
         self._server.listen(self._name)
 
     def _answer(self) -> None:
@@ -62,7 +66,8 @@ class InstanceGuard(QObject):
             socket.deleteLater()
 
     def release(self) -> None:
-        self._server.close()
+        if self._server is not None:
+            self._server.close()
         self._lock.unlock()
 
 
@@ -81,6 +86,8 @@ def claim(data_dir: Path) -> InstanceGuard | bool:
 def _ask_forward(name: str, attempts: int = 20) -> bool:
     """The holder may be between taking the lock and listening: try for a few seconds."""
     import time
+
+    from PySide6.QtNetwork import QLocalSocket
 
     if sys.platform == "win32":  # this start was clicked, so it may hand the foreground on
         import ctypes
