@@ -173,10 +173,10 @@ def export_report(report, path: str) -> None:
 
 
 def dossiers_received_today(ctx: ServiceContext) -> int:
-    """Dossiers this clerk received today, from today's report."""
-    today = ctx.now().date()
-    report = build_report(ctx, start=today, end=today)
-    return next((r.dossiers for r in report.by_clerk if r.key == ctx.actor.username), 0)
+    """Dossiers this clerk received today (their figure in today's report)."""
+    from counter_app.services.reports import received_by
+
+    return received_by(ctx, ctx.actor.username, ctx.now().date())
 
 
 def refuse_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
