@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 ROLES = ("all-in-one", "counter", "kiosk", "display")
+LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long after the window
 
 
 def _language(lang: str | None, data_dir: Path) -> str:
@@ -77,7 +78,11 @@ def run(
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
-    guard.attach(window)
+    # Listening needs QtNetwork (~20 ms of imports and enums): a second after the window, off
+    # the way to the counter page; a second start asking meanwhile retries for 5 s.
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(LISTEN_DELAY_MS, lambda: guard.attach(window))
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
     return app.exec()
