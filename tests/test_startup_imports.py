@@ -64,6 +64,7 @@ NEVER = (
 NOT_BEFORE_WINDOW = NEVER + (
     "counter_app.store", "counter_app.services", "counter_app.ui.gateway",
     "counter_app.ui.counter", "counter_app.ui.session", "cryptography", "PySide6.QtNetwork",
+    "importlib.resources", "hashlib",
 )  # fmt: skip
 
 

@@ -10,7 +10,6 @@ socket to bring its window forward, waits for the answer that it did, and exits.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -28,6 +27,8 @@ _ASK, _DONE = b"forward\n", b"ok\n"
 
 def server_name(data_dir: Path) -> str:
     """The same name for every spelling of one folder (relative, symlinked, case on Windows)."""
+    import hashlib  # not before the window: the lock alone decides who opens the store
+
     path = os.path.normcase(str(Path(data_dir).expanduser().resolve()))
     return "counter-app-" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:20]
 
@@ -37,9 +38,9 @@ class InstanceGuard(QObject):
     start asks, and answers only once it has. The socket (QtNetwork) is made when the window
     is attached, after its first paint: the lock alone decides who opens the store."""
 
-    def __init__(self, lock: QLockFile, name: str) -> None:
+    def __init__(self, lock: QLockFile, folder: Path) -> None:
         super().__init__()
-        self._lock, self._name = lock, name
+        self._lock, self._folder = lock, folder
         self._window: QWidget | None = None
         self._server: QLocalServer | None = None
 
@@ -53,7 +54,7 @@ class InstanceGuard(QObject):
         # renames over the name, replacing the socket file a killed holder left behind.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._answer)
-        self._server.listen(self._name)
+        self._server.listen(server_name(self._folder))
 
     def _answer(self) -> None:
         while self._server.hasPendingConnections():
@@ -77,10 +78,9 @@ def claim(data_dir: Path) -> InstanceGuard | bool:
     folder = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(folder / LOCK_FILE))
-    name = server_name(folder)
     if lock.tryLock(0):
-        return InstanceGuard(lock, name)
-    return _ask_forward(name)
+        return InstanceGuard(lock, folder)
+    return _ask_forward(server_name(folder))
 
 
 def _ask_forward(name: str, attempts: int = 20) -> bool:
