@@ -8,10 +8,14 @@
    then a user who signs in at that moment (the real login service), until the counter page is
    painted. The password check is scrypt, slow on purpose (brute force): its time is reported
    on its own (`scrypt_s`, measured here with the app's parameters; `login_check_s` is the whole
-   login service call inside the app), and the ratio without it. Target: ratio <= 1.5.
+   login service call inside the app), and the ratio without it. Targets (issue 19): the first
+   window <= 1.3x the bare window, the counter painted after login <= 2x.
 2. Memory: 1,000 tickets and 300 dossiers driven through the widgets (kiosk button, F2/F6 at
    the counter, the intake form) in one process. Target: RSS < 250 MB and < 5 MB growth
-   over the second half of the day.
+   over the second half of the day. It runs under faulthandler with no time limit (on a
+   machine shared by other work it took 30 minutes); should it crash, the figures say how and
+   where (the Python stacks at the fault) instead of the whole `python -m bench --all` ending
+   there: a crash is a finding to report, not a reason to lose the other figures.
 """
 
 from __future__ import annotations
@@ -188,19 +192,18 @@ def run(quick: bool) -> dict:
         store.close()
         rounds = 3 if quick else 5
         _bare_start(), _app_start(data, Path(folder) / "warm.json")  # caches, bytecode
-        bare = min(_bare_start() for _ in range(rounds))
-        app = min((_app_start(data, Path(folder) / f"probe{i}.json") for i in range(rounds)),
-                  key=lambda r: r["counter_s"])  # fmt: skip
-    tickets, dossiers = (200, 60) if quick else (1000, 300)
-    code = (
-        "import json; from bench.ui_startup import busy_day; "
-        f"print(json.dumps(busy_day({tickets}, {dossiers})))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
-                         text=True, timeout=1800, check=True)  # fmt: skip
-    day = json.loads(out.stdout.strip().splitlines()[-1])
+        # Rounds interleave the bare window and the program, so a load that comes and goes
+        # (other work on a shared machine) weighs on both alike; the best of each counts.
+        bares, apps = [], []
+        for i in range(rounds):
+            bares.append(_bare_start())
+            apps.append(_app_start(data, Path(folder) / f"probe{i}.json"))
+        bare = min(bares)
+        app = min(apps, key=lambda r: r["counter_s"])  # its login figures go together
+        app["window_s"] = min(r["window_s"] for r in apps)
+    day = _busy_day_process(*((200, 60) if quick else (1000, 300)))
     scrypt = _scrypt_s()
-    return {
+    start = {
         "bare_window_s": round(bare, 3),
         "app_first_window_s": round(app["window_s"], 3),
         "ratio_first_window_vs_bare": round(app["window_s"] / bare, 2),
@@ -212,7 +215,12 @@ def run(quick: bool) -> dict:
         "login_to_counter_painted_s": round(app["after_login_s"], 3),
         "login_check_s": round(app["login_check_s"], 3),
         "page_after_login_s": round(app["after_login_s"] - app["login_check_s"], 3),
-        "target_ratio": 1.5,
+        "targets_ratio": {"first_window": 1.3, "counter": 2.0},
+    }
+    if "crashed" in day:
+        return {**start, "busy_day": day}
+    return {
+        **start,
         "busy_day": {"tickets": day["tickets"], "dossiers": day["dossiers"]},
         "rss_half_mb": round(day["half_mb"], 1),
         "rss_end_mb": round(day["end_mb"], 1),
@@ -220,6 +228,21 @@ def run(quick: bool) -> dict:
         "targets_mb": {"rss": 250, "growth": 5},
         "none_ref_drift": day["none_ref_drift"],
     }
+
+
+def _busy_day_process(tickets: int, dossiers: int) -> dict:
+    """The busy day in its own process: its figures, or how it ended when it crashed (exit
+    status or signal, and the last lines faulthandler wrote: the stacks at the fault)."""
+    code = (
+        "import json; from bench.ui_startup import busy_day; "
+        f"print(json.dumps(busy_day({tickets}, {dossiers})))"
+    )
+    out = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code], env=_env(),
+                         capture_output=True, text=True, check=False)  # fmt: skip
+    if out.returncode == 0:
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    how = f"signal {-out.returncode}" if out.returncode < 0 else f"exit {out.returncode}"
+    return {"crashed": how, "stderr_tail": out.stderr.strip().splitlines()[-40:]}
 
 
 if __name__ == "__main__":

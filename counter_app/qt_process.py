@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import atexit
 import os
-import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
 from counter_app.none_guard import guard_none
+
+if TYPE_CHECKING:
+    import subprocess
 
 register(
     {
@@ -54,6 +57,8 @@ class StartProbe:
         self.child: subprocess.Popen | None = None
         platform = os.environ.get("QT_QPA_PLATFORM", "")
         if sys.platform.startswith("linux") and platform not in ("offscreen", "minimal"):
+            import subprocess  # only here: Windows and off-screen starts skip its import
+
             self.child = subprocess.Popen(
                 [sys.executable, "-c", _PROBE],
                 stdin=subprocess.DEVNULL,
@@ -65,6 +70,8 @@ class StartProbe:
     def check(self) -> None:
         if self.child is None:
             return
+        import subprocess
+
         try:
             _, err = self.child.communicate(timeout=self.TIMEOUT_S)
         except subprocess.TimeoutExpired:

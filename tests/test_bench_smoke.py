@@ -155,3 +155,13 @@ def test_the_busy_day_drives_intake_to_its_dossiers() -> None:
                          text=True, timeout=300, check=True)  # fmt: skip
     day = json.loads(out.stdout.strip().splitlines()[-1])
     assert (day["tickets"], day["dossiers"]) == (12, 4)
+
+
+def test_a_busy_day_that_dies_is_reported_with_its_traceback_not_raised() -> None:
+    """`python -m bench --all` runs to its end even when the busy day's process dies: the
+    figures say how it ended (here a day of 0 tickets divides by zero in the child)."""
+    from bench.ui_startup import _busy_day_process
+
+    ended = _busy_day_process(0, 1)
+    assert ended["crashed"] == "exit 1"
+    assert any("ZeroDivisionError" in line for line in ended["stderr_tail"])

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.roles import Role
 from counter_app.services import accounts, dossiers, queue, ratings, reports
@@ -55,6 +56,27 @@ def test_report_figures(day, clock) -> None:
     clerk = {r.key: r for r in report.by_clerk}["canbo.lan"]
     assert (clerk.called, clerk.dossiers, clerk.ratings) == (2, 1, 2)
     assert [r.key for r in report.by_procedure] == ["1.001193"]
+
+
+def test_the_counters_own_count_is_the_clerks_figure_in_the_days_report(
+    day, store, clock, station
+) -> None:
+    """The counter page counts a clerk's dossiers of the day without the whole report; it
+    must give the report's figure: another clerk's, a refused one and yesterday's not
+    counted."""
+    lan, _, _ = day
+    hoa = make_ctx(store, clock, station, Role.CLERK, "canbo.hoa")
+    citizen = dossiers.ApplicantInput(full_name="Trần Văn Bình")
+    dossiers.receive_dossier(hoa, procedure_code="1.001193", applicant=citizen)
+    dossiers.receive_dossier(lan, procedure_code="1.001193", applicant=citizen)
+    dossiers.decide_at_intake(lan, decision=DossierStatus.REFUSED, reasons="Thiếu giấy tờ",
+                              procedure_code="1.001193", applicant=citizen)  # fmt: skip
+    today = clock.now.date()
+    clerks = {r.key: r.dossiers for r in reports.build_report(lan, start=today, end=today).by_clerk}
+    for name in ("canbo.lan", "canbo.hoa", "nobody"):
+        assert reports.received_by(lan, name, today) == clerks.get(name, 0)
+    assert clerks["canbo.lan"] == 2 and clerks["canbo.hoa"] == 1
+    assert reports.received_by(lan, "canbo.lan", today + timedelta(days=1)) == 0
 
 
 def test_exports_open_with_vietnamese_headers(day, clock, tmp_path) -> None:

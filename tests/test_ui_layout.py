@@ -49,6 +49,31 @@ def test_the_store_opens_on_a_thread_and_the_counter_page_is_ready_before_login(
     window.close()
 
 
+def test_a_clerk_who_signs_in_before_the_page_modules_arrive_gets_one_counter_page(
+    qtbot, store, clock, station
+):
+    """The login takes a password as soon as the store is open; the page's modules may still
+    be loading on the prefetch thread. The page is then built on showing, and the prefetch's
+    late prebuild must not build a second, hidden one."""
+    from counter_app.ui.shell import StationWindow
+
+    make_app("vi")
+    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
+             role=Role.CLERK, password="matkhau-dai-2026")  # fmt: skip
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(Session(store, clock=clock))
+    qtbot.keyClicks(window.login.username, "canbo")
+    qtbot.keyClicks(window.login.password, "matkhau-dai-2026")
+    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    shown = window.stack.currentWidget()
+    assert window.pages["counter"] is shown
+    window.prebuild_pages()  # the prefetch's "pages ready" arriving after the sign-in
+    assert window._prebuilt == {} and window.stack.count() == 2  # the login and the page
+    window.close()
+
+
 def test_dossier_list_fits_at_1366_without_a_horizontal_scrollbar(qtbot, session):
     from counter_app.ui.dossiers import DossiersWidget
 

@@ -156,6 +156,33 @@ def test_login_wrong_password_then_idle_lock(qtbot, qapp, store, clock, station)
     assert window.stack.currentWidget() is window.pages["counter"]
 
 
+def test_keys_after_signing_in_keep_the_screen_unlocked(qtbot, qapp, store, clock, station):
+    """The idle watcher goes in after the counter page is shown (not while it is built):
+    each key the clerk presses then starts the idle minutes again."""
+    make_app("vi")
+    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
+             role=Role.CLERK, password="matkhau-2026")  # fmt: skip
+    from counter_app.ui.shell import StationWindow
+
+    window = StationWindow(idle_minutes=1)
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(Session(store, clock=clock))
+    window.prebuild_pages()
+    assert not window.idle._watching  # not while the login waits and the page is built
+    timer = window.idle.timer
+    timer.setTimerType(Qt.PreciseTimer)  # a coarse one reports its time left loosely
+    qtbot.keyClicks(window.login.username, "canbo")
+    qtbot.keyClicks(window.login.password, "matkhau-2026")
+    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    for _ in range(2):
+        qtbot.wait(400)
+        left = timer.remainingTime()
+        assert timer.isActive() and left < 59_700  # running down
+        qtbot.keyClick(window.pages["counter"], Qt.Key_Shift)
+        assert timer.remainingTime() > left  # the key started it again
+
+
 def test_ctrl_digits_move_between_pages_and_ctrl_l_locks(qtbot, qapp, store, clock, station):
     """The clerk's keyboard alone: Ctrl+1..5 open the pages the side list names, in its
     order, and Ctrl+L locks the screen at once, keeping the login for the return."""

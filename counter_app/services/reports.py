@@ -282,6 +282,21 @@ def build_report(ctx: ServiceContext, *, start: date, end: date) -> Report:
     )
 
 
+def received_by(ctx: ServiceContext, username: str, day: date) -> int:
+    """The dossiers `username` received on `day`: the `dossiers` figure of their row in that
+    day's report, counted alone. The counter page shows it after every call and every
+    finished citizen, and the whole report grows with the day."""
+    ctx.actor.require(Permission.READ_DOSSIERS)
+    lo = datetime.combine(day, time(0), VN_TZ)
+    hi = datetime.combine(day + timedelta(days=1), time(0), VN_TZ)
+    found = ctx.store.query_one(
+        f"SELECT COUNT(*) AS n FROM dossiers WHERE receiver = ? AND received_at >= ? "
+        f"AND received_at < ? AND status NOT IN ({','.join('?' * len(NOT_RECEIVED))})",
+        (username, lo.isoformat(), hi.isoformat(), *NOT_RECEIVED),
+    )
+    return found["n"]
+
+
 def _digitised(ctx: ServiceContext, dossiers, lo: datetime, hi: datetime) -> set[str]:
     """Codes of the dossiers whose every required paper has its file (at least one paper).
     Required: the procedure's papers not marked optional in the catalogue; a procedure no

@@ -6,78 +6,100 @@ Most functions are the services themselves, re-exported; the rest wrap one servi
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from counter_app.core import roles
-from counter_app.core.dossier import Dossier, DossierStatus
-from counter_app.core.roles import Actor
-from counter_app.services import (
-    admin,
-    code_pool,
-    dossier_notices,
-    dossiers,
-    online_inbox,
-    papers,
-    portal_link,
-    procedures,
-    queue,
-    queue_desk,
-    room,
-    search,
-    station_status,
-)
-from counter_app.services.context import ServiceContext
-from counter_app.store import Store
+if TYPE_CHECKING:
+    from counter_app.core.dossier import Dossier
+    from counter_app.core.roles import Actor
+    from counter_app.services import portal_link
+    from counter_app.services.context import ServiceContext
+    from counter_app.store import Store
 
-# --- queue and dossiers: the services as they are ------------------------------------------
-take_ticket = queue.take_ticket
-call_next = queue.call_next
-recall = queue.recall
-no_show = queue.no_show
-finish = queue.finish
-transfer = queue.transfer
-start_serving = queue.start_serving
-snapshot = queue.snapshot
-find_ticket = queue.find_ticket
-restore_no_show = queue.restore_no_show
-absent_today = queue.absent_today
-call_ticket = queue.call_ticket
-pause_counter = queue_desk.pause_counter
-resume_counter = queue_desk.resume_counter
-open_pause = queue_desk.open_pause
-counter_states = queue_desk.counter_states
-clerks = queue_desk.clerks
-current_policy = queue_desk.current_policy
-set_policy = queue_desk.set_policy
-queue_figures = queue_desk.queue_figures
-appointment = dossiers.appointment
-receive_dossier = dossiers.receive_dossier
-change_status = dossiers.change_status
-accept_draft = dossiers.accept_draft
-extend_due = dossier_notices.extend_due
-stop_dossier = dossier_notices.stop_dossier
-show_dossier = dossiers.show_dossier
-checklist = dossiers.checklist
-default_fee = dossiers.default_fee
-validate_applicant = dossiers.validate_applicant
-ApplicantInput = dossiers.ApplicantInput
-is_offline_code = code_pool.is_offline_code
-search_dossiers = search.search_dossiers
-find_dossiers = search.find_dossiers
-may_check_online = roles.may_check_online
-online_dossiers = online_inbox.inbox
-online_waiting = online_inbox.inbox_count
-accept_online = online_inbox.accept_online
-supplement_online = online_inbox.supplement_online
-refuse_online = online_inbox.refuse_online
-search_procedures = procedures.search_procedures
-procedure_uses = procedures.procedure_uses
+# The services as they are: name -> (module of counter_app.services, its attribute). Each
+# module loads the first time a page uses one of its names (see __getattr__).
+SERVICES = {
+    "take_ticket": ("queue", "take_ticket"),
+    "call_next": ("queue", "call_next"),
+    "recall": ("queue", "recall"),
+    "no_show": ("queue", "no_show"),
+    "finish": ("queue", "finish"),
+    "transfer": ("queue", "transfer"),
+    "start_serving": ("queue", "start_serving"),
+    "snapshot": ("queue", "snapshot"),
+    "find_ticket": ("queue", "find_ticket"),
+    "restore_no_show": ("queue", "restore_no_show"),
+    "absent_today": ("queue", "absent_today"),
+    "call_ticket": ("queue", "call_ticket"),
+    "pause_counter": ("queue_desk", "pause_counter"),
+    "resume_counter": ("queue_desk", "resume_counter"),
+    "open_pause": ("queue_desk", "open_pause"),
+    "counter_states": ("queue_desk", "counter_states"),
+    "clerks": ("queue_desk", "clerks"),
+    "current_policy": ("queue_desk", "current_policy"),
+    "set_policy": ("queue_desk", "set_policy"),
+    "queue_figures": ("queue_desk", "queue_figures"),
+    "appointment": ("dossiers", "appointment"),
+    "receive_dossier": ("dossiers", "receive_dossier"),
+    "change_status": ("dossiers", "change_status"),
+    "accept_draft": ("dossiers", "accept_draft"),
+    "extend_due": ("dossier_notices", "extend_due"),
+    "stop_dossier": ("dossier_notices", "stop_dossier"),
+    "show_dossier": ("dossiers", "show_dossier"),
+    "checklist": ("dossiers", "checklist"),
+    "default_fee": ("dossiers", "default_fee"),
+    "validate_applicant": ("dossiers", "validate_applicant"),
+    "ApplicantInput": ("dossiers", "ApplicantInput"),
+    "is_offline_code": ("code_pool", "is_offline_code"),
+    "search_dossiers": ("search", "search_dossiers"),
+    "find_dossiers": ("search", "find_dossiers"),
+    "search_procedures": ("procedures", "search_procedures"),
+    "procedure_uses": ("procedures", "procedure_uses"),
+    "online_dossiers": ("online_inbox", "inbox"),
+    "online_waiting": ("online_inbox", "inbox_count"),
+    "accept_online": ("online_inbox", "accept_online"),
+    "supplement_online": ("online_inbox", "supplement_online"),
+    "refuse_online": ("online_inbox", "refuse_online"),
+    "low_room": ("room", "low_room"),
+    "SyncStatus": ("station_status", "SyncStatus"),
+    "sync_status": ("station_status", "sync_status"),
+    "set_aside": ("station_status", "set_aside"),
+    "list_dossiers": ("search", "list_dossiers"),
+    "PublicStatus": ("dossiers", "PublicStatus"),
+    "public_status": ("dossiers", "public_status"),
+    "read_settings": ("admin", "read_settings"),
+    "save_settings": ("admin", "save_settings"),
+    "update_station": ("admin", "update_station"),
+    "RESULT_STATUSES": ("papers", "RESULT_STATUSES"),  # when result papers may be attached
+}
+
+
+def may_check_online(actor: Actor) -> bool:
+    """Whether the account sees the online inbox (core.roles, the CLI's own check)."""
+    from counter_app.core.roles import may_check_online as allowed
+
+    return allowed(actor)
+
+
+def __getattr__(name: str):
+    """A service named in SERVICES, imported on first use and kept: the counter page, built
+    while the login waits, needs the queue's services, not the dossiers', papers' or portal's
+    (they load with the pages that use them)."""
+    try:
+        module, attr = SERVICES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"counter_app.services.{module}"), attr)
+    globals()[name] = value
+    return value
 
 
 def portal_form(ctx: ServiceContext) -> portal_link.PortalForm:
     """Settings' portal page: the stored link, read through sync's dialects (the port)."""
+    from counter_app.services import portal_link
     from sync.portal_port import DIALECT_PORTAL
 
     return portal_link.portal_form(ctx, portal=DIALECT_PORTAL)
@@ -86,6 +108,7 @@ def portal_form(ctx: ServiceContext) -> portal_link.PortalForm:
 def save_portal(
     ctx: ServiceContext, form: portal_link.PortalForm, *, secret: str = ""
 ) -> portal_link.PortalForm:
+    from counter_app.services import portal_link
     from sync.portal_port import DIALECT_PORTAL
 
     return portal_link.save_portal(ctx, form, portal=DIALECT_PORTAL, secret=secret)
@@ -158,28 +181,21 @@ def export_report(report, path: str) -> None:
         reports.export_xlsx(report, path)
 
 
-# --- station status, settings, intake decisions -------------------------------------------
-low_room = room.low_room
-SyncStatus = station_status.SyncStatus
-sync_status = station_status.sync_status
-set_aside = station_status.set_aside
-list_dossiers = search.list_dossiers
-PublicStatus = dossiers.PublicStatus
-public_status = dossiers.public_status
-read_settings = admin.read_settings
-save_settings = admin.save_settings
-update_station = admin.update_station
+# --- station status, settings, intake decisions (their names are in SERVICES) ---------
 
 
 def dossiers_received_today(ctx: ServiceContext) -> int:
-    """Dossiers this clerk received today, from today's report."""
-    today = ctx.now().date()
-    report = build_report(ctx, start=today, end=today)
-    return next((r.dossiers for r in report.by_clerk if r.key == ctx.actor.username), 0)
+    """Dossiers this clerk received today (their figure in today's report)."""
+    from counter_app.services.reports import received_by
+
+    return received_by(ctx, ctx.actor.username, ctx.now().date())
 
 
 def refuse_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
     """Refused at the counter (Form 03): one transaction, with its reason."""
+    from counter_app.core.dossier import DossierStatus
+    from counter_app.services import dossiers
+
     return dossiers.decide_at_intake(
         ctx, decision=DossierStatus.REFUSED, reasons=reasons, **dossier
     )
@@ -187,6 +203,9 @@ def refuse_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier
 
 def supplement_at_intake(ctx: ServiceContext, *, reasons: str, **dossier) -> Dossier:
     """Supplements requested at the counter (Form 02): one transaction, with its reason."""
+    from counter_app.core.dossier import DossierStatus
+    from counter_app.services import dossiers
+
     return dossiers.decide_at_intake(
         ctx, decision=DossierStatus.SUPPLEMENT, reasons=reasons, **dossier
     )
@@ -200,6 +219,8 @@ def tracking_book_pdf(ctx: ServiceContext, *, start: date, end: date, out) -> tu
 
 
 def calendar_overrides(ctx: ServiceContext) -> list:
+    from counter_app.services.admin import read_settings
+
     return list(read_settings(ctx)["calendar_overrides"])
 
 
@@ -237,7 +258,7 @@ def initialise_station(
     on_recovery_code: Callable[[str], None] | None = None,
 ):
     """The first-run wizard's one write: station, first admin, catalogue and data key."""
-    from counter_app.core.roles import Role
+    from counter_app.core.roles import Actor, Role
     from counter_app.services.setup import initialise_store
 
     return initialise_store(
@@ -263,7 +284,6 @@ def officer_name(ctx: ServiceContext, username: str) -> str:
 
 
 # --- papers: scanning and converting run on a worker thread (ui/papers.py) ------------------
-RESULT_STATUSES = papers.RESULT_STATUSES  # when a dossier's result papers may be attached
 
 
 def prepare_scan(device: str | None, *, colour: bool, earlier: list[bytes]):
@@ -293,19 +313,26 @@ def scanner_device(ctx: ServiceContext) -> str | None:
 
 
 def papers_of(ctx: ServiceContext, code: str, kind: str | None = None):
+    from counter_app.services import papers
+
     return papers.papers_of(ctx, code, kind)
 
 
 def read_paper(ctx: ServiceContext, paper_id: str) -> bytes:
+    from counter_app.services import papers
+
     return papers.read_paper(ctx, paper_id)
 
 
 def attach_pdf(ctx: ServiceContext, code: str, paper_no: int, pdf, *, kind: str, title=None):
+    from counter_app.services import papers
+
     return papers.attach_pdf(ctx, code, paper_no, pdf, kind=kind, title=title)
 
 
 def receive_with_papers(ctx: ServiceContext, prepared: dict, **intake) -> Dossier:
     """Receive the dossier and attach the papers scanned meanwhile, in one transaction."""
+    from counter_app.services import dossiers, papers
 
     def attach(dossier: Dossier) -> Dossier:
         for paper_no, pdf in sorted(prepared.items()):  # a new dossier: nothing to replace
@@ -319,6 +346,8 @@ def receive_with_papers(ctx: ServiceContext, prepared: dict, **intake) -> Dossie
 
 def attach_result(ctx: ServiceContext, code: str, pdf):
     """The next result paper of the dossier, titled after its procedure."""
+    from counter_app.services import dossiers, papers
+
     held = papers.papers_of(ctx, code, "result")
     number = max((p.paper_no for p in held), default=0) + 1
     name = dossiers.get_dossier(ctx, code).procedure_name

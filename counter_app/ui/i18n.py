@@ -24,9 +24,11 @@ _current = {"lang": "vi"}
 
 
 def translations_dir() -> Path:
-    from importlib import resources  # only English needs a file: Vietnamese starts without it
+    """The `resources/translations` folder, found from the package itself: importlib.resources
+    would import zipfile and tempfile before the first window."""
+    import resources
 
-    return Path(str(resources.files("resources") / "translations"))
+    return Path(resources.__path__[0]) / "translations"
 
 
 def current_language() -> str:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 ROLES = ("all-in-one", "counter", "kiosk", "display")
+LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long after the window
 
 
 def _language(lang: str | None, data_dir: Path) -> str:
@@ -77,7 +78,11 @@ def run(
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
         _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
-    guard.attach(window)
+    # Listening needs QtNetwork (~20 ms of imports and enums): a second after the window, off
+    # the way to the counter page; a second start asking meanwhile retries for 5 s.
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(LISTEN_DELAY_MS, lambda: guard.attach(window))
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
     return app.exec()
@@ -140,13 +145,13 @@ def _open_screen(role: str, data_dir: Path, clock):
     return window
 
 
-def _prefetch(data_dir: Path) -> None:
-    """On a worker thread, while the login waits for the user: import what the counter page
-    needs and open the store once with the thread's own connection, so that the keys are
-    unlocked (cached per process) and the files are warm. The UI thread then opens its own
-    connection cheaply. Errors are left for the UI thread's own open to report."""
+def _prefetch_store(data_dir: Path) -> None:
+    """On a worker thread, while the login waits for the user: import what the login and the
+    window around it need and open the store once with the thread's own connection, so that
+    the keys are unlocked (cached per process) and the files are warm. The UI thread then
+    opens its own connection cheaply. Errors are left for the UI thread's own open to report."""
     import counter_app.services.accounts  # noqa: F401 (the login)
-    import counter_app.ui.counter  # noqa: F401 (the first page)
+    import counter_app.ui.session  # noqa: F401
     import counter_app.ui.status_bar  # noqa: F401
     from counter_app.services.station import load_station
     from counter_app.store import open_store
@@ -160,25 +165,40 @@ def _prefetch(data_dir: Path) -> None:
         store.close()
 
 
+def _prefetch_pages() -> None:
+    """Then, on the same thread, the first page's modules: while the user types, or while
+    the login checks the password (scrypt lets other threads run)."""
+    import counter_app.ui.counter  # noqa: F401
+
+
 def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
-    thread, attach it to the login and build the counter page hidden, before anyone signs in."""
+    thread and attach it to the login; the counter page is built hidden once its modules
+    are in, unless someone has signed in by then (the page is then built on showing)."""
     import logging
 
     from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
-    class Relay(QObject):  # delivers the worker's "done" on the UI thread
-        done = Signal()
+    class Relay(QObject):  # delivers the worker's steps on the UI thread
+        store_ready = Signal()
+        pages_ready = Signal()
 
         def __init__(self, parent) -> None:
             super().__init__(parent)
-            self.done.connect(self.deliver, Qt.QueuedConnection)
+            self.store_ready.connect(self.open_store, Qt.QueuedConnection)
+            self.pages_ready.connect(self.prebuild, Qt.QueuedConnection)
+            self.attached = False
 
         @Slot()
-        def deliver(self) -> None:
-            open_store_now()
+        def open_store(self) -> None:
+            self.attached = open_store_now()
 
-    def open_store_now() -> None:
+        @Slot()
+        def prebuild(self) -> None:
+            if self.attached:
+                window.prebuild_pages()
+
+    def open_store_now() -> bool:
         from counter_app.store import open_store
         from counter_app.ui import gateway
         from counter_app.ui.session import Session
@@ -186,16 +206,12 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         store = open_store(data_dir)
         if store.settings.get("station") is None:
             _first_run(window, store, clock, data_dir)
-            return
+            return False
         session = Session(store, clock=clock, data_dir=str(data_dir), demo=demo)
         window.attach(session, demo_accounts=gateway.demo_accounts() if demo else None)
-
-        def prepared() -> None:
-            window.prebuild_pages()
-            if probe:
-                probe.attached(window)
-
-        QTimer.singleShot(0, prepared)  # the login form paints first
+        if probe:
+            QTimer.singleShot(0, lambda: probe.attached(window))  # the login form paints first
+        return True
 
     relay = Relay(window)
     if demo:
@@ -206,16 +222,22 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         )
 
     def work() -> None:
+        log = logging.getLogger(__name__)
         try:
             if demo:
                 from counter_app.services.demo import ensure_demo_store
 
                 store, _created = ensure_demo_store(data_dir, now=clock())
                 store.close()
-            _prefetch(data_dir)
+            _prefetch_store(data_dir)
         except Exception:  # the UI thread's open reports it properly
-            logging.getLogger(__name__).debug("prefetch failed", exc_info=True)
-        relay.done.emit()
+            log.debug("prefetch failed", exc_info=True)
+        relay.store_ready.emit()
+        try:
+            _prefetch_pages()
+        except Exception:  # the page's own import on the UI thread reports it
+            log.debug("prefetch of the pages failed", exc_info=True)
+        relay.pages_ready.emit()
 
     threading.Thread(target=work, name="prefetch", daemon=True).start()
 
@@ -263,8 +285,8 @@ class _Probe:
         self._mark("window")
 
     def attached(self, window) -> None:
-        """The login form is ready (store open, counter page built): a user who types at
-        once signs in now."""
+        """The login form is ready (store open; the counter page may still be on its way): a
+        user who types at once signs in now."""
         self._mark("ready")
         window.login.username.setText(self.user)
         window.login.password.setText(self.password)

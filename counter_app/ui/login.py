@@ -146,18 +146,22 @@ class IdleWatcher(QObject):
         self.timer.timeout.connect(self.idle)
         self._watching = False
 
-    # The application-wide filter is not installed with the window: a Python filter seeing
-    # every event of the first show (each new event class set up for Python on its first
-    # pass) delays the login form's first paint. `watch` installs it while the login waits
-    # (the station window does so after the first paint), `start` at the latest.
+    # The application-wide filter goes in only once the page shown on signing in has
+    # painted: a Python filter sees every event, and each widget class it sees for the first
+    # time is set up for Python then (its enums made one by one: about 100 ms for the
+    # counter page). Before the next turn of the event loop no key or click can arrive.
     def watch(self) -> None:
         if not self._watching:
             QApplication.instance().installEventFilter(self)
             self._watching = True
 
     def start(self) -> None:
-        self.watch()
         self.timer.start()
+        QTimer.singleShot(0, self, self._watch_if_started)
+
+    def _watch_if_started(self) -> None:
+        if self.timer.isActive():  # not stopped (locked, signed out) in between
+            self.watch()
 
     def stop(self) -> None:
         self.timer.stop()

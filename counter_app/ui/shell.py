@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.core.roles import Role
-from counter_app.ui import gateway
 from counter_app.ui.login import IdleWatcher, LoginWidget
 from counter_app.ui.widgets import button
 
@@ -120,10 +119,10 @@ class StationWindow(QMainWindow):
 
     def prebuild_pages(self) -> None:
         """Build the counter page, hidden, while the login waits: signing in then only shows
-        it. A volunteer never sees it (the page list comes from the role)."""
-        if self.session is None or "counter" in self._prebuilt or "counter" in self.pages:
+        it. A volunteer never sees it (the page list comes from the role); nor does anyone
+        who signed in before it was built (their page was built on showing)."""
+        if self.session is None or "counter" in self._prebuilt or self.pages:
             return
-        self.idle.watch()  # after the first paint, not on signing in
         if self.station_role not in ("all-in-one", "counter"):
             return
         page = self._build_page("counter")
@@ -142,8 +141,8 @@ class StationWindow(QMainWindow):
             self.screen_buttons[key].setVisible(self.station_role == "all-in-one")
         if not relock:
             self._build_nav(actor.role)
-        self.idle.start()
         self._nav_to_row(max(self.nav.currentRow(), 0))
+        self.idle.start()  # after the page is shown: see IdleWatcher
 
     def _build_nav(self, role: Role) -> None:
         names = {
@@ -270,6 +269,7 @@ class StationWindow(QMainWindow):
 
     def _offline_notice(self, dossier) -> str:
         """Said wherever the receipt goes when its code is an offline one (motcua)."""
+        from counter_app.ui import gateway  # the services load after the first window
         from counter_app.ui.i18n import message_text
 
         if not gateway.is_offline_code(self.session.ctx(), dossier.code):

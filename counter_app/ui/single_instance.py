@@ -10,16 +10,15 @@ socket to bring its window forward, waits for the answer that it did, and exits.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
     from PySide6.QtWidgets import QWidget
 
 LOCK_FILE = "counter-app.window.lock"
@@ -28,28 +27,34 @@ _ASK, _DONE = b"forward\n", b"ok\n"
 
 def server_name(data_dir: Path) -> str:
     """The same name for every spelling of one folder (relative, symlinked, case on Windows)."""
+    import hashlib  # not before the window: the lock alone decides who opens the store
+
     path = os.path.normcase(str(Path(data_dir).expanduser().resolve()))
     return "counter-app-" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:20]
 
 
 class InstanceGuard(QObject):
     """Held by the running program for its whole life; brings `window` forward when another
-    start asks, and answers only once it has."""
+    start asks, and answers only once it has. The socket (QtNetwork) is made when the window
+    is attached, after its first paint: the lock alone decides who opens the store."""
 
-    def __init__(self, lock: QLockFile, name: str) -> None:
+    def __init__(self, lock: QLockFile, folder: Path) -> None:
         super().__init__()
-        self._lock, self._name = lock, name
+        self._lock, self._folder = lock, folder
         self._window: QWidget | None = None
+        self._server: QLocalServer | None = None
+
+    def attach(self, window: QWidget) -> None:
+        """Listen from now on: a start that asks earlier finds no one yet and retries."""
+        from PySide6.QtNetwork import QLocalServer
+
+        self._window = window
         self._server = QLocalServer(self)
         # Only this user may connect; and on Unix, Qt then binds in a private folder and
         # renames over the name, replacing the socket file a killed holder left behind.
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._answer)
-
-    def attach(self, window: QWidget) -> None:
-        """Listen from now on: a start that asks earlier finds no one yet and retries."""
-        self._window = window
-        self._server.listen(self._name)
+        self._server.listen(server_name(self._folder))
 
     def _answer(self) -> None:
         while self._server.hasPendingConnections():
@@ -62,7 +67,8 @@ class InstanceGuard(QObject):
             socket.deleteLater()
 
     def release(self) -> None:
-        self._server.close()
+        if self._server is not None:
+            self._server.close()
         self._lock.unlock()
 
 
@@ -72,15 +78,16 @@ def claim(data_dir: Path) -> InstanceGuard | bool:
     folder = Path(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     lock = QLockFile(str(folder / LOCK_FILE))
-    name = server_name(folder)
     if lock.tryLock(0):
-        return InstanceGuard(lock, name)
-    return _ask_forward(name)
+        return InstanceGuard(lock, folder)
+    return _ask_forward(server_name(folder))
 
 
 def _ask_forward(name: str, attempts: int = 20) -> bool:
     """The holder may be between taking the lock and listening: try for a few seconds."""
     import time
+
+    from PySide6.QtNetwork import QLocalSocket
 
     if sys.platform == "win32":  # this start was clicked, so it may hand the foreground on
         import ctypes
