@@ -167,6 +167,8 @@ class StationWindow(QMainWindow):
     def pages_for(self, role: Role) -> tuple[str, ...]:
         """The pages of this role; the online inbox only for an account that may check it
         (the same rule the CLI's `dossier inbox` asks)."""
+        from counter_app.ui import gateway
+
         may_check = gateway.may_check_online(self.session.actor)
         return tuple(k for k in PAGES_BY_ROLE[role] if k != "online" or may_check)
 
