@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from counter_app.core.messages import MESSAGES, register
+from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 
 
@@ -141,3 +142,11 @@ def set_aside(ctx: ServiceContext, limit: int = 50) -> list[SetAside]:
         code, params = explain(item.last_error)
         items.append(SetAside(item.entity, item.entity_id, item.op, item.tries, code, params))
     return items
+
+
+def online_waiting(ctx: ServiceContext) -> int:
+    """How many online dossiers wait for a check (the status bar's count); 0 for an account
+    that may not see the inbox, so the bar never tells a volunteer more than that."""
+    if Permission.CHECK_ONLINE not in ctx.actor.permissions:
+        return 0
+    return ctx.store.online.count_waiting()

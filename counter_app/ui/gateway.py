@@ -59,7 +59,7 @@ SERVICES = {
     "search_procedures": ("procedures", "search_procedures"),
     "procedure_uses": ("procedures", "procedure_uses"),
     "online_dossiers": ("online_inbox", "inbox"),
-    "online_waiting": ("online_inbox", "inbox_count"),
+    "online_waiting": ("station_status", "online_waiting"),
     "accept_online": ("online_inbox", "accept_online"),
     "supplement_online": ("online_inbox", "supplement_online"),
     "refuse_online": ("online_inbox", "refuse_online"),
