@@ -21,8 +21,8 @@ import pytest
 
 from counter_app.center.enrol import read_code
 from counter_app.center.hub import hub_password
-from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port
-from counter_app.center.permissions import PROTOCOL, STREAM
+from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port, stream_info
+from counter_app.center.permissions import PROTOCOL
 from counter_app.center.upgrade import live_claims
 from counter_app.store import open_store
 
@@ -188,26 +188,6 @@ def _login_refused(center: Center, user: str, password: str) -> bool:
     return asyncio.run(attempt())
 
 
-def _stream_protocol(center: Center) -> str:
-    import nats
-
-    store = open_store(center.hub_dir)
-    try:
-        password = hub_password(store)
-    finally:
-        store.close()
-
-    async def read() -> str:
-        nc = await nats.connect(f"nats://127.0.0.1:{center.port}", user="hub", password=password)
-        try:
-            info = await nc.jetstream().stream_info(STREAM)
-            return (info.config.metadata or {}).get("protocol", "")
-        finally:
-            await nc.close()
-
-    return asyncio.run(read())
-
-
 # two versions of the program run a day in some forty processes: minutes on a loaded PC
 @pytest.mark.timeout(900)
 def test_a_running_center_of_the_previous_version_is_upgraded(tmp_path):
@@ -256,7 +236,7 @@ def test_a_running_center_of_the_previous_version_is_upgraded(tmp_path):
 
         # the hub PC is updated first: this version's hub starts over the same folder
         center.start_hub()
-        assert _stream_protocol(center) == str(PROTOCOL)
+        assert (stream_info(center).config.metadata or {}).get("protocol") == str(PROTOCOL)
         cli(center.hub_dir, "center", "sync")
         after = _replica(center.hub_dir)
         assert before[0] <= after[0] and before[1] <= after[1], (before, after)

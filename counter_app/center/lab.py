@@ -137,8 +137,8 @@ class Center:
                 self.kill_hub(node)
 
 
-def stream_counts(center: Center) -> dict:
-    """Messages and bytes in the center stream, read as the hub user."""
+def stream_info(center: Center):
+    """The center stream's info (its state and configuration), read as the hub user."""
     import asyncio
 
     import nats
@@ -153,15 +153,20 @@ def stream_counts(center: Center) -> dict:
     finally:
         store.close()
 
-    async def read() -> dict:
+    async def read():
         nc = await nats.connect(f"nats://127.0.0.1:{center.port}", user="hub", password=password)
         try:
-            info = await nc.jetstream().stream_info(STREAM)
-            return {"messages": info.state.messages, "bytes": info.state.bytes}
+            return await nc.jetstream().stream_info(STREAM)
         finally:
             await nc.close()
 
     return asyncio.run(read())
+
+
+def stream_counts(center: Center) -> dict:
+    """Messages and bytes in the center stream."""
+    state = stream_info(center).state
+    return {"messages": state.messages, "bytes": state.bytes}
 
 
 def record_offline(data_dir: Path, count: int) -> None:
