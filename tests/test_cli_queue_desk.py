@@ -5,10 +5,11 @@ the windows (a birth date after today, a counter with no group)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from counter_app.core.clock import system_now  # the program's day is Vietnam's
 from tests.test_cli import INIT, run, table_counts
 
 
@@ -86,7 +87,7 @@ def test_call_out_of_turn_keeps_its_reason_and_reports_count_it(capsys, data):
     ticket = json.loads(out)
     assert code == 0 and ticket["call_reason"] == "other"
     assert ticket["call_note"] == "Xin lại phiếu hẹn"
-    today = date.today().isoformat()
+    today = system_now().date().isoformat()
     code, out, _ = run(capsys, data, "queue", "figures", "--from", today, "--to", today)
     assert code == 0 and "Người cao tuổi đến muộn: 1" in out and "Khác: 1" in out
 
@@ -179,7 +180,7 @@ RECEIVE_AN += ["--name", "Lê Văn An"]
 
 def test_a_birth_date_after_today_is_refused_by_the_command_line(capsys, data):
     before = table_counts(data)
-    tomorrow = (date.today() + timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = (system_now().date() + timedelta(days=1)).strftime("%d/%m/%Y")
     code, _, err = run(capsys, data, *RECEIVE_AN, "--birth-date", tomorrow)
     assert code == 2 and "Ngày sinh không được sau ngày hôm nay" in err
     code, _, err = run(capsys, data, *RECEIVE_AN, "--birth-date", "31/02/1990")  # fmt: skip

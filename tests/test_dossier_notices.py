@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from counter_app.cli import main
 from counter_app.core import dossier_notices as rules
-from counter_app.core.clock import VN_TZ
+from counter_app.core.clock import VN_TZ, system_now
 from counter_app.core.dossier import DossierStatus
 from counter_app.core.errors import DomainError, Forbidden, ValidationError
 from counter_app.core.roles import Role
@@ -216,7 +216,7 @@ def test_cli_extend_and_stop_print_forms_04_and_05(cli_data, capsys, tmp_path):
     code, out, _ = cli(capsys, cli_data, "dossier", "receive", "--documents", "all",
                        "--procedure", "1.000689", "--name", "Trần Văn Ẩn", "--json")  # fmt: skip
     dossier, due = json.loads(out)["code"], datetime.fromisoformat(json.loads(out)["due_at"])
-    until = date.today() + timedelta(days=40)  # a date alone keeps the due time of day
+    until = system_now().date() + timedelta(days=40)  # a date alone keeps the due time of day
     folder = tmp_path / "phieu"
     code, out, err = cli(capsys, cli_data, "dossier", "extend", dossier, "--until",
                          until.isoformat(), "--reason", "Chờ ý kiến của Sở Tư pháp.",
