@@ -62,6 +62,8 @@ def screen(subject: str, key: str, size: int) -> str | None:
     """The reason to set a message aside before opening it, or None."""
     if size > MAX_EVENT_BYTES:
         return "too_big"
+    if size == 0:  # nothing to open: unreadable at every replica, whatever keys it holds
+        return "unreadable"
     if not key or ":" not in key:
         return "no_key"
     publisher = publisher_of(subject)
