@@ -20,12 +20,7 @@ def _wait_linked(station, timeout: float = 60) -> None:
 def test_losing_one_of_three_hub_nodes_changes_nothing(tmp_path):
     center = Center(tmp_path, nodes=3)
     try:
-        center.start_hub(0)
-        center.add_node(1)
-        center.add_node(2)
-        center.start_hub(1)
-        center.start_hub(2)
-        center.wait_for_nodes()  # every invite then lists all three
+        center.start_cluster()
         kiosk = center.join("kiosk", "kiosk")
         counters = [center.join(f"c{n}", "counter") for n in (1, 2)]
         for station in (kiosk, *counters):

@@ -360,12 +360,7 @@ def test_a_cluster_rotates_on_one_node_and_the_others_read_the_new_events(tmp_pa
 
     center = Center(tmp_path, nodes=3)
     try:
-        center.start_hub(0)
-        center.add_node(1)
-        center.add_node(2)
-        center.start_hub(1)
-        center.start_hub(2)
-        center.wait_for_nodes()
+        center.start_cluster()
         kiosk, counter = center.join("kiosk", "kiosk"), center.join("c1", "counter")
         _until(lambda: cli_json(counter, "center", "status")["linked"])
         cli(center.hub_dir, "hub", "rotate-keys")

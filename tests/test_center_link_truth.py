@@ -56,12 +56,7 @@ def test_with_two_of_three_nodes_gone_a_station_is_cut_off_within_two_seconds(tm
 
     center = Center(tmp_path, nodes=3)
     try:
-        center.start_hub(0)
-        center.add_node(1)
-        center.add_node(2)
-        center.start_hub(1)
-        center.start_hub(2)
-        center.wait_for_nodes()
+        center.start_cluster()
         counter = center.join("c1", "counter")
         deadline = time.monotonic() + 60
         while not cli_json(counter, "center", "status")["linked"]:

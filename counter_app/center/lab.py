@@ -104,6 +104,17 @@ class Center:
         listen = f"127.0.0.1:{self.ports[node]}"
         cli(self.dirs[node], "hub", "join", code, "--listen", listen)
 
+    def start_cluster(self) -> None:
+        """Every node up: the first starts, the others join it and start, and the first
+        node's record lists them all (so every invite then names all of them)."""
+        self.start_hub(0)
+        others = range(1, len(self.ports))
+        for node in others:
+            self.add_node(node)
+        for node in others:
+            self.start_hub(node)
+        self.wait_for_nodes()
+
     def wait_for_nodes(self, timeout: float = 30) -> None:
         """Until the first node's record lists every node (what an invite hands out)."""
         from counter_app.store import open_store
