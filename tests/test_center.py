@@ -9,6 +9,7 @@ from counter_app.center.lab import Center, cli, cli_json
 from counter_app.store import open_store
 from sync.emulator import Faults, PortalEmulator
 from sync.testing import admin
+from tests.helpers.center import receive_args
 
 
 def _replica(data_dir):
@@ -30,23 +31,7 @@ def _replica(data_dir):
 
 
 def _receive(station, name: str):
-    return cli(
-        station,
-        "dossier",
-        "receive",
-        "--documents",
-        "all",
-        "--procedure",
-        "1.001193",
-        "--name",
-        name,
-        "--citizen-id",
-        "001190012345",
-        "--phone",
-        "0912345678",
-        "--address",
-        "Thôn 3, xã Tân Lập",
-    )
+    return cli(station, *receive_args(name))
 
 
 def test_a_center_day_with_the_hub_killed_converges(center):

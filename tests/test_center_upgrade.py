@@ -25,6 +25,7 @@ from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port, stre
 from counter_app.center.permissions import PROTOCOL
 from counter_app.center.upgrade import live_claims
 from counter_app.store import open_store
+from tests.helpers.center import receive_args
 
 # The program at protocol 1 (commit 0ce9143, the last before per-role permissions): its
 # counter_app, sync and the resources a station's commands read, as `git archive` gave them.
@@ -117,24 +118,7 @@ def _wait_port(port: int) -> None:
 
 
 def _receive(center: OldCenter, station: Path, name: str, *, old: bool) -> str:
-    out = center.run(
-        station,
-        "dossier",
-        "receive",
-        "--documents",
-        "all",
-        "--procedure",
-        "1.001193",
-        "--name",
-        name,
-        "--citizen-id",
-        "001190012345",
-        "--phone",
-        "0912345678",
-        "--address",
-        "Thôn 3, xã Tân Lập",
-        old=old,
-    ).stdout
+    out = center.run(station, *receive_args(name), old=old).stdout
     return next(w for w in out.split() if w.startswith("000.00.01.H22-"))
 
 

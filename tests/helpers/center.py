@@ -10,6 +10,13 @@ from counter_app.center.link import link_settings
 from counter_app.store import open_store
 
 
+def receive_args(name: str) -> tuple[str, ...]:
+    """A birth registration received at a counter of the center tests, for `name`."""
+    return ("dossier", "receive", "--documents", "all", "--procedure", "1.001193",
+            "--name", name, "--citizen-id", "001190012345", "--phone", "0912345678",
+            "--address", "Thôn 3, xã Tân Lập")  # fmt: skip
+
+
 @pytest.fixture
 def center(tmp_path):
     """A center of real processes: a hub (nats-server under `hub start`) in tmp_path, its
