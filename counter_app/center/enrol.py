@@ -52,10 +52,21 @@ def _b64d(text: str) -> bytes:
 
 
 def make_code(
-    *, urls: list[str], user: str, password: str, invite: str, secret: bytes, cert: str | None
+    *,
+    urls: list[str],
+    user: str,
+    password: str,
+    invite: str,
+    secret: bytes,
+    cert: str | None,
+    role: str | None = None,
 ) -> str:
-    """`cert`: the hub's TLS certificate (PEM), which the station will trust alone."""
+    """`cert`: the hub's TLS certificate (PEM), which the station will trust alone. `role`
+    tells the joiner before it uses the invite up whether it must make a local operator
+    (a kiosk or a board receives no account: center/join.py); the package's role rules."""
     body = {"u": urls, "n": user, "p": password, "i": invite, "s": _b64e(secret)}
+    if role:
+        body["r"] = role
     if cert:
         body["c"] = _b64e(cert.encode("ascii"))
     return CODE_PREFIX + _b64e(json.dumps(body, separators=(",", ":")).encode())
@@ -74,6 +85,7 @@ def read_code(code: str) -> dict:
             "invite": str(body["i"]),
             "secret": _b64d(body["s"]),
             "cert": _b64d(body["c"]).decode("ascii") if body.get("c") else None,
+            "role": str(body["r"]) if body.get("r") else None,  # a code of an older hub: none
         }
     except (ValueError, KeyError, TypeError) as error:
         raise ValidationError("center.bad_code", field="code") from error

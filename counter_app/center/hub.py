@@ -26,7 +26,7 @@ from counter_app.core.roles import Permission
 from counter_app.services.context import ServiceContext
 from counter_app.services.station import CounterDesk, Station
 from counter_app.store import Store
-from counter_app.store.center_keys import first_generation, keys_for_role
+from counter_app.store.center_keys import PERSONAL_ROLES, first_generation, keys_for_role
 
 ROLES = ("counter", "kiosk", "display", "hub")
 INVITE_TTL = timedelta(hours=24)
@@ -254,6 +254,7 @@ def invite(
         password=enrol_password,
         invite=invite_id,
         secret=secret,
+        role=role,
     )
     return {
         "station": user,
@@ -298,7 +299,11 @@ def enrolment_package(
         in_center=True,
         own_counters=tuple(record.get("counters", [])) if record["role"] != "hub" else None,
     )
-    users = [dict(r) for r in store.query("SELECT * FROM users")]
+    # the center's accounts go where clerks sign in; a kiosk or a board makes its own
+    # operator at join and never holds a clerk's password hash
+    users = []
+    if record["role"] in PERSONAL_ROLES:
+        users = [dict(r) for r in store.query("SELECT * FROM users")]
     package = {
         "station": station.to_settings(),
         # what this role may hold: a kiosk or a board no key that opens personal data

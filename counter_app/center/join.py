@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
@@ -11,11 +12,15 @@ from counter_app.center.enrol import WRONG_SECRET, open_package, proof, read_cod
 from counter_app.core.catalogue import Catalogue
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
+from counter_app.core.passwords import check_strength, hash_password
+from counter_app.core.roles import Role
+from counter_app.services.accounts import check_username
 from counter_app.services.station import Station
 from counter_app.store import Store
 from counter_app.store.station_key import create_station_key
 
 ENROL_TRIES = 30  # half a second apart
+LOCAL_ACCOUNT_ROLES = frozenset({"kiosk", "display"})  # no center account: an own operator
 
 register(
     {
@@ -29,6 +34,13 @@ register(
             "vi": "Máy chủ trung tâm từ chối mã này (đã dùng, hết hạn hoặc bị thu hồi). Hãy "
             "xin mã mới.",
             "en": "The hub refused this code (used, expired or revoked). Ask for a new one.",
+        },
+        "center.need_local_admin": {
+            "vi": "Máy bảng gọi số hoặc máy lấy số không nhận tài khoản của trung tâm: hãy "
+            "đặt tài khoản quản trị riêng của máy này (--admin-user, --admin-password hoặc "
+            "COUNTER_APP_PASSWORD).",
+            "en": "A kiosk or a board receives none of the center's accounts: give this PC its "
+            "own admin account (--admin-user, --admin-password or COUNTER_APP_PASSWORD).",
         },
         "center.already": {
             "vi": "Thư mục dữ liệu này đã có kho dữ liệu; hãy dùng một thư mục trống.",
@@ -98,11 +110,18 @@ def join_center(
     on_recovery_code=None,
     listen: str | None = None,
     advertise: str | None = None,
+    local_admin: Callable[[], tuple[str, str]] | None = None,
 ) -> Station:
-    """A station (or, with `listen`, another hub node of a cluster) from a join code."""
+    """A station (or, with `listen`, another hub node of a cluster) from a join code.
+
+    A counter or a hub node receives the center's accounts. A kiosk or a board receives
+    none (no clerk's password hash in the lobby): `local_admin()` gives the (username,
+    password) of its own operator, asked before the invite is used up when the code names
+    the role."""
     code = read_code(text)
     if store.settings.get("station") is not None:
         raise DomainError("center.already")
+    operator = _local_operator(local_admin) if code["role"] in LOCAL_ACCOUNT_ROLES else None
     try:
         blob = asyncio.run(_fetch_package(code, timeout))
     except DomainError:
@@ -118,6 +137,8 @@ def join_center(
     except InvalidTag as error:  # never a cryptography error's name in front of a user
         raise ValidationError("center.wrong_code", field="code") from error
     station = Station.from_settings(package["station"])
+    if station.role in LOCAL_ACCOUNT_ROLES and operator is None:  # a code of an older hub
+        operator = _local_operator(local_admin)
     with store.transaction():
         recovery = store.keys.create(passphrase=passphrase, keyset=package["keyset"])
         if on_recovery_code is not None:
@@ -140,6 +161,8 @@ def join_center(
                 f"INSERT INTO users({', '.join(user)}) VALUES ({', '.join('?' * len(user))})",
                 tuple(user.values()),
             )
+        if operator is not None:
+            store.users.insert(operator[0], Role.ADMIN, hash_password(operator[1]), now)
         create_station_key(store)
         store.catalogue.replace(catalogue, at=now)
         store.audit.append(
@@ -152,6 +175,16 @@ def join_center(
             detail={"role": station.role, "number": station.number},
         )
     return station
+
+
+def _local_operator(local_admin: Callable[[], tuple[str, str]] | None) -> tuple[str, str]:
+    """The kiosk's or the board's own admin: the one account it signs in (the command
+    line, setting the PC up)."""
+    if local_admin is None:
+        raise ValidationError("center.need_local_admin", field="password")
+    username, password = local_admin()
+    check_strength(password)
+    return check_username(username), password
 
 
 def _become_hub_node(store: Store, package: dict, listen: str, advertise: str | None) -> None:

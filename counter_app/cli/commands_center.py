@@ -236,11 +236,24 @@ def center() -> None:
 
 @center.command("join")
 @click.argument("code")
+@click.option("--admin-user", default="admin", show_default=True,
+              help="Tài khoản quản trị riêng của máy lấy số hoặc bảng gọi số.")  # fmt: skip
+@click.option("--admin-password", help="Mật khẩu của tài khoản đó (hoặc COUNTER_APP_PASSWORD).")
 @JSON
 @pass_state
-def center_join(state: CliState, code: str, as_json: bool) -> None:
-    """Biến thư mục dữ liệu này thành một máy trạm của trung tâm."""
-    station, recovery = _join(state, code)
+def center_join(
+    state: CliState, code: str, admin_user: str, admin_password: str | None, as_json: bool
+) -> None:
+    """Biến thư mục dữ liệu này thành một máy trạm của trung tâm. Máy lấy số và bảng gọi
+    số không nhận tài khoản của trung tâm: chúng có một tài khoản quản trị riêng."""
+
+    def local_admin() -> tuple[str, str]:
+        password = admin_password or ask_secret(
+            "COUNTER_APP_PASSWORD", "Mật khẩu quản trị của máy này", confirm=True
+        )
+        return admin_user, password
+
+    station, recovery = _join(state, code, local_admin=local_admin)
     if as_json:
         emit_json({"station": station.to_settings(), "recovery_code": recovery})
         return

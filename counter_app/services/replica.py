@@ -20,7 +20,12 @@ from datetime import date, datetime
 from counter_app.core.dossier import DossierStatus
 from counter_app.core.queue import Ticket, TicketState
 from counter_app.services.context import ServiceContext
-from counter_app.store.center_keys import GRANT_PREFIX, NotForThisRole, open_grant
+from counter_app.store.center_keys import (
+    GRANT_PREFIX,
+    PERSONAL_ROLES,
+    NotForThisRole,
+    open_grant,
+)
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +259,11 @@ def _apply_online(ctx: ServiceContext, event: dict, code: str, origin: str) -> N
 
 
 def _apply_account(ctx: ServiceContext, user: dict) -> None:
-    """An older station's event has no full name or title: they stay empty."""
+    """An older station's event has no full name or title: they stay empty. A kiosk or a
+    board keeps no center account, even one sealed under the ticket key before accounts
+    moved to the personal key (still in the stream): it signs in its own operator alone."""
+    if ctx.station.role not in PERSONAL_ROLES:
+        return
     ctx.store.conn.execute(
         "INSERT INTO users(username, role, password_hash, locked, created_at, full_name, title) "
         "VALUES (:username, :role, :password_hash, :locked, :created_at, :full_name, :title) "

@@ -4,13 +4,21 @@ A kiosk stands in the public lobby and a board in the waiting room: neither may 
 that opens a citizen's data, since whoever takes one home takes the key with it. So the
 center's events are sealed under one of two classes of keys:
 
-- **ticket keys** (ids `t1`, `t2`...): tickets, ratings, pauses, the center's settings and
-  accounts, which carry no citizen's data. Every role holds them.
+- **ticket keys** (ids `t1`, `t2`...): tickets, ratings, pauses and the center's settings,
+  which carry no citizen's data and no staff secret. Every role holds them.
 - **personal keys**: the center's shared store keys (ids `k1`, `k2`...; the index key
   beside them), which also seal a dossier's row field by field. Dossiers, papers, online
-  dossiers and any content not known to be of the ticket class are sealed under them. Only
-  counters and hub nodes hold them; a kiosk or a board has store keys of its own and skips
-  such events unopened.
+  dossiers, **accounts** and any content not known to be of the ticket class are sealed
+  under them. Only counters and hub nodes hold them; a kiosk or a board has store keys of
+  its own and skips such events unopened.
+
+Accounts go under the personal keys, not a class of their own: an account event carries a
+clerk's name and the scrypt hash of their password, which a kiosk in the lobby must not
+hold (a stolen hash is an offline guess at a clerk's password), and exactly the roles that
+hold the personal keys sign clerks in (a kiosk or a board signs in only its own local
+operator, made at join: center/join.py). A separate staff class would have to be made at
+every center already running and granted before any hub sealed under it, for the same set
+of holders; the personal class already reaches them, in every package and every rotation.
 
 Hub nodes also hold **hub keys** (`h1`...), which seal the stations' NATS credentials in
 the hub's record: the `hub` bucket opens for no station, even one holding the personal keys.
@@ -38,7 +46,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from counter_app.core.crypto import PREFIX, FieldCrypto, new_master_key
 from counter_app.core.errors import DomainError
 
-TICKET_CONTENT = frozenset({"ticket", "rating", "pause", "setting", "user"})
+TICKET_CONTENT = frozenset({"ticket", "rating", "pause", "setting"})
 PERSONAL_ROLES = frozenset({"counter", "hub"})
 GRANT_PREFIX = "g1:"
 
@@ -58,7 +66,7 @@ def _unb64(text: str) -> bytes:
 def is_ticket_class(payload: dict) -> bool:
     """Ticket class only when the event's content is known to carry no citizen's data;
     anything else (a dossier, a paper, a kind added later) is personal: closed by default."""
-    content = set(payload) & (TICKET_CONTENT | {"dossier", "paper", "online"})
+    content = set(payload) & (TICKET_CONTENT | {"dossier", "paper", "online", "user"})
     return bool(content) and content <= TICKET_CONTENT
 
 
