@@ -156,7 +156,7 @@ class Resident:
                 try:
                     conn = arrived.get(timeout=min(POLL_S, max(0.05, self._turn_due())))
                 except queue.Empty:
-                    self.turn()
+                    self._turn_safely()
                     continue
                 with conn:
                     self.answer(conn)
@@ -183,6 +183,12 @@ class Resident:
         link = self.state.link
         every = POLL_S if link is not None and link.following() else RETRY_S
         return self._last_turn + every - time.monotonic()
+
+    def _turn_safely(self) -> None:
+        try:
+            self.turn()
+        except Exception as error:  # the store busy or closing: the next turn tries again
+            log.warning("resident turn failed: %s", type(error).__name__)
 
     def turn(self) -> None:
         """Publish what waits and apply what is new; follow by push once linked."""
@@ -215,7 +221,11 @@ class Resident:
             log.info("a local client's request was not read: %s", type(error).__name__)
             return
         log.info("answering a command")
-        reply = self.run_command(request)
+        try:
+            reply = self.run_command(request)
+        except Exception as error:  # no answer: the client says it may have been done
+            log.error("a command failed in the resident service", exc_info=error)
+            return
         try:
             conn.send_bytes(json.dumps(reply).encode("utf-8"))
         except OSError:
