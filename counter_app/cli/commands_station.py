@@ -19,6 +19,8 @@ def station_serve(state: CliState) -> None:
     kết nối trung tâm, để các lệnh «counter-app queue ...» và «counter-app ticket take» trên
     máy này trả lời ngay. Chỉ nhận lệnh từ chính máy này, của cùng người dùng hệ điều hành;
     mỗi lệnh vẫn đăng nhập bằng tài khoản của nó. Dừng bằng Ctrl+C."""
+    import counter_app.cli.commands_queue  # noqa: F401 (loaded now, not by the first client)
+    from counter_app.cli.app import main
     from counter_app.resident.service import serve
 
     def ready(folder: str) -> None:
@@ -27,7 +29,7 @@ def station_serve(state: CliState) -> None:
         else:
             click.echo(f"The resident station service runs for {folder}. Ctrl+C stops it.")
 
-    serve(state, ready)
+    serve(state, main, ready)
     click.echo("Đã dừng trạm thường trú." if state.lang == "vi" else "Stopped.")
 
 

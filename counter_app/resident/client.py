@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable  # typing's cost is left out of the fast path
 
 from counter_app.resident import wire
 
@@ -82,28 +83,27 @@ def _absolute(args: list[str], folder: str) -> list[str]:
     return out
 
 
-def data_folder(args: list[str]) -> str | None:
+def data_folder(args: list[str], default: Callable[[], object]) -> str | None:
     """The station folder as the command would take it, absolute; None if unclear."""
     folder = _option(args, "--data-dir")
     if folder is None:
         folder = os.environ.get("COUNTER_APP_DATA")
     if folder is None:
-        from counter_app.cli.paths import default_data_dir
-
-        folder = str(default_data_dir())
+        folder = str(default())
     if not folder.strip():
         return None  # the command says what is wrong with it
     return os.path.abspath(folder)
 
 
-def answer(args: list[str]) -> int | None:
+def answer(args: list[str], default_folder: Callable[[], object]) -> int | None:
     """Run `args` in the resident service and print its answer: its exit status. None:
-    no service took it, run it here."""
+    no service took it, run it here. `default_folder()`: the data folder when neither
+    --data-dir nor COUNTER_APP_DATA names one (cli/paths.py)."""
     user = os.environ.get("COUNTER_APP_USER")
     password = os.environ.get("COUNTER_APP_PASSWORD")
     if not (user and password) or served_command(args) is None:
         return None
-    folder = data_folder(args)
+    folder = data_folder(args, default_folder)
     if folder is None:
         return None
     conn = _connect(folder)

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
@@ -32,8 +32,8 @@ from counter_app.resident.client import served_command
 from counter_app.resident.logins import VerifiedLogins
 
 if TYPE_CHECKING:
-    from counter_app.center.link import CenterLink
-    from counter_app.cli.app import CliState
+    from counter_app.center.link import CenterLink, LinkReport
+    from counter_app.services.context import ServiceContext
     from counter_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -67,13 +67,30 @@ class ServedRequest:
     verify: Callable[[str, str], bool]
 
 
+class StationState(Protocol):
+    """What the service needs of the command line's state (cli/app.CliState), which it
+    is handed: this package does not import the command line, the command line uses it."""
+
+    data_dir: Any
+    link: CenterLink | None
+
+    def store(self) -> Store: ...
+    def context(self) -> ServiceContext: ...
+    def center_sync(self) -> LinkReport: ...
+
+
+# The command line's own main(argv, served=...): runs a command, returns its exit status.
+RunCommand = Callable[..., int]
+
+
 class _Stop(Exception):
     """SIGTERM: stop as Ctrl+C does."""
 
 
 class Resident:
-    def __init__(self, state: CliState) -> None:
+    def __init__(self, state: StationState, run: RunCommand) -> None:
         self.state = state
+        self.command_line = run
         self.folder = os.path.abspath(state.data_dir)
         self.family, self.address = wire.address(self.folder)
         self.key_path = os.path.join(self.folder, wire.KEY_NAME)
@@ -236,8 +253,6 @@ class Resident:
             return {"declined": "folder"}
         if served_command(request["argv"]) is None:
             return {"declined": "command"}
-        from counter_app.cli.app import main
-
         served = ServedRequest(
             store=self.state.store(),
             link=self.state.link,
@@ -248,7 +263,7 @@ class Resident:
         out, err = io.StringIO(), io.StringIO()
         with _client_env(request), contextlib.redirect_stdout(out), \
                 contextlib.redirect_stderr(err), _no_terminal():  # fmt: skip
-            code = main(request["argv"], served=served)
+            code = self.command_line(request["argv"], served=served)
         if code != 0:  # a refusal of any kind: this account's next login checks in full
             self.logins.forget(request["user"])
         return {"stdout": out.getvalue(), "stderr": err.getvalue(), "code": code}
@@ -300,12 +315,11 @@ def _stop(_signum, _frame) -> None:
     raise _Stop
 
 
-def serve(state: CliState, say: Callable[[str], None]) -> None:
-    """Log in, open the folder's service and answer until stopped."""
+def serve(state: StationState, run: RunCommand, say: Callable[[str], None]) -> None:
+    """Log in, open the folder's service and answer until stopped; `run` is the command
+    line's main(argv, served=...)."""
     state.context()  # the account that starts it; in a center: a first turn
-    import counter_app.cli.commands_queue  # noqa: F401 (loaded now, not by the first client)
-
-    resident = Resident(state)
+    resident = Resident(state, run)
     resident.open()
     try:
         resident.run(lambda: say(resident.folder))
