@@ -10,8 +10,9 @@
   counters call (each a window-like station following the stream, one call every
   CALL_PAUSE seconds), answered by the station's resident service (`counter-app station
   serve`): the median; target 300 ms. Beside it, call by call, the same command run whole
-  in its process as without a service (no_service_*), and the process start-up alone
-  (`counter-app --version`). The processes get a bytecode cache, as an installed program
+  in its process as without a service (no_service_*), the process start-up alone
+  (`counter-app --version`) and a bare interpreter's (`python -c pass`), the floor of any
+  process. The processes get a bytecode cache, as an installed program
   has.
 """
 
@@ -166,7 +167,7 @@ def one_shots(callers: list, station, n: int) -> dict:
     threads = [threading.Thread(target=call_on, args=(d,)) for d in callers]
     for t in threads:
         t.start()
-    times, alone, starts = [], [], []
+    times, alone, starts, bare = [], [], [], []
     try:
         cli(one_shot_dir, *call, env=env)  # the service's first login
         for _ in range(n):
@@ -180,6 +181,9 @@ def one_shots(callers: list, station, n: int) -> dict:
             t0 = time.perf_counter()
             cli(one_shot_dir, "--version", env=env)
             starts.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env={**os.environ, **env}, check=True)
+            bare.append(time.perf_counter() - t0)
         inside = [_center_part(station) for _ in range(n)]
     finally:
         stop.set()
@@ -197,6 +201,7 @@ def one_shots(callers: list, station, n: int) -> dict:
         "no_service_p90_ms": round(pct(alone, 0.9) * 1e3, 1),
         "service_over_no_service": round(statistics.median(times) / statistics.median(alone), 3),
         "process_start_median_ms": round(statistics.median(starts) * 1e3, 1),
+        "interpreter_start_median_ms": round(statistics.median(bare) * 1e3, 1),
         "center_part_median_ms": round(statistics.median(inside) * 1e3, 1),
         "target_ms": ONE_SHOT_TARGET_MS,
         "over_target": round(median / ONE_SHOT_TARGET_MS, 2),

@@ -242,3 +242,19 @@ def test_a_remembered_login_never_admits_a_changed_or_wrong_password():
     now[0] += KEEP_S + 1
     assert check("mat-khau-cu-2026", first)  # canbo2's lapsed: gone as canbo1's is kept
     assert [name for name, _ in logins._marks.values()] == ["canbo1"]
+
+
+def test_a_served_command_loads_neither_click_nor_the_store(center, service):
+    """The fast path's point: the client process imports a handful of small modules."""
+    before = answered(center.counter)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "counter_app", "--data-dir",
+         str(center.counter), "queue", "list"],
+        capture_output=True, text=True, env={**os.environ, **ADMIN}, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and "Nhóm A" in done.stdout
+    assert answered(center.counter) == before + 1
+    loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "multiprocessing.connection" in loaded  # the walk sees the imports
+    for heavy in ("click", "counter_app.store", "counter_app.services", "sqlite3", "nats"):
+        assert heavy not in loaded, heavy
