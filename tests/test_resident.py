@@ -258,3 +258,14 @@ def test_a_served_command_loads_neither_click_nor_the_store(center, service):
     assert "multiprocessing.connection" in loaded  # the walk sees the imports
     for heavy in ("click", "counter_app.store", "counter_app.services", "sqlite3", "nats"):
         assert heavy not in loaded, heavy
+
+
+def test_one_service_a_folder_and_a_stopped_one_leaves_no_socket_or_secret(center, service):
+    counter = center.counter
+    second = cli(counter, *SERVE, check=False)
+    assert second.returncode == 1
+    assert "đã có trạm thường trú đang chạy" in second.stderr
+    service.send_signal(signal.SIGTERM)
+    out, _ = service.communicate(timeout=30)
+    assert service.returncode == 0 and "Đã dừng trạm thường trú." in out
+    assert not (counter / wire.SOCKET_NAME).exists() and not (counter / wire.KEY_NAME).exists()

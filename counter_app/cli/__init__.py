@@ -22,15 +22,21 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         return _done(_open_window(os.environ.get("COUNTER_APP_LANG")), argv)
-    from counter_app.cli.paths import default_data_dir
     from counter_app.resident.client import answer
 
-    served = answer(args, default_data_dir)  # a resident station service ran it
+    served = answer(args, _default_folder)  # a resident station service ran it
     if served is not None:
         return _done(served, argv)
     from counter_app.cli.app import main as click_main
 
     return click_main(argv)
+
+
+def _default_folder():
+    """cli/paths.py (and pathlib) only when no --data-dir or COUNTER_APP_DATA names one."""
+    from counter_app.cli.paths import default_data_dir
+
+    return default_data_dir()
 
 
 def _done(code: int, argv: list[str] | None) -> int:

@@ -83,8 +83,11 @@ class StationState(Protocol):
 RunCommand = Callable[..., int]
 
 
-class _Stop(Exception):
-    """SIGTERM: stop as Ctrl+C does."""
+class _Stop(BaseException):
+    """SIGTERM or Ctrl+C: the service stops, also in the middle of a command (which rolls
+    back; its client says it may not have been done). Not an Exception, which the command
+    line would turn into a message and go on; not KeyboardInterrupt, which it calls
+    "Đã hủy" and goes on."""
 
 
 class Resident:
@@ -165,9 +168,9 @@ class Resident:
         """Answer requests until Ctrl+C or SIGTERM; turn the link between them."""
         arrived: queue.Queue = queue.Queue()
         threading.Thread(target=self._accept, args=(arrived,), daemon=True).start()
-        previous = signal.signal(signal.SIGTERM, _stop)
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
-            self.turn()
+            self._turn_safely()
             ready()
             while True:
                 try:
@@ -177,10 +180,11 @@ class Resident:
                     continue
                 with conn:
                     self.answer(conn)
-        except (KeyboardInterrupt, _Stop):
+        except _Stop:
             return
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _accept(self, arrived: queue.Queue) -> None:
         from multiprocessing.connection import Connection
@@ -238,11 +242,13 @@ class Resident:
             log.info("a local client's request was not read: %s", type(error).__name__)
             return
         log.info("answering a command")
+        started = time.perf_counter()
         try:
             reply = self.run_command(request)
         except Exception as error:  # no answer: the client says it may have been done
             log.error("a command failed in the resident service", exc_info=error)
             return
+        log.info("answered in %.0f ms", (time.perf_counter() - started) * 1e3)
         try:
             conn.send_bytes(json.dumps(reply).encode("utf-8"))
         except OSError:
