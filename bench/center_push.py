@@ -8,21 +8,27 @@
   replica by the push, p99; target 300 ms.
 - one_shot: `counter-app queue call-next` as a process at a sixth counter, while five
   counters call (each a window-like station following the stream, one call every
-  CALL_PAUSE seconds): the median; target 300 ms. The process start-up alone
-  (`counter-app --version`) is measured beside it. The processes get a bytecode cache, as
-  an installed program has.
+  CALL_PAUSE seconds), answered by the station's resident service (`counter-app station
+  serve`): the median; target 300 ms. Beside it, every other round, the same command run
+  whole in its process as without a service (no_service_*), the process start-up alone
+  (`counter-app --version`) and a bare interpreter's (`python -c pass`), the floor of any
+  process. The processes get a bytecode cache, as an installed program
+  has.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 
-from counter_app.center.lab import cli
+from counter_app.center.lab import ADMIN, cli
 from counter_app.core.clock import system_now
 from counter_app.core.queue import TicketState
 from counter_app.services import queue
@@ -134,9 +140,12 @@ def _called(store, uid: str) -> bool:
 
 
 def one_shots(callers: list, station, n: int) -> dict:
-    """`queue call-next` processes at one counter while the others call on their own; then
-    the same command's center part in this process (a fresh link: catch up, claim, call,
-    publish), which leaves out the interpreter's start, the imports and the login."""
+    """`queue call-next` processes at one counter while the others call on their own, with
+    the station's resident service running (`counter-app station serve`) and, interleaved
+    with them, the same command run whole in its process as without a service (the
+    command line's own code, which is what `counter-app` runs when no service answers),
+    and the same command's center part in this process (a fresh link: catch up, claim,
+    call, publish), which leaves out the interpreter's start, the imports and the login."""
     stop = threading.Event()
     one_shot_dir, counter = station.store_dir, station.counter
 
@@ -154,36 +163,85 @@ def one_shots(callers: list, station, n: int) -> dict:
     call = ("queue", "call-next", "--counter", str(counter), "--current", "served")
     cli(one_shot_dir, "--version", env=env)  # the bytecode cache, once
     cli(one_shot_dir, *call, env=env)
+    service = start_service(one_shot_dir, env)
     threads = [threading.Thread(target=call_on, args=(d,)) for d in callers]
     for t in threads:
         t.start()
-    times, starts = [], []
+    times, alone, inside, starts, bare = [], [], [], [], []
     try:
-        for _ in range(n):
+        cli(one_shot_dir, *call, env=env)  # the service's first login
+        # rounds interleaved; a whole process only every other round, the five callers
+        # would otherwise empty the queue while it starts
+        for round_ in range(n):
             t0 = time.perf_counter()
             cli(one_shot_dir, *call, env=env)
             times.append(time.perf_counter() - t0)
+            inside.append(_center_part(station))
+            if round_ % 2 == 0:
+                t0 = time.perf_counter()
+                in_process(one_shot_dir, *call, env=env)
+                alone.append(time.perf_counter() - t0)
         for _ in range(5):
             t0 = time.perf_counter()
             cli(one_shot_dir, "--version", env=env)
             starts.append(time.perf_counter() - t0)
-        inside = [_center_part(station) for _ in range(n)]
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env={**os.environ, **env}, check=True)
+            bare.append(time.perf_counter() - t0)
     finally:
         stop.set()
         for t in threads:
             t.join()
+        service.send_signal(signal.SIGTERM)
+        service.wait(30)
     median = statistics.median(times) * 1e3
     return {
         "counters_calling": len(callers),
         "calls": n,
+        "no_service_calls": len(alone),
         "median_ms": round(median, 1),
         "p90_ms": round(pct(times, 0.9) * 1e3, 1),
+        "no_service_median_ms": round(statistics.median(alone) * 1e3, 1),
+        "no_service_p90_ms": round(pct(alone, 0.9) * 1e3, 1),
+        "service_over_no_service": round(statistics.median(times) / statistics.median(alone), 3),
         "process_start_median_ms": round(statistics.median(starts) * 1e3, 1),
+        "interpreter_start_median_ms": round(statistics.median(bare) * 1e3, 1),
         "center_part_median_ms": round(statistics.median(inside) * 1e3, 1),
         "target_ms": ONE_SHOT_TARGET_MS,
         "over_target": round(median / ONE_SHOT_TARGET_MS, 2),
         "met": median <= ONE_SHOT_TARGET_MS,
     }
+
+
+def start_service(folder, env: dict) -> subprocess.Popen:
+    """`counter-app station serve` for `folder`, once it says it is ready."""
+    service = subprocess.Popen(
+        [sys.executable, "-m", "counter_app", "--data-dir", str(folder), "station", "serve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **ADMIN, **env},
+        text=True,
+    )
+    line = service.stdout.readline()
+    if "đang chạy" not in line:
+        service.kill()
+        raise RuntimeError(f"the resident service did not start: {line}{service.stdout.read()}")
+    return service
+
+
+def in_process(folder, *args: str, env: dict) -> None:
+    """The command run whole in its own process: the command line's own code, which is
+    what `counter-app` runs when no resident service answers."""
+    run = "from counter_app.cli.app import main; raise SystemExit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", run, "--data-dir", str(folder), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ADMIN, **env},
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"{args} exited {done.returncode}: {done.stdout}{done.stderr}")
 
 
 def _center_part(station) -> float:

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADLESS_PACKAGES = ("counter_app.core", "counter_app.store", "counter_app.services")
+HEADLESS_PACKAGES = (
+    "counter_app.core", "counter_app.store", "counter_app.services", "counter_app.resident",
+)  # fmt: skip
 QT_PREFIXES = ("PySide6", "shiboken6")
 
 # Imports every module of the given packages, then reports what it imported and which Qt

@@ -19,6 +19,7 @@ from counter_app.preferences import stored_language
 if TYPE_CHECKING:
     from counter_app.center.link import CenterLink
     from counter_app.core.roles import Permission
+    from counter_app.resident.service import ServedRequest
     from counter_app.services.context import ServiceContext
     from counter_app.store import Store
 
@@ -53,6 +54,13 @@ class CliState:
     _warned: bool = field(default=False, repr=False)
     sent: int = 0  # center events this command published, over all its link's turns
     received: int = 0
+    # Set when the resident station service runs this command for a client: its open
+    # store and link are lent, the client's credentials log in (counter_app/resident).
+    served: ServedRequest | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.served is not None:
+            self._store, self._link = self.served.store, self.served.link
 
     # The store and the services are imported when a command first needs them, so that
     # `counter-app` shows its window without paying for them first.
@@ -76,7 +84,8 @@ class CliState:
             from counter_app.services.setup import open_context
 
             store = self.store()
-            self._context = open_context(store, clock=system_now, actor=acting_user(store))
+            actor = acting_user(store, self.served)
+            self._context = open_context(store, clock=system_now, actor=actor)
             if self._context.station.in_center and self._context.station.role != "hub":
                 # a station of a center: catch up before reading, claim shared tickets
                 self.center_sync(quiet=False)
@@ -102,6 +111,11 @@ class CliState:
             click.echo(cut_off_message(self.lang, report.waiting, report.outdated), err=True)
         return report
 
+    @property
+    def link(self) -> CenterLink | None:
+        """This command's link to the center, once a turn made it (None alone)."""
+        return self._link
+
     def refuse_if_revoked(self) -> None:
         """A station the hub revoked learns it at its first contact and stops: no ticket
         issued or called as if it were merely cut off."""
@@ -121,7 +135,10 @@ class CliState:
         if self._link is not None:
             if self._context is not None:  # publish what this command wrote
                 self.center_sync(apply=False, quiet=False)
-            self._link.close()
+            if self.served is None:  # the resident service's link stays open
+                self._link.close()
+        if self.served is not None:
+            self._store = self._link = self._context = None
         if self._store is not None:
             self._store.close()
             self._store = self._context = None
@@ -181,6 +198,7 @@ LAZY_COMMANDS = {
     "center": "commands_center",
     "screenshots": "commands_ui",
     "report": "commands_report",
+    "station": "commands_station",
 }
 
 
@@ -258,7 +276,8 @@ def cli(
         raise ValidationError("cli.empty_data_dir", field="data_dir")
     given = data_dir is not None or "COUNTER_APP_DATA" in os.environ
     folder = Path(data_dir) if data_dir else default_data_dir()
-    state = CliState(folder, lang or stored_language(folder) or "vi", given)
+    served = ctx.obj  # the resident service's request, when it runs this command
+    state = CliState(folder, lang or stored_language(folder) or "vi", given, served=served)
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:  # plain `counter-app`: open the program
@@ -330,8 +349,9 @@ def _with_hint(error: DomainError, lang: str) -> str:
     return f"{error.message(lang)}\n{hint}" if hint else error.message(lang)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input."""
+def main(argv: list[str] | None = None, *, served: ServedRequest | None = None) -> int:
+    """Run the CLI; return (and exit with) its status: 0 ok, 1 refused, 2 bad input.
+    `served`: the resident station service runs it for a client (counter_app/resident)."""
     args = list(sys.argv[1:] if argv is None else argv)
     position = _unreadable(args)
     if position is not None:
@@ -350,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     _help_lang["lang"] = lang
     try:
         # Without standalone mode, click returns an Exit's code instead of raising it.
-        result = cli.main(args=args, prog_name="counter-app", standalone_mode=False)
+        result = cli.main(args=args, prog_name="counter-app", standalone_mode=False, obj=served)
     except click.UsageError as error:
         message = _usage_error_vi(error) if lang == "vi" else error.format_message()
         hint = "Xem «counter-app --help»." if lang == "vi" else "See 'counter-app --help'."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from counter_app.core.errors import ValidationError
 from counter_app.core.messages import register
 from counter_app.core.roles import Actor, Role
 from counter_app.store import Store
+
+if TYPE_CHECKING:
+    from counter_app.resident.service import ServedRequest
 
 register(
     {
@@ -42,9 +46,18 @@ def ask_secret(env_name: str, prompt: str, *, confirm: bool = False) -> str:
     return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
 
 
-def acting_user(store: Store) -> Actor:
+def acting_user(store: Store, request: ServedRequest | None = None) -> Actor:
+    """The account this command acts as: from the environment (or a prompt), or, for a
+    command the resident station service runs (counter_app/resident), from its client's
+    request, through the same login."""
     if store.users.count() == 0:
         return LOCAL_OPERATOR
+    from counter_app.services.accounts import login
+
+    if request is not None:
+        username, password = request.username, request.password
+        return login(store, username=username, password=password, now=system_now(),
+                     verify=request.verify)  # fmt: skip
     username = os.environ.get("COUNTER_APP_USER")
     if not username:
         if not interactive():
@@ -55,6 +68,4 @@ def acting_user(store: Store) -> Actor:
             )
         username = click.prompt("Tên đăng nhập")
     password = ask_secret("COUNTER_APP_PASSWORD", "Mật khẩu")
-    from counter_app.services.accounts import login
-
     return login(store, username=username, password=password, now=system_now())

@@ -1,0 +1,185 @@
+"""The `counter-app` side of the resident service, run before click and the commands are
+imported: a command the service answers is sent to it, and its answer printed as the
+command itself would have printed it.
+
+Nothing is sent unless the service proved it knows the station's secret, and a service
+that is not there, not answering, or declining (another folder, a command it does not
+run) leaves the command to run in this process as always. Once the request went out whole
+it is never run here too: if the service dies before it answers, the command may have
+been done there, so the user is told to look instead of having it done twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable  # typing's cost is left out of the fast path
+
+from counter_app.resident import wire
+
+EXIT_UNKNOWN = 1  # a refusal's status: the command did not visibly succeed
+ANSWER_WAIT_S = 180.0  # a command cut off from the center still answers within seconds
+GLOBAL_OPTIONS = ("--data-dir", "--lang")
+LOST = {
+    "vi": "Lỗi: trạm thường trú (counter-app station serve) đã ngừng khi đang làm lệnh "
+    "này, nên không biết lệnh đã được thực hiện hay chưa. Lệnh không được chạy lại, để "
+    "khỏi làm hai lần: xem lại bằng «counter-app queue list» rồi hãy làm tiếp.",
+    "en": "Error: the resident station service (counter-app station serve) stopped while "
+    "running this command, so it is not known whether the command was done. It is not run "
+    "again, so as not to do it twice: check with 'counter-app queue list' first.",
+}
+
+
+def served_command(args: list[str]) -> list[str] | None:
+    """The command words after the global options, when the service runs this command
+    (the queue commands, `ticket take`); None otherwise. Help, the version and anything
+    unusual are left to click in this process."""
+    words: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg in ("-h", "--help", "--version") or "\0" in arg:
+            return None
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            return None
+        if not words and arg.startswith("-"):
+            name = arg.split("=", 1)[0]
+            if name not in GLOBAL_OPTIONS:
+                return None
+            position += 1 if "=" in arg else 2
+            continue
+        words.append(arg)
+        position += 1
+    if len(words) >= 2 and words[0] == "queue" and not words[1].startswith("-"):
+        return words
+    if words[:2] == ["ticket", "take"]:
+        return words
+    return None
+
+
+def _option(args: list[str], name: str) -> str | None:
+    """A global option's value (before the command's words)."""
+    position = 0
+    while position < len(args) and args[position].startswith("-"):
+        arg = args[position]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+        if arg == name:
+            return args[position + 1] if position + 1 < len(args) else None
+        position += 1 if "=" in arg else 2
+    return None
+
+
+def _absolute(args: list[str], folder: str) -> list[str]:
+    """`args` with the global --data-dir spelled as `folder`: the service runs elsewhere."""
+    out, position = list(args), 0
+    while position < len(out) and out[position].startswith("-"):
+        if out[position].startswith("--data-dir="):
+            out[position] = f"--data-dir={folder}"
+        elif out[position] == "--data-dir":
+            out[position + 1] = folder
+        position += 1 if "=" in out[position] else 2
+    return out
+
+
+def data_folder(args: list[str], default: Callable[[], object]) -> str | None:
+    """The station folder as the command would take it, absolute; None if unclear."""
+    folder = _option(args, "--data-dir")
+    if folder is None:
+        folder = os.environ.get("COUNTER_APP_DATA")
+    if folder is None:
+        folder = str(default())
+    if not folder.strip():
+        return None  # the command says what is wrong with it
+    return os.path.abspath(folder)
+
+
+def answer(args: list[str], default_folder: Callable[[], object]) -> int | None:
+    """Run `args` in the resident service and print its answer: its exit status. None:
+    no service took it, run it here. `default_folder()`: the data folder when neither
+    --data-dir nor COUNTER_APP_DATA names one (cli/paths.py)."""
+    user = os.environ.get("COUNTER_APP_USER")
+    password = os.environ.get("COUNTER_APP_PASSWORD")
+    if not (user and password) or served_command(args) is None:
+        return None
+    folder = data_folder(args, default_folder)
+    if folder is None:
+        return None
+    conn = _connect(folder)
+    if conn is None:
+        return None
+    request = {
+        "argv": _absolute(args, folder),
+        "folder": folder,
+        "lang": os.environ.get("COUNTER_APP_LANG"),
+        "data": os.environ.get("COUNTER_APP_DATA") and folder,
+        "user": user,
+        "password": password,
+    }
+    try:
+        with conn:
+            try:
+                conn.send_bytes(json.dumps(request).encode("utf-8"))
+            except OSError:  # it never had the whole request: nothing was done
+                return None
+            reply = _reply(conn)
+    except (OSError, EOFError, ValueError):
+        lang = _option(args, "--lang") or os.environ.get("COUNTER_APP_LANG")
+        print(LOST["en" if lang == "en" else "vi"], file=sys.stderr)
+        return EXIT_UNKNOWN
+    if reply.get("declined"):
+        return None
+    sys.stdout.write(reply["stdout"])
+    sys.stderr.write(reply["stderr"])
+    return int(reply["code"])
+
+
+def _reply(conn) -> dict:
+    if not conn.poll(ANSWER_WAIT_S):
+        raise TimeoutError("the resident service did not answer")
+    return json.loads(conn.recv_bytes())
+
+
+def _connect(folder: str):
+    """A connection to the folder's service that passed the handshake, or None."""
+    family, address = wire.address(folder)
+    try:
+        with open(os.path.join(folder, wire.KEY_NAME), "rb") as file:
+            key = file.read()
+    except OSError:  # no service ever ran here, or not ours to read
+        return None
+    if family == "AF_UNIX" and not os.path.exists(address):
+        return None
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import answer_challenge, deliver_challenge
+
+    conn = None
+    try:
+        conn = _open(family, address)
+        wire.limit_reads(conn, wire.HANDSHAKE_S)
+        answer_challenge(conn, key)
+        deliver_challenge(conn, key)
+        wire.limit_reads(conn, 0)
+        return conn
+    except (OSError, EOFError, AuthenticationError):  # gone, stale or stopped: run here
+        if conn is not None:
+            conn.close()
+        return None
+
+
+def _open(family: str, address: str):
+    from multiprocessing.connection import Client, Connection
+
+    if family == "AF_PIPE":
+        return Client(address, family)
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(wire.HANDSHAKE_S)
+        wire.reach(sock, address, "connect")
+        sock.settimeout(None)
+        return Connection(sock.detach())
+    finally:
+        sock.close()
