@@ -73,6 +73,7 @@ def run(
         window.showFullScreen()
     else:
         window.show()
+    _paint_now(window)
     if probe:
         probe.first_paint(window)
     if role not in ("kiosk", "display"):
@@ -86,6 +87,16 @@ def run(
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
     return app.exec()
+
+
+def _paint_now(window) -> None:
+    """The window on screen before anything else is loaded or started: left to the event
+    loop, its paint would wait behind the work queued meanwhile (the store's thread, the
+    `Qt` namespace's enums the relay below reads)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    window.repaint()
 
 
 def _already_open(*, answered: bool) -> int:
@@ -145,14 +156,21 @@ def _open_screen(role: str, data_dir: Path, clock):
     return window
 
 
+# The services the counter page and the status bar call at their first refresh, after login.
+FIRST_PAGE_SERVICES = ("queue", "queue_desk", "reports", "station_status", "room")
+
+
 def _prefetch_store(data_dir: Path) -> None:
-    """On a worker thread, while the login waits for the user: import what the login and the
-    window around it need and open the store once with the thread's own connection, so that
-    the keys are unlocked (cached per process) and the files are warm. The UI thread then
-    opens its own connection cheaply. Errors are left for the UI thread's own open to report."""
+    """On a worker thread, while the first window waits: import the login's services and open
+    the store once with the thread's own connection, so that the keys are unlocked (cached
+    per process) and the files are warm. The UI thread then opens its own connection cheaply.
+    Errors are left for the UI thread's own open to report.
+
+    Only headless modules here: PySide makes a Qt type's Python side the first time a module
+    reads its name, and two threads doing that at once can see a half-made type (the UI
+    thread once read `QEvent.KeyPress` while this thread was making QEvent). The window's
+    own modules are imported on the UI thread."""
     import counter_app.services.accounts  # noqa: F401 (the login)
-    import counter_app.ui.session  # noqa: F401
-    import counter_app.ui.status_bar  # noqa: F401
     from counter_app.services.station import load_station
     from counter_app.store import open_store
 
@@ -165,38 +183,35 @@ def _prefetch_store(data_dir: Path) -> None:
         store.close()
 
 
-def _prefetch_pages() -> None:
-    """Then, on the same thread, the first page's modules: while the user types, or while
+def _prefetch_services() -> None:
+    """Then, on the same thread, the first page's services: while the user types, or while
     the login checks the password (scrypt lets other threads run)."""
-    import counter_app.ui.counter  # noqa: F401
+    import importlib
+
+    for name in FIRST_PAGE_SERVICES:
+        importlib.import_module(f"counter_app.services.{name}")
 
 
 def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
-    thread and attach it to the login; the counter page is built hidden once its modules
-    are in, unless someone has signed in by then (the page is then built on showing)."""
+    thread and attach it to the login; the counter page is built hidden on the next turn of
+    the event loop, unless someone has signed in by then (the page is then built meanwhile
+    the password is checked, or on showing)."""
     import logging
 
     from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
     class Relay(QObject):  # delivers the worker's steps on the UI thread
         store_ready = Signal()
-        pages_ready = Signal()
 
         def __init__(self, parent) -> None:
             super().__init__(parent)
             self.store_ready.connect(self.open_store, Qt.QueuedConnection)
-            self.pages_ready.connect(self.prebuild, Qt.QueuedConnection)
-            self.attached = False
 
         @Slot()
         def open_store(self) -> None:
-            self.attached = open_store_now()
-
-        @Slot()
-        def prebuild(self) -> None:
-            if self.attached:
-                window.prebuild_pages()
+            if open_store_now():
+                QTimer.singleShot(0, window.prebuild_pages)
 
     def open_store_now() -> bool:
         from counter_app.store import open_store
@@ -234,10 +249,9 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
             log.debug("prefetch failed", exc_info=True)
         relay.store_ready.emit()
         try:
-            _prefetch_pages()
+            _prefetch_services()
         except Exception:  # the page's own import on the UI thread reports it
-            log.debug("prefetch of the pages failed", exc_info=True)
-        relay.pages_ready.emit()
+            log.debug("prefetch of the services failed", exc_info=True)
 
     threading.Thread(target=work, name="prefetch", daemon=True).start()
 
@@ -278,10 +292,7 @@ class _Probe:
         self.times[f"{name}_wall"] = time.time()
 
     def first_paint(self, window) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.processEvents()
-        window.repaint()
+        """Called once `run` has painted the window."""
         self._mark("window")
 
     def attached(self, window) -> None:
