@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from counter_app.core import citizen, passwords
+from counter_app.core import passwords
 from counter_app.core.clock import vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
@@ -117,6 +117,8 @@ def check_username(raw: str) -> str:
 def check_identity(full_name: str, title: str) -> tuple[str, str]:
     """The officer's full name (written like a citizen's: "nguyễn thị đường" becomes
     "Nguyễn Thị Đường") and title, as forms print them; both may stay empty."""
+    from counter_app.core import citizen  # not for the login: the window's start waits for it
+
     name = citizen.normalize_name(full_name) if full_name and full_name.strip() else ""
     text = " ".join(nfc(title or "").split())
     if len(text) > TITLE_MAX or any(ord(ch) < 32 for ch in title or "" if ch not in "\t\n"):

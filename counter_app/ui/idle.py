@@ -1,19 +1,29 @@
-"""The idle lock's watcher, apart from the login form: it reads `QEvent`, whose Python enums
-(every event type) need not be made before the first window; it starts at the first sign-in."""
+"""The idle lock's watcher, apart from the login form. It reads `QEvent` only once its filter
+is in, after the page shown on signing in has painted: PySide makes QEvent's Python enum
+(every event type, ~180 of them) the first time the name is read."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from functools import cache
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 IDLE_LOCK_MINUTES = 10
+
+
+@cache
+def _input_events() -> frozenset:
+    """The events that mean someone is at the keyboard or the mouse."""
+    from PySide6.QtCore import QEvent
+
+    return frozenset((QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.Wheel, QEvent.TouchBegin))
 
 
 class IdleWatcher(QObject):
     """Emits `idle` after minutes without a key or a mouse click anywhere in the program."""
 
     idle = Signal()
-    _INPUT = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.Wheel, QEvent.TouchBegin}
 
     def __init__(self, minutes: float = IDLE_LOCK_MINUTES, parent=None) -> None:
         super().__init__(parent)
@@ -45,6 +55,6 @@ class IdleWatcher(QObject):
             self._watching = False
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() in self._INPUT and self.timer.isActive():
+        if event.type() in _input_events() and self.timer.isActive():
             self.timer.start()
         return False

@@ -199,14 +199,15 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
     the password is checked, or on showing)."""
     import logging
 
-    from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
     class Relay(QObject):  # delivers the worker's steps on the UI thread
         store_ready = Signal()
 
         def __init__(self, parent) -> None:
             super().__init__(parent)
-            self.store_ready.connect(self.open_store, Qt.QueuedConnection)
+            # Emitted from the worker, so queued to the UI thread (AutoConnection).
+            self.store_ready.connect(self.open_store)
 
         @Slot()
         def open_store(self) -> None:
@@ -275,8 +276,11 @@ class _Probe:
     """For bench/ui_startup.py: sign in with the given account, time the counter's first
     paint, write the timings as JSON and quit. Goes through the real login service."""
 
-    def __init__(self, out: Path, user: str, password: str, started: float) -> None:
+    def __init__(
+        self, out: Path, user: str, password: str, started: float, typing_s: float = 0.0
+    ) -> None:
         self.out, self.user, self.password, self.started = out, user, password, started
+        self.typing_s = typing_s  # how long after the login is ready the user signs in
         self.times: dict[str, float] = {}
 
     @classmethod
@@ -285,7 +289,8 @@ class _Probe:
         if not out:
             return None
         user, _, password = os.environ.get("COUNTER_APP_UI_PROBE_LOGIN", ":").partition(":")
-        return cls(Path(out), user, password, started)
+        typing_s = float(os.environ.get("COUNTER_APP_UI_PROBE_TYPING_S") or 0)
+        return cls(Path(out), user, password, started, typing_s)
 
     def _mark(self, name: str) -> None:
         self.times[name] = time.perf_counter() - self.started
@@ -299,6 +304,14 @@ class _Probe:
         """The login form is ready (store open; the counter page may still be on its way): a
         user who types at once signs in now."""
         self._mark("ready")
+        if self.typing_s:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(int(self.typing_s * 1000), lambda: self.sign_in(window))
+        else:
+            self.sign_in(window)
+
+    def sign_in(self, window) -> None:
         window.login.username.setText(self.user)
         window.login.password.setText(self.password)
         self._mark("login_click")
