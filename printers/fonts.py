@@ -7,9 +7,9 @@ font-source-sans-pro package (OFL, installed with the program), then common syst
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
@@ -49,8 +49,10 @@ _SYSTEM_FONTS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class FontFiles:
+class FontFiles(NamedTuple):
+    """A named tuple, not a dataclass: the window finds its font before the first paint,
+    and the dataclasses module is not loaded by then."""
+
     regular: Path
     bold: Path
     source: str  # where it came from, for `print test` and error reports

@@ -53,8 +53,8 @@ def test_a_clerk_who_signs_in_before_the_page_modules_arrive_gets_one_counter_pa
     qtbot, store, clock, station
 ):
     """The login takes a password as soon as the store is open; the page's modules may still
-    be loading on the prefetch thread. The page is then built on showing, and the prefetch's
-    late prebuild must not build a second, hidden one."""
+    be loading. The page is then built while the password is checked, and a late prebuild
+    must not build a second, hidden one."""
     from counter_app.ui.shell import StationWindow
 
     make_app("vi")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from counter_app.core import citizen, passwords
+from counter_app.core import passwords
 from counter_app.core.clock import vn_time
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
@@ -69,14 +69,16 @@ def login(
     verify: Callable[[str, str], bool] = passwords.verify_password,
 ) -> Actor:
     """Check a password; count failures and lock the account after too many. `verify`
-    (password, stored hash) is the resident service's (counter_app/resident/logins.py),
-    which remembers a right password for a few minutes: a wrong one still costs the full
-    check, and the lock and the account's state are read here every time."""
+    (password, stored hash) is passwords.verify_password or a caller's way of running it:
+    the window runs it on a thread of its own and builds the next page meanwhile; the
+    resident service (counter_app/resident/logins.py) remembers a right password for a few
+    minutes, while a wrong one still costs the full check. The lock and the account's state
+    are read here every time."""
     now = vn_time(now)
     name = username.strip().lower()
     user = store.users.get(name)
     if user is None:
-        passwords.verify_password(password, _dummy_hash())  # same time as a real check
+        verify(password, _dummy_hash())  # same time as a real check
         raise DomainError("auth.bad_login")
     if user.locked:
         raise DomainError("auth.disabled")
@@ -118,6 +120,8 @@ def check_username(raw: str) -> str:
 def check_identity(full_name: str, title: str) -> tuple[str, str]:
     """The officer's full name (written like a citizen's: "nguyễn thị đường" becomes
     "Nguyễn Thị Đường") and title, as forms print them; both may stay empty."""
+    from counter_app.core import citizen  # not for the login: the window's start waits for it
+
     name = citizen.normalize_name(full_name) if full_name and full_name.strip() else ""
     text = " ".join(nfc(title or "").split())
     if len(text) > TITLE_MAX or any(ord(ch) < 32 for ch in title or "" if ch not in "\t\n"):

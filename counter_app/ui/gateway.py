@@ -114,10 +114,19 @@ def save_portal(
     return portal_link.save_portal(ctx, form, portal=DIALECT_PORTAL, secret=secret)
 
 
-def login(store: Store, *, username: str, password: str, now: datetime) -> Actor:
+def login(
+    store: Store,
+    *,
+    username: str,
+    password: str,
+    now: datetime,
+    verify: Callable[[str, str], bool] | None = None,
+) -> Actor:
+    """`verify`: how the password check runs (services.accounts.login), by default inline."""
     from counter_app.services.accounts import login as service_login
 
-    return service_login(store, username=username, password=password, now=now)
+    how = {"verify": verify} if verify is not None else {}
+    return service_login(store, username=username, password=password, now=now, **how)
 
 
 def list_users(ctx: ServiceContext) -> list:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 ROLES = ("all-in-one", "counter", "kiosk", "display")
 LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long after the window
+START_COLLECTION_THRESHOLD = 200_000  # allocations between two collections while starting
+START_COLLECTION_HELD_MS = 60_000  # the longest the collector is held if nobody signs in
 
 
 def _language(lang: str | None, data_dir: Path) -> str:
@@ -41,6 +43,7 @@ def run(
     clock: Callable[[], datetime] | None = None,
 ) -> int:
     started = time.perf_counter()
+    resume_collection = _hold_collection()
     from counter_app.qt_process import StartProbe
 
     probe_start = StartProbe()  # runs while the window's modules load
@@ -65,6 +68,7 @@ def run(
         window.resize(1366, 768)
         if probe:
             window.page_shown.connect(lambda key: probe.page(window, key))
+        window.page_shown.connect(resume_collection)  # after its paint: queued behind it
     if role == "display":
         from counter_app.ui.display import show_board
 
@@ -73,6 +77,7 @@ def run(
         window.showFullScreen()
     else:
         window.show()
+    _paint_now(window)
     if probe:
         probe.first_paint(window)
     if role not in ("kiosk", "display"):
@@ -83,9 +88,49 @@ def run(
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(LISTEN_DELAY_MS, lambda: guard.attach(window))
+    QTimer.singleShot(START_COLLECTION_HELD_MS, resume_collection)  # nobody signed in
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
     return app.exec()
+
+
+def _hold_collection() -> Callable[[], None]:
+    """Python's cycle collector held back while the program starts, and a way to resume it.
+
+    A start makes hundreds of thousands of objects that live as long as the program
+    (modules, classes, the dataclasses' generated methods, widgets); the collector, run
+    every 700 allocations, walked them some 70 times before the counter was painted, for
+    nothing. It resumes once the page shown on signing in has painted (or after a while if
+    nobody signs in), and what the start made is frozen out of later collections (gc.freeze).
+    """
+    import gc
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(START_COLLECTION_THRESHOLD, *thresholds[1:])
+    held = [True]
+
+    def resume(*_args) -> None:
+        if held[0]:
+            held[0] = False
+            gc.freeze()
+            gc.set_threshold(*thresholds)
+
+    def resume_later(*_args) -> None:  # the page's paint comes first
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, resume)
+
+    return resume_later
+
+
+def _paint_now(window) -> None:
+    """The window on screen before anything else is loaded or started: left to the event
+    loop, its paint would wait behind the work queued meanwhile (the store's thread, the
+    `Qt` namespace's enums the relay below reads)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    window.repaint()
 
 
 def _already_open(*, answered: bool) -> int:
@@ -145,14 +190,21 @@ def _open_screen(role: str, data_dir: Path, clock):
     return window
 
 
+# The services the counter page and the status bar call at their first refresh, after login.
+FIRST_PAGE_SERVICES = ("queue", "queue_desk", "reports", "station_status", "room")
+
+
 def _prefetch_store(data_dir: Path) -> None:
-    """On a worker thread, while the login waits for the user: import what the login and the
-    window around it need and open the store once with the thread's own connection, so that
-    the keys are unlocked (cached per process) and the files are warm. The UI thread then
-    opens its own connection cheaply. Errors are left for the UI thread's own open to report."""
+    """On a worker thread, while the first window waits: import the login's services and open
+    the store once with the thread's own connection, so that the keys are unlocked (cached
+    per process) and the files are warm. The UI thread then opens its own connection cheaply.
+    Errors are left for the UI thread's own open to report.
+
+    Only headless modules here: PySide makes a Qt type's Python side the first time a module
+    reads its name, and two threads doing that at once can see a half-made type (the UI
+    thread once read `QEvent.KeyPress` while this thread was making QEvent). The window's
+    own modules are imported on the UI thread."""
     import counter_app.services.accounts  # noqa: F401 (the login)
-    import counter_app.ui.session  # noqa: F401
-    import counter_app.ui.status_bar  # noqa: F401
     from counter_app.services.station import load_station
     from counter_app.store import open_store
 
@@ -165,38 +217,36 @@ def _prefetch_store(data_dir: Path) -> None:
         store.close()
 
 
-def _prefetch_pages() -> None:
-    """Then, on the same thread, the first page's modules: while the user types, or while
+def _prefetch_services() -> None:
+    """Then, on the same thread, the first page's services: while the user types, or while
     the login checks the password (scrypt lets other threads run)."""
-    import counter_app.ui.counter  # noqa: F401
+    import importlib
+
+    for name in FIRST_PAGE_SERVICES:
+        importlib.import_module(f"counter_app.services.{name}")
 
 
 def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
-    thread and attach it to the login; the counter page is built hidden once its modules
-    are in, unless someone has signed in by then (the page is then built on showing)."""
+    thread and attach it to the login; the counter page is built hidden on the next turn of
+    the event loop, unless someone has signed in by then (the page is then built meanwhile
+    the password is checked, or on showing)."""
     import logging
 
-    from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
     class Relay(QObject):  # delivers the worker's steps on the UI thread
         store_ready = Signal()
-        pages_ready = Signal()
 
         def __init__(self, parent) -> None:
             super().__init__(parent)
-            self.store_ready.connect(self.open_store, Qt.QueuedConnection)
-            self.pages_ready.connect(self.prebuild, Qt.QueuedConnection)
-            self.attached = False
+            # Emitted from the worker, so queued to the UI thread (AutoConnection).
+            self.store_ready.connect(self.open_store)
 
         @Slot()
         def open_store(self) -> None:
-            self.attached = open_store_now()
-
-        @Slot()
-        def prebuild(self) -> None:
-            if self.attached:
-                window.prebuild_pages()
+            if open_store_now():
+                QTimer.singleShot(0, window.prebuild_pages)
 
     def open_store_now() -> bool:
         from counter_app.store import open_store
@@ -234,10 +284,9 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
             log.debug("prefetch failed", exc_info=True)
         relay.store_ready.emit()
         try:
-            _prefetch_pages()
+            _prefetch_services()
         except Exception:  # the page's own import on the UI thread reports it
-            log.debug("prefetch of the pages failed", exc_info=True)
-        relay.pages_ready.emit()
+            log.debug("prefetch of the services failed", exc_info=True)
 
     threading.Thread(target=work, name="prefetch", daemon=True).start()
 
@@ -261,8 +310,11 @@ class _Probe:
     """For bench/ui_startup.py: sign in with the given account, time the counter's first
     paint, write the timings as JSON and quit. Goes through the real login service."""
 
-    def __init__(self, out: Path, user: str, password: str, started: float) -> None:
+    def __init__(
+        self, out: Path, user: str, password: str, started: float, typing_s: float = 0.0
+    ) -> None:
         self.out, self.user, self.password, self.started = out, user, password, started
+        self.typing_s = typing_s  # how long after the login is ready the user signs in
         self.times: dict[str, float] = {}
 
     @classmethod
@@ -271,23 +323,29 @@ class _Probe:
         if not out:
             return None
         user, _, password = os.environ.get("COUNTER_APP_UI_PROBE_LOGIN", ":").partition(":")
-        return cls(Path(out), user, password, started)
+        typing_s = float(os.environ.get("COUNTER_APP_UI_PROBE_TYPING_S") or 0)
+        return cls(Path(out), user, password, started, typing_s)
 
     def _mark(self, name: str) -> None:
         self.times[name] = time.perf_counter() - self.started
         self.times[f"{name}_wall"] = time.time()
 
     def first_paint(self, window) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.processEvents()
-        window.repaint()
+        """Called once `run` has painted the window."""
         self._mark("window")
 
     def attached(self, window) -> None:
         """The login form is ready (store open; the counter page may still be on its way): a
         user who types at once signs in now."""
         self._mark("ready")
+        if self.typing_s:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(int(self.typing_s * 1000), lambda: self.sign_in(window))
+        else:
+            self.sign_in(window)
+
+    def sign_in(self, window) -> None:
         window.login.username.setText(self.user)
         window.login.password.setText(self.password)
         self._mark("login_click")

@@ -3,6 +3,10 @@
 Pages are built the first time they are opened, so signing in shows the counter at once.
 In an all-in-one station the kiosk, the display board and the rating screen open as
 separate windows (a second screen, a tablet), sharing the session.
+
+The first window shows the login form alone: the side bar, the shortcuts and the idle lock
+are made when the store arrives (`attach`), after that paint. Until then the window reaches
+no `Qt` namespace enum (PySide makes all 94 of them at the first touch, ~40 ms).
 """
 
 from __future__ import annotations
@@ -10,32 +14,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QWidget
 
-from counter_app.core.roles import Role
-from counter_app.ui.login import IdleWatcher, LoginWidget
-from counter_app.ui.widgets import button
+from counter_app.ui.login import LoginWidget
 
 if TYPE_CHECKING:  # the services load after the window is on screen
+    from counter_app.core.roles import Role
     from counter_app.ui.session import Session
 
 # The online dossiers come fifth for a clerk and an admin alike (Ctrl+5): the pages a clerk
-# already reached with Ctrl+1..4 keep their keys.
+# already reached with Ctrl+1..4 keep their keys. Keyed by core.roles.Role's values (a StrEnum:
+# the Role itself finds them), so that the first window needs not import the roles.
 PAGES_BY_ROLE = {
-    Role.CLERK: ("counter", "intake", "dossiers", "reports", "online"),
-    Role.ADMIN: ("counter", "intake", "dossiers", "reports", "online", "settings"),
-    Role.VOLUNTEER: ("volunteer",),
+    "clerk": ("counter", "intake", "dossiers", "reports", "online"),
+    "admin": ("counter", "intake", "dossiers", "reports", "online", "settings"),
+    "volunteer": ("volunteer",),
 }
+
+
+NAV_KEY = 0x0100  # Qt.UserRole: where a side bar item keeps its page's key
 
 
 class StationWindow(QMainWindow):
@@ -51,7 +49,29 @@ class StationWindow(QMainWindow):
         self._prebuilt: dict[str, QWidget] = {}  # built hidden before anyone signs in
         self.windows: dict[str, QWidget] = {}
         self.preview = None
+        self.idle_minutes = idle_minutes
         self.login = LoginWidget()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login)
+        central = QWidget()
+        self.row = QHBoxLayout(central)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(0)
+        self.row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.login.signed_in.connect(self._signed_in)
+        self.login.checking.connect(self.prebuild_pages)
+
+    def _build_side(self) -> None:
+        """The side bar (pages, screens, lock, sign out), the page shortcuts and the idle
+        lock: hidden or idle until someone signs in, so made after the first paint."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtWidgets import QListWidget, QVBoxLayout
+
+        from counter_app.ui.idle import IdleWatcher
+        from counter_app.ui.widgets import button
+
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(210)
@@ -59,8 +79,6 @@ class StationWindow(QMainWindow):
         # A long page name ("Hướng dẫn, soạn hồ sơ (Ctrl+1)") wraps instead of being cut.
         self.nav.setWordWrap(True)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.login)
         self.lock_button = button(self.tr("Khóa màn hình"), shortcut="Ctrl+L")
         self.logout_button = button(self.tr("Đăng xuất"))
         self.screens = QWidget()
@@ -89,24 +107,19 @@ class StationWindow(QMainWindow):
         side.addWidget(self.nav, 1)
         side.addWidget(self.screens)
         self.side.hide()
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.side)
-        row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.row.insertWidget(0, self.side)
         self.nav.currentRowChanged.connect(self._nav_changed)
-        self.login.signed_in.connect(self._signed_in)
         self.lock_button.clicked.connect(self.lock)
         self.logout_button.clicked.connect(self.logout)
         for i in range(1, 7):
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, lambda n=i - 1: self._nav_to_row(n))
-        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle = IdleWatcher(self.idle_minutes, self)
         self.idle.idle.connect(self.lock)
 
     # --- the store arrives after the window is shown
     def attach(self, session: Session, *, demo_accounts: dict | None = None) -> None:
+        if not hasattr(self, "side"):
+            self._build_side()
         self.session = session
         self.setWindowTitle(self.tr("Quầy một cửa – {center}").format(
             center=session.station.center_name))  # fmt: skip
@@ -154,12 +167,14 @@ class StationWindow(QMainWindow):
             "volunteer": self.tr("Hướng dẫn, soạn hồ sơ"),
             "online": self.tr("Hồ sơ trực tuyến"),
         }
+        from PySide6.QtWidgets import QListWidgetItem
+
         self.nav.blockSignals(True)
         self.nav.clear()
         for i, key in enumerate(self.pages_for(role)):
             text = names[key] if key == "counter" else f"{names[key]} (Ctrl+{i + 1})"
             item = QListWidgetItem(text)
-            item.setData(Qt.UserRole, key)
+            item.setData(NAV_KEY, key)
             self.nav.addItem(item)
         self.nav.blockSignals(False)
         self.nav.setCurrentRow(-1)
@@ -191,7 +206,7 @@ class StationWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
-        self.show_page(self.nav.item(row).data(Qt.UserRole))
+        self.show_page(self.nav.item(row).data(NAV_KEY))
 
     def show_page(self, key: str) -> QWidget:
         page = self.pages.get(key)
@@ -202,7 +217,7 @@ class StationWindow(QMainWindow):
                 self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         for row in range(self.nav.count()):
-            if self.nav.item(row).data(Qt.UserRole) == key and self.nav.currentRow() != row:
+            if self.nav.item(row).data(NAV_KEY) == key and self.nav.currentRow() != row:
                 self.nav.blockSignals(True)
                 self.nav.setCurrentRow(row)
                 self.nav.blockSignals(False)
@@ -411,6 +426,8 @@ def make_screen(key: str, session: Session) -> QWidget:
         from counter_app.ui.satisfaction import SatisfactionWidget
 
         factories[key] = SatisfactionWidget
+    from PySide6.QtCore import Qt
+
     widget = factories[key](session)
     widget.setWindowFlag(Qt.Window, True)
     titles = {

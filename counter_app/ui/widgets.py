@@ -1,18 +1,19 @@
-"""Small widgets every window uses: a message bar, labelled buttons, a form error label."""
+"""Small widgets every window uses: a message bar, labelled buttons, a form error label.
+
+The login form, the first window's content, uses this module: the Qt types only other
+widgets need (the `Qt` namespace, shortcuts, date fields) are imported where they are used,
+since PySide makes a type's Python enums when the name is first read.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDateEdit,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QWidget,
-)
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDateEdit
 
 from counter_app.ui.style import set_role
 
@@ -24,6 +25,8 @@ class MessageBar(QFrame):
         super().__init__(parent)
         self.label = QLabel()
         self.label.setWordWrap(True)
+        from PySide6.QtCore import Qt
+
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -68,6 +71,8 @@ def button(text: str, *, role: str = "", shortcut: str = "", parent=None) -> QPu
     if role:
         btn.setProperty("role", role)
     if shortcut:
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         # A QShortcut on the button (not QPushButton.setShortcut): it fires from anywhere in
         # the window, and not while the button is hidden (another page) or disabled.
         btn.key = QShortcut(QKeySequence(shortcut), btn)
@@ -77,6 +82,8 @@ def button(text: str, *, role: str = "", shortcut: str = "", parent=None) -> QPu
 
 def key_text(shortcut: str) -> str:
     """A shortcut as the user's language names its keys."""
+    from PySide6.QtGui import QKeySequence
+
     return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
 
 
@@ -105,6 +112,8 @@ CALENDAR_ROW_SLACK_PX = 2  # how much taller than Qt's estimate a styled month r
 def date_edit() -> QDateEdit:
     """A date field with its month popup tall enough for every week. Qt sizes the popup from
     the font alone; rows drawn a pixel taller scrolled the month, and its last week was cut."""
+    from PySide6.QtWidgets import QDateEdit, QTableView
+
     edit = QDateEdit(calendarPopup=True)
     month = edit.calendarWidget()
     view = month.findChild(QTableView)

@@ -1,0 +1,94 @@
+"""Who does what while the program starts (issue 19's start-up).
+
+The store's thread imports headless modules only: PySide makes a Qt type's Python side the
+first time a module reads its name, and two threads doing it at once saw a half-made type
+(`QEvent.KeyPress` missing). And a clerk who signs in the moment the login takes a password
+gets the counter page built while the password is checked on a thread of its own (scrypt
+lets the window's thread run), not after it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from counter_app.core.roles import Role
+from counter_app.services.accounts import add_user
+from counter_app.ui.qtapp import make_app
+from counter_app.ui.session import Session
+from tests.conftest import make_ctx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PREFETCH = """
+import sys
+from pathlib import Path
+from counter_app.ui import launcher
+
+launcher._prefetch_store(Path(sys.argv[1]))
+launcher._prefetch_services()
+print(sorted(m for m in sys.modules if m.startswith("PySide6") or m.startswith("counter_app.ui")))
+"""
+
+
+def test_the_store_thread_loads_nothing_of_qt(store, station):
+    """Run in a fresh process, as the store's thread runs at start: the login's services,
+    the store and the first page's services, and not one Qt module or window module."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", PREFETCH, str(store.path.parent)], env=env,
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         check=True)  # fmt: skip
+    loaded = out.stdout.strip().splitlines()[-1]
+    # The launcher itself is the one window module a start has loaded by then.
+    assert loaded == "['counter_app.ui', 'counter_app.ui.launcher']", loaded
+
+
+def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, clock, station):
+    """A clerk who signs in before the page was built: the window builds it while the check
+    runs on its own thread, and shows that very page once the password is right."""
+    from counter_app.ui.shell import StationWindow
+
+    make_app("vi")
+    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
+             role=Role.CLERK, password="matkhau-dai-2026")  # fmt: skip
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(Session(store, clock=clock))
+    seen = {}
+
+    def while_checking() -> None:  # after the window's own slot: the page is built by now
+        seen["checking"] = [t.name for t in threading.enumerate() if t.name == "password-check"]
+        seen["built"] = "counter" in window._prebuilt
+
+    window.login.checking.connect(while_checking)
+    qtbot.keyClicks(window.login.username, "canbo")
+    qtbot.keyClicks(window.login.password, "matkhau-dai-2026")
+    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    assert seen == {"checking": ["password-check"], "built": True}
+    assert window.stack.currentWidget() is window.pages["counter"]
+    assert not any(t.name == "password-check" for t in threading.enumerate())  # joined
+    window.close()
+
+
+def test_a_wrong_password_checked_aside_still_says_so(qtbot, store, clock, station):
+    from counter_app.ui.shell import StationWindow
+
+    make_app("vi")
+    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
+             role=Role.CLERK, password="matkhau-dai-2026")  # fmt: skip
+    window = StationWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(Session(store, clock=clock))
+    qtbot.keyClicks(window.login.username, "canbo")
+    qtbot.keyClicks(window.login.password, "sai-mat-khau")
+    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    assert "không đúng" in window.login.error.text()
+    assert window.stack.currentWidget() is window.login and "counter" not in window.pages
+    window.close()
