@@ -91,6 +91,22 @@ class FieldCrypto:
             raise DomainError("crypto.damaged") from None
         return clear.decode("utf-8")
 
+    def open_many(self, fields: list[tuple[str | None, str]]) -> list[str]:
+        """`open` for each (stored value, aad) of one row: a search opens 50 rows of six
+        fields, and the calls around each 2 µs decryption cost more than it. A value not
+        sealed (a row from before sealing, sealed again at the next unlock) comes as it is."""
+        ciphers, opened, marker = self._ciphers, [], PREFIX + ":"
+        try:
+            for token, aad in fields:
+                if token and token.startswith(marker):
+                    _, key_id, body = token.split(":", 2)
+                    raw = _unb64(body)
+                    token = ciphers[key_id].decrypt(raw[:12], raw[12:], aad.encode()).decode()
+                opened.append(token or "")
+        except (ValueError, KeyError, InvalidTag):
+            raise DomainError("crypto.damaged") from None
+        return opened
+
     @functools.cached_property
     def _ciphers(self) -> dict[str, AESGCM]:
         """One AES-GCM context per key: building it costs more than sealing a short field."""

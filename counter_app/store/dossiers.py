@@ -97,16 +97,6 @@ def _to_row(d: Dossier, station_id: str, fc: FieldCrypto) -> dict:
     }
 
 
-def _opener(row: dict, fc: FieldCrypto):
-    def open_field(column: str, name: str | None = None) -> str:
-        value = row[column] or ""
-        if not value.startswith("e1:"):
-            return value  # a row from before sealing, sealed again at the next unlock
-        return fc.open(value, f"{row['code']}:{name or column}")
-
-    return open_field
-
-
 @functools.lru_cache(maxsize=4096)
 def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
     """A checklist as stored: the same few hundred per procedure, read once (a search
@@ -117,28 +107,42 @@ def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
     )
 
 
+# The sealed columns a dossier opens, and the name each was sealed under (its aad).
+_OPENED = (
+    ("applicant_name", "applicant_name"),
+    ("citizen_id_sealed", "citizen_id"),
+    ("phone_sealed", "phone"),
+    ("address", "address"),
+    ("email", "email"),
+    ("birth_date", "birth_date"),
+    ("sex", "sex"),
+    ("note", "note"),
+)
+
+
 def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
     """A dossier from its stored row: a sqlite3.Row, or a dict (a row the center sent)."""
     # A plain dict first: a sqlite3.Row finds a column by name by walking its columns.
     row = stored if isinstance(stored, dict) else dict(zip(stored.keys(), stored, strict=True))
-    open_field = _opener(row, fc)
-    legacy = not (row["applicant_name"] or "").startswith("e1:")
-    birth = open_field("birth_date")
+    code = row["code"]
+    name, citizen_id, phone, address, email, birth, sex, note = fc.open_many(
+        [(row[column], f"{code}:{aad}") for column, aad in _OPENED]
+    )
+    if not (row["applicant_name"] or "").startswith("e1:"):  # from before sealing
+        citizen_id, phone = row["citizen_id"], row["phone"]
     return Dossier(
-        code=row["code"],
+        code=code,
         procedure_code=row["procedure_code"],
         procedure_name=row["procedure_name"],
         status=DossierStatus(row["status"]),
         applicant=Applicant(
-            full_name=open_field("applicant_name"),
-            citizen_id=row["citizen_id"]
-            if legacy
-            else open_field("citizen_id_sealed", "citizen_id"),
-            phone=row["phone"] if legacy else open_field("phone_sealed", "phone"),
-            address=open_field("address"),
-            email=open_field("email"),
+            full_name=name,
+            citizen_id=citizen_id,
+            phone=phone,
+            address=address,
+            email=email,
             birth_date=date.fromisoformat(birth) if birth else None,
-            sex=open_field("sex"),
+            sex=sex,
         ),
         documents=_documents(row["documents"]),
         sets=row["sets"],
@@ -149,7 +153,7 @@ def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
         book_entry=row["book_entry"],
         ticket_id=row["ticket_id"],
         with_verification=bool(row["with_verification"]),
-        note=open_field("note"),
+        note=note,
         **{n: datetime.fromisoformat(row[n]) if row[n] else None for n in _TIMES},
     )
 
@@ -316,7 +320,7 @@ class DossierRepository:
 
         def name(row) -> str:
             try:
-                return tokens(_opener(row, fc)("applicant_name"))
+                return tokens(fc.open_many([(row[2], f"{row[1]}:applicant_name")])[0])
             except DomainError:
                 return row["name_folded"]
 
