@@ -5,6 +5,7 @@ tokens must follow every write of a name, and an older store's index is rebuilt 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -191,3 +192,16 @@ def test_a_new_store_needs_no_rebuild(tmp_path) -> None:
         assert store.dossiers.pairs_ready()
     finally:
         store.close()
+
+
+def test_every_token_at_rest_is_keyed(searched) -> None:
+    """A row's token text holds keyed tokens only: no word, prefix or pair in clear."""
+    ctx, names, _ = searched
+    rows = ctx.store.query("SELECT name_folded FROM dossiers")
+    assert len(rows) == len(names)
+    for row in rows:
+        tokens = row["name_folded"].split()
+        assert all(re.fullmatch(r"t[0-9a-f]{15}", t) for t in tokens), row["name_folded"]
+    word_tokens = len(ctx.store.crypto.query_tokens("Nguyễn Thị Đường"))
+    stored = ctx.store.crypto.name_tokens("Nguyễn Thị Đường").split()
+    assert len(stored) > word_tokens + 5  # pairs are there, keyed like the rest
