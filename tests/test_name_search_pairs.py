@@ -205,3 +205,18 @@ def test_every_token_at_rest_is_keyed(searched) -> None:
     word_tokens = len(ctx.store.crypto.query_tokens("Nguyễn Thị Đường"))
     stored = ctx.store.crypto.name_tokens("Nguyễn Thị Đường").split()
     assert len(stored) > word_tokens + 5  # pairs are there, keyed like the rest
+
+
+def test_a_row_from_a_station_not_yet_upgraded_is_found_by_pairs(searched) -> None:
+    """Another station's row comes with its own tokens; one sent by an older version has no
+    pairs, and is given them here."""
+    ctx, _, _ = searched
+    store = ctx.store
+    sent = store.dossiers.raw_row(search_dossiers(ctx, "nguyen thi duong")[0].code)
+    sent.pop("rowid", None)
+    sent["code"] = sent["code"][:-4] + "9999"
+    sent["applicant_name"] = store.crypto.seal("Vũ Thị Yến", f"{sent['code']}:applicant_name")
+    sent["name_folded"] = _old_tokens(store.crypto, "Vũ Thị Yến")
+    with store.transaction():
+        assert store.dossiers.put_raw_row(sent)
+    assert [d.code for d in search_dossiers(ctx, "vu thi yen")] == [sent["code"]]

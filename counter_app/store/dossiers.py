@@ -217,7 +217,13 @@ class DossierRepository:
 
     def put_raw_row(self, row: dict) -> bool:
         """Store another station's row as it came (insert, or replace our older copy);
-        True when it was new here. The name index follows through its triggers."""
+        True when it was new here. The name index follows through its triggers.
+
+        The name's tokens are made again here when this station can open the name: a
+        station not yet upgraded sends no pair tokens, and a search driven by them would
+        miss its rows (a station without the personal key keeps the tokens as they came).
+        """
+        row = {**row, "name_folded": self._tokens_of(row)}
         exists = self._store.query_one("SELECT 1 FROM dossiers WHERE code = ?", (row["code"],))
         columns = [c for c in row if c != "code"]
         if exists:
@@ -230,6 +236,14 @@ class DossierRepository:
                 row,
             )
         return exists is None
+
+    def _tokens_of(self, row: dict) -> str:
+        try:
+            fc = self._store.crypto
+            name = fc.open_many([(row["applicant_name"], f"{row['code']}:applicant_name")])[0]
+        except DomainError:
+            return row["name_folded"]
+        return fc.name_tokens(name)
 
     def get(self, code: str) -> Dossier | None:
         row = self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,))
