@@ -92,6 +92,8 @@ class Store:
             self._reseal_checked = True
             if self.settings.get("reseal_pending"):
                 self.reseal()
+            if not self.dossiers.pairs_ready():  # an older store's name index (m015)
+                self.dossiers.rebuild_name_index()
         return self._crypto
 
     def reseal(self, batch: int = 500) -> int:

@@ -17,6 +17,7 @@ from counter_app.core.dossier import (
     DossierStatus,
     ReceivedDocument,
 )
+from counter_app.core.errors import DomainError
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
@@ -48,6 +49,11 @@ def _iso(value: datetime | None) -> str | None:
 
 # The latest rows a name search looks in first (by_name): a few weeks of a busy center.
 WINDOW = 5000
+# A word's token in a row's own token text: tokens are 16 characters apart by one space,
+# so a match is always one whole token.
+_CHECKS = " AND instr(d.name_folded, ?) > 0"
+# Set by m015 while rows may lack pair tokens; cleared by rebuild_name_index.
+NAME_PAIRS_PENDING = "name_pairs_pending"
 SEALED = ("applicant_name", "address", "email", "birth_date", "sex", "note")
 
 
@@ -91,16 +97,6 @@ def _to_row(d: Dossier, station_id: str, fc: FieldCrypto) -> dict:
     }
 
 
-def _opener(row: dict, fc: FieldCrypto):
-    def open_field(column: str, name: str | None = None) -> str:
-        value = row[column] or ""
-        if not value.startswith("e1:"):
-            return value  # a row from before sealing, sealed again at the next unlock
-        return fc.open(value, f"{row['code']}:{name or column}")
-
-    return open_field
-
-
 @functools.lru_cache(maxsize=4096)
 def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
     """A checklist as stored: the same few hundred per procedure, read once (a search
@@ -111,28 +107,42 @@ def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
     )
 
 
+# The sealed columns a dossier opens, and the name each was sealed under (its aad).
+_OPENED = (
+    ("applicant_name", "applicant_name"),
+    ("citizen_id_sealed", "citizen_id"),
+    ("phone_sealed", "phone"),
+    ("address", "address"),
+    ("email", "email"),
+    ("birth_date", "birth_date"),
+    ("sex", "sex"),
+    ("note", "note"),
+)
+
+
 def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
     """A dossier from its stored row: a sqlite3.Row, or a dict (a row the center sent)."""
     # A plain dict first: a sqlite3.Row finds a column by name by walking its columns.
     row = stored if isinstance(stored, dict) else dict(zip(stored.keys(), stored, strict=True))
-    open_field = _opener(row, fc)
-    legacy = not (row["applicant_name"] or "").startswith("e1:")
-    birth = open_field("birth_date")
+    code = row["code"]
+    name, citizen_id, phone, address, email, birth, sex, note = fc.open_many(
+        [(row[column], f"{code}:{aad}") for column, aad in _OPENED]
+    )
+    if not (row["applicant_name"] or "").startswith("e1:"):  # from before sealing
+        citizen_id, phone = row["citizen_id"], row["phone"]
     return Dossier(
-        code=row["code"],
+        code=code,
         procedure_code=row["procedure_code"],
         procedure_name=row["procedure_name"],
         status=DossierStatus(row["status"]),
         applicant=Applicant(
-            full_name=open_field("applicant_name"),
-            citizen_id=row["citizen_id"]
-            if legacy
-            else open_field("citizen_id_sealed", "citizen_id"),
-            phone=row["phone"] if legacy else open_field("phone_sealed", "phone"),
-            address=open_field("address"),
-            email=open_field("email"),
+            full_name=name,
+            citizen_id=citizen_id,
+            phone=phone,
+            address=address,
+            email=email,
             birth_date=date.fromisoformat(birth) if birth else None,
-            sex=open_field("sex"),
+            sex=sex,
         ),
         documents=_documents(row["documents"]),
         sets=row["sets"],
@@ -143,7 +153,7 @@ def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
         book_entry=row["book_entry"],
         ticket_id=row["ticket_id"],
         with_verification=bool(row["with_verification"]),
-        note=open_field("note"),
+        note=note,
         **{n: datetime.fromisoformat(row[n]) if row[n] else None for n in _TIMES},
     )
 
@@ -151,6 +161,7 @@ def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
 class DossierRepository:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._pairs_known = False
 
     def insert(self, dossier: Dossier, *, station_id: str) -> None:
         row = _to_row(dossier, station_id, self._store.crypto)
@@ -206,7 +217,13 @@ class DossierRepository:
 
     def put_raw_row(self, row: dict) -> bool:
         """Store another station's row as it came (insert, or replace our older copy);
-        True when it was new here. The name index follows through its triggers."""
+        True when it was new here. The name index follows through its triggers.
+
+        The name's tokens are made again here when this station can open the name: a
+        station not yet upgraded sends no pair tokens, and a search driven by them would
+        miss its rows (a station without the personal key keeps the tokens as they came).
+        """
+        row = {**row, "name_folded": self._tokens_of(row)}
         exists = self._store.query_one("SELECT 1 FROM dossiers WHERE code = ?", (row["code"],))
         columns = [c for c in row if c != "code"]
         if exists:
@@ -219,6 +236,14 @@ class DossierRepository:
                 row,
             )
         return exists is None
+
+    def _tokens_of(self, row: dict) -> str:
+        try:
+            fc = self._store.crypto
+            name = fc.open_many([(row["applicant_name"], f"{row['code']}:applicant_name")])[0]
+        except DomainError:
+            return row["name_folded"]
+        return fc.name_tokens(name)
 
     def get(self, code: str) -> Dossier | None:
         row = self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,))
@@ -254,20 +279,89 @@ class DossierRepository:
     def by_name(self, text: str, limit: int) -> list[Dossier]:
         """Every folded word must start a word of the name ("nguyen duong", "duo").
 
-        The index holds keyed tokens of every prefix, so the match is exact on tokens.
+        The index holds keyed tokens of every prefix, so the match is exact on tokens. Two
+        words or more drive from their pair tokens: "Nguyễn" and "Thị" each have 40 % of the
+        rows, a name's pairs a few, and FTS5 seeking through 400,000 entries per word cost
+        more than the rest of the search. Each word's own token is then checked in the few
+        rows found (their stored token text), fetched in the same statement.
         """
-        tokens = self._store.crypto.query_tokens(text)
-        if not tokens:
+        match, checks = self._name_match(text)
+        if not match:
             return []
-        found = self._latest_matches(" AND ".join(f'"{t}"' for t in tokens), limit)
-        if not found:
-            return []
-        rows = self._store.query(
-            f"SELECT * FROM dossiers WHERE rowid IN ({', '.join('?' * len(found))}) "
-            "ORDER BY received_at DESC",
-            found,
-        )
+        if checks:
+            rows = self._store.query(
+                f"SELECT d.* FROM dossiers_fts JOIN dossiers AS d ON d.rowid = dossiers_fts.rowid "
+                f"WHERE dossiers_fts MATCH ?{_CHECKS * len(checks)} "
+                "ORDER BY dossiers_fts.rowid DESC LIMIT ?",
+                (match, *checks, limit),
+            )
+        else:
+            found = self._latest_matches(match, limit)
+            rows = self._store.query(
+                f"SELECT * FROM dossiers WHERE rowid IN ({', '.join('?' * len(found))})", found
+            )
+        rows.sort(key=lambda row: row["received_at"], reverse=True)
         return [dossier_from_row(r, self._store.crypto) for r in rows]
+
+    def _name_match(self, text: str) -> tuple[str, list[str]]:
+        """The FTS query for a typed name, and the word tokens each row it finds must hold
+        (none when the query is the words' tokens themselves)."""
+        crypto = self._store.crypto
+        words = crypto.query_tokens(text)
+        pairs = crypto.query_pair_tokens(text) if words and self.pairs_ready() else []
+        if not pairs:
+            return " AND ".join(f'"{t}"' for t in words), []
+        return " AND ".join(f'"{t}"' for t in pairs), words
+
+    def pairs_ready(self) -> bool:
+        """False while an older store's rows still lack pair tokens (m015): a query made
+        of them would miss those rows. Once ready it stays ready."""
+        if not self._pairs_known:
+            self._pairs_known = self._store.settings.get(NAME_PAIRS_PENDING) is None
+        return self._pairs_known
+
+    def rebuild_name_index(self, batch: int = 20000) -> int:
+        """Every row's name tokens again, pair tokens included (m015); how many rows.
+
+        One transaction: the FTS update trigger off, each row's tokens written, the index
+        rebuilt from the rows in one pass and folded into one segment, as bench/generate.py
+        builds it (through the trigger, each row's old tokens would be deleted from the
+        index one by one: several times slower). A row whose name cannot be opened (damaged)
+        keeps its tokens: a search could not show it anyway.
+        """
+        fc, conn = self._store.crypto, self._store.conn
+        tokens = functools.lru_cache(maxsize=65536)(fc.name_tokens)  # names repeat
+
+        def name(row) -> str:
+            try:
+                return tokens(fc.open_many([(row[2], f"{row[1]}:applicant_name")])[0])
+            except DomainError:
+                return row["name_folded"]
+
+        with self._store.transaction():
+            if self._store.settings.get(NAME_PAIRS_PENDING) is None:
+                return 0
+            trigger = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'dossiers_fts_update'"
+            ).fetchone()[0]
+            conn.execute("DROP TRIGGER dossiers_fts_update")
+            done, last = 0, 0
+            while rows := conn.execute(
+                "SELECT rowid, code, applicant_name, name_folded FROM dossiers "
+                "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, batch),
+            ).fetchall():
+                conn.executemany(
+                    "UPDATE dossiers SET name_folded = ? WHERE rowid = ?",
+                    [(name(row), row[0]) for row in rows],
+                )
+                done, last = done + len(rows), rows[-1][0]
+            conn.execute(trigger)
+            conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('rebuild')")
+            conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('optimize')")
+            conn.execute("DELETE FROM settings WHERE key = ?", (NAME_PAIRS_PENDING,))
+        self._pairs_known = True
+        return done
 
     def _latest_matches(self, match: str, limit: int) -> list[int]:
         """The rowids of the `limit` latest entered dossiers matching, newest first.
@@ -365,11 +459,14 @@ class DossierRepository:
             return "citizen_id = ?", [crypto.blind_index("cid", match.value)]
         if match.kind == "phone":
             return "phone = ?", [crypto.blind_index("phone", match.value)]
-        tokens = crypto.query_tokens(match.value)
-        if not tokens:
+        expression, checks = self._name_match(match.value)
+        if not expression:
             return "0 = 1", []
-        expression = " AND ".join(f'"{t}"' for t in tokens)
-        return "rowid IN (SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ?)", [expression]
+        return (
+            "rowid IN (SELECT rowid FROM dossiers_fts WHERE dossiers_fts MATCH ?)"
+            + _CHECKS.replace("d.", "") * len(checks),
+            [expression, *checks],
+        )
 
     def count(self) -> int:
         return self._store.query_one("SELECT count(*) FROM dossiers")[0]

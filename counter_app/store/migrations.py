@@ -347,6 +347,17 @@ def m014_name_index_merges_off_the_commit(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO dossiers_fts(dossiers_fts, rank) VALUES ('automerge', 0)")
 
 
+def m015_name_pair_tokens(conn: sqlite3.Connection) -> None:
+    """Name search drives from keyed tokens of pairs of words (core/crypto.py name_tokens):
+    an older store's rows lack them, and the index key is not known here. The flag asks the
+    store to rebuild every row's tokens at the next unlock (DossierRepository.
+    rebuild_name_index); until then a search uses single words' tokens, as before."""
+    if conn.execute("SELECT 1 FROM dossiers LIMIT 1").fetchone():
+        conn.execute(
+            "INSERT OR REPLACE INTO settings(key, value) VALUES ('name_pairs_pending', 'true')"
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_dossier_name_search,
@@ -362,6 +373,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m012_paper_uploads,
     m013_online_dossiers,
     m014_name_index_merges_off_the_commit,
+    m015_name_pair_tokens,
 )
 
 
