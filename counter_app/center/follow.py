@@ -7,8 +7,10 @@ position this station stored, on the link's connection and event loop. Its messa
 applied in batches through center/applier.py with a store connection of its own (the
 link's store belongs to the thread that calls the link), on a thread of its own: waiting
 for SQLite's write lock (a clerk's call holds it while it claims through the center) must
-never hold up the loop that carries the claim. `on_applied` is told how many changed the
-replica: the windows turn that into a Qt signal for their own thread.
+never hold up the loop that carries the claim. The nats callback hands each message
+straight to that thread, which applies and then tells `on_applied`, from there, how many
+changed the replica (the windows turn that into a Qt signal for their own thread): one
+thread hop from the socket to the commit, none back.
 
 Whatever goes wrong here (the connection drops, the store is busy) only stops the push:
 the link's next turn catches up from the stored position and starts it again.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,7 +43,11 @@ class Follower:
         self.applied = 0  # of those, applied here (not already by a catch-up)
         self._nc: Any = None
         self._sub: Any = None
-        self._task: asyncio.Task | None = None
+        # what arrived, by the subscription it came from: the nats callback appends and
+        # asks the apply thread to drain (one hop, no wait on the loop)
+        self._arrivals: deque = deque()
+        self._generation = 0
+        self._broken = False  # an apply failed: nothing after it may be applied
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="center-push")
 
     def alive(self) -> bool:
@@ -48,8 +55,7 @@ class Follower:
             self._sub is not None
             and self._nc is not None
             and self._nc.is_connected
-            and self._task is not None
-            and not self._task.done()
+            and not self._broken
         )
 
     async def start(self) -> None:
@@ -63,12 +69,15 @@ class Follower:
         await self.stop()
         if self.store is None:
             self.store = await self._on_thread(_open, Path(link.store.path).parent)
-        arrivals: asyncio.Queue = asyncio.Queue()
+        # after every apply of the subscription before (the thread runs them in order)
+        position = await self._on_thread(self.store.center.position)
+        self._broken = False
+        generation = self._generation
 
         async def arrived(msg) -> None:
-            arrivals.put_nowait(msg)
+            self._arrivals.append((generation, msg))
+            self._thread.submit(self._drain)
 
-        position = await self._on_thread(self.store.center.position)
         self._sub = await link._js.subscribe(
             f"{SUBJECT_PREFIX}.>",
             stream=STREAM,
@@ -79,33 +88,36 @@ class Follower:
             ),
         )
         self._nc = link._nc
-        self._task = asyncio.create_task(self._drain(arrivals))
 
-    async def _drain(self, arrivals: asyncio.Queue) -> None:
-        """Apply what arrived, everything waiting at once in one transaction: a burst costs
-        one commit, a single call one commit as soon as it lands."""
+    def _drain(self) -> None:
+        """On the apply thread: everything waiting at once in one transaction (a burst
+        costs one commit, a single call one commit as soon as it lands), then the
+        callback, from here. A drain that finds the queue emptied by the one before it
+        does nothing."""
         link = self.link
-        while True:
-            batch = [Delivered(await arrivals.get())]
-            while len(batch) < APPLY_BATCH and not arrivals.empty():
-                batch.append(Delivered(arrivals.get_nowait()))
+        while self._arrivals:
+            batch = []
+            while self._arrivals and len(batch) < APPLY_BATCH:
+                generation, msg = self._arrivals.popleft()
+                if generation == self._generation and not self._broken:
+                    batch.append(Delivered(msg))
+            if not batch:
+                continue
             self.received += len(batch)
             try:
-                applied, changed = await self._on_thread(
-                    apply_batch, self.store, link.station, link.clock, batch
-                )
+                applied, changed = apply_batch(self.store, link.station, link.clock, batch)
             except Exception as error:  # busy or closing: the next turn catches up
                 log.info("pushed events not applied: %s", type(error).__name__)
-                return  # not alive any more: the link's next turn follows again
+                self._broken = True  # not alive any more: the next turn follows again
+                return
             self.applied += applied
             if changed:
                 self.on_applied(changed)
 
     async def stop(self) -> None:
-        sub, task = self._sub, self._task
-        self._sub = self._task = self._nc = None
-        if task is not None:
-            task.cancel()
+        sub = self._sub
+        self._sub = self._nc = None
+        self._generation += 1  # what the old subscription brought is not applied
         if sub is not None:
             with contextlib.suppress(Exception):  # a dead connection took it already
                 await sub.unsubscribe()
