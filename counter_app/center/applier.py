@@ -20,6 +20,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 from counter_app.center.screening import publisher_of, screen
 from counter_app.core.clock import vn_time
@@ -53,15 +54,22 @@ class Stored:
 
 
 def apply_batch(
-    store: Store, station: Station, clock: Callable[[], datetime], batch: list
+    store: Store,
+    station: Station,
+    clock: Callable[[], datetime],
+    batch: list,
+    *,
+    replica_only: bool = False,
 ) -> tuple[int, int]:
     """(messages applied, of which changed this replica). Messages at or below the stored
-    position were applied already (by the other reader) and are not looked at again."""
+    position were applied already (by the other reader) and are not looked at again.
+    `replica_only`: the store's connection does nothing but apply (the push's own, opened
+    by `open_replica`), so it stays at NORMAL between batches."""
     if not batch:
         return 0, 0
     ctx = ServiceContext(store, clock, station, CENTER_ACTOR)
     applied = changed = 0
-    with replayable(store):
+    with replayable(store, shared=not replica_only):
         position = store.center.position()
         for msg in batch:
             if msg.seq <= position:
@@ -71,15 +79,27 @@ def apply_batch(
     return applied, changed
 
 
-@contextlib.contextmanager
-def replayable(store: Store) -> Iterator[Store]:
-    """A transaction the stream can replay: committed without waiting for the disk."""
+def open_replica(folder: Path) -> Store:
+    """A connection to the station's store that only applies the stream's messages."""
+    from counter_app.store import open_store
+
+    store = open_store(folder)
     store.conn.execute("PRAGMA synchronous=NORMAL")
+    return store
+
+
+@contextlib.contextmanager
+def replayable(store: Store, *, shared: bool = True) -> Iterator[Store]:
+    """A transaction the stream can replay: committed without waiting for the disk. On a
+    `shared` connection (the station's own writes use it too) FULL comes back after it."""
+    if shared:
+        store.conn.execute("PRAGMA synchronous=NORMAL")
     try:
         with store.transaction():
             yield store
     finally:
-        store.conn.execute("PRAGMA synchronous=FULL")
+        if shared:
+            store.conn.execute("PRAGMA synchronous=FULL")
 
 
 def _apply_one(ctx: ServiceContext, msg) -> bool:

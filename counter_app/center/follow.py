@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from counter_app.center.applier import APPLY_BATCH, Delivered, apply_batch
+from counter_app.center.applier import APPLY_BATCH, Delivered, apply_batch, open_replica
 from counter_app.center.permissions import STREAM
 from counter_app.center.screening import SUBJECT_PREFIX
 
@@ -68,7 +68,7 @@ class Follower:
             return
         await self.stop()
         if self.store is None:
-            self.store = await self._on_thread(_open, Path(link.store.path).parent)
+            self.store = await self._on_thread(open_replica, Path(link.store.path).parent)
         # after every apply of the subscription before (the thread runs them in order)
         position = await self._on_thread(self.store.center.position)
         self._broken = False
@@ -105,7 +105,9 @@ class Follower:
                 continue
             self.received += len(batch)
             try:
-                applied, changed = apply_batch(self.store, link.station, link.clock, batch)
+                applied, changed = apply_batch(
+                    self.store, link.station, link.clock, batch, replica_only=True
+                )
             except Exception as error:  # busy or closing: the next turn catches up
                 log.info("pushed events not applied: %s", type(error).__name__)
                 self._broken = True  # not alive any more: the next turn follows again
@@ -131,9 +133,3 @@ class Follower:
 
     def _on_thread(self, work, *args):
         return asyncio.get_running_loop().run_in_executor(self._thread, work, *args)
-
-
-def _open(folder: Path):
-    from counter_app.store import open_store
-
-    return open_store(folder)

@@ -60,14 +60,17 @@ class TicketRepository:
         station and its row id when it is made here, the origin's when it is replicated)."""
         row = _to_row(ticket)
         row.pop("id")
+        if uid:  # a replicated ticket names itself: one statement less on a pushed apply
+            row["uid"] = uid
         columns = ", ".join(row)
         cursor = self._store.conn.execute(
             f"INSERT INTO tickets({columns}) VALUES ({', '.join(':' + c for c in row)})", row
         )
-        self._store.conn.execute(
-            "UPDATE tickets SET uid = ? WHERE id = ?",
-            (uid or f"{writer}#{cursor.lastrowid}", cursor.lastrowid),
-        )
+        if not uid:
+            self._store.conn.execute(
+                "UPDATE tickets SET uid = ? WHERE id = ?",
+                (f"{writer}#{cursor.lastrowid}", cursor.lastrowid),
+            )
         return self.get(cursor.lastrowid)
 
     def uid_of(self, ticket_id: int | None) -> str | None:
