@@ -7,10 +7,11 @@ position this station stored, on the link's connection and event loop. Its messa
 applied in batches through center/applier.py with a store connection of its own (the
 link's store belongs to the thread that calls the link), on a thread of its own: waiting
 for SQLite's write lock (a clerk's call holds it while it claims through the center) must
-never hold up the loop that carries the claim. The nats callback hands each message
-straight to that thread, which applies and then tells `on_applied`, from there, how many
-changed the replica (the windows turn that into a Qt signal for their own thread): one
-thread hop from the socket to the commit, none back.
+never hold up the loop that carries the claim. A message that lands alone while the write
+lock is free is applied in the nats callback itself (no thread hop between the socket and
+the commit); any other goes to that thread. `on_applied` is told, from whichever applied,
+how many changed the replica (the windows turn that into a Qt signal for their own
+thread).
 
 Whatever goes wrong here (the connection drops, the store is busy) only stops the push:
 the link's next turn catches up from the stored position and starts it again.
@@ -21,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +36,8 @@ from counter_app.center.screening import SUBJECT_PREFIX
 
 log = logging.getLogger(__name__)
 
+BUSY_TIMEOUT_MS = 30_000  # the store's own wait for the write lock (store/database.py)
+
 
 class Follower:
     def __init__(self, link, on_applied: Callable[[int], None]) -> None:
@@ -43,11 +48,11 @@ class Follower:
         self.applied = 0  # of those, applied here (not already by a catch-up)
         self._nc: Any = None
         self._sub: Any = None
-        # what arrived, by the subscription it came from: the nats callback appends and
-        # asks the apply thread to drain (one hop, no wait on the loop)
+        # what waits for the apply thread, by the subscription it came from
         self._arrivals: deque = deque()
         self._generation = 0
         self._broken = False  # an apply failed: nothing after it may be applied
+        self._applying = threading.Lock()  # the replica's connection: one user at a time
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="center-push")
 
     def alive(self) -> bool:
@@ -75,8 +80,7 @@ class Follower:
         generation = self._generation
 
         async def arrived(msg) -> None:
-            self._arrivals.append((generation, msg))
-            self._thread.submit(self._drain)
+            self._arrived(generation, msg)
 
         self._sub = await link._js.subscribe(
             f"{SUBJECT_PREFIX}.>",
@@ -89,32 +93,67 @@ class Follower:
         )
         self._nc = link._nc
 
+    def _arrived(self, generation: int, msg) -> None:
+        """On the link's loop. A message that lands alone, while nothing waits for the apply
+        thread and the store's write lock is free, is applied right here: no thread hop
+        between the socket and the commit. Otherwise, or when a clerk's write holds the
+        lock (a call claiming through this very loop waits for it), it goes to the apply
+        thread behind the others, in order."""
+        if not self._arrivals and self._applying.acquire(blocking=False):
+            try:
+                if generation != self._generation or self._broken:
+                    return
+                if self._apply([Delivered(msg)], wait=False):
+                    return
+            finally:
+                self._applying.release()
+        self._arrivals.append((generation, msg))
+        self._thread.submit(self._drain)
+
     def _drain(self) -> None:
         """On the apply thread: everything waiting at once in one transaction (a burst
-        costs one commit, a single call one commit as soon as it lands), then the
-        callback, from here. A drain that finds the queue emptied by the one before it
-        does nothing."""
+        costs one commit). A drain that finds the queue emptied by the one before it does
+        nothing."""
+        with self._applying:
+            while self._arrivals:
+                batch = []
+                while self._arrivals and len(batch) < APPLY_BATCH:
+                    generation, msg = self._arrivals.popleft()
+                    if generation == self._generation and not self._broken:
+                        batch.append(Delivered(msg))
+                if batch:
+                    self._apply(batch, wait=True)
+
+    def _apply(self, batch: list, *, wait: bool) -> bool:
+        """Apply, then tell `on_applied` from this thread. False when the store's write
+        lock was taken and `wait` is False (nothing done); a failure otherwise leaves the
+        follower broken, and the link's next turn catches up and follows again."""
         link = self.link
-        while self._arrivals:
-            batch = []
-            while self._arrivals and len(batch) < APPLY_BATCH:
-                generation, msg = self._arrivals.popleft()
-                if generation == self._generation and not self._broken:
-                    batch.append(Delivered(msg))
-            if not batch:
-                continue
-            self.received += len(batch)
-            try:
-                applied, changed = apply_batch(
-                    self.store, link.station, link.clock, batch, replica_only=True
-                )
-            except Exception as error:  # busy or closing: the next turn catches up
-                log.info("pushed events not applied: %s", type(error).__name__)
-                self._broken = True  # not alive any more: the next turn follows again
-                return
-            self.applied += applied
-            if changed:
-                self.on_applied(changed)
+        conn = self.store.conn
+        if not wait:
+            conn.execute("PRAGMA busy_timeout=0")
+        try:
+            applied, changed = apply_batch(
+                self.store, link.station, link.clock, batch, replica_only=True
+            )
+        except sqlite3.OperationalError as error:
+            if not wait and "locked" in str(error):
+                return False
+            log.info("pushed events not applied: %s", type(error).__name__)
+            self._broken = True
+            return True
+        except Exception as error:  # busy or closing: the next turn catches up
+            log.info("pushed events not applied: %s", type(error).__name__)
+            self._broken = True  # not alive any more: the next turn follows again
+            return True
+        finally:
+            if not wait:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.received += len(batch)
+        self.applied += applied
+        if changed:
+            self.on_applied(changed)
+        return True
 
     async def stop(self) -> None:
         sub = self._sub

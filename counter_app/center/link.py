@@ -227,7 +227,7 @@ class CenterLink:
 
     def follow(self, on_applied: Callable[[int], None]) -> bool:
         """After a turn that reached the center: have the stream pushed from here on and
-        applied as it arrives; `on_applied(changed)` is called on the thread that applies. The
+        applied as it arrives; `on_applied(changed)` is called on the thread that applied. The
         turns go on as a safety net (and to publish); False when it could not start."""
         if self._follower is None:
             self._follower = Follower(self, on_applied)
