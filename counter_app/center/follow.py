@@ -152,9 +152,9 @@ class Follower:
             if not wait:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.received += len(batch)
-        self.applied += applied
         if changed:
             self.on_applied(changed)
+        self.applied += applied  # last: whoever waits for the count finds the callback done
         return True
 
     async def stop(self) -> None:
