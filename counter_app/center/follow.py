@@ -32,7 +32,7 @@ from typing import Any
 
 from counter_app.center.applier import APPLY_BATCH, Delivered, apply_batch, open_replica
 from counter_app.center.permissions import STREAM
-from counter_app.center.screening import SUBJECT_PREFIX
+from counter_app.center.screening import SUBJECT_PREFIX, publisher_of
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +94,18 @@ class Follower:
         self._nc = link._nc
 
     def _arrived(self, generation: int, msg) -> None:
-        """On the link's loop. A message that lands alone (none buffered behind it, none
-        waiting for the apply thread) while the store's write lock is free is applied right
-        here: no thread hop between the socket and the commit. Otherwise it goes to the
-        apply thread behind the others, in order: a burst is applied there in batches, and
-        a clerk's write holding the lock (a call claiming through this very loop waits for
-        it) never holds up the loop."""
+        """On the link's loop. Another station's message that lands alone (none buffered
+        behind it, none waiting for the apply thread) while the store's write lock is free
+        is applied right here: no thread hop between the socket and the commit. Otherwise
+        it goes to the apply thread behind the others, in order: a burst is applied there
+        in batches, this station's own events (published by this very loop) and a clerk's
+        write holding the lock (a call claiming through this loop waits for it) never hold
+        up the loop."""
         burst = self._sub is None or self._sub.pending_msgs > 0  # more right behind it
-        if not burst and not self._arrivals and self._applying.acquire(blocking=False):
+        # this station's own event changes nothing here: never on the loop that publishes
+        own = publisher_of(msg.subject) == self.link.settings["user"]
+        inline = not (burst or own or self._arrivals)
+        if inline and self._applying.acquire(blocking=False):
             try:
                 if generation != self._generation or self._broken:
                     return
