@@ -24,6 +24,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,9 +41,12 @@ BUSY_TIMEOUT_MS = 30_000  # the store's own wait for the write lock (store/datab
 
 
 class Follower:
-    def __init__(self, link, on_applied: Callable[[int], None]) -> None:
+    def __init__(self, link, on_applied: Callable[[int], None], *, linger: float = 0.0) -> None:
         self.link = link
         self.on_applied = on_applied
+        # seconds the apply thread lets a burst gather before it applies (none: every
+        # message at once); a replica nobody watches applies fewer, bigger batches
+        self.linger = linger
         self.store: Any = None
         self.received = 0  # messages pushed to this station
         self.applied = 0  # of those, applied here (not already by a catch-up)
@@ -104,7 +108,7 @@ class Follower:
         burst = self._sub is None or self._sub.pending_msgs > 0  # more right behind it
         # this station's own event changes nothing here: never on the loop that publishes
         own = publisher_of(msg.subject) == self.link.settings["user"]
-        inline = not (burst or own or self._arrivals)
+        inline = not (burst or own or self.linger or self._arrivals)
         if inline and self._applying.acquire(blocking=False):
             try:
                 if generation != self._generation or self._broken:
@@ -120,6 +124,8 @@ class Follower:
         """On the apply thread: everything waiting at once in one transaction (a burst
         costs one commit). A drain that finds the queue emptied by the one before it does
         nothing."""
+        if self.linger and self._arrivals:
+            time.sleep(self.linger)
         with self._applying:
             while self._arrivals:
                 batch = []

@@ -225,12 +225,13 @@ class CenterLink:
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected
 
-    def follow(self, on_applied: Callable[[int], None]) -> bool:
+    def follow(self, on_applied: Callable[[int], None], *, linger: float = 0.0) -> bool:
         """After a turn that reached the center: have the stream pushed from here on and
         applied as it arrives; `on_applied(changed)` is called on the thread that applied. The
-        turns go on as a safety net (and to publish); False when it could not start."""
+        turns go on as a safety net (and to publish); False when it could not start.
+        `linger`: seconds a burst gathers before it is applied (center/follow.py)."""
         if self._follower is None:
-            self._follower = Follower(self, on_applied)
+            self._follower = Follower(self, on_applied, linger=linger)
         try:
             self._run(self._follower.start())
             return True

@@ -61,6 +61,9 @@ STREAM_MAX_AGE = 90 * 24 * 3600.0  # a station cut off for a season still catche
 DUPLICATE_WINDOW = 2 * 3600.0
 TURN_EVERY = 1.0  # seconds between the hub loop's turns (the server's health, publishing)
 SAFETY_TURN = 15.0  # the replica's catch-up while it follows by push (the windows' too)
+# Nobody watches the hub's replica: a station back from a cut publishes hundreds of events,
+# applied in a few batches rather than one transaction each (the portal waits for `sync`).
+HUB_LINGER = 0.05
 RECORD_BUCKET = "hub"
 
 register(
@@ -125,7 +128,7 @@ class HubReplica:
             self.pushed.clear()
             self._last_full = time.monotonic()
             if self.link.sync().reachable:
-                self.link.follow(lambda _changed: self.pushed.set())
+                self.link.follow(lambda _changed: self.pushed.set(), linger=HUB_LINGER)
         else:
             self.link.sync(apply=False)
 
