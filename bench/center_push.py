@@ -1,9 +1,10 @@
 """The center's push figures (bench/center.py runs them in the same run as the others).
 
-- bare_push: a bare JetStream publish to an ordered push consumer's callback, the floor.
-- kiosk_to_counter: a ticket taken at the kiosk (its commit, its publish) to applied in a
-  counter's replica by the push (the counter's commit), p50/p99; target p99 within 3x the
-  bare push's p99.
+- kiosk_to_counter: a ticket taken at the kiosk (its commit, its publish) to applied in the
+  replica of a counter in another process by the push (the counter's commit), p50/p99, end
+  to end and from after the kiosk's commit (the center's path alone); target p99 within 3x
+  a bare JetStream publish→push's p99 (BarePush), measured in rounds interleaved with it
+  and with a bare INSERT+COMMIT (BareCommit), the floor of the kiosk's own commit.
 - board: a call made at a counter (its commit, its publish) to applied at a board's
   replica by the push, p99; target 300 ms.
 - one_shot: `counter-app queue call-next` as a process at a sixth counter, while five
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 from counter_app.center.lab import ADMIN, cli
 from counter_app.core.clock import system_now
@@ -37,6 +39,7 @@ from counter_app.services.context import ServiceContext
 BOARD_TARGET_MS = 300.0
 ONE_SHOT_TARGET_MS = 300.0
 PUSH_RATIO_TARGET = 3.0
+PUSH_ROUNDS = 10  # the kiosk's tickets and the two floors, interleaved
 CALL_PAUSE = 1.0  # each of the five calls once a second: far busier than a real counter
 
 
@@ -45,35 +48,180 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def bare_push(url: str, password: str, n: int) -> list[float]:
-    """Publish→push through JetStream with nothing of ours on the way."""
-    import nats
-    from nats.js.api import ConsumerConfig, DeliverPolicy
+class BarePush:
+    """Publish→push through JetStream with nothing of ours on the way, the floor: one
+    connection publishing to an ordered push consumer's callback, in this process, kept
+    open between the rounds."""
 
-    nc = await nats.connect(url, user="hub", password=password)
-    js = nc.jetstream()
-    await js.add_stream(name="BENCHPUSH", subjects=["bench.push"])
-    arrived: asyncio.Queue = asyncio.Queue()
+    def __init__(self, url: str, password: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.loop.run_until_complete(self._open(url, password))
 
-    async def on(msg) -> None:
-        arrived.put_nowait(time.perf_counter())
+    async def _open(self, url: str, password: str) -> None:
+        import nats
+        from nats.js.api import ConsumerConfig, DeliverPolicy
 
-    sub = await js.subscribe(
-        "bench.push",
-        stream="BENCHPUSH",
-        cb=on,
-        ordered_consumer=True,
-        config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW),
-    )
-    times = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        await js.publish("bench.push", b"x" * 900, headers={"Nats-Msg-Id": f"p{i}"})
-        times.append(await arrived.get() - t0)
-    await sub.unsubscribe()
-    await js.delete_stream("BENCHPUSH")
-    await nc.close()
-    return times
+        self.nc = await nats.connect(url, user="hub", password=password)
+        self.js = self.nc.jetstream()
+        await self.js.add_stream(name="BENCHPUSH", subjects=["bench.push"])
+        self.arrived: asyncio.Queue = asyncio.Queue()
+        self.sent = 0
+
+        async def on(msg) -> None:
+            self.arrived.put_nowait(time.monotonic())
+
+        self.sub = await self.js.subscribe(
+            "bench.push",
+            stream="BENCHPUSH",
+            cb=on,
+            ordered_consumer=True,
+            config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW),
+        )
+
+    def measure(self, n: int) -> list[float]:
+        return self.loop.run_until_complete(self._round(n))
+
+    async def _round(self, n: int) -> list[float]:
+        times = []
+        for _ in range(n):
+            self.sent += 1
+            t0 = time.monotonic()
+            key = {"Nats-Msg-Id": f"p{self.sent}"}
+            await self.js.publish("bench.push", b"x" * 900, headers=key)
+            times.append(await self.arrived.get() - t0)
+        return times
+
+    def close(self) -> None:
+        async def close() -> None:
+            await self.sub.unsubscribe()
+            await self.js.delete_stream("BENCHPUSH")
+            await self.nc.close()
+
+        self.loop.run_until_complete(close())
+        self.loop.close()
+
+
+class BareCommit:
+    """A bare INSERT+COMMIT with a store's own pragmas (WAL, synchronous=FULL), on the same
+    disk: the floor of the kiosk's ticket commit (bench/store_latency.py's figure)."""
+
+    def __init__(self, folder: Path) -> None:
+        from counter_app.store.database import connect
+
+        self.conn = connect(folder / "bare-commit.db")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS bare(id INTEGER PRIMARY KEY, day TEXT, grp TEXT, "
+            "number INTEGER, state TEXT, arrived_at TEXT, station_id TEXT)"
+        )
+
+    def measure(self, n: int) -> list[float]:
+        times = []
+        for number in range(n):
+            t0 = time.monotonic()
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                "INSERT INTO bare(day, grp, number, state, arrived_at, station_id) "
+                "VALUES (date('now'), 'A', ?, 'waiting', datetime('now'), 'st1')",
+                (number,),
+            )
+            self.conn.execute("COMMIT")
+            times.append(time.monotonic() - t0)
+        return times
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Receiver:
+    """A counter following the stream in its own process (bench/push_receiver.py): when
+    it applied each ticket, by uid."""
+
+    def __init__(self, folder: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.push_receiver", str(folder)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if self.process.stdout.readline().strip() != "ready":
+            self.close()
+            raise RuntimeError("the counter process did not follow the center")
+        self.at: dict[str, float] = {}
+        self.arrived = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            at, uid = line.split()
+            with self.arrived:
+                self.at[uid] = float(at)
+                self.arrived.notify_all()
+
+    def applied(self, uid: str, timeout: float = 10.0) -> float:
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: uid in self.at, timeout):
+                raise TimeoutError("the push never brought it")
+            return self.at[uid]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def kiosk_to_counter(kiosk, desk_dir: Path, url: str, password: str, n: int) -> dict:
+    """Tickets taken at the kiosk (its FULL commit, its publish) to applied at a counter
+    in another process (the counter's commit, its callback), in rounds interleaved with
+    the two floors: a bare JetStream publish→push and a bare INSERT+COMMIT on the same
+    disk. Timed from before the take (end to end) and from after the kiosk's commit (the
+    center's path alone)."""
+    samples: dict[str, list[float]] = {k: [] for k in ("push", "commit", "end", "center")}
+    loads = [os.getloadavg()[0]]
+    bare, commit = BarePush(url, password), BareCommit(Path(kiosk.store_dir).parent)
+    receiver = Receiver(desk_dir)
+    try:
+        each = max(1, n // PUSH_ROUNDS)
+        for _ in range(PUSH_ROUNDS):
+            samples["push"] += bare.measure(each)
+            samples["commit"] += commit.measure(each)
+            for _ in range(each):
+                t0 = time.monotonic()
+                taken = queue.take_ticket(kiosk.ctx, group="A").ticket
+                t1 = time.monotonic()
+                kiosk.link.sync(apply=False)
+                at = receiver.applied(kiosk.store.tickets.uid_of(taken.id))
+                samples["end"].append(at - t0)
+                samples["center"].append(at - t1)
+            loads.append(os.getloadavg()[0])
+    finally:
+        receiver.close()
+        bare.close()
+        commit.close()
+    return push_figures(samples, loads)
+
+
+def push_figures(samples: dict[str, list[float]], loads: list[float]) -> dict:
+    p99 = {k: pct(v, 0.99) for k, v in samples.items()}
+    out = {
+        f"{k}_p{q}_ms": round(f(v) * 1e3, 2)
+        for k, v in samples.items()
+        for q, f in ((50, statistics.median), (99, lambda v: pct(v, 0.99)))
+    }
+    floor = p99["push"] + p99["commit"]
+    return {
+        "tickets": len(samples["end"]),
+        **out,
+        "end_p99_over_bare_push_p99": round(p99["end"] / p99["push"], 2),
+        "center_p99_over_bare_push_p99": round(p99["center"] / p99["push"], 2),
+        "end_p99_over_bare_push_plus_commit_p99": round(p99["end"] / floor, 2),
+        "target": PUSH_RATIO_TARGET,
+        "end_met": p99["end"] <= PUSH_RATIO_TARGET * p99["push"],
+        "center_met": p99["center"] <= PUSH_RATIO_TARGET * p99["push"],
+        "load_average": f"{min(loads):.1f} to {max(loads):.1f}",
+    }
 
 
 class Pushed:
@@ -98,19 +246,6 @@ class Pushed:
         return self.at
 
 
-def kiosk_to_counter(kiosk, desk, pushed: Pushed, n: int) -> list[float]:
-    times = []
-    for _ in range(n):
-        pushed.event.clear()
-        t0 = time.perf_counter()
-        taken = queue.take_ticket(kiosk.ctx, group="A").ticket
-        kiosk.link.sync(apply=False)
-        uid = kiosk.store.tickets.uid_of(taken.id)
-        at = pushed.wait_for(lambda u=uid: _has(desk.store, u))
-        times.append(at - t0)
-    return times
-
-
 def board_calls(desk, board_store, pushed: Pushed, n: int) -> tuple[list[float], dict]:
     """Each call's time to the board, and the median of its three parts: the call itself
     (claim and commit), its publishing, and the push to the board's replica."""
@@ -128,10 +263,6 @@ def board_calls(desk, board_store, pushed: Pushed, n: int) -> tuple[list[float],
         for name, took in (("call", t1 - t0), ("publish", t2 - t1), ("push", at - t2)):
             parts[name].append(took)
     return times, {f"{k}_p50_ms": round(statistics.median(v) * 1e3, 1) for k, v in parts.items()}
-
-
-def _has(store, uid: str) -> bool:
-    return store.query_one("SELECT 1 FROM tickets WHERE uid = ?", (uid,)) is not None
 
 
 def _called(store, uid: str) -> bool:

@@ -215,6 +215,7 @@ class CenterLink:
         self._cut: bool | None = None  # unknown until the first turn
         self._contact_written = 0.0
         self._follower: Follower | None = None
+        self._checked: Any = None  # the connection whose center protocol was checked
 
     # ---- plain calls with a time bound ----
     def _run(self, coro, extra: float = 0.0):
@@ -224,12 +225,13 @@ class CenterLink:
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected
 
-    def follow(self, on_applied: Callable[[int], None]) -> bool:
+    def follow(self, on_applied: Callable[[int], None], *, linger: float = 0.0) -> bool:
         """After a turn that reached the center: have the stream pushed from here on and
-        applied as it arrives; `on_applied(changed)` is called on the link's thread. The
-        turns go on as a safety net (and to publish); False when it could not start."""
+        applied as it arrives; `on_applied(changed)` is called on the thread that applied. The
+        turns go on as a safety net (and to publish); False when it could not start.
+        `linger`: seconds a burst gathers before it is applied (center/follow.py)."""
         if self._follower is None:
-            self._follower = Follower(self, on_applied)
+            self._follower = Follower(self, on_applied, linger=linger)
         try:
             self._run(self._follower.start())
             return True
@@ -345,6 +347,25 @@ class CenterLink:
 
     async def _sync(self, report: LinkReport, publish: bool, apply: bool) -> None:
         await self._connect()
+        # the stream's end: read by a turn that applies, and by the first turn of each
+        # connection, which checks the center's protocol; a publish alone on a checked
+        # connection goes straight out (the acknowledgements name their positions). A
+        # refused or failed publish drops the connection: the next turn checks again.
+        last = None
+        if apply or self._checked is not self._nc:
+            last = await self._check_protocol(report)
+        if publish and (acked := await self._publish(report)):
+            last = max(last or 0, acked)
+        if apply:
+            await self._apply(report, last)
+            if self.station.role == "hub":
+                await self._keep_papers()
+        elif last is not None:
+            report.lag = max(0, last - self.store.center.position())
+
+    async def _check_protocol(self, report: LinkReport) -> int:
+        """The center's protocol (refusing to publish to a newer one) and the counter
+        numbers it gave this station, from the stream's info; returns the stream's end."""
         info = await self._js.stream_info(STREAM)
         announced = int((info.config.metadata or {}).get("protocol", "1"))
         if announced > PROTOCOL:  # publish nothing the center cannot read: wait, update
@@ -353,17 +374,8 @@ class CenterLink:
         if self.station.role == "counter" and self.station.own_counters is None:
             user, metadata = self.settings["user"], info.config.metadata
             self.station = learn_counters(self.store, self.station, user, metadata)
-        # the stream's end: what it held, or further where this turn's publishing took it
-        # (the acknowledgements name their positions: no second round trip to ask)
-        last = info.state.last_seq
-        if publish:
-            last = max(last, await self._publish(report))
-        if apply:
-            await self._apply(report, last)
-            if self.station.role == "hub":
-                await self._keep_papers()
-        else:
-            report.lag = max(0, last - self.store.center.position())
+        self._checked = self._nc
+        return info.state.last_seq
 
     async def _claim(self, key: str, owner: str) -> bool:
         await self._connect()

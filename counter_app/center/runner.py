@@ -3,8 +3,9 @@
 The program writes nats-server's configuration from the hub's store, starts it, and keeps
 it running (restarting it if it dies). Beside it, on one asyncio loop: the stream and the
 claims bucket are made if missing, enrolment requests are answered, the hub's replica
-applies every station's events (which queues them for the portal, sent by `sync`), and a
-new or revoked station reloads the server's users.
+follows the stream by push and applies every station's events as they land (which queues
+them for the portal, sent by `sync`), and a new or revoked station reloads the server's
+users.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -57,6 +59,11 @@ log = logging.getLogger(__name__)
 
 STREAM_MAX_AGE = 90 * 24 * 3600.0  # a station cut off for a season still catches up
 DUPLICATE_WINDOW = 2 * 3600.0
+TURN_EVERY = 1.0  # seconds between the hub loop's turns (the server's health, publishing)
+SAFETY_TURN = 15.0  # the replica's catch-up while it follows by push (the windows' too)
+# Nobody watches the hub's replica: a station back from a cut publishes hundreds of events,
+# applied in a few batches rather than one transaction each (the portal waits for `sync`).
+HUB_LINGER = 0.05
 RECORD_BUCKET = "hub"
 
 register(
@@ -100,6 +107,30 @@ async def _ensure_stream(js, config) -> None:
             log.info("center upgraded: %d claims moved to this version's keys", moved)
     if any(announced.get(k) != v for k, v in config.metadata.items()):
         await js.update_stream(config)
+
+
+class HubReplica:
+    """The hub's replica follows the stream by push, as the stations' windows do: a
+    station's event is applied (and queued for the portal) as it lands. Each turn of the
+    hub's loop publishes what the hub wrote (`hub rotate-keys`, an online dossier taken
+    in); a turn that also catches up and keeps the papers' copies comes when the push is
+    not running, after the push applied something (a paper's file may wait), and every
+    SAFETY_TURN seconds as a safety net."""
+
+    def __init__(self, link: CenterLink) -> None:
+        self.link = link
+        self.pushed = threading.Event()
+        self._last_full = float("-inf")
+
+    def turn(self) -> None:
+        due = time.monotonic() - self._last_full >= SAFETY_TURN
+        if not self.link.following() or self.pushed.is_set() or due:
+            self.pushed.clear()
+            self._last_full = time.monotonic()
+            if self.link.sync().reachable:
+                self.link.follow(lambda _changed: self.pushed.set(), linger=HUB_LINGER)
+        else:
+            self.link.sync(apply=False)
 
 
 def _interrupt(signum, frame) -> None:
@@ -284,7 +315,7 @@ class Hub:
         self.say(f"Trung tâm đang chạy: nats://{self.listen} (dừng bằng Ctrl+C)")
         # the replica is applied on another thread: it gets its own connection to the store
         link_store = open_store(self.data_dir)
-        link = CenterLink(link_store, station, timeout=2.0)
+        replica = HubReplica(CenterLink(link_store, station, timeout=2.0))
         try:
             while not self._stop:
                 self.store.refresh_keys()  # after `hub rotate-keys`: the new hub key
@@ -298,10 +329,10 @@ class Hub:
                 with contextlib.suppress(Exception):  # a busy store: the station retries
                     for user in self._old_stations.record(self.store, vn_time(system_now())):
                         self.say(f"Trạm {user} dùng phiên bản cũ: máy này cần cập nhật phiên bản.")
-                await asyncio.get_running_loop().run_in_executor(None, link.sync)
-                await asyncio.sleep(1.0)
+                await asyncio.get_running_loop().run_in_executor(None, replica.turn)
+                await asyncio.sleep(TURN_EVERY)
         finally:
-            link.close()
+            replica.link.close()
             link_store.close()
             await nc.close()
 

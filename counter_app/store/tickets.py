@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,9 @@ _TIMES = ("arrived_at", "called_at", "serving_at", "finished_at", "reserved_at")
 
 
 def _to_row(ticket: Ticket) -> dict:
-    row = asdict(ticket)
+    # every field is a plain value: dataclasses.asdict's deep copies cost a pushed
+    # ticket's apply a third of its time (bench.center)
+    row = {f.name: getattr(ticket, f.name) for f in fields(ticket)}
     row["grp"] = row.pop("group")
     row["day"] = ticket.day.isoformat()
     row["state"] = ticket.state.value
@@ -58,14 +60,17 @@ class TicketRepository:
         station and its row id when it is made here, the origin's when it is replicated)."""
         row = _to_row(ticket)
         row.pop("id")
+        if uid:  # a replicated ticket names itself: one statement less on a pushed apply
+            row["uid"] = uid
         columns = ", ".join(row)
         cursor = self._store.conn.execute(
             f"INSERT INTO tickets({columns}) VALUES ({', '.join(':' + c for c in row)})", row
         )
-        self._store.conn.execute(
-            "UPDATE tickets SET uid = ? WHERE id = ?",
-            (uid or f"{writer}#{cursor.lastrowid}", cursor.lastrowid),
-        )
+        if not uid:
+            self._store.conn.execute(
+                "UPDATE tickets SET uid = ? WHERE id = ?",
+                (f"{writer}#{cursor.lastrowid}", cursor.lastrowid),
+            )
         return self.get(cursor.lastrowid)
 
     def uid_of(self, ticket_id: int | None) -> str | None:
