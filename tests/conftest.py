@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,6 +20,12 @@ if "COUNTER_APP_TEST_HOME" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["COUNTER_APP_TEST_HOME"], ignore_errors=True)
 REAL_HOME = Path(os.environ["COUNTER_APP_REAL_HOME"])
 TEST_HOME = Path(os.environ["COUNTER_APP_TEST_HOME"])
+# Under pytest-xdist each worker gets a home of its own inside the run's: what one test
+# leaves in QSettings or the caches never reaches a test running beside it.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if WORKER and TEST_HOME.name != WORKER:
+    TEST_HOME = TEST_HOME / WORKER
+    os.environ["COUNTER_APP_TEST_HOME"] = str(TEST_HOME)
 for name, sub in (
     ("HOME", ""),
     ("USERPROFILE", ""),
@@ -45,7 +53,7 @@ from counter_app.core.roles import Actor, Role  # noqa: E402
 from counter_app.services.context import ServiceContext  # noqa: E402
 from counter_app.services.setup import initialise_store  # noqa: E402
 from counter_app.store import open_store  # noqa: E402
-from tests.helpers.center import center  # noqa: E402, F401 (the center tests' hub)
+from tests.helpers.center import center, short_lease  # noqa: E402, F401 (center tests')
 
 AGENCY = "000.00.01.H22"
 # A dossier received on the command line, every required paper checked (`--documents all`).
@@ -107,3 +115,28 @@ def qapp():
     from counter_app.qt_process import qt_application
 
     return qt_application()
+
+
+# A test file that defines a module-, class- or package-scoped fixture (an emulator, a demo
+# store, a window) runs on one worker: the fixture is made once and its tests keep their order.
+SHARED_FIXTURE = re.compile(r"""scope\s*=\s*["'](module|class|package)["']""")
+
+
+@functools.cache
+def _shares_fixtures(path: Path) -> bool:
+    return path.is_file() and bool(SHARED_FIXTURE.search(path.read_text(encoding="utf-8")))
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's; without it (`-p no:xdist`) unused
+def pytest_xdist_make_scheduler(config, log):
+    """How pytest-xdist (`-n 4`, pyproject.toml) hands out the tests: each on its own to
+    whichever worker is free, but a file that shares fixtures between its tests (see
+    SHARED_FIXTURE) as one piece. (Its `loadgroup` marks are lost with pytest 9.2.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return path if _shares_fixtures(config.rootpath / path) else nodeid
+
+    return SharedFixtureScheduling(config, log)

@@ -11,7 +11,7 @@ import sys
 import time
 
 from counter_app.center.enrol import read_code
-from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port, record_offline
+from counter_app.center.lab import ADMIN, Center, cli, cli_json, hub_port, record_offline
 
 
 def test_center_sync_counts_what_its_catch_up_sent(tmp_path):
@@ -30,7 +30,7 @@ def test_center_sync_counts_what_its_catch_up_sent(tmp_path):
 
 def test_a_hub_started_on_another_port_hands_out_its_new_address(tmp_path):
     center = Center(tmp_path)  # `hub init` listened on center.port
-    moved = free_port()
+    moved = hub_port()
     env = {**os.environ, **ADMIN}
     hub = subprocess.Popen(
         [sys.executable, "-m", "counter_app", "--data-dir", str(center.hub_dir), "hub",

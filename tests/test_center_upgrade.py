@@ -21,7 +21,7 @@ import pytest
 
 from counter_app.center.enrol import read_code
 from counter_app.center.hub import hub_password
-from counter_app.center.lab import ADMIN, Center, cli, cli_json, free_port, stream_info
+from counter_app.center.lab import ADMIN, Center, cli, cli_json, hub_port, stream_info
 from counter_app.center.permissions import PROTOCOL
 from counter_app.center.upgrade import live_claims
 from counter_app.store import open_store
@@ -49,7 +49,7 @@ class OldCenter(Center):
         # -P: the current folder (this version's checkout) is not put ahead of the old code
         self.old_python = [sys.executable, "-P", "-m", "counter_app"]
         self.root = root
-        self.ports = [free_port()]
+        self.ports = [hub_port()]
         self.port = self.ports[0]
         self.dirs = [root / "hub"]
         self.hub_dir = self.dirs[0]
@@ -82,14 +82,8 @@ class OldCenter(Center):
         return done
 
     def start_old_hub(self) -> None:
-        self.processes[0] = subprocess.Popen(
-            [*self.old_python, "--data-dir", str(self.hub_dir), "hub", "start"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **ADMIN, **self.old_env},
-            start_new_session=True,
-        )
-        _wait_port(self.port)
+        command = [*self.old_python, "--data-dir", str(self.hub_dir), "hub", "start"]
+        self.launch_hub(0, command, {**os.environ, **ADMIN, **self.old_env}, wait=True)
 
     def stop_hub(self) -> None:
         """The hub PC shut down for its update (SIGTERM: nats-server stops with it)."""

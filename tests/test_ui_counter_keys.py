@@ -61,9 +61,14 @@ def answer_dialog(qtbot, kind, key) -> list:
             QTimer.singleShot(20, press)
             return
         dialog = shown[-1]
-        seen.append(dialog)
         focused = QApplication.focusWidget()
-        qtbot.keyClick(focused if dialog.isAncestorOf(focused) else dialog, key)
+        if not dialog.isActiveWindow() or focused is None or not dialog.isAncestorOf(focused):
+            # a busy machine: the dialog shows before it is active, and its buttons' keys
+            # (F6, F4, Esc) act only in the active window; pressed earlier they were lost
+            QTimer.singleShot(20, press)
+            return
+        seen.append(dialog)
+        qtbot.keyClick(focused, key)
 
     QTimer.singleShot(20, press)
     return seen

@@ -17,7 +17,14 @@ from counter_app.ui.session import Session
 from sync.testing_dialects import configure_motcua
 from tests.conftest import AGENCY
 
-SHOTS = Path(os.environ.get("COUNTER_APP_SHOTS", "/tmp/counter-app-shots/pool"))
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where the screens are saved: COUNTER_APP_SHOTS when set, else the test's own folder
+    (never a shared one: tests run in parallel)."""
+    folder = Path(os.environ.get("COUNTER_APP_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -42,7 +49,9 @@ def receive_by_keys(qtbot, intake: IntakeWidget):
     return received.args[0]
 
 
-def test_an_offline_code_is_said_on_the_receipt_screen_and_stays(qtbot, session, store, clock):
+def test_an_offline_code_is_said_on_the_receipt_screen_and_stays(
+    qtbot, session, store, clock, shots
+):
     intake = IntakeWidget(session)
     qtbot.addWidget(intake)
     dossier = receive_by_keys(qtbot, intake)
@@ -58,14 +67,13 @@ def test_an_offline_code_is_said_on_the_receipt_screen_and_stays(qtbot, session,
     qtbot.addWidget(preview)
     assert dossier.code in preview.text
     assert preview.notice.isVisibleTo(preview) and "dải số" in preview.notice.text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for width, height in ((1366, 768), (1920, 1080), (1080, 1920)):
         intake.resize(width, height)
         qtbot.wait(20)
-        intake.grab().save(str(SHOTS / f"intake-offline-{width}x{height}.png"))
+        intake.grab().save(str(shots / f"intake-offline-{width}x{height}.png"))
     preview.show()
     qtbot.wait(20)
-    preview.grab().save(str(SHOTS / "receipt-preview-offline.png"))
+    preview.grab().save(str(shots / "receipt-preview-offline.png"))
 
 
 def test_a_code_from_the_pool_gets_the_usual_message(qtbot, session, store, clock):
@@ -79,7 +87,7 @@ def test_a_code_from_the_pool_gets_the_usual_message(qtbot, session, store, cloc
     assert "dự phòng" not in intake.view.message.text()
 
 
-def test_after_intake_the_counter_and_the_preview_say_it(qtbot, session, store, clock):
+def test_after_intake_the_counter_and_the_preview_say_it(qtbot, session, store, clock, shots):
     """What the station window does once intake is done: back to the counter, which keeps
     the notice, and (no printer set up) the receipt preview, which shows it too."""
     from counter_app.ui import gateway
@@ -104,5 +112,4 @@ def test_after_intake_the_counter_and_the_preview_say_it(qtbot, session, store, 
     assert window.preview.notice.isVisibleTo(window.preview)
     window.preview.close()
     qtbot.wait(50)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / "counter-offline-1366x768.png"))
+    window.grab().save(str(shots / "counter-offline-1366x768.png"))

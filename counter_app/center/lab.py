@@ -6,22 +6,57 @@ driven through the command line as separate processes (tests/test_center*.py, be
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+from counter_app.center.hub import ROUTE_OFFSET
+
 ADMIN = {"COUNTER_APP_USER": "admin", "COUNTER_APP_PASSWORD": "mat-khau-quan-tri-2026"}
+READY = "Trung tâm đang chạy"  # what `hub start` prints once its stream and buckets exist
+
+# Hub ports come from below every system's ephemeral range (Linux 32768-, Windows and macOS
+# 49152-), where free_port's and every outgoing connection's ports are drawn: a port handed
+# to a hub cannot be taken by a connection before its nats-server binds it. Each
+# pytest-xdist worker (gw0..gw5) draws from a block of its own, its route ports
+# (+ROUTE_OFFSET) above them in the same block, so parallel tests never draw the same one.
+HUB_PORT_BASE, HUB_PORT_BLOCK, HUB_PORT_SPAN = 8000, 2 * ROUTE_OFFSET, ROUTE_OFFSET
+_next_hub_port = itertools.count(random.randrange(HUB_PORT_SPAN))
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def hub_port() -> int:
+    """A free port for a hub node whose route port (port + ROUTE_OFFSET) is free too, from
+    this test worker's own block (see HUB_PORT_BASE)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    block = HUB_PORT_BASE + HUB_PORT_BLOCK * (int(worker) % 6 if worker.isdigit() else 0)
+    for _ in range(HUB_PORT_SPAN):
+        port = block + next(_next_hub_port) % HUB_PORT_SPAN
+        if _bindable(port) and _bindable(port + ROUTE_OFFSET):
+            return port
+    raise AssertionError("no free port for a hub")
 
 
 def cli(
@@ -49,7 +84,7 @@ class Center:
 
     def __init__(self, root: Path, *, nodes: int = 1, tls: bool = False) -> None:
         self.root = root
-        self.ports = [free_port() for _ in range(nodes)]
+        self.ports = [hub_port() for _ in range(nodes)]
         self.port = self.ports[0]
         self.dirs = [root / f"hub{n}" if n else root / "hub" for n in range(nodes)]
         self.hub_dir = self.dirs[0]
@@ -79,24 +114,41 @@ class Center:
         ]
 
     def start_hub(self, node: int = 0, *, wait: bool = True) -> None:
-        env = {**os.environ, **ADMIN}
-        self.processes[node] = subprocess.Popen(
-            [sys.executable, "-m", "counter_app", "--data-dir", str(self.dirs[node]), "hub",
-             "start", *self._peers(node)],
+        command = [sys.executable, "-m", "counter_app", "--data-dir", str(self.dirs[node]),
+                   "hub", "start", *self._peers(node)]  # fmt: skip
+        self.launch_hub(node, command, {**os.environ, **ADMIN}, wait=wait)
+
+    def launch_hub(self, node: int, command: list[str], env: dict, *, wait: bool) -> None:
+        """Runs `hub start` (given as `command`, of this version or another) for `node`;
+        with `wait`, returns once the hub can serve its stations."""
+        process = subprocess.Popen(
+            command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            text=True,
             env=env,
             start_new_session=True,  # its nats-server dies with it in kill_hub
-        )  # fmt: skip
+        )
+        self.processes[node] = process
+        ready = threading.Event()
+        threading.Thread(target=_read_hub, args=(process, ready), daemon=True).start()
+        if not wait:
+            return
         deadline = time.monotonic() + 30
-        while wait and time.monotonic() < deadline:
+        if len(self.ports) == 1:  # the line comes once the stream and the buckets exist
+            while not ready.wait(0.1):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError("hub did not start")
+            return
+        # a cluster's first node makes its stream only once its peers have joined: the
+        # port (with the join codes' answering) is what they need
+        while time.monotonic() < deadline and process.poll() is None:
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", self.ports[node])) == 0:
-                    time.sleep(1.0)  # the stream and the claims bucket are made next
+                    time.sleep(1.0)  # the join codes are answered next
                     return
             time.sleep(0.1)
-        if wait:
-            raise AssertionError("hub did not start")
+        raise AssertionError("hub did not start")
 
     def add_node(self, node: int) -> None:
         """Another hub PC joins the cluster, from a code the first node prints."""
@@ -146,6 +198,13 @@ class Center:
         for node, process in enumerate(self.processes):
             if process is not None:
                 self.kill_hub(node)
+
+
+def _read_hub(process: subprocess.Popen, ready: threading.Event) -> None:
+    """Reads what a hub prints (so its pipe never fills) and tells when it is ready."""
+    for line in process.stdout:
+        if READY in line:
+            ready.set()
 
 
 def stream_info(center: Center):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -207,7 +208,14 @@ def call_ticket(
         return save_ticket_change(ctx, ticket, called, now, detail={"out_of_turn": reason})
 
 
-CLAIM_LEASE_SECONDS = 30  # a claim no call event follows lapses (center/link.py)
+def _claim_lease() -> int:
+    """Seconds a claim no call event follows holds before it lapses (center/link.py): 30;
+    the tests that wait for a lapse shorten it with COUNTER_APP_CLAIM_LEASE (never below 5)."""
+    requested = os.environ.get("COUNTER_APP_CLAIM_LEASE", "")
+    return max(int(requested), 5) if requested.isdigit() else 30
+
+
+CLAIM_LEASE_SECONDS = _claim_lease()
 
 
 def _close_current(ctx, current: Ticket | None, outcome: TicketState | None, now) -> None:

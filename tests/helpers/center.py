@@ -27,6 +27,15 @@ def center(tmp_path):
     c.close()
 
 
+@pytest.fixture
+def short_lease(monkeypatch) -> int:
+    """A claim lease of 8 seconds (30 in use) for every station process the test starts
+    from here on (list it before `center`): for the tests that wait a lease out."""
+    seconds = 8
+    monkeypatch.setenv("COUNTER_APP_CLAIM_LEASE", str(seconds))
+    return seconds
+
+
 def credentials(folder) -> dict:
     store = open_store(folder)
     try:
