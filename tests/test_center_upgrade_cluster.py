@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.center.lab import ADMIN, cli, cli_json, free_port, stream_info
+from counter_app.center.lab import ADMIN, cli, cli_json, hub_port, stream_info
 from counter_app.center.permissions import PROTOCOL
 from tests.test_center_upgrade import (
     OldCenter,
@@ -42,7 +42,7 @@ class OldCluster(OldCenter):
 
     def __init__(self, root: Path, old_code: Path) -> None:
         super().__init__(root, old_code)
-        self.ports = [self.port, free_port(), free_port()]
+        self.ports = [self.port, hub_port(), hub_port()]
         self.dirs = [self.hub_dir, root / "hub1", root / "hub2"]
         self.processes = [None, None, None]
 
