@@ -48,9 +48,8 @@ def test_the_store_thread_loads_nothing_of_qt(store, station):
     assert loaded == "['counter_app.ui', 'counter_app.ui.launcher']", loaded
 
 
-def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, clock, station):
-    """A clerk who signs in before the page was built: the window builds it while the check
-    runs on its own thread, and shows that very page once the password is right."""
+def _login_window(qtbot, store, clock, station):
+    """The station's window at its login, with a clerk "canbo" to sign in."""
     from counter_app.ui.shell import StationWindow
 
     make_app("vi")
@@ -60,6 +59,19 @@ def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, c
     qtbot.addWidget(window)
     window.show()
     window.attach(Session(store, clock=clock))
+    return window
+
+
+def _sign_in(qtbot, window, password: str) -> None:
+    qtbot.keyClicks(window.login.username, "canbo")
+    qtbot.keyClicks(window.login.password, password)
+    qtbot.keyClick(window.login.password, Qt.Key_Return)
+
+
+def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, clock, station):
+    """A clerk who signs in before the page was built: the window builds it while the check
+    runs on its own thread, and shows that very page once the password is right."""
+    window = _login_window(qtbot, store, clock, station)
     seen = {}
 
     def while_checking() -> None:  # after the window's own slot: the page is built by now
@@ -67,9 +79,7 @@ def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, c
         seen["built"] = "counter" in window._prebuilt
 
     window.login.checking.connect(while_checking)
-    qtbot.keyClicks(window.login.username, "canbo")
-    qtbot.keyClicks(window.login.password, "matkhau-dai-2026")
-    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    _sign_in(qtbot, window, "matkhau-dai-2026")
     assert seen == {"checking": ["password-check"], "built": True}
     assert window.stack.currentWidget() is window.pages["counter"]
     assert not any(t.name == "password-check" for t in threading.enumerate())  # joined
@@ -77,18 +87,8 @@ def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, c
 
 
 def test_a_wrong_password_checked_aside_still_says_so(qtbot, store, clock, station):
-    from counter_app.ui.shell import StationWindow
-
-    make_app("vi")
-    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
-             role=Role.CLERK, password="matkhau-dai-2026")  # fmt: skip
-    window = StationWindow()
-    qtbot.addWidget(window)
-    window.show()
-    window.attach(Session(store, clock=clock))
-    qtbot.keyClicks(window.login.username, "canbo")
-    qtbot.keyClicks(window.login.password, "sai-mat-khau")
-    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    window = _login_window(qtbot, store, clock, station)
+    _sign_in(qtbot, window, "sai-mat-khau")
     assert "không đúng" in window.login.error.text()
     assert window.stack.currentWidget() is window.login and "counter" not in window.pages
     window.close()
