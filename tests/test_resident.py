@@ -264,7 +264,7 @@ def test_one_service_a_folder_and_a_stopped_one_leaves_no_socket_or_secret(cente
     counter = center.counter
     second = cli(counter, *SERVE, check=False)
     assert second.returncode == 1
-    assert "đã có trạm thường trú đang chạy" in second.stderr
+    assert "đã có một trạm thường trú đang chạy" in second.stderr
     service.send_signal(signal.SIGTERM)
     out, _ = service.communicate(timeout=30)
     assert service.returncode == 0 and "Đã dừng trạm thường trú." in out

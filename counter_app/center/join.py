@@ -17,10 +17,10 @@ from counter_app.core.roles import Role
 from counter_app.services.accounts import check_username
 from counter_app.services.station import Station
 from counter_app.store import Store
+from counter_app.store.center_keys import LOCAL_ACCOUNT_ROLES
 from counter_app.store.station_key import create_station_key
 
 ENROL_TRIES = 30  # half a second apart
-LOCAL_ACCOUNT_ROLES = frozenset({"kiosk", "display"})  # no center account: an own operator
 
 register(
     {

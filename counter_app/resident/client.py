@@ -147,7 +147,7 @@ def _connect(folder: str):
     try:
         with open(os.path.join(folder, wire.KEY_NAME), "rb") as file:
             key = file.read()
-    except OSError:  # no service ever ran here, or not ours to read
+    except (OSError, ValueError):  # none ran here, not ours, or a name the OS refuses
         return None
     if family == "AF_UNIX" and not os.path.exists(address):
         return None

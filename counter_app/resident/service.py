@@ -46,10 +46,8 @@ CLIENT_ENV = {"lang": "COUNTER_APP_LANG", "data": "COUNTER_APP_DATA"}
 register(
     {
         "resident.already": {
-            "vi": "Thư mục dữ liệu này đã có trạm thường trú đang chạy "
-            "(«counter-app station serve»).",
-            "en": "This data folder already has a resident station service running "
-            "('counter-app station serve').",
+            "vi": "Thư mục dữ liệu này đã có một trạm thường trú đang chạy.",
+            "en": "This data folder already has a resident station service running.",
         },
     }
 )

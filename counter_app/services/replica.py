@@ -22,7 +22,7 @@ from counter_app.core.queue import Ticket, TicketState
 from counter_app.services.context import ServiceContext
 from counter_app.store.center_keys import (
     GRANT_PREFIX,
-    PERSONAL_ROLES,
+    LOCAL_ACCOUNT_ROLES,
     NotForThisRole,
     open_grant,
 )
@@ -262,7 +262,7 @@ def _apply_account(ctx: ServiceContext, user: dict) -> None:
     """An older station's event has no full name or title: they stay empty. A kiosk or a
     board keeps no center account, even one sealed under the ticket key before accounts
     moved to the personal key (still in the stream): it signs in its own operator alone."""
-    if ctx.station.role not in PERSONAL_ROLES:
+    if ctx.station.role in LOCAL_ACCOUNT_ROLES:
         return
     ctx.store.conn.execute(
         "INSERT INTO users(username, role, password_hash, locked, created_at, full_name, title) "

@@ -48,6 +48,8 @@ from counter_app.core.errors import DomainError
 
 TICKET_CONTENT = frozenset({"ticket", "rating", "pause", "setting"})
 PERSONAL_ROLES = frozenset({"counter", "hub"})
+# A kiosk or a board keeps no center account: it signs in an operator of its own, made at join.
+LOCAL_ACCOUNT_ROLES = frozenset({"kiosk", "display"})
 GRANT_PREFIX = "g1:"
 
 
