@@ -347,12 +347,13 @@ class CenterLink:
 
     async def _sync(self, report: LinkReport, publish: bool, apply: bool) -> None:
         await self._connect()
-        # the stream's end: read by a turn that applies, and by the first turn of each
-        # connection, which checks the center's protocol; a publish alone on a checked
-        # connection goes straight out (the acknowledgements name their positions). A
-        # refused or failed publish drops the connection: the next turn checks again.
+        # the stream's end: read by a turn that applies, by a turn that only asks (a
+        # status: "linked" only after a JetStream round trip), and by the first turn of
+        # each connection, which checks the center's protocol; a publish alone on a
+        # checked connection goes straight out (the acknowledgements name their positions).
+        # A refused or failed publish drops the connection: the next turn checks again.
         last = None
-        if apply or self._checked is not self._nc:
+        if apply or not publish or self._checked is not self._nc:
             last = await self._check_protocol(report)
         if publish and (acked := await self._publish(report)):
             last = max(last or 0, acked)
