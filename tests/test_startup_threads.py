@@ -15,13 +15,8 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-
-from counter_app.core.roles import Role
-from counter_app.services.accounts import add_user
-from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
-from tests.conftest import make_ctx
+from tests.helpers.login import clerk_login_window, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,23 +44,9 @@ def test_the_store_thread_loads_nothing_of_qt(store, station):
 
 
 def _login_window(qtbot, store, clock, station):
-    """The station's window at its login, with a clerk "canbo" to sign in."""
-    from counter_app.ui.shell import StationWindow
-
-    make_app("vi")
-    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
-             role=Role.CLERK, password="matkhau-dai-2026")  # fmt: skip
-    window = StationWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = clerk_login_window(qtbot, store, clock, station)
     window.attach(Session(store, clock=clock))
     return window
-
-
-def _sign_in(qtbot, window, password: str) -> None:
-    qtbot.keyClicks(window.login.username, "canbo")
-    qtbot.keyClicks(window.login.password, password)
-    qtbot.keyClick(window.login.password, Qt.Key_Return)
 
 
 def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, clock, station):
@@ -79,7 +60,7 @@ def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, c
         seen["built"] = "counter" in window._prebuilt
 
     window.login.checking.connect(while_checking)
-    _sign_in(qtbot, window, "matkhau-dai-2026")
+    sign_in(qtbot, window, "matkhau-dai-2026")
     assert seen == {"checking": ["password-check"], "built": True}
     assert window.stack.currentWidget() is window.pages["counter"]
     assert not any(t.name == "password-check" for t in threading.enumerate())  # joined
@@ -88,7 +69,7 @@ def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, c
 
 def test_a_wrong_password_checked_aside_still_says_so(qtbot, store, clock, station):
     window = _login_window(qtbot, store, clock, station)
-    _sign_in(qtbot, window, "sai-mat-khau")
+    sign_in(qtbot, window, "sai-mat-khau")
     assert "không đúng" in window.login.error.text()
     assert window.stack.currentWidget() is window.login and "counter" not in window.pages
     window.close()

@@ -13,6 +13,7 @@ from counter_app.ui import gateway
 from counter_app.ui.qtapp import make_app
 from counter_app.ui.session import Session
 from tests.conftest import make_ctx
+from tests.helpers.login import clerk_login_window, sign_in
 
 
 @pytest.fixture
@@ -55,18 +56,9 @@ def test_a_clerk_who_signs_in_before_the_page_modules_arrive_gets_one_counter_pa
     """The login takes a password as soon as the store is open; the page's modules may still
     be loading. The page is then built while the password is checked, and a late prebuild
     must not build a second, hidden one."""
-    from counter_app.ui.shell import StationWindow
-
-    make_app("vi")
-    add_user(make_ctx(store, clock, station, Role.ADMIN, "admin"), username="canbo",
-             role=Role.CLERK, password="matkhau-dai-2026")  # fmt: skip
-    window = StationWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = clerk_login_window(qtbot, store, clock, station)
     window.attach(Session(store, clock=clock))
-    qtbot.keyClicks(window.login.username, "canbo")
-    qtbot.keyClicks(window.login.password, "matkhau-dai-2026")
-    qtbot.keyClick(window.login.password, Qt.Key_Return)
+    sign_in(qtbot, window)
     shown = window.stack.currentWidget()
     assert window.pages["counter"] is shown
     window.prebuild_pages()  # the prefetch's "pages ready" arriving after the sign-in
