@@ -5,24 +5,22 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from counter_app.core.catalogue import DocumentForm, ReturnMethod
 from counter_app.core.crypto import FieldCrypto
-from counter_app.core.dossier import (
-    OPEN_STATUSES,
-    Applicant,
-    Dossier,
-    DossierStatus,
-    ReceivedDocument,
-)
+from counter_app.core.dossier import OPEN_STATUSES, Dossier, DossierStatus
 from counter_app.core.errors import DomainError
+from counter_app.store.dossier_rows import (
+    LISTED_COLUMNS,
+    RECEIVED_AT,
+    TIMES,
+    dossier_from_row,
+    listed_dossier,
+)
 
 if TYPE_CHECKING:
     from counter_app.store.database import Store
-
-_TIMES = ("received_at", "due_at", "result_at", "returned_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,7 @@ WINDOW = 5000
 _CHECKS = " AND instr(d.name_folded, ?) > 0"
 # Set by m015 while rows may lack pair tokens; cleared by rebuild_name_index.
 NAME_PAIRS_PENDING = "name_pairs_pending"
+_LISTED = ", ".join(LISTED_COLUMNS)
 SEALED = ("applicant_name", "address", "email", "birth_date", "sex", "note")
 
 
@@ -93,69 +92,8 @@ def _to_row(d: Dossier, station_id: str, fc: FieldCrypto) -> dict:
         "with_verification": int(d.with_verification),
         "note": seal("note", d.note),
         "station_id": station_id,
-        **{name: _iso(getattr(d, name)) for name in _TIMES},
+        **{name: _iso(getattr(d, name)) for name in TIMES},
     }
-
-
-@functools.lru_cache(maxsize=4096)
-def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
-    """A checklist as stored: the same few hundred per procedure, read once (a search
-    opening 50 dossiers parsed 200 of them)."""
-    return tuple(
-        ReceivedDocument(name, DocumentForm(form), count, bool(received))
-        for name, form, count, received in json.loads(stored)
-    )
-
-
-# The sealed columns a dossier opens, and the name each was sealed under (its aad).
-_OPENED = (
-    ("applicant_name", "applicant_name"),
-    ("citizen_id_sealed", "citizen_id"),
-    ("phone_sealed", "phone"),
-    ("address", "address"),
-    ("email", "email"),
-    ("birth_date", "birth_date"),
-    ("sex", "sex"),
-    ("note", "note"),
-)
-
-
-def dossier_from_row(stored, fc: FieldCrypto) -> Dossier:
-    """A dossier from its stored row: a sqlite3.Row, or a dict (a row the center sent)."""
-    # A plain dict first: a sqlite3.Row finds a column by name by walking its columns.
-    row = stored if isinstance(stored, dict) else dict(zip(stored.keys(), stored, strict=True))
-    code = row["code"]
-    name, citizen_id, phone, address, email, birth, sex, note = fc.open_many(
-        [(row[column], f"{code}:{aad}") for column, aad in _OPENED]
-    )
-    if not (row["applicant_name"] or "").startswith("e1:"):  # from before sealing
-        citizen_id, phone = row["citizen_id"], row["phone"]
-    return Dossier(
-        code=code,
-        procedure_code=row["procedure_code"],
-        procedure_name=row["procedure_name"],
-        status=DossierStatus(row["status"]),
-        applicant=Applicant(
-            full_name=name,
-            citizen_id=citizen_id,
-            phone=phone,
-            address=address,
-            email=email,
-            birth_date=date.fromisoformat(birth) if birth else None,
-            sex=sex,
-        ),
-        documents=_documents(row["documents"]),
-        sets=row["sets"],
-        fee_vnd=row["fee_vnd"],
-        return_method=ReturnMethod(row["return_method"]),
-        receiver=row["receiver"],
-        book_volume=row["book_volume"],
-        book_entry=row["book_entry"],
-        ticket_id=row["ticket_id"],
-        with_verification=bool(row["with_verification"]),
-        note=note,
-        **{n: datetime.fromisoformat(row[n]) if row[n] else None for n in _TIMES},
-    )
 
 
 class DossierRepository:
@@ -264,11 +202,21 @@ class DossierRepository:
         ]
 
     def by_code_prefix(self, prefix: str, limit: int) -> list[Dossier]:
-        rows = self._store.query(
-            "SELECT * FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
+        return self._listed(
+            f"SELECT {_LISTED} FROM dossiers WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+
+    def _listed(self, sql: str, params, *, newest_first: bool = False) -> list[Dossier]:
+        """The dossiers a statement selecting LISTED_COLUMNS finds, their applicants opening
+        all but the name on first read (dossier_rows.py says why); read as plain tuples."""
+        cursor = self._store.conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(sql, params).fetchall()
+        if newest_first:
+            rows.sort(key=lambda row: row[RECEIVED_AT], reverse=True)
+        fc = self._store.crypto
+        return [listed_dossier(row, fc) for row in rows]
 
     def by_citizen_id(self, citizen_id: str, limit: int) -> list[Dossier]:
         return self.listing(match=DossierMatch("citizen_id", citizen_id), limit=limit)
@@ -289,19 +237,20 @@ class DossierRepository:
         if not match:
             return []
         if checks:
-            rows = self._store.query(
-                f"SELECT d.* FROM dossiers_fts JOIN dossiers AS d ON d.rowid = dossiers_fts.rowid "
-                f"WHERE dossiers_fts MATCH ?{_CHECKS * len(checks)} "
-                "ORDER BY dossiers_fts.rowid DESC LIMIT ?",
+            columns = ", ".join(f"d.{c}" for c in LISTED_COLUMNS)
+            return self._listed(
+                f"SELECT {columns} FROM dossiers_fts JOIN dossiers AS d "
+                f"ON d.rowid = dossiers_fts.rowid WHERE dossiers_fts MATCH ?"
+                f"{_CHECKS * len(checks)} ORDER BY dossiers_fts.rowid DESC LIMIT ?",
                 (match, *checks, limit),
+                newest_first=True,
             )
-        else:
-            found = self._latest_matches(match, limit)
-            rows = self._store.query(
-                f"SELECT * FROM dossiers WHERE rowid IN ({', '.join('?' * len(found))})", found
-            )
-        rows.sort(key=lambda row: row["received_at"], reverse=True)
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
+        found = self._latest_matches(match, limit)
+        return self._listed(
+            f"SELECT {_LISTED} FROM dossiers WHERE rowid IN ({', '.join('?' * len(found))})",
+            found,
+            newest_first=True,
+        )
 
     def _name_match(self, text: str) -> tuple[str, list[str]]:
         """The FTS query for a typed name, and the word tokens each row it finds must hold
@@ -311,7 +260,8 @@ class DossierRepository:
         pairs = crypto.query_pair_tokens(text) if words and self.pairs_ready() else []
         if not pairs:
             return " AND ".join(f'"{t}"' for t in words), []
-        return " AND ".join(f'"{t}"' for t in pairs), words
+        drive = pairs + crypto.query_weak_pair_words(text)
+        return " AND ".join(f'"{t}"' for t in drive), words
 
     def pairs_ready(self) -> bool:
         """False while an older store's rows still lack pair tokens (m015): a query made
@@ -403,11 +353,10 @@ class DossierRepository:
         where, params = self._where(
             statuses, procedure_code, received_from, received_to, overdue_at, match
         )
-        rows = self._store.query(
-            f"SELECT * FROM dossiers WHERE {where} ORDER BY received_at DESC LIMIT ?",
+        return self._listed(
+            f"SELECT {_LISTED} FROM dossiers WHERE {where} ORDER BY received_at DESC LIMIT ?",
             [*params, limit],
         )
-        return [dossier_from_row(r, self._store.crypto) for r in rows]
 
     def count_listing(
         self,
