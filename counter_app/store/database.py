@@ -22,6 +22,7 @@ from counter_app.store.migrations import migrate
 from counter_app.store.upkeep import Upkeep
 
 STORE_FILE = "counter.db"
+CACHE_KIB = 65536
 DAMAGE_SIGNS = ("not a database", "malformed", "disk image", "corrupt")
 
 
@@ -187,6 +188,10 @@ def connect(path: Path | str) -> sqlite3.Connection:
     # No checkpoint inside a clerk's commit: the store's upkeep thread runs them beside the
     # commits (store/upkeep.py), and closing the store runs one.
     conn.execute("PRAGMA wal_autocheckpoint=0")
+    # 64 MiB of pages instead of SQLite's 2 MiB: a name search at 1,000,000 dossiers reads
+    # the same index pages (common names' doclists, the tables' inner pages) search after
+    # search; with 2 MiB they were read again each time, from disk once the OS dropped them.
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     return conn
 
 
