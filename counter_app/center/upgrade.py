@@ -144,7 +144,7 @@ async def _whole_listing(js, read_info, wait: float) -> dict[str, int]:
         await asyncio.sleep(LISTING_PAUSE)
 
 
-async def live_claims(js, *, read_info=None, wait: float | None = None) -> dict[str, bytes]:
+async def live_claims(js, *, read_info=None) -> dict[str, bytes]:
     """Every live claim by key, listed from the bucket stream's subjects (a key-value
     watcher may end before the first entry on a busy server and say there are none:
     nats.py issue #842). `read_info` stands for `js.stream_info` (a test makes it answer
@@ -154,7 +154,7 @@ async def live_claims(js, *, read_info=None, wait: float | None = None) -> dict[
     claims = await js.key_value(CLAIMS_BUCKET)
     prefix = f"$KV.{CLAIMS_BUCKET}."
     found = {}
-    listing = await _whole_listing(js, read_info, LISTING_WAIT if wait is None else wait)
+    listing = await _whole_listing(js, read_info, LISTING_WAIT)
     for subject in sorted(listing):
         key = subject.removeprefix(prefix)
         try:

@@ -122,8 +122,10 @@ class PipeFrames:
             raise TimeoutError("no answer in time")
         try:
             return self.conn.recv_bytes(limit)
-        except OSError as error:  # "bad message length": over the limit
-            raise TooBig(str(error)) from error
+        except OSError as error:
+            if "bad message length" in str(error):  # multiprocessing's word for over the limit
+                raise TooBig(str(error)) from error
+            raise
 
     def close(self) -> None:
         self.conn.close()
