@@ -178,7 +178,7 @@ def kiosk_to_counter(kiosk, desk_dir: Path, url: str, password: str, n: int) -> 
     the two floors: a bare JetStream publish→push and a bare INSERT+COMMIT on the same
     disk. Timed from before the take (end to end) and from after the kiosk's commit (the
     center's path alone)."""
-    samples: dict[str, list[float]] = {k: [] for k in ("push", "commit", "end", "center")}
+    samples: dict[str, list[float]] = {k: [] for k in ("push", "commit", "end", "center", "take")}
     loads = [os.getloadavg()[0]]
     bare, commit = BarePush(url, password), BareCommit(Path(kiosk.store_dir).parent)
     receiver = Receiver(desk_dir)
@@ -195,6 +195,7 @@ def kiosk_to_counter(kiosk, desk_dir: Path, url: str, password: str, n: int) -> 
                 at = receiver.applied(kiosk.store.tickets.uid_of(taken.id))
                 samples["end"].append(at - t0)
                 samples["center"].append(at - t1)
+                samples["take"].append(t1 - t0)  # the kiosk's own: its FULL commit
             loads.append(os.getloadavg()[0])
     finally:
         receiver.close()
@@ -211,9 +212,13 @@ def push_figures(samples: dict[str, list[float]], loads: list[float]) -> dict:
         for q, f in ((50, statistics.median), (99, lambda v: pct(v, 0.99)))
     }
     floor = p99["push"] + p99["commit"]
+    # the slowest tickets, each as its two parts: the kiosk's take (its commit) and the
+    # center's path after it (publish, push, the counter's apply)
+    slowest = sorted(zip(samples["end"], samples["take"], samples["center"], strict=True))[-3:]
     return {
         "tickets": len(samples["end"]),
         **out,
+        "slowest_end_take_center_ms": [[round(v * 1e3, 1) for v in row] for row in slowest],
         "end_p99_over_bare_push_p99": round(p99["end"] / p99["push"], 2),
         "center_p99_over_bare_push_p99": round(p99["center"] / p99["push"], 2),
         "end_p99_over_bare_push_plus_commit_p99": round(p99["end"] / floor, 2),

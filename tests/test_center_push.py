@@ -95,6 +95,35 @@ def test_a_ticket_and_a_call_reach_other_windows_by_push(qtbot, qapp, center):
     _close(board_session, board_store, board)
 
 
+def test_a_kiosk_ticket_goes_out_while_the_windows_refresh(qtbot, qapp, center):
+    """The center hears of the kiosk's ticket while its windows still refresh from it (a
+    slow refresh here holds the UI thread 5 s), not after them."""
+    from counter_app.ui.kiosk import KioskWidget
+
+    kiosk_dir = center.join("kiosk", "kiosk")
+    make_app("vi")
+    session, store = _window_session(kiosk_dir)
+    kiosk = KioskWidget(session)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    watch, made = session.center(), []
+    watch.state_changed.connect(made.append)
+    qtbot.waitUntil(lambda: bool(made) and watch.link.following(), timeout=30_000)
+    before = stream_counts(center)["messages"]
+    heard_during_refresh: list[bool] = []
+
+    def slow_refresh(_changes) -> None:
+        deadline = time.monotonic() + 5
+        while stream_counts(center)["messages"] == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        heard_during_refresh.append(stream_counts(center)["messages"] > before)
+
+    session.changed.connect(slow_refresh)
+    kiosk.take("A")
+    assert heard_during_refresh == [True]
+    _close(session, store, kiosk)
+
+
 def test_the_catch_up_after_a_push_reads_nothing_already_applied(center):
     kiosk = center.join("kiosk", "kiosk")
     counter_dir = center.join("c1", "counter")

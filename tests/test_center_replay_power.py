@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 
-from counter_app.center.lab import ADMIN, Center, cli, record_offline
+from counter_app.center.lab import ADMIN, Center, cli, record_offline, stream_counts
 from counter_app.store import open_store
 
 FIRST, LATER = 100, 500  # kiosk tickets applied before the counter's own write, and after
@@ -50,9 +50,17 @@ assert link.sync().reachable
 synchronous = store.query_one("PRAGMA synchronous")[0]
 ctx = ServiceContext(store, system_now, station, Actor("admin", Role.ADMIN), link)
 queue.take_ticket(ctx, group="A")
+wal = os.path.getsize(os.path.join(folder, "counter.db-wal"))  # its last FULL commit
+said = []
+store.conn.set_trace_callback(said.append)
 assert link.sync(apply=False).published == 1
-wal = os.path.getsize(os.path.join(folder, "counter.db-wal"))
-print("durable", wal, store.center.position(), synchronous, flush=True)
+store.conn.set_trace_callback(None)
+# the publish's mark commits without its own fsync (NORMAL), FULL again after it
+mark = next(i for i, sql in enumerate(said) if sql.startswith("UPDATE center_outbox"))
+pragmas = [sql for sql in said[:mark] if sql.startswith("PRAGMA synchronous")]
+unsynced = int(pragmas[-1:] == ["PRAGMA synchronous=NORMAL"])
+full_after = store.query_one("PRAGMA synchronous")[0]
+print("durable", wal, store.center.position(), synchronous, unsynced, full_after, flush=True)
 
 def applied(changed):
     print("applied", store.center.position(), flush=True)
@@ -84,6 +92,17 @@ def _replica(folder, kiosk_id: str) -> dict:
                 "SELECT count(*) FROM tickets WHERE uid NOT LIKE ?", (mine,)
             )[0],
         }
+    finally:
+        store.close()
+
+
+def _own_delivery(folder) -> str:
+    """The state of the counter's own ticket's delivery to the center."""
+    store = open_store(folder)
+    try:
+        return store.query_one(
+            "SELECT state FROM center_outbox WHERE op = 'ticket.waiting' ORDER BY seq LIMIT 1"
+        )[0]
     finally:
         store.close()
 
@@ -125,10 +144,13 @@ def test_a_replica_killed_or_cut_mid_apply_stays_consistent_and_replays(tmp_path
             env={**os.environ, **ADMIN},
         )
         try:
-            said, wal, position, synchronous = worker.stdout.readline().split()
+            said, wal, position, synchronous, unsynced, full_after = (
+                worker.stdout.readline().split()
+            )
             assert said == "durable"
             # applied by the catch-up (NORMAL), yet the station's own writes stay FULL
-            assert (int(position), int(synchronous)) == (FIRST, FULL)
+            assert (int(position), int(synchronous), int(full_after)) == (FIRST, FULL, FULL)
+            assert unsynced == "1"  # the publish's mark: no fsync of its own
             record_offline(kiosk, LATER)
             cli(kiosk, "center", "sync")  # after the counter's own ticket, at FIRST + 1
             while True:  # the kill lands between two batches of the push
@@ -155,10 +177,14 @@ def test_a_replica_killed_or_cut_mid_apply_stays_consistent_and_replays(tmp_path
         _consistent(at_kill)
         assert after_cut["position"] == FIRST  # back to its last FULL commit, whole
         _consistent(after_cut)
+        assert _own_delivery(counter) == "waiting"  # the mark was lost with the cut
         for folder in (killed, counter):  # the stream gives back what was lost
             cli(folder, "center", "sync")
             state = _replica(folder, kiosk_id)
             assert state["position"] == total
             _consistent(state)
+            assert _own_delivery(folder) == "published"
+        # published again after the cut: the stream kept it once
+        assert stream_counts(center)["messages"] == total
     finally:
         center.close()

@@ -6,6 +6,7 @@ start`, real station processes; the service's log says which commands it answere
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -14,6 +15,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -112,6 +114,34 @@ def failures(folder, username: str) -> int:
         store.close()
 
 
+def listing(folder) -> bytes:
+    """The request `counter-app queue list` sends, as the admin."""
+    request = {"argv": ["--data-dir", str(folder), "queue", "list"], "folder": str(folder),
+               "lang": None, "data": None, "user": ADMIN["COUNTER_APP_USER"],
+               "password": ADMIN["COUNTER_APP_PASSWORD"]}  # fmt: skip
+    return json.dumps(request).encode("utf-8")
+
+
+def connect(folder) -> wire.SocketFrames:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    wire.reach(sock, str(folder / wire.SOCKET_NAME), "connect")
+    frames = wire.SocketFrames(sock)
+    frames.within(20)
+    return frames
+
+
+class Recorder(wire.SocketFrames):
+    """Frames that keep what they sent, byte for byte."""
+
+    def __init__(self, frames: wire.SocketFrames) -> None:
+        super().__init__(frames.sock)
+        self.sent: list[bytes] = []
+
+    def send(self, data: bytes) -> None:
+        self.sent.append(data)
+        super().send(data)
+
+
 def label(done: subprocess.CompletedProcess) -> str:
     return done.stdout.split("Mời số ")[1].split()[0]
 
@@ -165,19 +195,87 @@ def test_a_volunteer_is_refused_a_call_as_in_process(center, service):
 
 
 def test_only_the_owner_can_reach_the_service_and_only_with_the_secret(center, service):
-    from multiprocessing import AuthenticationError
-    from multiprocessing.connection import Connection, answer_challenge
-
     counter = center.counter
     for name in (wire.SOCKET_NAME, wire.KEY_NAME):
         assert stat.S_IMODE(os.stat(counter / name).st_mode) == 0o600, name
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    wire.reach(sock, str(counter / wire.SOCKET_NAME), "connect")
-    conn = Connection(sock.detach())
-    with pytest.raises(AuthenticationError):
-        answer_challenge(conn, b"not the station's secret")
-    conn.close()
+    before = answered(counter)
+    frames = connect(counter)
+    with pytest.raises(wire.Refused):  # the service proves nothing to a wrong key...
+        wire.client_proves(frames, b"not the station's secret")
+    frames.close()
+    frames = connect(counter)
+    mine = os.urandom(wire.NONCE)
+    frames.send(mine)
+    theirs = frames.receive(wire.NONCE + wire.TAG)[: wire.NONCE]
+    wire.client_request(frames, b"not the station's secret", mine + theirs, listing(counter))
+    with pytest.raises(EOFError):  # ...and answers nothing to a client without it
+        frames.receive(1 << 20)
+    frames.close()
+    assert answered(counter) == before
     assert served(counter, "queue", "list").returncode == 0  # it goes on serving the others
+
+
+def test_a_replayed_exchange_and_an_oversized_frame_are_refused(center, service):
+    counter = center.counter
+    key = (counter / wire.KEY_NAME).read_bytes()
+    recorded = Recorder(connect(counter))
+    nonces = wire.client_proves(recorded, key)
+    wire.client_request(recorded, key, nonces, listing(counter))
+    assert b"Nh\\u00f3m A" in recorded.receive(1 << 20)  # a whole exchange, answered
+    recorded.close()
+    before = answered(counter)
+    replay = connect(counter)
+    for frame in recorded.sent:  # the same bytes again: the service's nonce is new
+        replay.send(frame)
+    replay.receive(wire.NONCE + wire.TAG)
+    with pytest.raises(EOFError):
+        replay.receive(1 << 20)
+    replay.close()
+    big = connect(counter)
+    nonces = wire.client_proves(big, key)
+    big.sock.sendall((2 << 20).to_bytes(wire.HEADER, "big") + b"x" * 4096)  # 2 MiB claimed
+    with pytest.raises((EOFError, ConnectionResetError)):
+        big.receive(1 << 20)
+    big.close()
+    assert answered(counter) == before
+    log = (counter / "logs" / "counter-app.log").read_text(encoding="utf-8")
+    assert "a local client's frame was refused" in log
+    assert served(counter, "queue", "list").returncode == 0  # it goes on serving the others
+
+
+def test_a_service_without_the_secret_is_not_trusted(center):
+    """A process posing as the service (the socket, and a station.key that is not its
+    own): the client sends it no request and runs the command in its own process."""
+    counter = center.counter
+    (counter / wire.KEY_NAME).write_bytes(b"the secret the client reads")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    wire.reach(listener, str(counter / wire.SOCKET_NAME), "bind")
+    listener.listen(1)
+    heard: list[bytes] = []
+
+    def pose() -> None:
+        sock, _ = listener.accept()
+        frames = wire.SocketFrames(sock)
+        frames.within(10)
+        try:
+            heard.append(frames.receive(wire.NONCE))
+            frames.send(os.urandom(wire.NONCE) + b"\0" * wire.TAG)  # no proof of the key
+            heard.append(frames.receive(1 << 20))  # the request: it must never come
+        except (EOFError, OSError):
+            pass
+        frames.close()
+
+    poser = threading.Thread(target=pose)
+    poser.start()
+    try:
+        done = cli(counter, "queue", "list", check=False)
+        poser.join(20)
+    finally:
+        listener.close()
+        (counter / wire.SOCKET_NAME).unlink()
+        (counter / wire.KEY_NAME).unlink()
+    assert len(heard) == 1 and len(heard[0]) == wire.NONCE  # the nonce, nothing else
+    same(done, in_process(counter, "queue", "list"))
 
 
 def test_a_killed_service_leaves_the_commands_to_run_in_their_own_process(center, service):
@@ -255,8 +353,9 @@ def test_a_served_command_loads_neither_click_nor_the_store(center, service):
     assert done.returncode == 0 and "Nhóm A" in done.stdout
     assert answered(center.counter) == before + 1
     loaded = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    assert "multiprocessing.connection" in loaded  # the walk sees the imports
-    for heavy in ("click", "counter_app.store", "counter_app.services", "sqlite3", "nats"):
+    assert "counter_app.resident.wire" in loaded  # the walk sees the imports
+    for heavy in ("click", "counter_app.store", "counter_app.services", "sqlite3", "nats",
+                  "multiprocessing", "tempfile"):  # fmt: skip
         assert heavy not in loaded, heavy
 
 

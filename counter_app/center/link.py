@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from counter_app.center.applier import APPLY_BATCH, Delivered, Stored, apply_batch
+from counter_app.center.applier import (
+    APPLY_BATCH,
+    Delivered,
+    Stored,
+    apply_batch,
+    replayable,
+)
 from counter_app.center.claims import (
     ONLINE_DECISIONS,
     claim,
@@ -436,8 +442,11 @@ class CenterLink:
                 last = max(last, ack.seq)
             # acknowledged: only now are the deliveries done, one commit for the batch (a
             # kill before it publishes them again; the stream and every receiver drop the
-            # repeats by key)
-            with self.store.transaction():
+            # repeats by key). Committed without its own fsync: a power cut that loses it
+            # loses only that, and publishes them again as a kill does; the station's next
+            # FULL commit (its next ticket) makes it durable. A second fsync per ticket
+            # held the kiosk's disk and write lock while the next citizen pressed.
+            with replayable(self.store):
                 for key in acked:
                     self.store.center.mark_published(key, at=self._now())
             report.published += len(acked)

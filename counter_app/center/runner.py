@@ -89,9 +89,12 @@ def server_binary() -> str:
     return str(found)
 
 
-async def _ensure_stream(js, config) -> None:
+async def _ensure_stream(js, config, *, read_info=None) -> None:
     """The center stream, made, or brought to this version's settings and protocol (a hub
-    upgraded over a running center keeps its stream and its events)."""
+    upgraded over a running center keeps its stream and its events). The protocol is
+    announced only after the claims moved from a whole listing (`upgrade.move_claims`
+    raises otherwise, and the caller tries again); `read_info` is the listing's
+    `js.stream_info`, for a test."""
     from nats.js.errors import BucketNotFoundError, NotFoundError
 
     try:
@@ -103,7 +106,7 @@ async def _ensure_stream(js, config) -> None:
     if announced.get("protocol") != config.metadata["protocol"]:
         # the claims first: a hub killed in between moves them again at its next start
         with contextlib.suppress(BucketNotFoundError):
-            moved = await move_claims(js)
+            moved = await move_claims(js, read_info=read_info)
             log.info("center upgraded: %d claims moved to this version's keys", moved)
     if any(announced.get(k) != v for k, v in config.metadata.items()):
         await js.update_stream(config)

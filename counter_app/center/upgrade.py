@@ -22,6 +22,7 @@ The new hub brings that center over without losing an event:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -107,16 +108,54 @@ def learn_counters(store: Store, station: Station, user: str, metadata: dict | N
     return learnt
 
 
-async def live_claims(js) -> dict[str, bytes]:
+class ClaimsUnlisted(Exception):
+    """The claims bucket's listing never came back whole within LISTING_WAIT: nothing is
+    moved and the new protocol is not announced (the hub's start tries again)."""
+
+
+# How long a listing that does not add up is read again: a node just restarted, its
+# replicas catching up, answered once with no subjects for a stream holding claims.
+LISTING_WAIT = 20.0
+LISTING_PAUSE = 0.25
+
+
+async def _whole_listing(js, read_info, wait: float) -> dict[str, int]:
+    """The bucket stream's subjects with their message counts, from one reply that a leader
+    gave (a clustered stream names it) and whose counts add up to the stream's own message
+    count: every message of the bucket lies under `$KV.claims.>`, so a reply listing fewer
+    (none, as once seen) is not the whole bucket and is read again, up to `wait` seconds.
+    A bucket of more than nats-server's page (100,000 subjects) never adds up and fails
+    loudly: claims last 2 days, a center makes a few thousand."""
+    read_info = read_info or js.stream_info
+    deadline = asyncio.get_running_loop().time() + wait
+    while True:
+        info = await read_info(f"KV_{CLAIMS_BUCKET}", subjects_filter=f"$KV.{CLAIMS_BUCKET}.>")
+        subjects = info.state.subjects or {}
+        led = info.cluster is None or (info.config.num_replicas or 1) <= 1 or info.cluster.leader
+        if led and sum(subjects.values()) == info.state.messages:
+            return subjects
+        if asyncio.get_running_loop().time() >= deadline:
+            raise ClaimsUnlisted(
+                f"{len(subjects)} subjects listing {sum(subjects.values())} of "
+                f"{info.state.messages} messages"
+            )
+        log.info("the claims bucket listed %d of its %d messages: reading it again",
+                 sum(subjects.values()), info.state.messages)  # fmt: skip
+        await asyncio.sleep(LISTING_PAUSE)
+
+
+async def live_claims(js, *, read_info=None) -> dict[str, bytes]:
     """Every live claim by key, listed from the bucket stream's subjects (a key-value
-    watcher may end before the first entry on a busy server and say there are none)."""
+    watcher may end before the first entry on a busy server and say there are none:
+    nats.py issue #842). `read_info` stands for `js.stream_info` (a test makes it answer
+    once as the restarted node did)."""
     from nats.js.errors import KeyDeletedError, KeyNotFoundError
 
     claims = await js.key_value(CLAIMS_BUCKET)
     prefix = f"$KV.{CLAIMS_BUCKET}."
-    info = await js.stream_info(f"KV_{CLAIMS_BUCKET}", subjects_filter=f"{prefix}>")
     found = {}
-    for subject in sorted(info.state.subjects or {}):
+    listing = await _whole_listing(js, read_info, LISTING_WAIT)
+    for subject in sorted(listing):
         key = subject.removeprefix(prefix)
         try:
             found[key] = (await claims.get(key)).value
@@ -125,14 +164,16 @@ async def live_claims(js) -> dict[str, bytes]:
     return found
 
 
-async def move_claims(js) -> int:
+async def move_claims(js, *, read_info=None) -> int:
     """Each claim of the old layout copied under its new key, then removed: a copy that
-    exists already (a hub killed part-way) is left as it is."""
+    exists already (a hub killed part-way) is left as it is. A listing that never adds up
+    raises ClaimsUnlisted, so the caller never announces the new protocol after moving
+    nothing by mistake."""
     from nats.js.errors import KeyWrongLastSequenceError
 
     claims = await js.key_value(CLAIMS_BUCKET)
     moved = 0
-    for key, value in (await live_claims(js)).items():
+    for key, value in (await live_claims(js, read_info=read_info)).items():
         legacy = LEGACY_CLAIM.match(key)
         if legacy is None:
             continue

@@ -8,7 +8,8 @@ the data key's passphrase unlock (scrypt), the account's password check (scrypt)
 new connection to the center with its catch-up: about a second. Here only the process
 start and one local round trip remain (`wire.py` is the fast path's only import).
 
-- wire.py: where the socket and its secret live, and the time bounds on both ends.
+- wire.py: where the socket and its secret live, the frames and the handshake (HMAC-SHA256
+  both ways over fresh nonces), and the time bounds on both ends.
 - client.py: the `counter-app` side, before click is imported.
 - service.py: `counter-app station serve`.
 - logins.py: a right password remembered for a few minutes, in memory only.

@@ -20,6 +20,7 @@ from counter_app.resident import wire
 
 EXIT_UNKNOWN = 1  # a refusal's status: the command did not visibly succeed
 ANSWER_WAIT_S = 180.0  # a command cut off from the center still answers within seconds
+MAX_REPLY = 64 << 20  # a reply's frame: a long `queue list --json` is far below
 GLOBAL_OPTIONS = ("--data-dir", "--lang")
 LOST = {
     "vi": "Lỗi: trạm thường trú (counter-app station serve) đã ngừng khi đang làm lệnh "
@@ -106,8 +107,8 @@ def answer(args: list[str], default_folder: Callable[[], object]) -> int | None:
     folder = data_folder(args, default_folder)
     if folder is None:
         return None
-    conn = _connect(folder)
-    if conn is None:
+    frames, nonces, key = _connect(folder)
+    if frames is None:
         return None
     request = {
         "argv": _absolute(args, folder),
@@ -118,16 +119,18 @@ def answer(args: list[str], default_folder: Callable[[], object]) -> int | None:
         "password": password,
     }
     try:
-        with conn:
-            try:
-                conn.send_bytes(json.dumps(request).encode("utf-8"))
-            except OSError:  # it never had the whole request: nothing was done
-                return None
-            reply = _reply(conn)
-    except (OSError, EOFError, ValueError):
+        try:
+            wire.client_request(frames, key, nonces, json.dumps(request).encode("utf-8"))
+        except OSError:  # it never had the whole request: nothing was done
+            return None
+        frames.within(ANSWER_WAIT_S)
+        reply = json.loads(frames.receive(MAX_REPLY))
+    except (OSError, EOFError, ValueError, wire.Refused):  # a broken or oversized answer
         lang = _option(args, "--lang") or os.environ.get("COUNTER_APP_LANG")
         print(LOST["en" if lang == "en" else "vi"], file=sys.stderr)
         return EXIT_UNKNOWN
+    finally:
+        frames.close()
     if reply.get("declined"):
         return None
     sys.stdout.write(reply["stdout"])
@@ -135,51 +138,40 @@ def answer(args: list[str], default_folder: Callable[[], object]) -> int | None:
     return int(reply["code"])
 
 
-def _reply(conn) -> dict:
-    if not conn.poll(ANSWER_WAIT_S):
-        raise TimeoutError("the resident service did not answer")
-    return json.loads(conn.recv_bytes())
-
-
 def _connect(folder: str):
-    """A connection to the folder's service that passed the handshake, or None."""
+    """(frames, nonces, key) of a service of the folder that proved the station's secret
+    (wire.client_proves), or (None, None, None): none there, stale, or not ours."""
     family, address = wire.address(folder)
     try:
         with open(os.path.join(folder, wire.KEY_NAME), "rb") as file:
             key = file.read()
     except (OSError, ValueError):  # none ran here, not ours, or a name the OS refuses
-        return None
+        return None, None, None
     if family == "AF_UNIX" and not os.path.exists(address):
-        return None
-    from multiprocessing import AuthenticationError
-    from multiprocessing.connection import answer_challenge, deliver_challenge
-
-    conn = None
+        return None, None, None
+    frames = None
     try:
-        conn = _open(family, address)
-        wire.limit_reads(conn, wire.HANDSHAKE_S)
-        answer_challenge(conn, key)
-        deliver_challenge(conn, key)
-        wire.limit_reads(conn, 0)
-        return conn
-    except (OSError, EOFError, AuthenticationError):  # gone, stale or stopped: run here
-        if conn is not None:
-            conn.close()
-        return None
+        frames = _open(family, address)
+        frames.within(wire.HANDSHAKE_S)
+        return frames, wire.client_proves(frames, key), key
+    except (OSError, EOFError, wire.Refused):  # gone, stale, stopped or not ours: run here
+        if frames is not None:
+            frames.close()
+        return None, None, None
 
 
 def _open(family: str, address: str):
-    from multiprocessing.connection import Client, Connection
-
     if family == "AF_PIPE":
-        return Client(address, family)
+        from multiprocessing.connection import Client
+
+        return wire.PipeFrames(Client(address, family))
     import socket
 
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(wire.HANDSHAKE_S)
         wire.reach(sock, address, "connect")
-        sock.settimeout(None)
-        return Connection(sock.detach())
-    finally:
+    except OSError:
         sock.close()
+        raise
+    return wire.SocketFrames(sock)

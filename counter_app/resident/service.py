@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 POLL_S = 15.0  # linked and followed: a turn only as a safety net
 RETRY_S = 1.5  # cut off, or the push stopped
 MAX_REQUEST = 1 << 20
+ANSWER_SEND_S = 10.0  # a client that stops reading its answer does not hold the service
 CLIENT_ENV = {"lang": "COUNTER_APP_LANG", "data": "COUNTER_APP_DATA"}
 
 register(
@@ -176,8 +177,10 @@ class Resident:
                 except queue.Empty:
                     self._turn_safely()
                     continue
-                with conn:
+                try:
                     self.answer(conn)
+                finally:
+                    conn.close()
         except _Stop:
             return
         finally:
@@ -185,18 +188,15 @@ class Resident:
                 signal.signal(sig, handler)
 
     def _accept(self, arrived: queue.Queue) -> None:
-        from multiprocessing.connection import Connection
-
         while self.listener is not None:
             try:
                 if self.family == "AF_PIPE":
-                    arrived.put(self.listener.accept())
+                    arrived.put(wire.PipeFrames(self.listener.accept()))
                     continue
                 sock, _ = self.listener.accept()
             except OSError:
                 return  # closed: the service is stopping
-            sock.setblocking(True)
-            arrived.put(Connection(sock.detach()))
+            arrived.put(wire.SocketFrames(sock))
 
     def _turn_due(self) -> float:
         link = self.state.link
@@ -223,17 +223,17 @@ class Resident:
             self.state.link.follow(lambda _changed: None)
 
     # ---- one request ----
-    def answer(self, conn) -> None:
-        from multiprocessing import AuthenticationError
-        from multiprocessing.connection import answer_challenge, deliver_challenge
-
+    def answer(self, frames) -> None:
+        """One client: the handshake and its request within HANDSHAKE_S, the command,
+        its answer (wire.py says why each step is there)."""
         try:
-            wire.limit_reads(conn, wire.HANDSHAKE_S)
-            deliver_challenge(conn, self.key)
-            answer_challenge(conn, self.key)
-            request = _checked(json.loads(conn.recv_bytes(MAX_REQUEST)))
-            wire.limit_reads(conn, 0)
-        except AuthenticationError:
+            frames.within(wire.HANDSHAKE_S)
+            request = _checked(json.loads(wire.service_checks(frames, self.key, MAX_REQUEST)))
+            frames.within(ANSWER_SEND_S)
+        except wire.TooBig as error:
+            log.warning("a local client's frame was refused: %s", error)
+            return
+        except wire.Refused:
             log.warning("a local client without the station's secret was refused")
             return
         except (OSError, EOFError, ValueError) as error:
@@ -248,7 +248,7 @@ class Resident:
             return
         log.info("answered in %.0f ms", (time.perf_counter() - started) * 1e3)
         try:
-            conn.send_bytes(json.dumps(reply).encode("utf-8"))
+            frames.send(json.dumps(reply).encode("utf-8"))
         except OSError:
             log.warning("the client left before its command's answer")
 

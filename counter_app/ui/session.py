@@ -71,9 +71,13 @@ class Session(QObject):
         self.settings_changed.connect(lambda: self._legacy(SETTINGS))
 
     def notify(self, changes: Changes) -> None:
-        """Tell every window what changed (a write here, the center, or the portal)."""
+        """Tell every window what changed (a write here, the center, or the portal). This
+        station's own change goes to the center first: the publish runs on the watch's
+        thread while the windows refresh here, instead of after them (kiosk → counter)."""
         if not changes:
             return
+        if self._center is not None and not self._from_center:
+            self._center.publish_soon()
         self._notifying = True
         try:
             self.changed.emit(changes)
@@ -84,8 +88,6 @@ class Session(QObject):
                     signal.emit()
         finally:
             self._notifying = False
-        if self._center is not None and not self._from_center:
-            self._center.publish_soon()  # this station's own change: the center hears it now
 
     def _legacy(self, changes: Changes) -> None:
         if not self._notifying:  # a window emitted an old signal itself
