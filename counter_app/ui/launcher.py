@@ -190,10 +190,6 @@ def _open_screen(role: str, data_dir: Path, clock):
     return window
 
 
-# The services the counter page and the status bar call at their first refresh, after login.
-FIRST_PAGE_SERVICES = ("queue", "queue_desk", "reports", "station_status", "room")
-
-
 def _prefetch_store(data_dir: Path) -> None:
     """On a worker thread, while the first window waits: import the login's services and open
     the store once with the thread's own connection, so that the keys are unlocked (cached
@@ -217,20 +213,12 @@ def _prefetch_store(data_dir: Path) -> None:
         store.close()
 
 
-def _prefetch_services() -> None:
-    """Then, on the same thread, the first page's services: while the user types, or while
-    the login checks the password (scrypt lets other threads run)."""
-    import importlib
-
-    for name in FIRST_PAGE_SERVICES:
-        importlib.import_module(f"counter_app.services.{name}")
-
-
 def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
-    thread and attach it to the login; the counter page is built hidden on the next turn of
-    the event loop, unless someone has signed in by then (the page is then built meanwhile
-    the password is checked, or on showing)."""
+    thread and attach it to the login; the rest of what signing in shows (the side bar, the
+    status bar, the counter page, hidden) is made in short steps while the clerk types
+    (StationWindow.prepare), or at once while the password is checked if they sign in
+    before."""
     import logging
 
     from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -246,7 +234,7 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         @Slot()
         def open_store(self) -> None:
             if open_store_now():
-                QTimer.singleShot(0, window.prebuild_pages)
+                window.prepare()
 
     def open_store_now() -> bool:
         from counter_app.store import open_store
@@ -258,7 +246,7 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
             _first_run(window, store, clock, data_dir)
             return False
         session = Session(store, clock=clock, data_dir=str(data_dir), demo=demo)
-        window.attach(session, demo_accounts=gateway.demo_accounts() if demo else None)
+        window.attach_login(session, demo_accounts=gateway.demo_accounts() if demo else None)
         if probe:
             QTimer.singleShot(0, lambda: probe.attached(window))  # the login form paints first
         return True
@@ -283,10 +271,6 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         except Exception:  # the UI thread's open reports it properly
             log.debug("prefetch failed", exc_info=True)
         relay.store_ready.emit()
-        try:
-            _prefetch_services()
-        except Exception:  # the page's own import on the UI thread reports it
-            log.debug("prefetch of the services failed", exc_info=True)
 
     threading.Thread(target=work, name="prefetch", daemon=True).start()
 
