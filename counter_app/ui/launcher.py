@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 ROLES = ("all-in-one", "counter", "kiosk", "display")
 LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long after the window
+# The station window listens as a step of its preparation behind the login, so that it does
+# not fall on the clerk's Enter; this later timer is for a start that never prepares (the
+# first-run wizard).
+STATION_LISTEN_DELAY_MS = 5000
 START_COLLECTION_THRESHOLD = 200_000  # allocations between two collections while starting
 START_COLLECTION_HELD_MS = 60_000  # the longest the collector is held if nobody signs in
 
@@ -80,14 +84,17 @@ def run(
     _paint_now(window)
     if probe:
         probe.first_paint(window)
+    listen_after = LISTEN_DELAY_MS
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
-        _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
-    # Listening needs QtNetwork (~20 ms of imports and enums): a second after the window, off
-    # the way to the counter page; a second start asking meanwhile retries for 5 s.
+        _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe,
+                    then=lambda: guard.attach(window))  # fmt: skip
+        listen_after = STATION_LISTEN_DELAY_MS
+    # Listening needs QtNetwork (~20 ms of imports and enums): after the window, off the way
+    # to the counter page; a second start asking meanwhile retries for 5 s.
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(LISTEN_DELAY_MS, lambda: guard.attach(window))
+    QTimer.singleShot(listen_after, lambda: guard.attach(window))
     QTimer.singleShot(START_COLLECTION_HELD_MS, resume_collection)  # nobody signed in
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
@@ -213,12 +220,12 @@ def _prefetch_store(data_dir: Path) -> None:
         store.close()
 
 
-def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
+def _load_later(window, *, data_dir: Path, demo: bool, clock, probe, then) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
     thread and attach it to the login; the rest of what signing in shows (the side bar, the
     status bar, the counter page, hidden) is made in short steps while the clerk types
     (StationWindow.prepare), or at once while the password is checked if they sign in
-    before."""
+    before. `then`: the preparation's last step."""
     import logging
 
     from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -234,7 +241,7 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         @Slot()
         def open_store(self) -> None:
             if open_store_now():
-                window.prepare()
+                window.prepare(then=then)
 
     def open_store_now() -> bool:
         from counter_app.store import open_store
