@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 ROLES = ("all-in-one", "counter", "kiosk", "display")
 LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long after the window
 # The station window listens as a step of its preparation behind the login, so that it does
-# not fall on the clerk's Enter; this later timer is for a start that never prepares (the
-# first-run wizard).
-STATION_LISTEN_DELAY_MS = 5000
+# not fall on the clerk's Enter (the first-run wizard's start listens when the wizard opens);
+# this later timer is for a start whose store did not open.
+STATION_LISTEN_DELAY_MS = 3000
 START_COLLECTION_THRESHOLD = 200_000  # allocations between two collections while starting
 START_COLLECTION_HELD_MS = 60_000  # the longest the collector is held if nobody signs in
 
@@ -251,6 +251,7 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe, then) -> No
         store = open_store(data_dir)
         if store.settings.get("station") is None:
             _first_run(window, store, clock, data_dir)
+            then()  # no login to type into: no Enter to keep clear of
             return False
         session = Session(store, clock=clock, data_dir=str(data_dir), demo=demo)
         window.attach_login(session, demo_accounts=gateway.demo_accounts() if demo else None)
