@@ -220,7 +220,9 @@ def _prefetch_store(data_dir: Path) -> None:
         store.close()
 
 
-def _load_later(window, *, data_dir: Path, demo: bool, clock, probe, then) -> None:
+def _load_later(
+    window, *, data_dir: Path, demo: bool, clock, probe, then: Callable[[], None] = lambda: None
+) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
     thread and attach it to the login; the rest of what signing in shows (the side bar, the
     status bar, the counter page, hidden) is made in short steps while the clerk types
