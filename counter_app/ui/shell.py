@@ -152,8 +152,8 @@ class StationWindow(QMainWindow):
     def prepare(self, *, then: Callable[[], object] | None = None) -> None:
         """At the start, once the login has the store (`attach_login`): the rest of what
         signing in shows, in short steps while the clerk types (counter_app.ui.prepare). The
-        counter page is built hidden and drawn once off screen; a role without it never sees
-        it (the page list comes from the role). `then`: a last step (the launcher's)."""
+        counter page is built hidden; a role without it never sees it (the page list comes
+        from the role). `then`: a last step (the launcher's)."""
         from counter_app.ui.prepare import Preparation, importing, make_qt_enums
 
         steps = [make_qt_enums, self._build_side, importing("counter_app.ui.background"),
@@ -163,8 +163,7 @@ class StationWindow(QMainWindow):
         if self._has_counter():
             steps += [*(importing(f"counter_app.services.{name}") for name in COUNTER_SERVICES),
                       importing("counter_app.ui.counter_view"), importing("counter_app.ui.counter"),
-                      self.prebuild_pages, self._lay_out_counter,
-                      self._draw_counter_once]  # fmt: skip
+                      self.prebuild_pages]  # fmt: skip
         if then is not None:
             steps.append(then)
         self._preparation = Preparation(self, steps)
@@ -191,28 +190,6 @@ class StationWindow(QMainWindow):
         self.stack.addWidget(page)  # hidden: the login stays the current widget
         page.ensurePolished()
         self._prebuilt["counter"] = page
-
-    def _lay_out_counter(self) -> None:
-        """The hidden counter page laid out at the size it takes beside the side bar."""
-        page = self._prebuilt.get("counter")
-        if page is not None:
-            size = self.stack.size()
-            size.setWidth(max(1, size.width() - self.side.sizeHint().width()))
-            page.resize(size)
-            page.layout().activate()
-
-    def _draw_counter_once(self) -> None:
-        """The hidden counter page drawn into a pixmap: its first paint on screen, after
-        Enter, finds the glyphs and the style's pixmaps cached."""
-        page = self._prebuilt.get("counter")
-        if page is None:
-            return
-        from PySide6.QtGui import QPixmap
-
-        ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(page.size() * ratio)
-        pixmap.setDevicePixelRatio(ratio)
-        page.render(pixmap)
 
     def _while_checking(self) -> None:
         """The password is checked on a thread of its own: meanwhile the rest of the
