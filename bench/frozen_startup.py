@@ -4,9 +4,10 @@
 
 Cold start measured as bench/ui_startup.py does, in the same run, on the same demo store: a
 bare PySide6 window, plain `counter-app` from the source install, and the frozen binary. The
-first painted window and the counter page painted after a sign-in, as ratios to the bare
-window and frozen/source; and the bundle's size against its budget. Without a bundle it says
-so and measures nothing.
+first painted window and the counter page painted after a sign-in (the clerk typing for
+TYPING_S from the first paint, that typing taken out: bench/ui_startup.py's target figure), as
+ratios to the bare window and frozen/source; and the bundle's size against its budget.
+Without a bundle it says so and measures nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.ui_startup import SOURCE_PROGRAM, _app_start, _bare_start
+from bench.ui_startup import SOURCE_PROGRAM, TYPING_S, _app_start, _bare_start
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,9 @@ def run(quick: bool) -> dict:
         for i in range(rounds):
             bares.append(_bare_start())
             for name, program in programs.items():
-                runs[name].append(_app_start(data, Path(folder) / f"{name}{i}.json", program))
+                runs[name].append(
+                    _app_start(data, Path(folder) / f"{name}{i}.json", program, typing_s=TYPING_S)
+                )
         bare = min(bares)
         best = {
             name: {key: min(r[key] for r in done) for key in ("window_s", "counter_s")}

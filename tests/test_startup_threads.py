@@ -26,14 +26,13 @@ from pathlib import Path
 from counter_app.ui import launcher
 
 launcher._prefetch_store(Path(sys.argv[1]))
-launcher._prefetch_services()
 print(sorted(m for m in sys.modules if m.startswith("PySide6") or m.startswith("counter_app.ui")))
 """
 
 
 def test_the_store_thread_loads_nothing_of_qt(store, station):
-    """Run in a fresh process, as the store's thread runs at start: the login's services,
-    the store and the first page's services, and not one Qt module or window module."""
+    """Run in a fresh process, as the store's thread runs at start: the login's services and
+    the store, and not one Qt module or window module."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", PREFETCH, str(store.path.parent)], env=env,
                          cwd=ROOT, capture_output=True, text=True, timeout=120,

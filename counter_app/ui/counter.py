@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
@@ -72,6 +73,7 @@ class CounterWidget(QWidget):
         v.call_selected.clicked.connect(self._on_call_selected)
         v.pause.clicked.connect(self._on_pause)
         self.paused = None  # this counter's open pause (core.counter_desk.Pause)
+        self._primed_at: float | None = None  # see prime()
 
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -84,7 +86,18 @@ class CounterWidget(QWidget):
         super().showEvent(event)
         self._timer.start()
         self._tick.start()
-        QTimer.singleShot(0, self.refresh)
+        primed, self._primed_at = self._primed_at, None
+        if primed is not None and time.monotonic() - primed < REFRESH_MS / 1000:
+            self._show_received()  # the rest was read while the password was checked
+        else:
+            QTimer.singleShot(0, self.refresh)
+
+    def prime(self) -> None:
+        """The queue read while a password is checked (it does not depend on who signs in),
+        for the page, shown next, to paint once with it: the clerk's own count is read on
+        showing. Read again on showing if that comes later than a refresh would."""
+        if self._show_queue():
+            self._primed_at = time.monotonic()
 
     def hideEvent(self, event) -> None:  # noqa: N802
         self._timer.stop()
@@ -273,6 +286,12 @@ class CounterWidget(QWidget):
 
     # --- what is shown
     def refresh(self) -> None:
+        if self._show_queue():
+            self._show_received()
+
+    def _show_queue(self) -> bool:
+        """The called ticket, the pause, today's counts and the waiting list; False when the
+        queue could not be read (the page says why)."""
         session = self._session
         ctx = session.ctx()
         try:
@@ -280,7 +299,7 @@ class CounterWidget(QWidget):
             self._groups = {g.letter: g.name for g in ctx.catalogue().groups}
         except DomainError as error:
             self.view.message.error(error_text(error))
-            return
+            return False
         now = session.now()
         self.current = next((t for t in snap.active if t.counter == session.counter), None)
         self.paused = gateway.open_pause(ctx, session.counter)
@@ -292,11 +311,15 @@ class CounterWidget(QWidget):
         v.served.setText(str(snap.served_today))
         v.absent.setText(str(snap.no_show_today))
         v.waiting_count.setText(str(len(mine)))
-        try:
-            v.received.setText(str(gateway.dossiers_received_today(ctx)))
-        except DomainError:
-            v.received.setText("—")
         self._fill_queue(snap.waiting, desk.groups, now)
+        return True
+
+    def _show_received(self) -> None:
+        """The signed-in clerk's dossiers received today."""
+        try:
+            self.view.received.setText(str(gateway.dossiers_received_today(self._session.ctx())))
+        except DomainError:
+            self.view.received.setText("—")
 
     def _show_current(self, now) -> None:
         v, t = self.view, self.current

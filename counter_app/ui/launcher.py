@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 ROLES = ("all-in-one", "counter", "kiosk", "display")
 LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long after the window
+# The station window listens as a step of its preparation behind the login, so that it does
+# not fall on the clerk's Enter (the first-run wizard's start listens when the wizard opens);
+# this later timer is for a start whose store did not open.
+STATION_LISTEN_DELAY_MS = 3000
 START_COLLECTION_THRESHOLD = 200_000  # allocations between two collections while starting
 START_COLLECTION_HELD_MS = 60_000  # the longest the collector is held if nobody signs in
 
@@ -80,14 +84,17 @@ def run(
     _paint_now(window)
     if probe:
         probe.first_paint(window)
+    listen_after = LISTEN_DELAY_MS
     if role not in ("kiosk", "display"):
         clock = clock or _system_clock()
-        _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe)
-    # Listening needs QtNetwork (~20 ms of imports and enums): a second after the window, off
-    # the way to the counter page; a second start asking meanwhile retries for 5 s.
+        _load_later(window, data_dir=data_dir, demo=demo, clock=clock, probe=probe,
+                    then=lambda: guard.attach(window))  # fmt: skip
+        listen_after = STATION_LISTEN_DELAY_MS
+    # Listening needs QtNetwork (~20 ms of imports and enums): after the window, off the way
+    # to the counter page; a second start asking meanwhile retries for 5 s.
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(LISTEN_DELAY_MS, lambda: guard.attach(window))
+    QTimer.singleShot(listen_after, lambda: guard.attach(window))
     QTimer.singleShot(START_COLLECTION_HELD_MS, resume_collection)  # nobody signed in
     app.aboutToQuit.connect(lambda: _stop_background(window))
     app.aboutToQuit.connect(guard.release)
@@ -190,10 +197,6 @@ def _open_screen(role: str, data_dir: Path, clock):
     return window
 
 
-# The services the counter page and the status bar call at their first refresh, after login.
-FIRST_PAGE_SERVICES = ("queue", "queue_desk", "reports", "station_status", "room")
-
-
 def _prefetch_store(data_dir: Path) -> None:
     """On a worker thread, while the first window waits: import the login's services and open
     the store once with the thread's own connection, so that the keys are unlocked (cached
@@ -217,20 +220,14 @@ def _prefetch_store(data_dir: Path) -> None:
         store.close()
 
 
-def _prefetch_services() -> None:
-    """Then, on the same thread, the first page's services: while the user types, or while
-    the login checks the password (scrypt lets other threads run)."""
-    import importlib
-
-    for name in FIRST_PAGE_SERVICES:
-        importlib.import_module(f"counter_app.services.{name}")
-
-
-def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
+def _load_later(
+    window, *, data_dir: Path, demo: bool, clock, probe, then: Callable[[], None] = lambda: None
+) -> None:
     """Prefetch on a thread (making the demo data first), then open the store on the UI
-    thread and attach it to the login; the counter page is built hidden on the next turn of
-    the event loop, unless someone has signed in by then (the page is then built meanwhile
-    the password is checked, or on showing)."""
+    thread and attach it to the login; the rest of what signing in shows (the side bar, the
+    status bar, the counter page, hidden) is made in short steps while the clerk types
+    (StationWindow.prepare), or at once while the password is checked if they sign in
+    before. `then`: the preparation's last step."""
     import logging
 
     from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -246,7 +243,7 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         @Slot()
         def open_store(self) -> None:
             if open_store_now():
-                QTimer.singleShot(0, window.prebuild_pages)
+                window.prepare(then=then)
 
     def open_store_now() -> bool:
         from counter_app.store import open_store
@@ -256,9 +253,10 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         store = open_store(data_dir)
         if store.settings.get("station") is None:
             _first_run(window, store, clock, data_dir)
+            then()  # no login to type into: no Enter to keep clear of
             return False
         session = Session(store, clock=clock, data_dir=str(data_dir), demo=demo)
-        window.attach(session, demo_accounts=gateway.demo_accounts() if demo else None)
+        window.attach_login(session, demo_accounts=gateway.demo_accounts() if demo else None)
         if probe:
             QTimer.singleShot(0, lambda: probe.attached(window))  # the login form paints first
         return True
@@ -283,10 +281,6 @@ def _load_later(window, *, data_dir: Path, demo: bool, clock, probe) -> None:
         except Exception:  # the UI thread's open reports it properly
             log.debug("prefetch failed", exc_info=True)
         relay.store_ready.emit()
-        try:
-            _prefetch_services()
-        except Exception:  # the page's own import on the UI thread reports it
-            log.debug("prefetch of the services failed", exc_info=True)
 
     threading.Thread(target=work, name="prefetch", daemon=True).start()
 
@@ -307,15 +301,25 @@ def _first_run(window, store, clock, data_dir: Path) -> None:
 
 
 class _Probe:
-    """For bench/ui_startup.py: sign in with the given account, time the counter's first
-    paint, write the timings as JSON and quit. Goes through the real login service."""
+    """For bench/ui_startup.py: sign in with the given account through the real login, time
+    the counter's first paint, write the timings as JSON and quit.
+
+    Two clerks. `typing_s` 0: the instant sign-in, the worst case: the name and the password
+    set and the button clicked the moment the login is ready (the store open). Otherwise a
+    clerk who starts typing at the first paint, as the window accepts keys from then on: the
+    name and the password go into their fields a character at a time, spread over
+    `typing_s`, then Enter (the password field's `returnPressed`, what the key emits), be the
+    store open by then or not. Meanwhile a 10 ms heartbeat on the window's thread measures the
+    longest it kept a key waiting (`longest_stall_s`, `longest_key_wait_s`)."""
+
+    HEARTBEAT_MS = 10
 
     def __init__(
         self, out: Path, user: str, password: str, started: float, typing_s: float = 0.0
     ) -> None:
         self.out, self.user, self.password, self.started = out, user, password, started
-        self.typing_s = typing_s  # how long after the login is ready the user signs in
-        self.times: dict[str, float] = {}
+        self.typing_s = typing_s  # from the first paint to Enter; 0: the instant sign-in
+        self.times: dict[str, float] = {"longest_stall_s": 0.0, "longest_key_wait_s": 0.0}
 
     @classmethod
     def from_env(cls, started: float) -> _Probe | None:
@@ -331,18 +335,46 @@ class _Probe:
         self.times[f"{name}_wall"] = time.time()
 
     def first_paint(self, window) -> None:
-        """Called once `run` has painted the window."""
+        """Called once `run` has painted the window: a typing clerk starts now."""
         self._mark("window")
+        if self.typing_s:
+            self._start_typing(window)
+
+    def _start_typing(self, window) -> None:
+        from PySide6.QtCore import QTimer
+
+        login = window.login
+        keys = [(login.username, ch) for ch in self.user]
+        keys += [(login.password, ch) for ch in self.password]
+        began = time.perf_counter()
+        every = self.typing_s / (len(keys) + 1)  # the last share: before Enter
+        due = [began + every * (i + 1) for i in range(len(keys))]
+        last = [began]
+        heartbeat = QTimer(window, interval=self.HEARTBEAT_MS)
+
+        def beat() -> None:
+            now = time.perf_counter()
+            stall = now - last[0] - self.HEARTBEAT_MS / 1000
+            self.times["longest_stall_s"] = max(self.times["longest_stall_s"], stall)
+            last[0] = now
+            while keys and due[0] <= now:
+                wait = now - due.pop(0)
+                self.times["longest_key_wait_s"] = max(self.times["longest_key_wait_s"], wait)
+                field, ch = keys.pop(0)
+                field.insert(ch)
+            if now - began >= self.typing_s:
+                heartbeat.stop()
+                self._mark("login_click")
+                login.password.returnPressed.emit()  # Enter
+
+        heartbeat.timeout.connect(beat)
+        heartbeat.start()
 
     def attached(self, window) -> None:
-        """The login form is ready (store open; the counter page may still be on its way): a
-        user who types at once signs in now."""
+        """The login form is ready (store open; the counter page may still be on its way):
+        the instant clerk signs in now."""
         self._mark("ready")
-        if self.typing_s:
-            from PySide6.QtCore import QTimer
-
-            QTimer.singleShot(int(self.typing_s * 1000), lambda: self.sign_in(window))
-        else:
+        if not self.typing_s:
             self.sign_in(window)
 
     def sign_in(self, window) -> None:
@@ -352,15 +384,15 @@ class _Probe:
         window.login.submit.click()
 
     def page(self, window, key: str) -> None:
+        """The page shown on signing in: painted as the bare window is (pending events, then
+        a paint), with the data the page has by then."""
         if key != "counter":
             return
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
-        page = window.pages["counter"]
         QApplication.processEvents()
-        page.refresh()
-        page.repaint()
+        window.pages["counter"].repaint()
         self._mark("counter")
         self.times["login_check_s"] = window.login.last_check_s
         import json

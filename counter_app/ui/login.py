@@ -36,6 +36,7 @@ class LoginWidget(QWidget):
         self.session = None  # set by `attach` once the store is open
         self.locked_user: str | None = None
         self.last_check_s = 0.0  # how long the last password check took (the bench reads it)
+        self.enter_waiting = False  # Enter pressed before the store was open: see _submit
         self.title = QLabel(self.tr("Đăng nhập"))
         self.title.setProperty("role", "title")
         self.center = QLabel(self.tr("Đang mở dữ liệu…"))
@@ -85,6 +86,10 @@ class LoginWidget(QWidget):
         self.session = session
         self.center.setText(session.station.center_name)
         self.submit.setEnabled(True)
+        if self.enter_waiting:  # once the window has the rest of the store (its next turn)
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self._submit_waiting)
         if demo_accounts:
             from PySide6.QtCore import Qt
 
@@ -119,9 +124,18 @@ class LoginWidget(QWidget):
         self.username.clear()
         self.password.clear()
 
+    def _submit_waiting(self) -> None:
+        if self.enter_waiting:  # not signed in meanwhile by another Enter
+            self._submit()
+
     def _submit(self) -> None:
+        """The form is typed into from its first paint, the store opens meanwhile: an Enter
+        pressed before that is kept and signs in once the store is there, once however often
+        it was pressed (one check, one failure counted), with what the fields hold then."""
         if self.session is None:
+            self.enter_waiting = True
             return
+        self.enter_waiting = False
         try:
             from counter_app.ui import gateway  # late: the window first
 

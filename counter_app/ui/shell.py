@@ -5,8 +5,10 @@ In an all-in-one station the kiosk, the display board and the rating screen open
 separate windows (a second screen, a tablet), sharing the session.
 
 The first window shows the login form alone: the side bar, the shortcuts and the idle lock
-are made when the store arrives (`attach`), after that paint. Until then the window reaches
-no `Qt` namespace enum (PySide makes all 94 of them at the first touch, ~40 ms).
+are made when the store arrives, after that paint. Until then the window reaches no `Qt`
+namespace enum (PySide makes all 94 of them at the first touch, ~40 ms). At the start they
+and the counter page are made in short steps while the clerk types (`prepare`), so that after
+Enter only the password check, the account's pages and the page's data remain.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ PAGES_BY_ROLE = {
 }
 
 
+# The services the status bar and the counter page read at their first refresh, imported one
+# step each while the clerk types (on the store's thread they held the interpreter's lock
+# against the window's own steps: no faster in all, and keys waited longer).
+STATUS_SERVICES = ("station_status", "room")
+COUNTER_SERVICES = ("queue", "queue_desk", "reports")
 NAV_KEY = 0x0100  # Qt.UserRole: where a side bar item keeps its page's key
 
 
@@ -47,6 +54,7 @@ class StationWindow(QMainWindow):
         self.intake_printer = None  # made at the first print, for the signed-in session
         self.pages: dict[str, QWidget] = {}
         self._prebuilt: dict[str, QWidget] = {}  # built hidden before anyone signs in
+        self._preparation = None  # counter_app.ui.prepare.Preparation, at the start
         self.windows: dict[str, QWidget] = {}
         self.preview = None
         self.idle_minutes = idle_minutes
@@ -60,11 +68,13 @@ class StationWindow(QMainWindow):
         self.row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.login.signed_in.connect(self._signed_in)
-        self.login.checking.connect(self.prebuild_pages)
+        self.login.checking.connect(self._while_checking)
 
     def _build_side(self) -> None:
         """The side bar (pages, screens, lock, sign out), the page shortcuts and the idle
         lock: hidden or idle until someone signs in, so made after the first paint."""
+        if hasattr(self, "side"):
+            return
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import QListWidget, QVBoxLayout
@@ -118,17 +128,55 @@ class StationWindow(QMainWindow):
 
     # --- the store arrives after the window is shown
     def attach(self, session: Session, *, demo_accounts: dict | None = None) -> None:
-        if not hasattr(self, "side"):
-            self._build_side()
+        """The store has arrived: the login takes a password, and the side bar and the status
+        bar are made at once (the start makes them in steps instead: `prepare`)."""
+        self.attach_login(session, demo_accounts=demo_accounts)
+        self._build_side()
+        self._build_status_bar()
+
+    def attach_login(self, session: Session, *, demo_accounts: dict | None = None) -> None:
         self.session = session
         self.setWindowTitle(self.tr("Quầy một cửa – {center}").format(
             center=session.station.center_name))  # fmt: skip
+        self.login.attach(session, demo_accounts=demo_accounts)
+
+    def _build_status_bar(self) -> None:
+        if self.session is None or hasattr(self, "status"):
+            return
         from counter_app.ui.status_bar import StationStatusBar
 
-        self.login.attach(session, demo_accounts=demo_accounts)
-        bar = StationStatusBar(session)
-        bar.online_requested.connect(self.open_online)
-        self.setStatusBar(bar)
+        self.status = StationStatusBar(self.session)
+        self.status.online_requested.connect(self.open_online)
+        self.setStatusBar(self.status)
+
+    def prepare(self, *, then: Callable[[], object] | None = None) -> None:
+        """At the start, once the login has the store (`attach_login`): the rest of what
+        signing in shows, in short steps while the clerk types (counter_app.ui.prepare). The
+        counter page is built hidden; a role without it never sees it (the page list comes
+        from the role). `then`: a last step (the launcher's)."""
+        from counter_app.ui.prepare import Preparation, importing, make_qt_enums
+
+        steps = [make_qt_enums, self._build_side, importing("counter_app.ui.background"),
+                 importing("counter_app.ui.status_bar"), self._build_status_bar,
+                 *(importing(f"counter_app.services.{name}") for name in STATUS_SERVICES),
+                 lambda: self.status.refresh()]  # fmt: skip
+        if self._has_counter():
+            steps += [*(importing(f"counter_app.services.{name}") for name in COUNTER_SERVICES),
+                      importing("counter_app.ui.counter_view"), importing("counter_app.ui.counter"),
+                      self.prebuild_pages]  # fmt: skip
+        if then is not None:
+            steps.append(then)
+        self._preparation = Preparation(self, steps)
+        self._preparation.start()
+
+    def _finish_preparing(self) -> None:
+        if self._preparation is not None:
+            self._preparation.finish()
+        self._build_side()
+        self._build_status_bar()
+
+    def _has_counter(self) -> bool:
+        return self.station_role in ("all-in-one", "counter")
 
     def prebuild_pages(self) -> None:
         """Build the counter page, hidden, while the login waits: signing in then only shows
@@ -136,18 +184,29 @@ class StationWindow(QMainWindow):
         who signed in before it was built (their page was built on showing)."""
         if self.session is None or "counter" in self._prebuilt or self.pages:
             return
-        if self.station_role not in ("all-in-one", "counter"):
+        if not self._has_counter():
             return
         page = self._build_page("counter")
         self.stack.addWidget(page)  # hidden: the login stays the current widget
         page.ensurePolished()
         self._prebuilt["counter"] = page
 
+    def _while_checking(self) -> None:
+        """The password is checked on a thread of its own: meanwhile the rest of the
+        preparation and the data that do not depend on who signs in (the status bar's, the
+        counter page's queue), so that the page shown paints once, with them."""
+        self._finish_preparing()
+        self.prebuild_pages()
+        self.status.refresh()
+        page = self.pages.get("counter") or self._prebuilt.get("counter")
+        if page is not None:
+            page.prime()
+
     def _signed_in(self, actor) -> None:
         relock = self.login.locked_user is not None
+        self._finish_preparing()
         self.login.unlock_form()
-        self.session.sign_in(actor)
-        self.statusBar().refresh()
+        self.session.sign_in(actor)  # the status bar names the officer
         self.side.show()
         self.screens.setVisible(True)
         for key in ("kiosk", "display", "satisfaction"):

@@ -45,7 +45,10 @@ class InstanceGuard(QObject):
         self._server: QLocalServer | None = None
 
     def attach(self, window: QWidget) -> None:
-        """Listen from now on: a start that asks earlier finds no one yet and retries."""
+        """Listen from now on: a start that asks earlier finds no one yet and retries.
+        Once: the window's preparation and a timer both ask (whichever comes first)."""
+        if self._server is not None:
+            return
         from PySide6.QtNetwork import QLocalServer
 
         self._window = window

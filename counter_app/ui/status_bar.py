@@ -99,7 +99,7 @@ class StationStatusBar(QStatusBar):
         self._timer = QTimer(self, interval=15_000)  # runs while the bar is shown
         self._timer.timeout.connect(self.refresh)
         session.changed.connect(self.refresh)
-        session.actor_changed.connect(self.refresh)
+        session.actor_changed.connect(self.show_officer)  # the rest does not depend on who
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)
@@ -110,6 +110,11 @@ class StationStatusBar(QStatusBar):
         super().hideEvent(event)
 
     def refresh(self, _changes=None) -> None:
+        self._show_station()
+        self.show_officer()
+
+    def _show_station(self) -> None:
+        """The link, the records waiting to sync, the disk, the printer: the station's."""
         session = self._session
         ctx = session.ctx()
         now = session.now()
@@ -141,9 +146,14 @@ class StationStatusBar(QStatusBar):
             for widget in (self.link, self.outbox, self.set_aside, self.sync_button):
                 widget.hide()
         self._show_room(gateway.low_room(ctx))
-        self._show_online(ctx)
         self._forms = printing.form_printer(session)
         self._show_printer()
+
+    def show_officer(self) -> None:
+        """Who is signed in, and the online dossiers waiting for them if they may check."""
+        session = self._session
+        now = session.now()
+        self._show_online(session.ctx())
         if session.signed_in:
             self.user.setText(
                 self.tr("{user} · {time}").format(user=self._officer(session), time=_clock(now))
