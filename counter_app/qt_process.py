@@ -126,5 +126,26 @@ def qt_application(argv: list[str] | None = None, *, drawing_only: bool = False)
 
 
 def _shutdown() -> None:
+    """Windows still open are deleted first, each with everything in it, then PySide's own
+    teardown (`shutdown`) deletes the objects Python still owns.
+
+    That teardown deletes them one at a time in no set order, and Python still owns a widget
+    put in a layout made without a parent (`QGridLayout()` filled, then added to the page's
+    layout). Deleted before its window, such a button lets go of the lambdas its signals
+    hold; when one of them held the window's last reference (`lambda: self...`), the window
+    is deleted from inside the button's destructor and deletes the button a second time:
+    heap corruption, SIGABRT ("shared QObject was deleted directly") or SIGSEGV at exit. The
+    busy-day bench died so; a program closed with its windows alive could as well.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from shiboken6 import Shiboken
+
     while _OWNED:
-        _OWNED.pop().shutdown()
+        app = _OWNED.pop()
+        for widget in app.topLevelWidgets():
+            # Only what the teardown would delete anyway: Qt's own windows (a combo box's
+            # popup, a tooltip) belong to Qt, and a parented window to its parent.
+            if widget.parentWidget() is None and Shiboken.ownedByPython(widget):
+                widget.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.shutdown()
