@@ -160,6 +160,7 @@ def busy_day(tickets: int, dossiers: int) -> dict:
     from counter_app.core.roles import Actor, Role
     from counter_app.services.setup import initialise_store
     from counter_app.store import open_store
+    from counter_app.ui.collector import WindowThreadCollector
     from counter_app.ui.counter import CounterWidget
     from counter_app.ui.intake import IntakeWidget
     from counter_app.ui.kiosk import KioskWidget
@@ -173,6 +174,7 @@ def busy_day(tickets: int, dossiers: int) -> dict:
             return self.now
 
     app = make_app("vi")
+    WindowThreadCollector(app).start()  # as the program does once signed in
     clock = Clock()
     store = open_store(Path(tempfile.mkdtemp(prefix="ui-bench-")))
     initialise_store(store, agency_code="000.00.01.H22", center_name="Trung tâm xã Tân Lập",

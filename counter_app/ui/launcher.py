@@ -23,7 +23,6 @@ LISTEN_DELAY_MS = 1000  # see run(): the one-instance socket listens this long a
 # not fall on the clerk's Enter (the first-run wizard's start listens when the wizard opens);
 # this later timer is for a start whose store did not open.
 STATION_LISTEN_DELAY_MS = 3000
-START_COLLECTION_THRESHOLD = 200_000  # allocations between two collections while starting
 START_COLLECTION_HELD_MS = 60_000  # the longest the collector is held if nobody signs in
 
 
@@ -102,7 +101,8 @@ def run(
 
 
 def _hold_collection() -> Callable[[], None]:
-    """Python's cycle collector held back while the program starts, and a way to resume it.
+    """Python's cycle collector held while the program starts, and a way to resume it on the
+    window's thread only (ui/collector.py says why only there).
 
     A start makes hundreds of thousands of objects that live as long as the program
     (modules, classes, the dataclasses' generated methods, widgets); the collector, run
@@ -112,15 +112,18 @@ def _hold_collection() -> Callable[[], None]:
     """
     import gc
 
-    thresholds = gc.get_threshold()
-    gc.set_threshold(START_COLLECTION_THRESHOLD, *thresholds[1:])
+    gc.disable()
     held = [True]
 
     def resume(*_args) -> None:
         if held[0]:
             held[0] = False
             gc.freeze()
-            gc.set_threshold(*thresholds)
+            from PySide6.QtWidgets import QApplication
+
+            from counter_app.ui.collector import WindowThreadCollector
+
+            WindowThreadCollector(QApplication.instance()).start()
 
     def resume_later(*_args) -> None:  # the page's paint comes first
         from PySide6.QtCore import QTimer
