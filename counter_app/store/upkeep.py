@@ -16,6 +16,10 @@ on a thread with its own connection, after each burst of commits:
   without any quiet moment leaves the index to FTS5's crisis merge (16 small segments at a
   level are merged by the commit that adds the 16th: cheap at the small levels such a day
   fills).
+- the m015 rebuild of the names' tokens (store/name_rebuild.py), once the store is unlocked,
+  in batches whose write lock lasts about 25 ms, a pause between them so that another
+  process's commit gets its turn; its merges go level by level (folding the whole index
+  after each batch would rewrite it hundreds of times), the fold into one comes after.
 
 `synchronous=FULL` is untouched: a commit is durable when it returns, and a checkpoint or a
 merge killed halfway loses nothing (SQLite's own guarantees: tests/test_crash_safety.py).
@@ -27,6 +31,9 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from counter_app.core.crypto import FieldCrypto
+from counter_app.store.name_rebuild import MAX_ROWS, Batch, NameRebuild
 
 QUIET_SECONDS = 1.0  # between a clerk's commits there are minutes, at a kiosk seconds
 # Commits between checkpoints on a store never quiet: about 10,000 WAL pages (40 MB) of
@@ -40,6 +47,10 @@ MERGE_PAGES = 64  # a step a waiting commit does not feel (about a millisecond)
 # search three times as long as one; the whole index is 28 MB there).
 MAX_SEGMENTS = 4
 FTS_TABLES = ("dossiers_fts",)
+# Between two rebuild batches: longer than the step of SQLite's busy wait early in a wait
+# (25 ms), so a commit that found a batch in the way gets the lock at its next try.
+BATCH_PAUSE = 0.03
+BATCHES_PER_CHECKPOINT = 10  # the WAL stays a few MB during the rebuild
 
 
 class Upkeep:
@@ -58,16 +69,38 @@ class Upkeep:
         self._merge_pending = False
         self._wake = threading.Event()
         self._stopping = False
+        self._stopped = threading.Event()  # wakes the pause between rebuild batches
         self._idle = threading.Condition()
         self._busy = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._names: NameRebuild | None = None
+        self.batch_rows = MAX_ROWS  # the most rows a rebuild batch writes
+        self.name_batches: list[Batch] = []  # this process's rebuild batches, in order
 
     def committed(self) -> None:
         """Called after each commit: cheap (no I/O), it only wakes the thread."""
         self._last_commit = time.monotonic()
         self._dirty = self._merge_pending = True
         self._commits += 1
+        self._start()
+
+    def rebuild_names(self, crypto: FieldCrypto) -> None:
+        """Rebuild the names' tokens (m015) here, with the keys of the store just unlocked:
+        held in this process's memory only, like the store's own, and dropped by
+        `forget_keys` when the store locks."""
+        self._names = NameRebuild(crypto, max_rows=self.batch_rows)
+        self._start()
+
+    def forget_keys(self) -> None:
+        self._names = None
+
+    @property
+    def rebuilding(self) -> bool:
+        """The names' tokens are being rebuilt here (unlocked, not finished yet)."""
+        return self._names is not None
+
+    def _start(self) -> None:
         if self._thread is None:
             with self._lock:
                 if self._thread is None and not self._stopping:
@@ -82,6 +115,7 @@ class Upkeep:
         with self._lock:
             self._stopping = True
             thread = self._thread
+        self._stopped.set()
         self._wake.set()
         if thread is not None and thread is not threading.current_thread():
             thread.join()
@@ -90,7 +124,7 @@ class Upkeep:
         """Until nothing is left to do (tests, and `counter-app` one-shots before exit)."""
         deadline = time.monotonic() + timeout
         with self._idle:
-            while self._busy or self._dirty or self._merge_pending:
+            while self._busy or self._dirty or self._merge_pending or self._names is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -127,7 +161,7 @@ class Upkeep:
     def _next_wait(self) -> float | None:
         """Until the store is quiet after the last commit; again a quiet while later when
         the last try left work (a reader holding the WAL); else until the next commit."""
-        if not (self._dirty or self._merge_pending):
+        if not (self._dirty or self._merge_pending or self._names is not None):
             return None
         until_quiet = self._last_commit + self.quiet - time.monotonic()
         return until_quiet if until_quiet > 0 else self.quiet
@@ -151,10 +185,33 @@ class Upkeep:
                     if self._checkpoint(conn):
                         break
             return
-        while self._merge_pending and self._quiet() and not self._stopping:
-            self._merge_pending = self._merge_step(conn)
+        batches = 0
+        while self._quiet() and not self._stopping:
+            if self._merge_pending:
+                self._merge_pending = self._merge_step(conn)
+            elif self._names is not None:
+                self._name_batch(conn, self._names)
+                batches += 1
+                if batches % BATCHES_PER_CHECKPOINT == 0:
+                    self._checkpoint(conn)
+                self._stopped.wait(BATCH_PAUSE)  # a commit meanwhile ends the quiet
+            else:
+                break
         if self._dirty and self._quiet():
             self._checkpoint(conn)
+
+    def _name_batch(self, conn: sqlite3.Connection, names: NameRebuild) -> None:
+        try:
+            batch = names.batch(conn)
+        except sqlite3.OperationalError as error:
+            if "readonly" in str(error):
+                self._names = None  # a store this process may not write: never rebuilt here
+            raise
+        if batch is None or batch.finished:
+            self._names = None  # done (here or by another process of the station)
+        if batch is not None:
+            self.name_batches.append(batch)
+            self._dirty = self._merge_pending = True
 
     def _checkpoint(self, conn: sqlite3.Connection) -> bool:
         """A PASSIVE checkpoint; True when it copied every frame of the WAL."""
@@ -181,8 +238,10 @@ class Upkeep:
                 before = conn.total_changes
                 segments = conn.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
                 # A negative size merges every level, towards one segment (FTS5's
-                # incremental 'optimize'); a positive one only levels of 4 segments or more.
-                pages = -MERGE_PAGES if segments.fetchone()[0] > MAX_SEGMENTS else MERGE_PAGES
+                # incremental 'optimize'); a positive one only levels of 4 segments or more
+                # (level by level while the names are rebuilt).
+                fold = segments.fetchone()[0] > MAX_SEGMENTS and self._names is None
+                pages = -MERGE_PAGES if fold else MERGE_PAGES
                 conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', ?)", (pages,))
                 worked = worked or conn.total_changes - before >= 2
             except BaseException:
