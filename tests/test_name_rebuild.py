@@ -11,6 +11,7 @@ tokens; searches in the middle find what the rule of name search says.
 
 from __future__ import annotations
 
+import itertools
 import signal
 import sqlite3
 import subprocess
@@ -131,6 +132,27 @@ def test_a_locked_store_is_not_rebuilt(upgraded) -> None:
         store.close()
 
 
+def test_a_store_that_cannot_be_written_is_not_rebuilt(upgraded) -> None:
+    """A store file the system will not let this process write (made immutable here: root
+    writes through file modes) is opened read-only by SQLite: the rebuild gives up at its
+    first write, instead of trying again at every quiet second."""
+    path = upgraded / "counter.db"
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not allowed here")
+    try:
+        store = open_store(upgraded)
+        try:
+            store.upkeep.quiet = 0.01
+            assert store.crypto is not None and store.upkeep.rebuilding
+            assert store.upkeep.wait_idle()
+            assert not store.upkeep.rebuilding and store.upkeep.name_batches == []
+            assert store.settings.get(NAME_PAIRS_PENDING) is True
+        finally:
+            store.close()
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
 def _kill_after(data: Path, batches: int) -> str:
     """Run the child until it has committed `batches` batches, then SIGKILL it; the line it
     printed last."""
@@ -207,40 +229,52 @@ def test_searches_and_writes_between_batches_find_what_the_rule_says(upgraded) -
 
 def test_a_take_or_a_receive_waits_for_one_batch_at_most(upgraded) -> None:
     """The rebuild runs in the clerk's window (its upkeep thread); the kiosk and a second
-    window are other connections. Each of their writes may find one batch holding the lock,
-    never a second one after it; their rows come out with their own tokens."""
+    window are other connections. Their writes may find a batch holding the lock, and get
+    it when that batch ends: the batches committed while one waits in BEGIN IMMEDIATE (from
+    its start to the next statement, SQLite's trace) are counted. Their rows come out with
+    their own tokens, a dossier renamed ahead of the rebuild too."""
     window = open_store(upgraded)
     others = open_store(upgraded)
     try:
         others.upkeep.quiet = 3600  # this one takes part in nothing but its own writes
         kiosk = open_context(others, clock=lambda: NOW, actor=Actor("kiosk", Role.VOLUNTEER))
         clerk = _clerk(others)
+        last = others.query_one("SELECT code FROM dossiers ORDER BY rowid DESC LIMIT 1")[0]
         window.upkeep.quiet = 0.01
-        window.upkeep.batch_rows = ROWS
+        window.upkeep.batch_rows = ROWS // 2
         batches = window.upkeep.name_batches
+        statements: list[tuple[str, int]] = []
+        others.conn.set_trace_callback(lambda sql: statements.append((sql, len(batches))))
         _ = window.crypto
-        waits, received = [], []
+        received = []
         while window.upkeep.rebuilding:
             seen = len(batches)
             while len(batches) == seen and window.upkeep.rebuilding:
                 time.sleep(0.001)  # until the next batch is committed
-            time.sleep(len(waits) % 8 * 0.005)  # then at another moment of the next one
-            before = len(batches)
-            if len(waits) % 2:
-                dossier = receive_dossier(
-                    clerk, procedure_code="1.001193", applicant=ApplicantInput("Tạ Đình Phong")
-                )
-                received.append(dossier.code)
-            else:
-                take_ticket(kiosk, group="A")
-            waits.append(len(batches) - before)
-        assert len(waits) >= 5
-        # The batch under way, and one begun while the write was getting ready; never more.
+            time.sleep(len(received) % 8 * 0.004)  # then at another moment of the next one
+            if len(received) == 1:
+                with others.transaction():
+                    renamed = others.dossiers.get(last)
+                    others.dossiers.update(replace(renamed, applicant=Applicant("Tạ Thị Nhung")))
+            take_ticket(kiosk, group="A")
+            dossier = receive_dossier(
+                clerk, procedure_code="1.001193", applicant=ApplicantInput("Tạ Đình Phong")
+            )
+            received.append(dossier.code)
+        others.conn.set_trace_callback(None)
+        waits = [
+            after - before
+            for (sql, before), (_, after) in itertools.pairwise(statements)
+            if sql == "BEGIN IMMEDIATE"
+        ]
+        # The batch under way (and the one just before it, were it not yet counted).
         assert max(waits) <= 2, waits
+        assert len(received) >= 5
         assert window.upkeep.wait_idle()
-        assert_rebuilt(window, (*QUERIES, "ta dinh phong"))
+        assert_rebuilt(window, (*QUERIES, "ta dinh phong", "nhung ta"))
         found = {d.code for d in search_dossiers(_clerk(window), "phong dinh ta", limit=500)}
         assert found == set(received)
+        assert [d.code for d in search_dossiers(_clerk(window), "ta thi nhung")] == [last]
     finally:
         others.close()
         window.close()
