@@ -43,7 +43,6 @@ def window(data_dir: Path) -> None:
     batches = store.upkeep.name_batches
     holds = [b.seconds for b in batches]
     pending = store.settings.get(NAME_PAIRS_PENDING)
-    store.close()
     figures = {
         "unlock_s": round(unlocked, 3),
         "rebuild_s": round(seconds, 1),
@@ -54,7 +53,10 @@ def window(data_dir: Path) -> None:
         "hold_p99_ms": round(percentile(holds, 99) * 1000, 1),
         "hold_max_ms": round(max(holds) * 1000, 1),
         "flag_cleared": pending is None,
+        "merge_steps": store.upkeep.merge_steps,
+        "merge_hold_max_ms": round(store.upkeep.longest_merge * 1000, 1),
     }
+    store.close()
     print(json.dumps(figures), flush=True)
 
 
