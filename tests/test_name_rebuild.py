@@ -278,3 +278,22 @@ def test_a_take_or_a_receive_waits_for_one_batch_at_most(upgraded) -> None:
     finally:
         others.close()
         window.close()
+
+
+def test_two_stores_of_one_process_share_the_rows_between_them(upgraded) -> None:
+    """The window and its background worker each open the store: each row's tokens are made
+    once, by one or the other."""
+    stores = [open_store(upgraded), open_store(upgraded)]
+    try:
+        count = stores[0].dossiers.count()
+        for store in stores:
+            store.upkeep.quiet = 0.01
+            store.upkeep.batch_rows = ROWS
+            _ = store.crypto
+        assert all(store.upkeep.wait_idle() for store in stores)
+        assert sum(b.written for s in stores for b in s.upkeep.name_batches) == count
+        assert all(store.upkeep.name_batches for store in stores)  # both took part
+        assert_rebuilt(stores[0], QUERIES)
+    finally:
+        for store in stores:
+            store.close()

@@ -57,6 +57,11 @@ FTS_TABLES = ("dossiers_fts",)
 # back (p99 155 ms); after every write: 0.3 s at most, p99 86 ms as before the rebuild.
 PAUSES = (0.03, 0.1)
 BATCHES_PER_CHECKPOINT = 10  # the WAL stays a few MB during the rebuild
+# One rebuild batch at a time per store file in a process: the window and its background
+# worker each open the store, and would both make the tokens of the same rows (a batch
+# planned after another's commit starts from its position).
+_BATCH_LOCKS: dict[Path, threading.Lock] = {}
+_BATCH_LOCKS_LOCK = threading.Lock()
 
 
 class Upkeep:
@@ -210,8 +215,11 @@ class Upkeep:
             self._checkpoint(conn)
 
     def _name_batch(self, conn: sqlite3.Connection, names: NameRebuild) -> None:
+        with _BATCH_LOCKS_LOCK:
+            lock = _BATCH_LOCKS.setdefault(self.path.resolve(), threading.Lock())
         try:
-            batch = names.batch(conn)
+            with lock:
+                batch = names.batch(conn)
         except sqlite3.OperationalError as error:
             if "readonly" in str(error):
                 self._names = None  # a store this process may not write: never rebuilt here
