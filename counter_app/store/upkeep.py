@@ -18,7 +18,7 @@ on a thread with its own connection, after each burst of commits:
   fills).
 - the m015 rebuild of the names' tokens (store/name_rebuild.py), once the store is unlocked,
   in batches whose write lock lasts about 25 ms; its merges go level by level (folding the
-  whole index after each batch would rewrite it hundreds of times), the fold comes after.
+  whole index after each batch would rewrite it thousands of times), the fold comes after.
 
 After each of its writes the thread leaves the lock free a while (`PAUSES`): another
 process's commit (the kiosk's, the display's) must get its turn between two steps.
@@ -82,7 +82,7 @@ class Upkeep:
         self._merge_pending = False
         self._wake = threading.Event()
         self._stopping = False
-        self._stopped = threading.Event()  # wakes the pause between rebuild batches
+        self._stopped = threading.Event()  # ends the pause after a write, at `stop`
         self._idle = threading.Condition()
         self._busy = False
         self._thread: threading.Thread | None = None
