@@ -15,13 +15,17 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from counter_app.core.crypto import FieldCrypto
 from counter_app.core.text import fold
 
 
-class ClearCrypto:
-    """Same interface as FieldCrypto, no secrecy: the baseline."""
+class ClearCrypto(FieldCrypto):
+    """FieldCrypto with no secrecy, the baseline: values stored as they are, tokens in
+    clear. Its name tokens and queries are FieldCrypto's own (prefixes, pairs of words), so
+    the two sides search the same way whatever the search does."""
 
-    key_id = "clear"
+    def __init__(self) -> None:
+        super().__init__("clear", {}, b"")
 
     def seal(self, value: str, aad: str) -> str:
         return value
@@ -29,15 +33,14 @@ class ClearCrypto:
     def open(self, token: str | None, aad: str) -> str:
         return token or ""
 
+    def open_many(self, fields: list[tuple[str | None, str]]) -> list[str]:
+        return [token or "" for token, _ in fields]
+
     def blind_index(self, kind: str, value: str) -> str:
         return value
 
-    def name_tokens(self, name: str) -> str:
-        words = fold(name).split()
-        return " ".join(w[:end] for w in words for end in range(min(2, len(w)), len(w) + 1))
-
-    def query_tokens(self, text: str) -> list[str]:
-        return fold(text).split()
+    def _token(self, prefix: str) -> str:
+        return prefix.replace(" ", "0")  # a pair "nguyen thi": one token, no word has a digit
 
 
 def _store(folder: Path, clear: bool, durable: bool):

@@ -1,6 +1,6 @@
 """A name search of two words or more drives from keyed tokens of pairs of words (issue 19):
 it must find exactly the dossiers whose name has a word starting with each typed word, the
-tokens must follow every write of a name, and an older store's index is rebuilt (m015)."""
+tokens must follow every write of a name (the rebuild of an older store: test_name_rebuild)."""
 
 from __future__ import annotations
 
@@ -127,62 +127,6 @@ def _old_tokens(crypto, name: str) -> str:
     words = fold(name).split()
     prefixes = [w[:end] for w in words for end in range(min(2, len(w)), len(w) + 1)]
     return " ".join(dict.fromkeys(crypto._token(p) for p in prefixes))
-
-
-def test_an_older_store_is_searched_as_before_then_rebuilt_with_pairs(searched) -> None:
-    ctx, names, queries = searched
-    store, data = ctx.store, ctx.store.path.parent
-    crypto = store.crypto
-    with store.transaction():  # the index as m014 left it, version 14
-        for row in store.query("SELECT rowid, code FROM dossiers"):
-            name = store.dossiers.get(row["code"]).applicant.full_name
-            store.conn.execute(
-                "UPDATE dossiers SET name_folded = ? WHERE rowid = ?",
-                (_old_tokens(crypto, name), row["rowid"]),
-            )
-        store.conn.execute("PRAGMA user_version = 14")
-    store.close()
-
-    store = open_store(data)  # m015: not unlocked yet
-    try:
-        assert store.settings.get(NAME_PAIRS_PENDING) is True
-        assert not store.dossiers.pairs_ready()
-        ctx = open_context(store, clock=lambda: NOW, actor=Actor("canbo1", Role.CLERK))
-        with store.transaction():  # no rebuild inside a transaction: single words' tokens
-            assert _found(ctx, "nguyen duong") == ["Nguyễn Thị Đường"]
-        assert store.settings.get(NAME_PAIRS_PENDING) is True
-        assert store.crypto is not None  # asked outside a transaction: the rebuild runs
-        assert store.settings.get(NAME_PAIRS_PENDING) is None
-        assert store.dossiers.rebuild_name_index() == 0  # once
-        for row in store.query("SELECT code, name_folded FROM dossiers"):
-            name = store.dossiers.get(row["code"]).applicant.full_name
-            assert row["name_folded"] == store.crypto.name_tokens(name)
-        for query in queries:
-            assert _found(ctx, query) == sorted(n for n in names if meant(query, n)), query
-        assert store.integrity_check() == "ok"
-        fts = store.query_one("SELECT count(*) FROM dossiers_fts")[0]
-        assert fts == len(names)
-    finally:
-        store.close()
-
-
-def test_the_rebuild_runs_at_the_unlock_after_the_upgrade(searched) -> None:
-    ctx, names, _ = searched
-    store, data = ctx.store, ctx.store.path.parent
-    with store.transaction():
-        store.conn.execute(
-            "UPDATE dossiers SET name_folded = ?", (_old_tokens(store.crypto, "Ngô Văn Khoa"),)
-        )
-        store.conn.execute("PRAGMA user_version = 14")
-    store.close()
-    store = open_store(data)
-    try:
-        ctx = open_context(store, clock=lambda: NOW, actor=Actor("canbo1", Role.CLERK))
-        assert _found(ctx, "nguyen duong") == ["Nguyễn Thị Đường"]  # unlocked: rebuilt
-        assert store.settings.get(NAME_PAIRS_PENDING) is None
-        assert store.dossiers.pairs_ready()
-    finally:
-        store.close()
 
 
 def test_a_new_store_needs_no_rebuild(tmp_path) -> None:

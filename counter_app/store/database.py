@@ -89,12 +89,13 @@ class Store:
             self._crypto = self.keys.unlock()
             self._center_keys, self._keys_from = self.keys.unlocked()
             self._reseal_checked = False
+            if self.upkeep is not None and not self.dossiers.pairs_ready():
+                # An older store's name index (m015): rebuilt beside the work, not before it.
+                self.upkeep.rebuild_names(self._crypto)
         if not self._reseal_checked and not self.conn.in_transaction:
             self._reseal_checked = True
             if self.settings.get("reseal_pending"):
                 self.reseal()
-            if not self.dossiers.pairs_ready():  # an older store's name index (m015)
-                self.dossiers.rebuild_name_index()
         return self._crypto
 
     def reseal(self, batch: int = 500) -> int:
@@ -121,6 +122,8 @@ class Store:
 
     def relock(self) -> None:
         self._crypto = None
+        if self.upkeep is not None:
+            self.upkeep.forget_keys()
 
     @property
     def center_keys(self) -> CenterKeys:

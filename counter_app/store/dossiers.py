@@ -50,7 +50,8 @@ WINDOW = 5000
 # A word's token in a row's own token text: tokens are 16 characters apart by one space,
 # so a match is always one whole token.
 _CHECKS = " AND instr(d.name_folded, ?) > 0"
-# Set by m015 while rows may lack pair tokens; cleared by rebuild_name_index.
+# Set by m015 while rows may lack pair tokens; cleared by the last batch of their rebuild
+# (store/name_rebuild.py).
 NAME_PAIRS_PENDING = "name_pairs_pending"
 _LISTED = ", ".join(LISTED_COLUMNS)
 SEALED = ("applicant_name", "address", "email", "birth_date", "sex", "note")
@@ -269,49 +270,6 @@ class DossierRepository:
         if not self._pairs_known:
             self._pairs_known = self._store.settings.get(NAME_PAIRS_PENDING) is None
         return self._pairs_known
-
-    def rebuild_name_index(self, batch: int = 20000) -> int:
-        """Every row's name tokens again, pair tokens included (m015); how many rows.
-
-        One transaction: the FTS update trigger off, each row's tokens written, the index
-        rebuilt from the rows in one pass and folded into one segment, as bench/generate.py
-        builds it (through the trigger, each row's old tokens would be deleted from the
-        index one by one: several times slower). A row whose name cannot be opened (damaged)
-        keeps its tokens: a search could not show it anyway.
-        """
-        fc, conn = self._store.crypto, self._store.conn
-        tokens = functools.lru_cache(maxsize=65536)(fc.name_tokens)  # names repeat
-
-        def name(row) -> str:
-            try:
-                return tokens(fc.open_many([(row[2], f"{row[1]}:applicant_name")])[0])
-            except DomainError:
-                return row["name_folded"]
-
-        with self._store.transaction():
-            if self._store.settings.get(NAME_PAIRS_PENDING) is None:
-                return 0
-            trigger = conn.execute(
-                "SELECT sql FROM sqlite_master WHERE name = 'dossiers_fts_update'"
-            ).fetchone()[0]
-            conn.execute("DROP TRIGGER dossiers_fts_update")
-            done, last = 0, 0
-            while rows := conn.execute(
-                "SELECT rowid, code, applicant_name, name_folded FROM dossiers "
-                "WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                (last, batch),
-            ).fetchall():
-                conn.executemany(
-                    "UPDATE dossiers SET name_folded = ? WHERE rowid = ?",
-                    [(name(row), row[0]) for row in rows],
-                )
-                done, last = done + len(rows), rows[-1][0]
-            conn.execute(trigger)
-            conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('rebuild')")
-            conn.execute("INSERT INTO dossiers_fts(dossiers_fts) VALUES ('optimize')")
-            conn.execute("DELETE FROM settings WHERE key = ?", (NAME_PAIRS_PENDING,))
-        self._pairs_known = True
-        return done
 
     def _latest_matches(self, match: str, limit: int) -> list[int]:
         """The rowids of the `limit` latest entered dossiers matching, newest first.

@@ -350,8 +350,8 @@ def m014_name_index_merges_off_the_commit(conn: sqlite3.Connection) -> None:
 def m015_name_pair_tokens(conn: sqlite3.Connection) -> None:
     """Name search drives from keyed tokens of pairs of words (core/crypto.py name_tokens):
     an older store's rows lack them, and the index key is not known here. The flag asks the
-    store to rebuild every row's tokens at the next unlock (DossierRepository.
-    rebuild_name_index); until then a search uses single words' tokens, as before."""
+    store, once unlocked, to rebuild every row's tokens on its upkeep thread, in batches
+    (store/name_rebuild.py); until then a search uses single words' tokens, as before."""
     if conn.execute("SELECT 1 FROM dossiers LIMIT 1").fetchone():
         conn.execute(
             "INSERT OR REPLACE INTO settings(key, value) VALUES ('name_pairs_pending', 'true')"
