@@ -48,19 +48,35 @@ def _login_window(qtbot, store, clock, station):
     return window
 
 
-def test_the_counter_page_is_built_while_the_password_is_checked(qtbot, store, clock, station):
+def test_the_counter_page_is_built_while_the_password_is_checked(
+    qtbot, store, clock, station, monkeypatch
+):
     """A clerk who signs in before the page was built: the window builds it while the check
-    runs on its own thread, and shows that very page once the password is right."""
+    runs on its own thread, and shows that very page once the password is right.
+
+    The real check, held until the window's thread has reached `checking`: on its own thread
+    the two overlap by construction; on the window's thread it would wait for a signal that
+    can only come after it (and say so), however loaded the machine."""
+    from counter_app.core import passwords
+
     window = _login_window(qtbot, store, clock, station)
     seen = {}
+    reached = threading.Event()
+    real_check = passwords.verify_password
+
+    def check_held(password: str, stored: str) -> bool:
+        seen["check_on"] = threading.current_thread().name
+        seen["overlapped"] = reached.wait(10)
+        return real_check(password, stored)
 
     def while_checking() -> None:  # after the window's own slot: the page is built by now
-        seen["checking"] = [t.name for t in threading.enumerate() if t.name == "password-check"]
         seen["built"] = "counter" in window._prebuilt
+        reached.set()
 
+    monkeypatch.setattr(passwords, "verify_password", check_held)
     window.login.checking.connect(while_checking)
     sign_in(qtbot, window, "matkhau-dai-2026")
-    assert seen == {"checking": ["password-check"], "built": True}
+    assert seen == {"check_on": "password-check", "overlapped": True, "built": True}
     assert window.stack.currentWidget() is window.pages["counter"]
     assert not any(t.name == "password-check" for t in threading.enumerate())  # joined
     window.close()
