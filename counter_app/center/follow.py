@@ -34,10 +34,9 @@ from typing import Any
 from counter_app.center.applier import APPLY_BATCH, Delivered, apply_batch, open_replica
 from counter_app.center.permissions import STREAM
 from counter_app.center.screening import SUBJECT_PREFIX, publisher_of
+from counter_app.store.upkeep import BUSY_TIMEOUT_MS
 
 log = logging.getLogger(__name__)
-
-BUSY_TIMEOUT_MS = 30_000  # the store's own wait for the write lock (store/database.py)
 
 
 class Follower:
@@ -148,13 +147,9 @@ class Follower:
             applied, changed = apply_batch(
                 self.store, link.station, link.clock, batch, replica_only=True
             )
-        except sqlite3.OperationalError as error:
-            if not wait and "locked" in str(error):
-                return False
-            log.info("pushed events not applied: %s", type(error).__name__)
-            self._broken = True
-            return True
         except Exception as error:  # busy or closing: the next turn catches up
+            if not wait and isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                return False
             log.info("pushed events not applied: %s", type(error).__name__)
             self._broken = True  # not alive any more: the next turn follows again
             return True

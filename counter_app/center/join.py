@@ -12,9 +12,8 @@ from counter_app.center.enrol import WRONG_SECRET, open_package, proof, read_cod
 from counter_app.core.catalogue import Catalogue
 from counter_app.core.errors import DomainError, ValidationError
 from counter_app.core.messages import register
-from counter_app.core.passwords import check_strength, hash_password
-from counter_app.core.roles import Role
-from counter_app.services.accounts import check_username
+from counter_app.core.passwords import check_strength
+from counter_app.services.accounts import add_first_admin, check_username
 from counter_app.services.station import Station
 from counter_app.store import Store
 from counter_app.store.center_keys import LOCAL_ACCOUNT_ROLES
@@ -161,8 +160,8 @@ def join_center(
                 f"INSERT INTO users({', '.join(user)}) VALUES ({', '.join('?' * len(user))})",
                 tuple(user.values()),
             )
-        if operator is not None:
-            store.users.insert(operator[0], Role.ADMIN, hash_password(operator[1]), now)
+        if operator is not None:  # checked before the invite was used: see _local_operator
+            add_first_admin(store, username=operator[0], password=operator[1], now=now)
         create_station_key(store)
         store.catalogue.replace(catalogue, at=now)
         store.audit.append(

@@ -19,7 +19,7 @@ from counter_app.core.errors import DomainError
 from counter_app.core.messages import register
 from counter_app.store.center_keys import CenterKeys
 from counter_app.store.migrations import migrate
-from counter_app.store.upkeep import Upkeep
+from counter_app.store.upkeep import BUSY_TIMEOUT_MS, Upkeep
 
 STORE_FILE = "counter.db"
 CACHE_KIB = 65536
@@ -187,7 +187,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
     _retry_while_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # No checkpoint inside a clerk's commit: the store's upkeep thread runs them beside the
     # commits (store/upkeep.py), and closing the store runs one.
     conn.execute("PRAGMA wal_autocheckpoint=0")

@@ -37,6 +37,8 @@ from pathlib import Path
 from counter_app.core.crypto import FieldCrypto
 from counter_app.store.name_rebuild import MAX_ROWS, Batch, NameRebuild
 
+# Every connection of a store waits this long for the write lock before it says "busy".
+BUSY_TIMEOUT_MS = 30_000
 QUIET_SECONDS = 1.0  # between a clerk's commits there are minutes, at a kiosk seconds
 # Commits between checkpoints on a store never quiet: about 10,000 WAL pages (40 MB) of
 # intake. Counted rather than read from the WAL: the wal-index may not be opened beside
@@ -183,7 +185,7 @@ class Upkeep:
         conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA wal_autocheckpoint=0")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
 
     def _quiet(self) -> bool:
