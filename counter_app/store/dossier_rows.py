@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, datetime
 
 from counter_app.core.catalogue import DocumentForm, ReturnMethod
 from counter_app.core.crypto import PREFIX, FieldCrypto
 from counter_app.core.dossier import Applicant, Dossier, DossierStatus, ReceivedDocument
+from counter_app.core.errors import DomainError
 
 TIMES = ("received_at", "due_at", "result_at", "returned_at", "updated_at")
 
@@ -28,6 +30,19 @@ def _documents(stored: str) -> tuple[ReceivedDocument, ...]:
         ReceivedDocument(name, DocumentForm(form), count, bool(received))
         for name, form, count, received in json.loads(stored)
     )
+
+
+def name_tokens_of(
+    fc: FieldCrypto, code: str, sealed: str | None, kept: str, make: Callable | None = None
+) -> str:
+    """A row's name tokens made again from its sealed name (`make`: the caller's cached
+    `fc.name_tokens`); a name this key does not open (damaged) keeps the tokens it had: a
+    search could not show it anyway."""
+    try:
+        name = fc.open_many([(sealed, f"{code}:applicant_name")])[0]
+    except DomainError:
+        return kept
+    return (make or fc.name_tokens)(name)
 
 
 # The sealed columns a dossier opens, and the name each was sealed under (its aad).

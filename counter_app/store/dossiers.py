@@ -16,6 +16,7 @@ from counter_app.store.dossier_rows import (
     TIMES,
     dossier_from_row,
     listed_dossier,
+    name_tokens_of,
 )
 
 if TYPE_CHECKING:
@@ -178,10 +179,9 @@ class DossierRepository:
     def _tokens_of(self, row: dict) -> str:
         try:
             fc = self._store.crypto
-            name = fc.open_many([(row["applicant_name"], f"{row['code']}:applicant_name")])[0]
-        except DomainError:
+        except DomainError:  # a station without the personal key keeps them as they came
             return row["name_folded"]
-        return fc.name_tokens(name)
+        return name_tokens_of(fc, row["code"], row["applicant_name"], row["name_folded"])
 
     def get(self, code: str) -> Dossier | None:
         row = self._store.query_one("SELECT * FROM dossiers WHERE code = ?", (code,))
@@ -246,6 +246,8 @@ class DossierRepository:
                 newest_first=True,
             )
         found = self._latest_matches(match, limit)
+        if not found:
+            return []
         return self._listed(
             f"SELECT {_LISTED} FROM dossiers WHERE rowid IN ({', '.join('?' * len(found))})",
             found,

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 
 from counter_app.core.crypto import FieldCrypto
-from counter_app.core.errors import DomainError
+from counter_app.store.dossier_rows import name_tokens_of
 from counter_app.store.dossiers import NAME_PAIRS_PENDING
 
 NAME_PAIRS_DONE = "name_pairs_done"
@@ -90,7 +90,7 @@ class NameRebuild:
         changes = [
             (tokens, rowid, old, sealed)
             for rowid, code, sealed, old in read
-            if (tokens := self._tokens_of(code, sealed, old)) != old
+            if (tokens := name_tokens_of(self.crypto, code, sealed, old, self._tokens)) != old
         ]
         last = read[-1][0] if read else start
         return Plan(len(read), changes, last, finished=len(read) < self.rows)
@@ -128,14 +128,6 @@ class NameRebuild:
         seconds = time.perf_counter() - began
         self._resize(seconds)
         return Batch(plan.rows, len(plan.changes), seconds, plan.finished)
-
-    def _tokens_of(self, code: str, sealed: str | None, old: str) -> str:
-        """A row's tokens made again; a name that cannot be opened (damaged) keeps its own:
-        a search could not show it anyway."""
-        try:
-            return self._tokens(self.crypto.open_many([(sealed, f"{code}:applicant_name")])[0])
-        except DomainError:
-            return old
 
     def _resize(self, seconds: float) -> None:
         """The next batch's rows, so that its write lock lasts about TARGET_SECONDS: the
