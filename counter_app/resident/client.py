@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable  # typing's cost is left out of the fast path
+from collections.abc import Callable, Iterator  # typing's cost is left out of the fast path
 
 from counter_app.resident import wire
 
@@ -59,28 +59,32 @@ def served_command(args: list[str]) -> list[str] | None:
     return None
 
 
-def _option(args: list[str], name: str) -> str | None:
-    """A global option's value (before the command's words)."""
+def _leading_options(args: list[str]) -> Iterator[tuple[int, str, int]]:
+    """Each global option before the command's words: its position, its name, and where its
+    value is (the same position when written `--name=value`, the next word otherwise)."""
     position = 0
     while position < len(args) and args[position].startswith("-"):
-        arg = args[position]
-        if arg.startswith(f"{name}="):
-            return arg.split("=", 1)[1]
-        if arg == name:
-            return args[position + 1] if position + 1 < len(args) else None
-        position += 1 if "=" in arg else 2
+        name, inline, _ = args[position].partition("=")
+        yield position, name, position if inline else position + 1
+        position += 1 if inline else 2
+
+
+def _option(args: list[str], name: str) -> str | None:
+    """A global option's value (before the command's words)."""
+    for position, option, value_at in _leading_options(args):
+        if option == name:
+            if value_at == position:
+                return args[position].split("=", 1)[1]
+            return args[value_at] if value_at < len(args) else None
     return None
 
 
 def _absolute(args: list[str], folder: str) -> list[str]:
     """`args` with the global --data-dir spelled as `folder`: the service runs elsewhere."""
-    out, position = list(args), 0
-    while position < len(out) and out[position].startswith("-"):
-        if out[position].startswith("--data-dir="):
-            out[position] = f"--data-dir={folder}"
-        elif out[position] == "--data-dir":
-            out[position + 1] = folder
-        position += 1 if "=" in out[position] else 2
+    out = list(args)
+    for position, option, value_at in _leading_options(args):
+        if option == "--data-dir" and value_at < len(out):
+            out[value_at] = f"--data-dir={folder}" if value_at == position else folder
     return out
 
 
